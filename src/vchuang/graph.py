@@ -1,0 +1,1195 @@
+"""The community graph: every entity and relation of an incubator in one store.
+
+:class:`CommunityGraph` wraps a :class:`networkx.MultiDiGraph`. A node is an entity ID
+carrying its record (see :mod:`vchuang.model`); an edge is a typed
+:class:`~vchuang.model.Relation`, keyed by the relation's value. Relations come from two
+places, kept in step by the graph:
+
+* *derived* relations follow a record's own fields — a resident's ``community`` gives
+  ``resident -located_in-> community``, an activity's ``attendees`` give
+  ``resident -attended-> activity``;
+* *explicit* relations are :class:`~vchuang.model.Link` records — ``knows``, ``leads``,
+  ``volunteers_in`` …
+
+Every change is checked as a whole before any of it is applied: a reference to a missing
+ID, a relation between the wrong kinds, a duplicate ID or an unknown skill raises
+:class:`~vchuang.errors.IntegrityError` listing every problem, and the graph is left as it
+was. Iteration follows insertion order, so it never depends on the hash seed.
+
+Examples
+--------
+>>> from vchuang import CommunityGraph
+>>> from vchuang.model import District, Subdistrict, Community, Resident, Project, Relation
+>>> g = CommunityGraph()
+>>> g.add(District(id="longgang", name="Longgang", name_zh="龙岗区"),
+...       Subdistrict(id="longgang-st", name="Longgang", district="longgang"),
+...       Community(id="pingnan", name="Pingnan", name_zh="平南社区", subdistrict="longgang-st"),
+...       Resident(id="r1", name="Chen Wei", community="pingnan"),
+...       Project(id="p1", name="Dog walkers' pact", community="pingnan"))
+>>> _ = g.link("r1", Relation.LEADS, "p1")
+>>> [p.id for p in g.projects_led_by("r1")]
+['p1']
+>>> [r.id for r in g.residents("longgang")]
+['r1']
+>>> g.add(Resident(id="r2", name="Li Na", community="hehua"))
+Traceback (most recent call last):
+...
+vchuang.errors.IntegrityError: resident 'r2'.community: no entity 'hehua' (hint: add the community first, or check the spelling)
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+import attrs
+import networkx as nx
+import numpy as np
+
+from .errors import IntegrityError, Problem, UnknownEntityError, ValidationError
+from .model import (
+    Activity,
+    ActivityKind,
+    Call,
+    Community,
+    District,
+    Entity,
+    Group,
+    Link,
+    Metadata,
+    Organization,
+    OrgKind,
+    Project,
+    Proposal,
+    Relation,
+    Resident,
+    Resource,
+    ResourceKind,
+    Role,
+    Segment,
+    SkillTaxonomy,
+    Stage,
+    Subdistrict,
+    default_taxonomy,
+    entity_kinds,
+)
+
+if TYPE_CHECKING:
+    import scipy.sparse
+
+__all__ = ["CommunityGraph", "GraphIndex", "Summary"]
+
+E = TypeVar("E", bound=Entity)
+
+_PLACES = ("district", "subdistrict", "community")
+_PARTIES = ("organization", "resident")
+
+#: Which kinds an explicit relation may join: relation -> (source kinds, target kinds).
+_LINK_KINDS: Mapping[Relation, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    Relation.KNOWS: (("resident",), ("resident",)),
+    Relation.MEMBER_OF: (("resident",), ("group", "organization")),
+    Relation.LEADS: (("resident",), ("project", "group", "organization")),
+    Relation.CO_LEADS: (("resident",), ("project",)),
+    Relation.VOLUNTEERS_IN: (("resident",), ("project",)),
+    Relation.SUPPORTS: (("organization",), ("project", "group")),
+    Relation.FUNDS: (("organization",), ("project", "organization")),
+    Relation.LINKED_TO: (("resource",), ("project",)),
+}
+
+
+@attrs.frozen
+class _Ref:
+    """A reference field of a record and the derived relation it gives.
+
+    ``inward`` references point at the record (``resident -attended-> activity`` comes
+    from the activity's ``attendees``); the others point away from it.
+    """
+
+    field: str
+    relation: Relation
+    kinds: tuple[str, ...]
+    many: bool = False
+    inward: bool = False
+
+
+#: The reference fields of each record kind.
+_REFS: Mapping[str, tuple[_Ref, ...]] = {
+    "district": (),
+    "subdistrict": (_Ref("district", Relation.PART_OF, ("district",)),),
+    "community": (_Ref("subdistrict", Relation.PART_OF, ("subdistrict",)),),
+    "segment": (_Ref("place", Relation.LOCATED_IN, _PLACES),),
+    "organization": (
+        _Ref("place", Relation.LOCATED_IN, _PLACES),
+        _Ref("parent", Relation.PART_OF, ("organization",)),
+    ),
+    "group": (_Ref("community", Relation.LOCATED_IN, ("community",)),),
+    "resident": (
+        _Ref("community", Relation.LOCATED_IN, ("community",)),
+        _Ref("segments", Relation.IN_SEGMENT, ("segment",), many=True),
+    ),
+    "project": (
+        _Ref("community", Relation.LOCATED_IN, ("community",)),
+        _Ref("target_segments", Relation.TARGETS, ("segment",), many=True),
+    ),
+    "activity": (
+        _Ref("place", Relation.LOCATED_IN, _PLACES),
+        _Ref("project", Relation.PART_OF, ("project",)),
+        _Ref("organisers", Relation.ORGANISED, ("resident",), many=True, inward=True),
+        _Ref("attendees", Relation.ATTENDED, ("resident",), many=True, inward=True),
+    ),
+    "resource": (
+        _Ref("place", Relation.LOCATED_IN, _PLACES),
+        _Ref("provider", Relation.PROVIDES, _PARTIES, inward=True),
+    ),
+    "call": (
+        _Ref("place", Relation.LOCATED_IN, _PLACES),
+        _Ref("organiser", Relation.RUNS, ("organization",), inward=True),
+    ),
+    "proposal": (
+        _Ref("call", Relation.SUBMITTED_TO, ("call",)),
+        _Ref("proposers", Relation.PROPOSED, ("resident",), many=True, inward=True),
+        _Ref("target_segments", Relation.TARGETS, ("segment",), many=True),
+        _Ref("project", Relation.BECAME, ("project",)),
+    ),
+}
+
+
+def _skill_refs(record: Entity) -> Iterator[tuple[str, str]]:
+    """(field path, skill ID) for every skill a record names."""
+    if isinstance(record, Resident):
+        for i, item in enumerate(record.skills):
+            yield f"skills[{i}].skill", item.skill
+    elif isinstance(record, Project | Proposal):
+        for i, need in enumerate(record.needs):
+            if need.skill is not None:
+                yield f"needs[{i}].skill", need.skill
+    elif isinstance(record, Activity):
+        for i, skill in enumerate(record.skills):
+            yield f"skills[{i}]", skill
+
+
+def _ref_values(record: Entity, ref: _Ref) -> tuple[str, ...]:
+    value = getattr(record, ref.field)
+    if value is None:
+        return ()
+    return cast("tuple[str, ...]", value) if ref.many else (cast(str, value),)
+
+
+def _where(item: Entity | Link) -> str:
+    if isinstance(item, Link):
+        return f"link {item.source!r} -{item.relation.value}-> {item.target!r}"
+    return f"{item.kind} {item.id!r}"
+
+
+def _need_ids(record: Entity) -> Iterator[tuple[int, str]]:
+    if isinstance(record, Project | Proposal):
+        for i, need in enumerate(record.needs):
+            yield i, need.id
+
+
+@attrs.frozen(kw_only=True)
+class Summary:
+    """Counts that describe a graph at a glance; ``str()`` gives a readable table."""
+
+    counts: Mapping[str, int]
+    """Entities of each kind."""
+    relations: Mapping[str, int]
+    """Edges of each relation."""
+    communities: tuple[Mapping[str, Any], ...]
+    """Per community: residents, engaged residents, talents, leaders, projects,
+    activities and total attendance."""
+    title: str = ""
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """The per-community table as a list of dicts."""
+        return [dict(row) for row in self.communities]
+
+    def __str__(self) -> str:
+        head = self.title or "Community graph"
+        kinds = ", ".join(f"{n} {_plural(k, n)}" for k, n in self.counts.items() if n)
+        lines = [head, f"  {kinds or 'empty'}"]
+        if self.communities:
+            cols = ("community", "residents", "engaged", "talents", "leaders", "projects",
+                    "activities", "attendance")
+            widths = [max(len(c), *(len(str(r[c])) for r in self.communities)) for c in cols]
+            lines.append("  " + "  ".join(c.rjust(w) for c, w in zip(cols, widths, strict=True)))
+            for row in self.communities:
+                cells = (str(row[c]).rjust(w) for c, w in zip(cols, widths, strict=True))
+                lines.append("  " + "  ".join(cells))
+        return "\n".join(lines)
+
+
+class CommunityGraph:
+    """Residents, groups, organisations, projects, activities and resources of an
+    incubator, and the relations between them, in one typed graph.
+
+    Parameters
+    ----------
+    taxonomy
+        The skills residents and needs may name; defaults to
+        :func:`vchuang.model.default_taxonomy`.
+    metadata
+        What the dataset is (title, source, the date it describes).
+
+    Notes
+    -----
+    ``graph.nx`` is the underlying :class:`networkx.MultiDiGraph`; treat it as read-only
+    (change the graph through its methods so that integrity checks and the index stay
+    right). :meth:`to_networkx` gives a copy to change freely.
+    """
+
+    def __init__(
+        self, *, taxonomy: SkillTaxonomy | None = None, metadata: Metadata | None = None
+    ) -> None:
+        self.taxonomy: SkillTaxonomy = taxonomy if taxonomy is not None else default_taxonomy()
+        self.metadata: Metadata = metadata if metadata is not None else Metadata()
+        self._g: nx.MultiDiGraph = nx.MultiDiGraph()
+        self._by_kind: dict[str, dict[str, None]] = {k: {} for k in entity_kinds()}
+        self._links: dict[tuple[str, Relation, str], Link] = {}
+        self._needs: dict[str, str] = {}  # need ID -> project or proposal ID
+        self._version = 0
+        self._index: GraphIndex | None = None
+
+    # ------------------------------------------------------------------ basics
+
+    @property
+    def nx(self) -> nx.MultiDiGraph:
+        """The underlying networkx graph (read-only by convention)."""
+        return self._g
+
+    @property
+    def version(self) -> int:
+        """A counter that grows with every change (caches key on it)."""
+        return self._version
+
+    def __len__(self) -> int:
+        return int(self._g.number_of_nodes())
+
+    def __contains__(self, entity_id: object) -> bool:
+        return entity_id in self._g
+
+    def __iter__(self) -> Iterator[Entity]:
+        for _, record in self._g.nodes(data="record"):
+            yield record
+
+    def __getitem__(self, entity_id: str) -> Entity:
+        return self.get(entity_id)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CommunityGraph):
+            return NotImplemented
+        if self.taxonomy != other.taxonomy or self.metadata != other.metadata:
+            return False
+        if self._links != other._links or len(self) != len(other):
+            return False
+        mine = dict(self._g.nodes(data="record"))
+        theirs = dict(other._g.nodes(data="record"))
+        return mine == theirs
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{len(ids)} {k}" for k, ids in self._by_kind.items() if ids)
+        return f"<CommunityGraph: {counts or 'empty'}>"
+
+    def get(self, entity_id: str, kind: type[E] | None = None) -> E:
+        """The record with this ID.
+
+        Parameters
+        ----------
+        entity_id
+            The ID.
+        kind
+            If given, the record class expected (``Resident`` …); another kind raises
+            :class:`~vchuang.errors.ValidationError`.
+
+        Raises
+        ------
+        UnknownEntityError
+            No entity has this ID (the nearest ID is suggested).
+        """
+        try:
+            record = self._g.nodes[entity_id]["record"]
+        except KeyError:
+            raise UnknownEntityError(entity_id, self._nearest(entity_id)) from None
+        if kind is not None and not isinstance(record, kind):
+            msg = f"{entity_id!r} is a {record.kind}, not a {kind.kind}"  # type: ignore[attr-defined]
+            raise ValidationError([Problem("", msg)])
+        return cast(E, record)
+
+    def kind_of(self, entity_id: str) -> str:
+        """The kind (``"resident"``, ``"project"`` …) of an entity."""
+        return cast(str, self.get(entity_id).kind)
+
+    def entities(self, kind: str | type[E] | None = None) -> list[Any]:
+        """All records, or those of one kind (a kind name or record class), in
+        insertion order."""
+        if kind is None:
+            return list(self)
+        name = kind if isinstance(kind, str) else cast(str, kind.kind)  # type: ignore[attr-defined]
+        if name not in self._by_kind:
+            msg = f"unknown kind {name!r}; kinds are {', '.join(self._by_kind)}"
+            raise ValidationError([Problem("", msg)])
+        nodes = self._g.nodes
+        return [nodes[i]["record"] for i in self._by_kind[name]]
+
+    def ids(self, kind: str) -> list[str]:
+        """The IDs of one kind of entity, in insertion order."""
+        return list(self._by_kind[kind])
+
+    def _nearest(self, entity_id: str) -> str | None:
+        if len(self._g) > 50_000:
+            return None
+        close = difflib.get_close_matches(entity_id, list(self._g), n=1, cutoff=0.7)
+        return close[0] if close else None
+
+    # ------------------------------------------------------------------ changes
+
+    def add(self, *items: Entity | Link) -> None:
+        """Add records and links, all or nothing.
+
+        Records and links in one call may refer to each other in any order.
+
+        Raises
+        ------
+        IntegrityError
+            Listing every problem: duplicate IDs, references to missing entities or
+            to the wrong kind, unknown skills, duplicate links. Nothing is added.
+        """
+        self._apply(list(items), _where)
+
+    def add_all(self, items: Iterable[Entity | Link]) -> None:
+        """Add many records and links at once (see :meth:`add`)."""
+        self._apply(list(items), _where)
+
+    def link(self, source: str, relation: Relation | str, target: str, **attrs_: Any) -> Link:
+        """Add an explicit relation and return its :class:`~vchuang.model.Link`.
+
+        ``attrs_`` are the link's optional fields: ``hours``, ``weight``, ``since``,
+        ``until``.
+        """
+        item = Link(source=source, relation=Relation(relation), target=target, **attrs_)
+        self.add(item)
+        return item
+
+    def unlink(self, source: str, relation: Relation | str, target: str) -> Link:
+        """Remove an explicit relation and return it.
+
+        Raises
+        ------
+        UnknownEntityError
+            There is no such link.
+        """
+        probe = Link(source=source, relation=Relation(relation), target=target)
+        found = self._links.pop(probe.key, None)
+        if found is None:
+            raise UnknownEntityError(f"{source} -{probe.relation.value}-> {target}")
+        self._g.remove_edge(found.source, found.target, key=found.relation.value)
+        self._touch()
+        return found
+
+    def update(self, entity: Entity | str, /, **changes: Any) -> Entity:
+        """Replace a record (same ID, same kind), or change some of its fields.
+
+        ``graph.update(new_record)`` replaces; ``graph.update("r1", hours_per_week=6)``
+        changes fields of the stored record. Derived relations follow the new fields.
+        Returns the stored record.
+
+        Raises
+        ------
+        UnknownEntityError
+            No record has this ID.
+        IntegrityError
+            The new record's references do not resolve, or the kind changed; nothing
+            is changed.
+        """
+        if isinstance(entity, str):
+            old = self.get(entity)
+            new = attrs.evolve(old, **changes)
+        else:
+            new = attrs.evolve(entity, **changes) if changes else entity
+            old = self.get(new.id)
+        if type(old) is not type(new):
+            msg = f"{new.id!r} is a {old.kind}; it cannot become a {new.kind}"
+            raise IntegrityError([Problem(_where(new), msg, "remove it and add the new record")])
+        self._apply([new], _where, replacing=True)
+        return new
+
+    def remove(self, entity_id: str) -> tuple[Link, ...]:
+        """Remove an entity and the explicit links touching it; return those links.
+
+        Raises
+        ------
+        UnknownEntityError
+            No entity has this ID.
+        IntegrityError
+            Other records refer to it in their fields (listed); remove or change them
+            first. Nothing is changed.
+        """
+        record = self.get(entity_id)
+        problems = []
+        for u, w, data in self._edges_touching(entity_id):
+            owner = data.get("owner")
+            if owner is not None and owner != entity_id:
+                field = data["field"]
+                other = owner
+                problems.append(
+                    Problem(
+                        f"{self.kind_of(other)} {other!r}.{field}",
+                        f"refers to {entity_id!r}",
+                        f"change {other!r} before removing {entity_id!r}",
+                    )
+                )
+        if problems:
+            raise IntegrityError(problems)
+        dropped = tuple(
+            link for key, link in self._links.items() if entity_id in (key[0], key[2])
+        )
+        for link in dropped:
+            del self._links[link.key]
+        for need_id, owner in list(self._needs.items()):
+            if owner == entity_id:
+                del self._needs[need_id]
+        self._g.remove_node(entity_id)
+        del self._by_kind[record.kind][entity_id]
+        self._touch()
+        return dropped
+
+    def copy(self) -> CommunityGraph:
+        """An independent copy (records are immutable and shared)."""
+        new = CommunityGraph(taxonomy=self.taxonomy, metadata=self.metadata)
+        new._g = self._g.copy()
+        new._by_kind = {k: dict(v) for k, v in self._by_kind.items()}
+        new._links = dict(self._links)
+        new._needs = dict(self._needs)
+        return new
+
+    def _touch(self) -> None:
+        self._version += 1
+        self._index = None
+
+    def _edges_touching(self, node: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        for u, w, data in self._g.out_edges(node, data=True):
+            yield u, w, data
+        for u, w, data in self._g.in_edges(node, data=True):
+            yield u, w, data
+
+    # -- the one place where changes are checked and applied
+
+    def check(
+        self,
+        items: Sequence[Entity | Link],
+        where: Callable[[Entity | Link], str] = _where,
+        *,
+        replacing: bool = False,
+    ) -> list[Problem]:
+        """Every problem adding ``items`` would cause (empty if none); changes nothing.
+
+        ``where`` names each item in the problems (the JSON loader passes JSON paths).
+        """
+        problems: list[Problem] = []
+        kinds = entity_kinds()
+        batch: dict[str, Entity] = {}
+        records: list[Entity] = []
+        links: list[Link] = []
+        for item in items:
+            if isinstance(item, Link):
+                links.append(item)
+                continue
+            if not isinstance(item, tuple(kinds.values())):
+                problems.append(Problem(str(where(item)), f"not a record: {type(item).__name__}"))
+                continue
+            records.append(item)
+            place = where(item)
+            if item.id in batch:
+                problems.append(
+                    Problem(
+                        f"{place}.id",
+                        f"ID {item.id!r} is used twice (also by {where(batch[item.id])})",
+                        "give every entity its own ID",
+                    )
+                )
+                continue
+            if not replacing and item.id in self._g:
+                problems.append(
+                    Problem(
+                        f"{place}.id",
+                        f"ID {item.id!r} is already in the graph "
+                        f"(a {self._g.nodes[item.id]['record'].kind})",
+                        "give every entity its own ID, or use update() to change it",
+                    )
+                )
+                continue
+            batch[item.id] = item
+
+        def kind(entity_id: str) -> str | None:
+            found = batch.get(entity_id)
+            if found is not None:
+                return cast(str, found.kind)
+            if entity_id in self._g:
+                return cast(str, self._g.nodes[entity_id]["record"].kind)
+            return None
+
+        needs_seen: dict[str, str] = {}
+        for record in records:
+            place = where(record)
+            for ref in _REFS[record.kind]:
+                for j, target in enumerate(_ref_values(record, ref)):
+                    field = f"{ref.field}[{j}]" if ref.many else ref.field
+                    found = kind(target)
+                    if found is None:
+                        problems.append(
+                            Problem(
+                                f"{place}.{field}",
+                                f"no entity {target!r}",
+                                f"add the {' or '.join(ref.kinds)} first, or check the spelling",
+                            )
+                        )
+                    elif found not in ref.kinds:
+                        problems.append(
+                            Problem(
+                                f"{place}.{field}",
+                                f"{target!r} is a {found}, but {ref.field} must name a "
+                                f"{' or '.join(ref.kinds)}",
+                            )
+                        )
+            for field, skill in _skill_refs(record):
+                if skill not in self.taxonomy:
+                    near = self.taxonomy.suggest(skill)
+                    hint = f"did you mean {near!r}?" if near else "add it to the taxonomy"
+                    problems.append(Problem(f"{place}.{field}", f"unknown skill {skill!r}", hint))
+            for i, need_id in _need_ids(record):
+                owner = needs_seen.get(need_id) or self._needs.get(need_id)
+                if owner is not None and owner != record.id:
+                    problems.append(
+                        Problem(
+                            f"{place}.needs[{i}].id",
+                            f"need ID {need_id!r} is also used by {owner!r}",
+                            "need IDs are unique across the graph",
+                        )
+                    )
+                needs_seen[need_id] = record.id
+        seen_links: dict[tuple[str, Relation, str], Link] = {}
+        for link in links:
+            place = where(link)
+            src_kinds, tgt_kinds = _LINK_KINDS[link.relation]
+            for end, allowed in (("source", src_kinds), ("target", tgt_kinds)):
+                entity_id = getattr(link, end)
+                found = kind(entity_id)
+                if found is None:
+                    problems.append(
+                        Problem(f"{place}.{end}", f"no entity {entity_id!r}", "add it first")
+                    )
+                elif found not in allowed:
+                    problems.append(
+                        Problem(
+                            f"{place}.{end}",
+                            f"{link.relation.value!r} needs a {' or '.join(allowed)} as "
+                            f"{end}, but {entity_id!r} is a {found}",
+                        )
+                    )
+            if link.key in seen_links or link.key in self._links:
+                problems.append(
+                    Problem(
+                        place,
+                        "this link is given twice"
+                        + (" (a symmetric relation counts both directions)"
+                           if link.relation.symmetric else ""),
+                        "give each relation once",
+                    )
+                )
+            seen_links[link.key] = link
+        return problems
+
+    def _apply(
+        self,
+        items: Sequence[Entity | Link],
+        where: Callable[[Entity | Link], str],
+        *,
+        replacing: bool = False,
+    ) -> None:
+        problems = self.check(items, where, replacing=replacing)
+        if problems:
+            raise IntegrityError(problems)
+        g = self._g
+        records = [i for i in items if not isinstance(i, Link)]
+        for record in records:
+            if replacing:
+                self._drop_owned(record.id)
+                g.nodes[record.id]["record"] = record
+            else:
+                g.add_node(record.id, kind=record.kind, record=record)
+                self._by_kind[record.kind][record.id] = None
+        for record in records:
+            for ref in _REFS[record.kind]:
+                for target in _ref_values(record, ref):
+                    u, w = (target, record.id) if ref.inward else (record.id, target)
+                    g.add_edge(u, w, key=ref.relation.value, relation=ref.relation,
+                               owner=record.id, field=ref.field)
+            for _, need_id in _need_ids(record):
+                self._needs[need_id] = record.id
+        for link in (i for i in items if isinstance(i, Link)):
+            self._links[link.key] = link
+            g.add_edge(link.source, link.target, key=link.relation.value,
+                       relation=link.relation, link=link)
+        self._touch()
+
+    def _drop_owned(self, entity_id: str) -> None:
+        owned = [
+            (u, w, key)
+            for u, w, key, owner in (
+                *self._g.out_edges(entity_id, keys=True, data="owner"),
+                *self._g.in_edges(entity_id, keys=True, data="owner"),
+            )
+            if owner == entity_id
+        ]
+        self._g.remove_edges_from(owned)
+        for need_id in [n for n, owner in self._needs.items() if owner == entity_id]:
+            del self._needs[need_id]
+
+    # ------------------------------------------------------------------ links
+
+    def links(
+        self,
+        source: str | None = None,
+        relation: Relation | str | None = None,
+        target: str | None = None,
+    ) -> list[Link]:
+        """Explicit links, optionally filtered by source, relation and target (a
+        symmetric relation matches either direction)."""
+        rel = Relation(relation) if relation is not None else None
+        if source is None and target is None:
+            return [x for x in self._links.values() if rel is None or x.relation is rel]
+        node = source if source is not None else target
+        assert node is not None  # noqa: S101  (narrowing for mypy, not an input check)
+        out: list[Link] = []
+        for u, w, link in (
+            *self._g.out_edges(node, data="link"),
+            *self._g.in_edges(node, data="link"),
+        ):
+            if link is None or (rel is not None and link.relation is not rel):
+                continue
+            ends = (u, w)
+            if link.relation.symmetric:
+                ok = (source is None or source in ends) and (target is None or target in ends)
+            else:
+                ok = (source is None or u == source) and (target is None or w == target)
+            if ok and link not in out:
+                out.append(link)
+        return out
+
+    def _neighbours(
+        self, node: str, relations: Iterable[Relation], *, inward: bool, kind: str | None = None
+    ) -> list[Any]:
+        if node not in self._g:
+            raise UnknownEntityError(node, self._nearest(node))
+        keys = {r.value for r in relations}
+        adj = self._g.pred[node] if inward else self._g.succ[node]
+        nodes = self._g.nodes
+        out = []
+        for other, edges in adj.items():
+            if keys.isdisjoint(edges):
+                continue
+            record = nodes[other]["record"]
+            if kind is None or record.kind == kind:
+                out.append(record)
+        return out
+
+    # ------------------------------------------------------------------ places
+
+    def communities_in(self, place: str | None = None) -> list[Community]:
+        """The communities in a place (a district, subdistrict or community; ``None``
+        for all), in insertion order."""
+        if place is None:
+            return cast(list[Community], self.entities("community"))
+        kind = self.kind_of(place)
+        if kind == "community":
+            return [self.get(place, Community)]
+        if kind == "subdistrict":
+            return self._neighbours(place, [Relation.PART_OF], inward=True, kind="community")
+        if kind == "district":
+            return [
+                c
+                for s in self._neighbours(place, [Relation.PART_OF], inward=True,
+                                          kind="subdistrict")
+                for c in self._neighbours(s.id, [Relation.PART_OF], inward=True,
+                                          kind="community")
+            ]
+        msg = f"{place!r} is a {kind}, not a district, subdistrict or community"
+        raise ValidationError([Problem("place", msg)])
+
+    def hierarchy(self, place: str) -> tuple[str, ...]:
+        """The chain of places from ``place`` up to its district, e.g.
+        ``('pingnan', 'longgang-st', 'longgang')``."""
+        chain = [place]
+        record = self.get(place)
+        while True:
+            if isinstance(record, Community):
+                up: str = record.subdistrict
+            elif isinstance(record, Subdistrict):
+                up = record.district
+            elif isinstance(record, District):
+                return tuple(chain)
+            else:
+                msg = f"{place!r} is a {record.kind}, not a place"
+                raise ValidationError([Problem("place", msg)])
+            chain.append(up)
+            record = self.get(up)
+
+    def place_of(self, entity_id: str) -> str | None:
+        """The place an entity belongs to: a resident's, group's or project's
+        community, an activity's or organisation's place, a place's parent."""
+        record = self.get(entity_id)
+        for name in ("community", "place", "subdistrict", "district"):
+            value = getattr(record, name, None)
+            if isinstance(value, str):
+                return value
+        if isinstance(record, Proposal):
+            return self.get(record.call, Call).place
+        return None
+
+    def _in_place(self, place: str | None) -> set[str] | None:
+        if place is None:
+            return None
+        places = {place}
+        kind = self.kind_of(place)
+        if kind in ("district", "subdistrict"):
+            places |= {c.id for c in self.communities_in(place)}
+            if kind == "district":
+                places |= {s.id for s in self.subdistricts(place)}
+        return places
+
+    def districts(self) -> list[District]:
+        """All districts."""
+        return cast(list[District], self.entities("district"))
+
+    def subdistricts(self, district: str | None = None) -> list[Subdistrict]:
+        """Subdistricts, optionally of one district."""
+        out = cast(list[Subdistrict], self.entities("subdistrict"))
+        return [s for s in out if district is None or s.district == district]
+
+    def communities(self, place: str | None = None) -> list[Community]:
+        """Communities, optionally within a place (same as :meth:`communities_in`)."""
+        return self.communities_in(place)
+
+    def _filtered(self, kind: str, place: str | None, attr: str) -> list[Any]:
+        places = self._in_place(place)
+        records = self.entities(kind)
+        if places is None:
+            return records
+        return [r for r in records if getattr(r, attr) in places]
+
+    # ------------------------------------------------------------------ typed queries
+
+    def residents(
+        self,
+        place: str | None = None,
+        *,
+        segment: str | None = None,
+        role: Role | str | None = None,
+    ) -> list[Resident]:
+        """Residents, optionally of a place (any level), a segment, a role."""
+        if segment is not None:
+            out: list[Resident] = self.members(segment)
+            places = self._in_place(place)
+            if places is not None:
+                out = [r for r in out if r.community in places]
+        else:
+            out = self._filtered("resident", place, "community")
+        if role is not None:
+            wanted = Role(role)
+            out = [r for r in out if wanted in r.roles]
+        return out
+
+    def leaders(self, place: str | None = None) -> list[Resident]:
+        """Residents with :attr:`Role.LEADER` (the "points"), optionally of a place."""
+        return self.residents(place, role=Role.LEADER)
+
+    def engaged(self, place: str | None = None) -> list[Resident]:
+        """Residents with any role in community affairs (volunteer, talent, leader)."""
+        civic = {Role.VOLUNTEER, Role.TALENT, Role.LEADER}
+        return [r for r in self.residents(place) if civic.intersection(r.roles)]
+
+    def groups(self, place: str | None = None) -> list[Group]:
+        """Groups, optionally of a place."""
+        return self._filtered("group", place, "community")
+
+    def organizations(
+        self, place: str | None = None, *, org_kind: OrgKind | str | None = None
+    ) -> list[Organization]:
+        """Organisations, optionally at a place (any level) and of a kind."""
+        out: list[Organization] = self._filtered("organization", place, "place")
+        if org_kind is not None:
+            wanted = OrgKind(org_kind)
+            out = [o for o in out if o.org_kind is wanted]
+        return out
+
+    def projects(
+        self,
+        place: str | None = None,
+        *,
+        stage: Stage | str | None = None,
+        theme: str | None = None,
+    ) -> list[Project]:
+        """Projects, optionally of a place, at a stage, with a theme."""
+        out: list[Project] = self._filtered("project", place, "community")
+        if stage is not None:
+            wanted = Stage(stage)
+            out = [p for p in out if p.stage is wanted]
+        if theme is not None:
+            out = [p for p in out if theme in p.themes]
+        return out
+
+    def activities(
+        self,
+        place: str | None = None,
+        *,
+        project: str | None = None,
+        activity_kind: ActivityKind | str | None = None,
+    ) -> list[Activity]:
+        """Activities, optionally at a place, of a project, of a kind; by insertion."""
+        if project is not None:
+            out: list[Activity] = self._neighbours(
+                project, [Relation.PART_OF], inward=True, kind="activity"
+            )
+            places = self._in_place(place)
+            if places is not None:
+                out = [a for a in out if a.place in places]
+        else:
+            out = self._filtered("activity", place, "place")
+        if activity_kind is not None:
+            wanted = ActivityKind(activity_kind)
+            out = [a for a in out if a.activity_kind is wanted]
+        return out
+
+    def resources(
+        self, place: str | None = None, *, resource_kind: ResourceKind | str | None = None
+    ) -> list[Resource]:
+        """Resources, optionally at a place and of a kind."""
+        out: list[Resource] = self._filtered("resource", place, "place")
+        if resource_kind is not None:
+            wanted = ResourceKind(resource_kind)
+            out = [r for r in out if r.resource_kind is wanted]
+        return out
+
+    def segments(self, place: str | None = None) -> list[Segment]:
+        """Segments, optionally those counted in a place (segments counted everywhere,
+        with ``place=None``, are always included)."""
+        places = self._in_place(place)
+        out = cast(list[Segment], self.entities("segment"))
+        return [s for s in out if places is None or s.place is None or s.place in places]
+
+    def calls(self, place: str | None = None) -> list[Call]:
+        """Calls for golden ideas, optionally at a place."""
+        return self._filtered("call", place, "place")
+
+    def proposals(self, call: str | None = None) -> list[Proposal]:
+        """Golden ideas, optionally those submitted to one call."""
+        out = cast(list[Proposal], self.entities("proposal"))
+        return [p for p in out if call is None or p.call == call]
+
+    def projects_led_by(self, resident: str, *, co: bool = True) -> list[Project]:
+        """Projects a resident leads (and co-leads, unless ``co=False``)."""
+        rels = [Relation.LEADS, Relation.CO_LEADS] if co else [Relation.LEADS]
+        return self._neighbours(resident, rels, inward=False, kind="project")
+
+    def leads_of(self, project: str, *, co: bool = True) -> list[Resident]:
+        """The residents leading a project (and co-leading, unless ``co=False``)."""
+        rels = [Relation.LEADS, Relation.CO_LEADS] if co else [Relation.LEADS]
+        return self._neighbours(project, rels, inward=True, kind="resident")
+
+    def volunteers(self, project: str) -> list[Resident]:
+        """Residents volunteering in a project."""
+        return self._neighbours(project, [Relation.VOLUNTEERS_IN], inward=True, kind="resident")
+
+    def attendees(self, activity: str) -> list[Resident]:
+        """The named attendees of an activity."""
+        return self._neighbours(activity, [Relation.ATTENDED], inward=True, kind="resident")
+
+    def audience(self, project: str) -> list[Resident]:
+        """Every resident named as attending any activity of a project, once each, in
+        order of first appearance."""
+        seen: dict[str, Resident] = {}
+        for activity in self.activities(project=project):
+            for rid in activity.attendees:
+                if rid not in seen:
+                    seen[rid] = self.get(rid, Resident)
+        return list(seen.values())
+
+    def members(self, entity: str) -> list[Resident]:
+        """The residents of a group, an organisation or a segment."""
+        kind = self.kind_of(entity)
+        if kind == "segment":
+            return self._neighbours(entity, [Relation.IN_SEGMENT], inward=True, kind="resident")
+        if kind in ("group", "organization"):
+            return self._neighbours(entity, [Relation.MEMBER_OF], inward=True, kind="resident")
+        msg = f"{entity!r} is a {kind}; only groups, organisations and segments have members"
+        raise ValidationError([Problem("entity", msg)])
+
+    def memberships(self, resident: str) -> list[Group | Organization]:
+        """The groups and organisations a resident belongs to."""
+        return self._neighbours(resident, [Relation.MEMBER_OF], inward=False)
+
+    def neighbours(self, resident: str) -> list[Resident]:
+        """The residents a resident knows (``knows`` links in either direction)."""
+        out = self._neighbours(resident, [Relation.KNOWS], inward=False)
+        seen = {r.id for r in out}
+        out += [r for r in self._neighbours(resident, [Relation.KNOWS], inward=True)
+                if r.id not in seen]
+        return out
+
+    def activities_attended(self, resident: str) -> list[Activity]:
+        """The activities a resident is named as attending."""
+        return self._neighbours(resident, [Relation.ATTENDED], inward=False)
+
+    def need(self, need_id: str) -> tuple[Project | Proposal, int]:
+        """The project (or proposal) holding a need, and the need's position in it."""
+        owner = self._needs.get(need_id)
+        if owner is None:
+            raise UnknownEntityError(need_id)
+        record = cast("Project | Proposal", self.get(owner))
+        position = next(i for i, n in enumerate(record.needs) if n.id == need_id)
+        return record, position
+
+    # ------------------------------------------------------------------ views
+
+    def to_networkx(self, relations: Iterable[Relation | str] | None = None) -> nx.MultiDiGraph:
+        """A copy of the graph as a :class:`networkx.MultiDiGraph`, optionally with only
+        some relations. Nodes carry ``kind`` and ``record``; edges carry ``relation``
+        and, for explicit links, ``link``."""
+        if relations is None:
+            return self._g.copy()
+        keep = {Relation(r).value for r in relations}
+        out = nx.MultiDiGraph()
+        out.add_nodes_from(self._g.nodes(data=True))
+        out.add_edges_from(
+            (u, w, k, d) for u, w, k, d in self._g.edges(keys=True, data=True) if k in keep
+        )
+        return out
+
+    def social_graph(self, place: str | None = None) -> nx.Graph:
+        """Residents (all of them, or of a place) as an undirected :class:`networkx.Graph`
+        of ``knows`` ties, with ``weight`` on each edge."""
+        residents = [r.id for r in self.residents(place)]
+        keep = set(residents)
+        out = nx.Graph()
+        out.add_nodes_from(residents)
+        for link in self._links.values():
+            if link.relation is Relation.KNOWS and link.source in keep and link.target in keep:
+                out.add_edge(link.source, link.target, weight=link.weight)
+        return out
+
+    def coparticipation(self, place: str | None = None) -> nx.Graph:
+        """The resident–resident co-participation projection.
+
+        Two residents are joined when they share a group or organisation, a project
+        (leading, co-leading or volunteering) or an activity (organising or attending);
+        ``weight`` is how many such contexts they share. Every resident of ``place``
+        is a node, joined or not.
+        """
+        index = self.index
+        residents = [r.id for r in self.residents(place)]
+        rows = np.fromiter((index.position("resident")[r] for r in residents), dtype=np.int64)
+        blocks = [
+            index.incidence(Relation.MEMBER_OF, "group"),
+            index.incidence(Relation.MEMBER_OF, "organization"),
+            (index.incidence(Relation.LEADS, "project")
+             + index.incidence(Relation.CO_LEADS, "project")
+             + index.incidence(Relation.VOLUNTEERS_IN, "project")),
+            (index.incidence(Relation.ATTENDED, "activity")
+             + index.incidence(Relation.ORGANISED, "activity")),
+        ]
+        import scipy.sparse as sp
+
+        incidence = sp.hstack(blocks, format="csr")[rows]
+        incidence.data[:] = 1.0
+        shared = (incidence @ incidence.T).tocoo()
+        out = nx.Graph()
+        out.add_nodes_from(residents)
+        for i, j, w in zip(shared.row, shared.col, shared.data, strict=True):
+            if i < j:
+                out.add_edge(residents[i], residents[j], weight=int(w))
+        return out
+
+    def subgraph(self, place: str) -> CommunityGraph:
+        """The part of the graph in a place (a community, subdistrict or district).
+
+        It holds the place, the places above it (so references resolve), everything
+        located in it, organisations those belong to, and the links among them.
+        References to residents outside (an outside attendee, proposer …) are dropped
+        from the copied records; an activity keeps its headcount.
+        """
+        inside = self._in_place(place)
+        assert inside is not None  # noqa: S101  (place is not None)
+        keep: dict[str, Entity] = {p: self.get(p) for p in self.hierarchy(place)}
+        for p in inside:
+            keep.setdefault(p, self.get(p))
+        for record in self:
+            here = self.place_of(record.id)
+            if record.id in keep:
+                continue
+            if (isinstance(record, Segment) and record.place is None) or here in inside:
+                keep[record.id] = record
+        for record in list(keep.values()):  # organisations above
+            org = getattr(record, "parent", None) or getattr(record, "organiser", None)
+            while isinstance(org, str) and org not in keep:
+                keep[org] = self.get(org)
+                org = cast(Organization, keep[org]).parent
+        ordered = [r for r in self if r.id in keep]
+        pruned: list[Entity | Link] = [_prune(r, keep) for r in ordered]
+        pruned += [
+            link for link in self._links.values() if link.source in keep and link.target in keep
+        ]
+        out = CommunityGraph(taxonomy=self.taxonomy, metadata=self.metadata)
+        out.add_all(pruned)
+        return out
+
+    def summary(self) -> Summary:
+        """Counts by kind and relation, and a per-community table.
+
+        Examples
+        --------
+        >>> from vchuang import load_example
+        >>> print(load_example().summary())  # doctest: +ELLIPSIS
+        Example: ...
+        """
+        relations = Counter(k for _, _, k in self._g.edges(keys=True))
+        attendance: Counter[str] = Counter()
+        activities: Counter[str] = Counter()
+        for activity in self.activities():
+            activities[activity.place] += 1
+            attendance[activity.place] += activity.headcount
+        rows = []
+        for community in self.communities():
+            residents = self.residents(community.id)
+            roles = Counter(role for r in residents for role in r.roles)
+            rows.append({
+                "community": community.name,
+                "residents": len(residents),
+                "engaged": len(self.engaged(community.id)),
+                "talents": roles[Role.TALENT],
+                "leaders": roles[Role.LEADER],
+                "projects": len(self.projects(community.id)),
+                "activities": activities[community.id],
+                "attendance": attendance[community.id],
+            })
+        return Summary(
+            counts={k: len(v) for k, v in self._by_kind.items()},
+            relations=dict(sorted(relations.items())),
+            communities=tuple(rows),
+            title=self.metadata.title,
+        )
+
+    @property
+    def index(self) -> GraphIndex:
+        """Integer positions and sparse arrays for fast analyses, built on first use
+        and rebuilt after any change."""
+        if self._index is None or self._index.version != self._version:
+            self._index = GraphIndex(self)
+        return self._index
+
+
+def _plural(kind: str, n: int) -> str:
+    if n == 1:
+        return kind
+    return "activities" if kind == "activity" else f"{kind}s"
+
+
+def _prune(record: Entity, keep: Mapping[str, Entity]) -> Entity:
+    changes: dict[str, Any] = {}
+    for ref in _REFS[record.kind]:
+        value = getattr(record, ref.field)
+        if ref.many:
+            kept = tuple(x for x in value if x in keep)
+            if kept != value:
+                changes[ref.field] = kept
+        elif value is not None and value not in keep:
+            changes[ref.field] = None
+    if isinstance(record, Activity) and "attendees" in changes and record.attendance is None:
+        changes["attendance"] = len(record.attendees)
+    return attrs.evolve(record, **changes) if changes else record
+
+
+class GraphIndex:
+    """Contiguous integer positions for each kind of entity and the sparse arrays that
+    fast analyses run on. Get it from :attr:`CommunityGraph.index`; it belongs to one
+    version of the graph (:attr:`version`) and is rebuilt after any change.
+
+    Arrays are built on first use and cached. Rows and columns follow the graph's
+    insertion order.
+    """
+
+    def __init__(self, graph: CommunityGraph) -> None:
+        self._graph = graph
+        self.version = graph.version
+        self._ids: dict[str, tuple[str, ...]] = {}
+        self._positions: dict[str, dict[str, int]] = {}
+
+    def ids(self, kind: str) -> tuple[str, ...]:
+        """The IDs of one kind, in row order."""
+        if kind not in self._ids:
+            self._ids[kind] = tuple(self._graph.ids(kind))
+        return self._ids[kind]
+
+    def position(self, kind: str) -> dict[str, int]:
+        """ID → row number, for one kind."""
+        if kind not in self._positions:
+            self._positions[kind] = {x: i for i, x in enumerate(self.ids(kind))}
+        return self._positions[kind]
+
+    @functools.cache  # noqa: B019  (the index lives as long as one graph version)
+    def incidence(
+        self, relation: Relation, target_kind: str, *, source_kind: str = "resident",
+        weight: str | None = None,
+    ) -> scipy.sparse.csr_array:
+        """A ``source_kind × target_kind`` sparse array with a 1 (or the link's
+        ``weight`` / ``hours`` attribute) where ``source -relation-> target``.
+
+        For a symmetric relation both directions are filled.
+        """
+        import scipy.sparse as sp
+
+        rel = Relation(relation)
+        rows_of = self.position(source_kind)
+        cols_of = self.position(target_kind)
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
+        g = self._graph.nx
+        for u, w, data in g.edges(data=True):
+            if data["relation"] is not rel:
+                continue
+            pairs = [(u, w), (w, u)] if rel.symmetric else [(u, w)]
+            for a, b in pairs:
+                i, j = rows_of.get(a), cols_of.get(b)
+                if i is None or j is None:
+                    continue
+                value = 1.0
+                if weight is not None:
+                    link = data.get("link")
+                    got = getattr(link, weight, None) if link is not None else None
+                    value = float(got) if got is not None else 0.0
+                rows.append(i)
+                cols.append(j)
+                vals.append(value)
+        shape = (len(rows_of), len(cols_of))
+        return sp.csr_array((np.asarray(vals, dtype=np.float64), (rows, cols)), shape=shape)
+
+    @functools.cached_property
+    def knows(self) -> scipy.sparse.csr_array:
+        """Resident × resident adjacency of ``knows`` ties (symmetric), weighted."""
+        return self.incidence(Relation.KNOWS, "resident", weight="weight")
+
+    @functools.cached_property
+    def resident_community(self) -> np.ndarray:
+        """For each resident row, the row of their community."""
+        pos = self.position("community")
+        records = self._graph.nx.nodes
+        return np.fromiter(
+            (pos[records[r]["record"].community] for r in self.ids("resident")),
+            dtype=np.int64,
+            count=len(self.ids("resident")),
+        )

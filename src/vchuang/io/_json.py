@@ -1,0 +1,445 @@
+"""The vchuang JSON format: one document holds a whole community graph.
+
+A document is a JSON object::
+
+    {
+      "format": "vchuang",
+      "format_version": 1,
+      "metadata": {"title": "…", "as_of": "2019-12-31"},
+      "base_taxonomy": "default",
+      "skills": [ … skills added to the default taxonomy … ],
+      "districts": [ … ], "subdistricts": [ … ], "communities": [ … ],
+      "segments": [ … ], "organizations": [ … ], "groups": [ … ],
+      "residents": [ … ], "projects": [ … ], "activities": [ … ],
+      "resources": [ … ], "calls": [ … ], "proposals": [ … ],
+      "links": [ … ]
+    }
+
+Every section but ``format_version`` may be left out. Each record is an object with the
+fields of its class in :mod:`vchuang.model`; fields at their default are left out when
+writing. Dates are ISO strings (``"2019-09-21"``), enums their lower-case values, skill
+levels the numbers 1–4, money whole fen. Chinese is written as is (UTF-8).
+
+One cattrs converter does all the work. Reading checks everything and raises a single
+:class:`~vchuang.errors.FormatError` listing every problem with its JSON path; nothing is
+half-loaded. Writing to a file is atomic.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import enum
+import json
+import os
+import tempfile
+import typing
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any, cast
+
+import cattrs
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+from cattrs.preconf.json import make_converter
+
+from ..errors import FormatError, IntegrityError, Problem, ValidationError
+from ..graph import CommunityGraph
+from ..model import (
+    Entity,
+    Link,
+    Metadata,
+    Skill,
+    SkillTaxonomy,
+    default_taxonomy,
+    entity_kinds,
+)
+
+__all__ = ["FORMAT_VERSION", "dumps", "load", "loads", "save", "to_document"]
+
+#: The version of the format this vchuang writes.
+FORMAT_VERSION = 1
+
+#: Steps that upgrade a document from version ``n`` to ``n + 1``.
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+#: At most this many problems are listed; the rest are counted.
+MAX_PROBLEMS = 200
+
+_SECTIONS: dict[str, str] = {
+    ("activities" if kind == "activity" else f"{kind}s"): kind for kind in entity_kinds()
+}
+_KNOWN = ("format", "format_version", "metadata", "base_taxonomy", "skills", *_SECTIONS, "links")
+
+
+def _strict(kind: type[Any], accept: tuple[type[Any], ...], what: str) -> Callable[[Any, Any], Any]:
+    def hook(value: Any, _type: Any) -> Any:
+        if isinstance(value, bool) and bool not in accept:
+            msg = f"must be {what}, got true/false"
+            raise TypeError(msg)
+        if not isinstance(value, accept):
+            msg = f"must be {what}, got {_jtype(value)}"
+            raise TypeError(msg)
+        return kind(value)
+
+    return hook
+
+
+def _make_converter(*, detailed: bool) -> cattrs.Converter:
+    def make() -> cattrs.Converter:
+        conv = cast(cattrs.Converter, make_converter(
+            forbid_extra_keys=True, omit_if_default=True, detailed_validation=detailed
+        ))
+        # JSON types are checked, never coerced: "5" is not a number, 5 is not text,
+        # "false" is not false.
+        conv.register_structure_hook(str, _strict(str, (str,), "text"))
+        conv.register_structure_hook(int, _strict(int, (int,), "a whole number"))
+        conv.register_structure_hook(float, _strict(float, (int, float), "a number"))
+        conv.register_structure_hook(bool, _strict(bool, (bool,), "true or false"))
+        return conv
+
+    conv, twin = make(), make()
+
+    def tuples(type_: Any) -> Callable[[Any, Any], Any]:
+        inner = twin.get_structure_hook(type_)
+
+        def hook(value: Any, _type: Any) -> Any:
+            # a list, never a string read letter by letter
+            if not isinstance(value, list):
+                msg = f"must be a list, got {_jtype(value)}"
+                raise TypeError(msg)
+            return inner(value, type_)
+
+        return hook
+
+    conv.register_structure_hook_factory(lambda t: typing.get_origin(t) is tuple, tuples)
+    return conv
+
+
+_FAST = _make_converter(detailed=False)
+_DETAILED = _make_converter(detailed=True)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def to_document(graph: CommunityGraph) -> dict[str, Any]:
+    """The graph as a JSON-ready dict (what :func:`dumps` writes)."""
+    conv = _FAST
+    doc: dict[str, Any] = {"format": "vchuang", "format_version": FORMAT_VERSION}
+    metadata = conv.unstructure(graph.metadata)
+    if metadata:
+        doc["metadata"] = metadata
+    base = default_taxonomy().skills
+    skills = graph.taxonomy.skills
+    if skills[: len(base)] == base:
+        extra = skills[len(base) :]
+    else:
+        doc["base_taxonomy"] = "none"
+        extra = skills
+    if extra:
+        doc["skills"] = [conv.unstructure(s) for s in extra]
+    for section, kind in _SECTIONS.items():
+        records = graph.entities(kind)
+        if records:
+            doc[section] = [conv.unstructure(r) for r in records]
+    links = graph.links()
+    if links:
+        doc["links"] = [conv.unstructure(x) for x in links]
+    return doc
+
+
+def dumps(graph: CommunityGraph, *, indent: int | None = 1) -> str:
+    """The graph as a JSON document (a string).
+
+    Parameters
+    ----------
+    graph
+        The graph to write.
+    indent
+        Indentation (``None`` for the most compact form).
+
+    Examples
+    --------
+    >>> from vchuang import CommunityGraph, loads, dumps
+    >>> g = CommunityGraph()
+    >>> loads(dumps(g)) == g
+    True
+    """
+    separators = (",", ":") if indent is None else (",", ": ")
+    return json.dumps(to_document(graph), ensure_ascii=False, indent=indent,
+                      separators=separators)
+
+
+def save(graph: CommunityGraph, path: str | os.PathLike[str], *, indent: int | None = 1) -> None:
+    """Write the graph to a JSON file, atomically.
+
+    The document is written to a temporary file beside ``path`` and renamed over it only
+    once complete, so a failure leaves any old file intact.
+    """
+    text = dumps(graph, indent=indent)
+    atomic_write_text(Path(path), text)
+
+
+def atomic_write_text(path: Path, text: str, *, encoding: str = "utf-8") -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        Path(tmp).replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            Path(tmp).unlink()
+        raise
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def load(source: str | os.PathLike[str] | IO[str] | IO[bytes]) -> CommunityGraph:
+    """Read a graph from a JSON file (a path or an open file).
+
+    Raises
+    ------
+    FormatError
+        Listing every problem in the document with its JSON path and a hint.
+    OSError
+        The file cannot be opened.
+    """
+    if isinstance(source, str | os.PathLike):
+        data: str | bytes = Path(source).read_bytes()
+    else:
+        data = source.read()
+    return loads(data)
+
+
+def loads(data: str | bytes) -> CommunityGraph:
+    """Read a graph from a JSON document (a string or UTF-8 bytes).
+
+    Raises
+    ------
+    FormatError
+        Listing every problem in the document with its JSON path and a hint;
+        nothing is half-loaded.
+
+    Examples
+    --------
+    >>> from vchuang import loads
+    >>> loads('{"format_version": 1, "residents": [{"id": "r1"}]}')
+    Traceback (most recent call last):
+    ...
+    vchuang.errors.FormatError: 2 problems in the document:
+      $.residents[0].name: required field missing
+      $.residents[0].community: required field missing
+    """
+    if isinstance(data, bytes | bytearray):
+        try:
+            text = bytes(data).decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise FormatError([Problem("$", f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                                       "save the file as UTF-8")]) from None
+    elif isinstance(data, str):
+        text = data.removeprefix("\ufeff")
+    else:
+        raise FormatError([Problem("$", f"expected text or bytes, got {type(data).__name__}")])
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FormatError(
+            [Problem(f"$ (line {exc.lineno}, column {exc.colno})", f"not valid JSON: {exc.msg}",
+                     "check the file is complete and was saved as JSON")]
+        ) from None
+    except RecursionError:
+        raise FormatError([Problem("$", "JSON nested too deeply to be a vchuang document")]
+                          ) from None
+    return from_document(doc)
+
+
+def from_document(doc: Any) -> CommunityGraph:
+    """Build a graph from a parsed JSON document (see :func:`loads`)."""
+    reader = _Reader()
+    graph = reader.read(doc)
+    if reader.problems:
+        raise FormatError(reader.report())
+    assert graph is not None  # noqa: S101  (no problems means a graph was built)
+    return graph
+
+
+class _Reader:
+    """Collects every problem of one document."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, path: str, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(path, message, hint))
+
+    def report(self) -> list[Problem]:
+        if len(self.problems) <= MAX_PROBLEMS:
+            return self.problems
+        rest = len(self.problems) - MAX_PROBLEMS
+        return [*self.problems[:MAX_PROBLEMS], Problem("", f"… and {rest} more problems")]
+
+    def read(self, doc: Any) -> CommunityGraph | None:
+        if not isinstance(doc, dict):
+            self.add("$", f"a vchuang document is a JSON object, got {_jtype(doc)}",
+                     "start the file with '{' and give at least \"format_version\": 1")
+            return None
+        doc = self._upgrade(doc)
+        if doc is None:
+            return None
+        for key in doc:
+            if key not in _KNOWN:
+                near = difflib.get_close_matches(str(key), _KNOWN, n=1)
+                hint = f"did you mean {near[0]!r}?" if near else f"known keys: {', '.join(_KNOWN)}"
+                self.add(f"$.{key}", "unknown key", hint)
+        if doc.get("format", "vchuang") != "vchuang":
+            self.add("$.format", f"expected 'vchuang', got {doc['format']!r}")
+        metadata = self._one(doc.get("metadata", {}), Metadata, "$.metadata")
+        taxonomy = self._taxonomy(doc)
+        items: list[Entity | Link] = []
+        paths: dict[int, str] = {}
+        failed_ids: set[str] = set()
+        for section in (*_SECTIONS, "links"):
+            raw = doc.get(section, [])
+            if not isinstance(raw, list):
+                self.add(f"$.{section}", f"must be a list, got {_jtype(raw)}")
+                continue
+            cls = Link if section == "links" else entity_kinds()[_SECTIONS[section]]
+            for i, entry in enumerate(raw):
+                path = f"$.{section}[{i}]"
+                record = self._one(entry, cls, path)
+                if record is None:
+                    if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                        failed_ids.add(entry["id"])
+                    continue
+                items.append(record)
+                paths[id(record)] = path
+        graph = CommunityGraph(
+            taxonomy=taxonomy if taxonomy is not None else default_taxonomy(),
+            metadata=metadata if metadata is not None else Metadata(),
+        )
+        where = paths.__getitem__
+        problems = graph.check(items, lambda item: where(id(item)))
+        for problem in problems:
+            # a reference to a record that failed to read is that record's problem
+            if not any(f"no entity {x!r}" == problem.message for x in failed_ids):
+                self.problems.append(problem)
+        if self.problems or taxonomy is None:
+            return None
+        try:
+            graph.add_all(items)
+        except IntegrityError as exc:  # pragma: no cover - check() found nothing above
+            self.problems.extend(exc.problems)
+            return None
+        return graph
+
+    def _upgrade(self, doc: dict[str, Any]) -> dict[str, Any] | None:
+        version = doc.get("format_version")
+        if version is None:
+            self.add("$.format_version", "required field missing",
+                     f'add "format_version": {FORMAT_VERSION}')
+            return None
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            self.add("$.format_version", f"must be a whole number >= 1, got {version!r}")
+            return None
+        if version > FORMAT_VERSION:
+            self.add("$.format_version",
+                     f"version {version} is newer than this vchuang reads ({FORMAT_VERSION})",
+                     "upgrade vchuang: pip install --upgrade vchuang")
+            return None
+        while version < FORMAT_VERSION:
+            step = UPGRADES.get(version)
+            if step is None:
+                self.add("$.format_version", f"no upgrade from version {version}")
+                return None
+            doc = step(dict(doc))
+            version += 1
+            doc["format_version"] = version
+        return doc
+
+    def _taxonomy(self, doc: dict[str, Any]) -> SkillTaxonomy | None:
+        base_name = doc.get("base_taxonomy", "default")
+        if base_name not in ("default", "none"):
+            self.add("$.base_taxonomy", f"must be 'default' or 'none', got {base_name!r}")
+            return None
+        raw = doc.get("skills", [])
+        if not isinstance(raw, list):
+            self.add("$.skills", f"must be a list, got {_jtype(raw)}")
+            return None
+        skills = [self._one(entry, Skill, f"$.skills[{i}]") for i, entry in enumerate(raw)]
+        if any(s is None for s in skills):
+            return None
+        base = default_taxonomy().skills if base_name == "default" else ()
+        try:
+            return SkillTaxonomy(skills=(*base, *cast(list[Skill], skills)))
+        except ValidationError as exc:
+            for p in exc.problems:
+                self.add(f"$.skills ({p.path})", p.message, p.hint)
+            return None
+
+    def _one(self, entry: Any, cls: type[Any], path: str) -> Any:
+        if not isinstance(entry, dict):
+            self.add(path, f"must be a JSON object, got {_jtype(entry)}")
+            return None
+        try:
+            return _FAST.structure(entry, cls)
+        except Exception:  # noqa: BLE001  (re-read in detail below to name every problem)
+            pass
+        try:
+            return _DETAILED.structure(entry, cls)
+        except (ClassValidationError, IterableValidationError) as exc:
+            for line in cattrs.transform_error(exc, path, format_exception=_format):
+                text, _, where = line.rpartition(" @ ")
+                message, hint, field = (*text.split("\x00"), "", "")[:3]
+                self.add(f"{where}.{field}" if field else where, message, hint)
+        except ValidationError as exc:
+            for p in exc.problems:
+                self.add(f"{path}.{p.path}" if p.path else path, p.message, p.hint)
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+            self.add(path, f"cannot be read: {exc}")
+        return None
+
+
+def _format(exc: BaseException, type_: Any) -> str:
+    """Message for one leaf error found by cattrs; after a NUL a hint, after another
+    the field the error is in, where cattrs's own path stops at the record."""
+    if isinstance(exc, ForbiddenExtraKeysError):
+        names = sorted(exc.extra_fields)
+        fields = [a.name for a in getattr(exc.cl, "__attrs_attrs__", ())]
+        near = [m for n in names for m in difflib.get_close_matches(n, fields, n=1)]
+        hint = f"did you mean {', '.join(map(repr, near))}?" if near else (
+            f"fields are: {', '.join(fields)}")
+        plural = "s" if len(names) > 1 else ""
+        field = names[0] if len(names) == 1 else ""
+        return f"unknown field{plural} {', '.join(map(repr, names))}\x00{hint}\x00{field}"
+    if isinstance(exc, KeyError):
+        return "required field missing"
+    if isinstance(exc, ValidationError):
+        p = exc.problems[0]
+        return f"{p.message}\x00{p.hint}\x00{p.path}"
+    enum_type = type_ if isinstance(type_, type) else None
+    if enum_type is not None and issubclass(enum_type, enum.Enum):
+        allowed = ", ".join(repr(m.value) for m in enum_type)
+        return f"not a known {enum_type.__name__}: {_short(exc)}\x00use one of {allowed}"
+    if isinstance(exc, TypeError) and str(exc).startswith("must be"):
+        return str(exc)
+    if isinstance(exc, TypeError | ValueError):
+        name = getattr(type_, "__name__", str(type_))
+        return f"wrong type or value, expected {name}: {_short(exc)}"
+    return f"{type(exc).__name__}: {_short(exc)}"
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc)
+    return text if len(text) <= 120 else text[:117] + "…"
+
+
+def _jtype(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {dict: "an object", list: "a list", str: "a string", bool: "true/false",
+            int: "a number", float: "a number"}.get(type(value), type(value).__name__)
