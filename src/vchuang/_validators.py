@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import attrs
 
@@ -68,7 +68,7 @@ def positive(_inst: object, attribute: attrs.Attribute[Any], value: float) -> No
         raise fail(attribute, f"must be a finite number > 0, got {value!r}")
 
 
-def count_at_least_one(_inst: object, attribute: attrs.Attribute[Any], value: int) -> None:
+def count_at_least_one(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """A whole number >= 1 (a headcount)."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise fail(attribute, f"must be a whole number >= 1, got {value!r}")
@@ -104,7 +104,7 @@ def to_tuple(value: Iterable[T]) -> tuple[T, ...]:
     """Turn a list (or any iterable but a string) into a tuple; sets are sorted so that
     the order never depends on the hash seed."""
     if isinstance(value, str):
-        return (value,)  # type: ignore[return-value]
+        return cast("tuple[T, ...]", (value,))
     if isinstance(value, set | frozenset):
-        return tuple(sorted(value))  # type: ignore[type-var]
+        return tuple(sorted(value, key=str))
     return tuple(value)

@@ -1,9 +1,10 @@
 """The community graph: every entity and relation of an incubator in one store.
 
-:class:`CommunityGraph` wraps a :class:`networkx.MultiDiGraph`. A node is an entity ID
-carrying its record (see :mod:`vchuang.model`); an edge is a typed
-:class:`~vchuang.model.Relation`, keyed by the relation's value. Relations come from two
-places, kept in step by the graph:
+:class:`CommunityGraph` is a typed multigraph: a node is an entity ID carrying its
+record (see :mod:`vchuang.model`); an edge is a typed :class:`~vchuang.model.Relation`.
+Its :attr:`~CommunityGraph.nx` view is a :class:`networkx.MultiDiGraph` (edges keyed by
+the relation's value) for any networkx algorithm. Relations come from two places, kept
+in step by the graph:
 
 * *derived* relations follow a record's own fields — a resident's ``community`` gives
   ``resident -located_in-> community``, an activity's ``attendees`` give
@@ -15,6 +16,12 @@ Every change is checked as a whole before any of it is applied: a reference to a
 ID, a relation between the wrong kinds, a duplicate ID or an unknown skill raises
 :class:`~vchuang.errors.IntegrityError` listing every problem, and the graph is left as it
 was. Iteration follows insertion order, so it never depends on the hash seed.
+
+The store itself is a dict of records, a dict of links and an adjacency list per
+(entity, relation); the networkx view and the sparse :attr:`~CommunityGraph.index` are
+built from it on first use and rebuilt after a change. This keeps a district of a
+million residents within memory: a ``MultiDiGraph`` holding every relation as an edge
+needs several times more.
 
 Examples
 --------
@@ -43,9 +50,10 @@ import difflib
 import functools
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 import attrs
+import networkx
 import networkx as nx
 import numpy as np
 
@@ -178,6 +186,17 @@ def _ref_values(record: Entity, ref: _Ref) -> tuple[str, ...]:
     return cast("tuple[str, ...]", value) if ref.many else (cast(str, value),)
 
 
+#: For each relation, the record kinds whose fields give it and the fields.
+_REFS_BY_RELATION: Mapping[Relation, tuple[tuple[str, _Ref], ...]] = {
+    rel: tuple((kind, ref) for kind, refs in _REFS.items() for ref in refs if ref.relation is rel)
+    for rel in Relation
+}
+
+#: (entity, relation, inward) -> the other ends, for explicit links and for the side of a
+#: derived relation that the owning record's fields do not give.
+_AdjKey = tuple[str, Relation, bool]
+
+
 def _where(item: Entity | Link) -> str:
     if isinstance(item, Link):
         return f"link {item.source!r} -{item.relation.value}-> {item.target!r}"
@@ -236,9 +255,9 @@ class CommunityGraph:
 
     Notes
     -----
-    ``graph.nx`` is the underlying :class:`networkx.MultiDiGraph`; treat it as read-only
-    (change the graph through its methods so that integrity checks and the index stay
-    right). :meth:`to_networkx` gives a copy to change freely.
+    :attr:`nx` is a :class:`networkx.MultiDiGraph` view built on first use; treat it as
+    read-only (change the graph through its methods so that integrity checks hold).
+    :meth:`to_networkx` gives a copy to change freely.
     """
 
     def __init__(
@@ -246,7 +265,9 @@ class CommunityGraph:
     ) -> None:
         self.taxonomy: SkillTaxonomy = taxonomy if taxonomy is not None else default_taxonomy()
         self.metadata: Metadata = metadata if metadata is not None else Metadata()
-        self._g: nx.MultiDiGraph = nx.MultiDiGraph()
+        self._records: dict[str, Entity] = {}
+        self._adj: dict[_AdjKey, list[str]] = {}
+        self._nx: nx.MultiDiGraph | None = None
         self._by_kind: dict[str, dict[str, None]] = {k: {} for k in entity_kinds()}
         self._links: dict[tuple[str, Relation, str], Link] = {}
         self._needs: dict[str, str] = {}  # need ID -> project or proposal ID
@@ -257,8 +278,39 @@ class CommunityGraph:
 
     @property
     def nx(self) -> nx.MultiDiGraph:
-        """The underlying networkx graph (read-only by convention)."""
-        return self._g
+        """The graph as a :class:`networkx.MultiDiGraph`: nodes carry ``kind`` and
+        ``record``; edges are keyed by the relation's value and carry ``relation`` and,
+        for explicit links, ``link``. Built on first use, rebuilt after a change;
+        read-only by convention (use :meth:`to_networkx` for a copy to change)."""
+        if self._nx is None:
+            g = nx.MultiDiGraph()
+            g.add_nodes_from(
+                (i, {"kind": r.kind, "record": r}) for i, r in self._records.items()
+            )
+            g.add_edges_from(
+                (u, w, rel.value, {"relation": rel} if link is None
+                 else {"relation": rel, "link": link})
+                for u, w, rel, link in self.edges()
+            )
+            self._nx = g
+        return self._nx
+
+    def edges(
+        self, relation: Relation | str | None = None
+    ) -> Iterator[tuple[str, str, Relation, Link | None]]:
+        """Every relation as ``(source, target, relation, link)``: derived relations
+        first (``link`` is ``None``), then explicit links; optionally of one relation.
+        A symmetric link is given once, in the direction it was added."""
+        rels = list(Relation) if relation is None else [Relation(relation)]
+        for rel in rels:
+            for kind, ref in _REFS_BY_RELATION[rel]:
+                for owner in self._by_kind[kind]:
+                    record = self._records[owner]
+                    for other in _ref_values(record, ref):
+                        yield (other, owner, rel, None) if ref.inward else (owner, other, rel, None)
+        for link in self._links.values():
+            if relation is None or link.relation in rels:
+                yield link.source, link.target, link.relation, link
 
     @property
     def version(self) -> int:
@@ -266,14 +318,13 @@ class CommunityGraph:
         return self._version
 
     def __len__(self) -> int:
-        return int(self._g.number_of_nodes())
+        return len(self._records)
 
     def __contains__(self, entity_id: object) -> bool:
-        return entity_id in self._g
+        return entity_id in self._records
 
     def __iter__(self) -> Iterator[Entity]:
-        for _, record in self._g.nodes(data="record"):
-            yield record
+        return iter(list(self._records.values()))
 
     def __getitem__(self, entity_id: str) -> Entity:
         return self.get(entity_id)
@@ -285,9 +336,7 @@ class CommunityGraph:
             return False
         if self._links != other._links or len(self) != len(other):
             return False
-        mine = dict(self._g.nodes(data="record"))
-        theirs = dict(other._g.nodes(data="record"))
-        return mine == theirs
+        return self._records == other._records
 
     __hash__ = None  # type: ignore[assignment]  # mutable
 
@@ -295,7 +344,13 @@ class CommunityGraph:
         counts = ", ".join(f"{len(ids)} {k}" for k, ids in self._by_kind.items() if ids)
         return f"<CommunityGraph: {counts or 'empty'}>"
 
-    def get(self, entity_id: str, kind: type[E] | None = None) -> E:
+    @overload
+    def get(self, entity_id: str) -> Entity: ...
+
+    @overload
+    def get(self, entity_id: str, kind: type[E]) -> E: ...
+
+    def get(self, entity_id: str, kind: type[E] | None = None) -> Entity | E:
         """The record with this ID.
 
         Parameters
@@ -312,38 +367,38 @@ class CommunityGraph:
             No entity has this ID (the nearest ID is suggested).
         """
         try:
-            record = self._g.nodes[entity_id]["record"]
-        except KeyError:
+            record = self._records[entity_id]
+        except (KeyError, TypeError):
             raise UnknownEntityError(entity_id, self._nearest(entity_id)) from None
         if kind is not None and not isinstance(record, kind):
-            msg = f"{entity_id!r} is a {record.kind}, not a {kind.kind}"  # type: ignore[attr-defined]
+            msg = f"{entity_id!r} is a {record.kind}, not a {getattr(kind, 'kind', kind)}"
             raise ValidationError([Problem("", msg)])
-        return cast(E, record)
+        return record
 
     def kind_of(self, entity_id: str) -> str:
         """The kind (``"resident"``, ``"project"`` …) of an entity."""
-        return cast(str, self.get(entity_id).kind)
+        return self.get(entity_id).kind
 
     def entities(self, kind: str | type[E] | None = None) -> list[Any]:
         """All records, or those of one kind (a kind name or record class), in
         insertion order."""
         if kind is None:
             return list(self)
-        name = kind if isinstance(kind, str) else cast(str, kind.kind)  # type: ignore[attr-defined]
+        name = kind if isinstance(kind, str) else str(getattr(kind, "kind", kind))
         if name not in self._by_kind:
             msg = f"unknown kind {name!r}; kinds are {', '.join(self._by_kind)}"
             raise ValidationError([Problem("", msg)])
-        nodes = self._g.nodes
-        return [nodes[i]["record"] for i in self._by_kind[name]]
+        records = self._records
+        return [records[i] for i in self._by_kind[name]]
 
     def ids(self, kind: str) -> list[str]:
         """The IDs of one kind of entity, in insertion order."""
         return list(self._by_kind[kind])
 
     def _nearest(self, entity_id: str) -> str | None:
-        if len(self._g) > 50_000:
+        if len(self._records) > 50_000 or not isinstance(entity_id, str):
             return None
-        close = difflib.get_close_matches(entity_id, list(self._g), n=1, cutoff=0.7)
+        close = difflib.get_close_matches(entity_id, list(self._records), n=1, cutoff=0.7)
         return close[0] if close else None
 
     # ------------------------------------------------------------------ changes
@@ -386,8 +441,9 @@ class CommunityGraph:
         probe = Link(source=source, relation=Relation(relation), target=target)
         found = self._links.pop(probe.key, None)
         if found is None:
-            raise UnknownEntityError(f"{source} -{probe.relation.value}-> {target}")
-        self._g.remove_edge(found.source, found.target, key=found.relation.value)
+            what = f"{source} -{probe.relation.value}-> {target}"
+            raise UnknownEntityError(what)
+        self._unlink(found)
         self._touch()
         return found
 
@@ -406,6 +462,7 @@ class CommunityGraph:
             The new record's references do not resolve, or the kind changed; nothing
             is changed.
         """
+        old: Entity
         if isinstance(entity, str):
             old = self.get(entity)
             new = attrs.evolve(old, **changes)
@@ -431,18 +488,22 @@ class CommunityGraph:
         """
         record = self.get(entity_id)
         problems = []
-        for u, w, data in self._edges_touching(entity_id):
-            owner = data.get("owner")
-            if owner is not None and owner != entity_id:
-                field = data["field"]
-                other = owner
-                problems.append(
-                    Problem(
-                        f"{self.kind_of(other)} {other!r}.{field}",
-                        f"refers to {entity_id!r}",
-                        f"change {other!r} before removing {entity_id!r}",
+        for rel in Relation:
+            if not rel.derived:
+                continue
+            for inward in (True, False):
+                for owner in self._adj.get((entity_id, rel, inward), ()):
+                    if owner == entity_id:
+                        continue
+                    fields = [ref.field for kind, ref in _REFS_BY_RELATION[rel]
+                              if kind == self._records[owner].kind]
+                    problems.append(
+                        Problem(
+                            f"{self._records[owner].kind} {owner!r}.{fields[0]}",
+                            f"refers to {entity_id!r}",
+                            f"change {owner!r} before removing {entity_id!r}",
+                        )
                     )
-                )
         if problems:
             raise IntegrityError(problems)
         dropped = tuple(
@@ -450,10 +511,12 @@ class CommunityGraph:
         )
         for link in dropped:
             del self._links[link.key]
-        for need_id, owner in list(self._needs.items()):
-            if owner == entity_id:
-                del self._needs[need_id]
-        self._g.remove_node(entity_id)
+            self._unlink(link)
+        self._drop_owned(record)
+        for rel in Relation:
+            for inward in (True, False):
+                self._adj.pop((entity_id, rel, inward), None)
+        del self._records[entity_id]
         del self._by_kind[record.kind][entity_id]
         self._touch()
         return dropped
@@ -461,7 +524,8 @@ class CommunityGraph:
     def copy(self) -> CommunityGraph:
         """An independent copy (records are immutable and shared)."""
         new = CommunityGraph(taxonomy=self.taxonomy, metadata=self.metadata)
-        new._g = self._g.copy()
+        new._records = dict(self._records)
+        new._adj = {k: list(v) for k, v in self._adj.items()}
         new._by_kind = {k: dict(v) for k, v in self._by_kind.items()}
         new._links = dict(self._links)
         new._needs = dict(self._needs)
@@ -470,12 +534,32 @@ class CommunityGraph:
     def _touch(self) -> None:
         self._version += 1
         self._index = None
+        self._nx = None
 
-    def _edges_touching(self, node: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
-        for u, w, data in self._g.out_edges(node, data=True):
-            yield u, w, data
-        for u, w, data in self._g.in_edges(node, data=True):
-            yield u, w, data
+    def _adj_add(self, key: _AdjKey, other: str) -> None:
+        found = self._adj.get(key)
+        if found is None:
+            self._adj[key] = [other]
+        else:
+            found.append(other)
+
+    def _adj_remove(self, key: _AdjKey, other: str) -> None:
+        found = self._adj.get(key)
+        if found is not None:
+            found.remove(other)
+            if not found:
+                del self._adj[key]
+
+    def _link_sides(self, link: Link) -> tuple[tuple[_AdjKey, str], ...]:
+        rel = link.relation
+        if rel.symmetric:
+            return ((link.source, rel, False), link.target), ((link.target, rel, False),
+                                                              link.source)
+        return ((link.source, rel, False), link.target), ((link.target, rel, True), link.source)
+
+    def _unlink(self, link: Link) -> None:
+        for key, other in self._link_sides(link):
+            self._adj_remove(key, other)
 
     # -- the one place where changes are checked and applied
 
@@ -513,12 +597,12 @@ class CommunityGraph:
                     )
                 )
                 continue
-            if not replacing and item.id in self._g:
+            if not replacing and item.id in self._records:
                 problems.append(
                     Problem(
                         f"{place}.id",
                         f"ID {item.id!r} is already in the graph "
-                        f"(a {self._g.nodes[item.id]['record'].kind})",
+                        f"(a {self._records[item.id].kind})",
                         "give every entity its own ID, or use update() to change it",
                     )
                 )
@@ -528,10 +612,9 @@ class CommunityGraph:
         def kind(entity_id: str) -> str | None:
             found = batch.get(entity_id)
             if found is not None:
-                return cast(str, found.kind)
-            if entity_id in self._g:
-                return cast(str, self._g.nodes[entity_id]["record"].kind)
-            return None
+                return found.kind
+            existing = self._records.get(entity_id)
+            return None if existing is None else existing.kind
 
         needs_seen: dict[str, str] = {}
         for record in records:
@@ -614,40 +697,31 @@ class CommunityGraph:
         problems = self.check(items, where, replacing=replacing)
         if problems:
             raise IntegrityError(problems)
-        g = self._g
         records = [i for i in items if not isinstance(i, Link)]
         for record in records:
             if replacing:
-                self._drop_owned(record.id)
-                g.nodes[record.id]["record"] = record
+                self._drop_owned(self._records[record.id])
             else:
-                g.add_node(record.id, kind=record.kind, record=record)
                 self._by_kind[record.kind][record.id] = None
+            self._records[record.id] = record
         for record in records:
             for ref in _REFS[record.kind]:
                 for target in _ref_values(record, ref):
-                    u, w = (target, record.id) if ref.inward else (record.id, target)
-                    g.add_edge(u, w, key=ref.relation.value, relation=ref.relation,
-                               owner=record.id, field=ref.field)
+                    self._adj_add((target, ref.relation, not ref.inward), record.id)
             for _, need_id in _need_ids(record):
                 self._needs[need_id] = record.id
         for link in (i for i in items if isinstance(i, Link)):
             self._links[link.key] = link
-            g.add_edge(link.source, link.target, key=link.relation.value,
-                       relation=link.relation, link=link)
+            for key, other in self._link_sides(link):
+                self._adj_add(key, other)
         self._touch()
 
-    def _drop_owned(self, entity_id: str) -> None:
-        owned = [
-            (u, w, key)
-            for u, w, key, owner in (
-                *self._g.out_edges(entity_id, keys=True, data="owner"),
-                *self._g.in_edges(entity_id, keys=True, data="owner"),
-            )
-            if owner == entity_id
-        ]
-        self._g.remove_edges_from(owned)
-        for need_id in [n for n, owner in self._needs.items() if owner == entity_id]:
+    def _drop_owned(self, record: Entity) -> None:
+        """Forget the derived relations that ``record``'s fields give."""
+        for ref in _REFS[record.kind]:
+            for target in _ref_values(record, ref):
+                self._adj_remove((target, ref.relation, not ref.inward), record.id)
+        for need_id in [n for n, owner in self._needs.items() if owner == record.id]:
             del self._needs[need_id]
 
     # ------------------------------------------------------------------ links
@@ -663,39 +737,48 @@ class CommunityGraph:
         rel = Relation(relation) if relation is not None else None
         if source is None and target is None:
             return [x for x in self._links.values() if rel is None or x.relation is rel]
-        node = source if source is not None else target
-        assert node is not None  # noqa: S101  (narrowing for mypy, not an input check)
+        rels = [rel] if rel is not None else [r for r in Relation if not r.derived]
         out: list[Link] = []
-        for u, w, link in (
-            *self._g.out_edges(node, data="link"),
-            *self._g.in_edges(node, data="link"),
-        ):
-            if link is None or (rel is not None and link.relation is not rel):
+        for r in rels:
+            if r.derived:
                 continue
-            ends = (u, w)
-            if link.relation.symmetric:
-                ok = (source is None or source in ends) and (target is None or target in ends)
+            if source is not None:
+                ends = self._ends(source, r, inward=False)
+                out += [self._links[Link(source=source, relation=r, target=t).key]
+                        for t in ends if target is None or t == target]
             else:
-                ok = (source is None or u == source) and (target is None or w == target)
-            if ok and link not in out:
-                out.append(link)
+                assert target is not None
+                ends = self._ends(target, r, inward=True)
+                out += [self._links[Link(source=t, relation=r, target=target).key]
+                        for t in ends]
+        return out
+
+    def _ends(self, node: str, relation: Relation, *, inward: bool) -> list[str]:
+        """The other ends of ``relation`` at ``node``, in the order they were added."""
+        if relation.symmetric:
+            inward = False
+        out = list(self._adj.get((node, relation, inward), ()))
+        if relation.derived:
+            record = self._records[node]
+            for ref in _REFS[record.kind]:
+                if ref.relation is relation and ref.inward == inward:
+                    out.extend(_ref_values(record, ref))
         return out
 
     def _neighbours(
         self, node: str, relations: Iterable[Relation], *, inward: bool, kind: str | None = None
     ) -> list[Any]:
-        if node not in self._g:
+        if node not in self._records:
             raise UnknownEntityError(node, self._nearest(node))
-        keys = {r.value for r in relations}
-        adj = self._g.pred[node] if inward else self._g.succ[node]
-        nodes = self._g.nodes
-        out = []
-        for other, edges in adj.items():
-            if keys.isdisjoint(edges):
-                continue
-            record = nodes[other]["record"]
-            if kind is None or record.kind == kind:
-                out.append(record)
+        records = self._records
+        out: list[Any] = []
+        seen: set[str] = set()
+        for rel in relations:
+            for other in self._ends(node, rel, inward=inward):
+                record = records[other]
+                if other not in seen and (kind is None or record.kind == kind):
+                    seen.add(other)
+                    out.append(record)
         return out
 
     # ------------------------------------------------------------------ places
@@ -725,7 +808,7 @@ class CommunityGraph:
         """The chain of places from ``place`` up to its district, e.g.
         ``('pingnan', 'longgang-st', 'longgang')``."""
         chain = [place]
-        record = self.get(place)
+        record: Entity = self.get(place)
         while True:
             if isinstance(record, Community):
                 up: str = record.subdistrict
@@ -775,12 +858,23 @@ class CommunityGraph:
         """Communities, optionally within a place (same as :meth:`communities_in`)."""
         return self.communities_in(place)
 
-    def _filtered(self, kind: str, place: str | None, attr: str) -> list[Any]:
+    def _filtered(self, kind: str, place: str | None) -> list[Any]:
+        """Records of ``kind`` located in ``place`` (any level), by place then by when
+        they were placed there; all of them in insertion order when ``place`` is None."""
         places = self._in_place(place)
-        records = self.entities(kind)
         if places is None:
-            return records
-        return [r for r in records if getattr(r, attr) in places]
+            return self.entities(kind)
+        assert place is not None  # noqa: S101  (narrowing: places is None otherwise)
+        records = self._records
+        ordered = [place, *(c.id for c in self.communities_in(place) if c.id != place)]
+        ordered += sorted(places.difference(ordered))  # subdistricts of a district
+        out = []
+        for p in ordered:
+            for other in self._adj.get((p, Relation.LOCATED_IN, True), ()):
+                record = records[other]
+                if record.kind == kind:
+                    out.append(record)
+        return out
 
     # ------------------------------------------------------------------ typed queries
 
@@ -798,7 +892,7 @@ class CommunityGraph:
             if places is not None:
                 out = [r for r in out if r.community in places]
         else:
-            out = self._filtered("resident", place, "community")
+            out = self._filtered("resident", place)
         if role is not None:
             wanted = Role(role)
             out = [r for r in out if wanted in r.roles]
@@ -815,13 +909,13 @@ class CommunityGraph:
 
     def groups(self, place: str | None = None) -> list[Group]:
         """Groups, optionally of a place."""
-        return self._filtered("group", place, "community")
+        return self._filtered("group", place)
 
     def organizations(
         self, place: str | None = None, *, org_kind: OrgKind | str | None = None
     ) -> list[Organization]:
         """Organisations, optionally at a place (any level) and of a kind."""
-        out: list[Organization] = self._filtered("organization", place, "place")
+        out: list[Organization] = self._filtered("organization", place)
         if org_kind is not None:
             wanted = OrgKind(org_kind)
             out = [o for o in out if o.org_kind is wanted]
@@ -835,7 +929,7 @@ class CommunityGraph:
         theme: str | None = None,
     ) -> list[Project]:
         """Projects, optionally of a place, at a stage, with a theme."""
-        out: list[Project] = self._filtered("project", place, "community")
+        out: list[Project] = self._filtered("project", place)
         if stage is not None:
             wanted = Stage(stage)
             out = [p for p in out if p.stage is wanted]
@@ -859,7 +953,7 @@ class CommunityGraph:
             if places is not None:
                 out = [a for a in out if a.place in places]
         else:
-            out = self._filtered("activity", place, "place")
+            out = self._filtered("activity", place)
         if activity_kind is not None:
             wanted = ActivityKind(activity_kind)
             out = [a for a in out if a.activity_kind is wanted]
@@ -869,7 +963,7 @@ class CommunityGraph:
         self, place: str | None = None, *, resource_kind: ResourceKind | str | None = None
     ) -> list[Resource]:
         """Resources, optionally at a place and of a kind."""
-        out: list[Resource] = self._filtered("resource", place, "place")
+        out: list[Resource] = self._filtered("resource", place)
         if resource_kind is not None:
             wanted = ResourceKind(resource_kind)
             out = [r for r in out if r.resource_kind is wanted]
@@ -884,7 +978,7 @@ class CommunityGraph:
 
     def calls(self, place: str | None = None) -> list[Call]:
         """Calls for golden ideas, optionally at a place."""
-        return self._filtered("call", place, "place")
+        return self._filtered("call", place)
 
     def proposals(self, call: str | None = None) -> list[Proposal]:
         """Golden ideas, optionally those submitted to one call."""
@@ -935,11 +1029,7 @@ class CommunityGraph:
 
     def neighbours(self, resident: str) -> list[Resident]:
         """The residents a resident knows (``knows`` links in either direction)."""
-        out = self._neighbours(resident, [Relation.KNOWS], inward=False)
-        seen = {r.id for r in out}
-        out += [r for r in self._neighbours(resident, [Relation.KNOWS], inward=True)
-                if r.id not in seen]
-        return out
+        return self._neighbours(resident, [Relation.KNOWS], inward=False)
 
     def activities_attended(self, resident: str) -> list[Activity]:
         """The activities a resident is named as attending."""
@@ -956,21 +1046,23 @@ class CommunityGraph:
 
     # ------------------------------------------------------------------ views
 
-    def to_networkx(self, relations: Iterable[Relation | str] | None = None) -> nx.MultiDiGraph:
+    def to_networkx(
+        self, relations: Iterable[Relation | str] | None = None
+    ) -> networkx.MultiDiGraph:
         """A copy of the graph as a :class:`networkx.MultiDiGraph`, optionally with only
         some relations. Nodes carry ``kind`` and ``record``; edges carry ``relation``
         and, for explicit links, ``link``."""
         if relations is None:
-            return self._g.copy()
+            return self.nx.copy()
         keep = {Relation(r).value for r in relations}
         out = nx.MultiDiGraph()
-        out.add_nodes_from(self._g.nodes(data=True))
+        out.add_nodes_from(self.nx.nodes(data=True))
         out.add_edges_from(
-            (u, w, k, d) for u, w, k, d in self._g.edges(keys=True, data=True) if k in keep
+            (u, w, k, d) for u, w, k, d in self.nx.edges(keys=True, data=True) if k in keep
         )
         return out
 
-    def social_graph(self, place: str | None = None) -> nx.Graph:
+    def social_graph(self, place: str | None = None) -> networkx.Graph:
         """Residents (all of them, or of a place) as an undirected :class:`networkx.Graph`
         of ``knows`` ties, with ``weight`` on each edge."""
         residents = [r.id for r in self.residents(place)]
@@ -982,7 +1074,7 @@ class CommunityGraph:
                 out.add_edge(link.source, link.target, weight=link.weight)
         return out
 
-    def coparticipation(self, place: str | None = None) -> nx.Graph:
+    def coparticipation(self, place: str | None = None) -> networkx.Graph:
         """The resident–resident co-participation projection.
 
         Two residents are joined when they share a group or organisation, a project
@@ -1023,7 +1115,7 @@ class CommunityGraph:
         from the copied records; an activity keeps its headcount.
         """
         inside = self._in_place(place)
-        assert inside is not None  # noqa: S101  (place is not None)
+        assert inside is not None
         keep: dict[str, Entity] = {p: self.get(p) for p in self.hierarchy(place)}
         for p in inside:
             keep.setdefault(p, self.get(p))
@@ -1056,7 +1148,7 @@ class CommunityGraph:
         >>> print(load_example().summary())  # doctest: +ELLIPSIS
         Example: ...
         """
-        relations = Counter(k for _, _, k in self._g.edges(keys=True))
+        relations = Counter(rel.value for _, _, rel, _ in self.edges())
         attendance: Counter[str] = Counter()
         activities: Counter[str] = Counter()
         for activity in self.activities():
@@ -1116,7 +1208,7 @@ def _prune(record: Entity, keep: Mapping[str, Entity]) -> Entity:
 class GraphIndex:
     """Contiguous integer positions for each kind of entity and the sparse arrays that
     fast analyses run on. Get it from :attr:`CommunityGraph.index`; it belongs to one
-    version of the graph (:attr:`version`) and is rebuilt after any change.
+    version of the graph (``version``) and is rebuilt after any change.
 
     Arrays are built on first use and cached. Rows and columns follow the graph's
     insertion order.
@@ -1158,10 +1250,7 @@ class GraphIndex:
         rows: list[int] = []
         cols: list[int] = []
         vals: list[float] = []
-        g = self._graph.nx
-        for u, w, data in g.edges(data=True):
-            if data["relation"] is not rel:
-                continue
+        for u, w, _, link in self._graph.edges(rel):
             pairs = [(u, w), (w, u)] if rel.symmetric else [(u, w)]
             for a, b in pairs:
                 i, j = rows_of.get(a), cols_of.get(b)
@@ -1169,7 +1258,6 @@ class GraphIndex:
                     continue
                 value = 1.0
                 if weight is not None:
-                    link = data.get("link")
                     got = getattr(link, weight, None) if link is not None else None
                     value = float(got) if got is not None else 0.0
                 rows.append(i)
@@ -1187,9 +1275,9 @@ class GraphIndex:
     def resident_community(self) -> np.ndarray:
         """For each resident row, the row of their community."""
         pos = self.position("community")
-        records = self._graph.nx.nodes
+        graph = self._graph
         return np.fromiter(
-            (pos[records[r]["record"].community] for r in self.ids("resident")),
+            (pos[graph.get(r, Resident).community] for r in self.ids("resident")),
             dtype=np.int64,
             count=len(self.ids("resident")),
         )

@@ -37,7 +37,7 @@ import datetime as dt
 import difflib
 import enum
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, ClassVar, TypeAlias
+from typing import Any, ClassVar, TypeAlias, TypeVar
 
 import attrs
 
@@ -387,6 +387,43 @@ THEMES: Mapping[str, tuple[str, str]] = {
 }
 
 
+EnumT = TypeVar("EnumT", bound=enum.Enum)
+
+
+def _as_enum(cls: type[EnumT], value: EnumT | str, field: str) -> EnumT:
+    try:
+        return cls(value)
+    except ValueError:
+        allowed = ", ".join(repr(m.value) for m in cls)
+        raise ValidationError(
+            [Problem(field, f"{value!r} is not a known {cls.__name__}", f"use one of {allowed}")]
+        ) from None
+
+
+def _stage(value: Stage | str) -> Stage:
+    return _as_enum(Stage, value, "stage")
+
+
+def _activity_kind(value: ActivityKind | str) -> ActivityKind:
+    return _as_enum(ActivityKind, value, "activity_kind")
+
+
+def _org_kind(value: OrgKind | str) -> OrgKind:
+    return _as_enum(OrgKind, value, "org_kind")
+
+
+def _resource_kind(value: ResourceKind | str) -> ResourceKind:
+    return _as_enum(ResourceKind, value, "resource_kind")
+
+
+def _need_resource(value: ResourceKind | str | None) -> ResourceKind | None:
+    return None if value is None else _as_enum(ResourceKind, value, "resource")
+
+
+def _age_band(value: AgeBand | str | None) -> AgeBand | None:
+    return None if value is None else _as_enum(AgeBand, value, "age_band")
+
+
 # --------------------------------------------------------------------------- skills
 
 
@@ -403,6 +440,10 @@ class Skill:
     zh: str = attrs.field(default="", validator=v.text)
     parent: str | None = attrs.field(default=None, validator=v.optional_id)
     synonyms: tuple[str, ...] = attrs.field(default=(), converter=_synonyms)
+
+
+def _skill_tuple(value: Iterable[Skill]) -> tuple[Skill, ...]:
+    return tuple(value)
 
 
 def _norm(text: str) -> str:
@@ -427,7 +468,7 @@ class SkillTaxonomy:
     'graphic_design'
     """
 
-    skills: tuple[Skill, ...] = attrs.field(converter=v.to_tuple)
+    skills: tuple[Skill, ...] = attrs.field(converter=_skill_tuple)
     _by_id: dict[str, Skill] = attrs.field(init=False, eq=False, repr=False, hash=False)
     _children: dict[str, tuple[str, ...]] = attrs.field(
         init=False, eq=False, repr=False, hash=False
@@ -437,7 +478,8 @@ class SkillTaxonomy:
     def __attrs_post_init__(self) -> None:
         problems: list[Problem] = []
         by_id: dict[str, Skill] = {}
-        for i, skill in enumerate(self.skills):
+        items: tuple[object, ...] = self.skills
+        for i, skill in enumerate(items):
             if not isinstance(skill, Skill):
                 problems.append(Problem(f"skills[{i}]", "must be a Skill"))
             elif skill.id in by_id:
@@ -560,7 +602,7 @@ class SkillTaxonomy:
         return SkillTaxonomy(skills=(*self.skills, *skills))
 
 
-def _s(id: str, en: str, zh: str, parent: str | None = None, *syn: str) -> Skill:  # noqa: A002
+def _s(id: str, en: str, zh: str, parent: str | None = None, *syn: str) -> Skill:
     return Skill(id=id, en=en, zh=zh, parent=parent, synonyms=syn)
 
 
@@ -720,7 +762,7 @@ def _min_level(value: Level | int) -> Level:
 
 
 def _roles(value: Iterable[Role | str]) -> tuple[Role, ...]:
-    return tuple(Role(r) for r in v.to_tuple(value))
+    return tuple(_as_enum(Role, r, "roles") for r in v.to_tuple(value))
 
 
 def _unique(_inst: object, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
@@ -728,7 +770,7 @@ def _unique(_inst: object, attribute: attrs.Attribute[Any], value: tuple[Any, ..
         raise v.fail(attribute, "lists an item twice", "give each item once")
 
 
-def _birth_year(_inst: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
+def _birth_year(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, int) or not 1880 <= value <= 2100:
@@ -749,7 +791,7 @@ class Resident:
     name: str = attrs.field(validator=v.name)
     community: str = attrs.field(validator=v.entity_id)
     birth_year: int | None = attrs.field(default=None, validator=_birth_year)
-    age_band: AgeBand | None = None
+    age_band: AgeBand | None = attrs.field(default=None, converter=_age_band)
     segments: tuple[str, ...] = attrs.field(default=(), converter=v.to_tuple, validator=v.ids)
     skills: tuple[SkillLevel, ...] = attrs.field(
         default=(), converter=_skills, validator=_unique_skills
@@ -809,7 +851,7 @@ class Organization:
     id: str = attrs.field(validator=v.entity_id)
     name: str = attrs.field(validator=v.name)
     name_zh: str = attrs.field(default="", validator=v.text)
-    org_kind: OrgKind
+    org_kind: OrgKind = attrs.field(converter=_org_kind)
     place: str = attrs.field(validator=v.entity_id)
     parent: str | None = attrs.field(default=None, validator=v.optional_id)
     """The organisation this one belongs to (a street centre's hub, a fund's branch)."""
@@ -841,7 +883,9 @@ class Need:
 
     id: str = attrs.field(validator=v.entity_id)
     skill: str | None = attrs.field(default=None, validator=v.optional_id)
-    resource: ResourceKind | None = attrs.field(default=None, validator=_need_target)
+    resource: ResourceKind | None = attrs.field(
+        default=None, converter=_need_resource, validator=_need_target
+    )
     hours: float = attrs.field(default=0.0, validator=v.non_negative)
     """Hours a week (for a skill need, across all its people)."""
     people: int = attrs.field(default=1, validator=v.count_at_least_one)
@@ -875,7 +919,7 @@ class Project:
     name_zh: str = attrs.field(default="", validator=v.text)
     community: str = attrs.field(validator=v.entity_id)
     themes: tuple[str, ...] = attrs.field(default=(), converter=v.to_tuple, validator=v.ids)
-    stage: Stage = Stage.IDEA
+    stage: Stage = attrs.field(default=Stage.IDEA, converter=_stage)
     needs: tuple[Need, ...] = attrs.field(default=(), converter=_needs, validator=_unique_needs)
     target_segments: tuple[str, ...] = attrs.field(
         default=(), converter=v.to_tuple, validator=v.ids
@@ -906,7 +950,7 @@ class Activity:
     id: str = attrs.field(validator=v.entity_id)
     name: str = attrs.field(validator=v.name)
     name_zh: str = attrs.field(default="", validator=v.text)
-    activity_kind: ActivityKind
+    activity_kind: ActivityKind = attrs.field(converter=_activity_kind)
     date: dt.date
     place: str = attrs.field(validator=v.entity_id)
     """The community (or subdistrict, district) where it happened."""
@@ -935,7 +979,7 @@ class Resource:
     id: str = attrs.field(validator=v.entity_id)
     name: str = attrs.field(validator=v.name)
     name_zh: str = attrs.field(default="", validator=v.text)
-    resource_kind: ResourceKind
+    resource_kind: ResourceKind = attrs.field(converter=_resource_kind)
     place: str = attrs.field(validator=v.entity_id)
     provider: str | None = attrs.field(default=None, validator=v.optional_id)
     capacity: float | None = attrs.field(default=None, validator=v.non_negative)
@@ -991,7 +1035,7 @@ class Proposal:
 
 
 def _relation(value: Relation | str) -> Relation:
-    return Relation(value)
+    return _as_enum(Relation, value, "relation")
 
 
 def _explicit(_inst: object, attribute: attrs.Attribute[Any], value: Relation) -> None:

@@ -111,7 +111,10 @@ def _make_converter(*, detailed: bool) -> cattrs.Converter:
 
         return hook
 
-    conv.register_structure_hook_factory(lambda t: typing.get_origin(t) is tuple, tuples)
+    def is_tuple(type_: Any) -> bool:
+        return typing.get_origin(type_) is tuple
+
+    conv.register_structure_hook_factory(is_tuple, tuples)
     return conv
 
 
@@ -264,7 +267,7 @@ def from_document(doc: Any) -> CommunityGraph:
     graph = reader.read(doc)
     if reader.problems:
         raise FormatError(reader.report())
-    assert graph is not None  # noqa: S101  (no problems means a graph was built)
+    assert graph is not None
     return graph
 
 
@@ -385,10 +388,8 @@ class _Reader:
         if not isinstance(entry, dict):
             self.add(path, f"must be a JSON object, got {_jtype(entry)}")
             return None
-        try:
+        with contextlib.suppress(Exception):  # re-read in detail below to name every problem
             return _FAST.structure(entry, cls)
-        except Exception:  # noqa: BLE001  (re-read in detail below to name every problem)
-            pass
         try:
             return _DETAILED.structure(entry, cls)
         except (ClassValidationError, IterableValidationError) as exc:
