@@ -10,9 +10,9 @@ import textwrap
 
 import pytest
 from hypothesis import given, settings
-from strategies import graphs
 
 import vchuang
+from strategies import graphs
 from vchuang import (
     Activity,
     ActivityKind,

@@ -53,12 +53,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 import attrs
-import networkx
 import networkx as nx
 import numpy as np
+from networkx import Graph as NxGraph
+from networkx import MultiDiGraph as NxMultiDiGraph
 
 from .errors import IntegrityError, Problem, UnknownEntityError, ValidationError
 from .model import (
+    KIND_PLURALS,
     Activity,
     ActivityKind,
     Call,
@@ -864,7 +866,7 @@ class CommunityGraph:
         places = self._in_place(place)
         if places is None:
             return self.entities(kind)
-        assert place is not None  # noqa: S101  (narrowing: places is None otherwise)
+        assert place is not None
         records = self._records
         ordered = [place, *(c.id for c in self.communities_in(place) if c.id != place)]
         ordered += sorted(places.difference(ordered))  # subdistricts of a district
@@ -1048,7 +1050,7 @@ class CommunityGraph:
 
     def to_networkx(
         self, relations: Iterable[Relation | str] | None = None
-    ) -> networkx.MultiDiGraph:
+    ) -> NxMultiDiGraph:
         """A copy of the graph as a :class:`networkx.MultiDiGraph`, optionally with only
         some relations. Nodes carry ``kind`` and ``record``; edges carry ``relation``
         and, for explicit links, ``link``."""
@@ -1062,7 +1064,7 @@ class CommunityGraph:
         )
         return out
 
-    def social_graph(self, place: str | None = None) -> networkx.Graph:
+    def social_graph(self, place: str | None = None) -> NxGraph:
         """Residents (all of them, or of a place) as an undirected :class:`networkx.Graph`
         of ``knows`` ties, with ``weight`` on each edge."""
         residents = [r.id for r in self.residents(place)]
@@ -1074,7 +1076,7 @@ class CommunityGraph:
                 out.add_edge(link.source, link.target, weight=link.weight)
         return out
 
-    def coparticipation(self, place: str | None = None) -> networkx.Graph:
+    def coparticipation(self, place: str | None = None) -> NxGraph:
         """The resident–resident co-participation projection.
 
         Two residents are joined when they share a group or organisation, a project
@@ -1185,9 +1187,7 @@ class CommunityGraph:
 
 
 def _plural(kind: str, n: int) -> str:
-    if n == 1:
-        return kind
-    return "activities" if kind == "activity" else f"{kind}s"
+    return kind if n == 1 else KIND_PLURALS[kind]
 
 
 def _prune(record: Entity, keep: Mapping[str, Entity]) -> Entity:

@@ -45,6 +45,7 @@ from . import _validators as v
 from .errors import Problem, ValidationError
 
 __all__ = [
+    "KIND_PLURALS",
     "THEMES",
     "Activity",
     "ActivityKind",
@@ -1129,6 +1130,14 @@ _KINDS: dict[str, type[Entity]] = {
         Call,
         Proposal,
     )
+}
+
+
+#: The plural of each kind: the JSON section and table name (``"community"`` →
+#: ``"communities"``).
+KIND_PLURALS: Mapping[str, str] = {
+    kind: {"community": "communities", "activity": "activities"}.get(kind, f"{kind}s")
+    for kind in _KINDS
 }
 
 

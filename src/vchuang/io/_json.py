@@ -32,6 +32,7 @@ import difflib
 import enum
 import json
 import os
+import re
 import tempfile
 import typing
 from collections.abc import Callable
@@ -45,6 +46,7 @@ from cattrs.preconf.json import make_converter
 from ..errors import FormatError, IntegrityError, Problem, ValidationError
 from ..graph import CommunityGraph
 from ..model import (
+    KIND_PLURALS,
     Entity,
     Link,
     Metadata,
@@ -65,9 +67,7 @@ UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 #: At most this many problems are listed; the rest are counted.
 MAX_PROBLEMS = 200
 
-_SECTIONS: dict[str, str] = {
-    ("activities" if kind == "activity" else f"{kind}s"): kind for kind in entity_kinds()
-}
+_SECTIONS: dict[str, str] = {KIND_PLURALS[kind]: kind for kind in entity_kinds()}
 _KNOWN = ("format", "format_version", "metadata", "base_taxonomy", "skills", *_SECTIONS, "links")
 
 
@@ -281,6 +281,8 @@ class _Reader:
         self.problems.append(Problem(path, message, hint))
 
     def report(self) -> list[Problem]:
+        """The problems in document order, at most :data:`MAX_PROBLEMS` of them."""
+        self.problems.sort(key=_document_order)
         if len(self.problems) <= MAX_PROBLEMS:
             return self.problems
         rest = len(self.problems) - MAX_PROBLEMS
@@ -403,6 +405,19 @@ class _Reader:
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
             self.add(path, f"cannot be read: {exc}")
         return None
+
+
+_PATH = re.compile(r"^\$\.(\w+)(?:\[(\d+)\])?")
+
+
+def _document_order(problem: Problem) -> tuple[int, int]:
+    """Sort key: the section's place in a document, then the record's index."""
+    found = _PATH.match(problem.path)
+    if found is None:
+        return (-1, 0)
+    section, index = found.groups()
+    rank = _KNOWN.index(section) if section in _KNOWN else len(_KNOWN)
+    return (rank, int(index) if index is not None else -1)
 
 
 def _format(exc: BaseException, type_: Any) -> str:

@@ -1,0 +1,66 @@
+"""The command line: exit codes and messages a newcomer can act on."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import vchuang
+from vchuang.cli import main
+
+
+def test_validate_good_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "good.json"
+    vchuang.save(vchuang.load_example(), target)
+    assert main(["validate", str(target)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and "valid vchuang document" in out and "9 residents" in out
+
+
+def test_validate_example(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--example"]) == 0
+    assert "valid" in capsys.readouterr().out
+
+
+def test_validate_broken_file_lists_each_problem(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    doc = json.loads(vchuang.dumps(vchuang.load_example()))
+    doc["residents"][0]["community"] = "pingnam"
+    doc["residents"][1]["hours_per_week"] = -4
+    target = tmp_path / "broken.json"
+    target.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    assert main(["validate", str(target)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].endswith("2 problems")
+    assert err[1].startswith("$.residents[0].community: no entity 'pingnam'")
+    assert err[2].startswith("$.residents[1].hours_per_week:")
+
+
+def test_missing_and_unreadable_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(tmp_path / "nope.json")]) == 1
+    assert "no such file" in capsys.readouterr().err
+    junk = tmp_path / "junk.json"
+    junk.write_bytes(b"\xff\xfe\x00garbage")
+    assert main(["validate", str(junk)]) == 1
+    assert "UTF-8" in capsys.readouterr().err
+
+
+def test_summary_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["summary", "--example"]) == 0
+    assert "Pingnan" in capsys.readouterr().out
+
+
+def test_help_and_version_from_a_real_process() -> None:
+    done = subprocess.run([sys.executable, "-m", "vchuang", "--version"], capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.strip() == f"vchuang {vchuang.__version__}"
+    done = subprocess.run([sys.executable, "-m", "vchuang", "--help"], capture_output=True,
+                          text=True, check=True)
+    assert "validate" in done.stdout and "vchuang validate --example" in done.stdout
+    done = subprocess.run([sys.executable, "-m", "vchuang", "validate"], capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 2 and "needs a FILE" in done.stderr

@@ -1,0 +1,256 @@
+"""The JSON format: round trip, every malformed document gives FormatError with the
+right path, atomic save, versions."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import vchuang
+from strategies import graphs
+from vchuang import CommunityGraph, FormatError
+from vchuang.io import _json as jsonformat
+
+HERE = Path(__file__).parent
+
+
+@settings(max_examples=60)
+@given(graphs())
+def test_round_trip_is_identity(g: CommunityGraph) -> None:
+    text = vchuang.dumps(g)
+    assert vchuang.loads(text) == g
+    assert vchuang.loads(vchuang.dumps(g, indent=None)) == g
+    assert vchuang.loads(text.encode("utf-8")) == g
+
+
+def test_example_round_trip_and_readable_chinese(example: CommunityGraph) -> None:
+    text = vchuang.dumps(example)
+    assert "平南社区" in text and "\\u" not in text
+    assert vchuang.loads(text) == example
+    doc = json.loads(text)
+    assert doc["format_version"] == jsonformat.FORMAT_VERSION
+    # defaults are left out
+    assert "consent_to_name" not in doc["residents"][0]
+
+
+def test_byte_order_mark_is_accepted(example: CommunityGraph) -> None:
+    data = "\ufeff" + vchuang.dumps(example)
+    assert vchuang.loads(data.encode("utf-8")) == example
+
+
+def _doc(**sections: Any) -> str:
+    base: dict[str, Any] = {
+        "format_version": 1,
+        "districts": [{"id": "d", "name": "D"}],
+        "subdistricts": [{"id": "s", "name": "S", "district": "d"}],
+        "communities": [{"id": "c", "name": "C", "subdistrict": "s"}],
+        "residents": [{"id": "r1", "name": "A", "community": "c"}],
+        "projects": [{"id": "p1", "name": "P", "community": "c"}],
+    }
+    base.update(sections)
+    return json.dumps(base, ensure_ascii=False)
+
+
+R = {"id": "r2", "name": "B", "community": "c"}
+
+MALFORMED: list[tuple[str, str, str]] = [
+    # (name, document, expected path of the first problem)
+    ("truncated", _doc()[:-40], "$ (line 1, column"),
+    ("empty", "", "$ (line 1, column 1)"),
+    ("not an object", "[1, 2, 3]", "$"),
+    ("no version", json.dumps({"residents": []}), "$.format_version"),
+    ("newer version", json.dumps({"format_version": 99}), "$.format_version"),
+    ("version as text", json.dumps({"format_version": "1"}), "$.format_version"),
+    ("unknown section", _doc(resident=[]), "$.resident"),
+    ("section not a list", _doc(residents={"id": "r1"}), "$.residents"),
+    ("record not an object", _doc(residents=["r1"]), "$.residents[0]"),
+    ("missing field", _doc(residents=[{"id": "r1", "community": "c"}]), "$.residents[0].name"),
+    ("extra field", _doc(residents=[{**R, "hobby": "chess"}]), "$.residents[0].hobby"),
+    ("wrong type text", _doc(residents=[{**R, "name": 7}]), "$.residents[0].name"),
+    ("wrong type number", _doc(residents=[{**R, "hours_per_week": "3"}]),
+     "$.residents[0].hours_per_week"),
+    ("wrong type bool", _doc(residents=[{**R, "consent_to_name": "no"}]),
+     "$.residents[0].consent_to_name"),
+    ("list as string", _doc(residents=[{**R, "segments": "elders"}]),
+     "$.residents[0].segments"),
+    ("negative hours", _doc(residents=[{**R, "hours_per_week": -2}]),
+     "$.residents[0].hours_per_week"),
+    ("negative money", _doc(projects=[{"id": "p1", "name": "P", "community": "c",
+                                       "budget_fen": -100}]), "$.projects[0].budget_fen"),
+    ("money as float", _doc(projects=[{"id": "p1", "name": "P", "community": "c",
+                                       "budget_fen": 10.5}]), "$.projects[0].budget_fen"),
+    ("unknown stage", _doc(projects=[{"id": "p1", "name": "P", "community": "c",
+                                      "stage": "runing"}]), "$.projects[0].stage"),
+    ("unknown relation", _doc(links=[{"source": "r1", "relation": "likes", "target": "p1"}]),
+     "$.links[0].relation"),
+    ("derived relation as link", _doc(links=[{"source": "r1", "relation": "attended",
+                                              "target": "p1"}]), "$.links[0].relation"),
+    ("bad level", _doc(residents=[{**R, "skills": [{"skill": "design", "level": 9}]}]),
+     "$.residents[0].skills[0].level"),
+    ("bad date", _doc(activities=[{"id": "a", "name": "A", "activity_kind": "outreach",
+                                   "date": "21/09/2019", "place": "c"}]),
+     "$.activities[0].date"),
+    ("dangling reference", _doc(residents=[{"id": "r1", "name": "A", "community": "cc"}]),
+     "$.residents[0].community"),
+    ("dangling link", _doc(links=[{"source": "r1", "relation": "leads", "target": "p9"}]),
+     "$.links[0].target"),
+    ("wrong kind", _doc(links=[{"source": "r1", "relation": "leads", "target": "c"}]),
+     "$.links[0].target"),
+    ("duplicate ID", _doc(residents=[{"id": "r1", "name": "A", "community": "c"},
+                                     {"id": "r1", "name": "B", "community": "c"}]),
+     "$.residents[1].id"),
+    ("duplicate ID across kinds", _doc(projects=[{"id": "r1", "name": "P", "community": "c"}]),
+     "$.projects[0].id"),
+    ("unknown skill", _doc(residents=[{**R, "skills": [{"skill": "grafic_design"}]}]),
+     "$.residents[1].skills[0].skill"),
+    ("empty ID", _doc(residents=[{"id": "", "name": "A", "community": "c"}]),
+     "$.residents[0].id"),
+    ("bad taxonomy", _doc(skills=[{"id": "drone", "en": "Drone", "parent": "nowhere"}]),
+     "$.skills"),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "path"), MALFORMED, ids=[m[0] for m in MALFORMED])
+def test_malformed_documents_name_the_place(name: str, text: str, path: str) -> None:
+    if name == "unknown skill":
+        text = _doc(residents=[{"id": "r1", "name": "A", "community": "c"},
+                               {**R, "skills": [{"skill": "grafic_design"}]}])
+    with pytest.raises(FormatError) as exc:
+        vchuang.loads(text)
+    paths = [p.path for p in exc.value.problems]
+    assert any(p.startswith(path) for p in paths), paths
+
+
+def test_unknown_skill_suggests_the_nearest() -> None:
+    with pytest.raises(FormatError) as exc:
+        vchuang.loads(_doc(residents=[{**R, "skills": [{"skill": "grafic_design"}]}]))
+    assert "did you mean 'graphic_design'" in str(exc.value)
+
+
+def test_every_problem_is_listed_at_once() -> None:
+    text = _doc(
+        residents=[
+            {"id": "r1", "name": "A", "community": "nowhere"},
+            {"id": "r2", "name": 5, "community": "c"},
+            {"id": "r3", "name": "C", "community": "c", "hours_per_week": -1},
+        ],
+        links=[{"source": "r1", "relation": "leads", "target": "ghost"}],
+    )
+    with pytest.raises(FormatError) as exc:
+        vchuang.loads(text)
+    paths = sorted(p.path for p in exc.value.problems)
+    assert paths == [
+        "$.links[0].target",
+        "$.residents[0].community",
+        "$.residents[1].name",
+        "$.residents[2].hours_per_week",
+    ]
+
+
+def test_a_reference_to_an_unreadable_record_is_not_reported_twice() -> None:
+    text = _doc(residents=[{"id": "r1", "name": "A", "community": "c", "hours_per_week": -1}],
+                links=[{"source": "r1", "relation": "leads", "target": "p1"}])
+    with pytest.raises(FormatError) as exc:
+        vchuang.loads(text)
+    assert [p.path for p in exc.value.problems] == ["$.residents[0].hours_per_week"]
+
+
+def test_junk_never_raises_anything_but_format_error() -> None:
+    rng = random.Random(7)
+    junk = bytes(rng.getrandbits(8) for _ in range(10 * 1024 * 1024))
+    with pytest.raises(FormatError):
+        vchuang.loads(junk)
+    with pytest.raises(FormatError):
+        vchuang.loads("[" * 200_000)
+    with pytest.raises(FormatError):
+        vchuang.loads('{"format_version": 1, "residents": [' + "{}," * 300_000 + "{}]}")
+
+
+@settings(max_examples=200)
+@given(st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.sampled_from(["format_version", "residents", "id", "name",
+                                       "community", "links", "districts", "x"]),
+                      children, max_size=4),
+    max_leaves=20,
+))
+def test_any_json_value_gives_a_graph_or_format_error(value: Any) -> None:
+    with contextlib.suppress(FormatError):
+        vchuang.loads(json.dumps(value))
+
+
+def test_too_many_problems_are_counted_not_listed() -> None:
+    residents = [{"id": f"r{i}", "name": "A", "community": "nowhere"} for i in range(500)]
+    with pytest.raises(FormatError) as exc:
+        vchuang.loads(_doc(residents=residents))
+    assert len(exc.value.problems) == jsonformat.MAX_PROBLEMS + 1
+    assert "300 more" in exc.value.problems[-1].message
+
+
+def test_save_is_atomic(tmp_path: Path, example: CommunityGraph,
+                        monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "data.json"
+    vchuang.save(example, target)
+    before = target.read_bytes()
+    assert vchuang.load(target) == example
+
+    bigger = example.copy()
+    bigger.update("pn-r01", hours_per_week=20)
+
+    def broken_fsync(fd: int) -> None:
+        message = "disk full"
+        raise OSError(message)
+
+    monkeypatch.setattr(os, "fsync", broken_fsync)
+    with pytest.raises(OSError, match="disk full"):
+        vchuang.save(bigger, target)
+    monkeypatch.undo()
+    assert target.read_bytes() == before  # the old file is intact
+    assert [p.name for p in tmp_path.iterdir()] == ["data.json"]  # no temp file left
+    vchuang.save(bigger, target)
+    assert vchuang.load(target) == bigger
+
+
+def test_load_accepts_open_files(tmp_path: Path, example: CommunityGraph) -> None:
+    target = tmp_path / "data.json"
+    vchuang.save(example, target)
+    with target.open("rb") as fh:
+        assert vchuang.load(fh) == example
+    with target.open(encoding="utf-8") as fh:
+        assert vchuang.load(fh) == example
+
+
+def test_old_versions_are_upgraded(monkeypatch: pytest.MonkeyPatch) -> None:
+    # pretend the current format is 2 and version 1 called the links "ties"
+    monkeypatch.setattr(jsonformat, "FORMAT_VERSION", 2)
+
+    def rename_ties(doc: dict[str, Any]) -> dict[str, Any]:
+        doc["links"] = doc.pop("ties", [])
+        return doc
+
+    monkeypatch.setitem(jsonformat.UPGRADES, 1, rename_ties)
+    old = json.loads(_doc())
+    old["ties"] = [{"source": "r1", "relation": "leads", "target": "p1"}]
+    g = vchuang.loads(json.dumps(old))
+    assert [p.id for p in g.projects_led_by("r1")] == ["p1"]
+    assert json.loads(vchuang.dumps(g))["format_version"] == 2
+
+
+def test_custom_taxonomy_round_trips() -> None:
+    extra = [{"id": "drone", "en": "drone flying", "zh": "无人机", "parent": "technology"}]
+    g = vchuang.loads(_doc(skills=extra,
+                           residents=[{**R, "id": "r1", "skills": [{"skill": "drone"}]}]))
+    assert g.taxonomy.parent("drone") == "technology"
+    assert vchuang.loads(vchuang.dumps(g)) == g
+    only = vchuang.loads(json.dumps({"format_version": 1, "base_taxonomy": "none",
+                                     "skills": extra[:1] and [{"id": "x", "en": "X"}]}))
+    assert len(only.taxonomy) == 1 and vchuang.loads(vchuang.dumps(only)) == only
