@@ -1,0 +1,258 @@
+"""Sphinx configuration for the vchuang documentation.
+
+Build from the repository root (CI runs exactly this)::
+
+    sphinx-build -n -W --keep-going -b html docs docs/_build/html
+
+``vchuang`` must be importable, e.g. after ``pip install -e '.[docs]'``.
+"""
+
+from __future__ import annotations
+
+import builtins
+import importlib
+import re
+
+from docutils.nodes import Element
+from sphinx.addnodes import pending_xref
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+import vchuang
+
+# -- Project -------------------------------------------------------------------------
+
+project = "vchuang"
+author = "The vchuang developers"
+copyright = "2026, The vchuang developers"
+release = vchuang.__version__
+version = ".".join(release.split(".")[:2])
+language = "en"
+
+# -- General -------------------------------------------------------------------------
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.viewcode",
+    "numpydoc",
+    "myst_nb",  # parses MyST markdown (.md) and notebooks; do not also list myst_parser
+]
+
+exclude_patterns = ["_build", "jupyter_execute", ".jupyter_cache", "**.ipynb_checkpoints"]
+
+# -- Autodoc and numpydoc ------------------------------------------------------------
+
+# Types are written in the numpydoc "Parameters" / "Returns" sections. With "signature"
+# or "description", autodoc would repeat them (and turn every annotation into a
+# cross-reference that -n checks, private aliases included), so signatures show names
+# and defaults only.
+autodoc_typehints = "none"
+autodoc_member_order = "bysource"
+autosummary_generate = True
+
+numpydoc_show_class_members = False
+# Turn the types in "Parameters", "Returns", "Raises", ... into cross-references, so that
+# `-n` checks them: a misspelt or undocumented vchuang name fails the build.
+numpydoc_xref_param_type = True
+# Words that appear in type descriptions ("tuple of str, optional") but name no type.
+numpydoc_xref_ignore = {
+    "optional",
+    "default",
+    "of",
+    "or",
+    "and",
+    "to",
+    "from",
+    "in",
+    "with",
+    "each",
+    "keyword-only",
+    "shape",
+    "length",
+}
+# Short names used in docstrings -> the full name a reader can look up. numpydoc's own
+# defaults point some builtins at the Python docs through intersphinx (`python:...`) or
+# at :ref:/:term: targets, which warn even without -n when there is no inventory; they
+# are mapped to plain names here, and those are ignored by `nitpick_ignore_regex` below.
+numpydoc_xref_aliases = {
+    # builtins and Python glossary words
+    "None": "None",
+    "True": "True",
+    "False": "False",
+    "bool": "bool",
+    "boolean": "bool",
+    "int": "int",
+    "float": "float",
+    "str": "str",
+    "string": "str",
+    "list": "list",
+    "tuple": "tuple",
+    "dict": "dict",
+    "callable": "collections.abc.Callable",
+    "iterable": "collections.abc.Iterable",
+    "sequence": "collections.abc.Sequence",
+    "mapping": "collections.abc.Mapping",
+    "generator": "collections.abc.Generator",
+    "contextmanager": "contextlib.contextmanager",
+    "namedtuple": "collections.namedtuple",
+    "Callable": "collections.abc.Callable",
+    "Collection": "collections.abc.Collection",
+    "Iterable": "collections.abc.Iterable",
+    "Iterator": "collections.abc.Iterator",
+    "Mapping": "collections.abc.Mapping",
+    "Sequence": "collections.abc.Sequence",
+    "Set": "collections.abc.Set",
+    "Any": "typing.Any",
+    # standard library
+    "date": "datetime.date",
+    "datetime": "datetime.datetime",
+    "Decimal": "decimal.Decimal",
+    "Path": "pathlib.Path",
+    "PathLike": "os.PathLike",
+    # NumPy, SciPy, networkx, matplotlib
+    "array": "numpy.ndarray",
+    "ndarray": "numpy.ndarray",
+    "np.ndarray": "numpy.ndarray",
+    "array-like": "numpy.typing.ArrayLike",
+    "array_like": "numpy.typing.ArrayLike",
+    "scalar": "numpy.generic",
+    "RandomState": "numpy.random.RandomState",
+    "np.random.RandomState": "numpy.random.RandomState",
+    "Generator": "numpy.random.Generator",
+    "np.inf": "numpy.inf",
+    "np.nan": "numpy.nan",
+    "numpy": "numpy",
+    "MultiDiGraph": "networkx.MultiDiGraph",
+    "Axes": "matplotlib.axes.Axes",
+    "Figure": "matplotlib.figure.Figure",
+}
+# Public vchuang names may be written short in types ("graph : CommunityGraph"); they
+# link to where api.md documents them. Keep this list in step with api.md. A name that
+# is not in its module's __all__ (so not documented) still fails the build.
+_API_MODULES = ["vchuang.model", "vchuang.graph", "vchuang.io", "vchuang.errors"]
+_DOCUMENTED_IN = {
+    name: module for module in _API_MODULES for name in importlib.import_module(module).__all__
+}
+for _name, _module in _DOCUMENTED_IN.items():
+    numpydoc_xref_aliases.setdefault(_name, f"{_module}.{_name}")
+
+# -- Nitpicky mode without the network -------------------------------------------------
+#
+# The docs are built offline (CI has no access to other projects' documentation sites),
+# so sphinx.ext.intersphinx is deliberately not used: fetching objects.inv for Python,
+# NumPy, networkx, ... would fail or hang. Instead, references to *external* names are
+# exempted from `-n` below, while every reference to a vchuang name must still resolve.
+# To add real links later, ship the inventories in the repository and point
+# `intersphinx_mapping` at the local files.
+_EXTERNAL = [
+    r"(networkx|nx)(\..+)?",
+    r"(numpy|np)(\..+)?",
+    r"scipy(\..+)?",
+    r"(matplotlib|mpl|plt)(\..+)?",
+    r"datetime(\..+)?",
+    r"collections(\..+)?",  # collections.abc.* and collections.namedtuple
+    r"contextlib(\..+)?",
+    r"typing(_extensions)?(\..+)?",
+    r"attrs?(\..+)?",  # attrs and the older attr namespace
+    r"cattrs?(\..+)?",
+    r"pathlib(\..+)?",
+    r"os\.PathLike",
+    r"enum(\..+)?",
+    r"decimal(\..+)?",
+    r"joblib(\..+)?",
+]
+# Builtins (int, str, None, ValueError, KeyError, ...), also spelled builtins.X, and the
+# plain words numpydoc uses in type descriptions.
+_BUILTIN_NAMES = sorted(name for name in dir(builtins) if not name.startswith("_"))
+_WORDS = ["optional", "default", "file-like", "path-like", "hashable"]
+nitpick_ignore_regex = [
+    (r"py:.*", pattern)
+    for pattern in [
+        *_EXTERNAL,
+        # Private vchuang names (a leading underscore) are never documented, so they
+        # cannot be linked, e.g. a private base class shown by :show-inheritance:.
+        r"(vchuang\.)?(\w+\.)*_\w+(\.\w+)*",
+        r"(builtins\.)?(" + "|".join(map(re.escape, _BUILTIN_NAMES)) + ")",
+        "|".join(map(re.escape, _WORDS)),
+    ]
+]
+
+# -- MyST and myst-nb ----------------------------------------------------------------
+
+myst_enable_extensions = ["colon_fence", "deflist", "dollarmath"]
+myst_heading_anchors = 3
+
+# Tutorials are stored without outputs. Execution stays "off" until the first executed
+# notebook lands; then switch to "force" (or "cache"). myst-nb brings ipykernel along.
+nb_execution_mode = "off"
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
+nb_execution_timeout = 300
+
+# -- HTML ----------------------------------------------------------------------------
+
+html_theme = "furo"
+html_title = f"vchuang {release}"
+
+
+# -- Module docstrings -----------------------------------------------------------------
+
+_UNDERLINE = re.compile(r"^\s*([-=~^])\1{2,}\s*$")
+
+
+def _module_sections_as_rubrics(
+    _app: Sphinx, what: str, _name: str, _obj: object, _options: object, lines: list[str]
+) -> None:
+    """Render numpydoc headings in *module* docstrings ("Examples" / "--------") as rubrics.
+
+    numpydoc formats the sections of functions and classes but leaves module docstrings
+    alone, so their headings would become document sections. Inside MyST pages two
+    modules with an "Examples" heading then give duplicate section IDs, which fails the
+    build. A rubric looks the same and is what numpydoc uses everywhere else.
+    """
+    if what != "module":
+        return
+    for i in range(len(lines) - 1):
+        title, underline = lines[i].strip(), lines[i + 1]
+        if title and _UNDERLINE.match(underline) and len(underline.strip()) >= len(title):
+            lines[i : i + 2] = [f".. rubric:: {title}", ""]
+
+
+# -- Public names ----------------------------------------------------------------------
+
+
+def _resolve_public_name(
+    app: Sphinx, env: BuildEnvironment, node: pending_xref, contnode: Element
+) -> Element | None:
+    """Resolve ``vchuang.load``, ``CommunityGraph``, ``Role.LEADER`` ... to their docs.
+
+    Public names are re-exported by ``vchuang`` but documented in full once, in the
+    module that defines them (api.md). A reference to the short or top-level name that
+    Sphinx could not find is retried as ``vchuang.<module>.<name>``; anything else stays
+    unresolved and fails the nitpicky build as usual.
+    """
+    if node.get("refdomain") != "py":
+        return None
+    target = str(node["reftarget"]).removeprefix("vchuang.")
+    head = target.partition(".")[0]
+    if head in _DOCUMENTED_IN:
+        full = f"{_DOCUMENTED_IN[head]}.{target}"
+    elif node.get("py:module") == "vchuang" and node.get("py:class"):
+        # A member named inside a class shown as vchuang.X (model.md), e.g. :meth:`label`.
+        cls = str(node["py:class"])
+        module = _DOCUMENTED_IN.get(cls.partition(".")[0])
+        if module is None:
+            return None
+        full = f"{module}.{cls}.{target}"
+    else:
+        return None
+    domain = env.get_domain("py")
+    return domain.resolve_xref(
+        env, node["refdoc"], app.builder, node["reftype"], full, node, contnode
+    )
+
+
+def setup(app: Sphinx) -> None:
+    app.connect("autodoc-process-docstring", _module_sections_as_rubrics)
+    app.connect("missing-reference", _resolve_public_name)
