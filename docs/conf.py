@@ -12,6 +12,8 @@ from __future__ import annotations
 import builtins
 import importlib
 import re
+import shutil
+from pathlib import Path
 
 from docutils.nodes import Element
 from sphinx.addnodes import pending_xref
@@ -19,6 +21,18 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 import vchuang
+
+# -- Tutorials -----------------------------------------------------------------------
+# The tutorials live in ../tutorials (where students open them in Jupyter); Sphinx only
+# reads files under docs/, so they are copied into docs/tutorials/ (ignored by git) and
+# executed by myst-nb during the build.
+_HERE = Path(__file__).parent
+_TUTORIALS = _HERE / "tutorials"
+_TUTORIALS.mkdir(exist_ok=True)
+for _old in _TUTORIALS.glob("[0-9]*.md"):
+    _old.unlink()
+for _src in sorted((_HERE.parent / "tutorials").glob("[0-9]*.md")):
+    shutil.copyfile(_src, _TUTORIALS / _src.name)
 
 # -- Project -------------------------------------------------------------------------
 
@@ -183,9 +197,8 @@ nitpick_ignore_regex = [
 myst_enable_extensions = ["colon_fence", "deflist", "dollarmath"]
 myst_heading_anchors = 3
 
-# Tutorials are stored without outputs. Execution stays "off" until the first executed
-# notebook lands; then switch to "force" (or "cache"). myst-nb brings ipykernel along.
-nb_execution_mode = "off"
+# Tutorials are stored without outputs; myst-nb runs them in every build (they take seconds).
+nb_execution_mode = "force"
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_execution_timeout = 300

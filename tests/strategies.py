@@ -262,3 +262,62 @@ def graphs(draw: st.DrawFn, *, max_residents: int = 12) -> CommunityGraph:
             candidates.append(Link(source=r, relation=Relation.MEMBER_OF, target=grp.id))
     g.add(*_unique_by(candidates, lambda x: x.key))
     return g
+
+
+# ------------------------------------------------------------------ single records
+# One strategy per record class, with references that need not resolve (for tests of the
+# records and the converter alone; use `graphs()` for valid whole graphs).
+
+refs = ids.map(lambda s: f"ref-{s}")
+ref_lists = st.lists(refs, unique=True, max_size=3)
+themes = st.lists(st.sampled_from(THEMES), unique=True, max_size=2)
+
+RECORDS: dict[type[Any], st.SearchStrategy[Any]] = {
+    District: st.builds(District, id=ids, name=names, name_zh=texts),
+    Subdistrict: st.builds(Subdistrict, id=ids, name=names, district=refs),
+    Community: st.builds(Community, id=ids, name=names, subdistrict=refs,
+                         population=st.none() | st.integers(0, 10**6)),
+    Segment: st.builds(Segment, id=ids, name=names, place=st.none() | refs,
+                       population=st.none() | st.integers(0, 10**6)),
+    Organization: st.builds(Organization, id=ids, name=names, org_kind=st.sampled_from(OrgKind),
+                            place=refs, parent=st.none() | refs),
+    Group: st.builds(Group, id=ids, name=names, community=refs, themes=themes),
+    Resident: st.builds(
+        Resident, id=ids, name=names, community=refs,
+        birth_year=st.none() | st.integers(1900, 2025),
+        age_band=st.none() | st.sampled_from(AgeBand), segments=ref_lists, skills=skill_sets,
+        interests=themes, hours_per_week=hours,
+        roles=st.lists(st.sampled_from(Role), unique=True, max_size=3),
+        consent_to_name=st.booleans(), household=st.none() | refs,
+    ),
+    Need: needs(),
+    Project: st.builds(
+        Project, id=ids, name=names, community=refs, themes=themes,
+        stage=st.sampled_from(Stage),
+        needs=st.lists(needs(), max_size=3).map(lambda xs: _unique_by(xs, lambda n: n.id)),
+        target_segments=ref_lists, budget_fen=fen, started=st.none() | dates,
+        description=texts,
+    ),
+    Activity: st.builds(
+        Activity, id=ids, name=names, activity_kind=st.sampled_from(ActivityKind), date=dates,
+        place=refs, project=st.none() | refs, organisers=ref_lists, attendees=ref_lists,
+        hours=hours, skills=st.lists(st.sampled_from(SKILLS), unique=True, max_size=2),
+    ),
+    Resource: st.builds(Resource, id=ids, name=names,
+                        resource_kind=st.sampled_from(ResourceKind), place=refs,
+                        provider=st.none() | refs, capacity=st.none() | hours,
+                        amount_fen=st.none() | fen),
+    Call: st.builds(Call, id=ids, name=names, place=refs, organiser=st.none() | refs,
+                    opens=st.none() | dates, budget_fen=fen, themes=themes),
+    Proposal: st.builds(Proposal, id=ids, name=names, call=refs, proposers=ref_lists,
+                        themes=themes, cost_fen=fen, target_segments=ref_lists,
+                        submitted=st.none() | dates, project=st.none() | refs),
+    Link: st.builds(
+        Link, source=ids.map(lambda s: f"a{s}"),
+        relation=st.sampled_from([r for r in Relation if not r.derived]),
+        target=ids.map(lambda s: f"b{s}"), hours=st.none() | hours,
+        weight=st.floats(0, 10, allow_nan=False), since=st.none() | dates,
+    ),
+    SkillLevel: skill_levels,
+    Metadata: st.builds(Metadata, title=texts, description=texts, as_of=st.none() | dates),
+}

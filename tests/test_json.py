@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import vchuang
-from strategies import graphs
+from strategies import RECORDS, graphs
 from vchuang import CommunityGraph, FormatError
 from vchuang.io import _json as jsonformat
 
@@ -254,3 +254,22 @@ def test_custom_taxonomy_round_trips() -> None:
     only = vchuang.loads(json.dumps({"format_version": 1, "base_taxonomy": "none",
                                      "skills": extra[:1] and [{"id": "x", "en": "X"}]}))
     assert len(only.taxonomy) == 1 and vchuang.loads(vchuang.dumps(only)) == only
+
+
+@pytest.mark.parametrize("cls", list(RECORDS), ids=lambda c: c.__name__)
+def test_every_record_kind_round_trips_through_the_converter(cls: type[Any]) -> None:
+    @settings(max_examples=30)
+    @given(RECORDS[cls])
+    def check(record: Any) -> None:
+        conv = jsonformat._FAST
+        raw = json.loads(json.dumps(conv.unstructure(record), ensure_ascii=False))
+        assert conv.structure(raw, cls) == record
+        assert jsonformat._DETAILED.structure(raw, cls) == record
+
+    check()
+
+
+def test_there_is_a_strategy_for_every_entity_kind() -> None:
+    from vchuang.model import entity_kinds
+
+    assert set(entity_kinds().values()) <= set(RECORDS)
