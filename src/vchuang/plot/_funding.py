@@ -1,0 +1,140 @@
+"""Figures of the money of funds and projects: balance over time, runway by project.
+
+Amounts are drawn in yuan; the ledger keeps integer fen and converts only to draw.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from ._style import COLORS, cjk_fonts, label_lang, new_axes
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from ..funding import BalanceHistory, Sustainability
+
+__all__ = ["plot_balance_history", "plot_runway"]
+
+_TEXT = {
+    "balance": ("balance (yuan)", "余额（元）"),
+    "balance_title": ("Balance over time", "余额变化"),
+    "runway": ("runway (months, no new money)", "可持续月数（无新增资金）"),
+    "runway_title": ("Runway by project", "各项目资金可持续月数"),
+    "horizon": ("horizon", "预测期"),
+    "ruin": ("chance of running dry within the horizon", "预测期内资金耗尽的概率"),
+    "campaign": ("campaign", "需筹款"),
+    "no_spending": ("no spending recorded", "无支出记录"),
+}
+
+
+def _t(key: str, lang: str) -> str:
+    en, zh = _TEXT[key]
+    return zh if lang == "zh" else en
+
+
+def _font_kw(lang: str) -> dict[str, Any]:
+    fonts = cjk_fonts() if lang == "zh" else []
+    return {"fontfamily": fonts} if fonts else {}
+
+
+def plot_balance_history(
+    history: BalanceHistory, ax: Axes | None = None, *, lang: str = "en"
+) -> Axes:
+    """Step lines of account balances over time.
+
+    Parameters
+    ----------
+    history : vchuang.funding.BalanceHistory
+        From :meth:`vchuang.funding.Ledger.history`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default: a new figure).
+    lang : {"en", "zh"}
+        Label language.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    import numpy as np
+    from matplotlib.font_manager import FontProperties
+
+    lang = label_lang(lang)
+    ax = new_axes(ax)
+    font = _font_kw(lang)
+    labels = history.labels_zh if lang == "zh" else history.labels
+    days = np.array(history.dates, dtype="datetime64[D]")
+    for label, series in zip(labels, history.balances, strict=True):
+        ax.step(days, np.array(series) / 100, where="post", label=label)
+    ax.axhline(0, color=COLORS["unmet"], linewidth=0.8)
+    ax.tick_params(axis="x", labelrotation=30)
+    ax.set_ylabel(_t("balance", lang), **font)
+    ax.set_title(_t("balance_title", lang), **font)
+    if history.accounts:
+        prop = FontProperties(family=font["fontfamily"]) if font else None
+        ax.legend(loc="best", fontsize="small", prop=prop)
+    return ax
+
+
+def plot_runway(result: Sustainability, ax: Axes | None = None, *, lang: str = "en") -> Axes:
+    """Horizontal bars of each project's runway, coloured by its chance of running dry
+    within the horizon; the most urgent project on top.
+
+    Parameters
+    ----------
+    result : vchuang.funding.Sustainability
+        From :func:`vchuang.funding.sustainability`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default: a new figure).
+    lang : {"en", "zh"}
+        Label language.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Notes
+    -----
+    A project with no spending in the window is drawn as a grey hatched bar. A runway
+    longer than twice the horizon (or infinite) is drawn cut at twice the
+    horizon and marked with its value.
+    """
+    from matplotlib import colormaps
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import Normalize
+
+    lang = label_lang(lang)
+    ax = new_axes(ax)
+    font = _font_kw(lang)
+    outlooks = result.outlooks
+    cap = 2.0 * result.horizon
+    cmap = colormaps["RdYlGn_r"]
+    ys = list(range(len(outlooks)))[::-1]
+    for y, o in zip(ys, outlooks, strict=True):
+        if o.burn_fen == 0:  # nothing spent: no runway to speak of
+            ax.barh(y, cap, color=COLORS["unmet"], edgecolor="black", linewidth=0.5,
+                    hatch="//", alpha=0.5)
+            ax.text(cap, y, f"  {_t('no_spending', lang)}", va="center", fontsize="small",
+                    **font)
+            continue
+        width = min(o.runway_months, cap)
+        ax.barh(y, width, color=cmap(o.ruin_probability), edgecolor="black", linewidth=0.5)
+        value = "∞" if math.isinf(o.runway_months) else f"{o.runway_months:.1f}"
+        mark = f"  {value} · {o.ruin_probability:.0%}"
+        if o.needs_campaign:
+            mark += f" · {_t('campaign', lang)}"
+        ax.text(width, y, mark, va="center", fontsize="small", **font)
+    names = [(o.name_zh or o.name) if lang == "zh" else o.name for o in outlooks]
+    ax.set_yticks(ys, names, **font)
+    ax.axvline(result.horizon, color=COLORS["leader"], linestyle="--", linewidth=1)
+    ax.text(result.horizon, len(outlooks) - 0.4, f" {_t('horizon', lang)}",
+            color=COLORS["leader"], fontsize="small", **font)
+    ax.set_xlim(0, cap * 1.3)
+    ax.set_ylim(-0.6, len(outlooks) - 0.2)
+    ax.set_xlabel(_t("runway", lang), **font)
+    ax.set_title(_t("runway_title", lang), **font)
+    mappable = ScalarMappable(norm=Normalize(0, 1), cmap=cmap)
+    bar = ax.figure.colorbar(mappable, ax=ax, fraction=0.05)
+    bar.set_label(_t("ruin", lang), **font)
+    return ax
