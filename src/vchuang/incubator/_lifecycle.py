@@ -1,0 +1,1367 @@
+"""The project lifecycle: stages, guarded transitions, checklists and the history
+(private; re-exported by :mod:`vchuang.incubator`)."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ..errors import FormatError, Problem, ValidationError
+from ..graph import CommunityGraph
+from ..model import (
+    ActivityKind,
+    Organization,
+    OrgKind,
+    Project,
+    Relation,
+    Resident,
+    Resource,
+    Stage,
+)
+from . import _evidence as ev
+from ._linkage import LinkDecision, LinkProposal, LinkProposals, propose_links
+from ._records import Brand, Check, ChecklistItem, Transition, TransitionRefused, Verdict
+
+if TYPE_CHECKING:
+    from ._funnel import Funnel
+    from ._pipeline import Pipeline
+
+__all__ = [
+    "FORMAT",
+    "FORMAT_VERSION",
+    "ORDER",
+    "STEPS",
+    "TRANSITIONS",
+    "Incubator",
+    "default_checklists",
+]
+
+#: The forward order of the stages, from idea to sustained (``DROPPED`` is off it).
+ORDER: tuple[Stage, ...] = (
+    Stage.IDEA,
+    Stage.PROPOSED,
+    Stage.SELECTED,
+    Stage.SEED_SELECTION,
+    Stage.EMPOWERMENT,
+    Stage.BRANDING,
+    Stage.RESOURCE_LINKAGE,
+    Stage.RUNNING,
+    Stage.COMPLETED,
+    Stage.SUSTAINED,
+)
+
+#: The four steps of the incubator's standard process (the toolkit): seed selection
+#: (种子遴选) → empowerment (种子培力赋能) → brand creation (品牌创建) → resource
+#: linkage (资源联动).
+STEPS: tuple[Stage, ...] = (
+    Stage.SEED_SELECTION,
+    Stage.EMPOWERMENT,
+    Stage.BRANDING,
+    Stage.RESOURCE_LINKAGE,
+)
+
+#: The stages each stage may move to: the next stage of :data:`ORDER`, or ``DROPPED``.
+#: A dropped project stays dropped.
+TRANSITIONS: Mapping[Stage, tuple[Stage, ...]] = {
+    **{a: (b, Stage.DROPPED) for a, b in itertools.pairwise(ORDER)},
+    Stage.SUSTAINED: (Stage.DROPPED,),
+    Stage.DROPPED: (),
+}
+
+#: The ``format`` tag and version of :meth:`Incubator.to_dict` documents.
+FORMAT = "vchuang-incubator"
+FORMAT_VERSION = 1
+
+#: The skills of the default empowerment checklist, from the case: coaching in
+#: activity-plan design, funding application and reimbursement, running an activity,
+#: writing a press release, public speaking.
+COACHING: tuple[tuple[str, str, str], ...] = (
+    ("plan_design", "coaching in activity-plan design", "活动方案设计辅导"),
+    ("funding_application", "coaching in funding application", "经费申请辅导"),
+    ("reimbursement", "coaching in reimbursement", "经费报销辅导"),
+    ("event_organising", "coaching in running an activity", "活动执行辅导"),
+    ("press_release", "coaching in writing a press release", "新闻稿写作辅导"),
+    ("public_speaking", "coaching in public speaking", "公众演讲辅导"),
+)
+
+
+# --------------------------------------------------------------------------- checklists
+
+
+def _has_theme(_inc: Incubator, project: Project, _day: dt.date | None) -> str | None:
+    if project.themes:
+        return f"answers the pain point {', '.join(project.themes)}"
+    return None
+
+
+def _has_audience(_inc: Incubator, project: Project, _day: dt.date | None) -> str | None:
+    if project.target_segments:
+        return f"serves {', '.join(project.target_segments)}"
+    return None
+
+
+def _has_name(inc: Incubator, project: Project, day: dt.date | None) -> str | None:
+    brand = inc.brand_of(project.id, date=day)
+    if brand is not None:
+        return f"brand {brand.name!r} recorded on {brand.date}"
+    if project.name_zh:
+        return f"known as {project.name_zh}"
+    return None
+
+
+def _has_outreach(inc: Incubator, project: Project, day: dt.date | None) -> str | None:
+    found = ev.activities_of(inc.graph, project.id, day, ActivityKind.OUTREACH)
+    if found:
+        return f"outreach campaign {found[0].id} on {found[0].date}"
+    return None
+
+
+def _resource_needs_linked(inc: Incubator, project: Project, day: dt.date | None) -> str | None:
+    graph = inc.graph
+    wanted = [n for n in project.needs if n.resource is not None]
+    if not wanted:
+        return "the project lists no resource needs"
+    linked = {
+        graph.get(link.source, Resource).resource_kind
+        for link in graph.links(relation=Relation.LINKED_TO, target=project.id)
+        if ev.live(link, day)
+    }
+    missing = [n for n in wanted if n.resource not in linked]
+    if missing:
+        return None
+    return f"a resource is linked for each resource need ({len(wanted)})"
+
+
+def default_checklists() -> dict[Stage, tuple[ChecklistItem, ...]]:
+    """The checklist of each incubation step, following the Longgang case.
+
+    * seed selection (种子遴选): name the pain point; say whom the project serves;
+    * empowerment (种子培力赋能): coaching in activity-plan design, funding application,
+      reimbursement, running an activity, writing a press release and public speaking
+      (skills ``plan_design``, ``funding_application``, ``reimbursement``,
+      ``event_organising``, ``press_release``, ``public_speaking``);
+    * brand creation (品牌创建): a name residents know (a Chinese name or a recorded
+      brand); a first outreach campaign (宣传活动);
+    * resource linkage (资源联动): a linked resource for every resource need.
+
+    Returns
+    -------
+    dict
+        Stage → checklist items; a new dict each call, to change freely.
+
+    Examples
+    --------
+    >>> from vchuang import Stage
+    >>> [item.skill for item in default_checklists()[Stage.EMPOWERMENT]]
+    ['plan_design', 'funding_application', 'reimbursement', 'event_organising', 'press_release', 'public_speaking']
+    """
+    return {
+        Stage.SEED_SELECTION: (
+            ChecklistItem(
+                id="pain_point",
+                en="name the pain point (痛点) the project answers",
+                zh="明确项目回应的社区痛点",
+                test=_has_theme,
+                hint="give the project a theme, e.g. 'high_altitude_throwing'",
+            ),
+            ChecklistItem(
+                id="audience",
+                en="say whom the project serves (服务对象)",
+                zh="明确服务对象",
+                test=_has_audience,
+                hint="give the project target segments (target_segments)",
+            ),
+        ),
+        Stage.EMPOWERMENT: tuple(
+            ChecklistItem(id=skill, en=en, zh=zh, skill=skill) for skill, en, zh in COACHING
+        ),
+        Stage.BRANDING: (
+            ChecklistItem(
+                id="brand_name",
+                en="give the project a name residents know it by",
+                zh="确定项目品牌名称",
+                test=_has_name,
+                hint="set the project's name_zh, or record a brand (Incubator.record_brand)",
+            ),
+            ChecklistItem(
+                id="outreach",
+                en="hold a first outreach campaign (宣传活动) under that name",
+                zh="开展首次宣传活动",
+                test=_has_outreach,
+                hint="record an Activity of the project with activity_kind=OUTREACH",
+            ),
+        ),
+        Stage.RESOURCE_LINKAGE: (
+            ChecklistItem(
+                id="resource_needs",
+                en="link a resource for every resource the project needs",
+                zh="为每项资源需求链接资源",
+                test=_resource_needs_linked,
+                hint="see Incubator.propose_links, then accept a proposal",
+            ),
+        ),
+    }
+
+
+def _check_checklists(
+    checklists: Mapping[Stage, Sequence[ChecklistItem]], graph: CommunityGraph
+) -> dict[Stage, tuple[ChecklistItem, ...]]:
+    problems: list[Problem] = []
+    out: dict[Stage, tuple[ChecklistItem, ...]] = {}
+    for key, items in checklists.items():
+        try:
+            stage = Stage(key)
+        except ValueError:
+            problems.append(Problem(f"checklists[{key!r}]", "is not a stage"))
+            continue
+        seen: set[str] = set()
+        given: Sequence[object] = items
+        for i, item in enumerate(given):
+            where = f"checklists[{stage.value}][{i}]"
+            if not isinstance(item, ChecklistItem):
+                problems.append(Problem(where, "must be a ChecklistItem"))
+                continue
+            if item.id in seen:
+                problems.append(Problem(f"{where}.id", f"item ID {item.id!r} given twice"))
+            seen.add(item.id)
+            if item.skill is not None and item.skill not in graph.taxonomy:
+                near = graph.taxonomy.suggest(item.skill)
+                hint = f"did you mean {near!r}?" if near else "add it to the graph's taxonomy"
+                problems.append(Problem(f"{where}.skill", f"unknown skill {item.skill!r}", hint))
+        out[stage] = tuple(i for i in given if isinstance(i, ChecklistItem))
+    if problems:
+        raise ValidationError(problems)
+    return out
+
+
+# --------------------------------------------------------------------------- incubator
+
+
+def _as_stage(value: Stage | str, path: str = "to") -> Stage:
+    try:
+        return Stage(value)
+    except ValueError:
+        allowed = ", ".join(s.value for s in Stage)
+        raise ValidationError(
+            [Problem(path, f"{value!r} is not a stage", f"use one of {allowed}")]
+        ) from None
+
+
+def _as_day(value: object, path: str = "date") -> dt.date:
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise ValidationError(
+            [Problem(path, f"must be a date, got {type(value).__name__}",
+                     "give a datetime.date such as date(2019, 9, 21)")]
+        )
+    return value
+
+
+def _opt_day(value: object, path: str = "date") -> dt.date | None:
+    return None if value is None else _as_day(value, path)
+
+
+def _label(stage: Stage) -> str:
+    return f"{stage.value!r} ({stage.label('zh')})"
+
+
+def _by(day: dt.date | None) -> str:
+    return f" by {day}" if day is not None else ""
+
+
+class Incubator:
+    """Where each project stands in the incubator's standard process, and how it got
+    there.
+
+    The incubator wraps a :class:`~vchuang.graph.CommunityGraph`: it changes a
+    project's ``stage`` (through :meth:`CommunityGraph.update
+    <vchuang.graph.CommunityGraph.update>`) only when every check of the move is met,
+    and records each move as an immutable :class:`Transition` (date, who, why). The
+    history replays to the stage of every project on any date (:meth:`state_on`) and
+    is stored as JSON (:meth:`to_dict`, :meth:`from_dict`).
+
+    Parameters
+    ----------
+    graph : CommunityGraph
+        The graph whose projects the incubator moves.
+    checklists : mapping, optional
+        Stage → sequence of :class:`ChecklistItem`: what must be done in each step
+        before a project leaves it. Defaults to :func:`default_checklists`; pass ``{}``
+        for none.
+    enforce_checklists : bool
+        Whether an unfinished checklist blocks leaving its step (default). When false,
+        checklists are only reported.
+    history : iterable of Transition, optional
+        Transitions recorded earlier (oldest first); they must chain up and end at each
+        project's stage in ``graph``.
+    brands : iterable of Brand, optional
+        Brands recorded earlier.
+    decisions : iterable of LinkDecision, optional
+        Resource-linkage decisions taken earlier.
+
+    Raises
+    ------
+    ValidationError
+        A checklist names an unknown skill, or ``history`` does not chain up or does
+        not end at the graph's stages.
+
+    Notes
+    -----
+    The lifecycle is a finite-state machine. Its stages are
+    :data:`ORDER` plus ``DROPPED``; a project at stage :math:`s` may move to
+    :math:`\\operatorname{next}(s)` or to ``DROPPED`` (:data:`TRANSITIONS`), never back.
+    A move of project :math:`p` to :math:`t` on day :math:`d` is allowed when
+
+    * the history of :math:`p` holds no move dated after :math:`d`;
+    * the guard of :math:`t` holds for :math:`p` on :math:`d` (see :meth:`guard`);
+    * every item of the checklist of the stage :math:`p` leaves is done on :math:`d`
+      (forward moves only, when ``enforce_checklists``).
+
+    Evidence counts on :math:`d` when it is dated on or before :math:`d` (activities,
+    links with ``since``, recorded brands); undated facts (skills, budgets, undated
+    links) always count. Replay is a step function: with :math:`H_p` the moves of
+    :math:`p` in the order they were made,
+    :math:`\\operatorname{stage}_p(d) = \\operatorname{to}(\\max\\{h \\in H_p :
+    h.\\mathrm{date} \\le d\\})`, and before the first move, that move's ``from``
+    stage; a project with no moves is at its stage in the graph. This is event
+    sourcing [1]_: the history is the record, the stages are derived from it.
+
+    References
+    ----------
+    .. [1] Fowler, M. (2005). Event Sourcing.
+       https://martinfowler.com/eaaDev/EventSourcing.html
+    .. [2] Harel, D. (1987). Statecharts: a visual formalism for complex systems.
+       Science of Computer Programming, 8(3), 231–274.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from vchuang import load_example, Project, Stage
+    >>> from vchuang.incubator import Incubator
+    >>> g = load_example()
+    >>> g.add(Project(id="pn-p4", name="Quiet stairwells", community="pingnan",
+    ...               themes=["environment"]))
+    >>> inc = Incubator(g)
+    >>> inc.move("pn-p4", Stage.PROPOSED, date=dt.date(2019, 10, 8), who="pn-sw1").to_stage
+    <Stage.PROPOSED: 'proposed'>
+    >>> inc.move("pn-p4", Stage.SELECTED, date=dt.date(2019, 10, 9), who="pn-sw1")
+    Traceback (most recent call last):
+    ...
+    vchuang.incubator.TransitionRefused: project 'pn-p4' -> selected: no project selection meeting (项目征选会) was held for the project or in its community, street or district by 2019-10-09 (hint: record the meeting as an Activity with activity_kind=SELECTION_MEETING)
+    >>> g["pn-p4"].stage, len(inc.history)
+    (<Stage.PROPOSED: 'proposed'>, 1)
+    >>> inc.stage_on("pn-p4", dt.date(2019, 10, 1))
+    <Stage.IDEA: 'idea'>
+    """
+
+    def __init__(
+        self,
+        graph: CommunityGraph,
+        *,
+        checklists: Mapping[Stage, Sequence[ChecklistItem]] | None = None,
+        enforce_checklists: bool = True,
+        history: Iterable[Transition] = (),
+        brands: Iterable[Brand] = (),
+        decisions: Iterable[LinkDecision] = (),
+    ) -> None:
+        if not isinstance(graph, CommunityGraph):
+            raise ValidationError(
+                [Problem("graph", f"must be a CommunityGraph, got {type(graph).__name__}")]
+            )
+        self._graph = graph
+        self._checklists = _check_checklists(
+            default_checklists() if checklists is None else checklists, graph
+        )
+        self.enforce_checklists = bool(enforce_checklists)
+        self._history: list[Transition] = []
+        self._by_project: dict[str, list[Transition]] = {}
+        self._brands: list[Brand] = []
+        self._decisions: list[LinkDecision] = []
+        items = list(history)
+        problems = _history_problems(items, graph, "history")
+        problems += _typed(brands, Brand, "brands") + _typed(decisions, LinkDecision, "decisions")
+        if problems:
+            raise ValidationError(problems)
+        for t in items:
+            self._append(t)
+        self._brands = list(brands)
+        self._decisions = list(decisions)
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def graph(self) -> CommunityGraph:
+        """The graph the incubator works on."""
+        return self._graph
+
+    @property
+    def checklists(self) -> Mapping[Stage, tuple[ChecklistItem, ...]]:
+        """Each step's checklist."""
+        return dict(self._checklists)
+
+    @property
+    def history(self) -> tuple[Transition, ...]:
+        """Every transition, in the order it was made."""
+        return tuple(self._history)
+
+    @property
+    def brands(self) -> tuple[Brand, ...]:
+        """Every brand recorded, in the order it was recorded."""
+        return tuple(self._brands)
+
+    @property
+    def decisions(self) -> tuple[LinkDecision, ...]:
+        """Every resource-linkage decision (accepted or rejected), in order."""
+        return tuple(self._decisions)
+
+    def history_of(self, project: str) -> tuple[Transition, ...]:
+        """The transitions of one project, oldest first."""
+        return tuple(self._by_project.get(project, ()))
+
+    def stage(self, project: str) -> Stage:
+        """A project's stage now (as the graph holds it)."""
+        return self._project(project).stage
+
+    def next_stages(self, project: str) -> tuple[Stage, ...]:
+        """The stages a project may move to from where it is (forward first)."""
+        return TRANSITIONS[self.stage(project)]
+
+    def _project(self, project: str) -> Project:
+        return self._graph.get(project, Project)
+
+    def _append(self, t: Transition) -> None:
+        self._history.append(t)
+        self._by_project.setdefault(t.project, []).append(t)
+
+    # ------------------------------------------------------------------ replay
+
+    def stage_on(self, project: str, date: dt.date) -> Stage:
+        """The stage a project was at on ``date``, replayed from the history.
+
+        Before its first recorded move a project is taken to be at that move's
+        starting stage; a project with no recorded move is at its stage in the graph.
+
+        Raises
+        ------
+        UnknownEntityError
+            The project is neither in the history nor in the graph.
+        """
+        day = _as_day(date)
+        moves = self._by_project.get(project)
+        if not moves:
+            return self.stage(project)
+        dates = [t.date for t in moves]
+        i = bisect.bisect_right(dates, day)
+        return moves[i - 1].to_stage if i else moves[0].from_stage
+
+    def state_on(self, date: dt.date) -> dict[str, Stage]:
+        """Every project's stage on ``date``: the projects of the graph (in its order),
+        then any project only the history knows.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from vchuang import load_example
+        >>> from vchuang.incubator import Incubator
+        >>> inc = Incubator(load_example())
+        >>> inc.state_on(dt.date(2019, 12, 31))["pn-p1"]
+        <Stage.RUNNING: 'running'>
+        """
+        day = _as_day(date)
+        out = {p.id: self.stage_on(p.id, day) for p in self._graph.projects()}
+        for pid in self._by_project:
+            if pid not in out:
+                out[pid] = self.stage_on(pid, day)
+        return out
+
+    def problems(self) -> list[Problem]:
+        """Where the graph and the history disagree (a stage changed outside the
+        incubator); empty when they agree."""
+        out: list[Problem] = []
+        for pid, moves in self._by_project.items():
+            if pid in self._graph and self.stage(pid) is not moves[-1].to_stage:
+                out.append(
+                    Problem(
+                        f"project {pid!r}.stage",
+                        f"the graph says {self.stage(pid).value!r} but the history ends at "
+                        f"{moves[-1].to_stage.value!r}",
+                        "change stages only through Incubator.move",
+                    )
+                )
+        return out
+
+    # ------------------------------------------------------------------ checks
+
+    def guard(self, project: str, to: Stage | str, *, date: dt.date | None = None) -> Check:
+        """The condition for entering stage ``to``, checked for ``project`` on ``date``.
+
+        ========================  ====================================================
+        entering                  needs
+        ========================  ====================================================
+        proposed                  the idea written down: a golden idea (``Proposal``)
+                                  became the project, or it has a description or theme
+        selected                  a project selection meeting (项目征选会) for it, or
+                                  in its community, street or district
+        seed selection            a seed: a lead, co-lead, volunteer or proposer
+        empowerment               a lead (a ``LEADS`` link)
+        branding                  a trained lead: a lead who attended a training, or
+                                  holds every skill of the empowerment checklist
+        resource linkage          a brand: one recorded (:meth:`record_brand`), or a
+                                  Chinese name (``name_zh``) and an outreach campaign
+        running                   money or a resource: a ``LINKED_TO`` resource, a
+                                  ``FUNDS`` link, or ``budget_fen > 0``
+        completed                 at least one activity of its own
+        sustained                 a fund (``OrgKind.FUND``, e.g. a micro-fund 微基金)
+                                  funds it, or it held an activity after completion
+        dropped                   nothing (the move itself must say why)
+        ========================  ====================================================
+
+        Parameters
+        ----------
+        project : str
+            The project's ID.
+        to : Stage or str
+            The stage to enter.
+        date : date, optional
+            The day to check on; ``None`` counts every record the graph holds.
+
+        Returns
+        -------
+        Check
+            ``ok`` and, in plain words, what is missing or what shows it is met.
+
+        Examples
+        --------
+        >>> from vchuang import load_example
+        >>> from vchuang.incubator import Incubator
+        >>> inc = Incubator(load_example())
+        >>> print(inc.guard("pn-p3", "running").reason)
+        budget 1500.00 yuan; resource pn-hall linked (LINKED_TO)
+        """
+        stage = _as_stage(to)
+        record = self._project(project)
+        day = _opt_day(date)
+        ok, reason, hint = _GUARDS[stage](self, record, day)
+        return Check(id=f"enter_{stage.value}", ok=ok, reason=reason, hint=hint, stage=stage,
+                     source="guard")
+
+    def checklist(
+        self, project: str, stage: Stage | str | None = None, *, date: dt.date | None = None
+    ) -> tuple[Check, ...]:
+        """The checklist of a step for a project: each item, done or not.
+
+        Parameters
+        ----------
+        project : str
+            The project's ID.
+        stage : Stage or str, optional
+            The step; defaults to the project's current stage.
+        date : date, optional
+            The day to check on; ``None`` counts every record the graph holds.
+
+        Returns
+        -------
+        tuple of Check
+            One per item, in checklist order (empty for a stage without a checklist).
+
+        Examples
+        --------
+        >>> from vchuang import load_example
+        >>> from vchuang.incubator import Incubator
+        >>> inc = Incubator(load_example())
+        >>> [c.ok for c in inc.checklist("pn-p1", "empowerment")]
+        [False, False, False, True, False, True]
+        """
+        record = self._project(project)
+        step = record.stage if stage is None else _as_stage(stage, "stage")
+        day = _opt_day(date)
+        return tuple(self._item(record, step, item, day) for item in self._checklists.get(step, ()))
+
+    def _item(
+        self, project: Project, step: Stage, item: ChecklistItem, day: dt.date | None
+    ) -> Check:
+        where = f"{item.en} ({step.label('zh')} checklist)"
+        if item.skill is not None:
+            tax = self._graph.taxonomy
+            level = item.level.name.lower()
+            for rid in ev.lead_ids(self._graph, project.id, day, co=True):
+                found = ev.skill_evidence(self._graph, self._graph.get(rid, Resident), item.skill,
+                                          item.level, day)
+                if found is not None:
+                    return Check(id=item.id, ok=True, reason=f"{where}: {found}", stage=step,
+                                 source="checklist")
+            reason = (
+                f"{where}: no lead or co-lead has {tax.label(item.skill)} ({level} or above)"
+                f" or attended a training in it{_by(day)}"
+            )
+            hint = item.hint or (
+                f"record a training in {item.skill!r} that a lead attends (record_training)"
+            )
+            return Check(id=item.id, ok=False, reason=reason, hint=hint, stage=step,
+                         source="checklist")
+        assert item.test is not None  # guaranteed by ChecklistItem's validator
+        found = item.test(self, project, day)
+        if found:
+            return Check(id=item.id, ok=True, reason=f"{where}: {found}", stage=step,
+                         source="checklist")
+        return Check(id=item.id, ok=False, reason=f"{where}: not done{_by(day)}",
+                     hint=item.hint, stage=step, source="checklist")
+
+    def check(
+        self, project: str, to: Stage | str | None = None, *, date: dt.date | None = None
+    ) -> Verdict:
+        """Whether ``project`` may move to ``to`` on ``date``, with every reason.
+
+        Parameters
+        ----------
+        project : str
+            The project's ID.
+        to : Stage or str, optional
+            The stage to move to; defaults to the next forward stage.
+        date : date, optional
+            The day of the move; ``None`` counts every record the graph holds and
+            skips the date-order check.
+
+        Returns
+        -------
+        Verdict
+            Its ``checks`` hold the order check, the date check, the checklist of the
+            step being left and the guard of ``to``.
+
+        Raises
+        ------
+        ValidationError
+            The project has no forward stage (dropped or sustained) and ``to`` is not
+            given, or ``to`` is not a stage.
+        UnknownEntityError
+            No such project.
+
+        Examples
+        --------
+        >>> from vchuang import load_example
+        >>> from vchuang.incubator import Incubator
+        >>> inc = Incubator(load_example())
+        >>> verdict = inc.check("pn-p1")
+        >>> verdict.to_stage, verdict.ok
+        (<Stage.COMPLETED: 'completed'>, True)
+        """
+        record = self._project(project)
+        target = self._forward(record) if to is None else _as_stage(to)
+        return self._verdict(record, target, _opt_day(date))
+
+    def _forward(self, record: Project) -> Stage:
+        forward = [s for s in TRANSITIONS[record.stage] if s is not Stage.DROPPED]
+        if not forward:
+            raise ValidationError(
+                [Problem(f"project {record.id!r}",
+                         f"a project at {_label(record.stage)} has no next stage")]
+            )
+        return forward[0]
+
+    def _verdict(
+        self,
+        record: Project,
+        to: Stage,
+        day: dt.date | None,
+        extra: Sequence[Check] = (),
+    ) -> Verdict:
+        checks: list[Check] = []
+        allowed = TRANSITIONS[record.stage]
+        if to in allowed:
+            checks.append(Check(id="order", ok=True, source="order", stage=to,
+                                reason=f"{_label(record.stage)} may move to {_label(to)}"))
+        else:
+            if allowed:
+                names = " or ".join(repr(s.value) for s in allowed)
+                reason = f"a project at {_label(record.stage)} can move only to {names}"
+            else:
+                reason = f"a project at {_label(record.stage)} cannot move any more"
+            checks.append(Check(id="order", ok=False, source="order", stage=to, reason=reason,
+                                hint="follow the stages in order; see vchuang.incubator.ORDER"))
+        moves = self._by_project.get(record.id)
+        if day is not None and moves and moves[-1].date > day:
+            checks.append(Check(
+                id="date", ok=False, source="record", stage=to,
+                reason=f"the history of {record.id!r} ends on {moves[-1].date}; a move cannot "
+                       f"be dated {day}, before it",
+                hint="give the date the move happened, on or after the last one"))
+        checks.extend(extra)
+        if to in allowed:
+            if to is not Stage.DROPPED and self.enforce_checklists:
+                checks.extend(
+                    self._item(record, record.stage, item, day)
+                    for item in self._checklists.get(record.stage, ())
+                )
+            checks.append(self.guard(record.id, to, date=day))
+        return Verdict(project=record.id, from_stage=record.stage, to_stage=to, date=day,
+                       checks=tuple(checks))
+
+    def blockers(self, project: str, *, date: dt.date | None = None) -> tuple[Check, ...]:
+        """What stops a project from taking its next step, in plain words.
+
+        The unmet checks of the move to the next forward stage: unfinished items of the
+        current step's checklist, then the guard of the next stage. Empty when nothing
+        blocks the project, or when it has no next stage (dropped, sustained).
+
+        Parameters
+        ----------
+        project : str
+            The project's ID.
+        date : date, optional
+            The day to check on; ``None`` counts every record the graph holds.
+
+        Returns
+        -------
+        tuple of Check
+            The unmet checks; ``str(check)`` reads as a sentence with a hint.
+
+        Examples
+        --------
+        >>> from vchuang import load_example, Project
+        >>> from vchuang.incubator import Incubator
+        >>> g = load_example()
+        >>> g.add(Project(id="pn-p4", name="Quiet stairwells", community="pingnan",
+        ...               stage="seed_selection", themes=["environment"]))
+        >>> for b in Incubator(g).blockers("pn-p4"):
+        ...     print(b.reason)
+        say whom the project serves (服务对象) (种子遴选 checklist): not done
+        the project has no lead: no resident has a LEADS link to it, and empowerment (种子培力赋能) trains a project's lead
+        """
+        record = self._project(project)
+        forward = [s for s in TRANSITIONS[record.stage] if s is not Stage.DROPPED]
+        if not forward:
+            return ()
+        failed = self._verdict(record, forward[0], _opt_day(date)).failed
+        if self.enforce_checklists:
+            return failed
+        return (*(c for c in self.checklist(record.id, date=date) if not c.ok), *failed)
+
+    # ------------------------------------------------------------------ moves
+
+    def move(
+        self, project: str, to: Stage | str, *, date: dt.date, who: str, why: str = ""
+    ) -> Transition:
+        """Move a project to stage ``to`` on ``date``, if every check is met.
+
+        The project's ``stage`` in the graph changes (and, on entering ``running``, its
+        ``started`` date is set if it had none) and a :class:`Transition` is recorded,
+        both or neither.
+
+        Parameters
+        ----------
+        project : str
+            The project's ID.
+        to : Stage or str
+            The stage to move to.
+        date : date
+            The day of the move; not before the project's last recorded move.
+        who : str
+            Who decided it (a staff or social-worker ID).
+        why : str
+            The reason. Needed to drop a project; otherwise defaults to what met the
+            guard of ``to`` (the evidence of every check is kept in
+            :attr:`Transition.evidence`).
+
+        Returns
+        -------
+        Transition
+            The recorded move.
+
+        Raises
+        ------
+        TransitionRefused
+            A check is not met; it lists every reason. Nothing is changed.
+        UnknownEntityError
+            No such project.
+        ValidationError
+            ``to`` is not a stage, or ``date`` is not a date.
+        """
+        record = self._project(project)
+        target = _as_stage(to)
+        day = _as_day(date)
+        extra: list[Check] = []
+        who_text = str(who or "").strip()
+        if not who_text:
+            extra.append(Check(id="who", ok=False, source="record", stage=target,
+                               reason="say who decides the move",
+                               hint="pass who=..., a staff or social-worker ID"))
+        if not isinstance(why, str):
+            raise ValidationError([Problem("why", f"must be text, got {type(why).__name__}")])
+        if target is Stage.DROPPED and not why.strip():
+            extra.append(Check(id="why", ok=False, source="record", stage=target,
+                               reason="say why the project is dropped",
+                               hint="pass why=..., e.g. 'the lead moved away'"))
+        verdict = self._verdict(record, target, day, extra)
+        if not verdict.ok:
+            raise TransitionRefused(verdict)
+        evidence = tuple(c.reason for c in verdict.checks if c.source in ("guard", "checklist"))
+        entering = [c.reason for c in verdict.checks if c.source == "guard"]
+        transition = Transition(
+            project=record.id,
+            from_stage=record.stage,
+            to_stage=target,
+            date=day,
+            who=who_text,
+            why=why.strip() or "; ".join(entering) or "allowed",
+            evidence=evidence,
+        )
+        changes: dict[str, Any] = {"stage": target}
+        if target is Stage.RUNNING and record.started is None:
+            changes["started"] = day
+        self._graph.update(record.id, **changes)
+        self._append(transition)
+        return transition
+
+    def advance(self, project: str, *, date: dt.date, who: str, why: str = "") -> Transition:
+        """Move a project to its next forward stage (see :meth:`move`).
+
+        Raises
+        ------
+        TransitionRefused
+            A check is not met (every reason listed); nothing is changed.
+        ValidationError
+            The project has no next stage.
+        """
+        return self.move(project, self._forward(self._project(project)), date=date, who=who,
+                         why=why)
+
+    def drop(self, project: str, *, date: dt.date, who: str, why: str) -> Transition:
+        """Drop a project (see :meth:`move`); ``why`` is required."""
+        return self.move(project, Stage.DROPPED, date=date, who=who, why=why)
+
+    # ------------------------------------------------------------------ brands
+
+    def record_brand(
+        self,
+        project: str,
+        *,
+        name: str,
+        date: dt.date,
+        who: str,
+        name_zh: str = "",
+        logo: str = "",
+    ) -> Brand:
+        """Record a project's brand (品牌创建): the name residents know it by, and
+        optionally a Chinese name and a logo. It counts from ``date`` on.
+
+        Returns
+        -------
+        Brand
+            The recorded brand.
+
+        Raises
+        ------
+        UnknownEntityError
+            No such project.
+        ValidationError
+            An empty name or who, or ``date`` not a date.
+        """
+        self._project(project)
+        brand = Brand(project=project, name=name, name_zh=name_zh, logo=logo,
+                      date=_as_day(date), who=who)
+        self._brands.append(brand)
+        return brand
+
+    def brand_of(self, project: str, *, date: dt.date | None = None) -> Brand | None:
+        """The project's latest brand recorded on or before ``date`` (any date if
+        ``None``), or ``None``."""
+        day = _opt_day(date)
+        found = [b for b in self._brands if b.project == project and ev.in_time(b.date, day)]
+        return max(found, key=lambda b: b.date) if found else None
+
+    # ------------------------------------------------------------------ analyses
+
+    def pipeline(self, *, date: dt.date | None = None, place: str | None = None) -> Pipeline:
+        """Projects by stage per community (see :func:`pipeline`)."""
+        from ._pipeline import pipeline
+
+        return pipeline(self._graph, incubator=self, date=date, place=place)
+
+    def funnel(
+        self,
+        *,
+        place: str | None = None,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+    ) -> Funnel:
+        """The people's funnel, dated with this history too (see :func:`funnel`)."""
+        from ._funnel import funnel
+
+        return funnel(self._graph, incubator=self, place=place, start=start, end=end)
+
+    def propose_links(
+        self, *, project: str | None = None, place: str | None = None, limit: int = 5
+    ) -> LinkProposals:
+        """Proposed resource links for open needs, leaving out rejected ones (see
+        :func:`propose_links`)."""
+        rejected = {d.key for d in self._decisions if not d.accepted}
+        return propose_links(self._graph, project=project, place=place, limit=limit,
+                             exclude=rejected)
+
+    def accept(
+        self, proposal: LinkProposal, *, date: dt.date, who: str, why: str = ""
+    ) -> LinkDecision:
+        """Accept a proposed link: add it to the graph (``since=date``) and record the
+        decision, both or neither.
+
+        Raises
+        ------
+        IntegrityError
+            The link exists already, or an end is no longer in the graph.
+        """
+        day = _as_day(date)
+        decision = LinkDecision(project=proposal.project, need=proposal.need,
+                                candidate=proposal.candidate, relation=proposal.relation,
+                                accepted=True, date=day, who=who,
+                                why=why or "; ".join(proposal.reasons))
+        self._graph.add(proposal.link(since=day))
+        self._decisions.append(decision)
+        return decision
+
+    def reject(self, proposal: LinkProposal, *, date: dt.date, who: str, why: str) -> LinkDecision:
+        """Reject a proposed link; it is not proposed again. ``why`` is required."""
+        decision = LinkDecision(project=proposal.project, need=proposal.need,
+                                candidate=proposal.candidate, relation=proposal.relation,
+                                accepted=False, date=_as_day(date), who=who, why=why)
+        self._decisions.append(decision)
+        return decision
+
+    # ------------------------------------------------------------------ JSON
+
+    def to_dict(self) -> dict[str, Any]:
+        """The history as JSON-ready data: transitions, brands and link decisions,
+        dates as ISO strings.
+
+        Examples
+        --------
+        >>> import json
+        >>> from vchuang import load_example
+        >>> from vchuang.incubator import Incubator
+        >>> inc = Incubator(load_example())
+        >>> json.dumps(inc.to_dict())
+        '{"format": "vchuang-incubator", "format_version": 1, "transitions": [], "brands": [], "decisions": []}'
+        """
+        return {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "transitions": [t.to_dict() for t in self._history],
+            "brands": [b.to_dict() for b in self._brands],
+            "decisions": [d.to_dict() for d in self._decisions],
+        }
+
+    @classmethod
+    def from_dict(
+        cls,
+        data: Mapping[str, Any],
+        graph: CommunityGraph,
+        *,
+        checklists: Mapping[Stage, Sequence[ChecklistItem]] | None = None,
+        enforce_checklists: bool = True,
+    ) -> Incubator:
+        """An incubator over ``graph`` with the history in ``data`` (from
+        :meth:`to_dict`, possibly through JSON).
+
+        Raises
+        ------
+        FormatError
+            Listing every problem with its JSON path: a missing or mistyped field, a
+            bad date or stage, a history that does not chain up or does not end at the
+            graph's stages.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from vchuang import load_example
+        >>> from vchuang.incubator import Incubator
+        >>> g = load_example()
+        >>> Incubator.from_dict({"format": "vchuang-incubator", "format_version": 1,
+        ...                      "transitions": [{"project": "pn-p1", "from": "resource_linkage",
+        ...                                       "to": "running", "date": "2019-08-01",
+        ...                                       "who": "pn-sw1", "why": "seed money"}]},
+        ...                     g).stage_on("pn-p1", dt.date(2019, 7, 1))
+        <Stage.RESOURCE_LINKAGE: 'resource_linkage'>
+        """
+        problems: list[Problem] = []
+        if not isinstance(data, Mapping):
+            raise FormatError([Problem("$", "must be a JSON object")])
+        if data.get("format") != FORMAT:
+            problems.append(Problem("$.format", f"must be {FORMAT!r}, got {data.get('format')!r}"))
+        if data.get("format_version") != FORMAT_VERSION:
+            problems.append(Problem("$.format_version",
+                                    f"must be {FORMAT_VERSION}, got {data.get('format_version')!r}",
+                                    "this vchuang reads version 1"))
+        extra = sorted(set(data) - {"format", "format_version", "transitions", "brands",
+                                    "decisions"})
+        problems += [Problem(f"$.{k}", "unknown field") for k in extra]
+        transitions = _read(data, "transitions", _TRANSITION, problems)
+        brands = _read(data, "brands", _BRAND, problems)
+        decisions = _read(data, "decisions", _DECISION, problems)
+        if not problems:
+            problems += _history_problems(transitions, graph, "$.transitions")
+        if problems:
+            raise FormatError(problems)
+        return cls(graph, checklists=checklists, enforce_checklists=enforce_checklists,
+                   history=transitions, brands=brands, decisions=decisions)
+
+    def __repr__(self) -> str:
+        return (f"<Incubator: {len(self._graph.projects())} projects, "
+                f"{len(self._history)} transitions>")
+
+
+# --------------------------------------------------------------------------- guards
+
+_GuardResult = tuple[bool, str, str]
+
+
+def _yes(reason: str) -> _GuardResult:
+    return True, reason, ""
+
+
+def _no(reason: str, hint: str) -> _GuardResult:
+    return False, reason, hint
+
+
+def _g_proposed(inc: Incubator, p: Project, day: dt.date | None) -> _GuardResult:
+    for proposal in inc.graph.proposals():
+        if proposal.project == p.id and ev.in_time(proposal.submitted, day):
+            return _yes(f"golden idea {proposal.id} became this project")
+    if p.description.strip() or p.themes:
+        return _yes("the idea is written down (a description or theme)")
+    return _no(
+        "the idea is not written down: no golden idea (金点子) became this project, and it "
+        "has no description or theme",
+        "give it a description or a theme, or set Proposal.project on the golden idea",
+    )
+
+
+def _g_selected(inc: Incubator, p: Project, day: dt.date | None) -> _GuardResult:
+    graph = inc.graph
+    places = set(graph.hierarchy(p.community))
+    meetings = sorted(
+        (a for a in graph.activities(activity_kind=ActivityKind.SELECTION_MEETING)
+         if (a.project == p.id or (a.project is None and a.place in places))
+         and ev.in_time(a.date, day)),
+        key=lambda a: (a.date, a.id),
+    )
+    if meetings:
+        return _yes(f"selection meeting {meetings[-1].id} on {meetings[-1].date}")
+    return _no(
+        "no project selection meeting (项目征选会) was held for the project or in its "
+        f"community, street or district{_by(day)}",
+        "record the meeting as an Activity with activity_kind=SELECTION_MEETING",
+    )
+
+
+def _g_seed(inc: Incubator, p: Project, day: dt.date | None) -> _GuardResult:
+    seeds = ev.attached(inc.graph, p.id, day)
+    if seeds:
+        return _yes(f"seed residents: {', '.join(seeds)}")
+    return _no(
+        "no resident is attached to the project: it has no lead, co-lead or volunteer, and "
+        "no proposer",
+        "link the seed residents (LEADS, CO_LEADS or VOLUNTEERS_IN)",
+    )
+
+
+def _g_empowerment(inc: Incubator, p: Project, day: dt.date | None) -> _GuardResult:
+    leads = ev.lead_ids(inc.graph, p.id, day)
+    if leads:
+        return _yes(f"led by {', '.join(leads)}")
+    return _no(
+        "the project has no lead: no resident has a LEADS link to it, and empowerment "
+        "(种子培力赋能) trains a project's lead",
+        "graph.link(resident, Relation.LEADS, project)",
+    )
+
+
+def _g_branding(inc: Incubator, p: Project, day: dt.date | None) -> _GuardResult:
+    graph = inc.graph
+    leads = ev.lead_ids(graph, p.id, day)
+    if not leads:
+        return _no("the project has no lead to be trained",
+                   "graph.link(resident, Relation.LEADS, project)")
+    skills = [(i.skill, i.level) for i in inc.checklists.get(Stage.EMPOWERMENT, ())
+              if i.skill is not None]
+    for rid in leads:
+        trainings = ev.trainings_of(graph, rid, day)
+        if trainings:
+            return _yes(f"lead {rid} attended training {trainings[0].id} on "
+                        f"{trainings[0].date}")
+        resident = graph.get(rid, Resident)
+        if skills and all(ev.holds(graph, resident, skill, level) for skill, level in skills):
+            return _yes(f"lead {rid} has every skill of the empowerment checklist")
+    return _no(
+        f"no lead is trained: no lead ({', '.join(leads)}) attended a training (培训)"
+        f"{_by(day)} or has every skill of the empowerment checklist",
+        "record a training the lead attends (record_training)",
+    )
+
+
+def _g_linkage(inc: Incubator, p: Project, day: dt.date | None) -> _GuardResult:
+    brand = inc.brand_of(p.id, date=day)
+    if brand is not None:
+        return _yes(f"brand {brand.name!r} recorded on {brand.date} by {brand.who}")
+    outreach = ev.activities_of(inc.graph, p.id, day, ActivityKind.OUTREACH)
+    if p.name_zh and outreach:
+        return _yes(f"known as {p.name_zh} through outreach {outreach[0].id} on "
+                    f"{outreach[0].date}")
+    lacks = []
+    if not p.name_zh:
+        lacks.append("a Chinese name (name_zh)")
+    if not outreach:
+        lacks.append("an outreach campaign (宣传活动)")
+    return _no(
+        f"the project has no brand (品牌) yet: none is recorded, and it lacks "
+        f"{' and '.join(lacks)}{_by(day)}",
+        "record one with Incubator.record_brand, or give it a name_zh and hold an OUTREACH "
+        "activity",
+    )
+
+
+def _g_running(inc: Incubator, p: Project, day: dt.date | None) -> _GuardResult:
+    graph = inc.graph
+    found: list[str] = []
+    if p.budget_fen > 0:
+        found.append(f"budget {ev.yuan(p.budget_fen)}")
+    found += [f"resource {link.source} linked (LINKED_TO)"
+              for link in graph.links(relation=Relation.LINKED_TO, target=p.id)
+              if ev.live(link, day)]
+    found += [f"funded by {link.source} (FUNDS)"
+              for link in graph.links(relation=Relation.FUNDS, target=p.id)
+              if ev.live(link, day)]
+    if found:
+        return _yes("; ".join(found))
+    return _no(
+        "the project has neither money nor a resource: no resource is linked to it "
+        f"(LINKED_TO), no organisation funds it (FUNDS){_by(day)}, and its budget is 0",
+        "accept a proposed link (Incubator.propose_links), or give it a budget",
+    )
+
+
+def _g_completed(inc: Incubator, p: Project, day: dt.date | None) -> _GuardResult:
+    done = ev.activities_of(inc.graph, p.id, day)
+    if done:
+        n = len(done)
+        return _yes(f"ran {n} activit{'y' if n == 1 else 'ies'}, the last on {done[-1].date}")
+    return _no(f"the project has run no activity of its own{_by(day)}",
+               "record its activities (Activity with project=...)")
+
+
+def _g_sustained(inc: Incubator, p: Project, day: dt.date | None) -> _GuardResult:
+    graph = inc.graph
+    for link in graph.links(relation=Relation.FUNDS, target=p.id):
+        org = graph.get(link.source, Organization)
+        if org.org_kind is OrgKind.FUND and ev.live(link, day):
+            return _yes(f"funded by the fund {org.id}")
+    completed = [t.date for t in inc.history_of(p.id) if t.to_stage is Stage.COMPLETED]
+    if completed:
+        later = [a for a in ev.activities_of(graph, p.id, day) if a.date > completed[-1]]
+        if later:
+            return _yes(f"still active: {later[-1].id} on {later[-1].date}, after completion")
+    since = (f" and has held no activity since it was completed on {completed[-1]}"
+             if completed else "")
+    return _no(
+        "nothing keeps the project going after incubation: no fund (e.g. a community "
+        f"micro-fund, 微基金) funds it{since}{_by(day)}",
+        "link the fund with a FUNDS link, or record its activities after completion",
+    )
+
+
+def _g_dropped(_inc: Incubator, _p: Project, _day: dt.date | None) -> _GuardResult:
+    return _yes("a project may be dropped at any stage")
+
+
+def _g_none(_inc: Incubator, p: Project, _day: dt.date | None) -> _GuardResult:
+    return _yes(f"{p.id} is an idea")
+
+
+_GUARDS = {
+    Stage.IDEA: _g_none,
+    Stage.PROPOSED: _g_proposed,
+    Stage.SELECTED: _g_selected,
+    Stage.SEED_SELECTION: _g_seed,
+    Stage.EMPOWERMENT: _g_empowerment,
+    Stage.BRANDING: _g_branding,
+    Stage.RESOURCE_LINKAGE: _g_linkage,
+    Stage.RUNNING: _g_running,
+    Stage.COMPLETED: _g_completed,
+    Stage.SUSTAINED: _g_sustained,
+    Stage.DROPPED: _g_dropped,
+}
+
+
+# --------------------------------------------------------------------------- history I/O
+
+
+def _typed(items: Iterable[object], cls: type, path: str) -> list[Problem]:
+    return [Problem(f"{path}[{i}]", f"must be a {cls.__name__}")
+            for i, item in enumerate(items) if not isinstance(item, cls)]
+
+
+def _history_problems(
+    transitions: Sequence[Transition], graph: CommunityGraph, path: str
+) -> list[Problem]:
+    """Every way a history fails to chain up, or to end at the graph's stages."""
+    problems = _typed(transitions, Transition, path)
+    if problems:
+        return problems
+    last: dict[str, tuple[int, Transition]] = {}
+    for i, t in enumerate(transitions):
+        where = f"{path}[{i}]"
+        if t.to_stage not in TRANSITIONS[t.from_stage]:
+            problems.append(Problem(where, f"{t.from_stage.value!r} cannot move to "
+                                           f"{t.to_stage.value!r}"))
+        if t.project in last:
+            j, prev = last[t.project]
+            if prev.to_stage is not t.from_stage:
+                problems.append(Problem(
+                    f"{where}.from",
+                    f"{t.project!r} was at {prev.to_stage.value!r} after move {j}, not at "
+                    f"{t.from_stage.value!r}"))
+            if t.date < prev.date:
+                problems.append(Problem(f"{where}.date",
+                                        f"{t.date} is before the previous move's {prev.date}",
+                                        "list each project's moves in date order"))
+        last[t.project] = (i, t)
+    for pid, (i, t) in last.items():
+        if pid not in graph:
+            problems.append(Problem(f"{path}[{i}].project", f"no project {pid!r} in the graph",
+                                    "load the history with the graph it was recorded on"))
+        elif not isinstance(graph.get(pid), Project):
+            problems.append(Problem(f"{path}[{i}].project", f"{pid!r} is not a project"))
+        elif graph.get(pid, Project).stage is not t.to_stage:
+            problems.append(Problem(
+                f"{path}[{i}].to",
+                f"the history leaves {pid!r} at {t.to_stage.value!r} but the graph has it at "
+                f"{graph.get(pid, Project).stage.value!r}",
+                "load the history with the graph it was recorded on"))
+    return problems
+
+
+def _read(
+    data: Mapping[str, Any],
+    key: str,
+    spec: _Spec,
+    problems: list[Problem],
+) -> list[Any]:
+    """Read the list ``data[key]`` of records described by ``spec``, adding every
+    problem (with its JSON path) to ``problems``."""
+    items = data.get(key, [])
+    if not isinstance(items, list):
+        problems.append(Problem(f"$.{key}", "must be a list"))
+        return []
+    cls, fields = spec
+    out = []
+    for i, item in enumerate(items):
+        where = f"$.{key}[{i}]"
+        if not isinstance(item, Mapping):
+            problems.append(Problem(where, "must be an object"))
+            continue
+        before = len(problems)
+        kwargs: dict[str, Any] = {}
+        for name in sorted(set(item) - set(fields)):
+            problems.append(Problem(f"{where}.{name}", "unknown field"))
+        for name, (attr, convert, required) in fields.items():
+            if name not in item:
+                if required:
+                    problems.append(Problem(f"{where}.{name}", "is missing"))
+                continue
+            try:
+                kwargs[attr] = convert(item[name])
+            except ValidationError as exc:
+                problems += [Problem(f"{where}.{name}", p.message, p.hint) for p in exc.problems]
+        if len(problems) > before:
+            continue
+        try:
+            out.append(cls(**kwargs))
+        except ValidationError as exc:
+            back = {attr: name for name, (attr, _, _) in fields.items()}
+            problems += [Problem(f"{where}.{back.get(p.path, p.path)}", p.message, p.hint)
+                         for p in exc.problems]
+    return out
+
+
+def _fail(message: str, hint: str = "") -> ValidationError:
+    return ValidationError([Problem("", message, hint)])
+
+
+def _iso(value: object) -> dt.date:
+    if not isinstance(value, str):
+        msg = f"must be an ISO date string, got {value!r}"
+        raise _fail(msg)
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        msg = f"{value!r} is not an ISO date"
+        raise _fail(msg, "write it as '2019-09-21'") from None
+
+
+def _str(value: object) -> str:
+    if not isinstance(value, str):
+        msg = f"must be text, got {type(value).__name__}"
+        raise _fail(msg)
+    return value
+
+
+def _stage_of(value: object) -> Stage:
+    try:
+        return Stage(_str(value))
+    except ValueError:
+        msg = f"{value!r} is not a stage"
+        raise _fail(msg, f"use one of {', '.join(s.value for s in Stage)}") from None
+
+
+def _relation_of(value: object) -> Relation:
+    try:
+        return Relation(_str(value))
+    except ValueError:
+        msg = f"{value!r} is not a relation"
+        raise _fail(msg) from None
+
+
+def _bool(value: object) -> bool:
+    if not isinstance(value, bool):
+        msg = f"must be true or false, got {value!r}"
+        raise _fail(msg)
+    return value
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(e, str) for e in value):
+        msg = "must be a list of texts"
+        raise _fail(msg)
+    return tuple(value)
+
+
+_Field = tuple[str, Any, bool]  # attribute name, converter, required
+_Spec = tuple[type, Mapping[str, _Field]]
+
+_TRANSITION: _Spec = (Transition, {
+    "project": ("project", _str, True),
+    "from": ("from_stage", _stage_of, True),
+    "to": ("to_stage", _stage_of, True),
+    "date": ("date", _iso, True),
+    "who": ("who", _str, True),
+    "why": ("why", _str, True),
+    "evidence": ("evidence", _texts, False),
+})
+_BRAND: _Spec = (Brand, {
+    "project": ("project", _str, True),
+    "name": ("name", _str, True),
+    "name_zh": ("name_zh", _str, False),
+    "logo": ("logo", _str, False),
+    "date": ("date", _iso, True),
+    "who": ("who", _str, True),
+})
+_DECISION: _Spec = (LinkDecision, {
+    "project": ("project", _str, True),
+    "need": ("need", _str, True),
+    "candidate": ("candidate", _str, True),
+    "relation": ("relation", _relation_of, True),
+    "accepted": ("accepted", _bool, True),
+    "date": ("date", _iso, True),
+    "who": ("who", _str, True),
+    "why": ("why", _str, True),
+})

@@ -1,0 +1,261 @@
+"""Figures of the incubator: the people's funnel, the project pipeline, training and
+resource linkage (private; the results' ``plot`` methods call these)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._style import COLORS, cjk_fonts, label_lang, new_axes
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from ..incubator import Funnel, LinkProposals, Pipeline, Training
+
+__all__ = ["plot_funnel", "plot_linkage", "plot_pipeline", "plot_training"]
+
+_FUNNEL_COLORS = {
+    "engaged": COLORS["volunteer"],
+    "talent": COLORS["talent"],
+    "leader": COLORS["leader"],
+    "project_lead": COLORS["project"],
+}
+
+_TEXT = {
+    "funnel": ("People's funnel", "人才成长漏斗"),
+    "residents": ("residents", "居民人数"),
+    "month": ("month", "月份"),
+    "pipeline": ("Projects by stage", "项目所处阶段"),
+    "projects": ("projects", "项目数"),
+    "training": ("Skills given or raised", "培训带来的技能提升"),
+    "changes": ("attendees", "学员人数"),
+    "new": ("new skill", "新技能"),
+    "raised": ("raised", "技能提升"),
+    "linkage": ("Candidates for open needs", "资源联动候选"),
+    "candidates": ("candidates", "候选数"),
+    "all": ("all", "全部"),
+}
+
+_LEVEL_TEXT = {
+    "community": ("community", "社区"),
+    "subdistrict": ("street", "街道"),
+    "district": ("district", "区"),
+}
+
+
+def _t(key: str, lang: str) -> str:
+    en, zh = _TEXT[key]
+    return zh if lang == "zh" else en
+
+
+def _style_text(ax: Axes, lang: str) -> None:
+    if lang != "zh":
+        return
+    family = cjk_fonts()
+    for text in (ax.title, ax.xaxis.label, ax.yaxis.label, *ax.get_xticklabels(),
+                 *ax.get_yticklabels()):
+        text.set_fontfamily(family)
+    legend = ax.get_legend()
+    if legend is not None:
+        for text in legend.get_texts():
+            text.set_fontfamily(family)
+
+
+def plot_funnel(
+    result: Funnel,
+    ax: Axes | None = None,
+    *,
+    lang: str = "en",
+    over_time: bool = False,
+    community: str | None = None,
+) -> Axes:
+    """Draw the people's funnel: centred bars, widest (engaged) on top, each labelled
+    with its count and the share of the stage above; or, with ``over_time``, one line
+    per stage month by month.
+
+    Parameters
+    ----------
+    result : Funnel
+        From :func:`vchuang.incubator.funnel`.
+    ax : Axes, optional
+        Where to draw; a new figure's axes by default.
+    lang : {"en", "zh"}
+        Label language (``"zh"`` needs a CJK font; otherwise English with a warning).
+    over_time : bool
+        Draw the monthly series instead of the funnel.
+    community : str, optional
+        One community's funnel; all of the result's residents by default.
+
+    Returns
+    -------
+    Axes
+        The axes drawn on.
+    """
+    from ..incubator import FUNNEL_LABELS
+
+    lang = label_lang(lang)
+    ax = new_axes(ax)
+    names = [FUNNEL_LABELS[s][1 if lang == "zh" else 0] for s in result.stages]
+    where = "" if community is None else f" — {community}"
+    if over_time:
+        points = [p for p in result.series if p.community == community]
+        months: list[Any] = [p.month for p in points]
+        for stage, name in zip(result.stages, names, strict=True):
+            ax.plot(months, [p.counts[stage] for p in points], marker="o", markersize=3,
+                    color=_FUNNEL_COLORS.get(stage), label=name)
+        ax.set_xlabel(_t("month", lang))
+        ax.set_ylabel(_t("residents", lang))
+        ax.legend(loc="upper left", frameon=False)
+        for label in ax.get_xticklabels():
+            label.set_rotation(30)
+            label.set_horizontalalignment("right")
+    else:
+        counts = (result.counts if community is None
+                  else dict(result.by_community[community]))
+        values = [counts[s] for s in result.stages]
+        widest = max(values) if values and max(values) > 0 else 1
+        ys = list(range(len(values)))[::-1]
+        for y, stage, value in zip(ys, result.stages, values, strict=True):
+            ax.barh(y, value, left=(widest - value) / 2, height=0.7,
+                    color=_FUNNEL_COLORS.get(stage))
+        prev = None
+        for y, value in zip(ys, values, strict=True):
+            share = f" ({value / prev:.0%})" if prev else ""
+            ax.text((widest + value) / 2 + widest * 0.015, y, f"{value}{share}", ha="left",
+                    va="center", fontweight="bold")
+            prev = value
+        ax.set_yticks(ys, names)
+        ax.set_xticks([])
+        ax.set_xlim(0, widest * 1.2)
+        for side in ("top", "right", "bottom"):
+            ax.spines[side].set_visible(False)
+    ax.set_title(_t("funnel", lang) + where)
+    _style_text(ax, lang)
+    return ax
+
+
+def plot_pipeline(result: Pipeline, ax: Axes | None = None, *, lang: str = "en") -> Axes:
+    """Draw projects by stage per community as stacked horizontal bars, stages in
+    process order.
+
+    Parameters
+    ----------
+    result : Pipeline
+        From :func:`vchuang.incubator.pipeline`.
+    ax : Axes, optional
+        Where to draw; a new figure's axes by default.
+    lang : {"en", "zh"}
+        Label language.
+
+    Returns
+    -------
+    Axes
+        The axes drawn on.
+    """
+    from matplotlib import colormaps
+    from matplotlib.ticker import MaxNLocator
+
+    lang = label_lang(lang)
+    ax = new_axes(ax)
+    cmap = colormaps["viridis"]
+    communities = list(result.communities)
+    ys = list(range(len(communities)))[::-1]
+    left = [0] * len(communities)
+    shown = [s for s in result.stages if any(result.counts[c][s] for c in communities)]
+    n = max(len(result.stages) - 1, 1)
+    for stage in shown:
+        i = result.stages.index(stage)
+        color = COLORS["unmet"] if stage.value == "dropped" else cmap(i / n)
+        widths = [result.counts[c][stage] for c in communities]
+        ax.barh(ys, widths, left=left, color=color, label=stage.label(lang),
+                edgecolor="white")
+        left = [a + b for a, b in zip(left, widths, strict=True)]
+    names = [result.names.get(c, (c, c))[1 if lang == "zh" else 0] or c for c in communities]
+    ax.set_yticks(ys, names)
+    ax.set_xlabel(_t("projects", lang))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_title(_t("pipeline", lang))
+    if shown:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small",
+                  frameon=False)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    _style_text(ax, lang)
+    return ax
+
+
+def plot_training(result: Training, ax: Axes | None = None, *, lang: str = "en") -> Axes:
+    """Draw, per skill a training taught, how many attendees gained it (new) and how
+    many raised it.
+
+    Parameters
+    ----------
+    result : Training
+        From :func:`vchuang.incubator.record_training`.
+    ax : Axes, optional
+        Where to draw; a new figure's axes by default.
+    lang : {"en", "zh"}
+        Label language.
+
+    Returns
+    -------
+    Axes
+        The axes drawn on.
+    """
+    lang = label_lang(lang)
+    ax = new_axes(ax)
+    skills: list[str] = []
+    for c in result.skills:
+        if c.skill not in skills:
+            skills.append(c.skill)
+    new = [sum(1 for c in result.skills if c.skill == s and c.before is None) for s in skills]
+    raised = [sum(1 for c in result.skills if c.skill == s and c.before is not None)
+              for s in skills]
+    ys = list(range(len(skills)))[::-1]
+    ax.barh(ys, new, color=COLORS["talent"], label=_t("new", lang))
+    ax.barh(ys, raised, left=new, color=COLORS["volunteer"], label=_t("raised", lang))
+    ax.set_yticks(ys, skills)
+    ax.set_xlabel(_t("changes", lang))
+    ax.set_title(f"{_t('training', lang)}: {result.activity}")
+    ax.legend(loc="lower right", frameon=False)
+    _style_text(ax, lang)
+    return ax
+
+
+def plot_linkage(result: LinkProposals, ax: Axes | None = None, *, lang: str = "en") -> Axes:
+    """Draw, per open need, how many candidates were proposed at each level
+    (community, street, district); needs without any show an empty row.
+
+    Parameters
+    ----------
+    result : LinkProposals
+        From :func:`vchuang.incubator.propose_links`.
+    ax : Axes, optional
+        Where to draw; a new figure's axes by default.
+    lang : {"en", "zh"}
+        Label language.
+
+    Returns
+    -------
+    Axes
+        The axes drawn on.
+    """
+    from ..incubator import LEVELS
+
+    lang = label_lang(lang)
+    ax = new_axes(ax)
+    needs = [n.need for n in result.open_needs]
+    ys = list(range(len(needs)))[::-1]
+    left = [0] * len(needs)
+    colors = (COLORS["community"], COLORS["subdistrict"], COLORS["district"])
+    for level, color in zip(LEVELS, colors, strict=True):
+        widths = [sum(1 for p in result.for_need(n) if p.level == level) for n in needs]
+        name = _LEVEL_TEXT[level][1 if lang == "zh" else 0]
+        ax.barh(ys, widths, left=left, color=color, label=name)
+        left = [a + b for a, b in zip(left, widths, strict=True)]
+    ax.set_yticks(ys, needs)
+    ax.set_xlabel(_t("candidates", lang))
+    ax.set_title(_t("linkage", lang))
+    ax.legend(loc="lower right", frameon=False)
+    _style_text(ax, lang)
+    return ax
