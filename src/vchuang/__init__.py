@@ -10,7 +10,9 @@ an incubator team and a researcher need.
 True
 """
 
+import importlib as _importlib
 from importlib import resources as _resources
+from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .errors import (
@@ -65,7 +67,9 @@ __all__ = [
     "FormatError",
     "GraphIndex",
     "Group",
+    "Incubator",
     "IntegrityError",
+    "Ledger",
     "Level",
     "Link",
     "Metadata",
@@ -92,14 +96,81 @@ __all__ = [
     "ValidationError",
     "VchuangError",
     "__version__",
+    "best_next",
+    "datasets",
     "default_taxonomy",
+    "diffusion",
     "dumps",
     "example_path",
+    "funding",
+    "incubator",
+    "indicators",
+    "key_players",
     "load",
     "load_example",
     "loads",
+    "matching",
+    "plot",
+    "privacy",
+    "rank_talents",
+    "reach",
+    "reach_report",
+    "report",
     "save",
+    "selection",
+    "surface",
+    "sustainability",
+    "talent",
 ]
+
+
+# Analysis modules are imported on first use, so that `import vchuang` stays fast; their
+# main functions are also reachable from here (`vchuang.reach_report` ...).
+_SUBMODULES = (
+    "datasets",
+    "diffusion",
+    "funding",
+    "incubator",
+    "indicators",
+    "matching",
+    "plot",
+    "privacy",
+    "reach",
+    "report",
+    "selection",
+    "talent",
+)
+_LAZY: dict[str, str] = {
+    "best_next": "reach",
+    "reach_report": "reach",
+    "surface": "reach",
+    "Incubator": "incubator",
+    "key_players": "talent",
+    "rank_talents": "talent",
+    "Ledger": "funding",
+    "sustainability": "funding",
+}
+
+if TYPE_CHECKING:
+    from . import funding, indicators, plot
+    from .funding import Ledger, sustainability
+    from .incubator import Incubator
+    from .reach import best_next, reach_report, surface
+    from .talent import key_players, rank_talents
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return _importlib.import_module(f".{name}", __name__)
+    if name in _LAZY:
+        module = _importlib.import_module(f".{_LAZY[name]}", __name__)
+        return getattr(module, name)
+    msg = f"module 'vchuang' has no attribute {name!r}"
+    raise AttributeError(msg)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_SUBMODULES, *_LAZY})
 
 
 def example_path() -> str:

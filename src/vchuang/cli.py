@@ -6,6 +6,7 @@ Run ``vchuang --help`` for the commands, ``vchuang COMMAND --help`` for one of t
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,7 +25,9 @@ It reads a community dataset (a vchuang JSON document: residents, groups,
 organisations, projects, activities, resources) and answers the questions an
 incubator team asks. Start with:
 
-  vchuang validate --example      check the example dataset shipped with vchuang
+  vchuang report                  the report of the built-in Longgang pilot, written
+                                  to ./vchuang-report/index.html (open it in a browser)
+  vchuang report data.json        the report of your own dataset
   vchuang validate data.json      check your own dataset; each problem is printed
                                   with where it is (a JSON path) and how to fix it
   vchuang summary data.json       counts per community
@@ -70,6 +73,42 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import build_report
+
+    name = args.data or "the built-in Longgang pilot"
+    try:
+        if args.data is None:
+            from .datasets import longgang_pilot
+
+            graph = longgang_pilot()
+        else:
+            graph = load(args.data)
+    except FormatError as exc:
+        print(f"{name}: not a valid vchuang document; nothing was written", file=sys.stderr)
+        print(str(exc), file=sys.stderr)
+        return 1
+    ledger = None
+    if args.ledger is not None:
+        from .funding import load_ledger
+
+        try:
+            ledger = load_ledger(args.ledger)
+        except FormatError as exc:
+            print(f"{args.ledger}: not a valid ledger; nothing was written", file=sys.stderr)
+            print(str(exc), file=sys.stderr)
+            return 1
+    key = args.key or os.environ.get("VCHUANG_KEY")
+    progress = args.progress if args.progress is not None else sys.stderr.isatty()
+    report = build_report(graph, args.out, lang=args.lang, ledger=ledger, key=key,
+                          threshold=args.threshold, progress=progress)
+    print(f"report of {name} written to {report.index}")
+    if key is None:
+        print("(residents appear under pseudonyms drawn for this report only; give --key or "
+              "set VCHUANG_KEY for pseudonyms that stay the same between reports)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for the docs)."""
     parser = argparse.ArgumentParser(
@@ -92,6 +131,30 @@ def build_parser() -> argparse.ArgumentParser:
                           help="check the example document shipped with vchuang")
     validate.set_defaults(func=_cmd_validate)
 
+    report = sub.add_parser(
+        "report",
+        help="write the HTML report (the main job)",
+        description="Run the analyses and write a self-contained HTML report, with its "
+        "figures as PNG and its tables as CSV, into a folder. Without DATA it reports on "
+        "the built-in Longgang pilot. Residents appear under pseudonyms only; small counts "
+        "are suppressed; no minor is named.",
+    )
+    report.add_argument("data", nargs="?", help="a vchuang JSON document (default: the "
+                        "built-in Longgang pilot)")
+    report.add_argument("--out", default="vchuang-report", metavar="DIR",
+                        help="folder to write into (default: ./vchuang-report)")
+    report.add_argument("--lang", choices=("en", "zh"), default="en",
+                        help="language of the report (default: en)")
+    report.add_argument("--ledger", metavar="FILE",
+                        help="a micro-fund ledger (JSON, from vchuang.funding.save_ledger)")
+    report.add_argument("--key", help="key for the pseudonyms (at least 16 characters; "
+                        "default: $VCHUANG_KEY, else a fresh random key)")
+    report.add_argument("--threshold", type=int, default=5,
+                        help="counts of people below this are suppressed (default: 5)")
+    report.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help="show a progress bar (default: when run in a terminal)")
+    report.set_defaults(func=_cmd_report)
+
     summary = sub.add_parser("summary", help="print counts per community",
                              description="Print counts by kind and a table per community.")
     summary.add_argument("file", nargs="?", help="the JSON document (default: the example)")
@@ -109,9 +172,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "validate" and args.file is None and not args.example:
         parser.error("validate needs a FILE (or --example)")
-    if args.file is not None and not args.example and not Path(args.file).exists():
-        print(f"{args.file}: no such file", file=sys.stderr)
-        return 1
+    for name in ("file", "data", "ledger"):
+        path = getattr(args, name, None)
+        if path is not None and not getattr(args, "example", False) and not Path(path).exists():
+            print(f"{path}: no such file", file=sys.stderr)
+            return 1
     return int(args.func(args))
 
 

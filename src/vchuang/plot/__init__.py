@@ -8,6 +8,26 @@ CJK font installed, a single warning is given and English labels are used.
 
 from __future__ import annotations
 
+from ._funding import plot_balance_history, plot_runway
+from ._incubator import plot_funnel, plot_linkage, plot_pipeline, plot_training
+from ._reach import plot_gains, plot_heatmap, plot_tiers
 from ._style import COLORS, cjk_fonts, label_lang, new_axes
+from ._talent import plot_key_players, plot_talents
 
-__all__ = ["COLORS", "cjk_fonts", "label_lang", "new_axes"]
+__all__ = [
+    "COLORS",
+    "cjk_fonts",
+    "label_lang",
+    "new_axes",
+    "plot_balance_history",
+    "plot_funnel",
+    "plot_gains",
+    "plot_heatmap",
+    "plot_key_players",
+    "plot_linkage",
+    "plot_pipeline",
+    "plot_runway",
+    "plot_talents",
+    "plot_tiers",
+    "plot_training",
+]

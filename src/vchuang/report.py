@@ -1,0 +1,692 @@
+"""``vchuang report``: the main job — one HTML page a community can be handed.
+
+:func:`build_report` runs the library's analyses on a community graph and writes, into
+one folder:
+
+* ``index.html`` — a self-contained page (figures embedded, no network references; it
+  opens offline, from a USB stick or an e-mail attachment);
+* ``figures/*.png`` — every figure on its own;
+* ``tables/*.csv`` — every table, UTF-8 with a byte-order mark so that Excel opens the
+  Chinese correctly.
+
+The page has a section for each question the incubator asks: the overview and the
+district – street – community hierarchy ("1+N"), the funnel from engaged residents to
+leaders, the community talents (能人), point – line – surface (点线面) reach with its
+gaps, the matching of residents to project needs, the golden ideas (金点子) and their
+selection, the incubation pipeline, the micro-funds (微基金) when a ledger is given, and
+the comparison of communities.
+
+Everything published is pseudonymous: residents appear only under keyed-hash IDs,
+counts of people below a threshold are suppressed, and a minor's name never appears.
+
+Examples
+--------
+>>> import tempfile, vchuang
+>>> from vchuang.report import build_report
+>>> out = build_report(vchuang.load_example(), tempfile.mkdtemp(), key="doctest key 16 bytes")
+>>> out.index.name, [s.id for s in out.sections][:3]
+('index.html', ['overview', 'funnel', 'talents'])
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import html
+import io
+import os
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from . import __version__
+from .errors import Problem, ValidationError
+from .io import atomic_write_text
+from .model import OrgKind, Stage
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from .funding import Ledger
+    from .graph import CommunityGraph
+
+__all__ = ["Report", "Section", "Table", "build_report"]
+
+#: Counts of people below this are suppressed in published tables.
+SMALL_CELL = 5
+
+
+@attrs.frozen(kw_only=True)
+class Table:
+    """A table of a report section: its CSV name, columns and (published) rows."""
+
+    name: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    caption: str = ""
+    suppressed: int = 0
+    """How many cells were hidden by small-cell suppression."""
+
+
+@attrs.frozen(kw_only=True)
+class Figure:
+    """A figure of a report section: its file name, alt text and PNG bytes."""
+
+    name: str
+    alt: str
+    png: bytes = attrs.field(repr=False)
+
+
+@attrs.frozen(kw_only=True)
+class Section:
+    """One section of the report."""
+
+    id: str
+    title: str
+    text: tuple[str, ...]
+    tables: tuple[Table, ...] = ()
+    figures: tuple[Figure, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class Report:
+    """What :func:`build_report` wrote."""
+
+    out: Path
+    index: Path
+    sections: tuple[Section, ...]
+    files: tuple[Path, ...]
+
+
+# --------------------------------------------------------------------------- words
+
+_WORDS: dict[str, tuple[str, str]] = {
+    "title": ("Community governance report", "社区治理报告"),
+    "overview": ("Overview and hierarchy", "概况与层级"),
+    "funnel": ("From engaged residents to leaders", "从热心居民到社区领袖"),
+    "talents": ("Community talents (能人)", "社区能人"),
+    "reach": ("Points, lines, surfaces (点线面)", "点线面"),
+    "matching": ("Who helps which project", "技能与需求匹配"),
+    "selection": ("Golden ideas (金点子) and selection", "金点子与项目征选"),
+    "pipeline": ("Incubation pipeline", "孵化进程"),
+    "funds": ("Micro-funds (微基金)", "微基金"),
+    "comparison": ("Comparison of communities", "社区比较"),
+    "made": ("Made with vchuang", "由 vchuang 生成"),
+    "privacy": (
+        (
+            "Residents appear under pseudonymous IDs only; counts of people below {n} are "
+            "shown as “<{n}”; no minor is named."
+        ),
+        "居民仅以化名编号出现；少于 {n} 人的计数显示为“<{n}”；不出现任何未成年人的姓名。",
+    ),
+    "place": ("place", "地点"),
+    "level": ("level", "层级"),
+    "hub": ("social innovation centre", "社会创新中心"),
+    "centre": ("service centre", "党群服务中心"),
+    "community": ("community", "社区"),
+    "subdistrict": ("subdistrict", "街道"),
+    "district": ("district", "区"),
+    "residents": ("residents", "居民"),
+    "engaged": ("engaged residents", "热心居民"),
+    "talents_n": ("talents", "能人"),
+    "leaders": ("leaders", "社区领袖"),
+    "project_leads": ("project leads", "项目负责人"),
+    "projects": ("projects", "项目"),
+    "activities": ("activities", "活动"),
+    "attendance": ("attendance", "参与人次"),
+    "participants": ("participants", "参与居民"),
+    "unique_reach": ("unique reach", "覆盖居民"),
+    "population": ("population", "人口"),
+}
+
+
+def _w(key: str, lang: str) -> str:
+    en, zh = _WORDS[key]
+    return zh if lang == "zh" else en
+
+
+# --------------------------------------------------------------------------- context
+
+
+@attrs.define
+class _Context:
+    graph: CommunityGraph
+    lang: str
+    threshold: int
+    ledger: Ledger | None
+    rng: int
+
+    def place_name(self, place_id: str) -> str:
+        record = self.graph.get(place_id)
+        name_zh = getattr(record, "name_zh", "")
+        return name_zh if self.lang == "zh" and name_zh else record.name
+
+    def table(
+        self,
+        name: str,
+        rows: Sequence[Mapping[str, Any]],
+        columns: Sequence[str],
+        *,
+        people: Sequence[str] = (),
+        parts: Callable[[Mapping[str, Any]], bool] = lambda _: True,
+        caption: str = "",
+    ) -> Table:
+        """A published table: counts of people in ``people`` columns suppressed.
+
+        ``parts`` tells the rows that add up to the table's totals (communities, when the
+        table also shows their subdistrict and district): where a column hides just one
+        of them, the next smallest is hidden too, so the total cannot give it away.
+        """
+        from .privacy import suppress_small
+
+        suppressed = 0
+        published: list[dict[str, Any]] = [dict(r) for r in rows]
+        if people and rows:
+            result = suppress_small(rows, list(people), self.threshold, secondary=False)
+            published = result.to_rows()
+            suppressed = result.suppressed
+            suppressed += _column_secondary(published, people, parts)
+        return Table(
+            name=name,
+            columns=tuple(columns),
+            rows=tuple(tuple(row.get(c) for c in columns) for row in published),
+            caption=caption,
+            suppressed=suppressed,
+        )
+
+    def figure(self, name: str, alt: str, draw: Callable[[Axes], Any],
+               figsize: tuple[float, float] = (7.5, 4.5)) -> Figure:
+        """Render ``draw(ax)`` to PNG bytes."""
+        from .plot import new_axes
+
+        ax = new_axes(figsize=figsize)
+        draw(ax)
+        buffer = io.BytesIO()
+        figure = ax.get_figure(root=True)
+        if figure is None:  # pragma: no cover - new_axes always makes a figure
+            raise ValueError(name)
+        figure.savefig(buffer, format="png", dpi=110)
+        return Figure(name=name, alt=alt, png=buffer.getvalue())
+
+
+def _column_secondary(
+    rows: list[dict[str, Any]], columns: Sequence[str],
+    parts: Callable[[Mapping[str, Any]], bool],
+) -> int:
+    """Secondary suppression down columns; returns how many more cells it hid."""
+    inside = [i for i, row in enumerate(rows) if parts(row)]
+    more = 0
+    for col in columns:
+        hidden = [i for i in inside if isinstance(rows[i][col], str)]
+        if len(hidden) != 1:
+            continue
+        shown = [i for i in inside if isinstance(rows[i][col], int) and rows[i][col] > 0]
+        if shown:
+            j = min(shown, key=lambda i: (rows[i][col], i))
+            rows[j][col] = rows[hidden[0]][col]
+            more += 1
+    return more
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def _overview(ctx: _Context) -> Section:
+    g, lang = ctx.graph, ctx.lang
+    rows = []
+    for district in g.districts():
+        hubs = [o for o in g.organizations(district.id, org_kind=OrgKind.HUB)
+                if o.place == district.id]
+        rows.append({"level": _w("district", lang), "place": ctx.place_name(district.id),
+                     "centre": ", ".join(ctx.place_name(h.id) for h in hubs)})
+        for sub in g.subdistricts(district.id):
+            hubs = [o for o in g.organizations(sub.id, org_kind=OrgKind.HUB)
+                    if o.place == sub.id]
+            rows.append({"level": "— " + _w("subdistrict", lang),
+                         "place": ctx.place_name(sub.id),
+                         "centre": ", ".join(ctx.place_name(h.id) for h in hubs)})
+            for community in g.communities(sub.id):
+                centres = g.organizations(community.id, org_kind=OrgKind.SERVICE_CENTRE)
+                rows.append({"level": "—— " + _w("community", lang),
+                             "place": ctx.place_name(community.id),
+                             "centre": ", ".join(ctx.place_name(c.id) for c in centres)})
+    counts = g.summary().counts
+    meta = g.metadata
+    text = [meta.description] if meta.description else []
+    kinds = ", ".join(f"{n} {k}" for k, n in counts.items() if n)
+    text.append(("The dataset holds: " if lang == "en" else "数据包括：") + kinds + ".")
+    if meta.as_of is not None:
+        text.append(("Records as of " if lang == "en" else "数据截至 ") + meta.as_of.isoformat())
+    text.append(_w("privacy", lang).format(n=ctx.threshold))
+    hierarchy = ctx.table("hierarchy", rows, ["level", "place", "centre"])
+    return Section(id="overview", title=_w("overview", lang), text=tuple(text),
+                   tables=(hierarchy,))
+
+
+def _indicator_rows(ctx: _Context) -> list[dict[str, Any]]:
+    from .indicators import table
+
+    rows = []
+    for row in table(ctx.graph).rows:
+        flat = row.to_dict()
+        flat["place"] = ctx.place_name(row.place)
+        flat["level"] = _w(row.level, ctx.lang)
+        rows.append(flat)
+    return rows
+
+
+_PEOPLE = ("residents", "engaged", "talents", "leaders", "project_leads", "participants",
+           "unique_reach")
+
+
+def _funnel(ctx: _Context) -> Section:
+    from .incubator import funnel
+
+    lang = ctx.lang
+    result = funnel(ctx.graph)
+    rows = []
+    for row in result.to_rows():
+        place = row["community"]
+        rows.append({**row, "place": ctx.place_name(place) if place in ctx.graph
+                     else _w("district", lang)})
+    stages = ["engaged", "talent", "leader", "project_lead"]
+    tab = ctx.table("funnel", rows, ["place", *stages, "projects"], people=stages,
+                    parts=lambda r: r["community"] in ctx.graph)
+
+    def draw(ax: Axes) -> None:
+        _suppressed_bars(ax, tab, "place", stages, lang, rows_filter=lambda r: r[0] != rows[-1]["place"])
+        ax.set_ylabel(_w("residents", lang), **_font(lang))
+
+    text = (
+        "Social workers find engaged residents (热心居民) at mobilisation, selection and "
+        "volunteer meetings; some become talents (能人), coached in plan design, funding "
+        "applications and reimbursement, running activities, press releases and public "
+        "speaking; the strongest become leaders who run projects." if lang == "en" else
+        "社工通过社区动员会、项目征选会和志愿者例会发现热心居民；其中一部分成长为能人，接受方案设计、"
+        "经费申请报销、活动执行、新闻稿写作和公众演讲的培训；最突出的成为带领项目的社区领袖。",
+    )
+    fig = ctx.figure("funnel", _w("funnel", lang), draw)
+    return Section(id="funnel", title=_w("funnel", lang), text=text, tables=(tab,),
+                   figures=(fig,))
+
+
+def _suppressed_bars(
+    ax: Axes,
+    table: Table,
+    label: str,
+    keys: Sequence[str],
+    lang: str,
+    *,
+    rows_filter: Callable[[tuple[Any, ...]], bool] = lambda _: True,
+) -> None:
+    """Grouped bars of a published table: a suppressed count is drawn as no bar, with
+    its marker ("<5") written where the bar would stand — figures hide what tables hide."""
+    import numpy as np
+
+    from .plot import COLORS
+
+    palette = [COLORS[k] for k in ("volunteer", "talent", "leader", "project", "activity")]
+    rows = [r for r in table.rows if rows_filter(r)]
+    col = {c: i for i, c in enumerate(table.columns)}
+    x = np.arange(len(rows))
+    width = 0.8 / len(keys)
+    for i, key in enumerate(keys):
+        values = [r[col[key]] for r in rows]
+        heights = [v if isinstance(v, int | float) else 0 for v in values]
+        ax.bar(x + i * width, heights, width, label=_w(_LABEL_KEYS.get(key, key), lang),
+               color=palette[i % len(palette)])
+        for xi, value in zip(x + i * width, values, strict=True):
+            if isinstance(value, str):
+                ax.text(xi, 0, value, ha="center", va="bottom", fontsize=8)
+    ax.set_xticks(x + width * (len(keys) - 1) / 2, [str(r[col[label]]) for r in rows],
+                  **_font(lang))
+    ax.legend(prop=_prop(lang))
+
+
+_LABEL_KEYS = {"talent": "talents_n", "leader": "leaders", "project_lead": "project_leads"}
+
+
+def _pipeline(ctx: _Context) -> Section | None:
+    from .incubator import Incubator, pipeline
+
+    g, lang = ctx.graph, ctx.lang
+    if not g.projects():
+        return None
+    result = pipeline(g)
+    stages = [s.value for s in result.stages if result.totals[s]]
+    rows = [{**row, "community": ctx.place_name(row["community"])} for row in result.to_rows()]
+    tab = ctx.table("pipeline", rows, ["community", *stages, "total"])
+    incubator = Incubator(g)
+    blockers = []
+    for project in g.projects():
+        for check in incubator.blockers(project.id)[:3]:
+            blockers.append({"project": project.name_zh if lang == "zh" and project.name_zh
+                             else project.name, "stage": project.stage.label(lang),
+                             "missing": str(check)})
+    blocked = ctx.table("blockers", blockers, ["project", "stage", "missing"])
+    fig = ctx.figure("pipeline", _w("pipeline", lang), lambda ax: result.plot(ax=ax, lang=lang))
+    text = (
+        "The standard process: seed selection (种子遴选) → empowerment (种子培力赋能) → brand "
+        "creation (品牌创建) → resource linkage (资源联动), then running. The second table "
+        "says what each project still lacks for its next step." if lang == "en" else
+        "标准化孵化流程：种子遴选 → 种子培力赋能 → 品牌创建 → 资源联动，然后进入运行。第二张表列出各项目进入下一步尚缺什么。",
+    )
+    return Section(id="pipeline", title=_w("pipeline", lang), text=text,
+                   tables=(tab, blocked), figures=(fig,))
+
+
+def _talents(ctx: _Context) -> Section | None:
+    from .talent import rank_talents
+
+    g, lang = ctx.graph, ctx.lang
+    if not g.residents():
+        return None
+    ranking = rank_talents(g, rng=ctx.rng, lang=lang)
+    rows = []
+    for community in g.communities():
+        top = [t for t in ranking if t.community == community.id][:5]
+        for t in top:
+            rows.append({
+                "community": ctx.place_name(community.id),
+                "rank": t.community_rank,
+                "resident": t.resident,
+                "score": round(t.score, 3),
+                "why": "; ".join(t.reasons[:3]),
+            })
+    tab = ctx.table("talents", rows, ["community", "rank", "resident", "score", "why"])
+    fig = ctx.figure("talents", _w("talents", lang),
+                     lambda ax: ranking.plot(ax=ax, n=12, lang=lang),
+                     figsize=(8, 5))
+    text = (
+        "Residents ranked within their community on network position, engagement, skills "
+        "(and the open needs they could fill) and time offered; the reasons say why."
+        if lang == "en" else
+        "按网络位置、参与程度、技能（及可填补的需求）和可投入时间，在各社区内对居民排序；并说明理由。",
+    )
+    return Section(id="talents", title=_w("talents", lang), text=text, tables=(tab,),
+                   figures=(fig,))
+
+
+def _reach(ctx: _Context) -> Section | None:
+    from .reach import reach_report
+
+    g, lang = ctx.graph, ctx.lang
+    if not g.leaders():
+        return None
+    rep = reach_report(g)
+    coverage_rows = [
+        {"segment": (c.name_zh or c.name) if lang == "zh" else c.name,
+         "reached": c.reached, "of": c.denominator,
+         "share": "–" if c.share is None else f"{100 * c.share:.1f}%",
+         "gap": ("是" if lang == "zh" else "yes") if c.gap else ""}
+        for c in rep.segments
+    ]
+    tab = ctx.table("segment_coverage", coverage_rows,
+                    ["segment", "reached", "of", "share", "gap"], people=["reached"])
+    figures = [ctx.figure("reach_heatmap", _w("reach", lang),
+                          lambda ax: rep.plot(ax=ax, lang=lang), figsize=(8, 5))]
+    text = (
+        f"{len(rep.points)} leaders (points) run their projects (lines) and reach "
+        f"{rep.unique_reach} residents by name (the surface), {rep.leverage:.1f} per leader. "
+        + (f"{len(rep.gaps)} segments are covered below {rep.threshold:.0%}."
+           if rep.gaps else "No segment falls below the threshold.")
+        if lang == "en" else
+        f"{len(rep.points)} 位社区领袖（点）通过所带领的项目（线）覆盖 {rep.unique_reach} 位具名居民（面），"
+        f"平均每位领袖 {rep.leverage:.1f} 人。"
+        + (f"有 {len(rep.gaps)} 个群体覆盖率低于 {rep.threshold:.0%}。" if rep.gaps else ""),
+    )
+    return Section(id="reach", title=_w("reach", lang), text=text, tables=(tab,),
+                   figures=tuple(figures))
+
+
+def _comparison(ctx: _Context) -> Section:
+    lang = ctx.lang
+    rows = _indicator_rows(ctx)
+    columns = ["place", "level", "population", "residents", "engaged", "leaders",
+               "projects", "activities", "attendance", "participants", "unique_reach"]
+    stage_columns = [f"stage_{s.value}" for s in Stage if any(r[f"stage_{s.value}"]
+                                                               for r in rows)]
+    community = _w("community", lang)
+    tab = ctx.table("indicators", rows, columns + stage_columns,
+                    people=[c for c in columns if c in _PEOPLE],
+                    parts=lambda r: r["level"] == community)
+    level = tab.columns.index("level")
+
+    def draw(ax: Axes) -> None:
+        _suppressed_bars(ax, tab, "place", ["participants", "unique_reach", "activities"],
+                         lang, rows_filter=lambda r: r[level] == community)
+
+    text = (
+        "Unique measures (participants, reach) of a subdistrict or the district are "
+        "recomputed on the union of its communities, never summed." if lang == "en" else
+        "街道和区的去重指标（参与居民、覆盖居民）按所辖社区的并集重新计算，而非简单相加。",
+    )
+    fig = ctx.figure("comparison", _w("comparison", lang), draw)
+    return Section(id="comparison", title=_w("comparison", lang), text=text, tables=(tab,),
+                   figures=(fig,))
+
+
+def _font(lang: str) -> dict[str, Any]:
+    from .plot import cjk_fonts
+
+    fonts = cjk_fonts() if lang == "zh" else []
+    return {"fontfamily": fonts} if fonts else {}
+
+
+def _prop(lang: str) -> dict[str, Any]:
+    from .plot import cjk_fonts
+
+    fonts = cjk_fonts() if lang == "zh" else []
+    return {"family": fonts} if fonts else {}
+
+
+_SECTIONS: tuple[Callable[[_Context], Section | None], ...] = (
+    _overview,
+    _funnel,
+    _talents,
+    _reach,
+    _pipeline,
+    _comparison,
+)
+
+
+# --------------------------------------------------------------------------- output
+
+_STYLE = """
+body{font-family:"Noto Sans CJK SC","Noto Sans SC","PingFang SC","Microsoft YaHei",
+system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.5}
+h1{border-bottom:3px solid #d62728;padding-bottom:.3em}
+h2{margin-top:2em;border-bottom:1px solid #ccc}
+nav a{margin-right:1em}
+table{border-collapse:collapse;margin:1em 0;font-size:.9em}
+th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}
+th{background:#f3f3f3}
+img{max-width:100%;height:auto;display:block;margin:1em 0}
+.note{color:#555;font-size:.9em}
+footer{margin-top:3em;color:#777;font-size:.85em}
+"""
+
+_CHECK = """
+window.__errors=[];
+window.addEventListener('error',function(e){window.__errors.push(String(e.message));});
+window.addEventListener('load',function(){
+  var imgs=document.images, ok=0;
+  for(var i=0;i<imgs.length;i++){if(imgs[i].naturalWidth>0&&imgs[i].naturalHeight>0)ok++;}
+  document.body.setAttribute('data-figures',ok+'/'+imgs.length);
+  document.body.setAttribute('data-errors',String(window.__errors.length));
+});
+"""
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+    return html.escape(str(value))
+
+
+def _render(sections: Sequence[Section], title: str, lang: str, threshold: int) -> str:
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{"zh-CN" if lang == "zh" else "en"}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{html.escape(title)}</title>",
+        f"<style>{_STYLE}</style>",
+        f"<script>{_CHECK}</script>",
+        "</head>",
+        "<body>",
+        f"<h1>{html.escape(title)}</h1>",
+        "<nav>" + "".join(f'<a href="#{s.id}">{html.escape(s.title)}</a>' for s in sections)
+        + "</nav>",
+    ]
+    for section in sections:
+        parts.append(f'<section id="{section.id}">')
+        parts.append(f"<h2>{html.escape(section.title)}</h2>")
+        parts += [f"<p>{html.escape(p)}</p>" for p in section.text]
+        for figure in section.figures:
+            data = base64.b64encode(figure.png).decode("ascii")
+            parts.append(f'<img src="data:image/png;base64,{data}" '
+                         f'alt="{html.escape(figure.alt)}">')
+        for table in section.tables:
+            parts.append("<table>")
+            if table.caption:
+                parts.append(f"<caption>{html.escape(table.caption)}</caption>")
+            parts.append("<thead><tr>" + "".join(f"<th>{html.escape(c)}</th>"
+                                                  for c in table.columns) + "</tr></thead>")
+            parts.append("<tbody>")
+            for row in table.rows:
+                parts.append("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>")
+            parts.append("</tbody></table>")
+            if table.suppressed:
+                note = (f"{table.suppressed} cells below {threshold} suppressed." if lang == "en"
+                        else f"{table.suppressed} 个少于 {threshold} 的单元格已隐去。")
+                parts.append(f'<p class="note">{html.escape(note)}</p>')
+        parts.append("</section>")
+    footer = f"{_w('made', lang)} {__version__}"
+    parts += [f"<footer>{html.escape(footer)}</footer>", "</body>", "</html>", ""]
+    return "\n".join(parts)
+
+
+def _csv_text(table: Table) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(table.columns)
+    writer.writerows(["" if v is None else v for v in row] for row in table.rows)
+    return "\ufeff" + buffer.getvalue()
+
+
+def _progress(enabled: bool, total: int) -> Callable[[str], None]:
+    state = {"done": 0}
+
+    def step(label: str) -> None:
+        state["done"] += 1
+        if enabled:
+            done = state["done"]
+            bar = "#" * done + "." * (total - done)
+            sys.stderr.write(f"\r[{bar}] {done}/{total} {label:<24}")
+            if done == total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+    return step
+
+
+def build_report(
+    graph: CommunityGraph,
+    out: str | os.PathLike[str],
+    *,
+    lang: str = "en",
+    ledger: Ledger | None = None,
+    key: bytes | str | None = None,
+    threshold: int = SMALL_CELL,
+    rng: int = 0,
+    progress: bool = False,
+) -> Report:
+    """Write the report of ``graph`` into the folder ``out``.
+
+    Parameters
+    ----------
+    graph : CommunityGraph
+        The community graph.
+    out : str or PathLike
+        The folder to write into (created if missing; files of an earlier report are
+        replaced).
+    lang : str
+        ``"en"`` or ``"zh"`` for headings, text and figure labels.
+    ledger : vchuang.funding.Ledger, optional
+        The micro-fund ledger; without one the micro-funds section is left out.
+    key : bytes or str, optional
+        The key of the pseudonymous IDs (at least 16 bytes). ``None`` draws a fresh
+        random key, so the IDs cannot be linked to any other output; give the same key
+        to get the same IDs in every report.
+    threshold : int
+        Counts of people below this are suppressed in tables (default 5).
+    rng : int
+        Seed for the analyses that sample (talent ranking on big graphs …).
+    progress : bool
+        Show a progress bar on standard error.
+
+    Returns
+    -------
+    Report
+        The sections and the files written.
+
+    Raises
+    ------
+    ValidationError
+        ``lang`` or ``threshold`` is not valid.
+    """
+    if lang not in ("en", "zh"):
+        raise ValidationError([Problem("lang", f"must be 'en' or 'zh', got {lang!r}")])
+    if key is None:
+        import secrets
+
+        key = secrets.token_bytes(32)
+    from .plot import label_lang
+
+    label_lang(lang)  # warns once when Chinese labels cannot be drawn
+    from .privacy import for_publication
+
+    # Every analysis runs on the published form of the graph: residents under keyed-hash
+    # IDs, names replaced, birth years turned into age bands, free text removed. So no
+    # table, figure or sentence of the report can carry a name or an internal ID.
+    published = for_publication(graph, key=key)
+    ctx = _Context(graph=published, lang=lang, threshold=threshold, ledger=ledger, rng=rng)
+    step = _progress(progress, len(_SECTIONS) + 1)
+    sections: list[Section] = []
+    for make in _SECTIONS:
+        section = make(ctx)
+        step(make.__name__.strip("_"))
+        if section is not None:
+            sections.append(section)
+    folder = Path(out)
+    (folder / "figures").mkdir(parents=True, exist_ok=True)
+    (folder / "tables").mkdir(parents=True, exist_ok=True)
+    files: list[Path] = []
+    for section in sections:
+        for figure in section.figures:
+            path = folder / "figures" / f"{figure.name}.png"
+            _atomic_write_bytes(path, figure.png)
+            files.append(path)
+        for table in section.tables:
+            path = folder / "tables" / f"{table.name}.csv"
+            atomic_write_text(path, _csv_text(table))
+            files.append(path)
+    title = graph.metadata.title or _w("title", lang)
+    index = folder / "index.html"
+    atomic_write_text(index, _render(sections, title, lang, threshold))
+    files.append(index)
+    step("index.html")
+    return Report(out=folder, index=index, sections=tuple(sections), files=tuple(files))
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)

@@ -1,0 +1,160 @@
+"""`vchuang report`: the main job. Files, privacy, language, determinism, a real browser."""
+
+from __future__ import annotations
+
+import csv
+import html.parser
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import vchuang
+from vchuang.cli import main
+from vchuang.report import build_report
+
+KEY = "a test key of more than 16 bytes"
+
+
+@pytest.fixture(scope="module")
+def pilot() -> vchuang.CommunityGraph:
+    return vchuang.datasets.longgang_pilot()
+
+
+@pytest.fixture(scope="module")
+def report_en(pilot: vchuang.CommunityGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("report-en")
+    build_report(pilot, out, key=KEY)
+    return out
+
+
+@pytest.fixture(scope="module")
+def report_zh(pilot: vchuang.CommunityGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("report-zh")
+    build_report(pilot, out, key=KEY, lang="zh")
+    return out
+
+
+def test_writes_page_figures_and_tables(report_en: Path) -> None:
+    assert (report_en / "index.html").stat().st_size > 10_000
+    figures = sorted(p.name for p in (report_en / "figures").glob("*.png"))
+    tables = sorted(p.name for p in (report_en / "tables").glob("*.csv"))
+    assert {"funnel.png", "talents.png", "pipeline.png", "comparison.png"} <= set(figures)
+    assert {"funnel.csv", "talents.csv", "indicators.csv", "hierarchy.csv"} <= set(tables)
+    for table in (report_en / "tables").glob("*.csv"):
+        assert table.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM for Excel
+
+
+class _Checker(html.parser.HTMLParser):
+    VOID = frozenset({"meta", "img", "br", "hr", "link", "input"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+        self.sources: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.sources += [v or "" for k, v in attrs if k in ("src", "href")]
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"unexpected </{tag}> (open: {self.stack[-3:]})")
+        else:
+            self.stack.pop()
+
+
+def test_html_is_well_formed_and_self_contained(report_en: Path) -> None:
+    text = (report_en / "index.html").read_text(encoding="utf-8")
+    checker = _Checker()
+    checker.feed(text)
+    assert checker.errors == []
+    assert checker.stack == []
+    assert all(s.startswith(("data:image/png;base64,", "#")) for s in checker.sources)
+    assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}", text, re.IGNORECASE)
+
+
+def _outputs(folder: Path) -> str:
+    return "\n".join(p.read_text(encoding="utf-8-sig")
+                     for p in folder.rglob("*") if p.suffix in (".html", ".csv"))
+
+
+def test_no_name_of_a_resident_appears(pilot: vchuang.CommunityGraph, report_en: Path,
+                                       report_zh: Path) -> None:
+    for folder in (report_en, report_zh):
+        text = _outputs(folder)
+        for resident in pilot.residents():
+            assert resident.name not in text, resident.id
+            assert not re.search(rf"\b{re.escape(resident.id)}\b", text), resident.id
+
+
+def test_no_small_count_of_people_is_published(report_en: Path) -> None:
+    people = {"engaged", "talent", "leader", "project_lead", "residents", "talents",
+              "leaders", "project_leads", "participants", "unique_reach", "reached"}
+    checked = 0
+    for table in (report_en / "tables").glob("*.csv"):
+        with table.open(encoding="utf-8-sig", newline="") as fh:
+            for row in csv.DictReader(fh):
+                for column, value in row.items():
+                    if column in people and value not in ("", "<5"):
+                        assert int(value) == 0 or int(value) >= 5, (table.name, column, value)
+                        checked += 1
+    assert checked > 20
+
+
+def test_chinese_report_speaks_chinese(report_zh: Path) -> None:
+    text = (report_zh / "index.html").read_text(encoding="utf-8")
+    for term in ("点线面", "能人", "社区领袖", "孵化", "平南社区", '<html lang="zh-CN">'):
+        assert term in text
+
+
+def test_same_key_same_report(pilot: vchuang.CommunityGraph, report_en: Path,
+                              tmp_path: Path) -> None:
+    build_report(pilot, tmp_path, key=KEY)
+    assert (tmp_path / "index.html").read_bytes() == (report_en / "index.html").read_bytes()
+
+
+def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert main(["report", "--out", str(out), "--key", KEY, "--no-progress"]) == 0
+    assert (out / "index.html").exists()
+    assert "index.html" in capsys.readouterr().out
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format_version": 1, "residents": [{"id": "r"}]}', encoding="utf-8")
+    assert main(["report", str(bad), "--out", str(tmp_path / "nothing")]) == 1
+    assert not (tmp_path / "nothing").exists()
+    assert "required field missing" in capsys.readouterr().err
+    assert main(["report", str(tmp_path / "missing.json")]) == 1
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def test_report_renders_in_a_real_browser(report_zh: Path, tmp_path: Path) -> None:
+    browser = _chromium()
+    if browser is None:
+        if os.environ.get("VCHUANG_REQUIRE_BROWSER"):
+            pytest.fail("Chromium is required here (VCHUANG_REQUIRE_BROWSER is set)")
+        pytest.skip("Chromium is not installed")
+    page = (report_zh / "index.html").as_uri()
+    flags = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=5000"]
+    shot = tmp_path / "report.png"
+    subprocess.run([*flags, "--window-size=1280,4000", f"--screenshot={shot}", page],
+                   check=True, capture_output=True, timeout=120)
+    assert shot.stat().st_size > 50_000
+    dom = subprocess.run([*flags, "--dump-dom", page], check=True, capture_output=True,
+                         text=True, timeout=120).stdout
+    found = re.search(r'data-figures="(\d+)/(\d+)"', dom)
+    assert found is not None, "the page's load check did not run"
+    loaded, total = map(int, found.groups())
+    assert total >= 4
+    assert loaded == total
+    assert 'data-errors="0"' in dom
