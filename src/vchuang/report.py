@@ -442,6 +442,50 @@ def _reach(ctx: _Context) -> Section | None:
                    figures=tuple(figures))
 
 
+def _funds(ctx: _Context) -> Section | None:
+    from .funding import format_yuan, sustainability
+
+    ledger, lang = ctx.ledger, ctx.lang
+    if ledger is None:
+        return None
+    outlook = sustainability(ledger, rng=ctx.rng)
+    if not outlook.outlooks:
+        return None
+    rows = [
+        {
+            "project": (o.name_zh or o.name) if lang == "zh" else o.name,
+            "balance": format_yuan(o.balance_fen),
+            "burn_per_month": format_yuan(o.burn_fen),
+            "runway_months": "∞" if o.runway_months == float("inf")
+            else f"{o.runway_months:.1f}",
+            "chance_dry": f"{100 * o.ruin_probability:.0f}%",
+            "campaign_first": ("是" if lang == "zh" else "yes") if o.needs_campaign else "",
+            "why": "; ".join(o.reasons[:2]),
+        }
+        for o in outlook.outlooks
+    ]
+    columns = ["project", "balance", "burn_per_month", "runway_months", "chance_dry",
+               "campaign_first", "why"]
+    tab = ctx.table("micro_funds", rows, columns)
+    projects = [o.project for o in outlook.outlooks]
+    figures = (
+        ctx.figure("runway", _w("funds", lang), lambda ax: outlook.plot(ax=ax, lang=lang)),
+        ctx.figure("balances", _w("funds", lang),
+                   lambda ax: ledger.history(projects).plot(ax=ax, lang=lang)),
+    )
+    text = (
+        f"Balances in yuan; runway is the months the money lasts at the recent burn rate "
+        f"once incubation money ends; the chance of running dry within {outlook.horizon} "
+        f"months comes from {outlook.n_sims:,} simulated futures of the project's own "
+        "donation history. Projects that need a micro-fund (微基金) campaign come first."
+        if lang == "en" else
+        f"金额单位为元；可持续月数指孵化资金结束后按近期支出速度资金可维持的月数；{outlook.horizon} "
+        f"个月内资金耗尽的概率来自基于项目自身捐赠记录的 {outlook.n_sims:,} 次模拟。需要开展微基金募捐的项目排在前面。",
+    )
+    return Section(id="funds", title=_w("funds", lang), text=text, tables=(tab,),
+                   figures=figures)
+
+
 def _comparison(ctx: _Context) -> Section:
     lang = ctx.lang
     rows = _indicator_rows(ctx)
@@ -489,6 +533,7 @@ _SECTIONS: tuple[Callable[[_Context], Section | None], ...] = (
     _talents,
     _reach,
     _pipeline,
+    _funds,
     _comparison,
 )
 
