@@ -109,6 +109,7 @@ __all__ = [
     "load",
     "load_example",
     "loads",
+    "match",
     "matching",
     "plot",
     "privacy",
@@ -141,6 +142,7 @@ _SUBMODULES = (
     "talent",
 )
 _LAZY: dict[str, str] = {
+    "match": "matching",
     "best_next": "reach",
     "reach_report": "reach",
     "surface": "reach",
@@ -155,6 +157,7 @@ if TYPE_CHECKING:
     from . import funding, indicators, plot
     from .funding import Ledger, sustainability
     from .incubator import Incubator
+    from .matching import match
     from .reach import best_next, reach_report, surface
     from .talent import key_players, rank_talents
 

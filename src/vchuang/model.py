@@ -567,8 +567,8 @@ class SkillTaxonomy:
     def distance(self, a: str, b: str) -> int:
         """Number of tree edges between two skills (siblings are 2 apart).
 
-        Skills under different roots are ``len(path_a) + len(path_b) + 2`` apart, as if a
-        virtual root joined the roots.
+        Skills under different roots are joined through a virtual root above all roots:
+        two roots are 2 apart (like siblings), a root's child and another root 3.
         """
         path_a = (a, *self.ancestors(a))
         path_b = (b, *self.ancestors(b))

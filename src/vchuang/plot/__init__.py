@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ._funding import plot_balance_history, plot_runway
 from ._incubator import plot_funnel, plot_linkage, plot_pipeline, plot_training
+from ._matching import plot_matching
 from ._reach import plot_gains, plot_heatmap, plot_tiers
 from ._style import COLORS, cjk_fonts, label_lang, new_axes
 from ._talent import plot_key_players, plot_talents
@@ -25,6 +26,7 @@ __all__ = [
     "plot_heatmap",
     "plot_key_players",
     "plot_linkage",
+    "plot_matching",
     "plot_pipeline",
     "plot_runway",
     "plot_talents",
