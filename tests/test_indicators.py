@@ -68,3 +68,17 @@ def test_monthly_series_adds_up(pilot: CommunityGraph) -> None:
         "district")[0].participants
     assert [m.month for m in months] == sorted(m.month for m in months)
     assert indicators.monthly(vchuang.CommunityGraph()) == ()
+
+
+def test_matched_and_unmet_hours_add_up_to_the_matching(pilot: CommunityGraph) -> None:
+    from vchuang.matching import match
+
+    result = match(pilot)
+    table = indicators.table(pilot, matching=result)
+    district = table.level("district")[0]
+    assert district.matched_hours == pytest.approx(result.totals["hours_assigned"])
+    assert district.unmet_hours == pytest.approx(result.totals["hours_unmet"])
+    communities = table.level("community")
+    assert sum(c.matched_hours or 0 for c in communities) == pytest.approx(
+        district.matched_hours)
+    assert indicators.table(pilot).rows[0].matched_hours is None

@@ -24,6 +24,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -33,7 +34,10 @@ import attrs
 from .model import Role, Stage
 
 if TYPE_CHECKING:
+    from ._rng import RNGLike
+    from .funding import Ledger
     from .graph import CommunityGraph
+    from .matching import MatchResult
 
 __all__ = ["IndicatorRow", "IndicatorTable", "MonthRow", "monthly", "table"]
 
@@ -68,6 +72,15 @@ class IndicatorRow:
     unique_reach
         Distinct residents reached by the place's leaders through the projects they
         lead (the surface of point–line–surface, :func:`vchuang.reach.surface`).
+    matched_hours, unmet_hours
+        Weekly hours of the place's projects' needs staffed and left unmet by a
+        matching (``None`` when no matching was given).
+    funds_raised_fen
+        Donations received by the funds and projects of the place, in fen (``None``
+        when no ledger was given).
+    median_runway_months
+        The median runway of the place's projects (``None`` without a ledger or
+        without projects in it).
     """
 
     place: str
@@ -85,6 +98,10 @@ class IndicatorRow:
     attendance: int
     participants: int
     unique_reach: int
+    matched_hours: float | None = None
+    unmet_hours: float | None = None
+    funds_raised_fen: int | None = None
+    median_runway_months: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The row as a flat dict (stages as ``stage_<name>`` columns)."""
@@ -141,7 +158,38 @@ def _places(graph: CommunityGraph, levels: Sequence[str]) -> list[tuple[str, str
     return out
 
 
-def _row(graph: CommunityGraph, place: str, level: str) -> IndicatorRow:
+@attrs.frozen
+class _Extras:
+    """Per project: hours matched and unmet; per entity: donations; per project: runway."""
+
+    hours: Mapping[str, tuple[float, float]] | None
+    raised: Mapping[str, int] | None
+    runway: Mapping[str, float] | None
+
+
+def _extras(graph: CommunityGraph, matching: MatchResult | None,
+            ledger: Ledger | None, rng: RNGLike) -> _Extras:
+    hours = None
+    if matching is not None:
+        hours = {p.project: (p.fixed_hours + p.new_hours, p.unmet_hours)
+                 for p in matching.projects}
+    raised = runway = None
+    if ledger is not None:
+        from .funding import EntryKind, sustainability
+
+        owners = {a.id: a.owner for a in ledger.accounts.values()}
+        totals: Counter[str] = Counter()
+        for entry in ledger.entries:
+            owner = owners.get(entry.target)
+            if entry.kind is EntryKind.DONATION and owner is not None and owner in graph:
+                totals[owner] += entry.amount_fen
+        raised = dict(totals)
+        outlook = sustainability(ledger, rng=rng)
+        runway = {o.owner or o.project: o.runway_months for o in outlook.outlooks}
+    return _Extras(hours=hours, raised=raised, runway=runway)
+
+
+def _row(graph: CommunityGraph, place: str, level: str, extras: _Extras) -> IndicatorRow:
     from .reach import surface
 
     communities = graph.communities_in(place)
@@ -154,6 +202,18 @@ def _row(graph: CommunityGraph, place: str, level: str) -> IndicatorRow:
     leaders = [r.id for r in residents if Role.LEADER in r.roles]
     project_leads = [r for r in residents if graph.projects_led_by(r.id)]
     reach = surface(graph, leaders) if leaders else None
+    matched = unmet = None
+    if extras.hours is not None:
+        both = [extras.hours.get(p.id, (0.0, 0.0)) for p in projects]
+        matched, unmet = sum(h[0] for h in both), sum(h[1] for h in both)
+    raised = runway = None
+    if extras.raised is not None:
+        inside = {c.id for c in communities} | {place}
+        raised = sum(fen for owner, fen in extras.raised.items()
+                     if owner in inside or graph.place_of(owner) in inside)
+    if extras.runway is not None:
+        runways = sorted(extras.runway[p.id] for p in projects if p.id in extras.runway)
+        runway = float(statistics.median(runways)) if runways else None
     return IndicatorRow(
         place=place,
         level=level,
@@ -170,11 +230,20 @@ def _row(graph: CommunityGraph, place: str, level: str) -> IndicatorRow:
         attendance=sum(a.headcount for a in activities),
         participants=len(participants),
         unique_reach=len(reach) if reach is not None else 0,
+        matched_hours=matched,
+        unmet_hours=unmet,
+        funds_raised_fen=raised,
+        median_runway_months=runway,
     )
 
 
 def table(
-    graph: CommunityGraph, *, levels: Iterable[str] = ("community", "subdistrict", "district")
+    graph: CommunityGraph,
+    *,
+    levels: Iterable[str] = ("community", "subdistrict", "district"),
+    matching: MatchResult | None = None,
+    ledger: Ledger | None = None,
+    rng: RNGLike = 0,
 ) -> IndicatorTable:
     """The indicators of every community, subdistrict and district of ``graph``.
 
@@ -185,6 +254,13 @@ def table(
     levels : iterable of str
         Which levels to compute: any of ``"community"``, ``"subdistrict"``,
         ``"district"``.
+    matching : vchuang.matching.MatchResult, optional
+        A matching of residents to needs (:func:`vchuang.matching.match`), for the
+        hours matched and unmet.
+    ledger : vchuang.funding.Ledger, optional
+        The micro-fund ledger, for funds raised and runway.
+    rng : int or numpy.random.Generator, optional
+        Seed of the runway simulation (:func:`vchuang.funding.sustainability`).
 
     Returns
     -------
@@ -200,7 +276,10 @@ def table(
     community.
     """
     wanted = tuple(levels)
-    return IndicatorTable(rows=tuple(_row(graph, p, lv) for p, lv in _places(graph, wanted)))
+    extras = _extras(graph, matching, ledger, rng)
+    return IndicatorTable(
+        rows=tuple(_row(graph, p, lv, extras) for p, lv in _places(graph, wanted))
+    )
 
 
 def monthly(graph: CommunityGraph, place: str | None = None) -> tuple[MonthRow, ...]:

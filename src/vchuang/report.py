@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 
     from .funding import Ledger
     from .graph import CommunityGraph
+    from .matching import MatchResult
 
 __all__ = ["Report", "Section", "Table", "build_report"]
 
@@ -158,6 +159,15 @@ class _Context:
     threshold: int
     ledger: Ledger | None
     rng: int
+    _matching: MatchResult | None = None
+
+    def matching(self) -> MatchResult | None:
+        """The optimal matching of the graph's residents to its projects' needs (once)."""
+        from .matching import match
+
+        if self._matching is None and self.graph.projects() and self.graph.residents():
+            self._matching = match(self.graph, rng=self.rng)
+        return self._matching
 
     def place_name(self, place_id: str) -> str:
         record = self.graph.get(place_id)
@@ -270,7 +280,7 @@ def _indicator_rows(ctx: _Context) -> list[dict[str, Any]]:
     from .indicators import table
 
     rows = []
-    for row in table(ctx.graph).rows:
+    for row in table(ctx.graph, matching=ctx.matching(), ledger=ctx.ledger, rng=ctx.rng).rows:
         flat = row.to_dict()
         flat["place"] = ctx.place_name(row.place)
         flat["level"] = _w(row.level, ctx.lang)
@@ -347,6 +357,46 @@ def _suppressed_bars(
 
 
 _LABEL_KEYS = {"talent": "talents_n", "leader": "leaders", "project_lead": "project_leads"}
+
+
+def _matching(ctx: _Context) -> Section | None:
+    lang = ctx.lang
+    result = ctx.matching()
+    if result is None or not result.projects:
+        return None
+    rows = [
+        {"project": (p.name_zh or p.name) if lang == "zh" else p.name,
+         "needs": p.needs, "hours_needed": p.demand_hours,
+         "hours_staffed": p.fixed_hours + p.new_hours, "hours_unmet": p.unmet_hours,
+         "needs_unmet": p.needs_unmet}
+        for p in result.projects
+    ]
+    tab = ctx.table("matching", rows, ["project", "needs", "hours_needed", "hours_staffed",
+                                       "hours_unmet", "needs_unmet"])
+    unmet = [
+        {"project": u.project, "skill": ctx.graph.taxonomy.label(u.skill, lang),
+         "hours_short": u.shortfall_hours, "people_short": u.shortfall_people,
+         "why": "; ".join(u.reasons[:2])}
+        for u in result.unmet
+    ]
+    tables = [tab]
+    if unmet:
+        tables.append(ctx.table("unmet_needs", unmet,
+                                ["project", "skill", "hours_short", "people_short", "why"]))
+    fig = ctx.figure("matching", _w("matching", lang), lambda ax: result.plot(ax=ax, lang=lang))
+    total = result.totals
+    text = (
+        f"Residents' skills matched to projects' needs, maximising score-weighted hours "
+        f"within each resident's weekly hours ({result.solver}). "
+        f"{total['hours_assigned']:.0f} of {total['hours_demanded']:.0f} hours a week are "
+        f"staffed; {total['needs_unmet']:.0f} needs stay unmet."
+        if lang == "en" else
+        f"按居民每周可用时间，将居民技能与项目需求匹配，使加权服务时数最大。每周需求 "
+        f"{total['hours_demanded']:.0f} 小时中已安排 {total['hours_assigned']:.0f} 小时；"
+        f"{total['needs_unmet']:.0f} 项需求未能满足。",
+    )
+    return Section(id="matching", title=_w("matching", lang), text=text,
+                   tables=tuple(tables), figures=(fig,))
 
 
 def _pipeline(ctx: _Context) -> Section | None:
@@ -490,7 +540,10 @@ def _comparison(ctx: _Context) -> Section:
     lang = ctx.lang
     rows = _indicator_rows(ctx)
     columns = ["place", "level", "population", "residents", "engaged", "leaders",
-               "projects", "activities", "attendance", "participants", "unique_reach"]
+               "projects", "activities", "attendance", "participants", "unique_reach",
+               "matched_hours", "unmet_hours"]
+    if ctx.ledger is not None:
+        columns += ["funds_raised_fen", "median_runway_months"]
     stage_columns = [f"stage_{s.value}" for s in Stage if any(r[f"stage_{s.value}"]
                                                                for r in rows)]
     community = _w("community", lang)
@@ -532,6 +585,7 @@ _SECTIONS: tuple[Callable[[_Context], Section | None], ...] = (
     _funnel,
     _talents,
     _reach,
+    _matching,
     _pipeline,
     _funds,
     _comparison,
