@@ -273,3 +273,16 @@ def test_there_is_a_strategy_for_every_entity_kind() -> None:
     from vchuang.model import entity_kinds
 
     assert set(entity_kinds().values()) <= set(RECORDS)
+
+
+def test_saved_files_are_readable_by_others(tmp_path: Path, example: CommunityGraph) -> None:
+    target = tmp_path / "data.json"
+    old = os.umask(0o022)
+    try:
+        vchuang.save(example, target)
+    finally:
+        os.umask(old)
+    assert target.stat().st_mode & 0o777 == 0o644
+    target.chmod(0o640)
+    vchuang.save(example, target)  # replacing keeps the old file's mode
+    assert target.stat().st_mode & 0o777 == 0o640

@@ -100,6 +100,13 @@ def name(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
         raise fail(attribute, f"must be non-empty text, got {value!r}")
 
 
+def to_ids(value: Iterable[str]) -> tuple[str, ...]:
+    """Turn a list (or any iterable, or one string) of IDs into a tuple; sets are sorted so
+    that the order never depends on the hash seed. (Not generic, so that type checkers
+    accept a list where a record field holds a tuple of IDs.)"""
+    return to_tuple(value)
+
+
 def to_tuple(value: Iterable[T]) -> tuple[T, ...]:
     """Turn a list (or any iterable but a string) into a tuple; sets are sorted so that
     the order never depends on the hash seed."""

@@ -554,7 +554,7 @@ class CommunityGraph:
 
     def _link_sides(self, link: Link) -> tuple[tuple[_AdjKey, str], ...]:
         rel = link.relation
-        if rel.symmetric:
+        if rel is Relation.KNOWS:  # the symmetric relation: both ends look outward
             return ((link.source, rel, False), link.target), ((link.target, rel, False),
                                                               link.source)
         return ((link.source, rel, False), link.target), ((link.target, rel, True), link.source)
@@ -589,11 +589,10 @@ class CommunityGraph:
                 problems.append(Problem(str(where(item)), f"not a record: {type(item).__name__}"))
                 continue
             records.append(item)
-            place = where(item)
             if item.id in batch:
                 problems.append(
                     Problem(
-                        f"{place}.id",
+                        f"{where(item)}.id",
                         f"ID {item.id!r} is used twice (also by {where(batch[item.id])})",
                         "give every entity its own ID",
                     )
@@ -602,7 +601,7 @@ class CommunityGraph:
             if not replacing and item.id in self._records:
                 problems.append(
                     Problem(
-                        f"{place}.id",
+                        f"{where(item)}.id",
                         f"ID {item.id!r} is already in the graph "
                         f"(a {self._records[item.id].kind})",
                         "give every entity its own ID, or use update() to change it",
@@ -620,7 +619,6 @@ class CommunityGraph:
 
         needs_seen: dict[str, str] = {}
         for record in records:
-            place = where(record)
             for ref in _REFS[record.kind]:
                 for j, target in enumerate(_ref_values(record, ref)):
                     field = f"{ref.field}[{j}]" if ref.many else ref.field
@@ -628,7 +626,7 @@ class CommunityGraph:
                     if found is None:
                         problems.append(
                             Problem(
-                                f"{place}.{field}",
+                                f"{where(record)}.{field}",
                                 f"no entity {target!r}",
                                 f"add the {' or '.join(ref.kinds)} first, or check the spelling",
                             )
@@ -636,7 +634,7 @@ class CommunityGraph:
                     elif found not in ref.kinds:
                         problems.append(
                             Problem(
-                                f"{place}.{field}",
+                                f"{where(record)}.{field}",
                                 f"{target!r} is a {found}, but {ref.field} must name a "
                                 f"{' or '.join(ref.kinds)}",
                             )
@@ -645,13 +643,13 @@ class CommunityGraph:
                 if skill not in self.taxonomy:
                     near = self.taxonomy.suggest(skill)
                     hint = f"did you mean {near!r}?" if near else "add it to the taxonomy"
-                    problems.append(Problem(f"{place}.{field}", f"unknown skill {skill!r}", hint))
+                    problems.append(Problem(f"{where(record)}.{field}", f"unknown skill {skill!r}", hint))
             for i, need_id in _need_ids(record):
                 owner = needs_seen.get(need_id) or self._needs.get(need_id)
                 if owner is not None and owner != record.id:
                     problems.append(
                         Problem(
-                            f"{place}.needs[{i}].id",
+                            f"{where(record)}.needs[{i}].id",
                             f"need ID {need_id!r} is also used by {owner!r}",
                             "need IDs are unique across the graph",
                         )
@@ -659,19 +657,18 @@ class CommunityGraph:
                 needs_seen[need_id] = record.id
         seen_links: dict[tuple[str, Relation, str], Link] = {}
         for link in links:
-            place = where(link)
             src_kinds, tgt_kinds = _LINK_KINDS[link.relation]
             for end, allowed in (("source", src_kinds), ("target", tgt_kinds)):
                 entity_id = getattr(link, end)
                 found = kind(entity_id)
                 if found is None:
                     problems.append(
-                        Problem(f"{place}.{end}", f"no entity {entity_id!r}", "add it first")
+                        Problem(f"{where(link)}.{end}", f"no entity {entity_id!r}", "add it first")
                     )
                 elif found not in allowed:
                     problems.append(
                         Problem(
-                            f"{place}.{end}",
+                            f"{where(link)}.{end}",
                             f"{link.relation.value!r} needs a {' or '.join(allowed)} as "
                             f"{end}, but {entity_id!r} is a {found}",
                         )
@@ -679,7 +676,7 @@ class CommunityGraph:
             if link.key in seen_links or link.key in self._links:
                 problems.append(
                     Problem(
-                        place,
+                        where(link),
                         "this link is given twice"
                         + (" (a symmetric relation counts both directions)"
                            if link.relation.symmetric else ""),

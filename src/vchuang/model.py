@@ -334,6 +334,10 @@ class Relation(_Labelled):
         """Whether ``a → b`` and ``b → a`` are the same relation."""
         return self is Relation.KNOWS
 
+    # Members are singletons compared by identity, so the identity hash agrees with
+    # equality; it is computed in C, which matters for the graph's millions of keys.
+    __hash__ = object.__hash__
+
 
 _EXPLICIT = frozenset(
     {
@@ -392,6 +396,8 @@ EnumT = TypeVar("EnumT", bound=enum.Enum)
 
 
 def _as_enum(cls: type[EnumT], value: EnumT | str, field: str) -> EnumT:
+    if isinstance(value, cls):
+        return value
     try:
         return cls(value)
     except ValueError:
@@ -429,7 +435,7 @@ def _age_band(value: AgeBand | str | None) -> AgeBand | None:
 
 
 def _synonyms(value: Iterable[str]) -> tuple[str, ...]:
-    return v.to_tuple(value)
+    return v.to_ids(value)
 
 
 @attrs.frozen(kw_only=True)
@@ -793,11 +799,11 @@ class Resident:
     community: str = attrs.field(validator=v.entity_id)
     birth_year: int | None = attrs.field(default=None, validator=_birth_year)
     age_band: AgeBand | None = attrs.field(default=None, converter=_age_band)
-    segments: tuple[str, ...] = attrs.field(default=(), converter=v.to_tuple, validator=v.ids)
+    segments: tuple[str, ...] = attrs.field(default=(), converter=v.to_ids, validator=v.ids)
     skills: tuple[SkillLevel, ...] = attrs.field(
         default=(), converter=_skills, validator=_unique_skills
     )
-    interests: tuple[str, ...] = attrs.field(default=(), converter=v.to_tuple, validator=v.ids)
+    interests: tuple[str, ...] = attrs.field(default=(), converter=v.to_ids, validator=v.ids)
     """Themes the resident cares about (see :data:`THEMES`)."""
     hours_per_week: float = attrs.field(default=0.0, validator=v.non_negative)
     roles: tuple[Role, ...] = attrs.field(default=(), converter=_roles, validator=_unique)
@@ -840,7 +846,7 @@ class Group:
     name: str = attrs.field(validator=v.name)
     name_zh: str = attrs.field(default="", validator=v.text)
     community: str = attrs.field(validator=v.entity_id)
-    themes: tuple[str, ...] = attrs.field(default=(), converter=v.to_tuple, validator=v.ids)
+    themes: tuple[str, ...] = attrs.field(default=(), converter=v.to_ids, validator=v.ids)
 
 
 @attrs.frozen(kw_only=True)
@@ -919,11 +925,11 @@ class Project:
     name: str = attrs.field(validator=v.name)
     name_zh: str = attrs.field(default="", validator=v.text)
     community: str = attrs.field(validator=v.entity_id)
-    themes: tuple[str, ...] = attrs.field(default=(), converter=v.to_tuple, validator=v.ids)
+    themes: tuple[str, ...] = attrs.field(default=(), converter=v.to_ids, validator=v.ids)
     stage: Stage = attrs.field(default=Stage.IDEA, converter=_stage)
     needs: tuple[Need, ...] = attrs.field(default=(), converter=_needs, validator=_unique_needs)
     target_segments: tuple[str, ...] = attrs.field(
-        default=(), converter=v.to_tuple, validator=v.ids
+        default=(), converter=v.to_ids, validator=v.ids
     )
     budget_fen: int = attrs.field(default=0, validator=v.fen)
     """Budget in fen (1 yuan = 100 fen)."""
@@ -956,12 +962,12 @@ class Activity:
     place: str = attrs.field(validator=v.entity_id)
     """The community (or subdistrict, district) where it happened."""
     project: str | None = attrs.field(default=None, validator=v.optional_id)
-    organisers: tuple[str, ...] = attrs.field(default=(), converter=v.to_tuple, validator=v.ids)
-    attendees: tuple[str, ...] = attrs.field(default=(), converter=v.to_tuple, validator=v.ids)
+    organisers: tuple[str, ...] = attrs.field(default=(), converter=v.to_ids, validator=v.ids)
+    attendees: tuple[str, ...] = attrs.field(default=(), converter=v.to_ids, validator=v.ids)
     attendance: int | None = attrs.field(default=None, validator=_attendance)
     hours: float = attrs.field(default=2.0, validator=v.non_negative)
     """How long it lasted."""
-    skills: tuple[str, ...] = attrs.field(default=(), converter=v.to_tuple, validator=v.ids)
+    skills: tuple[str, ...] = attrs.field(default=(), converter=v.to_ids, validator=v.ids)
     """Skills it trains (for a training) or uses."""
     description: str = attrs.field(default="", validator=v.text)
 
@@ -1006,7 +1012,7 @@ class Call:
     opens: dt.date | None = None
     closes: dt.date | None = None
     budget_fen: int = attrs.field(default=0, validator=v.fen)
-    themes: tuple[str, ...] = attrs.field(default=(), converter=v.to_tuple, validator=v.ids)
+    themes: tuple[str, ...] = attrs.field(default=(), converter=v.to_ids, validator=v.ids)
     """Pain points the call asks ideas for (empty: any)."""
 
 
@@ -1019,12 +1025,12 @@ class Proposal:
     name: str = attrs.field(validator=v.name)
     name_zh: str = attrs.field(default="", validator=v.text)
     call: str = attrs.field(validator=v.entity_id)
-    proposers: tuple[str, ...] = attrs.field(default=(), converter=v.to_tuple, validator=v.ids)
-    themes: tuple[str, ...] = attrs.field(default=(), converter=v.to_tuple, validator=v.ids)
+    proposers: tuple[str, ...] = attrs.field(default=(), converter=v.to_ids, validator=v.ids)
+    themes: tuple[str, ...] = attrs.field(default=(), converter=v.to_ids, validator=v.ids)
     cost_fen: int = attrs.field(default=0, validator=v.fen)
     needs: tuple[Need, ...] = attrs.field(default=(), converter=_needs, validator=_unique_needs)
     target_segments: tuple[str, ...] = attrs.field(
-        default=(), converter=v.to_tuple, validator=v.ids
+        default=(), converter=v.to_ids, validator=v.ids
     )
     submitted: dt.date | None = None
     project: str | None = attrs.field(default=None, validator=v.optional_id)
@@ -1073,12 +1079,20 @@ class Link:
     since: dt.date | None = None
     until: dt.date | None = None
 
+    _key: tuple[str, Relation, str] = attrs.field(init=False, eq=False, repr=False,
+                                                  hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        if self.relation is Relation.KNOWS and self.target < self.source:
+            key = (self.target, self.relation, self.source)
+        else:
+            key = (self.source, self.relation, self.target)
+        object.__setattr__(self, "_key", key)
+
     @property
     def key(self) -> tuple[str, Relation, str]:
         """``(source, relation, target)``, with a symmetric relation's ends sorted."""
-        if self.relation.symmetric and self.target < self.source:
-            return (self.target, self.relation, self.source)
-        return (self.source, self.relation, self.target)
+        return self._key
 
 
 # --------------------------------------------------------------------------- metadata
