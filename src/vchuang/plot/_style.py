@@ -86,8 +86,9 @@ def label_lang(lang: str) -> str:
 def new_axes(ax: Axes | None = None, *, figsize: tuple[float, float] = (7.0, 4.5)) -> Axes:
     """``ax`` itself, or the axes of a new figure.
 
-    New figures are made without pyplot (no global state, nothing to close); show one in
-    Jupyter by ending a cell with ``ax.figure``, save it with ``ax.figure.savefig``.
+    New figures are made without pyplot (no global state, nothing to close); in Jupyter,
+    run ``%matplotlib inline`` once and end a cell with ``ax.figure`` to show one; save
+    it with ``ax.figure.savefig``.
     """
     if ax is not None:
         return ax

@@ -1,0 +1,830 @@
+"""Synthetic districts of any size (private; see :func:`synthetic`).
+
+Everything random is drawn in bulk with numpy from one generator, so a seed gives the
+same district whatever the hash seed; Python loops run only where records are made.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import scipy.sparse as sp
+
+from .._rng import RNGLike, as_generator
+from ..errors import Problem, ValidationError
+from ..graph import CommunityGraph
+from ..model import (
+    THEMES,
+    Activity,
+    ActivityKind,
+    AgeBand,
+    Community,
+    District,
+    Entity,
+    Level,
+    Link,
+    Metadata,
+    Need,
+    Organization,
+    OrgKind,
+    Project,
+    Relation,
+    Resident,
+    Resource,
+    ResourceKind,
+    Role,
+    Segment,
+    SkillLevel,
+    Stage,
+    Subdistrict,
+    default_taxonomy,
+)
+
+__all__ = ["synthetic"]
+
+# Household types: (probability, adults, children or teens (min, max), elders (min, max)).
+# Shenzhen households are small (about 2.5 people) and many are migrant families.
+_HOUSEHOLDS = (
+    (0.24, 1, (0, 0), (0, 0)),  # a single young adult or adult
+    (0.22, 2, (0, 0), (0, 0)),  # a couple
+    (0.34, 2, (1, 2), (0, 0)),  # parents and children
+    (0.10, 2, (1, 2), (1, 2)),  # three generations
+    (0.10, 0, (0, 0), (1, 2)),  # elders on their own
+)
+
+_SEGMENTS = (
+    ("elders", "Elders (60+)", "长者"),
+    ("children", "Children (0–12)", "儿童"),
+    ("youth", "Young people (13–24)", "青少年"),
+    ("migrant-families", "Migrant families", "来深务工家庭"),
+    ("dog-owners", "Dog owners", "养犬居民"),
+)
+_ELDERS, _CHILDREN, _YOUTH, _MIGRANT, _DOGS = range(5)
+
+#: What each theme needs (skills) and whom it serves (segments).
+_THEME_SKILLS: dict[str, tuple[str, ...]] = {
+    "high_altitude_throwing": ("graphic_design", "publicity", "press_release"),
+    "anti_fraud": ("anti_fraud", "public_speaking"),
+    "dog_ownership": ("pet_care", "social_media"),
+    "traffic_safety": ("traffic_safety_education", "child_safety_education"),
+    "elder_culture": ("performance", "elder_care", "calligraphy"),
+    "safety_patrol": ("patrol", "first_aid"),
+    "home_safety": ("fire_safety", "first_aid"),
+    "youth_safety": ("life_safety_education", "first_aid"),
+    "mental_health": ("counselling", "public_speaking"),
+    "migrant_children": ("tutoring", "child_care"),
+    "environment": ("crafts", "event_organising"),
+    "intergenerational": ("performance", "event_organising", "plan_design"),
+}
+_THEME_SEGMENTS: dict[str, tuple[int, ...]] = {
+    "high_altitude_throwing": (_CHILDREN,),
+    "anti_fraud": (_ELDERS,),
+    "dog_ownership": (_DOGS,),
+    "traffic_safety": (_CHILDREN,),
+    "elder_culture": (_ELDERS,),
+    "safety_patrol": (_MIGRANT,),
+    "home_safety": (_MIGRANT, _ELDERS),
+    "youth_safety": (_YOUTH,),
+    "mental_health": (_YOUTH, _ELDERS),
+    "migrant_children": (_CHILDREN, _MIGRANT),
+    "environment": (_CHILDREN,),
+    "intergenerational": (_ELDERS, _CHILDREN),
+}
+_STAGES = (
+    (Stage.SEED_SELECTION, 0.10), (Stage.EMPOWERMENT, 0.20), (Stage.BRANDING, 0.15),
+    (Stage.RESOURCE_LINKAGE, 0.15), (Stage.RUNNING, 0.30), (Stage.SUSTAINED, 0.07),
+    (Stage.DROPPED, 0.03),
+)  # fmt: skip
+
+_SURNAMES = (
+    "Chen", "Li", "Wang", "Zhang", "Liu", "Huang", "Zhao", "Wu", "Zhou", "Xu", "Sun", "Ma",
+    "Zhu", "Hu", "Guo", "He", "Lin", "Luo", "Zheng", "Liang", "Xie", "Song", "Tang", "Han",
+    "Feng", "Deng", "Cao", "Peng", "Zeng", "Xiao", "Tian", "Dong", "Pan", "Yuan", "Cai",
+    "Jiang", "Yu", "Du", "Ye", "Cheng",
+)  # fmt: skip
+_GIVEN = (
+    "Anqi", "Bowen", "Chunhua", "Dawei", "Enlai", "Fangfang", "Guilan", "Haoyu", "Jiayi",
+    "Jinhua", "Kexin", "Lanying", "Meihua", "Mingjie", "Ningning", "Peilin", "Qiming",
+    "Ruixue", "Shuying", "Tingting", "Weiming", "Xiaofeng", "Xinran", "Yanhong", "Yiming",
+    "Yulan", "Zhihao", "Zhiqiang", "Zixuan", "Zhenhua",
+)  # fmt: skip
+
+
+def _check(problems: list[Problem], name: str, ok: bool, message: str, hint: str = "") -> None:
+    if not ok:
+        problems.append(Problem(name, message, hint))
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int | np.integer) and not isinstance(value, bool)
+
+
+def _is_number(value: object) -> bool:
+    return (isinstance(value, int | float | np.integer | np.floating)
+            and not isinstance(value, bool) and math.isfinite(float(value)))
+
+
+def synthetic(
+    n_residents: int,
+    *,
+    n_communities: int | None = None,
+    n_subdistricts: int | None = None,
+    building_size: int = 150,
+    degree_building: float = 2.0,
+    degree_community: float = 1.0,
+    degree_across: float = 0.2,
+    engaged_share: float = 0.02,
+    leader_share: float = 0.1,
+    activities_per_project: int = 3,
+    named_per_activity: int = 20,
+    year: int = 2019,
+    rng: RNGLike = None,
+) -> CommunityGraph:
+    """A synthetic district: residents in households and buildings, their social ties,
+    engaged residents and leaders, projects, activities and who came.
+
+    Residents live in households (singles, couples, families with children, three
+    generations, elders alone) that fill buildings of about ``building_size`` people;
+    buildings make up communities, communities subdistricts, subdistricts one district.
+    Social ties (``knows``) follow a stochastic block model: everyone knows their
+    household, and ties are much likelier within a building than elsewhere in the
+    community, and rare across communities. Ages give the elder, child and youth
+    segments; households are migrant families or keep dogs at fixed rates. Adults have
+    skills from :func:`~vchuang.model.default_taxonomy` at levels 1–4.
+
+    A few adults are engaged (drawn with odds growing with their number of ties), and
+    the best-connected engaged residents of each community become its leaders; each
+    leader leads a project on a theme of :data:`~vchuang.model.THEMES` with needs for
+    the theme's skills and the theme's target segments; other engaged residents
+    volunteer, preferring a project whose leader they know. Projects hold dated
+    activities whose named attendees are drawn from the volunteers, the organisers'
+    acquaintances and the target segments; each community also has a mobilisation
+    meeting, a selection meeting and volunteer meetings. The "1+N" hubs, service
+    centres, the charity fund with its branches and micro-funds, and a venue per
+    community complete the picture.
+
+    Parameters
+    ----------
+    n_residents : int
+        How many residents (at least 1).
+    n_communities : int, optional
+        How many communities; default one per 10,000 residents, at least 3 (never more
+        than residents).
+    n_subdistricts : int, optional
+        How many subdistricts; default one per 8 communities, at least 1.
+    building_size : int
+        Residents per building, roughly (whole households fill a building).
+    degree_building, degree_community, degree_across : float
+        Expected number of ties each resident has, beyond their household, with people
+        of the same building, of the same community and of the whole district.
+    engaged_share : float
+        Share of residents who are engaged (volunteers, talents and leaders), drawn
+        among adults of each community.
+    leader_share : float
+        Share of a community's engaged residents who are leaders (at least one per
+        community with anyone engaged); as many again are marked talents.
+    activities_per_project : int
+        Dated activities per project (fewer for projects still being selected).
+    named_per_activity : int
+        Roughly how many residents an activity names as attendees beyond its
+        volunteers; the headcount (``attendance``) adds an unnamed crowd.
+    year : int
+        The year the district describes: activities fall in it, ages are as of its
+        31 December (the metadata's ``as_of``).
+    rng : None, int or numpy.random.Generator
+        Seed or :class:`numpy.random.Generator`; the same seed gives the same graph.
+
+    Returns
+    -------
+    CommunityGraph
+        A new graph with metadata describing the parameters.
+
+    Raises
+    ------
+    ValidationError
+        A parameter is out of range (every such problem is listed).
+
+    Notes
+    -----
+    *Ties.* Residents are numbered so that each household, building and community is a
+    contiguous block. Block ``b`` of size :math:`s_b` receives
+    :math:`m_b \\sim \\mathrm{Binomial}(\\binom{s_b}{2}, p_b)` ties with
+    :math:`p_b = d/(s_b-1)` for the level's expected degree :math:`d`, both ends drawn
+    uniformly in the block; pairs drawn twice or twice across levels are kept once
+    (with the stronger weight: household 3, building 2, community 1, district 0.5).
+    This is the stochastic block model of Holland, Laskey & Leinhardt (1983) with
+    nested blocks, sampled by edge counts as in fast :math:`G(n, p)` samplers
+    (Batagelj & Brandes 2005) rather than by testing every pair; a pair drawn twice
+    (probability :math:`O(p^2)`) is the only difference. The expected degree is about
+    ``degree_building + degree_community + degree_across`` plus household size − 1.
+
+    *Engagement.* Among the adults of community :math:`c`, :math:`k_c =`
+    ``round(engaged_share * n_c)`` are drawn without replacement with weights
+    :math:`(1 + \\deg_i)^2` (Gumbel top-:math:`k`); leaders are the
+    ``round(leader_share * k_c)`` engaged with the highest degree plus Gumbel noise,
+    so leadership "emerges where the network is central".
+
+    References
+    ----------
+    .. [1] Holland, P. W., Laskey, K. B., & Leinhardt, S. (1983). Stochastic blockmodels:
+       First steps. *Social Networks*, 5(2), 109–137.
+    .. [2] Batagelj, V., & Brandes, U. (2005). Efficient generation of large random
+       networks. *Physical Review E*, 71(3), 036113.
+
+    Examples
+    --------
+    >>> from vchuang.datasets import synthetic
+    >>> g = synthetic(2_000, n_communities=3, rng=7)
+    >>> len(g.residents()), len(g.communities())
+    (2000, 3)
+    >>> 0 < len(g.leaders()) < len(g.engaged()) < 100
+    True
+    >>> synthetic(2_000, n_communities=3, rng=7) == g
+    True
+    """
+    return _prepare(
+        n_residents, n_communities=n_communities, n_subdistricts=n_subdistricts,
+        building_size=building_size, degree_building=degree_building,
+        degree_community=degree_community, degree_across=degree_across,
+        engaged_share=engaged_share, leader_share=leader_share,
+        activities_per_project=activities_per_project,
+        named_per_activity=named_per_activity, year=year, rng=rng,
+    ).build()
+
+
+def _prepare(
+    n_residents: int,
+    *,
+    n_communities: int | None,
+    n_subdistricts: int | None,
+    building_size: int,
+    degree_building: float,
+    degree_community: float,
+    degree_across: float,
+    engaged_share: float,
+    leader_share: float,
+    activities_per_project: int,
+    named_per_activity: int,
+    year: int,
+    rng: RNGLike,
+) -> _Generator:
+    """Check the parameters of :func:`synthetic` and set up a run."""
+    problems: list[Problem] = []
+    _check(problems, "n_residents", _is_int(n_residents) and n_residents >= 1,
+           f"must be a whole number >= 1, got {n_residents!r}")
+    if problems:
+        raise ValidationError(problems)
+    n = int(n_residents)
+    if n_communities is None:
+        n_communities = min(n, max(3, round(n / 10_000)))
+    _check(problems, "n_communities", _is_int(n_communities) and 1 <= n_communities <= n,
+           f"must be a whole number between 1 and n_residents ({n}), got {n_communities!r}")
+    if n_subdistricts is None and _is_int(n_communities):
+        n_subdistricts = max(1, math.ceil(int(n_communities) / 8))
+    _check(problems, "n_subdistricts",
+           _is_int(n_subdistricts) and _is_int(n_communities)
+           and 1 <= int(n_subdistricts or 0) <= int(n_communities),
+           f"must be a whole number between 1 and n_communities, got {n_subdistricts!r}")
+    _check(problems, "building_size", _is_int(building_size) and building_size >= 1,
+           f"must be a whole number >= 1, got {building_size!r}")
+    for name, value in (("degree_building", degree_building),
+                        ("degree_community", degree_community),
+                        ("degree_across", degree_across)):
+        _check(problems, name, _is_number(value) and value >= 0,
+               f"must be a number >= 0, got {value!r}", "an expected number of ties")
+    for name, value in (("engaged_share", engaged_share), ("leader_share", leader_share)):
+        _check(problems, name, _is_number(value) and 0 <= value <= 1,
+               f"must be a share between 0 and 1, got {value!r}")
+    _check(problems, "activities_per_project",
+           _is_int(activities_per_project) and activities_per_project >= 0,
+           f"must be a whole number >= 0, got {activities_per_project!r}")
+    _check(problems, "named_per_activity",
+           _is_int(named_per_activity) and named_per_activity >= 0,
+           f"must be a whole number >= 0, got {named_per_activity!r}")
+    _check(problems, "year", _is_int(year) and 1950 <= year <= 2100,
+           f"must be a year between 1950 and 2100, got {year!r}")
+    if problems:
+        raise ValidationError(problems)
+    seed_text = str(rng) if _is_int(rng) else "unseeded" if rng is None else "given generator"
+    gen = as_generator(rng)
+    return _Generator(
+        gen, n=n, n_communities=int(n_communities), n_subdistricts=int(n_subdistricts or 1),
+        building_size=int(building_size),
+        degrees=(float(degree_building), float(degree_community), float(degree_across)),
+        engaged_share=float(engaged_share), leader_share=float(leader_share),
+        activities_per_project=int(activities_per_project),
+        named_per_activity=int(named_per_activity), year=int(year), seed_text=seed_text,
+    )
+
+
+class _Generator:
+    """One run of :func:`synthetic`: arrays first, records at the end."""
+
+    def __init__(
+        self, gen: np.random.Generator, *, n: int, n_communities: int, n_subdistricts: int,
+        building_size: int, degrees: tuple[float, float, float], engaged_share: float,
+        leader_share: float, activities_per_project: int, named_per_activity: int,
+        year: int, seed_text: str,
+    ) -> None:
+        self.gen = gen
+        self.n = n
+        self.n_comm = n_communities
+        self.n_sub = n_subdistricts
+        self.building_size = building_size
+        self.degrees = degrees
+        self.engaged_share = engaged_share
+        self.leader_share = leader_share
+        self.activities_per_project = activities_per_project
+        self.named_per_activity = named_per_activity
+        self.year = year
+        self.as_of = dt.date(year, 12, 31)
+        self.seed_text = seed_text
+        self.items: list[Entity | Link] = []
+
+    # ------------------------------------------------------------------ people
+
+    def households(self) -> None:
+        """Household sizes and each member's age, community and building."""
+        gen, n = self.gen, self.n
+        probs = np.array([h[0] for h in _HOUSEHOLDS])
+        mean_size = sum(p * (a + (c[0] + c[1]) / 2 + (e[0] + e[1]) / 2)
+                        for p, a, c, e in _HOUSEHOLDS)
+        n_h = int(n / mean_size * 1.1) + 10
+        kind = gen.choice(len(_HOUSEHOLDS), size=n_h, p=probs)
+        adults = np.array([h[1] for h in _HOUSEHOLDS])[kind]
+        lo_c, hi_c = (np.array([h[2][i] for h in _HOUSEHOLDS])[kind] for i in (0, 1))
+        lo_e, hi_e = (np.array([h[3][i] for h in _HOUSEHOLDS])[kind] for i in (0, 1))
+        kids = gen.integers(lo_c, hi_c + 1)
+        elders = gen.integers(lo_e, hi_e + 1)
+        size = adults + kids + elders
+        while int(size.sum()) < n:  # pragma: no cover - the margin above suffices
+            size = np.concatenate([size, size])
+            adults, kids, elders = (np.concatenate([x, x]) for x in (adults, kids, elders))
+        end = np.cumsum(size)
+        n_h = int(np.searchsorted(end, n)) + 1  # households needed to reach n
+        size, adults, kids, elders = size[:n_h].copy(), adults[:n_h], kids[:n_h], elders[:n_h]
+        size[-1] -= int(end[n_h - 1]) - n  # the last household is cut to fit
+        hh = np.repeat(np.arange(n_h), size)
+        start = np.concatenate([[0], np.cumsum(size)[:-1]])
+        pos = np.arange(n) - start[hh]
+        # members in order: adults, then children or teens, then elders
+        role = np.where(pos < adults[hh], 0, np.where(pos < (adults + kids)[hh], 1, 2))
+        age = np.empty(n, dtype=np.int64)
+        single = adults[hh] == 1
+        a_mask = role == 0
+        age[a_mask] = np.where(single[a_mask], gen.integers(18, 40, a_mask.sum()),
+                               gen.integers(24, 60, a_mask.sum()))
+        c_mask = role == 1
+        age[c_mask] = gen.integers(0, 18, c_mask.sum())
+        e_mask = role == 2
+        age[e_mask] = np.minimum(60 + gen.exponential(9.0, e_mask.sum()).astype(np.int64), 99)
+        # communities: contiguous runs of households with Dirichlet-spread sizes
+        share = gen.dirichlet(np.full(self.n_comm, 8.0))
+        targets = np.cumsum(share)[:-1] * n
+        hh_comm = np.searchsorted(targets, start, side="right")
+        comm = hh_comm[hh]
+        # every community gets at least one resident: spread leftovers if any is empty
+        counts = np.bincount(comm, minlength=self.n_comm)
+        if (counts == 0).any():
+            comm = np.minimum((np.arange(n) * self.n_comm) // n, self.n_comm - 1)
+        # buildings: whole households fill buildings of about building_size people
+        comm_start = np.searchsorted(comm, np.arange(self.n_comm))
+        within = np.arange(n) - comm_start[comm]
+        first_of_hh = within[start[hh]]
+        local_building = first_of_hh // self.building_size
+        key = comm * (n + 1) + local_building
+        _, building = np.unique(key, return_inverse=True)
+        self.hh, self.hh_size, self.pos = hh, size, pos
+        self.age, self.comm, self.building = age, comm, building.astype(np.int64)
+        self.n_hh = n_h
+        self.n_build = int(self.building.max()) + 1 if n else 0
+        # household-level flags
+        self.migrant = (gen.random(n_h) < 0.5)[hh]
+        self.dogs = (gen.random(n_h) < 0.08)[hh] & (age >= 18)
+
+    # ------------------------------------------------------------------ ties
+
+    def _block_pairs(self, block: np.ndarray, degree: float) -> tuple[np.ndarray, np.ndarray]:
+        """Endpoints of SBM ties within contiguous blocks (``block`` is sorted)."""
+        gen = self.gen
+        sizes = np.bincount(block)
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        ok = sizes >= 2
+        pairs = sizes[ok].astype(np.float64) * (sizes[ok] - 1) / 2
+        p = np.minimum(1.0, degree / np.maximum(sizes[ok] - 1, 1))
+        m = gen.binomial(pairs.astype(np.int64), p)
+        rep_start = np.repeat(starts[ok], m)
+        rep_size = np.repeat(sizes[ok], m)
+        u = rep_start + (gen.random(rep_start.size) * rep_size).astype(np.int64)
+        v = rep_start + (gen.random(rep_start.size) * rep_size).astype(np.int64)
+        return u, v
+
+    def ties(self) -> None:
+        """The ``knows`` edges as arrays ``u < v`` with weights, sorted, unique."""
+        gen, n = self.gen, self.n
+        us, vs, ws = [], [], []
+        # household: everyone knows everyone
+        max_size = int(self.hh_size.max()) if n else 0
+        size_of = self.hh_size[self.hh]
+        for d in range(1, max_size):
+            mask = self.pos + d < size_of
+            u = np.flatnonzero(mask)
+            us.append(u)
+            vs.append(u + d)
+            ws.append(np.full(u.size, 3.0))
+        d_build, d_comm, d_across = self.degrees
+        for block, degree, weight in ((self.building, d_build, 2.0),
+                                      (self.comm, d_comm, 1.0)):
+            if degree > 0:
+                u, v = self._block_pairs(block, degree)
+                us.append(u)
+                vs.append(v)
+                ws.append(np.full(u.size, weight))
+        if d_across > 0 and n >= 2:
+            m = int(gen.binomial(n * (n - 1) // 2, min(1.0, d_across / (n - 1))))
+            us.append(gen.integers(0, n, m))
+            vs.append(gen.integers(0, n, m))
+            ws.append(np.full(m, 0.5))
+        u = np.concatenate(us) if us else np.empty(0, np.int64)
+        v = np.concatenate(vs) if vs else np.empty(0, np.int64)
+        w = np.concatenate(ws) if ws else np.empty(0)
+        keep = u != v
+        u, v, w = u[keep], v[keep], w[keep]
+        lo, hi = np.minimum(u, v), np.maximum(u, v)
+        code = lo * n + hi
+        order = np.lexsort((-w, code))  # by pair, strongest first
+        code, w = code[order], w[order]
+        first = np.ones(code.size, dtype=bool)
+        first[1:] = code[1:] != code[:-1]
+        code, w = code[first], w[first]
+        self.eu, self.ev, self.ew = code // n, code % n, w
+        self.degree = np.bincount(self.eu, minlength=n) + np.bincount(self.ev, minlength=n)
+        ones = np.ones(code.size, dtype=np.int8)
+        adj = sp.csr_array((np.concatenate([ones, ones]),
+                            (np.concatenate([self.eu, self.ev]),
+                             np.concatenate([self.ev, self.eu]))), shape=(n, n))
+        self.adj = adj
+
+    # ------------------------------------------------------------------ roles
+
+    def roles(self) -> None:
+        """Engaged residents, leaders, talents and social workers per community."""
+        gen, n = self.gen, self.n
+        adult = self.age >= 18
+        noise = gen.gumbel(size=n)
+        score = 2.0 * np.log1p(self.degree) + noise  # Gumbel top-k: weights (1+deg)^2
+        lead_score = self.degree + 0.5 * gen.gumbel(size=n)
+        engaged = np.zeros(n, dtype=bool)
+        leader = np.zeros(n, dtype=bool)
+        talent = np.zeros(n, dtype=bool)
+        worker = np.zeros(n, dtype=bool)
+        comm_start = np.searchsorted(self.comm, np.arange(self.n_comm))
+        comm_end = np.append(comm_start[1:], n)
+        for c in range(self.n_comm):
+            lo, hi = int(comm_start[c]), int(comm_end[c])
+            idx = np.arange(lo, hi)[adult[lo:hi]]
+            k = min(round(self.engaged_share * (hi - lo)), idx.size)
+            if k > 0:
+                chosen = idx[np.argsort(-score[idx], kind="stable")[:k]]
+                engaged[chosen] = True
+                n_lead = min(k, max(1, round(self.leader_share * k)))
+                ranked = chosen[np.argsort(-lead_score[chosen], kind="stable")]
+                leader[ranked[:n_lead]] = True
+                talent[ranked[n_lead:2 * n_lead]] = True
+            rest = idx[~engaged[idx]]
+            if rest.size:
+                workers = rest[gen.choice(rest.size, size=min(2, rest.size), replace=False)]
+                worker[np.sort(workers)] = True
+        self.engaged, self.leader, self.talent, self.worker = engaged, leader, talent, worker
+
+    def skills(self) -> None:
+        """Up to three skills per adult (more for engaged residents), levels 1–4."""
+        gen, n = self.gen, self.n
+        tax = default_taxonomy()
+        leaves = [s.id for s in tax if s.parent is not None]
+        self.skill_ids = leaves
+        count = np.where(self.age >= 18, gen.poisson(0.5, n), 0)
+        count = np.where(self.engaged, 1 + gen.poisson(1.2, n), count)
+        count = np.where(self.worker, 3, count)
+        self.n_skills = np.minimum(count, 3)
+        self.skill_draw = gen.integers(0, len(leaves), size=(n, 3))
+        level = gen.choice([1, 2, 3, 4], size=(n, 3), p=[0.4, 0.35, 0.2, 0.05])
+        level = np.where(self.engaged[:, None], np.minimum(level + (gen.random((n, 3)) < 0.4), 4),
+                         level)
+        self.skill_level = level
+        self.hours = np.where(
+            self.engaged, np.round((1.0 + gen.gamma(2.0, 1.5, n)) * 2) / 2, 0.0)
+        self.hours = np.where(self.leader, self.hours + 2.0, self.hours)
+        self.hours = np.where(self.worker, 6.0, self.hours)
+        self.interest = gen.integers(0, len(_THEME_SKILLS), n)
+
+    # ------------------------------------------------------------------ records
+
+    def places(self) -> None:
+        items = self.items
+        items.append(District(id="d", name="Synthetic District", name_zh="合成区"))
+        comm_sub = (np.arange(self.n_comm) * self.n_sub) // self.n_comm
+        self.sub_ids = [f"s{i + 1:02d}" for i in range(self.n_sub)]
+        self.comm_ids = [f"c{i + 1:03d}" for i in range(self.n_comm)]
+        for i, sid in enumerate(self.sub_ids):
+            items.append(Subdistrict(id=sid, name=f"Subdistrict {i + 1}",
+                                     name_zh=f"第{i + 1}街道", district="d"))
+        population = np.bincount(self.comm, minlength=self.n_comm)
+        for i, cid in enumerate(self.comm_ids):
+            items.append(Community(id=cid, name=f"Community {i + 1}",
+                                   name_zh=f"第{i + 1}社区",
+                                   subdistrict=self.sub_ids[int(comm_sub[i])],
+                                   population=int(population[i])))
+        # segments: who is in each, per community
+        age = self.age
+        member = np.stack([age >= 60, age <= 12, (age >= 13) & (age <= 24), self.migrant,
+                           self.dogs], axis=1)
+        self.segment_mask = member
+        counts = np.zeros((self.n_comm, len(_SEGMENTS)), dtype=np.int64)
+        for j in range(len(_SEGMENTS)):
+            counts[:, j] = np.bincount(self.comm[member[:, j]], minlength=self.n_comm)
+        for i, cid in enumerate(self.comm_ids):
+            for j, (suffix, en, zh) in enumerate(_SEGMENTS):
+                items.append(Segment(id=f"{cid}-{suffix}", name=en, name_zh=zh, place=cid,
+                                     population=int(counts[i, j])))
+        # "1+N" hubs, service centres, the charity fund, its branches and micro-funds
+        items.append(Organization(id="hub", name="District Social Innovation Centre",
+                                  name_zh="区社会创新中心", org_kind=OrgKind.HUB, place="d"))
+        items.append(Organization(id="fund", name="District Social Innovation Charity Fund",
+                                  name_zh="区社会创新公益基金", org_kind=OrgKind.FUND, place="d"))
+        for i, sid in enumerate(self.sub_ids):
+            items.append(Organization(id=f"{sid}-hub", name=f"Street Centre {i + 1}",
+                                      name_zh=f"第{i + 1}街道社会创新中心", org_kind=OrgKind.HUB,
+                                      place=sid, parent="hub"))
+            items.append(Organization(id=f"{sid}-fund", name=f"Charity Fund branch {i + 1}",
+                                      name_zh=f"公益基金第{i + 1}街道分部",
+                                      org_kind=OrgKind.FUND, place=sid, parent="fund"))
+        for i, cid in enumerate(self.comm_ids):
+            sid = self.sub_ids[int(comm_sub[i])]
+            items.append(Organization(id=f"{cid}-psc", name=f"Service Centre {i + 1}",
+                                      name_zh=f"第{i + 1}社区党群服务中心",
+                                      org_kind=OrgKind.SERVICE_CENTRE, place=cid))
+            items.append(Organization(id=f"{cid}-mf", name=f"Micro-fund {i + 1}",
+                                      name_zh=f"第{i + 1}社区微基金", org_kind=OrgKind.FUND,
+                                      place=cid, parent=f"{sid}-fund"))
+            items.append(Resource(id=f"{cid}-hall", name="Service centre hall",
+                                  name_zh="党群服务中心活动室",
+                                  resource_kind=ResourceKind.VENUE, place=cid,
+                                  provider=f"{cid}-psc", capacity=80.0, unit="people"))
+        self.comm_sub = comm_sub
+
+    def residents(self) -> None:
+        """One :class:`~vchuang.model.Resident` per person; shared sub-objects."""
+        n = self.n
+        width = max(7, len(str(n)))
+        self.rid = [f"r{i:0{width}d}" for i in range(n)]
+        hh_width = max(7, len(str(self.n_hh)))
+        hh_ids = [f"h{i:0{hh_width}d}" for i in range(self.n_hh)]
+        b_ids = [f"b{i:05d}" for i in range(self.n_build)]
+        names = [f"{s} {g}" for s in _SURNAMES for g in _GIVEN]
+        name_draw = self.gen.integers(0, len(names), n).tolist()
+        minor_name = {c: f"Child ({cid})" for c, cid in enumerate(self.comm_ids)}
+        teen_name = {c: f"Teen ({cid})" for c, cid in enumerate(self.comm_ids)}
+        # shared tuples and objects, so a million residents stay small
+        seg_code = (self.segment_mask * (1 << np.arange(len(_SEGMENTS)))).sum(axis=1)
+        seg_cache: dict[tuple[int, int], tuple[str, ...]] = {}
+        seg_names = [s[0] for s in _SEGMENTS]
+        levels = [SkillLevel(skill=s, level=Level(lv)) for s in self.skill_ids
+                  for lv in (1, 2, 3, 4)]
+        roles_of = {
+            0: (), 1: (Role.VOLUNTEER,), 2: (Role.VOLUNTEER, Role.TALENT),
+            3: (Role.VOLUNTEER, Role.LEADER), 4: (Role.SOCIAL_WORKER,),
+        }
+        role = np.zeros(n, dtype=np.int64)
+        role[self.engaged] = 1
+        role[self.talent] = 2
+        role[self.leader] = 3
+        role[self.worker] = 4
+        years = {y: y for y in range(1890, self.year + 1)}
+        band_of = [AgeBand.from_age(a) for a in range(120)]
+        theme_names = list(_THEME_SKILLS)
+        hours_cache: dict[float, float] = {}
+        comm_ids = self.comm_ids
+        out = self.items
+        ages = self.age.tolist()
+        comms = self.comm.tolist()
+        hhs = self.hh.tolist()
+        builds = self.building.tolist()
+        codes = seg_code.tolist()
+        nsk = self.n_skills.tolist()
+        draws = self.skill_draw.tolist()
+        lvls = self.skill_level.tolist()
+        roles = role.tolist()
+        hours = self.hours.tolist()
+        interests = self.interest.tolist()
+        rids = self.rid
+        for i in range(n):
+            c = comms[i]
+            key = (c, codes[i])
+            segs = seg_cache.get(key)
+            if segs is None:
+                segs = tuple(f"{comm_ids[c]}-{seg_names[j]}" for j in range(len(_SEGMENTS))
+                             if codes[i] >> j & 1)
+                seg_cache[key] = segs
+            age = ages[i]
+            k = nsk[i]
+            if k:
+                seen: dict[int, SkillLevel] = {}
+                for s, lv in zip(draws[i][:k], lvls[i][:k], strict=True):
+                    seen.setdefault(s, levels[s * 4 + lv - 1])
+                skills: tuple[SkillLevel, ...] = tuple(seen.values())
+            else:
+                skills = ()
+            r = roles[i]
+            h = hours[i]
+            h = hours_cache.setdefault(h, h)
+            if age < 18:
+                record = Resident(
+                    id=rids[i], name=minor_name[c] if age <= 12 else teen_name[c],
+                    community=comm_ids[c], age_band=band_of[age], segments=segs,
+                    household=hh_ids[hhs[i]], building=b_ids[builds[i]])
+            else:
+                record = Resident(
+                    id=rids[i], name=names[name_draw[i]], community=comm_ids[c],
+                    birth_year=years[self.year - age], age_band=band_of[age],
+                    segments=segs, skills=skills,
+                    interests=(theme_names[interests[i]],) if r in (1, 2, 3) else (),
+                    hours_per_week=h, roles=roles_of[r], household=hh_ids[hhs[i]],
+                    building=b_ids[builds[i]])
+            out.append(record)
+        knows = Relation.KNOWS
+        weights = {3.0: 3.0, 2.0: 2.0, 1.0: 1.0, 0.5: 0.5}
+        self.links = [
+            Link(source=rids[a], relation=knows, target=rids[b], weight=weights[w])
+            for a, b, w in zip(self.eu.tolist(), self.ev.tolist(), self.ew.tolist(),
+                               strict=True)
+        ]
+
+    # ------------------------------------------------------------------ projects
+
+    def projects(self) -> None:
+        gen = self.gen
+        items, rid, links = self.items, self.rid, self.links
+        stages = [s for s, _ in _STAGES]
+        stage_p = np.array([p for _, p in _STAGES])
+        theme_names = list(_THEME_SKILLS)
+        comm_start = np.searchsorted(self.comm, np.arange(self.n_comm))
+        comm_end = np.append(comm_start[1:], self.n)
+        year = self.year
+        day0 = dt.date(year, 3, 1).toordinal()
+        n_days = dt.date(year, 12, 31).toordinal() - day0 + 1
+        adj = self.adj
+        need_no = 0
+        for c, cid in enumerate(self.comm_ids):
+            lo, hi = int(comm_start[c]), int(comm_end[c])
+            local = np.arange(lo, hi)
+            leaders = local[self.leader[lo:hi]]
+            talents = local[self.talent[lo:hi]]
+            engaged = local[self.engaged[lo:hi] & ~self.leader[lo:hi]]
+            workers = local[self.worker[lo:hi]].tolist()
+            seg_members = [local[self.segment_mask[lo:hi, j]] for j in range(len(_SEGMENTS))]
+            sub = self.sub_ids[int(self.comm_sub[c])]
+            # the community's meetings, run by its social workers
+            org = [rid[w] for w in workers]
+            meetings = (
+                (ActivityKind.MOBILISATION, "Mobilisation meeting", "社区动员会", 0.5, 3),
+                (ActivityKind.SELECTION_MEETING, "Project selection meeting", "项目征选会",
+                 0.3, 2),
+                (ActivityKind.VOLUNTEER_MEETING, "Volunteer meeting", "志愿者例会", 0.4, 0),
+                (ActivityKind.VOLUNTEER_MEETING, "Volunteer meeting", "志愿者例会", 0.4, 0),
+            )
+            pool = np.concatenate([leaders, engaged])
+            for k, (kind, en, zh, p, crowd) in enumerate(meetings, start=1):
+                came = np.sort(pool[gen.random(pool.size) < p]) if pool.size else pool
+                if kind is ActivityKind.SELECTION_MEETING:
+                    came = np.union1d(came, np.concatenate([leaders, talents]))
+                items.append(Activity(
+                    id=f"{cid}-m{k}", name=f"{en} {k}", name_zh=zh, activity_kind=kind,
+                    date=dt.date.fromordinal(day0 - 60 + 45 * k + int(gen.integers(0, 20))),
+                    place=cid, organisers=org,
+                    attendees=[rid[x] for x in came.tolist() if rid[x] not in org],
+                    attendance=(int(came.size + crowd * came.size) if crowd else None),
+                ))
+            if leaders.size == 0:
+                continue
+            # one project per leader
+            themes = [theme_names[int(t)] for t in self.interest[leaders]]
+            project_ids = [f"{cid}-p{j + 1}" for j in range(leaders.size)]
+            stage_draw = gen.choice(len(stages), size=leaders.size, p=stage_p)
+            leader_of = dict(zip(leaders.tolist(), project_ids, strict=True))
+            for j, (lead, pid, theme) in enumerate(
+                    zip(leaders.tolist(), project_ids, themes, strict=True)):
+                skills = _THEME_SKILLS[theme]
+                needs = []
+                for s in skills[:2]:
+                    need_no += 1
+                    needs.append(Need(id=f"n{need_no}", skill=s,
+                                      hours=float(gen.integers(2, 9)),
+                                      people=int(gen.integers(1, 4)),
+                                      min_level=Level(int(gen.integers(1, 4)))))
+                if gen.random() < 0.5:
+                    need_no += 1
+                    needs.append(Need(id=f"n{need_no}",
+                                      resource=(ResourceKind.VENUE, ResourceKind.MATERIALS,
+                                                ResourceKind.MONEY)[int(gen.integers(0, 3))]))
+                stage = stages[int(stage_draw[j])]
+                items.append(Project(
+                    id=pid, name=f"{THEMES[theme][0].capitalize()} {j + 1}",
+                    name_zh=f"{THEMES[theme][1]}项目{j + 1}", community=cid, themes=[theme],
+                    stage=stage, needs=needs,
+                    target_segments=[f"{cid}-{_SEGMENTS[s][0]}" for s in _THEME_SEGMENTS[theme]],
+                    budget_fen=int(gen.integers(5, 60)) * 10_000,
+                    started=dt.date.fromordinal(day0 + int(gen.integers(0, 90))),
+                ))
+                links.append(Link(source=rid[lead], relation=Relation.LEADS, target=pid))
+                links.append(Link(source=f"{sub}-hub", relation=Relation.SUPPORTS, target=pid))
+                if stage in (Stage.SUSTAINED, Stage.RESOURCE_LINKAGE):
+                    links.append(Link(source=f"{cid}-mf", relation=Relation.FUNDS, target=pid))
+                    links.append(Link(source=f"{cid}-hall", relation=Relation.LINKED_TO,
+                                      target=pid))
+            for j, tal in enumerate(talents.tolist()):  # talents co-lead
+                links.append(Link(source=rid[tal], relation=Relation.CO_LEADS,
+                                  target=project_ids[j % len(project_ids)]))
+            # volunteers: a project whose leader they know, else one at random
+            volunteers: dict[str, list[int]] = {p: [] for p in project_ids}
+            co = set(talents.tolist())
+            for x in engaged.tolist():
+                if x in co:
+                    continue
+                known = [leader_of[y] for y in adj.indices[adj.indptr[x]:adj.indptr[x + 1]]
+                         .tolist() if y in leader_of]
+                pid = (min(known) if known
+                       else project_ids[int(gen.integers(0, len(project_ids)))])
+                volunteers[pid].append(x)
+                links.append(Link(source=rid[x], relation=Relation.VOLUNTEERS_IN, target=pid,
+                                  hours=float(max(1.0, self.hours[x] / 2))))
+            # activities: attendance from volunteers, acquaintances, target segments
+            for lead, pid, theme, sd in zip(leaders.tolist(), project_ids, themes,
+                                            stage_draw.tolist(), strict=True):
+                stage = stages[int(sd)]
+                n_act = 1 if stage is Stage.SEED_SELECTION else self.activities_per_project
+                vols = np.array(volunteers[pid], dtype=np.int64)
+                organisers = [lead, *vols[:1].tolist()]
+                acquainted = np.unique(np.concatenate(
+                    [adj.indices[adj.indptr[o]:adj.indptr[o + 1]] for o in organisers]))
+                acquainted = acquainted[(acquainted >= lo) & (acquainted < hi)]
+                targets = np.unique(np.concatenate(
+                    [seg_members[s] for s in _THEME_SEGMENTS[theme]]))
+                p_seg = min(1.0, self.named_per_activity / max(targets.size, 1))
+                days = np.sort(gen.integers(0, n_days, n_act))
+                for a in range(n_act):
+                    came = np.concatenate([
+                        vols[gen.random(vols.size) < 0.6],
+                        acquainted[gen.random(acquainted.size) < 0.3],
+                        targets[gen.random(targets.size) < p_seg],
+                    ])
+                    came = np.setdiff1d(np.unique(came), organisers)
+                    named = came.size
+                    crowd = int(gen.poisson(2.0 * max(named, 5)))
+                    kind = ActivityKind.OUTREACH if a % 2 == 0 else ActivityKind.SERVICE
+                    items.append(Activity(
+                        id=f"{pid}-a{a + 1}", name=f"{THEMES[theme][0].capitalize()} event",
+                        name_zh=f"{THEMES[theme][1]}活动", activity_kind=kind,
+                        date=dt.date.fromordinal(day0 + int(days[a])), place=cid,
+                        project=pid, organisers=[rid[o] for o in organisers],
+                        attendees=[rid[x] for x in came.tolist()],
+                        attendance=named + crowd, hours=2.0,
+                        skills=list(_THEME_SKILLS[theme][:1]),
+                    ))
+
+    def records(self) -> list[Entity | Link]:
+        """Every record and link of the district, in the order they are added."""
+        self.households()
+        self.ties()
+        self.roles()
+        self.skills()
+        self.places()
+        self.residents()
+        self.projects()
+        items, self.items = self.items, []
+        items.extend(self.links)
+        self.links = []
+        return items
+
+    def build(self) -> CommunityGraph:
+        """The district as a graph (records added in one ``add_all`` call)."""
+        items = self.records()
+        metadata = Metadata(
+            title=f"Synthetic district: {self.n:,} residents in {self.n_comm} communities",
+            description=(
+                "Invented by vchuang.datasets.synthetic: households in buildings, a "
+                "stochastic-block-model social network, engaged residents and leaders, "
+                f"projects and activities (seed: {self.seed_text}; building_size="
+                f"{self.building_size}, degrees={self.degrees}, engaged_share="
+                f"{self.engaged_share}, leader_share={self.leader_share})."
+            ),
+            source="vchuang.datasets.synthetic (no real people)",
+            license="CC0-1.0",
+            as_of=self.as_of,
+        )
+        graph = CommunityGraph(metadata=metadata)
+        graph.add_all(items)
+        return graph
+
