@@ -27,7 +27,7 @@ def pilot() -> vchuang.CommunityGraph:
 @pytest.fixture(scope="module")
 def report_en(pilot: vchuang.CommunityGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("report-en")
-    build_report(pilot, out, key=KEY)
+    build_report(pilot, out, key=KEY, ledger=vchuang.datasets.longgang_ledger(pilot))
     return out
 
 
@@ -42,8 +42,10 @@ def test_writes_page_figures_and_tables(report_en: Path) -> None:
     assert (report_en / "index.html").stat().st_size > 10_000
     figures = sorted(p.name for p in (report_en / "figures").glob("*.png"))
     tables = sorted(p.name for p in (report_en / "tables").glob("*.csv"))
-    assert {"funnel.png", "talents.png", "pipeline.png", "comparison.png"} <= set(figures)
-    assert {"funnel.csv", "talents.csv", "indicators.csv", "hierarchy.csv"} <= set(tables)
+    assert {"funnel.png", "talents.png", "pipeline.png", "comparison.png", "matching.png",
+            "runway.png", "balances.png"} <= set(figures)
+    assert {"funnel.csv", "talents.csv", "indicators.csv", "hierarchy.csv", "matching.csv",
+            "micro_funds.csv", "segment_coverage.csv", "blockers.csv"} <= set(tables)
     for table in (report_en / "tables").glob("*.csv"):
         assert table.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM for Excel
 
@@ -115,7 +117,7 @@ def test_chinese_report_speaks_chinese(report_zh: Path) -> None:
 
 def test_same_key_same_report(pilot: vchuang.CommunityGraph, report_en: Path,
                               tmp_path: Path) -> None:
-    build_report(pilot, tmp_path, key=KEY)
+    build_report(pilot, tmp_path, key=KEY, ledger=vchuang.datasets.longgang_ledger(pilot))
     assert (tmp_path / "index.html").read_bytes() == (report_en / "index.html").read_bytes()
 
 

@@ -77,18 +77,20 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from .report import build_report
 
     name = args.data or "the built-in Longgang pilot"
+    ledger = None
     try:
         if args.data is None:
-            from .datasets import longgang_pilot
+            from .datasets import longgang_ledger, longgang_pilot
 
             graph = longgang_pilot()
+            if args.ledger is None:
+                ledger = longgang_ledger(graph)
         else:
             graph = load(args.data)
     except FormatError as exc:
         print(f"{name}: not a valid vchuang document; nothing was written", file=sys.stderr)
         print(str(exc), file=sys.stderr)
         return 1
-    ledger = None
     if args.ledger is not None:
         from .funding import load_ledger
 
@@ -146,7 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--lang", choices=("en", "zh"), default="en",
                         help="language of the report (default: en)")
     report.add_argument("--ledger", metavar="FILE",
-                        help="a micro-fund ledger (JSON, from vchuang.funding.save_ledger)")
+                        help="a micro-fund ledger (JSON, from vchuang.funding.save_ledger); "
+                        "the built-in pilot comes with its own")
     report.add_argument("--key", help="key for the pseudonyms (at least 16 characters; "
                         "default: $VCHUANG_KEY, else a fresh random key)")
     report.add_argument("--threshold", type=int, default=5,

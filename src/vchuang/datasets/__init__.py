@@ -5,6 +5,8 @@
   shipped as a JSON document (:func:`longgang_pilot_path`).
 * :func:`davis_southern_women` — Davis, Gardner and Gardner's record of 18 women at 14
   social events (Natchez, Mississippi, 1930s), as residents attending activities.
+* :func:`longgang_ledger` — the pilot's micro-fund ledger for 2019 (partly invented; the
+  docstring says which figures are).
 * :func:`synthetic` — a realistic district of any size (households, buildings, a social
   network from a stochastic block model, projects and activities), reproducible from a
   seed; a million residents fit on a laptop.
@@ -22,13 +24,23 @@ Examples
 from __future__ import annotations
 
 from importlib import resources as _resources
+from typing import TYPE_CHECKING
 
 from ..graph import CommunityGraph
 from ..io import loads
 from ._davis import davis_southern_women
 from ._synthetic import synthetic
 
-__all__ = ["davis_southern_women", "longgang_pilot", "longgang_pilot_path", "synthetic"]
+if TYPE_CHECKING:
+    from ..funding import Ledger
+
+__all__ = [
+    "davis_southern_women",
+    "longgang_ledger",
+    "longgang_pilot",
+    "longgang_pilot_path",
+    "synthetic",
+]
 
 
 def longgang_pilot_path() -> str:
@@ -93,3 +105,44 @@ def longgang_pilot() -> CommunityGraph:
     """
     text = (_resources.files("vchuang") / "data" / "longgang_pilot.json").read_text("utf-8")
     return loads(text)
+
+
+def longgang_ledger(graph: CommunityGraph | None = None) -> Ledger:
+    """The micro-fund (微基金) ledger of the Longgang pilot, July–December 2019.
+
+    Accounts: the Longgang Social Innovation Charity Fund (龙岗社会创新公益基金), its three
+    street branches, each community's micro-fund, every project, the district Social
+    Innovation Centre (giver of the seed money), each community's resident donors and
+    three expense accounts.
+
+    From the dataset (and so from the case where the dataset is): the fund hierarchy; the
+    V创空间 seed money (¥30,000, invented in the dataset); each micro-fund's 2019
+    donations (in the dataset's money resources); each project's budget and start date.
+    Invented here, with a fixed seed: how the 2019 donations spread over four campaign
+    days (the first on Saturday 21 September), that every incubated project's budget
+    (scaled down so that all of them fit in the seed money) is approved as an incubation
+    grant line and paid in two halves two months apart, the monthly spending (about a
+    sixth of the grant, never more than the project holds),
+    and the micro-funds' December top-up of their running projects (two fifths of the
+    year's donations).
+
+    Parameters
+    ----------
+    graph : CommunityGraph, optional
+        The pilot graph (default: :func:`longgang_pilot`).
+
+    Returns
+    -------
+    vchuang.funding.Ledger
+
+    Examples
+    --------
+    >>> from vchuang import datasets
+    >>> from vchuang.funding import format_yuan
+    >>> ledger = datasets.longgang_ledger()
+    >>> format_yuan(ledger.balance("pingnan-mf"), symbol=True)
+    '¥11,160.00'
+    """
+    from ._ledger import build_longgang_ledger
+
+    return build_longgang_ledger(graph if graph is not None else longgang_pilot())
