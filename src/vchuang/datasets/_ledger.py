@@ -79,12 +79,13 @@ def build_longgang_ledger(graph: CommunityGraph) -> Ledger:
 
     # The incubator's seed money enters the district fund and goes down to the branches.
     add(dt.date(2019, 7, 15), "donate", source=hub.id, target=district_fund,
-        amount_fen=seed.amount_fen, memo=seed.name_zh or seed.name)
+        amount_fen=seed.amount_fen or 0, memo=seed.name_zh or seed.name)
     incubated: list[Project] = [p for p in graph.projects()
                                 if p.stage in _INCUBATING and p.started is not None]
     # incubation money goes as far as the seed money does: budgets are scaled to fit it
     asked = sum(p.budget_fen for p in incubated)
-    scale = min(1.0, seed.amount_fen / asked) if asked else 1.0
+    seed_fen = seed.amount_fen or 0
+    scale = min(1.0, seed_fen / asked) if asked else 1.0
     for project in incubated:
         if project.started is None:  # pragma: no cover - filtered just above
             continue
