@@ -118,6 +118,7 @@ __all__ = [
     "reach_report",
     "report",
     "save",
+    "select",
     "selection",
     "surface",
     "sustainability",
@@ -142,6 +143,7 @@ _SUBMODULES = (
     "talent",
 )
 _LAZY: dict[str, str] = {
+    "select": "selection",
     "match": "matching",
     "best_next": "reach",
     "reach_report": "reach",
@@ -159,6 +161,7 @@ if TYPE_CHECKING:
     from .incubator import Incubator
     from .matching import match
     from .reach import best_next, reach_report, surface
+    from .selection import select
     from .talent import key_players, rank_talents
 
 

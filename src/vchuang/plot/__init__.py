@@ -12,6 +12,7 @@ from ._funding import plot_balance_history, plot_runway
 from ._incubator import plot_funnel, plot_linkage, plot_pipeline, plot_training
 from ._matching import plot_matching
 from ._reach import plot_gains, plot_heatmap, plot_tiers
+from ._selection import plot_comparison, plot_eligibility, plot_scores, plot_selection
 from ._style import COLORS, cjk_fonts, label_lang, new_axes
 from ._talent import plot_key_players, plot_talents
 
@@ -21,6 +22,8 @@ __all__ = [
     "label_lang",
     "new_axes",
     "plot_balance_history",
+    "plot_comparison",
+    "plot_eligibility",
     "plot_funnel",
     "plot_gains",
     "plot_heatmap",
@@ -29,6 +32,8 @@ __all__ = [
     "plot_matching",
     "plot_pipeline",
     "plot_runway",
+    "plot_scores",
+    "plot_selection",
     "plot_talents",
     "plot_tiers",
     "plot_training",
