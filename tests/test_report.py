@@ -43,7 +43,7 @@ def test_writes_page_figures_and_tables(report_en: Path) -> None:
     figures = sorted(p.name for p in (report_en / "figures").glob("*.png"))
     tables = sorted(p.name for p in (report_en / "tables").glob("*.csv"))
     assert {"funnel.png", "talents.png", "pipeline.png", "comparison.png", "matching.png",
-            "runway.png", "balances.png"} <= set(figures)
+            "runway.png", "balances.png", "ideas_ha-call-2019.png"} <= set(figures)
     assert {"funnel.csv", "talents.csv", "indicators.csv", "hierarchy.csv", "matching.csv",
             "micro_funds.csv", "segment_coverage.csv", "blockers.csv"} <= set(tables)
     for table in (report_en / "tables").glob("*.csv"):

@@ -399,6 +399,66 @@ def _matching(ctx: _Context) -> Section | None:
                    tables=tuple(tables), figures=(fig,))
 
 
+def _project_label(project: Any, lang: str) -> str:
+    name = (project.name_zh or project.name) if lang == "zh" else project.name
+    stage = getattr(project, "stage", None)
+    return f"{name} ({stage.label(lang)})" if stage is not None else str(name)
+
+
+def _selection(ctx: _Context) -> Section | None:
+    from .funding import format_yuan
+    from .selection import check_eligibility
+
+    g, lang = ctx.graph, ctx.lang
+    calls = [c for c in g.calls() if g.proposals(c.id)]
+    if not calls:
+        return None
+    tables, figures, text = [], [], []
+    for call in calls:
+        proposals = g.proposals(call.id)
+        verdicts = {row["proposal"]: row for row in check_eligibility(g, call.id).to_rows()}
+        rows = []
+        for idea in proposals:
+            project = g.get(idea.project) if idea.project is not None else None
+            rows.append({
+                "idea": (idea.name_zh or idea.name) if lang == "zh" else idea.name,
+                "cost": format_yuan(idea.cost_fen),
+                "eligible": ("是" if lang == "zh" else "yes") if verdicts[idea.id]["eligible"]
+                else ("否" if lang == "zh" else "no"),
+                "became": "" if project is None else _project_label(project, lang),
+            })
+        tables.append(ctx.table(f"ideas_{call.id}", rows, ["idea", "cost", "eligible",
+                                                           "became"]))
+        chosen = [i for i in proposals if i.project is not None]
+        used = sum(i.cost_fen for i in chosen)
+        name = ctx.place_name(call.id)
+        text.append(
+            f"{name}: {len(proposals)} golden ideas (金点子) came in; {len(chosen)} became "
+            f"projects, costing {format_yuan(used, symbol=True)} of the call's "
+            f"{format_yuan(call.budget_fen, symbol=True)}. Proposers are not named; ideas of "
+            "children are shown like any other." if lang == "en" else
+            f"{name}：共收到 {len(proposals)} 个金点子，{len(chosen)} 个成为项目，"
+            f"使用 {format_yuan(used, symbol=True)}（预算 {format_yuan(call.budget_fen, symbol=True)}）。"
+            "提案人不具名。"
+        )
+
+        def draw(ax: Axes, proposals: Sequence[Any] = proposals) -> None:
+            from .plot import COLORS
+
+            labels = [(p.name_zh or p.name) if lang == "zh" else p.name for p in proposals]
+            colours = [COLORS["project"] if p.project else COLORS["unmet"] for p in proposals]
+            ax.barh(range(len(proposals)), [p.cost_fen / 100 for p in proposals],
+                    color=colours)
+            ax.set_yticks(range(len(proposals)), labels, **_font(lang))
+            ax.invert_yaxis()
+            ax.set_xlabel("cost (yuan)" if lang == "en" else "预算（元）", **_font(lang))
+
+        figures.append(ctx.figure(f"ideas_{call.id}", _w("selection", lang), draw,
+                                  figsize=(8, 5)))
+    return Section(id="selection", title=_w("selection", lang), text=tuple(text),
+                   tables=tuple(tables), figures=tuple(figures))
+
+
 def _pipeline(ctx: _Context) -> Section | None:
     from .incubator import Incubator, pipeline
 
@@ -586,6 +646,7 @@ _SECTIONS: tuple[Callable[[_Context], Section | None], ...] = (
     _talents,
     _reach,
     _matching,
+    _selection,
     _pipeline,
     _funds,
     _comparison,
