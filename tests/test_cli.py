@@ -65,3 +65,19 @@ def test_help_and_version_from_a_real_process() -> None:
     done = subprocess.run([sys.executable, "-m", "vchuang", "validate"], capture_output=True,
                           text=True, check=False)
     assert done.returncode == 2 and "needs a FILE" in done.stderr
+
+
+def test_import_and_schema_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    here = Path(__file__).parent / "data" / "tables"
+    out = tmp_path / "clean.json"
+    assert main(["import", str(here / "clean"), "-o", str(out)]) == 0
+    assert vchuang.load(out).residents()
+    assert main(["import", str(here / "messy"), "-o", str(tmp_path / "messy.json")]) == 1
+    assert not (tmp_path / "messy.json").exists()
+    assert "residents.csv:4 (column 社区)" in capsys.readouterr().err
+    assert main(["import", str(here / "messy"), "-o", str(tmp_path / "messy.json"),
+                 "--lenient"]) == 2
+    assert (tmp_path / "messy.json").exists()
+    capsys.readouterr()
+    assert main(["schema"]) == 0
+    assert json.loads(capsys.readouterr().out)["$schema"].endswith("2020-12/schema")

@@ -113,9 +113,11 @@ __all__ = [
     "matching",
     "plot",
     "privacy",
+    "pseudonymize",
     "rank_talents",
     "reach",
     "reach_report",
+    "redact",
     "report",
     "save",
     "select",
@@ -143,6 +145,8 @@ _SUBMODULES = (
     "talent",
 )
 _LAZY: dict[str, str] = {
+    "redact": "privacy",
+    "pseudonymize": "privacy",
     "select": "selection",
     "match": "matching",
     "best_next": "reach",
@@ -160,6 +164,7 @@ if TYPE_CHECKING:
     from .funding import Ledger, sustainability
     from .incubator import Incubator
     from .matching import match
+    from .privacy import pseudonymize, redact
     from .reach import best_next, reach_report, surface
     from .selection import select
     from .talent import key_players, rank_talents

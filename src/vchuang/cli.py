@@ -111,6 +111,23 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_import(args: argparse.Namespace) -> int:
+    from .io.tables import import_command
+
+    code, lines = import_command(args.directory, args.output, strict=not args.lenient,
+                                 base=args.base)
+    for line in lines:
+        print(line, file=sys.stdout if code == 0 else sys.stderr)
+    return code
+
+
+def _cmd_schema(_args: argparse.Namespace) -> int:
+    from .io.schema import schema_command
+
+    print(schema_command())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for the docs)."""
     parser = argparse.ArgumentParser(
@@ -158,6 +175,29 @@ def build_parser() -> argparse.ArgumentParser:
                         help="show a progress bar (default: when run in a terminal)")
     report.set_defaults(func=_cmd_report)
 
+    imp = sub.add_parser(
+        "import",
+        help="turn a folder of spreadsheets (CSV/XLSX) into a vchuang JSON document",
+        description="Read the residents, projects, activities, attendance, ties and skills "
+        "sheets of a folder (CSV in UTF-8 or GB18030, or XLSX; Chinese or English headers) "
+        "and write one JSON document. Every bad row is listed with its file, line and "
+        "column. Exit 0: all imported; 1: nothing written; 2: written without the listed "
+        "rows (--lenient).",
+    )
+    imp.add_argument("directory", help="the folder of spreadsheets")
+    imp.add_argument("-o", "--output", required=True, help="the JSON document to write")
+    imp.add_argument("--lenient", action="store_true",
+                     help="import the good rows and list the bad ones (default: import "
+                     "nothing if any row is bad)")
+    imp.add_argument("--base", metavar="JSON",
+                     help="add the sheets to this existing document")
+    imp.set_defaults(func=_cmd_import)
+
+    schema = sub.add_parser("schema", help="print the JSON Schema of the format",
+                            description="Print the JSON Schema (draft 2020-12) of the vchuang "
+                            "JSON format, generated from the model.")
+    schema.set_defaults(func=_cmd_schema)
+
     summary = sub.add_parser("summary", help="print counts per community",
                              description="Print counts by kind and a table per community.")
     summary.add_argument("file", nargs="?", help="the JSON document (default: the example)")
@@ -175,7 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "validate" and args.file is None and not args.example:
         parser.error("validate needs a FILE (or --example)")
-    for name in ("file", "data", "ledger"):
+    for name in ("file", "data", "ledger", "directory", "base"):
         path = getattr(args, name, None)
         if path is not None and not getattr(args, "example", False) and not Path(path).exists():
             print(f"{path}: no such file", file=sys.stderr)

@@ -1,8 +1,20 @@
 """Reading and writing community graphs.
 
-The JSON format (:func:`load`, :func:`save`, :func:`loads`, :func:`dumps`) is the
-library's own, versioned and documented on the "JSON format" page.
+- The JSON format (:func:`load`, :func:`save`, :func:`loads`, :func:`dumps`) is the
+  library's own, versioned and documented on the "JSON format" page.
+- Spreadsheets in: :func:`read_tables` reads CSV (UTF-8, UTF-8 with BOM, GB18030) and
+  XLSX files with Chinese or English headers (:mod:`vchuang.io.tables`).
+- Out: GraphML and GEXF for Gephi, pandas DataFrames, CSV for Excel
+  (:mod:`vchuang.io.export`), pseudonymous by default; the JSON Schema of the format
+  (:func:`json_schema`); Pabulib ``.pb`` files (:mod:`vchuang.io.pabulib`).
+
+The modules beyond JSON are imported on first use.
 """
+
+from __future__ import annotations
+
+import importlib as _importlib
+from typing import TYPE_CHECKING, Any
 
 from ._json import (
     FORMAT_VERSION,
@@ -15,13 +27,66 @@ from ._json import (
     to_document,
 )
 
+if TYPE_CHECKING:
+    from . import export, pabulib, schema, tables
+    from .export import (
+        export_tables,
+        flat_graph,
+        to_csv,
+        to_dataframe,
+        to_dataframes,
+        to_gexf,
+        to_graphml,
+    )
+    from .schema import json_schema
+    from .tables import ImportReport, import_command, read_tables
+
 __all__ = [
     "FORMAT_VERSION",
+    "ImportReport",
     "atomic_write_text",
     "dumps",
+    "export",
+    "export_tables",
+    "flat_graph",
     "from_document",
+    "import_command",
+    "json_schema",
     "load",
     "loads",
+    "pabulib",
+    "read_tables",
     "save",
+    "schema",
+    "tables",
+    "to_csv",
+    "to_dataframe",
+    "to_dataframes",
     "to_document",
+    "to_gexf",
+    "to_graphml",
 ]
+
+_SUBMODULES = ("export", "pabulib", "schema", "tables")
+_LAZY = {
+    "ImportReport": "tables",
+    "import_command": "tables",
+    "read_tables": "tables",
+    "export_tables": "export",
+    "flat_graph": "export",
+    "to_csv": "export",
+    "to_dataframe": "export",
+    "to_dataframes": "export",
+    "to_gexf": "export",
+    "to_graphml": "export",
+    "json_schema": "schema",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return _importlib.import_module(f".{name}", __name__)
+    if name in _LAZY:
+        return getattr(_importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    msg = f"module 'vchuang.io' has no attribute {name!r}"
+    raise AttributeError(msg)

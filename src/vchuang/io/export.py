@@ -1,0 +1,524 @@
+"""Exports: Gephi (GraphML, GEXF), pandas DataFrames and CSV files for Excel.
+
+Every export goes through :func:`vchuang.privacy.for_publication` first, and is
+*pseudonymous by default*: residents' IDs are keyed hashes, names are pseudonym labels,
+birth years are age bands, free text is removed. ``reveal=`` asks for more, explicitly
+(``"ids"``, ``"consented"``, ``"all"``; see :class:`vchuang.privacy.Reveal`); a minor's
+name is never exported.
+
+* :func:`to_graphml` and :func:`to_gexf` write the graph for Gephi (or any tool that reads
+  those formats): every entity is a node with ``kind``, ``label`` and its record's fields;
+  every relation (derived and explicit) is an edge with ``relation`` and the link's
+  fields. Values are flattened: lists become text joined with ``;``, a resident's skills
+  ``skill:level``, enums their values, dates ISO text, a project's needs their skills.
+  :func:`flat_graph` gives the same graph as a :class:`networkx.MultiDiGraph`.
+* :func:`to_dataframes` gives a ``pandas.DataFrame`` per table (one per entity kind, plus
+  ``links``, ``needs``, ``attendance`` and ``skills``); :func:`to_dataframe` turns any
+  analysis result (anything with ``to_rows()``) into one. pandas is an optional
+  dependency (``pip install 'vchuang[pandas]'``), imported only when used.
+* :func:`to_csv` writes one CSV file per table, UTF-8 with a byte-order mark so that
+  Excel opens Chinese text correctly; the files read back with
+  :func:`vchuang.io.tables.read_tables`, so a dataset can go out to Excel and come back.
+
+Files are written atomically (a temporary file, then a rename).
+
+Examples
+--------
+>>> import pathlib, tempfile, networkx as nx, vchuang
+>>> from vchuang.io.export import to_gexf
+>>> g = vchuang.load_example()
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "pingnan.gexf"
+>>> to_gexf(g, path, key="a secret key of 16+ bytes")
+>>> back = nx.read_gexf(path)
+>>> sorted({d["kind"] for _, d in back.nodes(data=True)})[:3]
+['activity', 'community', 'district']
+>>> any("Zhang Hao" in str(d) for _, d in back.nodes(data=True))
+False
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import enum
+import io
+import os
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+import networkx as nx
+
+from .._optional import require
+from ..graph import CommunityGraph
+from ..model import (
+    KIND_PLURALS,
+    Activity,
+    Entity,
+    Link,
+    Project,
+    Proposal,
+    Relation,
+    default_taxonomy,
+    entity_kinds,
+)
+from ..privacy import Reveal, for_publication
+from ._json import atomic_write_text
+
+__all__ = [
+    "export_tables",
+    "flat_graph",
+    "to_csv",
+    "to_dataframe",
+    "to_dataframes",
+    "to_gexf",
+    "to_graphml",
+]
+
+Scalar = str | int | float | bool
+
+
+def _flat(value: Any) -> Scalar | None:
+    """One field's value as a scalar for Gephi: lists joined with ';'."""
+    if value is None:
+        return None
+    if isinstance(value, enum.Enum):
+        return _flat(value.value)
+    if isinstance(value, bool | str):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return ";".join(_item(v) for v in value)
+    return str(value)
+
+
+def _item(value: Any) -> str:
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if attrs.has(type(value)) and hasattr(value, "skill") and hasattr(value, "level"):
+        return f"{value.skill}:{int(value.level)}"
+    if attrs.has(type(value)) and hasattr(value, "resource"):  # a Need
+        return str(value.skill if value.skill is not None else value.resource.value)
+    return str(value)
+
+
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_safe(value: Scalar) -> Scalar:
+    """Text without the characters XML 1.0 cannot hold (control characters), which are
+    replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", value) if isinstance(value, str) else value
+
+
+def _numeric(cls: type, name: str) -> type | None:
+    """The Python type a field's values take in Gephi (float for hours, int for
+    counts), so that every node writes the same type for the same attribute."""
+    hint = {a.name: a.type for a in attrs.fields(cls)}.get(name)
+    text = str(hint)
+    if "float" in text.split("|", maxsplit=1)[0]:
+        return float
+    if text.startswith("int"):
+        return int
+    return None
+
+
+def _node_attrs(record: Entity) -> dict[str, Scalar]:
+    out: dict[str, Scalar] = {"kind": record.kind}
+    cls = type(record)
+    for a in attrs.fields(cls):
+        if a.name == "id":
+            continue
+        value = getattr(record, a.name)
+        if a.name == "needs":
+            out["need_hours"] = float(sum(n.hours for n in value))
+        flat = _flat(value)
+        if flat is None or flat == "":
+            continue
+        kind = _numeric(cls, a.name)
+        if kind is float and not isinstance(flat, bool):
+            flat = float(flat)
+        out[a.name] = flat
+    out["label"] = str(getattr(record, "name", record.id))
+    return out
+
+
+def flat_graph(
+    graph: CommunityGraph,
+    *,
+    reveal: Reveal | str = Reveal.NOTHING,
+    key: bytes | str | None = None,
+    as_of: dt.date | None = None,
+    relations: Iterable[Relation | str] | None = None,
+) -> nx.MultiDiGraph:
+    """The graph as a :class:`networkx.MultiDiGraph` with flat attributes.
+
+    Parameters
+    ----------
+    graph
+        The community graph.
+    reveal
+        How much to show (default: nothing personal; see
+        :func:`vchuang.privacy.for_publication`).
+    key
+        Pseudonymisation key (default: a fresh random key each call).
+    as_of
+        Date for age bands (default ``graph.metadata.as_of``).
+    relations
+        Keep only these relations as edges (default: all, derived and explicit).
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        Nodes carry ``kind``, ``label`` and every non-empty field of the record as text,
+        integer, float or boolean (control characters, which XML cannot hold, replaced by
+        U+FFFD); edges carry ``relation`` and, for explicit links,
+        their ``hours``, ``weight``, ``since``, ``until``. Edge keys are ``e0``, ``e1`` …
+
+    Examples
+    --------
+    >>> import vchuang
+    >>> g = flat_graph(vchuang.load_example(), reveal="ids")
+    >>> g.nodes["pn-r01"]["label"], g.nodes["pn-r01"]["age_band"], g.nodes["pn-r01"]["skills"]
+    ('Resident pn-r01', 'adult', 'graphic_design:4;public_speaking:2')
+    """
+    shown = for_publication(graph, reveal, key=key, as_of=as_of)
+    keep = None if relations is None else {Relation(r) for r in relations}
+    out = nx.MultiDiGraph()
+    for record in shown:
+        attributes = {k: _xml_safe(v) for k, v in _node_attrs(record).items()}
+        out.add_node(_xml_safe(record.id), **attributes)
+    n = 0
+    for source, target, relation, link in shown.edges():
+        if keep is not None and relation not in keep:
+            continue
+        data: dict[str, Scalar] = {"relation": relation.value}
+        if link is not None:
+            for name in ("hours", "weight", "since", "until"):
+                value = _flat(getattr(link, name))
+                if value is not None:
+                    data[name] = float(value) if name in ("hours", "weight") else value
+        out.add_edge(_xml_safe(source), _xml_safe(target), key=f"e{n}", **data)
+        n += 1
+    return out
+
+
+def _write(path: str | os.PathLike[str], lines: Iterable[str]) -> None:
+    atomic_write_text(Path(path), "\n".join(lines) + "\n")
+
+
+def to_graphml(
+    graph: CommunityGraph,
+    path: str | os.PathLike[str],
+    *,
+    reveal: Reveal | str = Reveal.NOTHING,
+    key: bytes | str | None = None,
+    as_of: dt.date | None = None,
+    relations: Iterable[Relation | str] | None = None,
+) -> None:
+    """Write the graph as GraphML (for Gephi, yEd, Cytoscape, igraph …), atomically.
+
+    Parameters are those of :func:`flat_graph`, and ``path``, the file to write.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile, networkx as nx, vchuang
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "g.graphml"
+    >>> to_graphml(vchuang.load_example(), path, reveal="ids")
+    >>> nx.read_graphml(path).nodes["pingnan"]["population"]
+    12000
+    """
+    flat = flat_graph(graph, reveal=reveal, key=key, as_of=as_of, relations=relations)
+    _write(path, nx.generate_graphml(flat))
+
+
+def to_gexf(
+    graph: CommunityGraph,
+    path: str | os.PathLike[str],
+    *,
+    reveal: Reveal | str = Reveal.NOTHING,
+    key: bytes | str | None = None,
+    as_of: dt.date | None = None,
+    relations: Iterable[Relation | str] | None = None,
+) -> None:
+    """Write the graph as GEXF 1.2 (Gephi's own format), atomically.
+
+    Parameters are those of :func:`flat_graph`, and ``path``, the file to write. The
+    file's ``lastmodifieddate`` is the dataset's ``as_of`` date when it has one, so the
+    same graph gives the same file.
+    """
+    flat = flat_graph(graph, reveal=reveal, key=key, as_of=as_of, relations=relations)
+    day = as_of or graph.metadata.as_of
+    lines = nx.generate_gexf(flat)
+    if day is not None:
+        stamp = f'lastmodifieddate="{day.isoformat()}"'
+        lines = (re.sub(r'lastmodifieddate="[^"]*"', stamp, line) for line in lines)
+    _write(path, lines)
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def _columns(cls: type) -> list[str]:
+    skip = {"needs"}
+    if cls is Activity:
+        skip.add("attendees")
+    return [a.name for a in attrs.fields(cls) if a.name not in skip]
+
+
+def _cell(value: Any) -> Any:
+    """A table cell: scalars kept (dates as dates), lists joined with ';'."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, tuple):
+        return ";".join(_item(v) for v in value)
+    return value
+
+
+def export_tables(
+    graph: CommunityGraph,
+    *,
+    reveal: Reveal | str = Reveal.NOTHING,
+    key: bytes | str | None = None,
+    as_of: dt.date | None = None,
+) -> dict[str, tuple[list[str], list[dict[str, Any]]]]:
+    """The graph as tables: ``{name: (columns, rows)}``, what :func:`to_csv` and
+    :func:`to_dataframes` write.
+
+    Tables: ``metadata`` (key, value), ``taxonomy`` (skills beyond the default
+    taxonomy), one per entity kind (``residents`` …; a column per record field, lists
+    joined with ``;``, a resident's skills as ``skill:level``), ``needs`` (one row per
+    need, ``owner`` naming the project or proposal), ``attendance`` (one row per activity
+    and named attendee) and ``links``.
+
+    Parameters
+    ----------
+    graph
+        The community graph.
+    reveal, key, as_of
+        As for :func:`flat_graph`.
+
+    Returns
+    -------
+    dict
+        Table name to (column names, rows); every table is there, empty or not.
+
+    Examples
+    --------
+    >>> import vchuang
+    >>> tables = export_tables(vchuang.load_example(), reveal="ids")
+    >>> tables["attendance"][0], tables["attendance"][1][0]
+    (['activity', 'resident'], {'activity': 'pn-a1', 'resident': 'pn-r01'})
+    """
+    shown = for_publication(graph, reveal, key=key, as_of=as_of)
+    out: dict[str, tuple[list[str], list[dict[str, Any]]]] = {}
+    meta = shown.metadata
+    meta_rows = [{"key": name, "value": _csv_text(getattr(meta, name))}
+                 for name in ("title", "description", "source", "license", "as_of")
+                 if getattr(meta, name) not in (None, "")]
+    base = default_taxonomy().skills
+    skills = shown.taxonomy.skills
+    if skills[: len(base)] == base:
+        extra = skills[len(base):]
+    else:
+        extra = skills
+        meta_rows.append({"key": "base_taxonomy", "value": "none"})
+    out["metadata"] = (["key", "value"], meta_rows)
+    out["taxonomy"] = (["id", "en", "zh", "parent", "synonyms"],
+                       [{"id": s.id, "en": s.en, "zh": s.zh, "parent": s.parent,
+                         "synonyms": _cell(s.synonyms)} for s in extra])
+    for kind, cls in entity_kinds().items():
+        columns = _columns(cls)
+        rows = [{c: _cell(getattr(r, c)) for c in columns} for r in shown.entities(kind)]
+        out[KIND_PLURALS[kind]] = (columns, rows)
+    need_rows: list[dict[str, Any]] = []
+    for record in [*shown.entities("project"), *shown.entities("proposal")]:
+        assert isinstance(record, Project | Proposal)
+        for need in record.needs:
+            need_rows.append({"owner": record.id, "id": need.id, "skill": need.skill,
+                              "resource": _cell(need.resource), "hours": need.hours,
+                              "people": need.people, "min_level": int(need.min_level),
+                              "note": need.note})
+    out["needs"] = (["owner", "id", "skill", "resource", "hours", "people", "min_level",
+                     "note"], need_rows)
+    out["attendance"] = (["activity", "resident"], [
+        {"activity": a.id, "resident": r} for a in shown.activities() for r in a.attendees])
+    link_columns = [a.name for a in attrs.fields(Link)]
+    out["links"] = (link_columns, [{c: _cell(getattr(x, c)) for c in link_columns}
+                                   for x in shown.links()])
+    return out
+
+
+def _csv_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def to_csv(
+    graph: CommunityGraph,
+    directory: str | os.PathLike[str],
+    *,
+    reveal: Reveal | str = Reveal.NOTHING,
+    key: bytes | str | None = None,
+    as_of: dt.date | None = None,
+) -> list[Path]:
+    """Write every table of :func:`export_tables` as a CSV file for Excel.
+
+    Files are UTF-8 with a byte-order mark (Excel then shows Chinese correctly), with
+    English headers (the record fields), written atomically into ``directory`` (created
+    if missing): ``metadata.csv``, ``taxonomy.csv``, ``districts.csv`` …
+    ``proposals.csv``, ``needs.csv``, ``attendance.csv``, ``links.csv``.
+    :func:`vchuang.io.tables.read_tables` reads them back: with ``reveal="all"`` the
+    graph comes back whole (minors' names excepted: they are never written).
+
+    Parameters
+    ----------
+    graph
+        The community graph.
+    directory
+        Where to write.
+    reveal, key, as_of
+        As for :func:`flat_graph` (default: pseudonymous).
+
+    Returns
+    -------
+    list of Path
+        The files written.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile, vchuang
+    >>> from vchuang.io.tables import read_tables
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> g = vchuang.load_example()
+    >>> [p.name for p in to_csv(g, d, reveal="all")][:3]
+    ['metadata.csv', 'taxonomy.csv', 'districts.csv']
+    >>> back = read_tables(d).graph
+    >>> [r.id for r in g if back.get(r.id) != r]   # the minor, whose name is never written
+    ['pn-r08']
+    """
+    root = Path(directory)
+    root.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for name, (columns, rows) in export_tables(graph, reveal=reveal, key=key,
+                                                as_of=as_of).items():
+        buffer = io.StringIO(newline="")
+        writer = csv.writer(buffer)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_csv_text(row[c]) for c in columns])
+        path = root / f"{name}.csv"
+        atomic_write_text(path, buffer.getvalue(), encoding="utf-8-sig")
+        written.append(path)
+    return written
+
+
+def to_dataframes(
+    graph: CommunityGraph,
+    *,
+    reveal: Reveal | str = Reveal.NOTHING,
+    key: bytes | str | None = None,
+    as_of: dt.date | None = None,
+) -> dict[str, Any]:
+    """A ``pandas.DataFrame`` for every table of :func:`export_tables`, and ``skills``.
+
+    Dates become ``datetime64`` columns; lists stay text joined with ``;``; the
+    ``skills`` table has one row per resident and skill (``resident``, ``skill``,
+    ``level``) for analysis.
+
+    Parameters
+    ----------
+    graph
+        The community graph.
+    reveal, key, as_of
+        As for :func:`flat_graph` (default: pseudonymous).
+
+    Returns
+    -------
+    dict
+        Table name to ``pandas.DataFrame``.
+
+    Raises
+    ------
+    MissingDependencyError
+        pandas is not installed (``pip install 'vchuang[pandas]'``).
+
+    Examples
+    --------
+    >>> import vchuang
+    >>> frames = to_dataframes(vchuang.load_example(), reveal="ids")
+    >>> frames["residents"].loc[0, ["id", "community", "age_band"]].tolist()
+    ['pn-r01', 'pingnan', 'adult']
+    >>> frames["activities"]["date"].dt.month.tolist()
+    [6, 9, 10, 11]
+    """
+    pd = require("pandas", extra="pandas", feature="DataFrame exports")
+    shown = for_publication(graph, reveal, key=key, as_of=as_of)
+    tables = export_tables(shown, reveal=Reveal.ALL)
+    skill_rows = [{"resident": r.id, "skill": s.skill, "level": int(s.level)}
+                  for r in shown.residents() for s in r.skills]
+    tables["skills"] = (["resident", "skill", "level"], skill_rows)
+    out: dict[str, Any] = {}
+    for name, (columns, rows) in tables.items():
+        frame = pd.DataFrame(rows, columns=columns)
+        for column in columns:
+            values = [row[column] for row in rows if row[column] is not None]
+            if values and all(isinstance(v, dt.date) for v in values):
+                frame[column] = pd.to_datetime(
+                    [None if row[column] is None else row[column].isoformat() for row in rows],
+                    format="%Y-%m-%d")
+        out[name] = frame
+    return out
+
+
+def to_dataframe(result: Any) -> Any:
+    """A ``pandas.DataFrame`` of an analysis result (anything with ``to_rows()``) or
+    of a list of dicts.
+
+    Parameters
+    ----------
+    result
+        A result object or an iterable of mappings.
+
+    Returns
+    -------
+    object
+        A ``pandas.DataFrame``, one row per row of the result.
+
+    Raises
+    ------
+    MissingDependencyError
+        pandas is not installed.
+    TypeError
+        ``result`` has no ``to_rows()`` and is not an iterable of mappings.
+
+    Examples
+    --------
+    >>> import vchuang
+    >>> to_dataframe(vchuang.load_example().summary()).loc[0, "community"]
+    'Pingnan'
+    """
+    pd = require("pandas", extra="pandas", feature="DataFrame exports")
+    rows = result.to_rows() if hasattr(result, "to_rows") else result
+    if isinstance(rows, Mapping | str | bytes):
+        msg = f"expected a result with to_rows() or rows of dicts, got {type(result).__name__}"
+        raise TypeError(msg)
+    rows = list(rows)
+    if not all(isinstance(row, Mapping) for row in rows):
+        msg = "every row must be a mapping of column to value"
+        raise TypeError(msg)
+    return pd.DataFrame([dict(row) for row in rows])

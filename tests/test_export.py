@@ -1,0 +1,214 @@
+"""Exports: GraphML and GEXF read back by networkx, DataFrames, CSV for Excel, and no
+name leaks out of a pseudonymous export (the outputs are scanned)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from hypothesis import given, settings
+
+import vchuang
+from strategies import graphs
+from vchuang import CommunityGraph, Relation, Resident
+from vchuang.errors import MissingDependencyError
+from vchuang.io.export import (
+    export_tables,
+    flat_graph,
+    to_csv,
+    to_dataframe,
+    to_dataframes,
+    to_gexf,
+    to_graphml,
+)
+from vchuang.privacy import is_minor, keyed_id
+
+KEY = "test key: sixteen bytes or more"
+
+
+@pytest.fixture(scope="module")
+def pilot() -> CommunityGraph:
+    from vchuang.datasets import longgang_pilot
+
+    g = longgang_pilot()
+    # a consenting adult and a minor with a real-looking name, to check both ways
+    g.add(Resident(id="zz-ok", name="Gao Mingyuan", community="pingnan", birth_year=1975,
+                   consent_to_name=True),
+          Resident(id="zz-kid", name="Xu Xiaoyu", community="pingnan", birth_year=2011,
+                   consent_to_name=True))
+    return g
+
+
+def _names(g: CommunityGraph) -> list[str]:
+    return [r.name for r in g.residents()]
+
+
+def _outputs(g: CommunityGraph, tmp: Path, **kw: object) -> str:
+    """Every export of ``g`` as one text, to scan."""
+    to_gexf(g, tmp / "g.gexf", **kw)  # type: ignore[arg-type]
+    to_graphml(g, tmp / "g.graphml", **kw)  # type: ignore[arg-type]
+    to_csv(g, tmp / "csv", **kw)  # type: ignore[arg-type]
+    texts = [(tmp / "g.gexf").read_text("utf-8"), (tmp / "g.graphml").read_text("utf-8")]
+    texts += [p.read_text("utf-8-sig") for p in sorted((tmp / "csv").iterdir())]
+    pytest.importorskip("pandas")
+    texts += [frame.to_csv() for frame in to_dataframes(g, **kw).values()]  # type: ignore[arg-type]
+    return "\n".join(texts)
+
+
+# --------------------------------------------------------------------------- Gephi
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_gephi_files_read_back_with_networkx(example: CommunityGraph, tmp_path: Path,
+                                             fmt: str) -> None:
+    path = tmp_path / f"g.{fmt}"
+    write, read = {"graphml": (to_graphml, nx.read_graphml),
+                   "gexf": (to_gexf, nx.read_gexf)}[fmt]
+    write(example, path, reveal="ids")
+    back = read(path)
+    assert back.is_directed()
+    assert set(back.nodes) == {r.id for r in example}
+    assert back.number_of_edges() == sum(1 for _ in example.edges())
+    r = back.nodes["pn-r01"]
+    assert r["kind"] == "resident" and r["label"] == "Resident pn-r01"
+    assert r["skills"] == "graphic_design:4;public_speaking:2"
+    assert r["roles"] == "volunteer;leader" and r["age_band"] == "adult"
+    assert "birth_year" not in r and "name" in r
+    assert back.nodes["pingnan"]["population"] == 12000
+    assert isinstance(r["hours_per_week"], float)
+    assert back.nodes["pn-p1"]["budget_fen"] == 300000
+    assert back.nodes["pn-p1"]["needs"] == "graphic_design;press_release"
+    assert back.nodes["pn-a1"]["date"] == "2019-06-15"
+    relations = sorted(d["relation"] for _, _, d in back.edges(data=True))
+    expected = sorted(rel.value for _, _, rel, _ in example.edges())
+    assert relations == expected
+
+
+@settings(max_examples=25, deadline=None)
+@given(graphs())
+def test_any_graph_goes_to_gephi_and_back(g: CommunityGraph) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        for name, write, read in (("g.graphml", to_graphml, nx.read_graphml),
+                                  ("g.gexf", to_gexf, nx.read_gexf)):
+            path = Path(d) / name
+            write(g, path, key=KEY)
+            back = read(path)
+            assert back.number_of_nodes() == len(g)
+            assert back.number_of_edges() == sum(1 for _ in g.edges())
+
+
+def test_same_key_same_file(example: CommunityGraph, tmp_path: Path) -> None:
+    for name, write in (("a.gexf", to_gexf), ("a.graphml", to_graphml)):
+        write(example, tmp_path / name, key=KEY)
+        write(example, tmp_path / f"b{name}", key=KEY)
+        assert (tmp_path / name).read_bytes() == (tmp_path / f"b{name}").read_bytes()
+    text = (tmp_path / "a.gexf").read_text("utf-8")
+    assert 'lastmodifieddate="2019-12-31"' in text
+    assert keyed_id("pn-r01", KEY, prefix="r") in text and "pn-r01" not in text
+
+
+def test_only_some_relations(example: CommunityGraph) -> None:
+    g = flat_graph(example, reveal="ids", relations=[Relation.KNOWS, "leads"])
+    assert {d["relation"] for _, _, d in g.edges(data=True)} == {"knows", "leads"}
+    assert g.number_of_nodes() == len(example)
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def test_tables_cover_every_kind(example: CommunityGraph) -> None:
+    tables = export_tables(example, reveal="all")
+    assert list(tables) == ["metadata", "taxonomy", "districts", "subdistricts", "communities",
+                            "segments", "organizations", "groups", "residents", "projects",
+                            "activities", "resources", "calls", "proposals", "needs",
+                            "attendance", "links"]
+    assert len(tables["residents"][1]) == len(example.residents())
+    assert len(tables["links"][1]) == len(example.links())
+    assert len(tables["attendance"][1]) == sum(len(a.attendees) for a in example.activities())
+    assert len(tables["needs"][1]) == sum(len(p.needs) for p in example.projects())
+
+
+def test_csv_for_excel(example: CommunityGraph, tmp_path: Path) -> None:
+    written = to_csv(example, tmp_path / "out", key=KEY)
+    assert all(p.read_bytes().startswith(b"\xef\xbb\xbf") for p in written)
+    residents = (tmp_path / "out" / "residents.csv").read_text("utf-8-sig").splitlines()
+    assert residents[0] == ("id,name,community,birth_year,age_band,segments,skills,interests,"
+                            "hours_per_week,roles,consent_to_name,household,building")
+    with (tmp_path / "out" / "residents.csv").open(encoding="utf-8-sig", newline="") as fh:
+        assert "\r\n" in fh.read()
+    assert "平南社区" in (tmp_path / "out" / "communities.csv").read_text("utf-8-sig")
+    assert not list((tmp_path / "out").glob(".*"))  # no temporary files left
+
+
+def test_dataframes(example: CommunityGraph) -> None:
+    pd = pytest.importorskip("pandas")
+    frames = to_dataframes(example, key=KEY)
+    assert set(frames) >= {"residents", "links", "needs", "attendance", "skills"}
+    residents = frames["residents"]
+    assert len(residents) == len(example.residents())
+    assert residents["id"].str.startswith("r-").all()
+    assert pd.api.types.is_datetime64_any_dtype(frames["activities"]["date"])
+    assert frames["skills"].columns.tolist() == ["resident", "skill", "level"]
+    assert len(frames["skills"]) == sum(len(r.skills) for r in example.residents())
+    summary = to_dataframe(example.summary())
+    assert summary.loc[0, "residents"] == 9
+    assert to_dataframe([{"a": 1}, {"a": 2}])["a"].sum() == 3
+    with pytest.raises(TypeError):
+        to_dataframe({"a": 1})
+    with pytest.raises(TypeError):
+        to_dataframe([1, 2])
+
+
+def test_dataframes_without_pandas_say_which_extra(example: CommunityGraph,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    with pytest.raises(MissingDependencyError, match=r"vchuang\[pandas\]"):
+        to_dataframes(example)
+
+
+# --------------------------------------------------------------------------- no leaks
+
+
+def test_pseudonymous_exports_leak_no_name(pilot: CommunityGraph, tmp_path: Path) -> None:
+    text = _outputs(pilot, tmp_path, key=KEY)
+    leaked = [n for n in _names(pilot) if n in text]
+    assert leaked == []
+    # nor the original resident IDs, nor households
+    assert not [r.id for r in pilot.residents() if f"{r.id}," in text or f'"{r.id}"' in text]
+    assert not [r.household for r in pilot.residents()
+                if r.household and f"{r.household}," in text]
+    # nor free text written by people
+    descriptions = [p.description for p in pilot.projects() if len(p.description) > 20]
+    descriptions += [a.description for a in pilot.activities() if len(a.description) > 20]
+    assert descriptions and not [d for d in descriptions if d in text]
+
+
+def test_ids_level_leaks_no_name(pilot: CommunityGraph, tmp_path: Path) -> None:
+    text = _outputs(pilot, tmp_path, reveal="ids")
+    assert [n for n in _names(pilot) if n in text] == []
+
+
+def test_consented_level_names_only_consenting_adults(pilot: CommunityGraph,
+                                                      tmp_path: Path) -> None:
+    text = _outputs(pilot, tmp_path, reveal="consented")
+    shown = [n for n in _names(pilot) if n in text]
+    assert shown == ["Gao Mingyuan"]
+
+
+def test_all_level_never_names_a_minor(pilot: CommunityGraph, tmp_path: Path) -> None:
+    text = _outputs(pilot, tmp_path, reveal="all")
+    minors = [r for r in pilot.residents() if is_minor(r, pilot.metadata.as_of)]
+    assert len(minors) > 10
+    assert [r.name for r in minors if r.name in text] == []
+    assert "Gao Mingyuan" in text and pilot.get("pn-r001").name in text
+
+
+def test_default_export_is_pseudonymous(example: CommunityGraph, tmp_path: Path) -> None:
+    to_gexf(example, tmp_path / "g.gexf")  # no key, no reveal
+    text = (tmp_path / "g.gexf").read_text("utf-8")
+    assert "Zhang Hao" not in text and "pn-r01" not in text and 'label="Resident r-' in text
+    assert vchuang.load_example() == example  # the graph itself is not changed
