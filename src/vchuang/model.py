@@ -1083,6 +1083,7 @@ class Link:
                                                   hash=False)
 
     def __attrs_post_init__(self) -> None:
+        key: tuple[str, Relation, str]
         if self.relation is Relation.KNOWS and self.target < self.source:
             key = (self.target, self.relation, self.source)
         else:
