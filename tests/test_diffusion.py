@@ -1,0 +1,558 @@
+"""Word-of-mouth diffusion (vchuang.diffusion): analytic cases (star, path, p = 0 and 1,
+LT by hand), agreement with independent simulators (a plain Python one written here,
+and CyNetDiff when installed), seed choice (RIS against degree, CELF and brute force),
+determinism across n_jobs, chunking and PYTHONHASHSEED, errors, plots and the
+benchmark's quick mode.
+
+Tolerances: Monte Carlo estimates are compared with ``Z`` standard errors of the
+difference (``Z = 4``: a false alarm about once in 16,000 comparisons; every test uses a
+fixed seed, so a pass is reproducible).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import vchuang
+from vchuang import diffusion as D
+from vchuang.diffusion import choose_seeds, compare_seeds, simulate
+from vchuang.errors import MissingDependencyError, UnknownEntityError, ValidationError
+from vchuang.plot import cjk_fonts
+
+ROOT = Path(__file__).resolve().parents[1]
+Z = 4.0
+
+
+def close(mean: float, expected: float, se: float, *, z: float = Z) -> bool:
+    return abs(mean - expected) <= z * se + 1e-9
+
+
+@pytest.fixture(scope="module")
+def pilot() -> vchuang.CommunityGraph:
+    return vchuang.datasets.longgang_pilot()
+
+
+# --------------------------------------------------------------------------- analytic
+
+
+@pytest.mark.parametrize(("n", "p"), [(1, 0.5), (5, 0.3), (20, 0.1), (8, 0.9)])
+def test_star_centre_seed_reaches_one_plus_n_p(n, p):
+    s = simulate(nx.star_graph(n), [0], p=p, runs=4000, rng=n)
+    assert close(s.mean, 1 + n * p, s.stderr)
+    # each leaf is reached with probability p, the centre always
+    assert s.reached[0] == 1.0
+    assert np.all(np.abs(s.reached[1:] - p) <= Z * math.sqrt(p * (1 - p) / 4000) + 1e-9)
+    assert s.ci[0] <= s.mean <= s.ci[1]
+
+
+@pytest.mark.parametrize(("length", "p"), [(4, 0.5), (10, 0.8), (6, 0.2)])
+def test_directed_path_gives_sum_of_powers(length, p):
+    g = nx.path_graph(length, create_using=nx.DiGraph)
+    s = simulate(g, [0], p=p, runs=5000, rng=length)
+    assert close(s.mean, sum(p**i for i in range(length)), s.stderr)
+    for i in range(length):
+        assert abs(s.reached[i] - p**i) <= Z * math.sqrt(p**i * (1 - p**i) / 5000) + 1e-9
+
+
+def test_p_one_gives_reachability_exactly():
+    g = nx.gnp_random_graph(300, 0.006, seed=4, directed=True)
+    seeds = [0, 7, 42]
+    s = simulate(g, seeds, p=1.0, runs=50, rng=1)
+    reach = set(seeds).union(*(nx.descendants(g, x) for x in seeds))
+    assert np.all(s.distribution == len(reach))
+    assert s.std == 0.0
+    assert s.ci == (len(reach), len(reach))
+    assert {i for i in range(300) if s.reached[i] == 1.0} == reach
+    assert np.all((s.reached == 0.0) | (s.reached == 1.0))
+
+
+def test_p_one_on_the_pilot_reaches_the_components(pilot):
+    seeds = [r.id for r in pilot.leaders()][:4]
+    s = simulate(pilot, seeds, p=1.0, runs=20, rng=0)
+    social = pilot.social_graph()
+    comp = set().union(*(nx.node_connected_component(social, x) for x in seeds))
+    assert np.all(s.distribution == len(comp))
+    assert {x for x in s.ids if s.probability(x) == 1.0} == comp
+
+
+def test_p_zero_gives_the_seeds(pilot):
+    seeds = [r.id for r in pilot.leaders()][:5]
+    s = simulate(pilot, seeds, p=0.0, runs=30, rng=0)
+    assert np.all(s.distribution == 5)
+    assert s.mean == 5.0
+    assert set(s.seeds) == set(seeds)
+    assert s.reached.sum() == 5.0
+
+
+def test_weight_rule_and_weighted_cascade():
+    g = nx.DiGraph()
+    g.add_edge("a", "b", weight=3)
+    g.add_edge("a", "c", weight=0)  # a tie of weight 0 carries nothing
+    s = simulate(g, ["a"], p=0.2, weights="weight", runs=20000, rng=3)
+    assert close(s.mean, 1 + 1 - 0.8**3, s.stderr)
+    assert s.probability("c") == 0.0
+    # weighted cascade: every leaf of a star has in-degree 1, so p = 1
+    wc = simulate(nx.star_graph(6), [0], weights="wc", runs=20, rng=0)
+    assert np.all(wc.distribution == 7)
+    # a node with in-degree 4 is reached from one seed with probability 1/4
+    h = nx.DiGraph([(i, 9) for i in range(4)])
+    s = simulate(h, [0], weights="wc", runs=20000, rng=2)
+    assert close(s.probability(9), 0.25, math.sqrt(0.25 * 0.75 / 20000))
+
+
+def test_linear_threshold_by_hand():
+    # two seeds each give weight 0.3 to v (a third in-neighbour stays inactive):
+    # v is reached when its threshold is <= 0.6; IC would give 1 - 0.7^2 = 0.51
+    g = nx.DiGraph([(0, 2), (1, 2), (3, 2)])
+    lt = simulate(g, [0, 1], model="lt", p=0.3, runs=20000, rng=4)
+    ic = simulate(g, [0, 1], model="ic", p=0.3, runs=20000, rng=4)
+    assert close(lt.mean, 2.6, lt.stderr)
+    assert close(ic.mean, 2.51, ic.stderr)
+    # weight arriving in two steps: 0 -> 1, 0 -> 2, 1 -> 2, each 0.5:
+    # P(1) = 0.5, P(2) = 0.5 + 0.5 * 0.5 = 0.75 (the threshold is drawn once)
+    h = nx.DiGraph([(0, 1), (0, 2), (1, 2)])
+    s = simulate(h, [0], model="lt", p=0.5, runs=20000, rng=5)
+    assert close(s.mean, 2.25, s.stderr)
+    assert close(s.probability(2), 0.75, math.sqrt(0.75 * 0.25 / 20000))
+    # in-weights above 1 are scaled: four arcs of 0.5 into one node sum to 1
+    k = nx.DiGraph([(i, 9) for i in range(4)])
+    full = simulate(k, [0, 1, 2, 3], model="lt", p=0.5, runs=50, rng=0)
+    assert np.all(full.distribution == 5)
+
+
+@given(
+    n=st.integers(2, 25),
+    density=st.floats(0.0, 0.3),
+    graph_seed=st.integers(0, 10_000),
+    k=st.integers(1, 3),
+    p=st.sampled_from([0.0, 1.0]),
+    model=st.sampled_from(["ic", "lt"]),
+)
+@settings(max_examples=40, deadline=None)
+def test_degenerate_probabilities_are_exact(n, density, graph_seed, k, p, model):
+    g = nx.gnp_random_graph(n, density, seed=graph_seed, directed=True)
+    seeds = list(range(min(k, n)))
+    s = simulate(g, seeds, model=model, p=p, runs=12, rng=graph_seed)
+    if p == 0.0:
+        expected = len(seeds)
+    elif model == "ic":
+        expected = len(set(seeds).union(*(nx.descendants(g, x) for x in seeds)))
+    else:
+        expected = None  # LT with p = 1 is still random (weights are scaled)
+    if expected is not None:
+        assert np.all(s.distribution == expected)
+    # laws that hold for every run: seeds are always reached, and the mean spread
+    # equals the sum of the reach probabilities
+    assert np.all(s.reached[seeds] == 1.0)
+    assert s.mean == pytest.approx(s.reached.sum())
+    assert np.all((s.reached >= 0) & (s.reached <= 1))
+
+
+# --------------------------------------------------------------------------- references
+
+
+def _reference(graph: nx.DiGraph, seeds, model, p, runs, seed):
+    """A plain, one-run-at-a-time simulator (the textbook definitions, thresholds drawn
+    up front for LT), written independently of the library."""
+    rng = np.random.default_rng(seed)
+    nodes = list(graph.nodes)
+    indeg = {v: graph.in_degree(v) for v in nodes}
+    out = []
+    for _ in range(runs):
+        active = set(seeds)
+        if model == "ic":
+            frontier = list(seeds)
+            while frontier:
+                nxt = []
+                for u in frontier:
+                    for v in graph.successors(u):
+                        if v not in active and rng.random() < p:
+                            active.add(v)
+                            nxt.append(v)
+                frontier = nxt
+        else:
+            theta = {v: rng.random() for v in nodes}
+            weight = {v: p / max(1.0, p * indeg[v]) for v in nodes}  # per arc into v
+            changed = True
+            while changed:
+                changed = False
+                for v in nodes:
+                    if v in active:
+                        continue
+                    total = sum(weight[v] for u in graph.predecessors(v) if u in active)
+                    if total >= theta[v]:
+                        active.add(v)
+                        changed = True
+        out.append(len(active))
+    return np.asarray(out, dtype=float)
+
+
+@pytest.mark.parametrize(("model", "p"), [("ic", 0.15), ("lt", 0.2)])
+def test_agrees_with_an_independent_python_simulation(model, p):
+    g = nx.gnp_random_graph(120, 0.04, seed=11, directed=True)
+    seeds = [0, 1, 2]
+    ours = simulate(g, seeds, model=model, p=p, runs=3000, rng=1)
+    ref = _reference(g, seeds, model, p, 1500, 2)
+    se = math.hypot(ours.stderr, ref.std(ddof=1) / math.sqrt(ref.size))
+    assert close(ours.mean, ref.mean(), se)
+
+
+def test_agrees_with_cynetdiff():
+    cynetdiff = pytest.importorskip("cynetdiff")
+    from cynetdiff.utils import networkx_to_ic_model, networkx_to_lt_model
+
+    g = nx.gnm_random_graph(400, 1600, seed=5, directed=True)
+    seeds = [0, 1, 2, 3, 4]
+    for model in ("ic", "lt"):
+        if model == "ic":
+            m, mapping = networkx_to_ic_model(g, activation_prob=0.08, rng=7)
+            ours = simulate(g, seeds, p=0.08, runs=3000, rng=1)
+        else:
+            m, mapping = networkx_to_lt_model(g, rng=7)  # weights 1 / in-degree
+            ours = simulate(g, seeds, model="lt", weights="wc", runs=3000, rng=1)
+        m.set_seeds([mapping[s] for s in seeds])
+        theirs = []
+        for _ in range(3000):
+            m.reset_model()
+            m.advance_until_completion()
+            theirs.append(m.get_num_activated_nodes())
+        ref = np.asarray(theirs, dtype=float)
+        se = math.hypot(ours.stderr, ref.std(ddof=1) / math.sqrt(ref.size))
+        assert close(ours.mean, ref.mean(), se), (model, ours.mean, ref.mean())
+    assert cynetdiff is not None
+
+
+def test_inputs_give_the_same_network(pilot):
+    seeds = [r.id for r in pilot.leaders()][:3]
+    a = simulate(pilot, seeds, p=0.15, runs=300, rng=9)
+    social = pilot.social_graph()  # same residents, same order, weight on each edge
+    assert list(social.nodes) == list(a.ids)
+    b = simulate(social, seeds, p=0.15, runs=300, rng=9)
+    pos = {x: i for i, x in enumerate(a.ids)}
+    c = simulate(pilot.index.knows, [pos[s] for s in seeds], p=0.15, runs=300, rng=9)
+    assert np.array_equal(a.distribution, b.distribution)
+    assert np.array_equal(a.distribution, c.distribution)
+    w1 = simulate(pilot, seeds, p=0.15, weights="weight", runs=300, rng=9)
+    w2 = simulate(social, seeds, p=0.15, weights="weight", runs=300, rng=9)
+    assert np.array_equal(w1.distribution, w2.distribution)
+
+
+# --------------------------------------------------------------------------- seeds
+
+
+def _mean(graph, seeds, **kw):
+    return simulate(graph, seeds, runs=3000, rng=12345, **kw)
+
+
+@pytest.mark.parametrize(
+    ("name", "kw", "k"),
+    [
+        ("karate", {"p": 0.1}, 3),
+        ("barabasi", {"p": 0.05}, 5),
+        ("watts", {"p": 0.2}, 4),
+        ("karate-lt", {"model": "lt", "weights": "wc"}, 3),
+    ],
+)
+def test_ris_reaches_at_least_as_much_as_degree(name, kw, k):
+    graphs = {
+        "karate": nx.karate_club_graph(),
+        "karate-lt": nx.karate_club_graph(),
+        "barabasi": nx.barabasi_albert_graph(400, 2, seed=1),
+        "watts": nx.connected_watts_strogatz_graph(300, 4, 0.05, seed=2),
+    }
+    g = graphs[name]
+    ris = choose_seeds(g, k, rng=1, runs=200, **kw)
+    deg = choose_seeds(g, k, method="degree", rng=1, runs=200, **kw)
+    a, b = _mean(g, ris.seeds, **kw), _mean(g, deg.seeds, **kw)
+    # tolerance: RIS may lose to degree by no more than Z standard errors of the difference
+    assert a.mean >= b.mean - Z * math.hypot(a.stderr, b.stderr), (a.mean, b.mean)
+
+
+def test_ris_is_near_the_best_pair_by_brute_force():
+    g = nx.connected_watts_strogatz_graph(14, 4, 0.3, seed=3)
+    ris = choose_seeds(g, 2, p=0.3, epsilon=0.1, rng=2, runs=500)
+    best = max(
+        simulate(g, pair, p=0.3, runs=1500, rng=7).mean
+        for pair in itertools.combinations(range(14), 2)
+    )
+    got = simulate(g, ris.seeds, p=0.3, runs=1500, rng=7)
+    assert got.mean >= (1 - 1 / math.e - 0.1) * best
+    assert got.mean >= 0.95 * best  # in practice the greedy is close to optimal
+
+
+def test_celf_and_ris_agree_on_a_small_graph():
+    g = nx.karate_club_graph()
+    ris = choose_seeds(g, 3, p=0.1, rng=4, runs=500)
+    celf = choose_seeds(g, 3, method="celf", p=0.1, rng=4, runs=500)
+    a, b = _mean(g, ris.seeds, p=0.1), _mean(g, celf.seeds, p=0.1)
+    assert abs(a.mean - b.mean) <= Z * math.hypot(a.stderr, b.stderr) + 0.5
+    assert celf.evaluations >= 0
+    assert np.all(np.diff(celf.cumulative) >= 0)
+
+
+def test_choice_result_fields(pilot):
+    engaged = [r.id for r in pilot.engaged()]
+    team = [r.id for r in pilot.leaders("pingnan")][:2]
+    c = choose_seeds(pilot, 4, p=0.1, candidates=engaged, given=team, rng=3, runs=300)
+    assert len(c.seeds) == 4
+    assert set(c.seeds) <= set(engaged)
+    assert not set(c.seeds) & set(team)
+    assert c.given == tuple(team)
+    assert c.base >= 2.0
+    assert c.spread == pytest.approx(c.base + c.gains.sum())
+    assert c.cumulative[-1] == pytest.approx(c.spread)
+    assert len(c.reasons) == 4
+    assert any("IMM" in n for n in c.notes)
+    rows = c.to_rows()
+    assert [r["rank"] for r in rows] == [1, 2, 3, 4]
+    assert [r["id"] for r in rows] == list(c.seeds)
+    # scores (RR coverage shares) never grow: coverage is submodular
+    assert np.all(np.diff(c.scores) <= 1e-12)
+    # the base is the spread of the given seeds alone
+    base = simulate(pilot, team, p=0.1, runs=2000, rng=1)
+    assert abs(c.base - base.mean) <= Z * base.stderr * math.sqrt(1 + 2000 / 300)
+
+
+@pytest.mark.parametrize("method", ["ris", "celf", "degree", "pagerank"])
+def test_every_method_on_the_pilot(pilot, method):
+    c = choose_seeds(pilot, 3, method=method, p=0.1, rng=5, runs=100)
+    assert len(c.seeds) == len(set(c.seeds)) == 3
+    assert c.method == method
+    assert c.spread >= 3
+    assert c.samples > 0
+
+
+def test_degree_and_pagerank_break_ties_by_id():
+    g = nx.cycle_graph(["d", "b", "a", "c"])  # every node has 2 ties
+    assert choose_seeds(g, 2, method="degree", p=0.1, runs=10, rng=0).seeds == ("a", "b")
+    assert choose_seeds(g, 2, method="pagerank", p=0.1, runs=10, rng=0).seeds == ("a", "b")
+
+
+def test_k_larger_than_candidates():
+    g = nx.path_graph(5)
+    c = choose_seeds(g, 10, p=0.5, candidates=[1, 3], rng=0, runs=50)
+    assert sorted(c.seeds) == [1, 3]
+
+
+def test_compare_seeds_curves(pilot):
+    cmp = compare_seeds(pilot, 4, p=0.1, runs=200, rng=0)
+    assert cmp.methods == ("ris", "degree", "pagerank")
+    assert cmp.spread.shape == (3, 5)
+    assert np.all(np.diff(cmp.spread, axis=1) >= 0)  # prefixes of one seed list: monotone
+    assert np.all(cmp.spread[:, 0] == 0)
+    assert np.all(cmp.halfwidth >= 0)
+    assert len(cmp.to_rows()) == 15
+    assert len(cmp.reasons) == 3
+    # every method is scored from the same seed: with given seeds, column 0 agrees
+    team = [r.id for r in pilot.leaders("pingnan")][:2]
+    with_team = compare_seeds(pilot, 2, p=0.1, given=team, runs=200, rng=0,
+                              methods=("ris", "degree"))
+    assert with_team.spread[0, 0] == with_team.spread[1, 0] >= 2
+
+
+# --------------------------------------------------------------------------- determinism
+
+
+def test_same_result_whatever_n_jobs(pilot):
+    pytest.importorskip("joblib")
+    seeds = [r.id for r in pilot.leaders()][:5]
+    for model, kw in (("ic", {"p": 0.2}), ("lt", {"weights": "wc"})):
+        one = simulate(pilot, seeds, model=model, runs=350, rng=11, **kw)
+        two = simulate(pilot, seeds, model=model, runs=350, rng=11, n_jobs=2, **kw)
+        assert np.array_equal(one.distribution, two.distribution)
+        assert np.array_equal(one.reached, two.reached)
+
+
+def test_runs_come_in_fixed_chunks():
+    g = nx.karate_club_graph()
+    short = simulate(g, [0], p=0.2, runs=100, rng=5)
+    long = simulate(g, [0], p=0.2, runs=250, rng=5)
+    assert np.array_equal(long.distribution[:100], short.distribution)
+    again = simulate(g, [0], p=0.2, runs=250, rng=5)
+    assert np.array_equal(long.distribution, again.distribution)
+    assert not np.array_equal(long.distribution,
+                              simulate(g, [0], p=0.2, runs=250, rng=6).distribution)
+
+
+_SCRIPT = """
+import vchuang
+from vchuang.diffusion import simulate, choose_seeds
+g = vchuang.datasets.longgang_pilot()
+s = simulate(g, [r.id for r in g.leaders()][:4], p=0.1, runs=300, rng=3)
+c = choose_seeds(g, 3, p=0.1, rng=3, runs=100)
+d = choose_seeds(g, 3, method="degree", p=0.1, rng=3, runs=100)
+print(s.distribution.tolist(), s.reached.round(6).tolist(), c.seeds, c.spread, d.seeds)
+"""
+
+
+def test_same_result_whatever_the_hash_seed():
+    outs = set()
+    for hash_seed in ("0", "1", "12345"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        done = subprocess.run([sys.executable, "-c", _SCRIPT], env=env, capture_output=True,
+                              text=True, check=True)
+        outs.add(done.stdout)
+    assert len(outs) == 1
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def test_bad_inputs(pilot):
+    with pytest.raises(UnknownEntityError, match="pn-r0001"):
+        simulate(pilot, ["pn-r0001"], runs=10)
+    with pytest.raises(ValidationError, match="single string"):
+        simulate(pilot, "pn-r001", runs=10)
+    with pytest.raises(ValidationError, match="model"):
+        simulate(pilot, [], model="sir", runs=10)
+    with pytest.raises(ValidationError, match="probability"):
+        simulate(pilot, [], p=1.5, runs=10)
+    with pytest.raises(ValidationError, match="weights"):
+        simulate(pilot, [], weights="hours", runs=10)
+    with pytest.raises(ValidationError, match="not used"):
+        simulate(pilot, [], p=0.1, weights="wc", runs=10)
+    with pytest.raises(ValidationError, match="runs"):
+        simulate(pilot, [], runs=0)
+    with pytest.raises(ValidationError, match="n_jobs"):
+        simulate(pilot, [], runs=10, n_jobs=0)
+    with pytest.raises(ValidationError, match="confidence"):
+        simulate(pilot, [], runs=10, confidence=1.0)
+    with pytest.raises(ValidationError, match="square"):
+        simulate(sp.csr_array(np.ones((2, 3))), [0], runs=10)
+    with pytest.raises(ValidationError, match="cannot read"):
+        simulate([[0, 1]], [0], runs=10)
+    with pytest.raises(UnknownEntityError):
+        simulate(sp.csr_array(np.ones((3, 3))), [3], runs=10)
+    with pytest.raises(ValidationError, match="method"):
+        choose_seeds(pilot, 2, method="random")
+    with pytest.raises(ValidationError, match="epsilon"):
+        choose_seeds(pilot, 2, epsilon=0)
+    with pytest.raises(ValidationError, match="k"):
+        choose_seeds(pilot, -1)
+    leaders = [r.id for r in pilot.leaders()][:2]
+    with pytest.raises(ValidationError, match="no one to choose"):
+        choose_seeds(pilot, 2, candidates=leaders, given=leaders)
+    with pytest.raises(ValidationError, match="max_rr_sets"):
+        choose_seeds(pilot, 2, p=0.01, max_rr_sets=1000, rng=0)
+
+
+def test_optional_dependencies_are_named(pilot, monkeypatch):
+    monkeypatch.setitem(sys.modules, "tqdm", None)
+    monkeypatch.setitem(sys.modules, "joblib", None)
+    with pytest.raises(MissingDependencyError, match=r"vchuang\[progress\]"):
+        simulate(pilot, [], runs=10, progress=True)
+    with pytest.raises(MissingDependencyError, match=r"vchuang\[parallel\]"):
+        simulate(pilot, [], runs=10, n_jobs=2)
+    # n_jobs=1 never needs joblib
+    assert simulate(pilot, [], runs=10).mean == 0.0
+
+
+def test_progress_bar(pilot, capsys):
+    pytest.importorskip("tqdm")
+    simulate(pilot, [r.id for r in pilot.leaders()][:2], runs=150, progress=True, rng=0)
+    assert "150/150" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- output
+
+
+def test_rows_and_plots(pilot):
+    seeds = [r.id for r in pilot.leaders()][:3]
+    s = simulate(pilot, seeds, p=0.1, runs=200, rng=0)
+    rows = s.to_rows()
+    assert len(rows) == len(s.ids)
+    assert rows[0]["probability"] == 1.0
+    assert set(rows[0]) == {"id", "probability", "seed"}
+    probs = [r["probability"] for r in rows]
+    assert probs == sorted(probs, reverse=True)
+    with pytest.raises(UnknownEntityError):
+        s.probability("nobody")
+    # no names in the output: only IDs
+    names = {r.name for r in pilot.residents() if r.name}
+    text = " ".join(s.reasons) + repr(rows)
+    assert not any(name in text for name in names)
+    langs = ["en", "zh"] if cjk_fonts() else ["en"]
+    c = choose_seeds(pilot, 3, p=0.1, rng=0, runs=100)
+    cmp = compare_seeds(pilot, 3, p=0.1, runs=100, rng=0, methods=("ris", "degree"))
+    for lang in langs:
+        for ax in (s.plot(lang=lang), c.plot(lang=lang), cmp.plot(lang=lang)):
+            assert ax.get_title()
+            assert ax.figure is not None
+
+
+# --------------------------------------------------------------------------- internals
+
+
+def test_bernoulli_positions_are_exact():
+    rng = np.random.default_rng(0)
+    total, q = 2000, 0.01
+    counts = np.zeros(total)
+    trials = 3000
+    for _ in range(trials):
+        pos = D._hits(rng, total, q)
+        assert np.all(np.diff(pos) > 0)
+        assert pos.size == 0 or (pos[0] >= 0 and pos[-1] < total)
+        counts[pos] += 1
+    # every position fires with probability q, whatever its place in the stream
+    first, last = counts[:1000].mean() / trials, counts[1000:].mean() / trials
+    se = math.sqrt(q * (1 - q) / (trials * 1000))
+    assert close(first, q, se)
+    assert close(last, q, se)
+
+
+def test_visited_structures_agree():
+    rng = np.random.default_rng(1)
+    dense, bits, srt = D._Dense(5000), D._Bits(5000), D._Sorted()
+    for _ in range(20):
+        keys = rng.integers(0, 5000, size=300)
+        a, b, c = dense.add_new(keys), bits.add_new(keys), srt.add_new(keys)
+        assert np.array_equal(a, b)
+        assert np.array_equal(a, c)
+        probe = rng.integers(0, 5000, size=100)
+        assert np.array_equal(dense.seen(probe), bits.seen(probe))
+        assert np.array_equal(dense.seen(probe), srt.seen(probe))
+
+
+@pytest.mark.parametrize("limits", [(10, 1 << 31), (10, 10)])
+def test_memory_layouts_give_the_same_runs(monkeypatch, limits):
+    """Dense byte masks, bit masks and sorted key arrays are interchangeable."""
+    g = nx.gnp_random_graph(60, 0.08, seed=1, directed=True)
+    kw = {"runs": 300, "rng": 4}
+    dense = {m: simulate(g, [0, 1, 2], model=m, p=0.3, **kw) for m in ("ic", "lt")}
+    ris = choose_seeds(g, 3, p=0.3, rng=1, runs=50).seeds
+    monkeypatch.setattr(D, "_DENSE_CELLS", limits[0])
+    monkeypatch.setattr(D, "_BIT_CELLS", limits[1])
+    for m in ("ic", "lt"):
+        other = simulate(g, [0, 1, 2], model=m, p=0.3, **kw)
+        assert np.array_equal(other.distribution, dense[m].distribution)
+    if limits[1] >= 1 << 31:  # the RR batch size (and so the samples) is unchanged
+        assert choose_seeds(g, 3, p=0.3, rng=1, runs=50).seeds == ris
+
+
+# --------------------------------------------------------------------------- benchmark
+
+
+def test_benchmark_quick_mode(capsys):
+    spec = importlib.util.spec_from_file_location(
+        "bench_diffusion", ROOT / "benchmarks" / "bench_diffusion.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main(["--quick"])
+    out = capsys.readouterr().out
+    assert "within CI" in out
+    assert "RIS" in out
