@@ -144,7 +144,27 @@ numpydoc_xref_aliases = {
 # Public vchuang names may be written short in types ("graph : CommunityGraph"); they
 # link to where api.md documents them. Keep this list in step with api.md. A name that
 # is not in its module's __all__ (so not documented) still fails the build.
-_API_MODULES = ["vchuang.privacy", "vchuang.io.pabulib", "vchuang.selection", "vchuang.datasets", "vchuang.matching", "vchuang.reach", "vchuang.incubator", "vchuang.indicators", "vchuang.talent", "vchuang.funding", "vchuang.model", "vchuang.graph", "vchuang.io", "vchuang.errors"]
+_API_MODULES = [  # later modules win where a name is re-exported by an earlier one
+    "vchuang.model",
+    "vchuang.graph",
+    "vchuang.io",
+    "vchuang.errors",
+    "vchuang.datasets",
+    "vchuang.talent",
+    "vchuang.matching",
+    "vchuang.reach",
+    "vchuang.diffusion",
+    "vchuang.selection",
+    "vchuang.incubator",
+    "vchuang.funding",
+    "vchuang.indicators",
+    "vchuang.report",
+    "vchuang.io.tables",
+    "vchuang.io.export",
+    "vchuang.io.schema",
+    "vchuang.io.pabulib",
+    "vchuang.privacy",
+]
 _DOCUMENTED_IN = {
     name: module for module in _API_MODULES for name in importlib.import_module(module).__all__
 }

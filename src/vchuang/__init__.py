@@ -97,6 +97,7 @@ __all__ = [
     "VchuangError",
     "__version__",
     "best_next",
+    "choose_seeds",
     "datasets",
     "default_taxonomy",
     "diffusion",
@@ -122,6 +123,7 @@ __all__ = [
     "save",
     "select",
     "selection",
+    "simulate",
     "surface",
     "sustainability",
     "talent",
@@ -145,6 +147,8 @@ _SUBMODULES = (
     "talent",
 )
 _LAZY: dict[str, str] = {
+    "choose_seeds": "diffusion",
+    "simulate": "diffusion",
     "redact": "privacy",
     "pseudonymize": "privacy",
     "select": "selection",
@@ -161,6 +165,7 @@ _LAZY: dict[str, str] = {
 
 if TYPE_CHECKING:
     from . import funding, indicators, plot
+    from .diffusion import choose_seeds, simulate
     from .funding import Ledger, sustainability
     from .incubator import Incubator
     from .matching import match

@@ -3,7 +3,7 @@
 An incubator team compares its pilots and its streets with a few numbers: how many
 residents are engaged, how many became talents (能人) and leaders, how many projects
 stand at which stage, how many activities drew how many people, how many residents the
-leaders' projects reach, and how much of each audience segment. :func:`indicators`
+leaders' projects reach, and how much of each audience segment. :func:`table`
 computes them for every place of the hierarchy; :func:`monthly` gives them month by
 month.
 

@@ -111,6 +111,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "talents": ("Community talents (能人)", "社区能人"),
     "reach": ("Points, lines, surfaces (点线面)", "点线面"),
     "matching": ("Who helps which project", "技能与需求匹配"),
+    "mouth": ("Word of mouth: whom to train next", "口碑传播：下一步培训谁"),
     "selection": ("Golden ideas (金点子) and selection", "金点子与项目征选"),
     "pipeline": ("Incubation pipeline", "孵化进程"),
     "funds": ("Micro-funds (微基金)", "微基金"),
@@ -159,6 +160,7 @@ class _Context:
     threshold: int
     ledger: Ledger | None
     rng: int
+    progress: bool = False
     _matching: MatchResult | None = None
 
     def matching(self) -> MatchResult | None:
@@ -357,6 +359,34 @@ def _suppressed_bars(
 
 
 _LABEL_KEYS = {"talent": "talents_n", "leader": "leaders", "project_lead": "project_leads"}
+
+
+def _word_of_mouth(ctx: _Context) -> Section | None:
+    from .diffusion import compare_seeds
+
+    g, lang = ctx.graph, ctx.lang
+    engaged = [r.id for r in g.engaged()]
+    if len(engaged) < 2 or not g.links(relation="knows"):
+        return None
+    k = min(5, len(engaged))
+    result = compare_seeds(g, k, weights="wc", candidates=engaged, rng=ctx.rng,
+                           progress=ctx.progress)
+    rows = [row for row in result.to_rows() if row["k"] == k]
+    for row in rows:
+        row["spread"] = round(row["spread"], 1)
+    tab = ctx.table("word_of_mouth", rows, ["method", "k", "spread"])
+    fig = ctx.figure("word_of_mouth", _w("mouth", lang), lambda ax: result.plot(ax=ax, lang=lang))
+    best = max(rows, key=lambda r: r["spread"])
+    text = (
+        f"If the incubator trains {k} engaged residents to spread the word (independent "
+        f"cascade over neighbour ties, weighted cascade probabilities), the best choice "
+        f"found ({best['method']}) reaches about {best['spread']:.0f} residents; the chart "
+        "compares ways of choosing them." if lang == "en" else
+        f"如果孵化器培训 {k} 位热心居民进行口碑传播（基于邻里关系的独立级联模型），所找到的最佳方案"
+        f"（{best['method']}）约可覆盖 {best['spread']:.0f} 位居民；图中比较了不同的选择方法。",
+    )
+    return Section(id="mouth", title=_w("mouth", lang), text=text, tables=(tab,),
+                   figures=(fig,))
 
 
 def _matching(ctx: _Context) -> Section | None:
@@ -645,6 +675,7 @@ _SECTIONS: tuple[Callable[[_Context], Section | None], ...] = (
     _funnel,
     _talents,
     _reach,
+    _word_of_mouth,
     _matching,
     _selection,
     _pipeline,
@@ -817,7 +848,8 @@ def build_report(
     # IDs, names replaced, birth years turned into age bands, free text removed. So no
     # table, figure or sentence of the report can carry a name or an internal ID.
     published = for_publication(graph, key=key)
-    ctx = _Context(graph=published, lang=lang, threshold=threshold, ledger=ledger, rng=rng)
+    ctx = _Context(graph=published, lang=lang, threshold=threshold, ledger=ledger, rng=rng,
+                   progress=progress)
     step = _progress(progress, len(_SECTIONS) + 1)
     sections: list[Section] = []
     for make in _SECTIONS:

@@ -2,11 +2,11 @@
 
 - The JSON format (:func:`load`, :func:`save`, :func:`loads`, :func:`dumps`) is the
   library's own, versioned and documented on the "JSON format" page.
-- Spreadsheets in: :func:`read_tables` reads CSV (UTF-8, UTF-8 with BOM, GB18030) and
+- Spreadsheets in: :func:`~vchuang.io.tables.read_tables` reads CSV (UTF-8, UTF-8 with BOM, GB18030) and
   XLSX files with Chinese or English headers (:mod:`vchuang.io.tables`).
 - Out: GraphML and GEXF for Gephi, pandas DataFrames, CSV for Excel
   (:mod:`vchuang.io.export`), pseudonymous by default; the JSON Schema of the format
-  (:func:`json_schema`); Pabulib ``.pb`` files (:mod:`vchuang.io.pabulib`).
+  (:func:`~vchuang.io.schema.json_schema`); Pabulib ``.pb`` files (:mod:`vchuang.io.pabulib`).
 
 The modules beyond JSON are imported on first use.
 """

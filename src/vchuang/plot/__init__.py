@@ -8,6 +8,7 @@ CJK font installed, a single warning is given and English labels are used.
 
 from __future__ import annotations
 
+from ._diffusion import plot_choice, plot_curves, plot_spread
 from ._funding import plot_balance_history, plot_runway
 from ._incubator import plot_funnel, plot_linkage, plot_pipeline, plot_training
 from ._matching import plot_matching
@@ -22,7 +23,9 @@ __all__ = [
     "label_lang",
     "new_axes",
     "plot_balance_history",
+    "plot_choice",
     "plot_comparison",
+    "plot_curves",
     "plot_eligibility",
     "plot_funnel",
     "plot_gains",
@@ -34,6 +37,7 @@ __all__ = [
     "plot_runway",
     "plot_scores",
     "plot_selection",
+    "plot_spread",
     "plot_talents",
     "plot_tiers",
     "plot_training",
