@@ -32,6 +32,7 @@ leads Nothing falls from above, Civilised dog ownership
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
 import difflib
 import itertools
@@ -1317,13 +1318,14 @@ def _key_network(
                 f"{type(graph).__name__}")
 
 
-class _Objective:
+class _Objective(abc.ABC):
     """Scores node sets (arrays of positions) for one objective."""
 
     maximise_removal = False
 
+    @abc.abstractmethod
     def score(self, members: Sequence[int]) -> float:
-        raise NotImplementedError
+        """The objective of the set ``members``."""
 
     def add_scores(self, members: Sequence[int], cands: IntArray) -> FloatArray:
         """Score of ``members + [v]`` for every ``v`` in ``cands`` (not in members)."""
