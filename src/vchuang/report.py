@@ -45,7 +45,7 @@ import attrs
 from . import __version__
 from .errors import Problem, ValidationError
 from .io import atomic_write_text
-from .model import OrgKind, Stage
+from .model import KIND_PLURALS, OrgKind, Stage
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -142,6 +142,13 @@ _WORDS: dict[str, tuple[str, str]] = {
     "participants": ("participants", "参与居民"),
     "unique_reach": ("unique reach", "覆盖居民"),
     "population": ("population", "人口"),
+}
+
+
+_KIND_ZH = {
+    "district": "区", "subdistrict": "街道", "community": "社区", "segment": "服务群体",
+    "organization": "组织", "group": "小组", "resident": "居民", "project": "项目",
+    "activity": "活动", "resource": "资源", "call": "金点子征集", "proposal": "金点子",
 }
 
 
@@ -268,7 +275,11 @@ def _overview(ctx: _Context) -> Section:
     counts = g.summary().counts
     meta = g.metadata
     text = [meta.description] if meta.description else []
-    kinds = ", ".join(f"{n} {k}" for k, n in counts.items() if n)
+    if lang == "zh":
+        kinds = "，".join(f"{_KIND_ZH[k]} {n}" for k, n in counts.items() if n)
+    else:
+        kinds = ", ".join(f"{n} {k if n == 1 else KIND_PLURALS[k]}"
+                          for k, n in counts.items() if n)
     text.append(("The dataset holds: " if lang == "en" else "数据包括：") + kinds + ".")
     if meta.as_of is not None:
         text.append(("Records as of " if lang == "en" else "数据截至 ") + meta.as_of.isoformat())
