@@ -49,6 +49,7 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.viewcode",
+    "sphinx.ext.intersphinx",
     "numpydoc",
     "myst_nb",  # parses MyST markdown (.md) and notebooks; do not also list myst_parser
 ]
@@ -171,14 +172,27 @@ _DOCUMENTED_IN = {
 for _name, _module in _DOCUMENTED_IN.items():
     numpydoc_xref_aliases.setdefault(_name, f"{_module}.{_name}")
 
-# -- Nitpicky mode without the network -------------------------------------------------
+# -- Cross-links to other projects, offline ---------------------------------------------
 #
-# The docs are built offline (CI has no access to other projects' documentation sites),
-# so sphinx.ext.intersphinx is deliberately not used: fetching objects.inv for Python,
-# NumPy, networkx, ... would fail or hang. Instead, references to *external* names are
-# exempted from `-n` below, while every reference to a vchuang name must still resolve.
-# To add real links later, ship the inventories in the repository and point
-# `intersphinx_mapping` at the local files.
+# The docs are built offline (CI cannot reach other projects' documentation sites), so
+# intersphinx reads small inventories kept in docs/_inventories/ (written by make.py
+# there) that list the Python, NumPy, networkx, SciPy, matplotlib and joblib names these
+# pages refer to; the links in the built pages point at those projects' own sites.
+# References to external names missing from the inventories are exempted from `-n`
+# below (they show as plain text), while every reference to a vchuang name must resolve.
+_INVENTORY_SITES = {
+    "python": "https://docs.python.org/3",
+    "numpy": "https://numpy.org/doc/stable",
+    "networkx": "https://networkx.org/documentation/stable",
+    "scipy": "https://docs.scipy.org/doc/scipy",
+    "matplotlib": "https://matplotlib.org/stable",
+    "joblib": "https://joblib.readthedocs.io/en/stable",
+}
+intersphinx_mapping = {
+    name: (site, str(Path(__file__).parent / "_inventories" / f"{name}.inv"))
+    for name, site in _INVENTORY_SITES.items()
+}
+intersphinx_timeout = 1
 _EXTERNAL = [
     r"(networkx|nx)(\..+)?",
     r"(numpy|np)(\..+)?",
