@@ -43,7 +43,7 @@ import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from cattrs.preconf.json import make_converter
 
-from ..errors import FormatError, IntegrityError, Problem, ValidationError
+from ..errors import FormatError, Problem, ValidationError
 from ..graph import CommunityGraph
 from ..model import (
     KIND_PLURALS,
@@ -344,11 +344,7 @@ class _Reader:
                 self.problems.append(problem)
         if self.problems or taxonomy is None:
             return None
-        try:
-            graph.add_all(items)
-        except IntegrityError as exc:  # pragma: no cover - check() found nothing above
-            self.problems.extend(exc.problems)
-            return None
+        graph._apply(items, where=lambda item: where(id(item)), checked=True)
         return graph
 
     def _upgrade(self, doc: dict[str, Any]) -> dict[str, Any] | None:
