@@ -554,7 +554,7 @@ def test_bad_arguments() -> None:
     g = small_graph()
     inc = Incubator(g)
     g.add(Project(id="p", name="P", community="c1"))
-    with pytest.raises(ValidationError, match="not a stage"):
+    with pytest.raises(ValidationError, match="not a known Stage"):
         inc.move("p", "launched", date=D(2019, 1, 1), who="sw")
     with pytest.raises(ValidationError, match="must be a date"):
         inc.move("p", "proposed", date=dt.datetime(2019, 1, 1), who="sw")  # type: ignore[arg-type]

@@ -6,6 +6,7 @@ field's name, so a loader can prefix it with the record's JSON path.
 
 from __future__ import annotations
 
+import enum
 import math
 from collections.abc import Iterable
 from typing import Any, TypeVar, cast
@@ -15,6 +16,7 @@ import attrs
 from .errors import Problem, ValidationError
 
 T = TypeVar("T")
+EnumT = TypeVar("EnumT", bound=enum.Enum)
 
 
 def fail(attribute: attrs.Attribute[Any], message: str, hint: str = "") -> ValidationError:
@@ -98,6 +100,20 @@ def name(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """A non-empty string."""
     if not isinstance(value, str) or not value.strip():
         raise fail(attribute, f"must be non-empty text, got {value!r}")
+
+
+def enum_value(cls: type[EnumT], value: EnumT | str | int, field: str) -> EnumT:
+    """``value`` as a member of the enum ``cls``, or a
+    :class:`~vchuang.errors.ValidationError` naming ``field`` and the allowed values."""
+    if isinstance(value, cls):
+        return value
+    try:
+        return cls(value)
+    except ValueError:
+        allowed = ", ".join(repr(m.value) for m in cls)
+        raise ValidationError(
+            [Problem(field, f"{value!r} is not a known {cls.__name__}", f"use one of {allowed}")]
+        ) from None
 
 
 def to_ids(value: Iterable[str]) -> tuple[str, ...]:

@@ -37,7 +37,7 @@ import datetime as dt
 import difflib
 import enum
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, ClassVar, TypeAlias, TypeVar
+from typing import Any, ClassVar, TypeAlias
 
 import attrs
 
@@ -392,19 +392,7 @@ THEMES: Mapping[str, tuple[str, str]] = {
 }
 
 
-EnumT = TypeVar("EnumT", bound=enum.Enum)
-
-
-def _as_enum(cls: type[EnumT], value: EnumT | str, field: str) -> EnumT:
-    if isinstance(value, cls):
-        return value
-    try:
-        return cls(value)
-    except ValueError:
-        allowed = ", ".join(repr(m.value) for m in cls)
-        raise ValidationError(
-            [Problem(field, f"{value!r} is not a known {cls.__name__}", f"use one of {allowed}")]
-        ) from None
+_as_enum = v.enum_value
 
 
 def _stage(value: Stage | str) -> Stage:

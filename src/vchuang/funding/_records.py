@@ -254,23 +254,11 @@ def _bool(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None
 
 
 def _account_kind(value: AccountKind | str) -> AccountKind:
-    try:
-        return AccountKind(value)
-    except ValueError:
-        kinds = ", ".join(k.value for k in AccountKind)
-        raise ValidationError(
-            [Problem("kind", f"unknown account kind {value!r}", f"use one of: {kinds}")]
-        ) from None
+    return v.enum_value(AccountKind, value, "kind")
 
 
 def _entry_kind(value: EntryKind | str) -> EntryKind:
-    try:
-        return EntryKind(value)
-    except ValueError:
-        kinds = ", ".join(k.value for k in EntryKind)
-        raise ValidationError(
-            [Problem("kind", f"unknown entry kind {value!r}", f"use one of: {kinds}")]
-        ) from None
+    return v.enum_value(EntryKind, value, "kind")
 
 
 @attrs.frozen(kw_only=True)

@@ -9,6 +9,7 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from .._validators import enum_value
 from ..errors import FormatError, Problem, ValidationError
 from ..graph import CommunityGraph
 from ..model import (
@@ -241,13 +242,7 @@ def _check_checklists(
 
 
 def _as_stage(value: Stage | str, path: str = "to") -> Stage:
-    try:
-        return Stage(value)
-    except ValueError:
-        allowed = ", ".join(s.value for s in Stage)
-        raise ValidationError(
-            [Problem(path, f"{value!r} is not a stage", f"use one of {allowed}")]
-        ) from None
+    return enum_value(Stage, value, path)
 
 
 def _as_day(value: object, path: str = "date") -> dt.date:

@@ -42,13 +42,7 @@ def _optional_date(inst: object, attribute: attrs.Attribute[Any], value: object)
 
 
 def _stage(value: Stage | str) -> Stage:
-    try:
-        return Stage(value)
-    except ValueError:
-        allowed = ", ".join(s.value for s in Stage)
-        raise ValidationError(
-            [Problem("stage", f"{value!r} is not a stage", f"use one of {allowed}")]
-        ) from None
+    return v.enum_value(Stage, value, "stage")
 
 
 def _texts(value: Any) -> tuple[str, ...]:
