@@ -160,3 +160,17 @@ def test_report_renders_in_a_real_browser(report_zh: Path, tmp_path: Path) -> No
     assert total >= 4
     assert loaded == total
     assert 'data-errors="0"' in dom
+
+
+def test_progress_bar_needs_no_optional_package(pilot: vchuang.CommunityGraph, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    import importlib.util
+    import sys
+
+    real = importlib.util.find_spec
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # as if tqdm were not installed
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "tqdm" else real(name, *a))
+    build_report(pilot, tmp_path, key=KEY, progress=True)
+    assert "11/11 index.html" in capsys.readouterr().err

@@ -33,6 +33,7 @@ from __future__ import annotations
 import base64
 import csv
 import html
+import importlib.util
 import io
 import os
 import sys
@@ -380,8 +381,10 @@ def _word_of_mouth(ctx: _Context) -> Section | None:
     if len(engaged) < 2 or not g.links(relation="knows"):
         return None
     k = min(5, len(engaged))
+    # the inner progress bar needs tqdm (an optional extra); the report's own bar does not
+    inner = ctx.progress and importlib.util.find_spec("tqdm") is not None
     result = compare_seeds(g, k, weights="wc", candidates=engaged, rng=ctx.rng,
-                           progress=ctx.progress)
+                           progress=inner)
     rows = [row for row in result.to_rows() if row["k"] == k]
     for row in rows:
         row["spread"] = round(row["spread"], 1)
