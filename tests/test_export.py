@@ -212,3 +212,17 @@ def test_default_export_is_pseudonymous(example: CommunityGraph, tmp_path: Path)
     text = (tmp_path / "g.gexf").read_text("utf-8")
     assert "Zhang Hao" not in text and "pn-r01" not in text and 'label="Resident r-' in text
     assert vchuang.load_example() == example  # the graph itself is not changed
+
+
+def test_csv_cells_that_look_like_formulas_are_guarded(tmp_path: Path) -> None:
+    from vchuang.io import read_tables
+
+    g = vchuang.load_example()
+    g.update("pn-r02", name="=HYPERLINK(\"x\")")
+    g.update("pn-p1", description="-2 floors, +3 doors @ night")
+    to_csv(g, tmp_path, reveal="all")
+    text = (tmp_path / "residents.csv").read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text
+    back = read_tables(tmp_path).graph
+    assert back.get("pn-r02").name == "=HYPERLINK(\"x\")"
+    assert back.get("pn-p1").description == "-2 floors, +3 doors @ night"  # type: ignore[union-attr]

@@ -20,6 +20,7 @@ import attrs
 
 from ..errors import FormatError, Problem, ValidationError
 from ..io import atomic_write_text
+from ..io._csvsafe import cell_in, cell_out
 from ._ledger import EntryRefused, Ledger
 from ._records import Account, AccountKind, Entry, EntryKind, format_yuan, yuan
 
@@ -56,19 +57,14 @@ ACCOUNT_COLUMNS: tuple[str, ...] = (
 LEDGER_FORMAT_VERSION = 1
 
 _BOM = "\ufeff"
-# A cell starting with one of these is a formula to a spreadsheet (CSV injection); such
-# text is written with a leading apostrophe, which reading removes again.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 # Entry fields -> the CSV column that holds them (for error places).
 _FIELD_COLUMN = {"amount_fen": "amount_yuan"}
 
 
-def _cell_out(text: str) -> str:
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def _cell_in(text: str) -> str:
-    return text.removeprefix("'")
+# A cell a spreadsheet would run as a formula is written after an apostrophe, which
+# reading removes again (CSV injection).
+_cell_out = cell_out
+_cell_in = cell_in
 
 
 # --------------------------------------------------------------------------- writing

@@ -65,6 +65,7 @@ from ..model import (
     entity_kinds,
 )
 from ..privacy import Reveal, for_publication
+from ._csvsafe import cell_out
 from ._json import atomic_write_text
 
 __all__ = [
@@ -320,7 +321,7 @@ def export_tables(
     shown = for_publication(graph, reveal, key=key, as_of=as_of)
     out: dict[str, tuple[list[str], list[dict[str, Any]]]] = {}
     meta = shown.metadata
-    meta_rows = [{"key": name, "value": _csv_text(getattr(meta, name))}
+    meta_rows = [{"key": name, "value": getattr(meta, name)}
                  for name in ("title", "description", "source", "license", "as_of")
                  if getattr(meta, name) not in (None, "")]
     base = default_taxonomy().skills
@@ -365,6 +366,8 @@ def _csv_text(value: Any) -> str:
         return repr(value)
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, str):
+        return cell_out(value)  # a spreadsheet must not run it as a formula
     return str(value)
 
 

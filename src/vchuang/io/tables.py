@@ -86,6 +86,7 @@ from ..model import (
     default_taxonomy,
     entity_kinds,
 )
+from ._csvsafe import cell_in
 from ._json import atomic_write_text
 
 __all__ = [
@@ -727,7 +728,9 @@ def _read_csv(path: Path, label: str, order: int, table: str | None,
     start = 1
     try:
         for cells in reader:
-            sheet.raw.append((start, cells))
+            # a cell a spreadsheet would run as a formula was written after an apostrophe
+            # (vchuang.io._csvsafe); the apostrophe goes
+            sheet.raw.append((start, [cell_in(c) for c in cells]))
             start = reader.line_num + 1
     except csv.Error as exc:
         problems.add(sheet, start, None, f"cannot read the rest of the file: {exc}",
