@@ -46,18 +46,18 @@ INVENTORIES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         ("networkx.Graph", "class", "reference/classes/graph.html"),
         ("networkx.DiGraph", "class", "reference/classes/digraph.html"),
         ("networkx.MultiDiGraph", "class", "reference/classes/multidigraph.html"),
-        ("networkx.pagerank", "function", "reference/algorithms/generated/"
-         "networkx.algorithms.link_analysis.pagerank_alg.pagerank.html"),
+        ("networkx.pagerank", "function", ("reference/algorithms/generated/"
+         "networkx.algorithms.link_analysis.pagerank_alg.pagerank.html")),
         ("networkx.constraint", "function",
          "reference/algorithms/generated/networkx.algorithms.structuralholes.constraint.html"),
-        ("networkx.betweenness_centrality", "function", "reference/algorithms/generated/"
-         "networkx.algorithms.centrality.betweenness_centrality.html"),
-        ("networkx.network_simplex", "function", "reference/algorithms/generated/"
-         "networkx.algorithms.flow.network_simplex.html"),
-        ("networkx.davis_southern_women_graph", "function", "reference/generated/"
-         "networkx.generators.social.davis_southern_women_graph.html"),
-        ("networkx.stochastic_block_model", "function", "reference/generated/"
-         "networkx.generators.community.stochastic_block_model.html"),
+        ("networkx.betweenness_centrality", "function", ("reference/algorithms/generated/"
+         "networkx.algorithms.centrality.betweenness_centrality.html")),
+        ("networkx.network_simplex", "function", ("reference/algorithms/generated/"
+         "networkx.algorithms.flow.network_simplex.html")),
+        ("networkx.davis_southern_women_graph", "function", ("reference/generated/"
+         "networkx.generators.social.davis_southern_women_graph.html")),
+        ("networkx.stochastic_block_model", "function", ("reference/generated/"
+         "networkx.generators.community.stochastic_block_model.html")),
     ]),
     "scipy": ("stable", [
         ("scipy.sparse", "module", "reference/sparse.html"),
