@@ -31,6 +31,8 @@ incubator team asks. Start with:
   vchuang validate data.json      check your own dataset; each problem is printed
                                   with where it is (a JSON path) and how to fix it
   vchuang summary data.json       counts per community
+  vchuang import sheets/ -o data.json
+                                  turn a folder of Excel/CSV sheets into a dataset
 """
 
 
