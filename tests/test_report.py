@@ -43,7 +43,7 @@ def test_writes_page_figures_and_tables(report_en: Path) -> None:
     figures = sorted(p.name for p in (report_en / "figures").glob("*.png"))
     tables = sorted(p.name for p in (report_en / "tables").glob("*.csv"))
     assert {"funnel.png", "talents.png", "pipeline.png", "comparison.png", "matching.png",
-            "runway.png", "balances.png", "ideas_ha-call-2019.png"} <= set(figures)
+            "runway.png", "balances.png", "ideas_ha-call-2019.png", "reach.png"} <= set(figures)
     assert {"funnel.csv", "talents.csv", "indicators.csv", "hierarchy.csv", "matching.csv",
             "micro_funds.csv", "segment_coverage.csv", "blockers.csv"} <= set(tables)
     for table in (report_en / "tables").glob("*.csv"):
@@ -174,3 +174,14 @@ def test_progress_bar_needs_no_optional_package(pilot: vchuang.CommunityGraph, t
                         lambda name, *a: None if name == "tqdm" else real(name, *a))
     build_report(pilot, tmp_path, key=KEY, progress=True)
     assert "11/11 index.html" in capsys.readouterr().err
+
+
+def test_published_reach_diagram_hides_small_counts(pilot: vchuang.CommunityGraph) -> None:
+    from vchuang.reach import reach_report
+
+    rep = reach_report(pilot)
+    shown = [t.get_text() for t in rep.plot().texts]
+    hidden = [t.get_text() for t in rep.plot(suppress=5).texts]
+    assert any(re.search(r"\([1-4]\)", t) for t in shown)  # the case the test is about
+    assert not any(re.search(r"\([1-4]\)", t) for t in hidden)
+    assert any("(<5)" in t for t in hidden)

@@ -232,11 +232,12 @@ class Surface:
         rows.sort(key=lambda r: (r["resident"], r["point"], r["line"]))
         return rows
 
-    def plot(self, ax: Axes | None = None, *, lang: str = "en") -> Axes:
-        """The point–line–surface diagram (see :func:`vchuang.plot._reach.plot_tiers`)."""
+    def plot(self, ax: Axes | None = None, *, lang: str = "en", suppress: int = 0) -> Axes:
+        """The point–line–surface diagram (see :func:`vchuang.plot._reach.plot_tiers`);
+        counts below ``suppress`` are labelled ``"<suppress"``."""
         from .plot._reach import plot_tiers
 
-        return plot_tiers(self._tiers, ax=ax, lang=lang)
+        return plot_tiers(self._tiers, ax=ax, lang=lang, suppress=suppress)
 
     def _point_pos(self, point: str) -> int:
         try:
@@ -536,13 +537,17 @@ class ReachReport:
             raise ValidationError([Problem("table", msg)])
         return [attrs.asdict(x) for x in tables[table]]
 
-    def plot(self, ax: Axes | None = None, *, kind: str = "diagram", lang: str = "en") -> Axes:
-        """``kind="diagram"``: the point–line–surface diagram; ``kind="heatmap"``:
-        coverage of each segment in each community."""
+    def plot(
+        self, ax: Axes | None = None, *, kind: str = "diagram", lang: str = "en",
+        suppress: int = 0,
+    ) -> Axes:
+        """``kind="diagram"``: the point–line–surface diagram (counts below ``suppress``
+        labelled ``"<suppress"``); ``kind="heatmap"``: coverage of each segment in each
+        community."""
         from .plot._reach import plot_heatmap, plot_tiers
 
         if kind == "diagram":
-            return plot_tiers(self.surface._tiers, ax=ax, lang=lang)
+            return plot_tiers(self.surface._tiers, ax=ax, lang=lang, suppress=suppress)
         if kind == "heatmap":
             return plot_heatmap(self, ax=ax, lang=lang)
         msg = f"kind must be 'diagram' or 'heatmap', got {kind!r}"

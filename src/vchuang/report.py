@@ -580,8 +580,9 @@ def _reach(ctx: _Context) -> Section | None:
     ]
     tab = ctx.table("segment_coverage", coverage_rows,
                     ["segment", "reached", "of", "share", "gap"], people=["reached"])
-    figures = [ctx.figure("reach_heatmap", _w("reach", lang),
-                          lambda ax: rep.plot(ax=ax, lang=lang), figsize=(8, 5))]
+    figures = [ctx.figure("reach", _w("reach", lang),
+                          lambda ax: rep.plot(ax=ax, lang=lang, suppress=ctx.threshold),
+                          figsize=(8, 5))]
     text = (
         f"{len(rep.points)} leaders (points) run their projects (lines) and reach "
         f"{rep.unique_reach} residents by name (the surface), {rep.leverage:.1f} per leader. "

@@ -88,7 +88,9 @@ def _order(n: int, edges: Sequence[tuple[int, int, float]], upper: np.ndarray,
     return sorted(range(n), key=lambda i: (-centre[i], names[i]))
 
 
-def plot_tiers(tiers: _Tiers, *, ax: Axes | None = None, lang: str = "en") -> Axes:
+def plot_tiers(
+    tiers: _Tiers, *, ax: Axes | None = None, lang: str = "en", suppress: int = 0
+) -> Axes:
     """Draw the point–line–surface diagram.
 
     Three columns: points (leaders), lines (projects), surface (segments, plus the
@@ -106,6 +108,9 @@ def plot_tiers(tiers: _Tiers, *, ax: Axes | None = None, lang: str = "en") -> Ax
         Axes to draw on; a new figure otherwise.
     lang : str
         ``"en"`` or ``"zh"``.
+    suppress : int
+        Counts of residents from 1 to ``suppress - 1`` are labelled ``"<suppress"``
+        (small-cell suppression for published figures); 0 shows every count.
 
     Returns
     -------
@@ -114,6 +119,10 @@ def plot_tiers(tiers: _Tiers, *, ax: Axes | None = None, lang: str = "en") -> Ax
     lang = label_lang(lang)
     text = _TEXT[lang]
     font = _fonts(lang)
+
+    def count(n: int) -> str:
+        return f"<{suppress}" if 0 < n < suppress else str(n)
+
     n_p, n_l = len(tiers.points), len(tiers.lines)
     n_s = len(tiers.segments)
     has_none = any(s == n_s for _, s, _ in tiers.line_segment)
@@ -172,13 +181,13 @@ def plot_tiers(tiers: _Tiers, *, ax: Axes | None = None, lang: str = "en") -> Ax
                    color=colours, zorder=3, edgecolors="white")
     size = 9 if tallest <= 20 else max(5, int(9 * 20 / tallest))
     for i, point in enumerate(tiers.points):
-        ax.text(-0.06, y_p[i], f"{point} ({tiers.point_reach[i]})", ha="right",
+        ax.text(-0.06, y_p[i], f"{point} ({count(tiers.point_reach[i])})", ha="right",
                 va="center", fontsize=size, **font)
     for j, line_id in enumerate(tiers.lines):
-        label = f"{_name(tiers.labels, line_id, lang)} ({tiers.line_reach[j]})"
+        label = f"{_name(tiers.labels, line_id, lang)} ({count(tiers.line_reach[j])})"
         ax.text(1.0, y_l[j] + 0.025, label, ha="center", va="bottom", fontsize=size, **font)
     for s, label in enumerate(seg_names):
-        ax.text(2.06, y_s[s], f"{label} ({seg_reach[s]})", ha="left", va="center",
+        ax.text(2.06, y_s[s], f"{label} ({count(seg_reach[s])})", ha="left", va="center",
                 fontsize=size, **font)
     for x, key in ((0, "points"), (1, "lines"), (2, "surface")):
         ax.text(x, 1.1, text[key], ha="center", va="bottom", fontsize=10, fontweight="bold",
