@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 
+import attrs
 import pytest
 from hypothesis import given, settings
 
@@ -280,3 +281,22 @@ def test_iteration_order_does_not_depend_on_the_hash_seed() -> None:
                               capture_output=True, text=True)
         outputs.add(done.stdout)
     assert len(outputs) == 1
+
+
+def test_change_adds_and_replaces_in_one_step() -> None:
+    g = _base()
+    before = vchuang.dumps(g)
+    new_project = Project(id="p2", name="P2", community="c")
+    moved = g.get("r2", Resident)
+    with pytest.raises(IntegrityError):  # the replaced resident names a missing community
+        g.change(add=[new_project, Link(source="r2", relation=Relation.LEADS, target="p2")],
+                 replace=[attrs.evolve(moved, community="nowhere")])
+    assert vchuang.dumps(g) == before
+    g.change(add=[new_project, Link(source="r2", relation=Relation.LEADS, target="p2")],
+             replace=[attrs.evolve(moved, community="c2")])
+    assert [p.id for p in g.projects_led_by("r2")] == ["p2"]
+    assert g.get("r2", Resident).community == "c2"
+    with pytest.raises(IntegrityError, match="already in the graph"):
+        g.change(add=[Resident(id="r1", name="dup", community="c")])
+    with pytest.raises(UnknownEntityError):
+        g.change(replace=[Resident(id="zz", name="Z", community="c")])

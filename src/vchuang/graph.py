@@ -49,7 +49,7 @@ from __future__ import annotations
 import difflib
 import functools
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 import attrs
@@ -422,6 +422,33 @@ class CommunityGraph:
         """Add many records and links at once (see :meth:`add`)."""
         self._apply(list(items), _where)
 
+    def change(
+        self, *, add: Iterable[Entity | Link] = (), replace: Iterable[Entity] = ()
+    ) -> None:
+        """Add records and links and replace stored records in one step, all or nothing.
+
+        Added and replacing records may refer to each other (a proposal replaced to
+        name the project added with it).
+
+        Raises
+        ------
+        UnknownEntityError
+            A record to replace is not in the graph.
+        IntegrityError
+            Listing every problem (as :meth:`add` and :meth:`update`); nothing changes.
+        """
+        added = list(add)
+        replaced = list(replace)
+        problems = []
+        for record in replaced:
+            old = self.get(record.id)
+            if type(old) is not type(record):
+                msg = f"{record.id!r} is a {old.kind}; it cannot become a {record.kind}"
+                problems.append(Problem(_where(record), msg, "remove it and add the new record"))
+        if problems:
+            raise IntegrityError(problems)
+        self._apply([*added, *replaced], _where, replacing={r.id for r in replaced})
+
     def link(self, source: str, relation: Relation | str, target: str, **attrs_: Any) -> Link:
         """Add an explicit relation and return its :class:`~vchuang.model.Link`.
 
@@ -570,11 +597,13 @@ class CommunityGraph:
         items: Sequence[Entity | Link],
         where: Callable[[Entity | Link], str] = _where,
         *,
-        replacing: bool = False,
+        replacing: bool | Collection[str] = False,
     ) -> list[Problem]:
         """Every problem adding ``items`` would cause (empty if none); changes nothing.
 
         ``where`` names each item in the problems (the JSON loader passes JSON paths).
+        ``replacing`` says which records may stand in for stored ones with the same ID:
+        all of them (``True``), none (``False``) or those with the given IDs.
         """
         problems: list[Problem] = []
         kinds = entity_kinds()
@@ -598,7 +627,10 @@ class CommunityGraph:
                     )
                 )
                 continue
-            if not replacing and item.id in self._records:
+            if item.id in self._records and not (
+                replacing is True
+                or (not isinstance(replacing, bool) and item.id in replacing)
+            ):
                 problems.append(
                     Problem(
                         f"{where(item)}.id",
@@ -691,7 +723,7 @@ class CommunityGraph:
         items: Sequence[Entity | Link],
         where: Callable[[Entity | Link], str],
         *,
-        replacing: bool = False,
+        replacing: bool | Collection[str] = False,
         checked: bool = False,
     ) -> None:
         """Apply ``items``; ``checked=True`` when :meth:`check` just found no problem in
@@ -701,8 +733,9 @@ class CommunityGraph:
             raise IntegrityError(problems)
         records = [i for i in items if not isinstance(i, Link)]
         for record in records:
-            if replacing:
-                self._drop_owned(self._records[record.id])
+            old = self._records.get(record.id)  # check() allowed only the asked-for ones
+            if old is not None:
+                self._drop_owned(old)
             else:
                 self._by_kind[record.kind][record.id] = None
             self._records[record.id] = record

@@ -175,19 +175,5 @@ def apply_selection(
 
 def _commit(graph: CommunityGraph, projects: list[Any], links: list[Link],
             updated: list[Any]) -> None:
-    """Add, then update; on any failure undo what was done, so nothing is half-applied."""
-    graph.add(*projects, *links)
-    done: list[Any] = []
-    try:
-        for proposal in updated:
-            old = graph.get(proposal.id)
-            graph.update(proposal)
-            done.append(old)
-    except BaseException:
-        for old in reversed(done):
-            graph.update(old)
-        for link in links:
-            graph.unlink(link.source, link.relation, link.target)
-        for project in projects:
-            graph.remove(project.id)
-        raise
+    """Add the projects and links and update the proposals in one all-or-nothing step."""
+    graph.change(add=[*projects, *links], replace=updated)
