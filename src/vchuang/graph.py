@@ -85,6 +85,7 @@ from .model import (
     Subdistrict,
     default_taxonomy,
     entity_kinds,
+    link_key,
 )
 
 if TYPE_CHECKING:
@@ -187,6 +188,8 @@ def _ref_values(record: Entity, ref: _Ref) -> tuple[str, ...]:
         return ()
     return cast("tuple[str, ...]", value) if ref.many else (cast(str, value),)
 
+
+_RECORD_CLASSES = tuple(entity_kinds().values())
 
 #: For each relation, the record kinds whose fields give it and the fields.
 _REFS_BY_RELATION: Mapping[Relation, tuple[tuple[str, _Ref], ...]] = {
@@ -467,10 +470,10 @@ class CommunityGraph:
         UnknownEntityError
             There is no such link.
         """
-        probe = Link(source=source, relation=Relation(relation), target=target)
-        found = self._links.pop(probe.key, None)
+        rel = Relation(relation)
+        found = self._links.pop(link_key(source, rel, target), None)
         if found is None:
-            what = f"{source} -{probe.relation.value}-> {target}"
+            what = f"{source} -{rel.value}-> {target}"
             raise UnknownEntityError(what)
         self._unlink(found)
         self._touch()
@@ -606,7 +609,6 @@ class CommunityGraph:
         all of them (``True``), none (``False``) or those with the given IDs.
         """
         problems: list[Problem] = []
-        kinds = entity_kinds()
         batch: dict[str, Entity] = {}
         records: list[Entity] = []
         links: list[Link] = []
@@ -614,7 +616,7 @@ class CommunityGraph:
             if isinstance(item, Link):
                 links.append(item)
                 continue
-            if not isinstance(item, tuple(kinds.values())):
+            if not isinstance(item, _RECORD_CLASSES):
                 problems.append(Problem(str(where(item)), f"not a record: {type(item).__name__}"))
                 continue
             records.append(item)
@@ -779,12 +781,12 @@ class CommunityGraph:
                 continue
             if source is not None:
                 ends = self._ends(source, r, inward=False)
-                out += [self._links[Link(source=source, relation=r, target=t).key]
+                out += [self._links[link_key(source, r, t)]
                         for t in ends if target is None or t == target]
             else:
                 assert target is not None
                 ends = self._ends(target, r, inward=True)
-                out += [self._links[Link(source=t, relation=r, target=target).key]
+                out += [self._links[link_key(t, r, target)]
                         for t in ends]
         return out
 

@@ -35,7 +35,7 @@ from .model import Role, Stage
 
 if TYPE_CHECKING:
     from ._rng import RNGLike
-    from .funding import Ledger
+    from .funding import Ledger, Sustainability
     from .graph import CommunityGraph
     from .matching import MatchResult
 
@@ -168,7 +168,7 @@ class _Extras:
 
 
 def _extras(graph: CommunityGraph, matching: MatchResult | None,
-            ledger: Ledger | None, rng: RNGLike) -> _Extras:
+            ledger: Ledger | None, outlook: Sustainability | None, rng: RNGLike) -> _Extras:
     hours = None
     if matching is not None:
         hours = {p.project: (p.fixed_hours + p.new_hours, p.unmet_hours)
@@ -184,7 +184,8 @@ def _extras(graph: CommunityGraph, matching: MatchResult | None,
             if entry.kind is EntryKind.DONATION and owner is not None and owner in graph:
                 totals[owner] += entry.amount_fen
         raised = dict(totals)
-        outlook = sustainability(ledger, rng=rng)
+        if outlook is None:
+            outlook = sustainability(ledger, rng=rng)
         runway = {o.owner or o.project: o.runway_months for o in outlook.outlooks}
     return _Extras(hours=hours, raised=raised, runway=runway)
 
@@ -243,6 +244,7 @@ def table(
     levels: Iterable[str] = ("community", "subdistrict", "district"),
     matching: MatchResult | None = None,
     ledger: Ledger | None = None,
+    outlook: Sustainability | None = None,
     rng: RNGLike = 0,
 ) -> IndicatorTable:
     """The indicators of every community, subdistrict and district of ``graph``.
@@ -259,6 +261,8 @@ def table(
         hours matched and unmet.
     ledger : vchuang.funding.Ledger, optional
         The micro-fund ledger, for funds raised and runway.
+    outlook : vchuang.funding.Sustainability, optional
+        The ledger's outlook, when already computed (otherwise it is computed here).
     rng : int or numpy.random.Generator, optional
         Seed of the runway simulation (:func:`vchuang.funding.sustainability`).
 
@@ -276,7 +280,7 @@ def table(
     community.
     """
     wanted = tuple(levels)
-    extras = _extras(graph, matching, ledger, rng)
+    extras = _extras(graph, matching, ledger, outlook, rng)
     return IndicatorTable(
         rows=tuple(_row(graph, p, lv, extras) for p, lv in _places(graph, wanted))
     )

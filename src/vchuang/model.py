@@ -76,6 +76,7 @@ __all__ = [
     "Subdistrict",
     "default_taxonomy",
     "entity_kinds",
+    "link_key",
 ]
 
 
@@ -1029,6 +1030,14 @@ class Proposal:
 # --------------------------------------------------------------------------- links
 
 
+def link_key(source: str, relation: Relation, target: str) -> tuple[str, Relation, str]:
+    """The key of a link: ``(source, relation, target)``, a symmetric relation's ends
+    sorted (see :attr:`Link.key`)."""
+    if relation is Relation.KNOWS and target < source:
+        return (target, relation, source)
+    return (source, relation, target)
+
+
 def _relation(value: Relation | str) -> Relation:
     return _as_enum(Relation, value, "relation")
 
@@ -1071,12 +1080,7 @@ class Link:
                                                   hash=False)
 
     def __attrs_post_init__(self) -> None:
-        key: tuple[str, Relation, str]
-        if self.relation is Relation.KNOWS and self.target < self.source:
-            key = (self.target, self.relation, self.source)
-        else:
-            key = (self.source, self.relation, self.target)
-        object.__setattr__(self, "_key", key)
+        object.__setattr__(self, "_key", link_key(self.source, self.relation, self.target))
 
     @property
     def key(self) -> tuple[str, Relation, str]:

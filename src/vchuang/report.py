@@ -45,13 +45,13 @@ import attrs
 
 from . import __version__
 from .errors import Problem, ValidationError
-from .io import atomic_write_text
+from .io import atomic_write_bytes, atomic_write_text
 from .model import KIND_PLURALS, OrgKind, Stage
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from .funding import Ledger
+    from .funding import Ledger, Sustainability
     from .graph import CommunityGraph
     from .matching import MatchResult
 
@@ -170,6 +170,15 @@ class _Context:
     rng: int
     progress: bool = False
     _matching: MatchResult | None = None
+    _outlook: Sustainability | None = None
+
+    def outlook(self) -> Sustainability | None:
+        """The projects' money outlook from the ledger (once), ``None`` without one."""
+        from .funding import sustainability
+
+        if self._outlook is None and self.ledger is not None:
+            self._outlook = sustainability(self.ledger, rng=self.rng)
+        return self._outlook
 
     def matching(self) -> MatchResult | None:
         """The optimal matching of the graph's residents to its projects' needs (once)."""
@@ -294,7 +303,8 @@ def _indicator_rows(ctx: _Context) -> list[dict[str, Any]]:
     from .indicators import table
 
     rows = []
-    for row in table(ctx.graph, matching=ctx.matching(), ledger=ctx.ledger, rng=ctx.rng).rows:
+    for row in table(ctx.graph, matching=ctx.matching(), ledger=ctx.ledger,
+                     outlook=ctx.outlook()).rows:
         flat = row.to_dict()
         flat["place"] = ctx.place_name(row.place)
         flat["level"] = _w(row.level, ctx.lang)
@@ -598,13 +608,13 @@ def _reach(ctx: _Context) -> Section | None:
 
 
 def _funds(ctx: _Context) -> Section | None:
-    from .funding import format_yuan, sustainability
+    from .funding import format_yuan
 
     ledger, lang = ctx.ledger, ctx.lang
     if ledger is None:
         return None
-    outlook = sustainability(ledger, rng=ctx.rng)
-    if not outlook.outlooks:
+    outlook = ctx.outlook()
+    if outlook is None or not outlook.outlooks:
         return None
     rows = [
         {
@@ -879,7 +889,7 @@ def build_report(
     for section in sections:
         for figure in section.figures:
             path = folder / "figures" / f"{figure.name}.png"
-            _atomic_write_bytes(path, figure.png)
+            atomic_write_bytes(path, figure.png)
             files.append(path)
         for table in section.tables:
             path = folder / "tables" / f"{table.name}.csv"
@@ -891,9 +901,3 @@ def build_report(
     files.append(index)
     step("index.html")
     return Report(out=folder, index=index, sections=tuple(sections), files=tuple(files))
-
-
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)

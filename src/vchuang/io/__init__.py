@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._json import (
     FORMAT_VERSION,
+    atomic_write_bytes,
     atomic_write_text,
     dumps,
     from_document,
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FORMAT_VERSION",
     "ImportReport",
+    "atomic_write_bytes",
     "atomic_write_text",
     "dumps",
     "export",

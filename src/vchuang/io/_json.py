@@ -56,7 +56,16 @@ from ..model import (
     entity_kinds,
 )
 
-__all__ = ["FORMAT_VERSION", "dumps", "load", "loads", "save", "to_document"]
+__all__ = [
+    "FORMAT_VERSION",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "dumps",
+    "load",
+    "loads",
+    "save",
+    "to_document",
+]
 
 #: The version of the format this vchuang writes.
 FORMAT_VERSION = 1
@@ -185,11 +194,17 @@ def save(graph: CommunityGraph, path: str | os.PathLike[str], *, indent: int | N
 
 def atomic_write_text(path: Path, text: str, *, encoding: str = "utf-8") -> None:
     """Write ``text`` to ``path`` through a temporary file and a rename."""
+    atomic_write_bytes(path, text.encode(encoding))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file, fsync and a rename, so that
+    a failure leaves any old file intact."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         # mkstemp makes the file private (0600); give it the mode a new file would have
