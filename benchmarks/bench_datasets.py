@@ -44,10 +44,17 @@ def _child(kind: str, n: int, seed: int) -> dict[str, float]:
     from vchuang.datasets._synthetic import _prepare
 
     defaults = {
-        "n_communities": None, "n_subdistricts": None, "building_size": 150,
-        "degree_building": 2.0, "degree_community": 1.0, "degree_across": 0.2,
-        "engaged_share": 0.02, "leader_share": 0.1, "activities_per_project": 3,
-        "named_per_activity": 20, "year": 2019,
+        "n_communities": None,
+        "n_subdistricts": None,
+        "building_size": 150,
+        "degree_building": 2.0,
+        "degree_community": 1.0,
+        "degree_across": 0.2,
+        "engaged_share": 0.02,
+        "leader_share": 0.1,
+        "activities_per_project": 3,
+        "named_per_activity": 20,
+        "year": 2019,
     }
     start_mb = _peak_mb()
     t0 = time.perf_counter()
@@ -102,7 +109,9 @@ def _child(kind: str, n: int, seed: int) -> dict[str, float]:
 def _measure(kind: str, n: int, seed: int) -> dict[str, float]:
     proc = subprocess.run(
         [sys.executable, __file__, "--child", kind, str(n), str(seed)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(proc.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
@@ -112,8 +121,7 @@ def main(argv: Sequence[str] | None = None) -> list[dict[str, object]]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10k residents only")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--child", nargs=3, metavar=("KIND", "N", "SEED"),
-                        help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=3, metavar=("KIND", "N", "SEED"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         kind, n, seed = args.child
@@ -122,42 +130,72 @@ def main(argv: Sequence[str] | None = None) -> list[dict[str, object]]:
     sizes = [10_000] if args.quick else [10_000, 100_000, 1_000_000]
     rows: list[dict[str, object]] = []
     load = os.getloadavg()[0]
-    print(f"synthetic(n) against building the same records without the graph "
-          f"(load average {load:.1f} on {os.cpu_count()} cores; wall time suffers under load, "
-          f"CPU time much less)")
-    print(f"{'residents':>10} {'records cpu s':>14} {'synthetic cpu s':>16} {'ratio':>6} "
-          f"{'synthetic wall s':>17} {'records MB':>11} {'synthetic MB':>13} {'items':>10}"
-          "  target")
+    print(
+        f"synthetic(n) against building the same records without the graph "
+        f"(load average {load:.1f} on {os.cpu_count()} cores; wall time suffers under load, "
+        f"CPU time much less)"
+    )
+    print(
+        f"{'residents':>10} {'records cpu s':>14} {'synthetic cpu s':>16} {'ratio':>6} "
+        f"{'synthetic wall s':>17} {'records MB':>11} {'synthetic MB':>13} {'items':>10}"
+        "  target"
+    )
     for n in sizes:
         base = _measure("records", n, args.seed)
         full = _measure("synthetic", n, args.seed)
         ratio = full["cpu"] / base["cpu"]
         ok = full["seconds"] < TARGET_SECONDS and full["peak_mb"] < TARGET_MB
-        rows.append({"residents": n, "records_s": base["seconds"], "records_cpu": base["cpu"],
-                     "synthetic_s": full["seconds"], "synthetic_cpu": full["cpu"],
-                     "ratio": ratio, "records_mb": base["peak_mb"],
-                     "synthetic_mb": full["peak_mb"], "items": int(full["items"]),
-                     "within_target": ok, "load": load})
-        print(f"{n:>10,} {base['cpu']:>14.2f} {full['cpu']:>16.2f} {ratio:>6.2f} "
-              f"{full['seconds']:>17.2f} {base['peak_mb']:>11.0f} {full['peak_mb']:>13.0f} "
-              f"{int(full['items']):>10,}"
-              f"  {'ok' if ok else 'MISSED'} (< {TARGET_SECONDS:.0f} s, < {TARGET_MB:.0f} MB)",
-              flush=True)
+        rows.append(
+            {
+                "residents": n,
+                "records_s": base["seconds"],
+                "records_cpu": base["cpu"],
+                "synthetic_s": full["seconds"],
+                "synthetic_cpu": full["cpu"],
+                "ratio": ratio,
+                "records_mb": base["peak_mb"],
+                "synthetic_mb": full["peak_mb"],
+                "items": int(full["items"]),
+                "within_target": ok,
+                "load": load,
+            }
+        )
+        print(
+            f"{n:>10,} {base['cpu']:>14.2f} {full['cpu']:>16.2f} {ratio:>6.2f} "
+            f"{full['seconds']:>17.2f} {base['peak_mb']:>11.0f} {full['peak_mb']:>13.0f} "
+            f"{int(full['items']):>10,}"
+            f"  {'ok' if ok else 'MISSED'} (< {TARGET_SECONDS:.0f} s, < {TARGET_MB:.0f} MB)",
+            flush=True,
+        )
     print()
     print("knows ties: vectorised block sampler against networkx.stochastic_block_model")
-    print("(networkx gets the building, community and district levels; ours also joins each\n"
-          " household into a clique, hence more edges)")
-    print(f"{'residents':>10} {'ours cpu s':>8} {'networkx cpu s':>11} {'speed-up':>9} "
-          f"{'our edges':>10} {'nx edges':>9}")
+    print(
+        "(networkx gets the building, community and district levels; ours also joins each\n"
+        " household into a clique, hence more edges)"
+    )
+    print(
+        f"{'residents':>10} {'ours cpu s':>8} {'networkx cpu s':>11} {'speed-up':>9} "
+        f"{'our edges':>10} {'nx edges':>9}"
+    )
     for n in sizes[:2]:
         ours = _measure("ties", n, args.seed)
         theirs = _measure("nx_sbm", n, args.seed)
         speed = theirs["cpu"] / ours["cpu"]
-        rows.append({"residents": n, "ties_s": ours["cpu"], "nx_sbm_s": theirs["cpu"],
-                     "speedup": speed, "edges": int(ours["edges"]),
-                     "nx_edges": int(theirs["edges"])})
-        print(f"{n:>10,} {ours['cpu']:>8.3f} {theirs['cpu']:>11.3f} {speed:>9.1f} "
-              f"{int(ours['edges']):>10,} {int(theirs['edges']):>9,}", flush=True)
+        rows.append(
+            {
+                "residents": n,
+                "ties_s": ours["cpu"],
+                "nx_sbm_s": theirs["cpu"],
+                "speedup": speed,
+                "edges": int(ours["edges"]),
+                "nx_edges": int(theirs["edges"]),
+            }
+        )
+        print(
+            f"{n:>10,} {ours['cpu']:>8.3f} {theirs['cpu']:>11.3f} {speed:>9.1f} "
+            f"{int(ours['edges']):>10,} {int(theirs['edges']):>9,}",
+            flush=True,
+        )
     return rows
 
 

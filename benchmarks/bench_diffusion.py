@@ -101,10 +101,14 @@ def _kw(p: str) -> dict[str, Any]:
 
 def bench_simulate(adj: sp.csr_array, seeds: np.ndarray, ps: Sequence[str], runs: int) -> None:
     n = adj.shape[0]
-    print(f"\n1. Independent cascade: {runs:,} runs, {seeds.size} seeds, "
-          f"{n:,} nodes, {adj.nnz // 2:,} ties ({adj.nnz:,} arcs)")
-    header = (f"{'p':>6} {'vchuang s':>10} {'mean':>10} {'95% CI':>21} {'CyNetDiff s':>12} "
-              f"{'(runs only)':>11} {'mean':>10} {'ratio':>6} {'z':>6} {'within CI':>9}")
+    print(
+        f"\n1. Independent cascade: {runs:,} runs, {seeds.size} seeds, "
+        f"{n:,} nodes, {adj.nnz // 2:,} ties ({adj.nnz:,} arcs)"
+    )
+    header = (
+        f"{'p':>6} {'vchuang s':>10} {'mean':>10} {'95% CI':>21} {'CyNetDiff s':>12} "
+        f"{'(runs only)':>11} {'mean':>10} {'ratio':>6} {'z':>6} {'within CI':>9}"
+    )
     print(header)
     print("-" * len(header))
     # warm up both (imports, first-call costs) on a tiny graph
@@ -117,8 +121,11 @@ def bench_simulate(adj: sp.csr_array, seeds: np.ndarray, ps: Sequence[str], runs
         theirs = _cynetdiff_time(adj, seeds, p, runs)
         if theirs is not None and theirs[1] < 1.0:  # quick: best of three, like ours
             again = [_cynetdiff_time(adj, seeds, p, runs) for _ in range(2)]
-            theirs = (theirs[0], min(theirs[1], *(a[1] for a in again)),
-                      min(theirs[2], *(a[2] for a in again)))
+            theirs = (
+                theirs[0],
+                min(theirs[1], *(a[1] for a in again)),
+                min(theirs[2], *(a[2] for a in again)),
+            )
         if theirs is None:
             print(f"{p:>6} {t_ours:>10.3f} {ours.mean:>10.1f} {ci:>21} {'(not installed)':>12}")
             continue
@@ -126,10 +133,14 @@ def bench_simulate(adj: sp.csr_array, seeds: np.ndarray, ps: Sequence[str], runs
         se = math.sqrt(2.0) * ours.stderr
         z = (ours.mean - mean) / se if se > 0 else 0.0
         ok = "yes" if abs(z) <= 1.96 else "NO"
-        print(f"{p:>6} {t_ours:>10.3f} {ours.mean:>10.1f} {ci:>21} {t_all:>12.3f} "
-              f"{t_runs:>11.3f} {mean:>10.1f} {t_ours / t_all:>6.2f} {z:>6.2f} {ok:>9}")
-    print("ratio: vchuang time / CyNetDiff time (model building included in both; "
-          "calls under 1 s: best of 3); z: (ours - theirs) / (sqrt 2 * our standard error)")
+        print(
+            f"{p:>6} {t_ours:>10.3f} {ours.mean:>10.1f} {ci:>21} {t_all:>12.3f} "
+            f"{t_runs:>11.3f} {mean:>10.1f} {t_ours / t_all:>6.2f} {z:>6.2f} {ok:>9}"
+        )
+    print(
+        "ratio: vchuang time / CyNetDiff time (model building included in both; "
+        "calls under 1 s: best of 3); z: (ours - theirs) / (sqrt 2 * our standard error)"
+    )
 
 
 def bench_ris(adj: sp.csr_array, k: int, kw: dict[str, Any], epsilon: float, runs: int) -> None:
@@ -144,16 +155,16 @@ def bench_ris(adj: sp.csr_array, k: int, kw: dict[str, Any], epsilon: float, run
         s = simulate(adj, c.seeds, runs=runs, rng=3, **kw)
         label = "RIS" if method == "ris" else method
         samples = f"{c.samples:,}" if method == "ris" else "-"
-        print(f"{label:>9} {dt:>8.2f} {samples:>11} {s.mean:>9.1f} "
-              f"{s.ci[1] - s.mean:>7.1f}")
+        print(f"{label:>9} {dt:>8.2f} {samples:>11} {s.mean:>9.1f} {s.ci[1] - s.mean:>7.1f}")
     print("spread: the same simulation of each method's seeds")
 
 
-def bench_celf(n: int, ties: int, k: int, kw: dict[str, Any], celf_runs: int,
-               runs: int) -> None:
+def bench_celf(n: int, ties: int, k: int, kw: dict[str, Any], celf_runs: int, runs: int) -> None:
     adj = random_graph(n, ties, 7)
-    print(f"\n3. RIS against CELF: k = {k}, {n:,} nodes, {ties:,} ties ({kw}); "
-          f"CELF with {celf_runs} runs per estimate")
+    print(
+        f"\n3. RIS against CELF: k = {k}, {n:,} nodes, {ties:,} ties ({kw}); "
+        f"CELF with {celf_runs} runs per estimate"
+    )
     header = f"{'method':>6} {'time s':>8} {'spread':>9} {'± 95%':>7} {'evaluations':>12}"
     print(header)
     print("-" * len(header))
@@ -163,8 +174,10 @@ def bench_celf(n: int, ties: int, k: int, kw: dict[str, Any], celf_runs: int,
         c = choose_seeds(adj, k, method=method, runs=celf_runs, rng=4, **kw)
         times[method] = time.perf_counter() - t0
         s = simulate(adj, c.seeds, runs=runs, rng=5, **kw)
-        print(f"{method.upper():>6} {times[method]:>8.2f} {s.mean:>9.1f} "
-              f"{s.ci[1] - s.mean:>7.1f} {c.evaluations:>12,}")
+        print(
+            f"{method.upper():>6} {times[method]:>8.2f} {s.mean:>9.1f} "
+            f"{s.ci[1] - s.mean:>7.1f} {c.evaluations:>12,}"
+        )
     print(f"CELF / RIS time: {times['celf'] / times['ris']:.1f}x")
 
 
@@ -175,8 +188,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--ties", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=1000)
     parser.add_argument("--seeds", type=int, default=50)
-    parser.add_argument("--p", nargs="+", default=["0.01", "0.05", "wc"],
-                        help="arc probabilities to simulate ('wc': weighted cascade)")
+    parser.add_argument(
+        "--p",
+        nargs="+",
+        default=["0.01", "0.05", "wc"],
+        help="arc probabilities to simulate ('wc': weighted cascade)",
+    )
     parser.add_argument("--k", type=int, default=50)
     parser.add_argument("--ris-p", default="wc", help="probability for the seed choice")
     parser.add_argument("--epsilon", type=float, default=0.1)
@@ -198,8 +215,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     if "ris" not in args.skip:
         bench_ris(adj, args.k, _kw(args.ris_p), args.epsilon, args.runs)
     if "celf" not in args.skip:
-        bench_celf(args.celf_nodes, args.celf_ties, args.k, _kw(args.celf_p), args.celf_runs,
-                   args.runs)
+        bench_celf(
+            args.celf_nodes, args.celf_ties, args.k, _kw(args.celf_p), args.celf_runs, args.runs
+        )
 
 
 if __name__ == "__main__":

@@ -82,8 +82,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ids = list(ledger.accounts)
     first, last = ledger.entries[0].date.toordinal(), ledger.entries[-1].date.toordinal()
     queries = [
-        (ids[int(rng.integers(0, len(ids)))],
-         dt.date.fromordinal(int(rng.integers(first, last + 1))))
+        (
+            ids[int(rng.integers(0, len(ids)))],
+            dt.date.fromordinal(int(rng.integers(first, last + 1))),
+        )
         for _ in range(args.queries)
     ]
     n_naive = 5 if n > 100_000 else 50
@@ -113,8 +115,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     same = fast[:n_naive] == slow and fast[:n_vec] == vec
     conserved = sum(ledger.balances().values()) == 0
-    print(f"ledger: {len(ledger):,} entries, {len(ids)} accounts; "
-          f"posting {len(ledger) / post_seconds:,.0f} entries/s ({post_seconds:.1f} s)")
+    print(
+        f"ledger: {len(ledger):,} entries, {len(ids)} accounts; "
+        f"posting {len(ledger) / post_seconds:,.0f} entries/s ({post_seconds:.1f} s)"
+    )
     print(f"{'method':<34}{'queries':>9}{'µs/query':>14}{'speed-up':>11}")
     for name, count, per in (
         ("naive scan (Python)", n_naive, t_slow),
@@ -122,8 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("Ledger.balance (binary search)", len(queries), t_fast),
     ):
         print(f"{name:<34}{count:>9,}{per * 1e6:>14,.1f}{t_slow / per:>10,.0f}×")
-    print(f"same balances: {'yes' if same else 'NO'}; money conserved: "
-          f"{'yes' if conserved else 'NO'}")
+    print(
+        f"same balances: {'yes' if same else 'NO'}; money conserved: {'yes' if conserved else 'NO'}"
+    )
     return 0 if same and conserved else 1
 
 

@@ -42,9 +42,7 @@ def measure(n: int, seed: int = 1) -> dict[str, float]:
         msg = "round trip changed the graph"
         raise RuntimeError(msg)
     doc = json.loads(text)
-    plain, j_dump = _timed(
-        lambda d: json.dumps(d, ensure_ascii=False, separators=(",", ":")), doc
-    )
+    plain, j_dump = _timed(lambda d: json.dumps(d, ensure_ascii=False, separators=(",", ":")), doc)
     _, j_load = _timed(json.loads, plain)
     return {
         "residents": n,
@@ -65,12 +63,16 @@ def main(argv: Sequence[str] | None = None) -> list[dict[str, float]]:
     args = parser.parse_args(argv)
     sizes = [10_000] if args.quick else [100_000, 1_000_000]
     rows = [measure(n) for n in sizes]
-    print(f"{'residents':>10} {'MB':>6} {'dumps s':>8} {'loads s':>8} {'json s':>7} "
-          f"{'ratio':>6} {'load +MB':>12}  (goal: ratio <= 4)")
+    print(
+        f"{'residents':>10} {'MB':>6} {'dumps s':>8} {'loads s':>8} {'json s':>7} "
+        f"{'ratio':>6} {'load +MB':>12}  (goal: ratio <= 4)"
+    )
     for r in rows:
-        print(f"{r['residents']:>10,.0f} {r['mb']:>6.0f} {r['dumps']:>8.2f} {r['loads']:>8.2f} "
-              f"{r['json_dumps'] + r['json_loads']:>7.2f} {r['ratio']:>6.1f} "
-              f"{r['peak_mb']:>12.0f}")
+        print(
+            f"{r['residents']:>10,.0f} {r['mb']:>6.0f} {r['dumps']:>8.2f} {r['loads']:>8.2f} "
+            f"{r['json_dumps'] + r['json_loads']:>7.2f} {r['ratio']:>6.1f} "
+            f"{r['peak_mb']:>12.0f}"
+        )
     return rows
 
 

@@ -49,8 +49,9 @@ from vchuang.matching import ScoreModel, match, match_arrays
 from vchuang.matching._score import _pair_table
 
 
-def instance(n_r: int, n_n: int, n_pairs: int, seed: int = 0, *,
-             headcounts: bool = False) -> dict[str, Any]:
+def instance(
+    n_r: int, n_n: int, n_pairs: int, seed: int = 0, *, headcounts: bool = False
+) -> dict[str, Any]:
     """Arrays of a random matching problem with about ``n_pairs`` eligible pairs."""
     rng = np.random.default_rng(seed)
     degree = max(1, n_pairs // n_r)
@@ -108,8 +109,9 @@ def networkx_flow(inst: dict[str, Any]) -> tuple[int, float, float]:
     g.add_edges_from((("n", j), "t", {"capacity": c, "weight": 0}) for j, c in enumerate(cap_n))
     g.add_edges_from(
         (("r", i), ("n", j), {"capacity": min(cap_r[i], cap_n[j]), "weight": -w})
-        for i, j, w in zip(inst["resident"].tolist(), inst["need"].tolist(),
-                           inst["weight"].tolist(), strict=True)
+        for i, j, w in zip(
+            inst["resident"].tolist(), inst["need"].tolist(), inst["weight"].tolist(), strict=True
+        )
     )
     built = time.perf_counter()
     cost, _ = nx.network_simplex(g)
@@ -136,8 +138,14 @@ def synthetic_graph(n_r: int, n_n: int, seed: int = 0) -> CommunityGraph:
     rng = np.random.default_rng(seed)
     g = CommunityGraph()
     tax = [s.id for s in g.taxonomy.skills]
-    themes = ["high_altitude_throwing", "anti_fraud", "dog_ownership", "elder_culture",
-              "safety_patrol", "mental_health"]
+    themes = [
+        "high_altitude_throwing",
+        "anti_fraud",
+        "dog_ownership",
+        "elder_culture",
+        "safety_patrol",
+        "mental_health",
+    ]
     items: list[Any] = [District(id="d", name="District")]
     subs = [f"s{k}" for k in range(3)]
     items += [Subdistrict(id=s, name=s, district="d") for s in subs]
@@ -145,18 +153,36 @@ def synthetic_graph(n_r: int, n_n: int, seed: int = 0) -> CommunityGraph:
     items += [Community(id=c, name=c, subdistrict=subs[k % 3]) for k, c in enumerate(comms)]
     for i in range(n_r):
         picks = rng.choice(len(tax), size=2, replace=False)
-        items.append(Resident(
-            id=f"r{i:06d}", name=f"Resident {i}", community=comms[int(rng.integers(12))],
-            skills={tax[int(k)]: int(rng.integers(1, 5)) for k in picks},
-            interests=[themes[int(rng.integers(len(themes)))]],
-            hours_per_week=float(rng.integers(1, 11))))
+        items.append(
+            Resident(
+                id=f"r{i:06d}",
+                name=f"Resident {i}",
+                community=comms[int(rng.integers(12))],
+                skills={tax[int(k)]: int(rng.integers(1, 5)) for k in picks},
+                interests=[themes[int(rng.integers(len(themes)))]],
+                hours_per_week=float(rng.integers(1, 11)),
+            )
+        )
     for p in range(n_n // 2):
-        needs = [Need(id=f"p{p:05d}-{k}", skill=tax[int(rng.integers(len(tax)))],
-                      hours=float(rng.integers(2, 21)), people=1000,
-                      min_level=int(rng.integers(1, 4))) for k in range(2)]
-        items.append(Project(id=f"p{p:05d}", name=f"Project {p}",
-                             community=comms[int(rng.integers(12))],
-                             themes=[themes[int(rng.integers(len(themes)))]], needs=needs))
+        needs = [
+            Need(
+                id=f"p{p:05d}-{k}",
+                skill=tax[int(rng.integers(len(tax)))],
+                hours=float(rng.integers(2, 21)),
+                people=1000,
+                min_level=int(rng.integers(1, 4)),
+            )
+            for k in range(2)
+        ]
+        items.append(
+            Project(
+                id=f"p{p:05d}",
+                name=f"Project {p}",
+                community=comms[int(rng.integers(12))],
+                themes=[themes[int(rng.integers(len(themes)))]],
+                needs=needs,
+            )
+        )
     g.add_all(items)
     return g
 
@@ -180,14 +206,25 @@ def _child(which: str, n_r: int, n_n: int, n_pairs: int) -> None:
     value = match_arrays(**inst).objective if which == "vchuang" else ortools_flow(inst)
     seconds = time.perf_counter() - start
     _, peak = _rss_kib()
-    print(json.dumps({"seconds": seconds, "objective": value, "rss_before_mb": before / 1024,
-                      "peak_mb": peak / 1024, "pairs": int(inst["resident"].size)}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "objective": value,
+                "rss_before_mb": before / 1024,
+                "peak_mb": peak / 1024,
+                "pairs": int(inst["resident"].size),
+            }
+        )
+    )
 
 
 def _in_child(which: str, n_r: int, n_n: int, n_pairs: int) -> dict[str, Any]:
     out = subprocess.run(
         [sys.executable, __file__, "--child", which, str(n_r), str(n_n), str(n_pairs)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
@@ -219,11 +256,21 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     # 1. hours only: ours vs OR-Tools vs networkx
     inst = instance(n_r, n_n, n_pairs)
     case = f"{n_r:,} x {n_n:,}, {inst['resident'].size:,} pairs"
-    timed = best_of(repeat, lambda: match_arrays(**inst),
-                    *([lambda: ortools_flow(inst)] if have_ortools else []))
+    timed = best_of(
+        repeat,
+        lambda: match_arrays(**inst),
+        *([lambda: ortools_flow(inst)] if have_ortools else []),
+    )
     t_ours, sol = timed[0]
-    print(_row(case, "vchuang match_arrays (HiGHS LP)", t_ours, sol.objective,
-               f"{sol.rounds} restricted LP(s)"))
+    print(
+        _row(
+            case,
+            "vchuang match_arrays (HiGHS LP)",
+            t_ours,
+            sol.objective,
+            f"{sol.rounds} restricted LP(s)",
+        )
+    )
     optima = {"vchuang": sol.objective}
     t_ort = None
     if have_ortools:
@@ -231,8 +278,15 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         optima["ortools"] = value
         print(_row(case, "OR-Tools SimpleMinCostFlow", t_ort, value))
     else:
-        print(_row(case, "OR-Tools SimpleMinCostFlow", float("nan"), "-",
-                   "not installed (pip install ortools)"))
+        print(
+            _row(
+                case,
+                "OR-Tools SimpleMinCostFlow",
+                float("nan"),
+                "-",
+                "not installed (pip install ortools)",
+            )
+        )
     value, t_build, t_nx = networkx_flow(inst)
     optima["networkx"] = value
     print(_row(case, "networkx network_simplex", t_nx, value, f"+ {t_build:.2f} s to build"))
@@ -241,8 +295,13 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     if t_ort is not None:
         print(f"  vchuang / OR-Tools time: {t_ours / t_ort:.2f}x   (goal at 3,000 x 600: <= 3x)")
     print(f"  networkx / vchuang time: {t_nx / t_ours:.1f}x   (goal at 3,000 x 600: >= 10x)\n")
-    report["hours_only"] = {"seconds": t_ours, "ortools": t_ort, "networkx": t_nx,
-                            "optima": optima, "same": same}
+    report["hours_only"] = {
+        "seconds": t_ours,
+        "ortools": t_ort,
+        "networkx": t_nx,
+        "optima": optima,
+        "same": same,
+    }
 
     # 2. the graph path, once
     g = synthetic_graph(n_r, n_n)
@@ -255,12 +314,29 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     result = match(g, max_projects_per_person=None)
     t_graph = time.perf_counter() - start
     gcase = f"graph {n_r:,} x {n_n:,}"
-    print(_row(gcase, "scoring all pairs (_pair_table)", t_score, "-",
-               f"{int(pairs.eligible.sum()):,} eligible of {pairs.r.size:,} related pairs"))
-    print(_row(gcase, "match(graph) end to end", t_graph, round(result.objective, 3),
-               f"{len(result.assignments):,} assignments with reasons; {result.status}"))
-    report["graph"] = {"score_seconds": t_score, "match_seconds": t_graph,
-                       "eligible": int(pairs.eligible.sum())}
+    print(
+        _row(
+            gcase,
+            "scoring all pairs (_pair_table)",
+            t_score,
+            "-",
+            f"{int(pairs.eligible.sum()):,} eligible of {pairs.r.size:,} related pairs",
+        )
+    )
+    print(
+        _row(
+            gcase,
+            "match(graph) end to end",
+            t_graph,
+            round(result.objective, 3),
+            f"{len(result.assignments):,} assignments with reasons; {result.status}",
+        )
+    )
+    report["graph"] = {
+        "score_seconds": t_score,
+        "match_seconds": t_graph,
+        "eligible": int(pairs.eligible.sum()),
+    }
 
     # 3. headcounts and project caps bind: the exact MILP
     m_r, m_n, m_p = (60, 15, 600) if quick else (300, 60, 6_000)
@@ -273,14 +349,39 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     stable = match_arrays(**hard, method="stable")
     hcase = f"{m_r} x {m_n}, {hard['resident'].size:,} pairs, heads"
     print()
-    print(_row(hcase, "vchuang optimal (HiGHS MILP)", t_milp, exact.objective,
-               f"{exact.status}, bound {exact.bound:,}"))
-    print(_row(hcase, "vchuang greedy", float("nan"), greedy.objective,
-               f"{greedy.objective / exact.objective:.4f} of optimal"))
-    print(_row(hcase, "vchuang stable", float("nan"), stable.objective,
-               f"{stable.objective / exact.objective:.4f} of optimal; stable={stable.stable}"))
-    report["milp"] = {"seconds": t_milp, "status": exact.status, "objective": exact.objective,
-                      "bound": exact.bound}
+    print(
+        _row(
+            hcase,
+            "vchuang optimal (HiGHS MILP)",
+            t_milp,
+            exact.objective,
+            f"{exact.status}, bound {exact.bound:,}",
+        )
+    )
+    print(
+        _row(
+            hcase,
+            "vchuang greedy",
+            float("nan"),
+            greedy.objective,
+            f"{greedy.objective / exact.objective:.4f} of optimal",
+        )
+    )
+    print(
+        _row(
+            hcase,
+            "vchuang stable",
+            float("nan"),
+            stable.objective,
+            f"{stable.objective / exact.objective:.4f} of optimal; stable={stable.stable}",
+        )
+    )
+    report["milp"] = {
+        "seconds": t_milp,
+        "status": exact.status,
+        "objective": exact.objective,
+        "bound": exact.bound,
+    }
 
     # 4. large: time and memory in fresh processes
     if not quick and not args.no_large:
@@ -289,19 +390,34 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         lcase = "100,000 x 10,000"
         ours = _in_child("vchuang", *big)
         lcase += f", {ours['pairs']:,} pairs"
-        print(_row(lcase, "vchuang match_arrays (HiGHS LP)", ours["seconds"], ours["objective"],
-                   f"peak RSS {ours['peak_mb']:,.0f} MB ({ours['peak_mb'] - ours['rss_before_mb']:,.0f}"
-                   " MB for the solve)"))
+        print(
+            _row(
+                lcase,
+                "vchuang match_arrays (HiGHS LP)",
+                ours["seconds"],
+                ours["objective"],
+                f"peak RSS {ours['peak_mb']:,.0f} MB ({ours['peak_mb'] - ours['rss_before_mb']:,.0f}"
+                " MB for the solve)",
+            )
+        )
         report["large"] = {"vchuang": ours}
         if have_ortools:
             theirs = _in_child("ortools", *big)
-            print(_row(lcase, "OR-Tools SimpleMinCostFlow", theirs["seconds"],
-                       theirs["objective"],
-                       f"peak RSS {theirs['peak_mb']:,.0f} MB "
-                       f"({theirs['peak_mb'] - theirs['rss_before_mb']:,.0f} MB for the solve)"))
+            print(
+                _row(
+                    lcase,
+                    "OR-Tools SimpleMinCostFlow",
+                    theirs["seconds"],
+                    theirs["objective"],
+                    f"peak RSS {theirs['peak_mb']:,.0f} MB "
+                    f"({theirs['peak_mb'] - theirs['rss_before_mb']:,.0f} MB for the solve)",
+                )
+            )
             same_big = theirs["objective"] == ours["objective"]
-            print(f"\n  same optimum: {'yes' if same_big else 'MISMATCH'}; vchuang / OR-Tools "
-                  f"time: {ours['seconds'] / theirs['seconds']:.2f}x")
+            print(
+                f"\n  same optimum: {'yes' if same_big else 'MISMATCH'}; vchuang / OR-Tools "
+                f"time: {ours['seconds'] / theirs['seconds']:.2f}x"
+            )
             report["large"]["ortools"] = theirs
     return report
 

@@ -45,8 +45,13 @@ from vchuang.reach import _measures
 
 
 def synthetic(
-    n_residents: int, n_lines: int, mean_size: float, community: int, n_points: int,
-    n_segments: int, seed: int,
+    n_residents: int,
+    n_lines: int,
+    mean_size: float,
+    community: int,
+    n_points: int,
+    n_segments: int,
+    seed: int,
 ) -> dict[str, Any]:
     """Lines × residents, points × lines, residents × segments, resident communities."""
     rng = np.random.default_rng(seed)
@@ -80,8 +85,13 @@ def synthetic(
     members.sum_duplicates()
     members.data[:] = 1.0
     comm = np.minimum(np.arange(n_residents) // size_c, n_comm - 1).astype(np.int64)
-    return {"lines": lines, "point_line": point_line, "members": members,
-            "community": comm, "n_communities": n_comm}
+    return {
+        "lines": lines,
+        "point_line": point_line,
+        "members": members,
+        "community": comm,
+        "n_communities": n_comm,
+    }
 
 
 # ---------------------------------------------------------------- baselines
@@ -123,8 +133,12 @@ def matvec_greedy(inc: Any, k: int) -> list[int]:
     return chosen
 
 
-def plain_measures(point_sets: Sequence[set[int]], line_sets: Sequence[set[int]],
-                   members: Sequence[Sequence[int]], community: Sequence[int]) -> dict[str, Any]:
+def plain_measures(
+    point_sets: Sequence[set[int]],
+    line_sets: Sequence[set[int]],
+    members: Sequence[Sequence[int]],
+    community: Sequence[int],
+) -> dict[str, Any]:
     """The same measures with sets, Counters and an inverted index."""
     k_r: Counter[int] = Counter()
     for s in point_sets:
@@ -145,8 +159,14 @@ def plain_measures(point_sets: Sequence[set[int]], line_sets: Sequence[set[int]]
     for r in k_r:
         seg.update(members[r])
         comm[community[r]] += 1
-    return {"unique": len(k_r), "fragility": fragility, "shapley": shapley,
-            "pairs": len(shared), "segments": seg, "communities": comm}
+    return {
+        "unique": len(k_r),
+        "fragility": fragility,
+        "shapley": shapley,
+        "pairs": len(shared),
+        "segments": seg,
+        "communities": comm,
+    }
 
 
 # ---------------------------------------------------------------- runs
@@ -187,10 +207,17 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--community", type=int, default=5_000)
     parser.add_argument("--points", type=int, default=1_000)
     parser.add_argument("--k", type=int, default=100)
-    parser.add_argument("--baseline-k", type=int, default=None,
-                        help="picks for the plain set-based greedy (default: k)")
-    parser.add_argument("--skip-plain-measures", action="store_true",
-                        help="do not run the set-based baseline of the measures")
+    parser.add_argument(
+        "--baseline-k",
+        type=int,
+        default=None,
+        help="picks for the plain set-based greedy (default: k)",
+    )
+    parser.add_argument(
+        "--skip-plain-measures",
+        action="store_true",
+        help="do not run the set-based baseline of the measures",
+    )
     parser.add_argument("--seed", type=int, default=2019)
     args = parser.parse_args(argv)
     if args.quick:
@@ -199,12 +226,22 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     k = args.k
     kb = min(args.baseline_k or k, k)
 
-    data, t_build = timed(synthetic, args.residents, args.lines, args.mean_size,
-                          args.community, args.points, 20, args.seed)
+    data, t_build = timed(
+        synthetic,
+        args.residents,
+        args.lines,
+        args.mean_size,
+        args.community,
+        args.points,
+        20,
+        args.seed,
+    )
     inc = data["lines"]
-    print(f"reach benchmark: {args.residents:,} residents x {args.lines:,} lines, "
-          f"{inc.nnz:,} incidences; k={k}; {args.points:,} points "
-          f"(data built in {t_build.wall:.1f} s)")
+    print(
+        f"reach benchmark: {args.residents:,} residents x {args.lines:,} lines, "
+        f"{inc.nnz:,} incidences; k={k}; {args.points:,} points "
+        f"(data built in {t_build.wall:.1f} s)"
+    )
     print("times: CPU seconds of this process (ratios use them) / wall-clock seconds")
 
     # -- max coverage
@@ -212,37 +249,58 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     celf_b, t_celf_b = timed(max_coverage, inc, kb) if kb != k else (celf, t_celf)
     mv, t_mv = timed(matvec_greedy, inc, kb)
     sets, t_sets = timed(
-        lambda: [set(inc.indices[inc.indptr[i]:inc.indptr[i + 1]].tolist())
-                 for i in range(inc.shape[0])])
+        lambda: [
+            set(inc.indices[inc.indptr[i] : inc.indptr[i + 1]].tolist())
+            for i in range(inc.shape[0])
+        ]
+    )
     plain, t_plain = timed(plain_greedy, sets, kb)
     same = plain == celf_b.chosen.tolist() == mv
     rows: list[tuple[str, int, Timing, int, float | None]] = [
         ("lazy greedy (CELF, vchuang)", celf.chosen.size, t_celf, celf.evaluations, None),
     ]
     if kb != k:
-        rows.append(("lazy greedy (CELF, vchuang)", celf_b.chosen.size, t_celf_b,
-                     celf_b.evaluations, None))
+        rows.append(
+            ("lazy greedy (CELF, vchuang)", celf_b.chosen.size, t_celf_b, celf_b.evaluations, None)
+        )
     rows += [
-        ("greedy, sparse mat-vec per pick", len(mv), t_mv, len(mv) * inc.shape[0],
-         t_mv.cpu / t_celf_b.cpu),
-        ("plain set-based greedy", len(plain), t_plain, len(plain) * inc.shape[0],
-         t_plain.cpu / t_celf_b.cpu),
+        (
+            "greedy, sparse mat-vec per pick",
+            len(mv),
+            t_mv,
+            len(mv) * inc.shape[0],
+            t_mv.cpu / t_celf_b.cpu,
+        ),
+        (
+            "plain set-based greedy",
+            len(plain),
+            t_plain,
+            len(plain) * inc.shape[0],
+            t_plain.cpu / t_celf_b.cpu,
+        ),
     ]
     print()
-    print(f"{'max coverage':34} {'picks':>5} {'CPU s':>8} {'wall s':>8} {'CPU ms/pick':>12} "
-          f"{'gain evals':>11} {'speed-up of CELF':>17}")
+    print(
+        f"{'max coverage':34} {'picks':>5} {'CPU s':>8} {'wall s':>8} {'CPU ms/pick':>12} "
+        f"{'gain evals':>11} {'speed-up of CELF':>17}"
+    )
     for name, picks, t, evals, ratio in rows:
         per = 1000 * t.cpu / max(picks, 1)
         r = "" if ratio is None else f"{ratio:,.0f}x"
-        print(f"{name:34} {picks:>5} {t.cpu:>8.3f} {t.wall:>8.3f} {per:>12.2f} {evals:>11,} "
-              f"{r:>17}")
+        print(
+            f"{name:34} {picks:>5} {t.cpu:>8.3f} {t.wall:>8.3f} {per:>12.2f} {evals:>11,} {r:>17}"
+        )
     if kb != k:
         est = t_plain.cpu / max(len(plain), 1) * k
-        print(f"plain greedy extrapolated to k={k}: {est:.1f} CPU s (its per-pick work is "
-              f"constant); speed-up of CELF at k={k}: {est / t_celf.cpu:,.0f}x")
-    print(f"same picks: {same}; CELF covered {celf.value:,.0f} residents with {k} lines "
-          f"(online bound {celf.bound:,.0f}, so >= {celf.value / celf.bound:.1%} of optimal); "
-          f"building the Python sets took {t_sets.cpu:.1f} s (not counted)")
+        print(
+            f"plain greedy extrapolated to k={k}: {est:.1f} CPU s (its per-pick work is "
+            f"constant); speed-up of CELF at k={k}: {est / t_celf.cpu:,.0f}x"
+        )
+    print(
+        f"same picks: {same}; CELF covered {celf.value:,.0f} residents with {k} lines "
+        f"(online bound {celf.bound:,.0f}, so >= {celf.value / celf.bound:.1%} of optimal); "
+        f"building the Python sets took {t_sets.cpu:.1f} s (not counted)"
+    )
 
     # -- measures
     pl, members, comm = data["point_line"], data["members"], data["community"]
@@ -250,26 +308,44 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     m, t_m = timed(_measures, pl, inc, **kw)
     mem = peak_memory(_measures, pl, inc, **kw)
     print()
-    print(f"{'reach measures, ' + format(args.points, ',') + ' points':34} "
-          f"{'CPU s':>8} {'wall s':>8} {'peak MB':>8} {'speed-up':>9}")
+    print(
+        f"{'reach measures, ' + format(args.points, ',') + ' points':34} "
+        f"{'CPU s':>8} {'wall s':>8} {'peak MB':>8} {'speed-up':>9}"
+    )
     print(f"{'one pass over the incidence':34} {t_m.cpu:>8.3f} {t_m.wall:>8.3f} {mem:>8.0f}")
     result: dict[str, Any] = {
-        "celf_s": t_celf.cpu, "plain_s": t_plain.cpu, "plain_k": kb, "same": same,
-        "measures_s": t_m.cpu, "measures_mb": mem, "speedup": t_plain.cpu / t_celf_b.cpu,
+        "celf_s": t_celf.cpu,
+        "plain_s": t_plain.cpu,
+        "plain_k": kb,
+        "same": same,
+        "measures_s": t_m.cpu,
+        "measures_mb": mem,
+        "speedup": t_plain.cpu / t_celf_b.cpu,
     }
     if not args.skip_plain_measures:
-        point_sets = [set().union(*(sets[j] for j in pl[[i]].indices.tolist()))
-                      for i in range(pl.shape[0])]
-        mem_lists = [members.indices[members.indptr[r]:members.indptr[r + 1]].tolist()
-                     for r in range(members.shape[0])]
+        point_sets = [
+            set().union(*(sets[j] for j in pl[[i]].indices.tolist())) for i in range(pl.shape[0])
+        ]
+        mem_lists = [
+            members.indices[members.indptr[r] : members.indptr[r + 1]].tolist()
+            for r in range(members.shape[0])
+        ]
         comm_list = comm.tolist()
         base, t_base = timed(plain_measures, point_sets, sets, mem_lists, comm_list)
-        ok = (base["unique"] == m.unique and base["fragility"] == m.fragility.tolist()
-              and np.allclose(base["shapley"], m.shapley) and base["pairs"] == m.pair_i.size)
-        print(f"{'plain sets, Counters, inverted index':34} {t_base.cpu:>8.3f} "
-              f"{t_base.wall:>8.3f} {'':>8} {t_base.cpu / t_m.cpu:>8.0f}x")
-        print(f"same measures: {ok}; unique reach {m.unique:,}; "
-              f"{m.pair_i.size:,} overlapping line pairs")
+        ok = (
+            base["unique"] == m.unique
+            and base["fragility"] == m.fragility.tolist()
+            and np.allclose(base["shapley"], m.shapley)
+            and base["pairs"] == m.pair_i.size
+        )
+        print(
+            f"{'plain sets, Counters, inverted index':34} {t_base.cpu:>8.3f} "
+            f"{t_base.wall:>8.3f} {'':>8} {t_base.cpu / t_m.cpu:>8.0f}x"
+        )
+        print(
+            f"same measures: {ok}; unique reach {m.unique:,}; "
+            f"{m.pair_i.size:,} overlapping line pairs"
+        )
         result.update(plain_measures_s=t_base.cpu, same_measures=ok)
     sys.stdout.flush()
     return result

@@ -52,8 +52,9 @@ def _timed(fn: Callable[[], Any]) -> tuple[Any, float]:
     return out, time.perf_counter() - start
 
 
-def _pabutools(matrix: sp.csr_array, costs: list[int], budget: int,
-               names: list[str]) -> dict[str, Any]:
+def _pabutools(
+    matrix: sp.csr_array, costs: list[int], budget: int, names: list[str]
+) -> dict[str, Any]:
     from pabutools.election import (
         ApprovalBallot,
         ApprovalProfile,
@@ -68,26 +69,37 @@ def _pabutools(matrix: sp.csr_array, costs: list[int], budget: int,
         instance = Instance(projects, budget_limit=budget)
         ballots = []
         for i in range(matrix.shape[0]):
-            row = matrix.indices[matrix.indptr[i]:matrix.indptr[i + 1]]
+            row = matrix.indices[matrix.indptr[i] : matrix.indptr[i + 1]]
             ballots.append(ApprovalBallot([projects[j] for j in row]))
         return instance, ApprovalProfile(ballots)
 
     (instance, profile), t_build = _timed(build)
     mes, t_mes = _timed(lambda: method_of_equal_shares(instance, profile, sat_class=Cost_Sat))
     greedy, t_greedy = _timed(
-        lambda: greedy_utilitarian_welfare(instance, profile, sat_class=Cost_Sat))
-    return {"build": t_build, "mes": t_mes, "greedy": t_greedy,
-            "mes_out": sorted(p.name for p in mes), "greedy_out": sorted(p.name for p in greedy)}
+        lambda: greedy_utilitarian_welfare(instance, profile, sat_class=Cost_Sat)
+    )
+    return {
+        "build": t_build,
+        "mes": t_mes,
+        "greedy": t_greedy,
+        "mes_out": sorted(p.name for p in mes),
+        "greedy_out": sorted(p.name for p in greedy),
+    }
 
 
-def _ours(matrix: sp.csr_array, costs: list[int], budget: int,
-          names: list[str]) -> dict[str, Any]:
-    election, t_build = _timed(lambda: Election.from_matrix(
-        matrix, costs=costs, budget=budget, projects=names, unit="PLN"))
+def _ours(matrix: sp.csr_array, costs: list[int], budget: int, names: list[str]) -> dict[str, Any]:
+    election, t_build = _timed(
+        lambda: Election.from_matrix(matrix, costs=costs, budget=budget, projects=names, unit="PLN")
+    )
     mes, t_mes = _timed(lambda: select(election, rule="equal_shares", completion=None))
     greedy, t_greedy = _timed(lambda: select(election, rule="approval_greedy"))
-    return {"build": t_build, "mes": t_mes, "greedy": t_greedy,
-            "mes_out": sorted(mes.selected), "greedy_out": sorted(greedy.selected)}
+    return {
+        "build": t_build,
+        "mes": t_mes,
+        "greedy": t_greedy,
+        "mes_out": sorted(mes.selected),
+        "greedy_out": sorted(greedy.selected),
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -103,9 +115,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.projects, args.voters = 60, 1_000
     matrix, costs, budget = synthetic(args.projects, args.voters, args.seed)
     names = [f"p{j:03d}" for j in range(args.projects)]
-    print(f"approval election: {args.projects} projects, {args.voters:,} voters, "
-          f"{matrix.nnz:,} approvals ({matrix.nnz / args.voters:.1f} per voter), "
-          f"budget {budget:,}")
+    print(
+        f"approval election: {args.projects} projects, {args.voters:,} voters, "
+        f"{matrix.nnz:,} approvals ({matrix.nnz / args.voters:.1f} per voter), "
+        f"budget {budget:,}"
+    )
     ours = _ours(matrix, costs, budget, names)
     theirs: dict[str, Any] | None = None
     if not args.no_baseline:
@@ -115,8 +129,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("pabutools is not installed: no baseline (pip install pabutools)")
     print(f"{'work':<28}{'vchuang s':>12}{'pabutools s':>14}{'ratio':>9}")
     same = True
-    for label, key in (("build the election", "build"), ("equal shares (MES)", "mes"),
-                       ("approval greedy", "greedy")):
+    for label, key in (
+        ("build the election", "build"),
+        ("equal shares (MES)", "mes"),
+        ("approval greedy", "greedy"),
+    ):
         if theirs is None:
             print(f"{label:<28}{ours[key]:>12.3f}{'-':>14}{'-':>9}")
         else:

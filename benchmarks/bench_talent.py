@@ -50,9 +50,23 @@ from vchuang.model import (
 from vchuang.talent import key_players, rank_talents
 
 _SKILLS = (
-    "graphic_design", "photography", "press_release", "public_speaking", "event_organising",
-    "plan_design", "bookkeeping", "reimbursement", "anti_fraud", "patrol", "first_aid",
-    "elder_care", "child_care", "tutoring", "social_media", "pet_care", "performance",
+    "graphic_design",
+    "photography",
+    "press_release",
+    "public_speaking",
+    "event_organising",
+    "plan_design",
+    "bookkeeping",
+    "reimbursement",
+    "anti_fraud",
+    "patrol",
+    "first_aid",
+    "elder_care",
+    "child_care",
+    "tutoring",
+    "social_media",
+    "pet_care",
+    "performance",
 )
 
 
@@ -80,10 +94,16 @@ def synthetic_district(
         roles = [Role.VOLUNTEER] if engaged[i] else []
         if leader[i]:
             roles.append(Role.LEADER)
-        items.append(Resident(
-            id=f"r{i:07d}", name=f"Resident {i}", community=f"c{comm[i]}", skills=skills,
-            roles=roles, hours_per_week=float(rng.integers(0, 10)) if engaged[i] else 0.0,
-        ))
+        items.append(
+            Resident(
+                id=f"r{i:07d}",
+                name=f"Resident {i}",
+                community=f"c{comm[i]}",
+                skills=skills,
+                roles=roles,
+                hours_per_week=float(rng.integers(0, 10)) if engaged[i] else 0.0,
+            )
+        )
     members = [np.flatnonzero(comm == c) for c in range(communities)]
     active = [m[engaged[m]] for m in members]
     # knows ties: mostly inside the community
@@ -97,38 +117,69 @@ def synthetic_district(
         a, b = (u, v) if u < v else (v, u)
         if a != b and (a, b) not in seen:
             seen.add((a, b))
-            items.append(Link(source=f"r{a:07d}", relation=Relation.KNOWS, target=f"r{b:07d}",
-                              weight=float(rng.integers(1, 4))))
+            items.append(
+                Link(
+                    source=f"r{a:07d}",
+                    relation=Relation.KNOWS,
+                    target=f"r{b:07d}",
+                    weight=float(rng.integers(1, 4)),
+                )
+            )
     start = dt.date(2019, 1, 1)
     for c in range(communities):
         pool = active[c] if len(active[c]) >= 5 else members[c]
         for g in range(max(1, len(members[c]) // 200)):
             gid = f"g{c}-{g}"
             items.append(Group(id=gid, name=f"Group {c}-{g}", community=f"c{c}"))
-            for r in rng.choice(pool, size=min(len(pool), int(rng.integers(3, 25))),
-                                replace=False):
+            for r in rng.choice(pool, size=min(len(pool), int(rng.integers(3, 25))), replace=False):
                 items.append(Link(source=f"r{r:07d}", relation=Relation.MEMBER_OF, target=gid))
         for p in range(max(1, len(members[c]) // 400)):
             pid = f"p{c}-{p}"
-            needs = [Need(id=f"{pid}-n{j}", skill=_SKILLS[int(rng.integers(len(_SKILLS)))],
-                          hours=2.0, min_level=Level(int(rng.integers(1, 4)))) for j in range(2)]
-            items.append(Project(id=pid, name=f"Project {c}-{p}", community=f"c{c}",
-                                 stage=Stage.RUNNING, needs=needs))
+            needs = [
+                Need(
+                    id=f"{pid}-n{j}",
+                    skill=_SKILLS[int(rng.integers(len(_SKILLS)))],
+                    hours=2.0,
+                    min_level=Level(int(rng.integers(1, 4))),
+                )
+                for j in range(2)
+            ]
+            items.append(
+                Project(
+                    id=pid,
+                    name=f"Project {c}-{p}",
+                    community=f"c{c}",
+                    stage=Stage.RUNNING,
+                    needs=needs,
+                )
+            )
             team = rng.choice(pool, size=min(len(pool), int(rng.integers(2, 12))), replace=False)
             items.append(Link(source=f"r{team[0]:07d}", relation=Relation.LEADS, target=pid))
             for r in team[1:]:
-                items.append(Link(source=f"r{r:07d}", relation=Relation.VOLUNTEERS_IN,
-                                  target=pid, hours=float(rng.integers(1, 6))))
+                items.append(
+                    Link(
+                        source=f"r{r:07d}",
+                        relation=Relation.VOLUNTEERS_IN,
+                        target=pid,
+                        hours=float(rng.integers(1, 6)),
+                    )
+                )
             for a in range(4):
-                crowd = rng.choice(members[c], size=min(len(members[c]),
-                                                        int(rng.integers(5, 40))), replace=False)
-                items.append(Activity(
-                    id=f"{pid}-a{a}", name=f"Activity {c}-{p}-{a}",
-                    activity_kind=ActivityKind.OUTREACH,
-                    date=start + dt.timedelta(days=int(rng.integers(0, 365))),
-                    place=f"c{c}", project=pid, organisers=(f"r{team[0]:07d}",),
-                    attendees=tuple(f"r{r:07d}" for r in crowd if r != team[0]),
-                ))
+                crowd = rng.choice(
+                    members[c], size=min(len(members[c]), int(rng.integers(5, 40))), replace=False
+                )
+                items.append(
+                    Activity(
+                        id=f"{pid}-a{a}",
+                        name=f"Activity {c}-{p}-{a}",
+                        activity_kind=ActivityKind.OUTREACH,
+                        date=start + dt.timedelta(days=int(rng.integers(0, 365))),
+                        place=f"c{c}",
+                        project=pid,
+                        organisers=(f"r{team[0]:07d}",),
+                        attendees=tuple(f"r{r:07d}" for r in crowd if r != team[0]),
+                    )
+                )
     graph = vchuang.CommunityGraph()
     graph.add_all(items)
     return graph
@@ -174,37 +225,52 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes, a few seconds")
     parser.add_argument("--district", type=int, default=100_000, help="residents in the district")
     parser.add_argument("--key-nodes", type=int, default=10_000, help="nodes for key players")
-    parser.add_argument("--compare", type=int, nargs="*", default=[1_000, 2_000, 4_000],
-                        help="district sizes for the comparison with plain networkx")
+    parser.add_argument(
+        "--compare",
+        type=int,
+        nargs="*",
+        default=[1_000, 2_000, 4_000],
+        help="district sizes for the comparison with plain networkx",
+    )
     args = parser.parse_args(argv)
     compare_sizes = [300] if args.quick else args.compare
     district = 1_500 if args.quick else args.district
     key_nodes = 500 if args.quick else args.key_nodes
 
     print("rank_talents vs plain networkx exact calls (same run)")
-    print(f"{'residents':>10} {'ties':>8} {'build s':>8} {'vchuang s':>10} {'networkx s':>11} "
-          f"{'ratio':>7}")
+    print(
+        f"{'residents':>10} {'ties':>8} {'build s':>8} {'vchuang s':>10} {'networkx s':>11} "
+        f"{'ratio':>7}"
+    )
     for size in compare_sizes:
         t_build, graph = _time(lambda size=size: synthetic_district(size, seed=1))
         t_ours, ranking = _time(lambda graph=graph: rank_talents(graph, rng=0))
         t_nx, _ = _time(lambda graph=graph: networkx_features(graph))
-        print(f"{size:>10,} {ranking.network_size[1]:>8,} {t_build:>8.1f} {t_ours:>10.2f} "
-              f"{t_nx:>11.2f} {t_nx / t_ours:>6.1f}x")
+        print(
+            f"{size:>10,} {ranking.network_size[1]:>8,} {t_build:>8.1f} {t_ours:>10.2f} "
+            f"{t_nx:>11.2f} {t_nx / t_ours:>6.1f}x"
+        )
 
     print(f"\nrank_talents on a synthetic district of {district:,} residents")
     t_build, graph = _time(lambda: synthetic_district(district, seed=2))
     t_ours, ranking = _time(lambda: rank_talents(graph, rng=0))
     t_top, _ = _time(lambda: rank_talents(graph, rng=0, explain=100))
     per_source = _nx_bfs_seconds(graph, 3)
-    print(f"  build {t_build:.1f} s; network {ranking.network_size[0]:,} residents, "
-          f"{ranking.network_size[1]:,} ties; betweenness {ranking.betweenness} "
-          f"(pivots={ranking.pivots})")
-    print(f"  rank_talents: {t_ours:.1f} s with reasons for everyone, {t_top:.1f} s with "
-          f"reasons for the top 100")
+    print(
+        f"  build {t_build:.1f} s; network {ranking.network_size[0]:,} residents, "
+        f"{ranking.network_size[1]:,} ties; betweenness {ranking.betweenness} "
+        f"(pivots={ranking.pivots})"
+    )
+    print(
+        f"  rank_talents: {t_ours:.1f} s with reasons for everyone, {t_top:.1f} s with "
+        f"reasons for the top 100"
+    )
     if ranking.pivots:
         est = per_source * ranking.pivots
-        print(f"  networkx betweenness from the same {ranking.pivots} pivots would take about "
-              f"{est:.0f} s ({per_source:.2f} s per source, measured on 3 sources)")
+        print(
+            f"  networkx betweenness from the same {ranking.pivots} pivots would take about "
+            f"{est:.0f} s ({per_source:.2f} s per source, measured on 3 sources)"
+        )
 
     print(f"\nkey_players on {key_nodes:,} nodes (k=10), against scoring the degree baseline")
     net = nx.connected_watts_strogatz_graph(key_nodes, 6, 0.1, seed=3)
@@ -218,8 +284,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("fragmentation", {}),
         ("distance_fragmentation", {"candidates": top, "sources": sources}),
     ):
-        t, res = _time(lambda o=objective, kw=kwargs: key_players(net, 10, objective=o, rng=0,
-                                                                   **kw))
+        t, res = _time(
+            lambda o=objective, kw=kwargs: key_players(net, 10, objective=o, rng=0, **kw)
+        )
         label = objective + (f" m={kwargs['m']}" if "m" in kwargs else "")
         if "candidates" in kwargs:
             label += f" (top-{pool})"

@@ -12,7 +12,10 @@ import vchuang
 # "ci": deterministic examples so a failure on CI can be replayed anywhere;
 # "dev" (default): random examples, a few more of them.
 settings.register_profile(
-    "ci", derandomize=True, deadline=None, max_examples=60,
+    "ci",
+    derandomize=True,
+    deadline=None,
+    max_examples=60,
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile(

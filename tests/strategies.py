@@ -92,9 +92,7 @@ def needs(draw: st.DrawFn, prefix: str = "n") -> Need:
 def graphs(draw: st.DrawFn, *, max_residents: int = 12) -> CommunityGraph:
     """A valid community graph with every kind of record and link."""
     g = CommunityGraph(
-        metadata=draw(
-            st.builds(Metadata, title=texts, description=texts, as_of=st.none() | dates)
-        )
+        metadata=draw(st.builds(Metadata, title=texts, description=texts, as_of=st.none() | dates))
     )
     taken: set[str] = set()
 
@@ -149,8 +147,9 @@ def graphs(draw: st.DrawFn, *, max_residents: int = 12) -> CommunityGraph:
             community=draw(st.sampled_from(comm_ids)),
             birth_year=draw(st.none() | st.integers(1930, 2020)),
             age_band=draw(st.none() | st.sampled_from(AgeBand)),
-            segments=draw(st.lists(st.sampled_from(seg_ids), unique=True) if seg_ids
-                          else st.just([])),
+            segments=draw(
+                st.lists(st.sampled_from(seg_ids), unique=True) if seg_ids else st.just([])
+            ),
             skills=draw(skill_sets),
             interests=draw(st.lists(st.sampled_from(THEMES), unique=True, max_size=2)),
             hours_per_week=draw(hours),
@@ -161,8 +160,12 @@ def graphs(draw: st.DrawFn, *, max_residents: int = 12) -> CommunityGraph:
     ]
     res_ids = [r.id for r in residents]
     groups = [
-        Group(id=fresh("g"), name=draw(names), community=draw(st.sampled_from(comm_ids)),
-              themes=draw(st.lists(st.sampled_from(THEMES), unique=True, max_size=2)))
+        Group(
+            id=fresh("g"),
+            name=draw(names),
+            community=draw(st.sampled_from(comm_ids)),
+            themes=draw(st.lists(st.sampled_from(THEMES), unique=True, max_size=2)),
+        )
         for _ in range(draw(st.integers(0, 2)))
     ]
     projects = []
@@ -176,8 +179,9 @@ def graphs(draw: st.DrawFn, *, max_residents: int = 12) -> CommunityGraph:
                 themes=draw(st.lists(st.sampled_from(THEMES), unique=True, max_size=2)),
                 stage=draw(st.sampled_from(Stage)),
                 needs=_unique_by(draw(st.lists(needs(prefix=pid), max_size=3)), lambda n: n.id),
-                target_segments=draw(st.lists(st.sampled_from(seg_ids), unique=True)
-                                     if seg_ids else st.just([])),
+                target_segments=draw(
+                    st.lists(st.sampled_from(seg_ids), unique=True) if seg_ids else st.just([])
+                ),
                 budget_fen=draw(fen),
                 started=draw(st.none() | dates),
             )
@@ -216,8 +220,13 @@ def graphs(draw: st.DrawFn, *, max_residents: int = 12) -> CommunityGraph:
         for _ in range(draw(st.integers(0, 2)))
     ]
     calls = [
-        Call(id=fresh("call"), name=draw(names), place=draw(st.sampled_from(places)),
-             opens=draw(st.none() | dates), budget_fen=draw(fen))
+        Call(
+            id=fresh("call"),
+            name=draw(names),
+            place=draw(st.sampled_from(places)),
+            opens=draw(st.none() | dates),
+            budget_fen=draw(fen),
+        )
         for _ in range(draw(st.integers(0, 1)))
     ]
     proposals = []
@@ -231,32 +240,58 @@ def graphs(draw: st.DrawFn, *, max_residents: int = 12) -> CommunityGraph:
                     call=call.id,
                     proposers=draw(st.lists(st.sampled_from(res_ids), unique=True, max_size=3)),
                     cost_fen=draw(fen),
-                    needs=_unique_by(draw(st.lists(needs(prefix=pid), max_size=2)),
-                                     lambda n: n.id),
+                    needs=_unique_by(draw(st.lists(needs(prefix=pid), max_size=2)), lambda n: n.id),
                     project=draw(st.none() | st.sampled_from(proj_ids)) if proj_ids else None,
                 )
             )
-    g.add(district, *subs, *comms, *segments, *orgs, *residents, *groups, *projects,
-          *activities, *resources, *calls, *proposals)
+    g.add(
+        district,
+        *subs,
+        *comms,
+        *segments,
+        *orgs,
+        *residents,
+        *groups,
+        *projects,
+        *activities,
+        *resources,
+        *calls,
+        *proposals,
+    )
     # explicit links, one of each allowed shape where the kinds exist
     candidates: list[Link] = []
-    pairs = draw(st.lists(st.tuples(st.sampled_from(res_ids), st.sampled_from(res_ids)),
-                          max_size=10))
-    candidates += [Link(source=a, relation=Relation.KNOWS, target=b,
-                        weight=draw(st.integers(1, 5))) for a, b in pairs if a != b]
+    pairs = draw(
+        st.lists(st.tuples(st.sampled_from(res_ids), st.sampled_from(res_ids)), max_size=10)
+    )
+    candidates += [
+        Link(source=a, relation=Relation.KNOWS, target=b, weight=draw(st.integers(1, 5)))
+        for a, b in pairs
+        if a != b
+    ]
     if proj_ids:
         for rel in (Relation.LEADS, Relation.CO_LEADS, Relation.VOLUNTEERS_IN):
             for r in draw(st.lists(st.sampled_from(res_ids), unique=True, max_size=2)):
-                candidates.append(Link(source=r, relation=rel,
-                                       target=draw(st.sampled_from(proj_ids)),
-                                       hours=draw(st.none() | st.integers(1, 10)),
-                                       since=draw(st.none() | dates)))
+                candidates.append(
+                    Link(
+                        source=r,
+                        relation=rel,
+                        target=draw(st.sampled_from(proj_ids)),
+                        hours=draw(st.none() | st.integers(1, 10)),
+                        since=draw(st.none() | dates),
+                    )
+                )
         for o in orgs[:2]:
-            candidates.append(Link(source=o.id, relation=Relation.SUPPORTS,
-                                   target=draw(st.sampled_from(proj_ids))))
+            candidates.append(
+                Link(
+                    source=o.id, relation=Relation.SUPPORTS, target=draw(st.sampled_from(proj_ids))
+                )
+            )
         for x in resources:
-            candidates.append(Link(source=x.id, relation=Relation.LINKED_TO,
-                                   target=draw(st.sampled_from(proj_ids))))
+            candidates.append(
+                Link(
+                    source=x.id, relation=Relation.LINKED_TO, target=draw(st.sampled_from(proj_ids))
+                )
+            )
     for grp in groups:
         for r in draw(st.lists(st.sampled_from(res_ids), unique=True, max_size=3)):
             candidates.append(Link(source=r, relation=Relation.MEMBER_OF, target=grp.id))
@@ -275,48 +310,111 @@ themes = st.lists(st.sampled_from(THEMES), unique=True, max_size=2)
 RECORDS: dict[type[Any], st.SearchStrategy[Any]] = {
     District: st.builds(District, id=ids, name=names, name_zh=texts),
     Subdistrict: st.builds(Subdistrict, id=ids, name=names, district=refs),
-    Community: st.builds(Community, id=ids, name=names, subdistrict=refs,
-                         population=st.none() | st.integers(0, 10**6)),
-    Segment: st.builds(Segment, id=ids, name=names, place=st.none() | refs,
-                       population=st.none() | st.integers(0, 10**6)),
-    Organization: st.builds(Organization, id=ids, name=names, org_kind=st.sampled_from(OrgKind),
-                            place=refs, parent=st.none() | refs),
+    Community: st.builds(
+        Community,
+        id=ids,
+        name=names,
+        subdistrict=refs,
+        population=st.none() | st.integers(0, 10**6),
+    ),
+    Segment: st.builds(
+        Segment,
+        id=ids,
+        name=names,
+        place=st.none() | refs,
+        population=st.none() | st.integers(0, 10**6),
+    ),
+    Organization: st.builds(
+        Organization,
+        id=ids,
+        name=names,
+        org_kind=st.sampled_from(OrgKind),
+        place=refs,
+        parent=st.none() | refs,
+    ),
     Group: st.builds(Group, id=ids, name=names, community=refs, themes=themes),
     Resident: st.builds(
-        Resident, id=ids, name=names, community=refs,
+        Resident,
+        id=ids,
+        name=names,
+        community=refs,
         birth_year=st.none() | st.integers(1900, 2025),
-        age_band=st.none() | st.sampled_from(AgeBand), segments=ref_lists, skills=skill_sets,
-        interests=themes, hours_per_week=hours,
+        age_band=st.none() | st.sampled_from(AgeBand),
+        segments=ref_lists,
+        skills=skill_sets,
+        interests=themes,
+        hours_per_week=hours,
         roles=st.lists(st.sampled_from(Role), unique=True, max_size=3),
-        consent_to_name=st.booleans(), household=st.none() | refs,
+        consent_to_name=st.booleans(),
+        household=st.none() | refs,
     ),
     Need: needs(),
     Project: st.builds(
-        Project, id=ids, name=names, community=refs, themes=themes,
+        Project,
+        id=ids,
+        name=names,
+        community=refs,
+        themes=themes,
         stage=st.sampled_from(Stage),
         needs=st.lists(needs(), max_size=3).map(lambda xs: _unique_by(xs, lambda n: n.id)),
-        target_segments=ref_lists, budget_fen=fen, started=st.none() | dates,
+        target_segments=ref_lists,
+        budget_fen=fen,
+        started=st.none() | dates,
         description=texts,
     ),
     Activity: st.builds(
-        Activity, id=ids, name=names, activity_kind=st.sampled_from(ActivityKind), date=dates,
-        place=refs, project=st.none() | refs, organisers=ref_lists, attendees=ref_lists,
-        hours=hours, skills=st.lists(st.sampled_from(SKILLS), unique=True, max_size=2),
+        Activity,
+        id=ids,
+        name=names,
+        activity_kind=st.sampled_from(ActivityKind),
+        date=dates,
+        place=refs,
+        project=st.none() | refs,
+        organisers=ref_lists,
+        attendees=ref_lists,
+        hours=hours,
+        skills=st.lists(st.sampled_from(SKILLS), unique=True, max_size=2),
     ),
-    Resource: st.builds(Resource, id=ids, name=names,
-                        resource_kind=st.sampled_from(ResourceKind), place=refs,
-                        provider=st.none() | refs, capacity=st.none() | hours,
-                        amount_fen=st.none() | fen),
-    Call: st.builds(Call, id=ids, name=names, place=refs, organiser=st.none() | refs,
-                    opens=st.none() | dates, budget_fen=fen, themes=themes),
-    Proposal: st.builds(Proposal, id=ids, name=names, call=refs, proposers=ref_lists,
-                        themes=themes, cost_fen=fen, target_segments=ref_lists,
-                        submitted=st.none() | dates, project=st.none() | refs),
+    Resource: st.builds(
+        Resource,
+        id=ids,
+        name=names,
+        resource_kind=st.sampled_from(ResourceKind),
+        place=refs,
+        provider=st.none() | refs,
+        capacity=st.none() | hours,
+        amount_fen=st.none() | fen,
+    ),
+    Call: st.builds(
+        Call,
+        id=ids,
+        name=names,
+        place=refs,
+        organiser=st.none() | refs,
+        opens=st.none() | dates,
+        budget_fen=fen,
+        themes=themes,
+    ),
+    Proposal: st.builds(
+        Proposal,
+        id=ids,
+        name=names,
+        call=refs,
+        proposers=ref_lists,
+        themes=themes,
+        cost_fen=fen,
+        target_segments=ref_lists,
+        submitted=st.none() | dates,
+        project=st.none() | refs,
+    ),
     Link: st.builds(
-        Link, source=ids.map(lambda s: f"a{s}"),
+        Link,
+        source=ids.map(lambda s: f"a{s}"),
         relation=st.sampled_from([r for r in Relation if not r.derived]),
-        target=ids.map(lambda s: f"b{s}"), hours=st.none() | hours,
-        weight=st.floats(0, 10, allow_nan=False), since=st.none() | dates,
+        target=ids.map(lambda s: f"b{s}"),
+        hours=st.none() | hours,
+        weight=st.floats(0, 10, allow_nan=False),
+        since=st.none() | dates,
     ),
     SkillLevel: skill_levels,
     Metadata: st.builds(Metadata, title=texts, description=texts, as_of=st.none() | dates),

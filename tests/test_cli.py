@@ -26,8 +26,9 @@ def test_validate_example(capsys: pytest.CaptureFixture[str]) -> None:
     assert "valid" in capsys.readouterr().out
 
 
-def test_validate_broken_file_lists_each_problem(tmp_path: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_broken_file_lists_each_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     doc = json.loads(vchuang.dumps(vchuang.load_example()))
     doc["residents"][0]["community"] = "pingnam"
     doc["residents"][1]["hours_per_week"] = -4
@@ -55,15 +56,18 @@ def test_summary_command(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_help_and_version_from_a_real_process() -> None:
-    done = subprocess.run([sys.executable, "-m", "vchuang", "--version"], capture_output=True,
-                          text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "vchuang", "--version"], capture_output=True, text=True, check=True
+    )
     assert done.stdout.strip() == f"vchuang {vchuang.__version__}"
-    done = subprocess.run([sys.executable, "-m", "vchuang", "--help"], capture_output=True,
-                          text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "vchuang", "--help"], capture_output=True, text=True, check=True
+    )
     assert "validate" in done.stdout
     assert "vchuang report" in done.stdout
-    done = subprocess.run([sys.executable, "-m", "vchuang", "validate"], capture_output=True,
-                          text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "vchuang", "validate"], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 2 and "needs a FILE" in done.stderr
 
 
@@ -75,8 +79,9 @@ def test_import_and_schema_commands(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["import", str(here / "messy"), "-o", str(tmp_path / "messy.json")]) == 1
     assert not (tmp_path / "messy.json").exists()
     assert "residents.csv:4 (column 社区)" in capsys.readouterr().err
-    assert main(["import", str(here / "messy"), "-o", str(tmp_path / "messy.json"),
-                 "--lenient"]) == 2
+    assert (
+        main(["import", str(here / "messy"), "-o", str(tmp_path / "messy.json"), "--lenient"]) == 2
+    )
     assert (tmp_path / "messy.json").exists()
     capsys.readouterr()
     assert main(["schema"]) == 0

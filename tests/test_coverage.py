@@ -97,8 +97,11 @@ def plain_budgeted(sets, budget, costs, weights):
 
 def brute(sets, k, weights):
     return max(
-        (f(sets, c, weights) for r in range(min(k, len(sets)) + 1)
-         for c in itertools.combinations(range(len(sets)), r)),
+        (
+            f(sets, c, weights)
+            for r in range(min(k, len(sets)) + 1)
+            for c in itertools.combinations(range(len(sets)), r)
+        ),
         default=0,
     )
 
@@ -240,8 +243,9 @@ def test_free_sets_are_taken_first_by_gain():
 def test_as_incidence_accepts_lists_dense_and_sparse_alike():
     lists = as_incidence([[2, 0, 0], [1]], n_elements=4)
     dense = as_incidence(np.asarray([[1, 0, 1, 0], [0, 3, 0, 0]]))
-    sparse = as_incidence(sp.coo_array(([1.0, 1.0, 5.0, 1.0], ([0, 0, 0, 1], [0, 2, 2, 1])),
-                                       shape=(2, 4)))
+    sparse = as_incidence(
+        sp.coo_array(([1.0, 1.0, 5.0, 1.0], ([0, 0, 0, 1], [0, 2, 2, 1])), shape=(2, 4))
+    )
     for inc in (lists, dense, sparse):
         assert inc.toarray().tolist() == [[1, 0, 1, 0], [0, 1, 0, 0]]
         assert inc.has_canonical_format

@@ -44,8 +44,11 @@ def pilot() -> CommunityGraph:
 
 
 def _pingnan_leader(g: CommunityGraph) -> vchuang.Resident:
-    found = [r for r in g.leaders("pingnan")
-             if (r.skill_level("graphic_design") or 0) >= vchuang.Level.ADVANCED]
+    found = [
+        r
+        for r in g.leaders("pingnan")
+        if (r.skill_level("graphic_design") or 0) >= vchuang.Level.ADVANCED
+    ]
     assert len(found) == 1, "one design-skilled leader in Pingnan"
     return found[0]
 
@@ -110,8 +113,11 @@ def test_the_pingnan_leader_and_his_three_groups(pilot: CommunityGraph) -> None:
     assert leader.community == "pingnan"
     assert pilot.taxonomy.label(leader.skills[0].skill) == "graphic design"
     assert leader.hours_per_week >= 8  # flexible working hours
-    groups = [x.target for x in pilot.links(leader.id, Relation.LEADS)
-              if pilot.kind_of(x.target) == "group"]
+    groups = [
+        x.target
+        for x in pilot.links(leader.id, Relation.LEADS)
+        if pilot.kind_of(x.target) == "group"
+    ]
     assert len(groups) == 3
     neighbours = {m.id for g in groups for m in pilot.members(g)} - {leader.id}
     assert len(neighbours) == 20
@@ -136,8 +142,11 @@ def test_the_saturday_21_september_campaign(pilot: CommunityGraph) -> None:
     assert spouse.household == leader.household is not None
     assert spouse_id in {r.id for r in pilot.neighbours(leader.id)}
     assert event.project is not None
-    assert set(pilot.get(event.project).themes) & {"high_altitude_throwing", "anti_fraud",
-                                                     "dog_ownership"}
+    assert set(pilot.get(event.project).themes) & {
+        "high_altitude_throwing",
+        "anti_fraud",
+        "dog_ownership",
+    }
     assert event.headcount > len(event.attendees) > 0
 
 
@@ -164,9 +173,18 @@ def test_heao_golden_ideas(pilot: CommunityGraph) -> None:
 
 def test_projects_cover_the_case_themes(pilot: CommunityGraph) -> None:
     themes = {t for p in pilot.projects() for t in p.themes}
-    assert {"high_altitude_throwing", "anti_fraud", "dog_ownership", "traffic_safety",
-            "elder_culture", "safety_patrol", "home_safety", "youth_safety",
-            "mental_health", "migrant_children"} <= themes
+    assert {
+        "high_altitude_throwing",
+        "anti_fraud",
+        "dog_ownership",
+        "traffic_safety",
+        "elder_culture",
+        "safety_patrol",
+        "home_safety",
+        "youth_safety",
+        "mental_health",
+        "migrant_children",
+    } <= themes
     names = {p.name_zh for p in pilot.projects()}
     assert {"心灵驿站", "小小社会人", "平安义工巡逻"} <= names
     stages = Counter(p.stage for p in pilot.projects())
@@ -192,8 +210,12 @@ def test_some_needs_stay_unmet(pilot: CommunityGraph) -> None:
 def test_process_activities_in_2019_with_attendance(pilot: CommunityGraph) -> None:
     for community in pilot.communities():
         kinds = {a.activity_kind for a in pilot.activities(community.id)}
-        assert {ActivityKind.MOBILISATION, ActivityKind.SELECTION_MEETING,
-                ActivityKind.VOLUNTEER_MEETING, ActivityKind.OUTREACH} <= kinds
+        assert {
+            ActivityKind.MOBILISATION,
+            ActivityKind.SELECTION_MEETING,
+            ActivityKind.VOLUNTEER_MEETING,
+            ActivityKind.OUTREACH,
+        } <= kinds
     for a in pilot.activities():
         assert a.date.year == 2019
         assert a.attendees or a.attendance
@@ -206,7 +228,12 @@ def test_segments_resources_and_micro_funds(pilot: CommunityGraph) -> None:
     for community in pilot.communities():
         segments = pilot.segments(community.id)
         assert {s.id.split("-", 1)[1] for s in segments} >= {
-            "elders", "children", "youth", "migrant-families", "dog-owners"}
+            "elders",
+            "children",
+            "youth",
+            "migrant-families",
+            "dog-owners",
+        }
         for s in segments:
             assert s.population is not None
             assert len(pilot.members(s.id)) <= s.population <= community.population
@@ -316,13 +343,17 @@ def _structure(g: CommunityGraph) -> dict[str, Any]:
     leaders = np.array([pos[r.id] for r in g.leaders()], dtype=np.int64)
     households = Counter(r.household for r in g.residents())
     household_degree = sum(s * (s - 1) for s in households.values()) / len(g.residents())
-    return {"degree": degree, "within": within, "across": across, "leaders": leaders,
-            "household_degree": household_degree}
+    return {
+        "degree": degree,
+        "within": within,
+        "across": across,
+        "leaders": leaders,
+        "household_degree": household_degree,
+    }
 
 
 @settings(max_examples=6, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1_500, 4_000),
-       n_communities=st.integers(2, 5))
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1_500, 4_000), n_communities=st.integers(2, 5))
 def test_synthetic_structure(seed: int, n: int, n_communities: int) -> None:
     g = synthetic(n, n_communities=n_communities, rng=seed)
     s = _structure(g)
@@ -392,8 +423,7 @@ def test_synthetic_defaults_scale_communities() -> None:
 def test_synthetic_tiny_and_edge_cases() -> None:
     g = synthetic(1, rng=0)
     assert len(g.residents()) == 1 and len(g.communities()) == 1
-    g = synthetic(5, n_communities=5, rng=0, degree_building=0, degree_community=0,
-                  degree_across=0)
+    g = synthetic(5, n_communities=5, rng=0, degree_building=0, degree_community=0, degree_across=0)
     assert len(g.communities()) == 5
 
 
@@ -426,8 +456,13 @@ def test_same_output_whatever_the_hash_seed() -> None:
     outputs = []
     for hash_seed in ("0", "4242"):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
-        proc = subprocess.run([sys.executable, "-c", _FINGERPRINT], env=env,
-                              capture_output=True, text=True, check=True)
+        proc = subprocess.run(
+            [sys.executable, "-c", _FINGERPRINT],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         outputs.append(proc.stdout.split())
     assert outputs[0] == outputs[1]
     assert len(outputs[0]) == 2

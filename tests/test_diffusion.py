@@ -358,8 +358,9 @@ def test_compare_seeds_curves(pilot):
     assert len(cmp.reasons) == 3
     # every method is scored from the same seed: with given seeds, column 0 agrees
     team = [r.id for r in pilot.leaders("pingnan")][:2]
-    with_team = compare_seeds(pilot, 2, p=0.1, given=team, runs=200, rng=0,
-                              methods=("ris", "degree"))
+    with_team = compare_seeds(
+        pilot, 2, p=0.1, given=team, runs=200, rng=0, methods=("ris", "degree")
+    )
     assert with_team.spread[0, 0] == with_team.spread[1, 0] >= 2
 
 
@@ -383,8 +384,9 @@ def test_runs_come_in_fixed_chunks():
     assert np.array_equal(long.distribution[:100], short.distribution)
     again = simulate(g, [0], p=0.2, runs=250, rng=5)
     assert np.array_equal(long.distribution, again.distribution)
-    assert not np.array_equal(long.distribution,
-                              simulate(g, [0], p=0.2, runs=250, rng=6).distribution)
+    assert not np.array_equal(
+        long.distribution, simulate(g, [0], p=0.2, runs=250, rng=6).distribution
+    )
 
 
 _SCRIPT = """
@@ -402,8 +404,9 @@ def test_same_result_whatever_the_hash_seed():
     outs = set()
     for hash_seed in ("0", "1", "12345"):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
-        done = subprocess.run([sys.executable, "-c", _SCRIPT], env=env, capture_output=True,
-                              text=True, check=True)
+        done = subprocess.run(
+            [sys.executable, "-c", _SCRIPT], env=env, capture_output=True, text=True, check=True
+        )
         outs.add(done.stdout)
     assert len(outs) == 1
 
@@ -547,7 +550,8 @@ def test_memory_layouts_give_the_same_runs(monkeypatch, limits):
 
 def test_benchmark_quick_mode(capsys):
     spec = importlib.util.spec_from_file_location(
-        "bench_diffusion", ROOT / "benchmarks" / "bench_diffusion.py")
+        "bench_diffusion", ROOT / "benchmarks" / "bench_diffusion.py"
+    )
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -34,10 +34,22 @@ def pilot() -> CommunityGraph:
 
     g = longgang_pilot()
     # a consenting adult and a minor with a real-looking name, to check both ways
-    g.add(Resident(id="zz-ok", name="Gao Mingyuan", community="pingnan", birth_year=1975,
-                   consent_to_name=True),
-          Resident(id="zz-kid", name="Xu Xiaoyu", community="pingnan", birth_year=2011,
-                   consent_to_name=True))
+    g.add(
+        Resident(
+            id="zz-ok",
+            name="Gao Mingyuan",
+            community="pingnan",
+            birth_year=1975,
+            consent_to_name=True,
+        ),
+        Resident(
+            id="zz-kid",
+            name="Xu Xiaoyu",
+            community="pingnan",
+            birth_year=2011,
+            consent_to_name=True,
+        ),
+    )
     return g
 
 
@@ -61,11 +73,11 @@ def _outputs(g: CommunityGraph, tmp: Path, **kw: object) -> str:
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
-def test_gephi_files_read_back_with_networkx(example: CommunityGraph, tmp_path: Path,
-                                             fmt: str) -> None:
+def test_gephi_files_read_back_with_networkx(
+    example: CommunityGraph, tmp_path: Path, fmt: str
+) -> None:
     path = tmp_path / f"g.{fmt}"
-    write, read = {"graphml": (to_graphml, nx.read_graphml),
-                   "gexf": (to_gexf, nx.read_gexf)}[fmt]
+    write, read = {"graphml": (to_graphml, nx.read_graphml), "gexf": (to_gexf, nx.read_gexf)}[fmt]
     write(example, path, reveal="ids")
     back = read(path)
     assert back.is_directed()
@@ -92,8 +104,10 @@ def test_any_graph_goes_to_gephi_and_back(g: CommunityGraph) -> None:
     import tempfile
 
     with tempfile.TemporaryDirectory() as d:
-        for name, write, read in (("g.graphml", to_graphml, nx.read_graphml),
-                                  ("g.gexf", to_gexf, nx.read_gexf)):
+        for name, write, read in (
+            ("g.graphml", to_graphml, nx.read_graphml),
+            ("g.gexf", to_gexf, nx.read_gexf),
+        ):
             path = Path(d) / name
             write(g, path, key=KEY)
             back = read(path)
@@ -122,10 +136,25 @@ def test_only_some_relations(example: CommunityGraph) -> None:
 
 def test_tables_cover_every_kind(example: CommunityGraph) -> None:
     tables = export_tables(example, reveal="all")
-    assert list(tables) == ["metadata", "taxonomy", "districts", "subdistricts", "communities",
-                            "segments", "organizations", "groups", "residents", "projects",
-                            "activities", "resources", "calls", "proposals", "needs",
-                            "attendance", "links"]
+    assert list(tables) == [
+        "metadata",
+        "taxonomy",
+        "districts",
+        "subdistricts",
+        "communities",
+        "segments",
+        "organizations",
+        "groups",
+        "residents",
+        "projects",
+        "activities",
+        "resources",
+        "calls",
+        "proposals",
+        "needs",
+        "attendance",
+        "links",
+    ]
     assert len(tables["residents"][1]) == len(example.residents())
     assert len(tables["links"][1]) == len(example.links())
     assert len(tables["attendance"][1]) == sum(len(a.attendees) for a in example.activities())
@@ -136,8 +165,10 @@ def test_csv_for_excel(example: CommunityGraph, tmp_path: Path) -> None:
     written = to_csv(example, tmp_path / "out", key=KEY)
     assert all(p.read_bytes().startswith(b"\xef\xbb\xbf") for p in written)
     residents = (tmp_path / "out" / "residents.csv").read_text("utf-8-sig").splitlines()
-    assert residents[0] == ("id,name,community,birth_year,age_band,segments,skills,interests,"
-                            "hours_per_week,roles,consent_to_name,household,building")
+    assert residents[0] == (
+        "id,name,community,birth_year,age_band,segments,skills,interests,"
+        "hours_per_week,roles,consent_to_name,household,building"
+    )
     with (tmp_path / "out" / "residents.csv").open(encoding="utf-8-sig", newline="") as fh:
         assert "\r\n" in fh.read()
     assert "平南社区" in (tmp_path / "out" / "communities.csv").read_text("utf-8-sig")
@@ -163,8 +194,9 @@ def test_dataframes(example: CommunityGraph) -> None:
         to_dataframe([1, 2])
 
 
-def test_dataframes_without_pandas_say_which_extra(example: CommunityGraph,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_dataframes_without_pandas_say_which_extra(
+    example: CommunityGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setitem(sys.modules, "pandas", None)
     with pytest.raises(MissingDependencyError, match=r"vchuang\[pandas\]"):
         to_dataframes(example)
@@ -179,8 +211,7 @@ def test_pseudonymous_exports_leak_no_name(pilot: CommunityGraph, tmp_path: Path
     assert leaked == []
     # nor the original resident IDs, nor households
     assert not [r.id for r in pilot.residents() if f"{r.id}," in text or f'"{r.id}"' in text]
-    assert not [r.household for r in pilot.residents()
-                if r.household and f"{r.household}," in text]
+    assert not [r.household for r in pilot.residents() if r.household and f"{r.household}," in text]
     # nor free text written by people
     descriptions = [p.description for p in pilot.projects() if len(p.description) > 20]
     descriptions += [a.description for a in pilot.activities() if len(a.description) > 20]
@@ -192,8 +223,9 @@ def test_ids_level_leaks_no_name(pilot: CommunityGraph, tmp_path: Path) -> None:
     assert [n for n in _names(pilot) if n in text] == []
 
 
-def test_consented_level_names_only_consenting_adults(pilot: CommunityGraph,
-                                                      tmp_path: Path) -> None:
+def test_consented_level_names_only_consenting_adults(
+    pilot: CommunityGraph, tmp_path: Path
+) -> None:
     text = _outputs(pilot, tmp_path, reveal="consented")
     shown = [n for n in _names(pilot) if n in text]
     assert shown == ["Gao Mingyuan"]
@@ -218,11 +250,11 @@ def test_csv_cells_that_look_like_formulas_are_guarded(tmp_path: Path) -> None:
     from vchuang.io import read_tables
 
     g = vchuang.load_example()
-    g.update("pn-r02", name="=HYPERLINK(\"x\")")
+    g.update("pn-r02", name='=HYPERLINK("x")')
     g.update("pn-p1", description="-2 floors, +3 doors @ night")
     to_csv(g, tmp_path, reveal="all")
     text = (tmp_path / "residents.csv").read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK" in text
     back = read_tables(tmp_path).graph
-    assert back.get("pn-r02").name == "=HYPERLINK(\"x\")"
+    assert back.get("pn-r02").name == '=HYPERLINK("x")'
     assert back.get("pn-p1").description == "-2 floors, +3 doors @ night"  # type: ignore[union-attr]

@@ -54,10 +54,17 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def accounts() -> list[Account]:
     return [
-        Account(id="lg", name="Longgang fund", name_zh="龙岗社会创新公益基金", kind="district_fund"),
+        Account(
+            id="lg", name="Longgang fund", name_zh="龙岗社会创新公益基金", kind="district_fund"
+        ),
         Account(id="st", name="Longgang street branch", kind="street_branch", parent="lg"),
-        Account(id="mf", name="Pingnan micro-fund", name_zh="平南社区微基金",
-                kind="micro_fund", parent="st"),
+        Account(
+            id="mf",
+            name="Pingnan micro-fund",
+            name_zh="平南社区微基金",
+            kind="micro_fund",
+            parent="st",
+        ),
         Account(id="mf2", name="Hehua micro-fund", kind="micro_fund", parent="st"),
         Account(id="p1", name="Nothing falls from above", kind="project", parent="mf"),
         Account(id="p2", name="Don't get cheated", kind="project", parent="mf"),
@@ -110,18 +117,30 @@ def test_yuan_refuses_floats_and_fractions_of_fen() -> None:
 
 def test_entry_record_validation() -> None:
     with pytest.raises(ValidationError, match="whole number of fen"):
-        Entry(id="e", date=D(2020, 1, 1), kind="donation", source="a", target="b",
-              amount_fen=1.5)  # type: ignore[arg-type]
+        Entry(id="e", date=D(2020, 1, 1), kind="donation", source="a", target="b", amount_fen=1.5)  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="> 0"):
         Entry(id="e", date=D(2020, 1, 1), kind="donation", source="a", target="b", amount_fen=0)
     with pytest.raises(ValidationError, match="not a known EntryKind"):
         Entry(id="e", date=D(2020, 1, 1), kind="gift", source="a", target="b", amount_fen=1)
     with pytest.raises(ValidationError, match="';'"):
-        Entry(id="e", date=D(2020, 1, 1), kind="donation", source="a", target="b",
-              amount_fen=1, tags=["a;b"])
+        Entry(
+            id="e",
+            date=D(2020, 1, 1),
+            kind="donation",
+            source="a",
+            target="b",
+            amount_fen=1,
+            tags=["a;b"],
+        )
     with pytest.raises(ValidationError, match=r"datetime\.date"):
-        Entry(id="e", date=dt.datetime(2020, 1, 1), kind="donation", source="a",
-              target="b", amount_fen=1)
+        Entry(
+            id="e",
+            date=dt.datetime(2020, 1, 1),
+            kind="donation",
+            source="a",
+            target="b",
+            amount_fen=1,
+        )
 
 
 # --------------------------------------------------------------------------- rules
@@ -159,13 +178,24 @@ def test_overdraft_is_refused_with_reason(ledger: Ledger) -> None:
 def test_reimbursement_cannot_exceed_approved_grant(ledger: Ledger) -> None:
     funded(ledger)
     ledger.grant("mf", "p1", yuan("1000"), date=D(2019, 8, 6), line="inc")
-    ledger.reimburse("mf", "lead", yuan("1500"), date=D(2019, 9, 21), line="inc",
-                     receipt="FP-1", project="p1")
-    err = refusal(lambda: ledger.reimburse("mf", "lead", yuan("500.01"), date=D(2019, 9, 22),
-                                           line="inc", receipt="FP-2", project="p1"))
+    ledger.reimburse(
+        "mf", "lead", yuan("1500"), date=D(2019, 9, 21), line="inc", receipt="FP-1", project="p1"
+    )
+    err = refusal(
+        lambda: ledger.reimburse(
+            "mf",
+            "lead",
+            yuan("500.01"),
+            date=D(2019, 9, 22),
+            line="inc",
+            receipt="FP-2",
+            project="p1",
+        )
+    )
     assert "above the approved ¥3,000.00 (left: ¥500.00)" in str(err)
-    ledger.reimburse("mf", "lead", yuan("500"), date=D(2019, 9, 22), line="inc",
-                     receipt="FP-2", project="p1")
+    ledger.reimburse(
+        "mf", "lead", yuan("500"), date=D(2019, 9, 22), line="inc", receipt="FP-2", project="p1"
+    )
     (line,) = ledger.grant_lines("p1")
     assert (line.approved_fen, line.paid_fen, line.undrawn_fen) == (300_000, 300_000, 0)
     # reversing a payment frees the line again
@@ -178,47 +208,94 @@ def test_reimbursement_cannot_exceed_approved_grant(ledger: Ledger) -> None:
 @pytest.mark.parametrize(
     ("post", "field", "words"),
     [
-        (lambda lg: lg.spend("p1", "print", 100, date=D(2019, 9, 1), receipt=""),
-         "receipt", "needs a receipt"),
-        (lambda lg: lg.grant("mf", "p2", 100, date=D(2019, 9, 1), line="inc"),
-         "line", "no grant line 'inc' is approved for project 'p2'"),
-        (lambda lg: lg.grant("st", "p1", 100, date=D(2019, 9, 1), line="inc"),
-         "source", "approved by 'mf', not by 'st'"),
-        (lambda lg: lg.record("grant", "mf", "p1", 100, date=D(2019, 9, 1)),
-         "line", "names its grant line"),
-        (lambda lg: lg.donate("mf", "p1", 100, date=D(2019, 9, 1)),
-         "source", "cannot come from micro fund"),
-        (lambda lg: lg.transfer("mf", "donors", 100, date=D(2019, 9, 1)),
-         "target", "cannot go to outside"),
-        (lambda lg: lg.donate("donors", "mf", 100, date=D(2019, 8, 1)),
-         "date", "before the last entry's date"),
-        (lambda lg: lg.donate("donors", "mff", 100, date=D(2019, 9, 1)),
-         "target", "did you mean 'mf'"),
-        (lambda lg: lg.donate("donors", "donors", 100, date=D(2019, 9, 1)),
-         "target", "same account"),
-        (lambda lg: lg.donate("donors", "mf", 100, date=D(2019, 9, 1), id="E000001"),
-         "id", "already in the ledger"),
-        (lambda lg: lg.spend("p1", "print", 100, date=D(2019, 9, 1), receipt="R", project="p2"),
-         "project", "moves the money of project 'p1'"),
-        (lambda lg: lg.reimburse("mf", "lead", 100, date=D(2019, 9, 1), line="inc",
-                                 receipt="R"),
-         "project", "names the project"),
-        (lambda lg: lg.reimburse("mf", "lead", 100, date=D(2019, 9, 1), line="inc",
-                                 receipt="R", project="mf2"),
-         "project", "not a project"),
-        (lambda lg: lg.record("donation", "donors", "mf", 100, date=D(2019, 9, 1),
-                              reverses="E000001"),
-         "reverses", "only a reversal"),
-        (lambda lg: lg.reverse("E000001", date=D(2019, 9, 1)),
-         "amount_fen", "'lg' holds ¥4,000.00"),
+        (
+            lambda lg: lg.spend("p1", "print", 100, date=D(2019, 9, 1), receipt=""),
+            "receipt",
+            "needs a receipt",
+        ),
+        (
+            lambda lg: lg.grant("mf", "p2", 100, date=D(2019, 9, 1), line="inc"),
+            "line",
+            "no grant line 'inc' is approved for project 'p2'",
+        ),
+        (
+            lambda lg: lg.grant("st", "p1", 100, date=D(2019, 9, 1), line="inc"),
+            "source",
+            "approved by 'mf', not by 'st'",
+        ),
+        (
+            lambda lg: lg.record("grant", "mf", "p1", 100, date=D(2019, 9, 1)),
+            "line",
+            "names its grant line",
+        ),
+        (
+            lambda lg: lg.donate("mf", "p1", 100, date=D(2019, 9, 1)),
+            "source",
+            "cannot come from micro fund",
+        ),
+        (
+            lambda lg: lg.transfer("mf", "donors", 100, date=D(2019, 9, 1)),
+            "target",
+            "cannot go to outside",
+        ),
+        (
+            lambda lg: lg.donate("donors", "mf", 100, date=D(2019, 8, 1)),
+            "date",
+            "before the last entry's date",
+        ),
+        (
+            lambda lg: lg.donate("donors", "mff", 100, date=D(2019, 9, 1)),
+            "target",
+            "did you mean 'mf'",
+        ),
+        (
+            lambda lg: lg.donate("donors", "donors", 100, date=D(2019, 9, 1)),
+            "target",
+            "same account",
+        ),
+        (
+            lambda lg: lg.donate("donors", "mf", 100, date=D(2019, 9, 1), id="E000001"),
+            "id",
+            "already in the ledger",
+        ),
+        (
+            lambda lg: lg.spend("p1", "print", 100, date=D(2019, 9, 1), receipt="R", project="p2"),
+            "project",
+            "moves the money of project 'p1'",
+        ),
+        (
+            lambda lg: lg.reimburse("mf", "lead", 100, date=D(2019, 9, 1), line="inc", receipt="R"),
+            "project",
+            "names the project",
+        ),
+        (
+            lambda lg: lg.reimburse(
+                "mf", "lead", 100, date=D(2019, 9, 1), line="inc", receipt="R", project="mf2"
+            ),
+            "project",
+            "not a project",
+        ),
+        (
+            lambda lg: lg.record(
+                "donation", "donors", "mf", 100, date=D(2019, 9, 1), reverses="E000001"
+            ),
+            "reverses",
+            "only a reversal",
+        ),
+        (
+            lambda lg: lg.reverse("E000001", date=D(2019, 9, 1)),
+            "amount_fen",
+            "'lg' holds ¥4,000.00",
+        ),
     ],
 )
 def test_every_refusal_names_field_and_hint(ledger: Ledger, post, field, words) -> None:
     funded(ledger)
     before = (ledger.balances(), ledger.grant_lines(), len(ledger))
     err = refusal(lambda: post(ledger))
-    assert any(p.path.endswith(f".{field}") and words in p.message + p.hint
-               for p in err.problems), err.problems
+    assert any(
+        p.path.endswith(f".{field}") and words in p.message + p.hint for p in err.problems
+    ), err.problems
     assert all(p.hint for p in err.problems if words in p.message)
     assert err.entry is None or err.entry.kind.value in err.problems[0].path
     assert (ledger.balances(), ledger.grant_lines(), len(ledger)) == before
@@ -229,7 +306,13 @@ def test_reversal_rules(ledger: Ledger) -> None:
     grant = ledger.grant("mf", "p1", yuan("1000"), date=D(2019, 8, 6), line="inc", tags=["x"])
     rev = ledger.reverse(grant.id, date=D(2019, 8, 7))
     assert (rev.source, rev.target, rev.amount_fen, rev.line, rev.project, rev.tags) == (
-        "p1", "mf", grant.amount_fen, "inc", "p1", ("x",))
+        "p1",
+        "mf",
+        grant.amount_fen,
+        "inc",
+        "p1",
+        ("x",),
+    )
     assert ledger.reversed_by(grant.id) == rev.id
     assert ledger.balance("p1") == 0
     err = refusal(lambda: ledger.reverse(rev.id, date=D(2019, 8, 8)))
@@ -239,8 +322,15 @@ def test_reversal_rules(ledger: Ledger) -> None:
     err = refusal(lambda: ledger.reverse("nope", date=D(2019, 8, 8)))
     assert "no entry 'nope'" in str(err)
     # a hand-made reversal must mirror the entry
-    bad = Entry(id="r", date=D(2019, 8, 8), kind="reversal", source="p1", target="mf",
-                amount_fen=1, reverses="E000001")
+    bad = Entry(
+        id="r",
+        date=D(2019, 8, 8),
+        kind="reversal",
+        source="p1",
+        target="mf",
+        amount_fen=1,
+        reverses="E000001",
+    )
     problems = ledger.check_entry(bad)
     assert {p.path.rsplit(".", 1)[-1] for p in problems} >= {"source", "amount_fen"}
     # withdrawing an approval below what was paid is refused, then allowed once repaid
@@ -285,19 +375,26 @@ def test_accounts(ledger: Ledger) -> None:
 def test_statement_and_reports(ledger: Ledger) -> None:
     funded(ledger)
     ledger.grant("mf", "p1", yuan("1000"), date=D(2019, 8, 6), line="inc", tags=["anti_fraud"])
-    ledger.spend("p1", "print", yuan("300"), date=D(2019, 9, 1), receipt="R1",
-                 tags=["anti_fraud", "print"])
-    ledger.reimburse("mf", "lead", yuan("200"), date=D(2019, 9, 21), line="inc",
-                     receipt="R2", project="p1")
-    ledger.donate("donors", "mf", yuan("50"), date=D(2019, 10, 1), project="p1",
-                  tags=["anti_fraud"])
+    ledger.spend(
+        "p1", "print", yuan("300"), date=D(2019, 9, 1), receipt="R1", tags=["anti_fraud", "print"]
+    )
+    ledger.reimburse(
+        "mf", "lead", yuan("200"), date=D(2019, 9, 21), line="inc", receipt="R2", project="p1"
+    )
+    ledger.donate(
+        "donors", "mf", yuan("50"), date=D(2019, 10, 1), project="p1", tags=["anti_fraud"]
+    )
     spent = ledger.spend("p1", "print", yuan("100"), date=D(2019, 10, 2), receipt="R3")
     ledger.reverse(spent.id, date=D(2019, 10, 3))
 
     s = ledger.statement("p1", start=D(2019, 9, 1), end=D(2019, 10, 2))
     assert (s.opening_fen, s.closing_fen) == (100_000, 60_000)
     assert [line.entry.kind.value for line in s.lines] == [
-        "expense", "reimbursement", "donation", "expense"]
+        "expense",
+        "reimbursement",
+        "donation",
+        "expense",
+    ]
     assert [line.on_behalf for line in s.lines] == [False, True, True, False]
     assert s.opening_fen + s.in_fen - s.out_fen == s.closing_fen
     assert s.lines[-1].balance_fen == s.closing_fen
@@ -316,7 +413,11 @@ def test_statement_and_reports(ledger: Ledger) -> None:
     assert by_kind == {"donation": 1_005_000, "expense": -30_000, "reimbursement": -20_000}
     alone = ledger.report("mf", by="counterparty", include_children=False)
     assert {r.key: r.net_fen for r in alone.rows} == {
-        "donors": 5_000, "lead": -20_000, "p1": -100_000, "st": 500_000}
+        "donors": 5_000,
+        "lead": -20_000,
+        "p1": -100_000,
+        "st": 500_000,
+    }
     by_project = ledger.report("mf", by="project", start=D(2019, 10, 1))
     assert by_project.opening_fen == ledger.balance("mf", D(2019, 9, 30), include_children=True)
     assert {r.key: r.net_fen for r in by_project.rows} == {"p1": 5_000}
@@ -354,8 +455,12 @@ class LedgerMachine(RuleBasedStateMachine):
         self.refused = 0
 
     def _try(self, make) -> Entry | None:
-        before = (self.ledger.balances(), len(self.ledger), self.ledger.grant_lines(),
-                  {a: self.ledger.balance(a, self.day) for a in self.ledger.accounts})
+        before = (
+            self.ledger.balances(),
+            len(self.ledger),
+            self.ledger.grant_lines(),
+            {a: self.ledger.balance(a, self.day) for a in self.ledger.accounts},
+        )
         refused: EntryRefused | None = None
         try:
             entry = make()
@@ -364,8 +469,12 @@ class LedgerMachine(RuleBasedStateMachine):
         if refused is not None:
             assert refused.problems
             assert all(p.path.startswith("entry ") for p in refused.problems)
-            after = (self.ledger.balances(), len(self.ledger), self.ledger.grant_lines(),
-                     {a: self.ledger.balance(a, self.day) for a in self.ledger.accounts})
+            after = (
+                self.ledger.balances(),
+                len(self.ledger),
+                self.ledger.grant_lines(),
+                {a: self.ledger.balance(a, self.day) for a in self.ledger.accounts},
+            )
             assert after == before
             self.refused += 1
             return None
@@ -390,30 +499,55 @@ class LedgerMachine(RuleBasedStateMachine):
         receipt=st.sampled_from(["", "FP-1"]),
     )
     def any_entry(self, kind, source, target_, amount, step, line, project, receipt):
-        entry = self._try(lambda: self.ledger.record(
-            kind, source, target_, amount, date=self.day + dt.timedelta(days=step),
-            line=line, project=project, receipt=receipt, tags=["t"] if amount % 2 else []))
+        entry = self._try(
+            lambda: self.ledger.record(
+                kind,
+                source,
+                target_,
+                amount,
+                date=self.day + dt.timedelta(days=step),
+                line=line,
+                project=project,
+                receipt=receipt,
+                tags=["t"] if amount % 2 else [],
+            )
+        )
         return entry.id if entry else "missing"
 
-    @rule(target=entry_ids, fund=st.sampled_from(["lg", "st", "mf", "mf2"]),
-          amount=st.integers(min_value=1, max_value=2_000_000),
-          step=st.integers(min_value=0, max_value=20))
+    @rule(
+        target=entry_ids,
+        fund=st.sampled_from(["lg", "st", "mf", "mf2"]),
+        amount=st.integers(min_value=1, max_value=2_000_000),
+        step=st.integers(min_value=0, max_value=20),
+    )
     def donate(self, fund, amount, step):
-        entry = self._try(lambda: self.ledger.donate(
-            "donors", fund, amount, date=self.day + dt.timedelta(days=step)))
+        entry = self._try(
+            lambda: self.ledger.donate(
+                "donors", fund, amount, date=self.day + dt.timedelta(days=step)
+            )
+        )
         return entry.id if entry else "missing"
 
-    @rule(target=entry_ids, fund=st.sampled_from(["st", "mf", "mf2"]),
-          project=st.sampled_from(["p1", "p2", "p3"]), line=st.sampled_from(["inc", "mf-2020"]),
-          amount=st.integers(min_value=1, max_value=500_000))
+    @rule(
+        target=entry_ids,
+        fund=st.sampled_from(["st", "mf", "mf2"]),
+        project=st.sampled_from(["p1", "p2", "p3"]),
+        line=st.sampled_from(["inc", "mf-2020"]),
+        amount=st.integers(min_value=1, max_value=500_000),
+    )
     def approve(self, fund, project, line, amount):
-        entry = self._try(lambda: self.ledger.approve(
-            fund, project, amount, date=self.day, line=line))
+        entry = self._try(
+            lambda: self.ledger.approve(fund, project, amount, date=self.day, line=line)
+        )
         return entry.id if entry else "missing"
 
     @precondition(lambda self: bool(self.ledger.grant_lines()))
-    @rule(target=entry_ids, pick=st.integers(min_value=0, max_value=99),
-          percent=st.integers(min_value=1, max_value=120), to_leader=st.booleans())
+    @rule(
+        target=entry_ids,
+        pick=st.integers(min_value=0, max_value=99),
+        percent=st.integers(min_value=1, max_value=120),
+        to_leader=st.booleans(),
+    )
     def pay(self, pick, percent, to_leader):
         lines = self.ledger.grant_lines()
         line = lines[pick % len(lines)]
@@ -422,25 +556,41 @@ class LedgerMachine(RuleBasedStateMachine):
         amount = max(1, limit * percent // 100)  # above 100%: refused
         if to_leader:
             make = lambda: self.ledger.reimburse(
-                fund, "lead", amount, date=self.day, line=line.line, receipt="FP",
-                project=line.project)
+                fund,
+                "lead",
+                amount,
+                date=self.day,
+                line=line.line,
+                receipt="FP",
+                project=line.project,
+            )
         else:
             make = lambda: self.ledger.grant(
-                fund, line.project, amount, date=self.day, line=line.line)
+                fund, line.project, amount, date=self.day, line=line.line
+            )
         entry = self._try(make)
         return entry.id if entry else "missing"
 
-    @rule(target=entry_ids, source=st.sampled_from(["p1", "p2", "p3", "mf"]),
-          percent=st.integers(min_value=1, max_value=120))
+    @rule(
+        target=entry_ids,
+        source=st.sampled_from(["p1", "p2", "p3", "mf"]),
+        percent=st.integers(min_value=1, max_value=120),
+    )
     def spend(self, source, percent):
         amount = max(1, self.ledger.balance(source) * percent // 100)
-        entry = self._try(lambda: self.ledger.spend(
-            source, "print", amount, date=self.day + dt.timedelta(days=1), receipt="R"))
+        entry = self._try(
+            lambda: self.ledger.spend(
+                source, "print", amount, date=self.day + dt.timedelta(days=1), receipt="R"
+            )
+        )
         return entry.id if entry else "missing"
 
-    @rule(target=entry_ids, source=st.sampled_from(["lg", "st", "mf", "mf2", "p1"]),
-          to=st.sampled_from(["st", "mf", "mf2", "p1", "p2", "p3"]),
-          percent=st.integers(min_value=1, max_value=120))
+    @rule(
+        target=entry_ids,
+        source=st.sampled_from(["lg", "st", "mf", "mf2", "p1"]),
+        to=st.sampled_from(["st", "mf", "mf2", "p1", "p2", "p3"]),
+        percent=st.integers(min_value=1, max_value=120),
+    )
     def transfer(self, source, to, percent):
         amount = max(1, self.ledger.balance(source) * percent // 100)
         entry = self._try(lambda: self.ledger.transfer(source, to, amount, date=self.day))
@@ -448,8 +598,9 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule(target=entry_ids, entry_id=entry_ids, step=st.integers(min_value=0, max_value=5))
     def reverse(self, entry_id, step):
-        entry = self._try(lambda: self.ledger.reverse(
-            entry_id, date=self.day + dt.timedelta(days=step)))
+        entry = self._try(
+            lambda: self.ledger.reverse(entry_id, date=self.day + dt.timedelta(days=step))
+        )
         return entry.id if entry else "missing"
 
     @precondition(lambda self: len(self.ledger) > 0)
@@ -500,7 +651,9 @@ class LedgerMachine(RuleBasedStateMachine):
 
 
 LedgerMachine.TestCase.settings = settings(
-    max_examples=60, stateful_step_count=40, deadline=None,
+    max_examples=60,
+    stateful_step_count=40,
+    deadline=None,
     suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow],
 )
 TestLedgerMachine = LedgerMachine.TestCase
@@ -511,10 +664,23 @@ TestLedgerMachine = LedgerMachine.TestCase
 
 def rich_ledger() -> Ledger:
     ledger = funded(Ledger(accounts(), name="rich"))
-    ledger.grant("mf", "p1", yuan("1000"), date=D(2019, 8, 6), line="inc",
-                 memo="首期资助, \"quoted\"\nsecond line")
-    ledger.spend("p1", "print", yuan("0.01"), date=D(2019, 9, 1), receipt="=cmd|' /C calc'!A0",
-                 tags=["anti_fraud", "高空抛物"], memo="-negative-looking")
+    ledger.grant(
+        "mf",
+        "p1",
+        yuan("1000"),
+        date=D(2019, 8, 6),
+        line="inc",
+        memo='首期资助, "quoted"\nsecond line',
+    )
+    ledger.spend(
+        "p1",
+        "print",
+        yuan("0.01"),
+        date=D(2019, 9, 1),
+        receipt="=cmd|' /C calc'!A0",
+        tags=["anti_fraud", "高空抛物"],
+        memo="-negative-looking",
+    )
     ledger.spend("p1", "print", 12_345, date=D(2019, 9, 2), receipt="'quoted")
     ledger.reverse("E000007", date=D(2019, 9, 3))
     return ledger
@@ -538,9 +704,7 @@ def test_csv_file_round_trip(tmp_path: Path) -> None:
 
 def test_csv_from_a_bookkeeper(tmp_path: Path) -> None:
     ledger = Ledger(accounts())
-    text = (
-        "日期,kind,source,target,amount_yuan\n"
-    )
+    text = "日期,kind,source,target,amount_yuan\n"
     with pytest.raises(FormatError) as info:
         read_csv_text(text, accounts=ledger, name="book.csv")
     assert "book.csv:1, column 1: unknown column '日期'" in str(info.value)
@@ -551,7 +715,7 @@ def test_csv_from_a_bookkeeper(tmp_path: Path) -> None:
         "amount_yuan,date,kind,source,target,memo\n"
         "5000.5,2019/8/2,划拨,lg,st,\n"
         ",,,,,\n"
-        "\"¥10,000\",2019/8/1,捐赠,donors,lg,居民捐赠\n"
+        '"¥10,000",2019/8/1,捐赠,donors,lg,居民捐赠\n'
     )
     path = tmp_path / "gbk.csv"
     path.write_bytes(text.encode("gb18030"))
@@ -570,8 +734,11 @@ def test_csv_bad_rows_name_file_line_column_and_hint() -> None:
     with pytest.raises(FormatError) as info:
         read_csv_text("\r\n".join(lines), accounts=accounts(), name="j.csv")
     places = [(p.path, bool(p.hint)) for p in info.value.problems]
-    assert places == [("j.csv:3, column date", True), ("j.csv:4, column amount_yuan", True),
-                      ("j.csv:5, column kind", True)]
+    assert places == [
+        ("j.csv:3, column date", True),
+        ("j.csv:4, column amount_yuan", True),
+        ("j.csv:5, column kind", True),
+    ]
     # a row the ledger refuses: reported at its line (a multi-line memo counts)
     lines = text.split("\r\n")
     lines[5] = lines[5].replace("1000.00", "4000.00")
@@ -591,12 +758,17 @@ def test_csv_bad_rows_name_file_line_column_and_hint() -> None:
 
 def test_accounts_csv_errors(tmp_path: Path) -> None:
     path = tmp_path / "a.csv"
-    path.write_text("id,name,kind,may_go_negative\nx,X,micro_fund,maybe\ny,,project,\n"
-                    "z,Z,fund,\n", encoding="utf-8")
+    path.write_text(
+        "id,name,kind,may_go_negative\nx,X,micro_fund,maybe\ny,,project,\nz,Z,fund,\n",
+        encoding="utf-8",
+    )
     with pytest.raises(FormatError) as info:
         read_accounts_csv(path)
     assert [p.path for p in info.value.problems] == [
-        "a.csv:2, column may_go_negative", "a.csv:3, column name", "a.csv:4, column kind"]
+        "a.csv:2, column may_go_negative",
+        "a.csv:3, column name",
+        "a.csv:4, column kind",
+    ]
 
 
 # --------------------------------------------------------------------------- JSON
@@ -624,8 +796,12 @@ def test_json_round_trip(tmp_path: Path) -> None:
         ledger_from_dict(data)
     paths = [p.path for p in info.value.problems]
     # the grant is above its approval and beyond what the fund holds: two reasons
-    assert paths[:4] == ["$.entries[4].amount_fen", "$.entries[4].amount_fen",
-                         "$.entries[5].amount_fen", "$.entries[6].colour"]
+    assert paths[:4] == [
+        "$.entries[4].amount_fen",
+        "$.entries[4].amount_fen",
+        "$.entries[5].amount_fen",
+        "$.entries[6].colour",
+    ]
     with pytest.raises(FormatError, match="vchuang-ledger"):
         ledger_from_dict({"format": "other"})
 
@@ -636,12 +812,27 @@ def test_json_round_trip(tmp_path: Path) -> None:
 def fund_graph() -> vchuang.CommunityGraph:
     graph = vchuang.load_example()
     graph.add(
-        Organization(id="lg-fund", name="Longgang Social Innovation Charity Fund",
-                     name_zh="龙岗社会创新公益基金", org_kind=OrgKind.FUND, place="longgang"),
-        Organization(id="lgst-fund", name="Longgang street branch", org_kind=OrgKind.FUND,
-                     place="longgang-st", parent="lg-fund"),
-        Organization(id="pn-mf", name="Pingnan micro-fund", org_kind=OrgKind.FUND,
-                     place="pingnan", parent="lgst-fund"),
+        Organization(
+            id="lg-fund",
+            name="Longgang Social Innovation Charity Fund",
+            name_zh="龙岗社会创新公益基金",
+            org_kind=OrgKind.FUND,
+            place="longgang",
+        ),
+        Organization(
+            id="lgst-fund",
+            name="Longgang street branch",
+            org_kind=OrgKind.FUND,
+            place="longgang-st",
+            parent="lg-fund",
+        ),
+        Organization(
+            id="pn-mf",
+            name="Pingnan micro-fund",
+            org_kind=OrgKind.FUND,
+            place="pingnan",
+            parent="lgst-fund",
+        ),
     )
     return graph
 
@@ -661,8 +852,13 @@ def test_ledger_from_graph_and_check() -> None:
     ledger.open(Account(id="w", name="W", kind="street_branch", owner="lgst-fund"))
     ledger.open(Account(id="v", name="V", kind="project", owner="pingnan-psc"))
     problems = {p.path: p for p in ledger.check(graph)}
-    assert set(problems) == {"account 'x'.owner", "account 'y'.owner", "account 'z'.owner",
-                             "account 'w'.parent", "account 'v'.owner"}
+    assert set(problems) == {
+        "account 'x'.owner",
+        "account 'y'.owner",
+        "account 'z'.owner",
+        "account 'w'.parent",
+        "account 'v'.owner",
+    }
     assert all(p.hint for p in problems.values())
 
 
@@ -711,8 +907,9 @@ def test_runway_hand_computed() -> None:
 def test_runway_counts_undrawn_approvals_but_not_incubation() -> None:
     ledger = runway_ledger()
     ledger.approve("mf", "p1", yuan("500"), date=D(2020, 4, 20), line="mf-2020")
-    ledger.approve("mf", "p1", yuan("700"), date=D(2020, 4, 20), line="inc-2020",
-                   tags=["incubation"])
+    ledger.approve(
+        "mf", "p1", yuan("700"), date=D(2020, 4, 20), line="inc-2020", tags=["incubation"]
+    )
     ledger.approve("mf", "p1", yuan("300"), date=D(2020, 4, 20), line="seed")
     o = sustainability(ledger, projects=["p1"], incubation_lines=["seed"], rng=0)["p1"]
     assert (o.undrawn_fen, o.incubation_undrawn_fen) == (50_000, 100_000)
@@ -727,8 +924,15 @@ def test_runway_with_donations_and_reimbursements() -> None:
     ledger.approve("mf", "p2", yuan("1200"), date=D(2020, 1, 1), line="mf-2020")
     for month in (1, 2, 3):
         ledger.donate("donors", "mf", yuan("100"), date=D(2020, month, 5), project="p2")
-        ledger.reimburse("mf", "lead", yuan("300"), date=D(2020, month, 20), line="mf-2020",
-                         receipt=f"R{month}", project="p2")
+        ledger.reimburse(
+            "mf",
+            "lead",
+            yuan("300"),
+            date=D(2020, month, 20),
+            line="mf-2020",
+            receipt=f"R{month}",
+            project="p2",
+        )
     o = sustainability(ledger, projects=["p2"], rng=0, horizon=3)["p2"]
     # spending ¥300 a month paid by the micro-fund for p2; ¥300 still undrawn
     assert (o.burn_fen, o.donations_fen, o.available_fen) == (30_000, 10_000, 30_000)
@@ -790,7 +994,9 @@ def test_ruin_curve_exact_fractions_and_errors() -> None:
     with pytest.raises(ValidationError, match="horizon"):
         ruin_curve(1, 1, [0], horizon=0)
     assert ruin_curve(1, 1, [0, 5], model="compound_poisson", gifts=[], horizon=2).tolist() == [
-        0.0, 1.0]
+        0.0,
+        1.0,
+    ]
 
 
 def test_sustainability_ranking_and_determinism() -> None:
@@ -838,13 +1044,13 @@ def test_compound_poisson_model_runs() -> None:
     ledger = runway_ledger()
     for month in (1, 2, 3, 4):
         ledger.donate("donors", "p1", yuan("200"), date=D(2020, 4, 28), memo=str(month))
-    result = sustainability(ledger, projects=["p1"], model="compound_poisson", rng=1,
-                            n_sims=3_000)
+    result = sustainability(ledger, projects=["p1"], model="compound_poisson", rng=1, n_sims=3_000)
     o = result["p1"]
     assert 0.0 <= o.ruin_probability <= 1.0
     assert o.months_with_donations == 1
-    assert o.stderr == pytest.approx(math.sqrt(o.ruin_probability
-                                               * (1 - o.ruin_probability) / 3_000))
+    assert o.stderr == pytest.approx(
+        math.sqrt(o.ruin_probability * (1 - o.ruin_probability) / 3_000)
+    )
 
 
 # --------------------------------------------------------------------------- figures
@@ -857,7 +1063,11 @@ def test_figures(lang: str) -> None:
 
     ledger = runway_ledger()
     result = sustainability(ledger, horizon=6, n_sims=100, rng=0)
-    with pytest.warns(UserWarning, match="no CJK font") if lang == "zh" and not _has_cjk() else nullcontext():
+    with (
+        pytest.warns(UserWarning, match="no CJK font")
+        if lang == "zh" and not _has_cjk()
+        else nullcontext()
+    ):
         ax = result.plot(lang=lang)
         assert isinstance(ax, Axes)
         assert len(ax.patches) == 3

@@ -52,8 +52,13 @@ def _base() -> CommunityGraph:
         Resident(id="r2", name="B", community="c", roles=["volunteer"]),
         Resident(id="r3", name="C", community="c2"),
         Group(id="g1", name="Dog walkers", community="c"),
-        Project(id="p1", name="P1", community="c", target_segments=["elders"],
-                needs=[Need(id="n1", skill="graphic_design", hours=2)]),
+        Project(
+            id="p1",
+            name="P1",
+            community="c",
+            target_segments=["elders"],
+            needs=[Need(id="n1", skill="graphic_design", hours=2)],
+        ),
         Organization(id="o1", name="Centre", org_kind=OrgKind.SERVICE_CENTRE, place="c"),
     )
     return g
@@ -65,35 +70,79 @@ def _base() -> CommunityGraph:
 @pytest.mark.parametrize(
     ("item", "path", "words"),
     [
-        (Resident(id="rx", name="X", community="nowhere"), "resident 'rx'.community",
-         "no entity 'nowhere'"),
-        (Resident(id="rx", name="X", community="s"), "resident 'rx'.community",
-         "is a subdistrict"),
+        (
+            Resident(id="rx", name="X", community="nowhere"),
+            "resident 'rx'.community",
+            "no entity 'nowhere'",
+        ),
+        (Resident(id="rx", name="X", community="s"), "resident 'rx'.community", "is a subdistrict"),
         (Resident(id="r1", name="X", community="c"), "resident 'r1'.id", "already in the graph"),
-        (Resident(id="rx", name="X", community="c", skills={"grafic_design": 2}),
-         "resident 'rx'.skills[0].skill", "unknown skill"),
-        (Project(id="px", name="X", community="c",
-                 needs=[Need(id="n1", skill="design", hours=1)]),
-         "project 'px'.needs[0].id", "also used by"),
-        (Activity(id="ax", name="X", activity_kind="outreach", date=dt.date(2019, 1, 1),
-                  place="c", attendees=["r1", "ghost"]),
-         "activity 'ax'.attendees[1]", "no entity 'ghost'"),
-        (Activity(id="ax", name="X", activity_kind="outreach", date=dt.date(2019, 1, 1),
-                  place="c", project="g1"), "activity 'ax'.project", "is a group"),
-        (Link(source="r1", relation=Relation.LEADS, target="r2"),
-         "link 'r1' -leads-> 'r2'.target", "is a resident"),
-        (Link(source="o1", relation=Relation.MEMBER_OF, target="g1"),
-         "link 'o1' -member_of-> 'g1'.source", "is a organization"),
-        (Link(source="r1", relation=Relation.KNOWS, target="zz"),
-         "link 'r1' -knows-> 'zz'.target", "no entity"),
-        (Link(source="x1", relation=Relation.LINKED_TO, target="p1"),
-         "link 'x1' -linked_to-> 'p1'.source", "no entity"),
-        (Resource(id="x1", name="Hall", resource_kind=ResourceKind.VENUE, place="c",
-                  provider="g1"), "resource 'x1'.provider", "is a group"),
+        (
+            Resident(id="rx", name="X", community="c", skills={"grafic_design": 2}),
+            "resident 'rx'.skills[0].skill",
+            "unknown skill",
+        ),
+        (
+            Project(
+                id="px", name="X", community="c", needs=[Need(id="n1", skill="design", hours=1)]
+            ),
+            "project 'px'.needs[0].id",
+            "also used by",
+        ),
+        (
+            Activity(
+                id="ax",
+                name="X",
+                activity_kind="outreach",
+                date=dt.date(2019, 1, 1),
+                place="c",
+                attendees=["r1", "ghost"],
+            ),
+            "activity 'ax'.attendees[1]",
+            "no entity 'ghost'",
+        ),
+        (
+            Activity(
+                id="ax",
+                name="X",
+                activity_kind="outreach",
+                date=dt.date(2019, 1, 1),
+                place="c",
+                project="g1",
+            ),
+            "activity 'ax'.project",
+            "is a group",
+        ),
+        (
+            Link(source="r1", relation=Relation.LEADS, target="r2"),
+            "link 'r1' -leads-> 'r2'.target",
+            "is a resident",
+        ),
+        (
+            Link(source="o1", relation=Relation.MEMBER_OF, target="g1"),
+            "link 'o1' -member_of-> 'g1'.source",
+            "is a organization",
+        ),
+        (
+            Link(source="r1", relation=Relation.KNOWS, target="zz"),
+            "link 'r1' -knows-> 'zz'.target",
+            "no entity",
+        ),
+        (
+            Link(source="x1", relation=Relation.LINKED_TO, target="p1"),
+            "link 'x1' -linked_to-> 'p1'.source",
+            "no entity",
+        ),
+        (
+            Resource(
+                id="x1", name="Hall", resource_kind=ResourceKind.VENUE, place="c", provider="g1"
+            ),
+            "resource 'x1'.provider",
+            "is a group",
+        ),
     ],
 )
-def test_each_wrong_relation_is_refused_with_its_place(item: object, path: str,
-                                                       words: str) -> None:
+def test_each_wrong_relation_is_refused_with_its_place(item: object, path: str, words: str) -> None:
     g = _base()
     before = vchuang.dumps(g)
     with pytest.raises(IntegrityError) as exc:
@@ -218,8 +267,16 @@ def test_projections_and_views(example: CommunityGraph) -> None:
 
 def test_subgraph_keeps_references_resolvable() -> None:
     g = _base()
-    g.add(Activity(id="a1", name="Meeting", activity_kind="mobilisation",
-                   date=dt.date(2019, 6, 1), place="c", attendees=["r1", "r3"]))
+    g.add(
+        Activity(
+            id="a1",
+            name="Meeting",
+            activity_kind="mobilisation",
+            date=dt.date(2019, 6, 1),
+            place="c",
+            attendees=["r1", "r3"],
+        )
+    )
     sub = g.subgraph("c")
     assert {r.id for r in sub.residents()} == {"r1", "r2"}
     a = sub.get("a1", Activity)
@@ -277,8 +334,13 @@ def test_iteration_order_does_not_depend_on_the_hash_seed() -> None:
     outputs = set()
     for seed in ("0", "1", "12345"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        done = subprocess.run([sys.executable, "-c", _ORDER_SCRIPT], env=env, check=True,
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "-c", _ORDER_SCRIPT],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         outputs.add(done.stdout)
     assert len(outputs) == 1
 
@@ -289,11 +351,15 @@ def test_change_adds_and_replaces_in_one_step() -> None:
     new_project = Project(id="p2", name="P2", community="c")
     moved = g.get("r2", Resident)
     with pytest.raises(IntegrityError):  # the replaced resident names a missing community
-        g.change(add=[new_project, Link(source="r2", relation=Relation.LEADS, target="p2")],
-                 replace=[attrs.evolve(moved, community="nowhere")])
+        g.change(
+            add=[new_project, Link(source="r2", relation=Relation.LEADS, target="p2")],
+            replace=[attrs.evolve(moved, community="nowhere")],
+        )
     assert vchuang.dumps(g) == before
-    g.change(add=[new_project, Link(source="r2", relation=Relation.LEADS, target="p2")],
-             replace=[attrs.evolve(moved, community="c2")])
+    g.change(
+        add=[new_project, Link(source="r2", relation=Relation.LEADS, target="p2")],
+        replace=[attrs.evolve(moved, community="c2")],
+    )
     assert [p.id for p in g.projects_led_by("r2")] == ["p2"]
     assert g.get("r2", Resident).community == "c2"
     with pytest.raises(IntegrityError, match="already in the graph"):

@@ -96,17 +96,34 @@ def small_graph() -> CommunityGraph:
         Organization(id="hub", name="Street hub", org_kind=OrgKind.HUB, place="s"),
         Organization(id="dhub", name="District hub", org_kind=OrgKind.HUB, place="d"),
         Organization(id="mf", name="Micro-fund", org_kind=OrgKind.FUND, place="c1"),
-        Organization(id="vols", name="Volunteers", org_kind=OrgKind.SOCIAL_ORGANISATION,
-                     place="c1"),
-        Resource(id="hall", name="Hall", resource_kind=ResourceKind.VENUE, place="c1",
-                 provider="vols", capacity=50, unit="people"),
+        Organization(
+            id="vols", name="Volunteers", org_kind=OrgKind.SOCIAL_ORGANISATION, place="c1"
+        ),
+        Resource(
+            id="hall",
+            name="Hall",
+            resource_kind=ResourceKind.VENUE,
+            place="c1",
+            provider="vols",
+            capacity=50,
+            unit="people",
+        ),
         Resource(id="hall2", name="Other hall", resource_kind=ResourceKind.VENUE, place="c2"),
-        Resource(id="grant", name="Grant", resource_kind=ResourceKind.MONEY, place="d",
-                 amount_fen=500_000),
+        Resource(
+            id="grant",
+            name="Grant",
+            resource_kind=ResourceKind.MONEY,
+            place="d",
+            amount_fen=500_000,
+        ),
         Resident(id="sw", name="Worker", community="c1", roles=[Role.SOCIAL_WORKER]),
         *(
-            Resident(id=f"r{i}", name=f"Resident {i}", community="c1" if i < 4 else "c2",
-                     roles=[Role.VOLUNTEER] if i % 2 == 0 else [])
+            Resident(
+                id=f"r{i}",
+                name=f"Resident {i}",
+                community="c1" if i < 4 else "c2",
+                roles=[Role.VOLUNTEER] if i % 2 == 0 else [],
+            )
             for i in range(6)
         ),
     )
@@ -203,51 +220,86 @@ class IncubatorMachine(RuleBasedStateMachine):
         community=st.sampled_from(["c1", "c2"]),
         venue=st.booleans(),
     )
-    def add_project(self, stage: Stage, themed: bool, zh: bool, budget: int, community: str,
-                    venue: bool) -> None:
+    def add_project(
+        self, stage: Stage, themed: bool, zh: bool, budget: int, community: str, venue: bool
+    ) -> None:
         pid = self.fresh("p")
         needs = [Need(id=f"{pid}-venue", resource=ResourceKind.VENUE)] if venue else []
-        self.graph.add(Project(
-            id=pid, name=f"Project {pid}", name_zh="项目" if zh else "", community=community,
-            themes=["anti_fraud"] if themed else [], stage=stage, budget_fen=budget,
-            target_segments=["kids"] if themed and community == "c1" else [], needs=needs,
-        ))
+        self.graph.add(
+            Project(
+                id=pid,
+                name=f"Project {pid}",
+                name_zh="项目" if zh else "",
+                community=community,
+                themes=["anti_fraud"] if themed else [],
+                stage=stage,
+                budget_fen=budget,
+                target_segments=["kids"] if themed and community == "c1" else [],
+                needs=needs,
+            )
+        )
         self.projects.append(pid)
         self.snapshot()
 
     @precondition(lambda self: self.projects)
-    @rule(data=st.data(), relation=st.sampled_from(
-        [Relation.LEADS, Relation.CO_LEADS, Relation.VOLUNTEERS_IN]), dated=st.booleans())
+    @rule(
+        data=st.data(),
+        relation=st.sampled_from([Relation.LEADS, Relation.CO_LEADS, Relation.VOLUNTEERS_IN]),
+        dated=st.booleans(),
+    )
     def attach(self, data: st.DataObject, relation: Relation, dated: bool) -> None:
         pid = data.draw(st.sampled_from(self.projects))
         rid = data.draw(st.sampled_from(self.residents()))
         if not self.graph.links(rid, relation, pid):
             self.graph.link(rid, relation, pid, since=self.today if dated else None)
 
-    @rule(data=st.data(), kind=st.sampled_from(
-        [ActivityKind.OUTREACH, ActivityKind.SELECTION_MEETING, ActivityKind.SERVICE]),
-          own=st.booleans())
+    @rule(
+        data=st.data(),
+        kind=st.sampled_from(
+            [ActivityKind.OUTREACH, ActivityKind.SELECTION_MEETING, ActivityKind.SERVICE]
+        ),
+        own=st.booleans(),
+    )
     def add_activity(self, data: st.DataObject, kind: ActivityKind, own: bool) -> None:
         project = data.draw(st.sampled_from(self.projects)) if own and self.projects else None
         place = self.graph.get(project, Project).community if project else "c1"
-        attendees = data.draw(st.lists(st.sampled_from(self.residents()), unique=True,
-                                       max_size=3))
-        self.graph.add(Activity(id=self.fresh("a"), name="Activity", activity_kind=kind,
-                                date=self.today, place=place, project=project,
-                                organisers=["sw"], attendees=attendees))
+        attendees = data.draw(st.lists(st.sampled_from(self.residents()), unique=True, max_size=3))
+        self.graph.add(
+            Activity(
+                id=self.fresh("a"),
+                name="Activity",
+                activity_kind=kind,
+                date=self.today,
+                place=place,
+                project=project,
+                organisers=["sw"],
+                attendees=attendees,
+            )
+        )
 
-    @rule(data=st.data(), level=st.sampled_from([None, Level.BASIC, Level.ADVANCED]),
-          role=st.sampled_from([Role.TALENT, None]))
+    @rule(
+        data=st.data(),
+        level=st.sampled_from([None, Level.BASIC, Level.ADVANCED]),
+        role=st.sampled_from([Role.TALENT, None]),
+    )
     def train(self, data: st.DataObject, level: Level | None, role: Role | None) -> None:
-        attendees = data.draw(st.lists(st.sampled_from([*self.residents(), "sw"]),
-                                       unique=True, min_size=1, max_size=4))
-        skills = data.draw(st.lists(st.sampled_from(COACHING), unique=True, min_size=1,
-                                    max_size=3))
+        attendees = data.draw(
+            st.lists(
+                st.sampled_from([*self.residents(), "sw"]), unique=True, min_size=1, max_size=4
+            )
+        )
+        skills = data.draw(st.lists(st.sampled_from(COACHING), unique=True, min_size=1, max_size=3))
         before = {r: self.graph.get(r, Resident) for r in attendees}
-        activity = Activity(id=self.fresh("t"), name="Training",
-                            activity_kind=ActivityKind.TRAINING, date=self.today, place="c1",
-                            organisers=["sw"] if "sw" not in attendees else [],
-                            attendees=attendees, skills=skills)
+        activity = Activity(
+            id=self.fresh("t"),
+            name="Training",
+            activity_kind=ActivityKind.TRAINING,
+            date=self.today,
+            place="c1",
+            organisers=["sw"] if "sw" not in attendees else [],
+            attendees=attendees,
+            skills=skills,
+        )
         done = record_training(self.graph, activity, level=level, role=role)
         assert self.graph.get(activity.id) == activity
         # exactly the documented changes
@@ -267,10 +319,13 @@ class IncubatorMachine(RuleBasedStateMachine):
                 assert ((rid, s) in changes) == (want != was)
                 if want != was:
                     assert changes[rid, s] == (was, want)
-            promoted = (role is not None and role not in old.roles
-                        and Role.LEADER not in old.roles
-                        and Role.SOCIAL_WORKER not in old.roles
-                        and Role.STAFF not in old.roles)
+            promoted = (
+                role is not None
+                and role not in old.roles
+                and Role.LEADER not in old.roles
+                and Role.SOCIAL_WORKER not in old.roles
+                and Role.STAFF not in old.roles
+            )
             assert set(new.roles) == set(old.roles) | ({role} if promoted else set())
             assert any(c.resident == rid for c in done.roles) == promoted
             assert new.name == old.name and new.community == old.community
@@ -304,23 +359,48 @@ class IncubatorMachine(RuleBasedStateMachine):
         project = self.graph.get(pid, Project)
         day = self.today
         if project.stage in (Stage.IDEA, Stage.SEED_SELECTION):
-            self.graph.update(pid, themes=["anti_fraud"], target_segments=["kids"],
-                              community="c1")
+            self.graph.update(pid, themes=["anti_fraud"], target_segments=["kids"], community="c1")
         if project.stage is Stage.PROPOSED:
-            self.graph.add(Activity(id=self.fresh("sel"), name="Selection", date=day,
-                                    activity_kind=ActivityKind.SELECTION_MEETING, place="s"))
-        if project.stage in (Stage.SELECTED, Stage.SEED_SELECTION, Stage.EMPOWERMENT) \
-                and not self.graph.links(relation=Relation.LEADS, target=pid):
+            self.graph.add(
+                Activity(
+                    id=self.fresh("sel"),
+                    name="Selection",
+                    date=day,
+                    activity_kind=ActivityKind.SELECTION_MEETING,
+                    place="s",
+                )
+            )
+        if project.stage in (
+            Stage.SELECTED,
+            Stage.SEED_SELECTION,
+            Stage.EMPOWERMENT,
+        ) and not self.graph.links(relation=Relation.LEADS, target=pid):
             self.graph.link("r0", Relation.LEADS, pid)
         if project.stage is Stage.EMPOWERMENT:
             lead = self.graph.links(relation=Relation.LEADS, target=pid)[0].source
-            record_training(self.graph, Activity(
-                id=self.fresh("t"), name="Coaching", activity_kind=ActivityKind.TRAINING,
-                date=day, place="c1", attendees=[lead], skills=COACHING))
+            record_training(
+                self.graph,
+                Activity(
+                    id=self.fresh("t"),
+                    name="Coaching",
+                    activity_kind=ActivityKind.TRAINING,
+                    date=day,
+                    place="c1",
+                    attendees=[lead],
+                    skills=COACHING,
+                ),
+            )
         if project.stage in (Stage.BRANDING, Stage.RUNNING):
-            self.graph.add(Activity(id=self.fresh("o"), name="Outreach", date=day,
-                                    activity_kind=ActivityKind.OUTREACH, place="c1",
-                                    project=pid))
+            self.graph.add(
+                Activity(
+                    id=self.fresh("o"),
+                    name="Outreach",
+                    date=day,
+                    activity_kind=ActivityKind.OUTREACH,
+                    place="c1",
+                    project=pid,
+                )
+            )
         if project.stage is Stage.RESOURCE_LINKAGE:
             if project.needs and not self.graph.links("hall", Relation.LINKED_TO, pid):
                 self.graph.link("hall", Relation.LINKED_TO, pid)
@@ -330,16 +410,19 @@ class IncubatorMachine(RuleBasedStateMachine):
         self.snapshot()
 
     @precondition(lambda self: self.projects)
-    @rule(data=st.data(), to=st.one_of(st.none(), st.sampled_from(Stage)),
-          who=st.sampled_from(["sw", "sw", ""]),
-          why=st.sampled_from(["", "", "the lead moved away"]),
-          past=st.sampled_from([0, 0, 0, 10, 60]))
-    def move(self, data: st.DataObject, to: Stage | None, who: str, why: str,
-             past: int) -> None:
+    @rule(
+        data=st.data(),
+        to=st.one_of(st.none(), st.sampled_from(Stage)),
+        who=st.sampled_from(["sw", "sw", ""]),
+        why=st.sampled_from(["", "", "the lead moved away"]),
+        past=st.sampled_from([0, 0, 0, 10, 60]),
+    )
+    def move(self, data: st.DataObject, to: Stage | None, who: str, why: str, past: int) -> None:
         pid = data.draw(st.sampled_from(self.projects))
         if to is None:  # the next forward stage, most of the time the interesting one
-            forward = [s for s in TRANSITIONS[self.graph.get(pid, Project).stage]
-                       if s is not Stage.DROPPED]
+            forward = [
+                s for s in TRANSITIONS[self.graph.get(pid, Project).stage] if s is not Stage.DROPPED
+            ]
             to = forward[0] if forward else Stage.DROPPED
         day = self.today - dt.timedelta(days=past)
         graph_before = self.graph.copy()
@@ -359,8 +442,9 @@ class IncubatorMachine(RuleBasedStateMachine):
             assert self.graph == graph_before, "a refused move changed the graph"
             assert self.inc.history == history_before, "a refused move changed the history"
             if to not in TRANSITIONS[stage_before]:
-                assert any("can move only to" in m or "cannot move" in m
-                           for m in refused.verdict.reasons)
+                assert any(
+                    "can move only to" in m or "cannot move" in m for m in refused.verdict.reasons
+                )
             # the preview agrees, apart from who / why, which it does not know
             record_checks = {c.id for c in refused.verdict.failed} - {"who", "why"}
             assert {c.id for c in preview.failed} == record_checks
@@ -455,11 +539,26 @@ TestIncubatorMachine = IncubatorMachine.TestCase
 
 
 def _walk_to_seed(g: CommunityGraph, inc: Incubator, pid: str = "p") -> None:
-    g.add(Project(id=pid, name="Kids cross safely", name_zh="安全过马路", community="c1",
-                  themes=["traffic_safety"], target_segments=["kids"]))
+    g.add(
+        Project(
+            id=pid,
+            name="Kids cross safely",
+            name_zh="安全过马路",
+            community="c1",
+            themes=["traffic_safety"],
+            target_segments=["kids"],
+        )
+    )
     inc.move(pid, "proposed", date=D(2019, 7, 1), who="sw")
-    g.add(Activity(id="sel", name="Selection", activity_kind=ActivityKind.SELECTION_MEETING,
-                   date=D(2019, 7, 10), place="s"))
+    g.add(
+        Activity(
+            id="sel",
+            name="Selection",
+            activity_kind=ActivityKind.SELECTION_MEETING,
+            date=D(2019, 7, 10),
+            place="s",
+        )
+    )
     inc.move(pid, "selected", date=D(2019, 7, 10), who="sw")
     g.link("r0", Relation.VOLUNTEERS_IN, pid)
     inc.move(pid, "seed_selection", date=D(2019, 7, 11), who="sw")
@@ -478,9 +577,18 @@ def test_full_walk_with_refusals_and_replay() -> None:
     blockers = inc.blockers("p", date=D(2019, 7, 13))
     assert [b.id for b in blockers] == [*COACHING, "enter_branding"]
     assert all(b.source == "checklist" for b in blockers[:-1])
-    record_training(g, Activity(id="t1", name="Coaching", activity_kind="training",
-                                date=D(2019, 7, 20), place="c1", attendees=["r0"],
-                                skills=COACHING))
+    record_training(
+        g,
+        Activity(
+            id="t1",
+            name="Coaching",
+            activity_kind="training",
+            date=D(2019, 7, 20),
+            place="c1",
+            attendees=["r0"],
+            skills=COACHING,
+        ),
+    )
     # skills are undated: once raised by the training they count on any day (documented)
     assert inc.blockers("p", date=D(2019, 7, 19)) == ()
     t = inc.advance("p", date=D(2019, 7, 20), who="sw")
@@ -489,8 +597,16 @@ def test_full_walk_with_refusals_and_replay() -> None:
     with pytest.raises(TransitionRefused) as info:
         inc.advance("p", date=D(2019, 7, 21), who="sw")
     assert [c.id for c in info.value.verdict.failed] == ["outreach", "enter_resource_linkage"]
-    g.add(Activity(id="o1", name="Outreach", activity_kind="outreach", date=D(2019, 8, 1),
-                   place="c1", project="p"))
+    g.add(
+        Activity(
+            id="o1",
+            name="Outreach",
+            activity_kind="outreach",
+            date=D(2019, 8, 1),
+            place="c1",
+            project="p",
+        )
+    )
     inc.advance("p", date=D(2019, 8, 1), who="sw")
     # running needs money or a resource
     with pytest.raises(TransitionRefused, match="neither money nor a resource"):
@@ -565,8 +681,9 @@ def test_bad_arguments() -> None:
     with pytest.raises(ValidationError, match="CommunityGraph"):
         Incubator("graph")  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="unknown skill"):
-        Incubator(g, checklists={Stage.EMPOWERMENT: [ChecklistItem(id="x", en="x",
-                                                                    skill="juggling")]})
+        Incubator(
+            g, checklists={Stage.EMPOWERMENT: [ChecklistItem(id="x", en="x", skill="juggling")]}
+        )
     with pytest.raises(ValidationError, match="exactly one"):
         ChecklistItem(id="x", en="x")
 
@@ -579,8 +696,11 @@ def test_custom_and_unenforced_checklists() -> None:
     def has_budget(_inc: Incubator, project: Project, _day: dt.date | None) -> str | None:
         return "budget set" if project.budget_fen else None
 
-    items = {Stage.SEED_SELECTION: [ChecklistItem(id="budget", en="set a budget",
-                                                  test=has_budget, hint="give it a budget")]}
+    items = {
+        Stage.SEED_SELECTION: [
+            ChecklistItem(id="budget", en="set a budget", test=has_budget, hint="give it a budget")
+        ]
+    }
     inc = Incubator(g, checklists=items)
     [blocker] = inc.blockers("p")
     assert (blocker.id, blocker.hint) == ("budget", "give it a budget")
@@ -599,8 +719,14 @@ def test_checklist_counts_co_leads_and_specific_skills() -> None:
     g.update("r1", skills={"press_release": Level.BASIC, "plan_design": Level.EXPERT})
     inc = Incubator(g)
     done = {c.id: c.ok for c in inc.checklist("p")}
-    assert done == {"plan_design": True, "funding_application": False, "reimbursement": False,
-                    "event_organising": False, "press_release": True, "public_speaking": False}
+    assert done == {
+        "plan_design": True,
+        "funding_application": False,
+        "reimbursement": False,
+        "event_organising": False,
+        "press_release": True,
+        "public_speaking": False,
+    }
     # a lead holding every checklist skill is trained without a training
     g.update("r0", skills=dict.fromkeys(COACHING, Level.BASIC))
     assert inc.guard("p", "branding").ok
@@ -610,14 +736,20 @@ def test_checklist_counts_co_leads_and_specific_skills() -> None:
 def test_sustained_by_activity_after_completion() -> None:
     g = small_graph()
     g.add(Project(id="p", name="P", community="c1", stage="running"))
-    g.add(Activity(id="a1", name="A", activity_kind="service", date=D(2019, 3, 1),
-                   place="c1", project="p"))
+    g.add(
+        Activity(
+            id="a1", name="A", activity_kind="service", date=D(2019, 3, 1), place="c1", project="p"
+        )
+    )
     inc = Incubator(g)
     inc.advance("p", date=D(2019, 4, 1), who="sw")
     assert not inc.guard("p", "sustained").ok
     assert "since it was completed on 2019-04-01" in inc.guard("p", "sustained").reason
-    g.add(Activity(id="a2", name="A", activity_kind="service", date=D(2019, 6, 1),
-                   place="c1", project="p"))
+    g.add(
+        Activity(
+            id="a2", name="A", activity_kind="service", date=D(2019, 6, 1), place="c1", project="p"
+        )
+    )
     assert not inc.guard("p", "sustained", date=D(2019, 5, 1)).ok
     assert inc.guard("p", "sustained", date=D(2019, 6, 1)).ok
 
@@ -626,8 +758,7 @@ def test_brand_counts_from_its_date() -> None:
     g = small_graph()
     g.add(Project(id="p", name="P", community="c1", stage="branding"))
     inc = Incubator(g)
-    brand = inc.record_brand("p", name="Safe steps", logo="steps.svg", date=D(2019, 5, 1),
-                             who="sw")
+    brand = inc.record_brand("p", name="Safe steps", logo="steps.svg", date=D(2019, 5, 1), who="sw")
     assert inc.brand_of("p", date=D(2019, 4, 30)) is None
     assert inc.brand_of("p") == brand
     assert inc.guard("p", "resource_linkage", date=D(2019, 5, 1)).ok
@@ -638,28 +769,57 @@ def test_brand_counts_from_its_date() -> None:
 def test_history_json_errors_name_the_place() -> None:
     g = small_graph()
     g.add(Project(id="p", name="P", community="c1", stage="proposed"))
-    good = {"format": "vchuang-incubator", "format_version": 1, "transitions": [
-        {"project": "p", "from": "idea", "to": "proposed", "date": "2019-01-01", "who": "sw",
-         "why": "written"}]}
+    good = {
+        "format": "vchuang-incubator",
+        "format_version": 1,
+        "transitions": [
+            {
+                "project": "p",
+                "from": "idea",
+                "to": "proposed",
+                "date": "2019-01-01",
+                "who": "sw",
+                "why": "written",
+            }
+        ],
+    }
     assert Incubator.from_dict(good, g).stage_on("p", D(2018, 1, 1)) is Stage.IDEA
     bad: dict[str, Any] = json.loads(json.dumps(good))
     bad["transitions"][0].update(date="2019-13-01", to="launched")
-    bad["transitions"].append({"project": "p", "from": "selected", "to": "running",
-                               "date": "2019-02-01", "who": "sw", "why": "x", "extra": 1})
+    bad["transitions"].append(
+        {
+            "project": "p",
+            "from": "selected",
+            "to": "running",
+            "date": "2019-02-01",
+            "who": "sw",
+            "why": "x",
+            "extra": 1,
+        }
+    )
     with pytest.raises(FormatError) as info:
         Incubator.from_dict(bad, g)
     paths = {p.path for p in info.value.problems}
     assert {"$.transitions[0].date", "$.transitions[0].to", "$.transitions[1].extra"} <= paths
     chain = json.loads(json.dumps(good))
-    chain["transitions"].append({"project": "p", "from": "selected", "to": "seed_selection",
-                                 "date": "2018-01-01", "who": "sw", "why": "x"})
+    chain["transitions"].append(
+        {
+            "project": "p",
+            "from": "selected",
+            "to": "seed_selection",
+            "date": "2018-01-01",
+            "who": "sw",
+            "why": "x",
+        }
+    )
     with pytest.raises(FormatError) as info:
         Incubator.from_dict(chain, g)
     paths = {p.path for p in info.value.problems}
     assert {"$.transitions[1].from", "$.transitions[1].date", "$.transitions[1].to"} <= paths
     with pytest.raises(FormatError, match="no project 'q'"):
-        Incubator.from_dict({**good, "transitions": [{**good["transitions"][0],
-                                                      "project": "q"}]}, g)
+        Incubator.from_dict(
+            {**good, "transitions": [{**good["transitions"][0], "project": "q"}]}, g
+        )
     with pytest.raises(FormatError, match="format"):
         Incubator.from_dict({"format": "other", "format_version": 1}, g)
 
@@ -680,21 +840,55 @@ def test_problems_report_stage_changed_outside() -> None:
 def test_training_errors_change_nothing() -> None:
     g = small_graph()
     before = g.copy()
-    bad = Activity(id="t", name="T", activity_kind="outreach", date=D(2019, 1, 1),
-                   place="c1", attendees=["r0"], skills=["press_release"])
+    bad = Activity(
+        id="t",
+        name="T",
+        activity_kind="outreach",
+        date=D(2019, 1, 1),
+        place="c1",
+        attendees=["r0"],
+        skills=["press_release"],
+    )
     with pytest.raises(ValidationError, match="not 'training'"):
         record_training(g, bad)
     with pytest.raises(ValidationError, match="at least one skill"):
-        record_training(g, Activity(id="t", name="T", activity_kind="training",
-                                    date=D(2019, 1, 1), place="c1", attendees=["r0"]))
+        record_training(
+            g,
+            Activity(
+                id="t",
+                name="T",
+                activity_kind="training",
+                date=D(2019, 1, 1),
+                place="c1",
+                attendees=["r0"],
+            ),
+        )
     with pytest.raises(IntegrityError, match="ghost"):
-        record_training(g, Activity(id="t", name="T", activity_kind="training",
-                                    date=D(2019, 1, 1), place="c1", attendees=["r0", "ghost"],
-                                    skills=["press_release"]))
+        record_training(
+            g,
+            Activity(
+                id="t",
+                name="T",
+                activity_kind="training",
+                date=D(2019, 1, 1),
+                place="c1",
+                attendees=["r0", "ghost"],
+                skills=["press_release"],
+            ),
+        )
     with pytest.raises(IntegrityError, match="already in the graph"):
-        record_training(g, Activity(id="r1", name="T", activity_kind="training",
-                                    date=D(2019, 1, 1), place="c1", attendees=["r0"],
-                                    skills=["press_release"]))
+        record_training(
+            g,
+            Activity(
+                id="r1",
+                name="T",
+                activity_kind="training",
+                date=D(2019, 1, 1),
+                place="c1",
+                attendees=["r0"],
+                skills=["press_release"],
+            ),
+        )
     assert g == before
 
 
@@ -713,9 +907,18 @@ def test_training_is_all_or_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(CommunityGraph, "update", flaky)
     with pytest.raises(OSError, match="disk full"):
-        record_training(g, Activity(id="t", name="T", activity_kind="training",
-                                    date=D(2019, 1, 1), place="c1",
-                                    attendees=["r0", "r1", "r2"], skills=["press_release"]))
+        record_training(
+            g,
+            Activity(
+                id="t",
+                name="T",
+                activity_kind="training",
+                date=D(2019, 1, 1),
+                place="c1",
+                attendees=["r0", "r1", "r2"],
+                skills=["press_release"],
+            ),
+        )
     monkeypatch.setattr(CommunityGraph, "update", real)
     assert g == before
 
@@ -723,16 +926,30 @@ def test_training_is_all_or_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_training_rows_and_plot() -> None:
     g = small_graph()
     g.update("r0", skills={"press_release": Level.EXPERT})
-    done = record_training(g, Activity(id="t", name="T", activity_kind="training",
-                                       date=D(2019, 1, 1), place="c1",
-                                       attendees=["r0", "r1", "sw"],
-                                       skills=["press_release", "public_speaking"]))
+    done = record_training(
+        g,
+        Activity(
+            id="t",
+            name="T",
+            activity_kind="training",
+            date=D(2019, 1, 1),
+            place="c1",
+            attendees=["r0", "r1", "sw"],
+            skills=["press_release", "public_speaking"],
+        ),
+    )
     rows = done.to_rows()
     assert {(r["resident"], r["what"]) for r in rows if r["kind"] == "skill"} == {
-        ("r0", "public_speaking"), ("r1", "press_release"), ("r1", "public_speaking"),
-        ("sw", "press_release"), ("sw", "public_speaking")}
+        ("r0", "public_speaking"),
+        ("r1", "press_release"),
+        ("r1", "public_speaking"),
+        ("sw", "press_release"),
+        ("sw", "public_speaking"),
+    }
     assert [(r["resident"], r["what"]) for r in rows if r["kind"] == "role"] == [
-        ("r0", "talent"), ("r1", "talent")]
+        ("r0", "talent"),
+        ("r1", "talent"),
+    ]
     ax = done.plot()
     assert isinstance(ax, Axes) and len(ax.patches) == 4
 
@@ -748,11 +965,27 @@ def test_funnel_agrees_with_any_graph(graph: CommunityGraph) -> None:
 
 def test_funnel_dates_follow_records_and_history() -> None:
     g = small_graph()
-    g.add(Project(id="p", name="P", community="c1", stage="seed_selection",
-                  themes=["anti_fraud"], target_segments=["kids"]))
+    g.add(
+        Project(
+            id="p",
+            name="P",
+            community="c1",
+            stage="seed_selection",
+            themes=["anti_fraud"],
+            target_segments=["kids"],
+        )
+    )
     g.link("r1", Relation.LEADS, "p")  # undated link
-    g.add(Activity(id="m", name="M", activity_kind="mobilisation", date=D(2019, 3, 5),
-                   place="c1", attendees=["r0", "r1", "r2"]))
+    g.add(
+        Activity(
+            id="m",
+            name="M",
+            activity_kind="mobilisation",
+            date=D(2019, 3, 5),
+            place="c1",
+            attendees=["r0", "r1", "r2"],
+        )
+    )
     inc = Incubator(g)
     inc.advance("p", date=D(2019, 4, 10), who="sw")
     f = funnel(g, incubator=inc)
@@ -789,26 +1022,36 @@ def test_longgang_funnel_matches_the_case() -> None:
 
 def test_linkage_prefers_the_nearest_level() -> None:
     g = small_graph()
-    g.add(Project(id="p", name="P", community="c1", needs=[
-        Need(id="n-room", resource="venue"),
-        Need(id="n-money", resource="money"),
-        Need(id="n-plan", skill="plan_design", hours=2),
-        Need(id="n-speak", skill="public_speaking", hours=2),
-    ]))
+    g.add(
+        Project(
+            id="p",
+            name="P",
+            community="c1",
+            needs=[
+                Need(id="n-room", resource="venue"),
+                Need(id="n-money", resource="money"),
+                Need(id="n-plan", skill="plan_design", hours=2),
+                Need(id="n-speak", skill="public_speaking", hours=2),
+            ],
+        )
+    )
     g.update("r5", skills={"public_speaking": Level.ADVANCED})  # a member of 'vols'
     found = propose_links(g)
     assert [n.need for n in found.open_needs] == ["n-room", "n-money", "n-plan", "n-speak"]
     assert [(p.candidate, p.level) for p in found.for_need("n-room")] == [("hall", "community")]
     assert "hall2" not in {p.candidate for p in found.proposals}  # another community
     assert [(p.candidate, p.relation) for p in found.for_need("n-money")] == [
-        ("mf", Relation.FUNDS), ("grant", Relation.LINKED_TO)]
+        ("mf", Relation.FUNDS),
+        ("grant", Relation.LINKED_TO),
+    ]
     assert [p.candidate for p in found.for_need("n-plan")] == ["hub", "dhub"]
     speak = found.for_need("n-speak")
     assert [p.candidate for p in speak] == ["vols", "hub", "dhub"]  # members, then coaching
     assert "1 member can do public speaking" in speak[0].reasons[1]
     assert "coaches in public speaking" in speak[1].reasons[1]
-    assert all(p.rank == i for n in found.open_needs
-               for i, p in enumerate(found.for_need(n.need), 1))
+    assert all(
+        p.rank == i for n in found.open_needs for i, p in enumerate(found.for_need(n.need), 1)
+    )
     rows = found.to_rows()
     assert len(rows) == len(found.proposals)
     assert isinstance(found.plot(), Axes)
@@ -818,9 +1061,18 @@ def test_linkage_prefers_the_nearest_level() -> None:
 
 def test_accept_and_reject_through_the_incubator() -> None:
     g = small_graph()
-    g.add(Project(id="p", name="P", community="c1", stage="resource_linkage",
-                  needs=[Need(id="n-room", resource="venue"),
-                         Need(id="n-plan", skill="plan_design", hours=2)]))
+    g.add(
+        Project(
+            id="p",
+            name="P",
+            community="c1",
+            stage="resource_linkage",
+            needs=[
+                Need(id="n-room", resource="venue"),
+                Need(id="n-plan", skill="plan_design", hours=2),
+            ],
+        )
+    )
     inc = Incubator(g)
     assert [b.id for b in inc.blockers("p")] == ["resource_needs", "enter_running"]
     found = inc.propose_links(project="p")
@@ -842,8 +1094,14 @@ def test_accept_and_reject_through_the_incubator() -> None:
 
 def test_skill_need_met_by_team_is_not_open() -> None:
     g = small_graph()
-    g.add(Project(id="p", name="P", community="c1",
-                  needs=[Need(id="n", skill="writing", hours=1, people=2)]))
+    g.add(
+        Project(
+            id="p",
+            name="P",
+            community="c1",
+            needs=[Need(id="n", skill="writing", hours=1, people=2)],
+        )
+    )
     g.update("r0", skills={"press_release": Level.BASIC})  # more specific than writing
     g.link("r0", Relation.LEADS, "p")
     [need] = propose_links(g).open_needs
@@ -858,13 +1116,19 @@ def test_skill_need_met_by_team_is_not_open() -> None:
 
 def test_pipeline_and_plots() -> None:
     g = small_graph()
-    g.add(Project(id="p1", name="P1", community="c1", stage="running"),
-          Project(id="p2", name="P2", community="c2", stage="dropped"),
-          Project(id="p3", name="P3", community="c1", stage="running"))
+    g.add(
+        Project(id="p1", name="P1", community="c1", stage="running"),
+        Project(id="p2", name="P2", community="c2", stage="dropped"),
+        Project(id="p3", name="P3", community="c1", stage="running"),
+    )
     p = pipeline(g)
     assert p.totals[Stage.RUNNING] == 2 and p.counts["c2"][Stage.DROPPED] == 1
-    assert p.to_rows()[0] == {"community": "c1", **{s.value: 0 for s in p.stages},
-                              "running": 2, "total": 2}
+    assert p.to_rows()[0] == {
+        "community": "c1",
+        **{s.value: 0 for s in p.stages},
+        "running": 2,
+        "total": 2,
+    }
     with pytest.raises(ValidationError, match="incubator"):
         pipeline(g, date=D(2019, 1, 1))
     ax = p.plot()
@@ -888,14 +1152,31 @@ def test_longgang_walk_through_the_four_steps() -> None:
     inc.advance(project.id, date=day, who="sw")  # seed selection
     inc.advance(project.id, date=day, who="sw")  # empowerment
     blockers = inc.blockers(project.id, date=day)
-    record_training(g, Activity(id="walk-t", name="Coaching", activity_kind="training",
-                                date=D(2019, 9, 7), place=project.community,
-                                attendees=[lead.id], skills=COACHING))
+    record_training(
+        g,
+        Activity(
+            id="walk-t",
+            name="Coaching",
+            activity_kind="training",
+            date=D(2019, 9, 7),
+            place=project.community,
+            attendees=[lead.id],
+            skills=COACHING,
+        ),
+    )
     assert blockers and inc.blockers(project.id, date=D(2019, 9, 7)) == ()
     inc.advance(project.id, date=D(2019, 9, 7), who="sw")  # branding
     inc.record_brand(project.id, name=project.name, date=D(2019, 9, 20), who="sw")
-    g.add(Activity(id="walk-o", name="Open day", activity_kind="outreach",
-                   date=D(2019, 9, 21), place=project.community, project=project.id))
+    g.add(
+        Activity(
+            id="walk-o",
+            name="Open day",
+            activity_kind="outreach",
+            date=D(2019, 9, 21),
+            place=project.community,
+            project=project.id,
+        )
+    )
     inc.advance(project.id, date=D(2019, 9, 21), who="sw")  # resource linkage
     inc.advance(project.id, date=D(2019, 10, 1), who="sw")  # running
     assert [t.to_stage for t in inc.history] == [Stage.SEED_SELECTION, *ORDER[4:8]]
@@ -913,8 +1194,13 @@ def test_output_does_not_depend_on_hash_seed() -> None:
     )
     pytest.importorskip("vchuang.datasets")
     outs = {
-        subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                       check=True, env={"PYTHONHASHSEED": seed, "PATH": ""}).stdout
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"PYTHONHASHSEED": seed, "PATH": ""},
+        ).stdout
         for seed in ("0", "12345")
     }
     assert len(outs) == 1

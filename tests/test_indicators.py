@@ -37,8 +37,11 @@ def test_roll_up_equals_recomputation_on_the_union(g: CommunityGraph) -> None:
         for name in ("residents", "engaged", "leaders", "projects"):
             assert getattr(row, name) == sum(getattr(b, name) for b in below)
         # ... distinct people are a union, recomputed
-        places = {row.place, *(c.id for c in g.communities_in(row.place)),
-                  *(s.id for s in g.subdistricts(row.place) if row.level == "district")}
+        places = {
+            row.place,
+            *(c.id for c in g.communities_in(row.place)),
+            *(s.id for s in g.subdistricts(row.place) if row.level == "district"),
+        }
         attendees = {rid for a in g.activities() if a.place in places for rid in a.attendees}
         assert row.participants == len(attendees)
         leaders = [r.id for r in g.leaders(row.place)]
@@ -50,10 +53,14 @@ def test_a_resident_reached_in_two_communities_counts_once(pilot: CommunityGraph
     g = pilot.copy()
     heao_activity = next(a for a in g.activities("heao") if a.project is not None)
     pingnan_attendees = {rid for a in g.activities("pingnan") for rid in a.attendees}
-    pingnan_resident = next(r for r in g.residents("pingnan")
-                            if r.id in pingnan_attendees and r.id not in heao_activity.attendees)
-    g.update(heao_activity.id, attendees=(*heao_activity.attendees, pingnan_resident.id),
-             attendance=None)
+    pingnan_resident = next(
+        r
+        for r in g.residents("pingnan")
+        if r.id in pingnan_attendees and r.id not in heao_activity.attendees
+    )
+    g.update(
+        heao_activity.id, attendees=(*heao_activity.attendees, pingnan_resident.id), attendance=None
+    )
     table = indicators.table(g)
     district = table.level("district")[0]
     communities = table.level("community")
@@ -64,8 +71,9 @@ def test_monthly_series_adds_up(pilot: CommunityGraph) -> None:
     months = indicators.monthly(pilot)
     assert sum(m.activities for m in months) == len(pilot.activities())
     assert sum(m.attendance for m in months) == sum(a.headcount for a in pilot.activities())
-    assert months[-1].participants_to_date == indicators.table(pilot).level(
-        "district")[0].participants
+    assert (
+        months[-1].participants_to_date == indicators.table(pilot).level("district")[0].participants
+    )
     assert [m.month for m in months] == sorted(m.month for m in months)
     assert indicators.monthly(vchuang.CommunityGraph()) == ()
 
@@ -79,6 +87,5 @@ def test_matched_and_unmet_hours_add_up_to_the_matching(pilot: CommunityGraph) -
     assert district.matched_hours == pytest.approx(result.totals["hours_assigned"])
     assert district.unmet_hours == pytest.approx(result.totals["hours_unmet"])
     communities = table.level("community")
-    assert sum(c.matched_hours or 0 for c in communities) == pytest.approx(
-        district.matched_hours)
+    assert sum(c.matched_hours or 0 for c in communities) == pytest.approx(district.matched_hours)
     assert indicators.table(pilot).rows[0].matched_hours is None

@@ -75,54 +75,120 @@ MALFORMED: list[tuple[str, str, str]] = [
     ("missing field", _doc(residents=[{"id": "r1", "community": "c"}]), "$.residents[0].name"),
     ("extra field", _doc(residents=[{**R, "hobby": "chess"}]), "$.residents[0].hobby"),
     ("wrong type text", _doc(residents=[{**R, "name": 7}]), "$.residents[0].name"),
-    ("wrong type number", _doc(residents=[{**R, "hours_per_week": "3"}]),
-     "$.residents[0].hours_per_week"),
-    ("wrong type bool", _doc(residents=[{**R, "consent_to_name": "no"}]),
-     "$.residents[0].consent_to_name"),
-    ("list as string", _doc(residents=[{**R, "segments": "elders"}]),
-     "$.residents[0].segments"),
-    ("negative hours", _doc(residents=[{**R, "hours_per_week": -2}]),
-     "$.residents[0].hours_per_week"),
-    ("negative money", _doc(projects=[{"id": "p1", "name": "P", "community": "c",
-                                       "budget_fen": -100}]), "$.projects[0].budget_fen"),
-    ("money as float", _doc(projects=[{"id": "p1", "name": "P", "community": "c",
-                                       "budget_fen": 10.5}]), "$.projects[0].budget_fen"),
-    ("unknown stage", _doc(projects=[{"id": "p1", "name": "P", "community": "c",
-                                      "stage": "runing"}]), "$.projects[0].stage"),
-    ("unknown relation", _doc(links=[{"source": "r1", "relation": "likes", "target": "p1"}]),
-     "$.links[0].relation"),
-    ("derived relation as link", _doc(links=[{"source": "r1", "relation": "attended",
-                                              "target": "p1"}]), "$.links[0].relation"),
-    ("bad level", _doc(residents=[{**R, "skills": [{"skill": "design", "level": 9}]}]),
-     "$.residents[0].skills[0].level"),
-    ("bad date", _doc(activities=[{"id": "a", "name": "A", "activity_kind": "outreach",
-                                   "date": "21/09/2019", "place": "c"}]),
-     "$.activities[0].date"),
-    ("dangling reference", _doc(residents=[{"id": "r1", "name": "A", "community": "cc"}]),
-     "$.residents[0].community"),
-    ("dangling link", _doc(links=[{"source": "r1", "relation": "leads", "target": "p9"}]),
-     "$.links[0].target"),
-    ("wrong kind", _doc(links=[{"source": "r1", "relation": "leads", "target": "c"}]),
-     "$.links[0].target"),
-    ("duplicate ID", _doc(residents=[{"id": "r1", "name": "A", "community": "c"},
-                                     {"id": "r1", "name": "B", "community": "c"}]),
-     "$.residents[1].id"),
-    ("duplicate ID across kinds", _doc(projects=[{"id": "r1", "name": "P", "community": "c"}]),
-     "$.projects[0].id"),
-    ("unknown skill", _doc(residents=[{**R, "skills": [{"skill": "grafic_design"}]}]),
-     "$.residents[1].skills[0].skill"),
-    ("empty ID", _doc(residents=[{"id": "", "name": "A", "community": "c"}]),
-     "$.residents[0].id"),
-    ("bad taxonomy", _doc(skills=[{"id": "drone", "en": "Drone", "parent": "nowhere"}]),
-     "$.skills"),
+    (
+        "wrong type number",
+        _doc(residents=[{**R, "hours_per_week": "3"}]),
+        "$.residents[0].hours_per_week",
+    ),
+    (
+        "wrong type bool",
+        _doc(residents=[{**R, "consent_to_name": "no"}]),
+        "$.residents[0].consent_to_name",
+    ),
+    ("list as string", _doc(residents=[{**R, "segments": "elders"}]), "$.residents[0].segments"),
+    (
+        "negative hours",
+        _doc(residents=[{**R, "hours_per_week": -2}]),
+        "$.residents[0].hours_per_week",
+    ),
+    (
+        "negative money",
+        _doc(projects=[{"id": "p1", "name": "P", "community": "c", "budget_fen": -100}]),
+        "$.projects[0].budget_fen",
+    ),
+    (
+        "money as float",
+        _doc(projects=[{"id": "p1", "name": "P", "community": "c", "budget_fen": 10.5}]),
+        "$.projects[0].budget_fen",
+    ),
+    (
+        "unknown stage",
+        _doc(projects=[{"id": "p1", "name": "P", "community": "c", "stage": "runing"}]),
+        "$.projects[0].stage",
+    ),
+    (
+        "unknown relation",
+        _doc(links=[{"source": "r1", "relation": "likes", "target": "p1"}]),
+        "$.links[0].relation",
+    ),
+    (
+        "derived relation as link",
+        _doc(links=[{"source": "r1", "relation": "attended", "target": "p1"}]),
+        "$.links[0].relation",
+    ),
+    (
+        "bad level",
+        _doc(residents=[{**R, "skills": [{"skill": "design", "level": 9}]}]),
+        "$.residents[0].skills[0].level",
+    ),
+    (
+        "bad date",
+        _doc(
+            activities=[
+                {
+                    "id": "a",
+                    "name": "A",
+                    "activity_kind": "outreach",
+                    "date": "21/09/2019",
+                    "place": "c",
+                }
+            ]
+        ),
+        "$.activities[0].date",
+    ),
+    (
+        "dangling reference",
+        _doc(residents=[{"id": "r1", "name": "A", "community": "cc"}]),
+        "$.residents[0].community",
+    ),
+    (
+        "dangling link",
+        _doc(links=[{"source": "r1", "relation": "leads", "target": "p9"}]),
+        "$.links[0].target",
+    ),
+    (
+        "wrong kind",
+        _doc(links=[{"source": "r1", "relation": "leads", "target": "c"}]),
+        "$.links[0].target",
+    ),
+    (
+        "duplicate ID",
+        _doc(
+            residents=[
+                {"id": "r1", "name": "A", "community": "c"},
+                {"id": "r1", "name": "B", "community": "c"},
+            ]
+        ),
+        "$.residents[1].id",
+    ),
+    (
+        "duplicate ID across kinds",
+        _doc(projects=[{"id": "r1", "name": "P", "community": "c"}]),
+        "$.projects[0].id",
+    ),
+    (
+        "unknown skill",
+        _doc(residents=[{**R, "skills": [{"skill": "grafic_design"}]}]),
+        "$.residents[1].skills[0].skill",
+    ),
+    ("empty ID", _doc(residents=[{"id": "", "name": "A", "community": "c"}]), "$.residents[0].id"),
+    (
+        "bad taxonomy",
+        _doc(skills=[{"id": "drone", "en": "Drone", "parent": "nowhere"}]),
+        "$.skills",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("name", "text", "path"), MALFORMED, ids=[m[0] for m in MALFORMED])
 def test_malformed_documents_name_the_place(name: str, text: str, path: str) -> None:
     if name == "unknown skill":
-        text = _doc(residents=[{"id": "r1", "name": "A", "community": "c"},
-                               {**R, "skills": [{"skill": "grafic_design"}]}])
+        text = _doc(
+            residents=[
+                {"id": "r1", "name": "A", "community": "c"},
+                {**R, "skills": [{"skill": "grafic_design"}]},
+            ]
+        )
     with pytest.raises(FormatError) as exc:
         vchuang.loads(text)
     paths = [p.path for p in exc.value.problems]
@@ -156,8 +222,10 @@ def test_every_problem_is_listed_at_once() -> None:
 
 
 def test_a_reference_to_an_unreadable_record_is_not_reported_twice() -> None:
-    text = _doc(residents=[{"id": "r1", "name": "A", "community": "c", "hours_per_week": -1}],
-                links=[{"source": "r1", "relation": "leads", "target": "p1"}])
+    text = _doc(
+        residents=[{"id": "r1", "name": "A", "community": "c", "hours_per_week": -1}],
+        links=[{"source": "r1", "relation": "leads", "target": "p1"}],
+    )
     with pytest.raises(FormatError) as exc:
         vchuang.loads(text)
     assert [p.path for p in exc.value.problems] == ["$.residents[0].hours_per_week"]
@@ -175,14 +243,31 @@ def test_junk_never_raises_anything_but_format_error() -> None:
 
 
 @settings(max_examples=200)
-@given(st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.sampled_from(["format_version", "residents", "id", "name",
-                                       "community", "links", "districts", "x"]),
-                      children, max_size=4),
-    max_leaves=20,
-))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+        lambda children: (
+            st.lists(children, max_size=4)
+            | st.dictionaries(
+                st.sampled_from(
+                    [
+                        "format_version",
+                        "residents",
+                        "id",
+                        "name",
+                        "community",
+                        "links",
+                        "districts",
+                        "x",
+                    ]
+                ),
+                children,
+                max_size=4,
+            )
+        ),
+        max_leaves=20,
+    )
+)
 def test_any_json_value_gives_a_graph_or_format_error(value: Any) -> None:
     with contextlib.suppress(FormatError):
         vchuang.loads(json.dumps(value))
@@ -196,8 +281,9 @@ def test_too_many_problems_are_counted_not_listed() -> None:
     assert "300 more" in exc.value.problems[-1].message
 
 
-def test_save_is_atomic(tmp_path: Path, example: CommunityGraph,
-                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_save_is_atomic(
+    tmp_path: Path, example: CommunityGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "data.json"
     vchuang.save(example, target)
     before = target.read_bytes()
@@ -247,12 +333,20 @@ def test_old_versions_are_upgraded(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_custom_taxonomy_round_trips() -> None:
     extra = [{"id": "drone", "en": "drone flying", "zh": "无人机", "parent": "technology"}]
-    g = vchuang.loads(_doc(skills=extra,
-                           residents=[{**R, "id": "r1", "skills": [{"skill": "drone"}]}]))
+    g = vchuang.loads(
+        _doc(skills=extra, residents=[{**R, "id": "r1", "skills": [{"skill": "drone"}]}])
+    )
     assert g.taxonomy.parent("drone") == "technology"
     assert vchuang.loads(vchuang.dumps(g)) == g
-    only = vchuang.loads(json.dumps({"format_version": 1, "base_taxonomy": "none",
-                                     "skills": extra[:1] and [{"id": "x", "en": "X"}]}))
+    only = vchuang.loads(
+        json.dumps(
+            {
+                "format_version": 1,
+                "base_taxonomy": "none",
+                "skills": extra[:1] and [{"id": "x", "en": "X"}],
+            }
+        )
+    )
     assert len(only.taxonomy) == 1 and vchuang.loads(vchuang.dumps(only)) == only
 
 

@@ -17,8 +17,11 @@ def test_ledger_belongs_to_the_pilot_and_keeps_its_figures() -> None:
     raised = {r.provider: r.amount_fen for r in graph.resources(resource_kind="money")}
     for fund, amount in raised.items():
         if fund in ledger.accounts and ledger.accounts[fund].kind.value == "micro_fund":
-            donated = sum(e.amount_fen for e in ledger.entries
-                          if e.kind is EntryKind.DONATION and e.target == fund)
+            donated = sum(
+                e.amount_fen
+                for e in ledger.entries
+                if e.kind is EntryKind.DONATION and e.target == fund
+            )
             assert donated == amount
     assert max(e.date for e in ledger.entries) <= dt.date(2019, 12, 31)
     assert ledger_to_dict(ledger_from_dict(ledger_to_dict(ledger))) == ledger_to_dict(ledger)

@@ -46,8 +46,9 @@ METHODS = ["optimal", "stable", "greedy"]
 
 
 @st.composite
-def instances(draw: st.DrawFn, *, max_r: int = 6, max_n: int = 5, max_cap: int = 6,
-              constrained: bool = True) -> dict[str, Any]:
+def instances(
+    draw: st.DrawFn, *, max_r: int = 6, max_n: int = 5, max_cap: int = 6, constrained: bool = True
+) -> dict[str, Any]:
     """A random array instance: pairs, weights, capacities, maybe headcounts and caps."""
     n_r = draw(st.integers(1, max_r))
     n_n = draw(st.integers(1, max_n))
@@ -57,20 +58,26 @@ def instances(draw: st.DrawFn, *, max_r: int = 6, max_n: int = 5, max_cap: int =
     inst: dict[str, Any] = {
         "resident": np.array([c[0] for c in chosen], dtype=np.int64),
         "need": np.array([c[1] for c in chosen], dtype=np.int64),
-        "weight": np.array(draw(st.lists(st.integers(1, 1000), min_size=len(chosen),
-                                         max_size=len(chosen))), dtype=np.int64),
-        "resident_capacity": np.array(draw(st.lists(st.integers(0, max_cap), min_size=n_r,
-                                                    max_size=n_r)), dtype=np.int64),
-        "need_capacity": np.array(draw(st.lists(st.integers(0, max_cap), min_size=n_n,
-                                                max_size=n_n)), dtype=np.int64),
+        "weight": np.array(
+            draw(st.lists(st.integers(1, 1000), min_size=len(chosen), max_size=len(chosen))),
+            dtype=np.int64,
+        ),
+        "resident_capacity": np.array(
+            draw(st.lists(st.integers(0, max_cap), min_size=n_r, max_size=n_r)), dtype=np.int64
+        ),
+        "need_capacity": np.array(
+            draw(st.lists(st.integers(0, max_cap), min_size=n_n, max_size=n_n)), dtype=np.int64
+        ),
     }
     if constrained and draw(st.booleans()):
-        inst["need_people"] = np.array(draw(st.lists(st.integers(1, 3), min_size=n_n,
-                                                     max_size=n_n)), dtype=np.int64)
+        inst["need_people"] = np.array(
+            draw(st.lists(st.integers(1, 3), min_size=n_n, max_size=n_n)), dtype=np.int64
+        )
     if constrained and draw(st.booleans()):
         n_p = draw(st.integers(1, 3))
-        project_of_need = np.array(draw(st.lists(st.integers(0, n_p - 1), min_size=n_n,
-                                                 max_size=n_n)), dtype=np.int64)
+        project_of_need = np.array(
+            draw(st.lists(st.integers(0, n_p - 1), min_size=n_n, max_size=n_n)), dtype=np.int64
+        )
         inst["pair_project"] = project_of_need[inst["need"]]
         inst["max_projects"] = draw(st.integers(1, 2))
     return inst
@@ -137,15 +144,17 @@ def _network_simplex(inst: dict[str, Any]) -> int:
         g.add_edge("s", ("r", i), capacity=cap, weight=0)
     for j, cap in enumerate(inst["need_capacity"].tolist()):
         g.add_edge(("n", j), "t", capacity=cap, weight=0)
-    for i, j, w in zip(inst["resident"].tolist(), inst["need"].tolist(),
-                       inst["weight"].tolist(), strict=True):
+    for i, j, w in zip(
+        inst["resident"].tolist(), inst["need"].tolist(), inst["weight"].tolist(), strict=True
+    ):
         g.add_edge(("r", i), ("n", j), weight=-w)
     cost, _ = nx.network_simplex(g)
     return int(-cost)
 
 
-def _blocking_by_definition(inst: dict[str, Any], units: np.ndarray,
-                            rpref: np.ndarray, npref: np.ndarray) -> list[int]:
+def _blocking_by_definition(
+    inst: dict[str, Any], units: np.ndarray, rpref: np.ndarray, npref: np.ndarray
+) -> list[int]:
     """Pairs (i, j) not matched where both would rather be matched to each other."""
     ri, nj = inst["resident"].tolist(), inst["need"].tolist()
     quota_r = [min(c, inst.get("max_projects", c)) for c in inst["resident_capacity"].tolist()]
@@ -188,8 +197,10 @@ def test_capacities_never_exceeded(inst: dict[str, Any], method: str) -> None:
 @given(inst=instances(max_r=3, max_n=3, max_cap=3))
 def test_optimal_equals_brute_force(inst: dict[str, Any]) -> None:
     if len(inst["resident"]) > 6:
-        inst = {k: (v[:6] if k in ("resident", "need", "weight", "pair_project") else v)
-                for k, v in inst.items()}
+        inst = {
+            k: (v[:6] if k in ("resident", "need", "weight", "pair_project") else v)
+            for k, v in inst.items()
+        }
     result = match_arrays(**inst)
     assert result.optimal
     assert result.objective == _brute_force(inst)
@@ -210,8 +221,10 @@ def _cp_sat_optimum(inst: dict[str, Any]) -> int:
     m = cp_model.CpModel()
     ri, nj, w = inst["resident"].tolist(), inst["need"].tolist(), inst["weight"].tolist()
     cap_r, cap_n = inst["resident_capacity"].tolist(), inst["need_capacity"].tolist()
-    x = [m.NewIntVar(0, min(cap_r[i], cap_n[j]), f"x{e}")
-         for e, (i, j) in enumerate(zip(ri, nj, strict=True))]
+    x = [
+        m.NewIntVar(0, min(cap_r[i], cap_n[j]), f"x{e}")
+        for e, (i, j) in enumerate(zip(ri, nj, strict=True))
+    ]
     on = [m.NewBoolVar(f"on{e}") for e in range(len(x))]
     for e, var in enumerate(x):
         m.Add(var == 0).OnlyEnforceIf(on[e].Not())
@@ -255,8 +268,7 @@ def test_stable_has_no_blocking_pair(inst: dict[str, Any], data: st.DataObject) 
     # small integer preferences make ties likely, so the tie-break is tested too
     rpref = np.array(data.draw(st.lists(st.integers(0, 3), min_size=n, max_size=n)), float)
     npref = np.array(data.draw(st.lists(st.integers(0, 3), min_size=n, max_size=n)), float)
-    result = match_arrays(**inst, method="stable", resident_preference=rpref,
-                          need_preference=npref)
+    result = match_arrays(**inst, method="stable", resident_preference=rpref, need_preference=npref)
     assert result.stable is True
     assert _blocking_by_definition(inst, result.units, rpref, npref) == []
     _check_capacities(inst, result.units, stable=True)
@@ -264,9 +276,19 @@ def test_stable_has_no_blocking_pair(inst: dict[str, Any], data: st.DataObject) 
 
 def test_blocking_pair_checker_finds_a_blocking_pair() -> None:
     # one resident, two needs; the resident and both needs prefer need 0, but we match need 1
-    inst = _instance([0, 0], [0, 1], [5, 3], [1], [1, 1], pair_capacity=None,
-                     need_people=None, pair_project=None, max_projects=None,
-                     resident_preference=None, need_preference=None)
+    inst = _instance(
+        [0, 0],
+        [0, 1],
+        [5, 3],
+        [1],
+        [1, 1],
+        pair_capacity=None,
+        need_people=None,
+        pair_project=None,
+        max_projects=None,
+        resident_preference=None,
+        need_preference=None,
+    )
     assert _blocking_pairs(inst, np.array([False, True])).tolist() == [0]
     assert _blocking_pairs(inst, np.array([True, False])).tolist() == []
 
@@ -287,10 +309,14 @@ def test_time_limit_gives_best_found_and_bound() -> None:
     nj = rng.integers(0, n_n, ri.size)
     key = np.unique(ri * n_n + nj)
     ri, nj = key // n_n, key % n_n
-    inst = {"resident": ri, "need": nj, "weight": rng.integers(300, 1000, ri.size),
-            "resident_capacity": rng.integers(1, 9, n_r),
-            "need_capacity": rng.integers(2, 15, n_n),
-            "need_people": rng.integers(1, 3, n_n)}
+    inst = {
+        "resident": ri,
+        "need": nj,
+        "weight": rng.integers(300, 1000, ri.size),
+        "resident_capacity": rng.integers(1, 9, n_r),
+        "need_capacity": rng.integers(2, 15, n_n),
+        "need_people": rng.integers(1, 3, n_n),
+    }
     result = match_arrays(**inst, time_limit=0.01)
     _check_capacities(inst, result.units)
     assert result.bound is not None and result.objective <= result.bound
@@ -326,8 +352,10 @@ def pilot() -> CommunityGraph:
 
 
 def _skill_needs(g: CommunityGraph) -> list[tuple[Project, Need]]:
-    return sorted(((p, n) for p in g.projects() for n in p.needs if n.skill is not None),
-                  key=lambda pn: pn[1].id)
+    return sorted(
+        ((p, n) for p in g.projects() for n in p.needs if n.skill is not None),
+        key=lambda pn: pn[1].id,
+    )
 
 
 def test_vectorised_scores_equal_one_pair_scores(pilot: CommunityGraph) -> None:
@@ -378,9 +406,14 @@ def test_compatibility_kinds_of_skill_match(example: CommunityGraph) -> None:
 
 def test_narrower_skill_satisfies_fully_and_level_counts(example: CommunityGraph) -> None:
     g = example.copy()
-    g.add(Project(id="p-w", name="Newsletter", community="pingnan",
-                  needs=[Need(id="p-w-write", skill="writing", hours=2,
-                              min_level=Level.EXPERT)]))
+    g.add(
+        Project(
+            id="p-w",
+            name="Newsletter",
+            community="pingnan",
+            needs=[Need(id="p-w-write", skill="writing", hours=2, min_level=Level.EXPERT)],
+        )
+    )
     c = compatibility(g, "pn-r05", "p-w-write")  # press release (intermediate) is writing
     assert c.parts["skill"] == 1.0
     assert c.parts["level"] == pytest.approx(1 - 0.3 * 2)
@@ -453,10 +486,15 @@ def _check_result(g: CommunityGraph, result: MatchResult) -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(g=graphs(), method=st.sampled_from(METHODS), cap=st.sampled_from([None, 1, 2]),
-       unit=st.sampled_from([1.0, 0.5]))
-def test_match_on_random_graphs(g: CommunityGraph, method: str, cap: int | None,
-                                unit: float) -> None:
+@given(
+    g=graphs(),
+    method=st.sampled_from(METHODS),
+    cap=st.sampled_from([None, 1, 2]),
+    unit=st.sampled_from([1.0, 0.5]),
+)
+def test_match_on_random_graphs(
+    g: CommunityGraph, method: str, cap: int | None, unit: float
+) -> None:
     result = match(g, method=method, max_projects_per_person=cap, unit=unit)
     _check_result(g, result)
     assert str(result)  # the summary always renders
@@ -469,17 +507,20 @@ def test_match_on_random_graphs(g: CommunityGraph, method: str, cap: int | None,
 
 @pytest.mark.parametrize("method", METHODS)
 def test_pilot_campaigns(pilot: CommunityGraph, method: str) -> None:
-    campaigns = [p for t in ("high_altitude_throwing", "anti_fraud", "dog_ownership")
-                 for p in pilot.projects("pingnan", theme=t)]
+    campaigns = [
+        p
+        for t in ("high_altitude_throwing", "anti_fraud", "dog_ownership")
+        for p in pilot.projects("pingnan", theme=t)
+    ]
     leader = next(r for r in pilot.leaders("pingnan") if r.skill_level("graphic_design"))
-    neighbours = sorted({m.id for grp in pilot.groups("pingnan") for m in pilot.members(grp.id)}
-                        - {leader.id})
+    neighbours = sorted(
+        {m.id for grp in pilot.groups("pingnan") for m in pilot.members(grp.id)} - {leader.id}
+    )
     assert len(neighbours) == 20
     result = match(pilot, needs=campaigns, residents=neighbours, method=method, unit=0.5)
     _check_result(pilot, result)
     assert {a.project for a in result.assignments} <= {p.id for p in campaigns}
-    assert set(result.out_of_scope) == {n.id for p in campaigns for n in p.needs
-                                        if n.skill is None}
+    assert set(result.out_of_scope) == {n.id for p in campaigns for n in p.needs if n.skill is None}
     tax = pilot.taxonomy
     for a in result.assignments:  # explanations name the skill that matched
         assert a.matched_skill is not None
@@ -490,11 +531,15 @@ def test_pilot_campaigns(pilot: CommunityGraph, method: str) -> None:
 
 
 def test_strict_scoring_leaves_gaps_and_training_closes_them(pilot: CommunityGraph) -> None:
-    campaigns = [p for t in ("high_altitude_throwing", "anti_fraud", "dog_ownership")
-                 for p in pilot.projects("pingnan", theme=t)]
+    campaigns = [
+        p
+        for t in ("high_altitude_throwing", "anti_fraud", "dog_ownership")
+        for p in pilot.projects("pingnan", theme=t)
+    ]
     leader = next(r for r in pilot.leaders("pingnan") if r.skill_level("graphic_design"))
-    neighbours = sorted({m.id for grp in pilot.groups("pingnan") for m in pilot.members(grp.id)}
-                        - {leader.id})
+    neighbours = sorted(
+        {m.id for grp in pilot.groups("pingnan") for m in pilot.members(grp.id)} - {leader.id}
+    )
     strict = ScoreModel(related=(), level_step=1.0)  # only the skill asked for, at its level
     result = match(pilot, needs=campaigns, residents=neighbours, model=strict, unit=0.5)
     assert result.unmet
@@ -509,13 +554,19 @@ def test_strict_scoring_leaves_gaps_and_training_closes_them(pilot: CommunityGra
     skills = {s.skill: s.level for s in person.skills}
     skills[option.skill] = option.level
     g.update(person.id, skills=skills)
-    again = match(g, needs=campaigns, residents=neighbours, model=strict, unit=0.5,
-                  fixed=list(result.assignments))
+    again = match(
+        g,
+        needs=campaigns,
+        residents=neighbours,
+        model=strict,
+        unit=0.5,
+        fixed=list(result.assignments),
+    )
     _check_result(g, again)
-    assert gap.need not in {u.need for u in again.unmet if u.shortfall_hours
-                            >= gap.shortfall_hours}
+    assert gap.need not in {u.need for u in again.unmet if u.shortfall_hours >= gap.shortfall_hours}
     assert {(a.resident, a.need, a.hours) for a in result.assignments} <= {
-        (a.resident, a.need, a.hours) for a in again.assignments if a.fixed}
+        (a.resident, a.need, a.hours) for a in again.assignments if a.fixed
+    }
 
 
 def test_fixed_assignments_are_kept_and_counted(example: CommunityGraph) -> None:
@@ -523,7 +574,8 @@ def test_fixed_assignments_are_kept_and_counted(example: CommunityGraph) -> None
     again = match(example, fixed=first.assignments)
     assert all(a.fixed for a in again.assignments)
     assert [(a.resident, a.need, a.hours) for a in again.assignments] == [
-        (a.resident, a.need, a.hours) for a in first.assignments]
+        (a.resident, a.need, a.hours) for a in first.assignments
+    ]
     assert again.objective == 0  # nothing new to add
     partial = match(example, fixed=[("pn-r01", "pn-p1-design", 2)])
     _check_result(example, partial)
@@ -587,10 +639,20 @@ def test_needs_by_project_and_record(example: CommunityGraph) -> None:
 def test_project_cap_binds(example: CommunityGraph) -> None:
     g = example.copy()
     # pn-r01 is the only designer and also a good speaker: three projects want them
-    g.update("pn-p2", needs=[*g.get("pn-p2", Project).needs,
-                             Need(id="pn-p2-poster", skill="graphic_design", hours=2)])
-    g.update("pn-p3", needs=[*g.get("pn-p3", Project).needs,
-                             Need(id="pn-p3-poster", skill="graphic_design", hours=1)])
+    g.update(
+        "pn-p2",
+        needs=[
+            *g.get("pn-p2", Project).needs,
+            Need(id="pn-p2-poster", skill="graphic_design", hours=2),
+        ],
+    )
+    g.update(
+        "pn-p3",
+        needs=[
+            *g.get("pn-p3", Project).needs,
+            Need(id="pn-p3-poster", skill="graphic_design", hours=1),
+        ],
+    )
     for cap in (1, 2, None):
         result = match(g, max_projects_per_person=cap)
         _check_result(g, result)
@@ -602,8 +664,18 @@ def test_rows_plot_and_summary(pilot: CommunityGraph) -> None:
     result = match(pilot)
     rows = result.to_rows()
     assert len(rows) == len(result.assignments)
-    assert set(rows[0]) == {"resident", "need", "project", "skill", "matched_skill", "hours",
-                            "score", "fit", "fixed", "reasons"}
+    assert set(rows[0]) == {
+        "resident",
+        "need",
+        "project",
+        "skill",
+        "matched_skill",
+        "hours",
+        "score",
+        "fit",
+        "fixed",
+        "reasons",
+    }
     assert len(result.project_rows()) == len(result.projects)
     strict = match(pilot, model=ScoreModel(related=(), level_step=1.0))
     unmet_rows = strict.unmet_rows()
@@ -625,12 +697,19 @@ def test_no_names_in_output(pilot: CommunityGraph) -> None:
 
 
 def test_deterministic_whatever_the_hash_seed() -> None:
-    code = ("from vchuang.datasets import longgang_pilot; from vchuang.matching import match;"
-            "g = longgang_pilot(); print([match(g, method=m).to_rows() for m in "
-            "('optimal', 'stable', 'greedy')])")
+    code = (
+        "from vchuang.datasets import longgang_pilot; from vchuang.matching import match;"
+        "g = longgang_pilot(); print([match(g, method=m).to_rows() for m in "
+        "('optimal', 'stable', 'greedy')])"
+    )
     outs = {
-        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                       env={"PYTHONHASHSEED": seed, "PATH": ""}).stdout
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"PYTHONHASHSEED": seed, "PATH": ""},
+        ).stdout
         for seed in ("0", "123")
     }
     assert len(outs) == 1
@@ -643,16 +722,26 @@ def test_rng_does_not_change_the_result(example: CommunityGraph) -> None:
 
 
 def test_assignment_records_are_frozen() -> None:
-    a = Assignment(resident="r", need="n", project="p", skill="s", matched_skill="s",
-                   hours=1.0, score=1.0, fit=1.0, reasons=())
+    a = Assignment(
+        resident="r",
+        need="n",
+        project="p",
+        skill="s",
+        matched_skill="s",
+        hours=1.0,
+        score=1.0,
+        fit=1.0,
+        reasons=(),
+    )
     with pytest.raises(AttributeError):
         a.hours = 2.0  # type: ignore[misc]
     assert math.isclose(a.hours, 1.0)
 
 
 def test_benchmark_quick_mode(capsys: pytest.CaptureFixture[str]) -> None:
-    spec = importlib.util.spec_from_file_location("bench_matching",
-                                                  ROOT / "benchmarks" / "bench_matching.py")
+    spec = importlib.util.spec_from_file_location(
+        "bench_matching", ROOT / "benchmarks" / "bench_matching.py"
+    )
     assert spec is not None and spec.loader is not None
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)

@@ -61,8 +61,14 @@ def test_records_are_frozen_and_keyword_only() -> None:
 
 
 def test_collections_become_tuples_and_sets_are_sorted() -> None:
-    r = Resident(id="r1", name="Chen", community="c1", segments={"b", "a", "c"},
-                 roles=["leader"], skills={"design": 2})
+    r = Resident(
+        id="r1",
+        name="Chen",
+        community="c1",
+        segments={"b", "a", "c"},
+        roles=["leader"],
+        skills={"design": 2},
+    )
     assert r.segments == ("a", "b", "c")
     assert r.roles == (Role.LEADER,)
     assert r.skill_level("design") is Level.INTERMEDIATE
@@ -110,11 +116,24 @@ def test_money_is_whole_fen() -> None:
 
 def test_activity_headcount_cannot_be_below_named_attendees() -> None:
     with pytest.raises(ValidationError) as exc:
-        Activity(id="a", name="A", activity_kind=ActivityKind.OUTREACH,
-                 date=dt.date(2019, 9, 21), place="c", attendees=["r1", "r2"], attendance=1)
+        Activity(
+            id="a",
+            name="A",
+            activity_kind=ActivityKind.OUTREACH,
+            date=dt.date(2019, 9, 21),
+            place="c",
+            attendees=["r1", "r2"],
+            attendance=1,
+        )
     assert _problem_path(exc) == "attendance"
-    a = Activity(id="a", name="A", activity_kind="outreach",  # type: ignore[arg-type]
-                 date=dt.date(2019, 9, 21), place="c", attendees=["r1"])
+    a = Activity(
+        id="a",
+        name="A",
+        activity_kind="outreach",  # type: ignore[arg-type]
+        date=dt.date(2019, 9, 21),
+        place="c",
+        attendees=["r1"],
+    )
     assert a.headcount == 1
 
 
@@ -138,10 +157,22 @@ def test_enum_labels_in_both_languages() -> None:
 
 def test_default_taxonomy_covers_the_case() -> None:
     tax = default_taxonomy()
-    for skill in ("graphic_design", "press_release", "public_speaking", "event_organising",
-                  "funding_application", "reimbursement", "child_safety_education",
-                  "elder_care", "counselling", "anti_fraud", "photography", "it_support",
-                  "plan_design", "bookkeeping"):
+    for skill in (
+        "graphic_design",
+        "press_release",
+        "public_speaking",
+        "event_organising",
+        "funding_application",
+        "reimbursement",
+        "child_safety_education",
+        "elder_care",
+        "counselling",
+        "anti_fraud",
+        "photography",
+        "it_support",
+        "plan_design",
+        "bookkeeping",
+    ):
         assert skill in tax
     assert tax.resolve("广告设计") == "graphic_design"
     assert tax.resolve("Public  Speaking") == "public_speaking"

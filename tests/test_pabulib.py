@@ -36,7 +36,11 @@ def test_real_files_round_trip_byte_for_byte(path: Path, tmp_path: Path) -> None
 def test_real_file_contents() -> None:
     pb = pabulib.load(DATA / "poland_czestochowa_2020_grabowka.pb")
     assert (pb.vote_type, pb.budget, len(pb.projects), len(pb.votes)) == (
-        "cumulative", 225862, 8, 201)
+        "cumulative",
+        225862,
+        8,
+        201,
+    )
     first = pb.votes[0]
     assert (first.voter_id, first.vote, first.points) == ("35", ("196", "198"), (6, 4))
     quoted = next(p for p in pb.projects if p.project_id == "47")
@@ -53,35 +57,51 @@ def test_byte_order_mark_and_crlf_are_read() -> None:
 
 
 # Cells may hold the separator, quotes, commas and Chinese; IDs no commas or spaces
-cells = st.text(alphabet=st.sampled_from('ab; "\'c,1平南荷坳—'), max_size=8)
+cells = st.text(alphabet=st.sampled_from("ab; \"'c,1平南荷坳—"), max_size=8)
 pids = st.text(alphabet=st.sampled_from("abcxyz0123456789-_平南"), min_size=1, max_size=5)
 
 
 @st.composite
 def pb_files(draw: st.DrawFn) -> PabulibFile:
     vote_type = draw(st.sampled_from(["approval", "cumulative", "scoring", "ordinal"]))
-    keys = draw(st.lists(st.text(alphabet="abcdefgh_", min_size=1, max_size=6), max_size=3,
-                         unique=True))
+    keys = draw(
+        st.lists(st.text(alphabet="abcdefgh_", min_size=1, max_size=6), max_size=3, unique=True)
+    )
     meta = [("budget", str(draw(st.integers(0, 10**9)))), ("vote_type", vote_type)]
     meta += [(k, draw(cells)) for k in keys if k not in ("budget", "vote_type")]
     ids = draw(st.lists(pids, min_size=1, max_size=6, unique=True))
     extra = draw(st.lists(st.sampled_from(["name", "category", "votes"]), unique=True))
-    projects = [PabulibProject(project_id=p, cost=draw(st.integers(0, 10**7)),
-                               fields=[(c, draw(cells)) for c in extra]) for p in ids]
+    projects = [
+        PabulibProject(
+            project_id=p, cost=draw(st.integers(0, 10**7)), fields=[(c, draw(cells)) for c in extra]
+        )
+        for p in ids
+    ]
     voters = draw(st.lists(pids, max_size=6, unique=True))
     vextra = draw(st.lists(st.sampled_from(["age", "sex"]), unique=True))
     votes = []
     for v in voters:
         items = draw(st.lists(st.sampled_from(ids), unique=True, max_size=len(ids)))
-        points = ([draw(st.integers(1, 20)) for _ in items]
-                  if vote_type in ("cumulative", "scoring") else None)
-        votes.append(PabulibVote(voter_id=v, vote=items, points=points,
-                                 fields=[(c, draw(cells)) for c in vextra]))
+        points = (
+            [draw(st.integers(1, 20)) for _ in items]
+            if vote_type in ("cumulative", "scoring")
+            else None
+        )
+        votes.append(
+            PabulibVote(
+                voter_id=v, vote=items, points=points, fields=[(c, draw(cells)) for c in vextra]
+            )
+        )
     vcols = ["voter_id", *vextra, "vote"]
     if vote_type in ("cumulative", "scoring"):
         vcols.append("points")
-    return PabulibFile(meta=meta, project_columns=["project_id", "cost", *extra],
-                       projects=projects, vote_columns=vcols, votes=votes)
+    return PabulibFile(
+        meta=meta,
+        project_columns=["project_id", "cost", *extra],
+        projects=projects,
+        vote_columns=vcols,
+        votes=votes,
+    )
 
 
 @given(pb_files())
@@ -91,29 +111,39 @@ def test_round_trip_is_identity(pb: PabulibFile) -> None:
     assert pabulib.dumps(pabulib.loads(text)) == text
 
 
-def _doc(projects: str = "project_id;cost\n1;10\n2;20\n", votes: str = "voter_id;vote\n1;1,2\n",
-         meta: str = "budget;30\nvote_type;approval\n") -> str:
+def _doc(
+    projects: str = "project_id;cost\n1;10\n2;20\n",
+    votes: str = "voter_id;vote\n1;1,2\n",
+    meta: str = "budget;30\nvote_type;approval\n",
+) -> str:
     return f"META\nkey;value\n{meta}PROJECTS\n{projects}VOTES\n{votes}"
 
 
-@pytest.mark.parametrize(("text", "where", "what"), [
-    (_doc(projects="project_id;cost\n1;ten\n"), "<string>:7 (cost)", "not a whole number"),
-    (_doc(projects="project_id;cost\n1;10;x\n"), "<string>:7", "3 cells"),
-    (_doc(votes="voter_id;vote\n1;3\n"), "VOTES[0]", "unknown project '3'"),
-    (_doc(projects="project_id;cost\n1;10\n1;20\n"), "PROJECTS[1]", "given twice"),
-    (_doc(votes="voter_id;vote\n1;1\n1;2\n"), "VOTES[1]", "voter ID '1' given twice"),
-    (_doc(meta="budget;30\nvote_type;cumulative\n", votes="voter_id;vote;points\n1;1,2;3\n"),
-     "VOTES[0]", "one point value per project"),
-    (_doc(meta="budget;30\nvote_type;cumulative\n"), "<string>:11", "need a 'points' column"),
-    (_doc(meta="budget;30\nvote_type;lottery\n"), "META.vote_type", "unknown vote type"),
-    ("PROJECTS\nproject_id;cost\n1;10\n", "<string>", "no META section"),
-    ("hello\nMETA\nkey;value\n", "<string>:1", "text before the META section"),
-])
+@pytest.mark.parametrize(
+    ("text", "where", "what"),
+    [
+        (_doc(projects="project_id;cost\n1;ten\n"), "<string>:7 (cost)", "not a whole number"),
+        (_doc(projects="project_id;cost\n1;10;x\n"), "<string>:7", "3 cells"),
+        (_doc(votes="voter_id;vote\n1;3\n"), "VOTES[0]", "unknown project '3'"),
+        (_doc(projects="project_id;cost\n1;10\n1;20\n"), "PROJECTS[1]", "given twice"),
+        (_doc(votes="voter_id;vote\n1;1\n1;2\n"), "VOTES[1]", "voter ID '1' given twice"),
+        (
+            _doc(meta="budget;30\nvote_type;cumulative\n", votes="voter_id;vote;points\n1;1,2;3\n"),
+            "VOTES[0]",
+            "one point value per project",
+        ),
+        (_doc(meta="budget;30\nvote_type;cumulative\n"), "<string>:11", "need a 'points' column"),
+        (_doc(meta="budget;30\nvote_type;lottery\n"), "META.vote_type", "unknown vote type"),
+        ("PROJECTS\nproject_id;cost\n1;10\n", "<string>", "no META section"),
+        ("hello\nMETA\nkey;value\n", "<string>:1", "text before the META section"),
+    ],
+)
 def test_errors_name_the_line_and_the_fix(text: str, where: str, what: str) -> None:
     with pytest.raises(FormatError) as info:
         pabulib.loads(text)
-    assert any(p.path == where and what in p.message for p in info.value.problems), \
+    assert any(p.path == where and what in p.message for p in info.value.problems), (
         info.value.problems
+    )
 
 
 def test_decimal_cost_with_zero_fraction_is_accepted() -> None:
@@ -128,16 +158,29 @@ def test_budget_must_be_whole() -> None:
 
 
 def test_election_round_trip_through_pabulib() -> None:
-    e = Election(projects=["a", "b"], costs=[100, 250], budget=300, vote_type="cumulative",
-                 ballots=[Ballot(voter="r1", items=["a", "b"], points=[2, 3]),
-                          Ballot(voter="r2", items=["b"], points=[5]),
-                          Ballot(voter="r3")],
-                 names=["Benches; new", 'The "big" tree'],
-                 groups={"a": {"category": ("public space", "sport")}})
+    e = Election(
+        projects=["a", "b"],
+        costs=[100, 250],
+        budget=300,
+        vote_type="cumulative",
+        ballots=[
+            Ballot(voter="r1", items=["a", "b"], points=[2, 3]),
+            Ballot(voter="r2", items=["b"], points=[5]),
+            Ballot(voter="r3"),
+        ],
+        names=["Benches; new", 'The "big" tree'],
+        groups={"a": {"category": ("public space", "sport")}},
+    )
     pb = e.to_pabulib(meta={"description": "test", "rule": "equal_shares"})
     back = Election.from_pabulib(pabulib.loads(pabulib.dumps(pb)), unit="fen")
     assert (back.projects, back.costs, back.budget, back.vote_type, back.ballots, back.names) == (
-        e.projects, e.costs, e.budget, e.vote_type, e.ballots, e.names)
+        e.projects,
+        e.costs,
+        e.budget,
+        e.vote_type,
+        e.ballots,
+        e.names,
+    )
     assert back.group("a", "category") == ("public space", "sport")
     assert pb.get("num_votes") == "3"
     assert pb.get("rule") == "equal_shares"
@@ -162,9 +205,17 @@ def test_reader_agrees_with_pabutools(path: Path) -> None:
 
 def test_pabutools_reads_what_we_write(tmp_path: Path) -> None:
     election_mod = pytest.importorskip("pabutools.election")
-    e = Election(projects=["p1", "p2", "p3"], costs=[5, 7, 9], budget=12,
-                 ballots=[Ballot(voter="1", items=["p1", "p3"]), Ballot(voter="2"),
-                          Ballot(voter="3", items=["p2"])], unit="PLN")
+    e = Election(
+        projects=["p1", "p2", "p3"],
+        costs=[5, 7, 9],
+        budget=12,
+        ballots=[
+            Ballot(voter="1", items=["p1", "p3"]),
+            Ballot(voter="2"),
+            Ballot(voter="3", items=["p2"]),
+        ],
+        unit="PLN",
+    )
     path = tmp_path / "ours.pb"
     pabulib.save(e.to_pabulib(), path)
     instance, profile = election_mod.parse_pabulib(str(path))

@@ -44,12 +44,29 @@ KEY = "test key: sixteen bytes or more"
 
 def _with_a_child(example: CommunityGraph) -> CommunityGraph:
     g = example.copy()
-    g.add(Resident(id="kid", name="Xiaoming Secret", community="pingnan", birth_year=2010,
-                   consent_to_name=True),
-          Resident(id="teen2019", name="Teen Then", community="pingnan", birth_year=2003,
-                   consent_to_name=True),
-          Resident(id="ok", name="Consenting Adult", community="pingnan", birth_year=1980,
-                   consent_to_name=True))
+    g.add(
+        Resident(
+            id="kid",
+            name="Xiaoming Secret",
+            community="pingnan",
+            birth_year=2010,
+            consent_to_name=True,
+        ),
+        Resident(
+            id="teen2019",
+            name="Teen Then",
+            community="pingnan",
+            birth_year=2003,
+            consent_to_name=True,
+        ),
+        Resident(
+            id="ok",
+            name="Consenting Adult",
+            community="pingnan",
+            birth_year=1980,
+            consent_to_name=True,
+        ),
+    )
     g.update("pn-a1", attendees=(*g.get("pn-a1").attendees, "kid"))
     g.link("kid", Relation.KNOWS, "pn-r01")
     return g
@@ -76,13 +93,16 @@ def test_short_keys_are_refused() -> None:
 
 
 def test_pseudonyms_do_not_depend_on_the_hash_seed() -> None:
-    code = ("import vchuang; from vchuang.privacy import pseudonymize; "
-            f"print(vchuang.dumps(pseudonymize(vchuang.load_example(), {KEY!r})))")
+    code = (
+        "import vchuang; from vchuang.privacy import pseudonymize; "
+        f"print(vchuang.dumps(pseudonymize(vchuang.load_example(), {KEY!r})))"
+    )
     outputs = set()
     for seed in ("0", "1", "12345"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                env=env, check=True)
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+        )
         outputs.add(result.stdout)
     assert len(outputs) == 1
 
@@ -120,12 +140,17 @@ def test_pseudonymize_is_deterministic_per_key(example: CommunityGraph) -> None:
 
 def test_pseudonymize_other_kinds(example: CommunityGraph) -> None:
     p = pseudonymize(example, KEY, kinds=["resident", "project", "group"])
-    assert all(x.id.startswith("p-") and x.name.startswith("Project p-") and not x.name_zh
-               for x in p.projects())
+    assert all(
+        x.id.startswith("p-") and x.name.startswith("Project p-") and not x.name_zh
+        for x in p.projects()
+    )
     assert all(n.id.startswith("n-") for x in p.projects() for n in x.needs)
     assert all(a.project is None or a.project.startswith("p-") for a in p.activities())
-    assert all(x.target.startswith(("p-", "g-", "r-")) for x in p.links()
-               if x.relation in (Relation.LEADS, Relation.MEMBER_OF))
+    assert all(
+        x.target.startswith(("p-", "g-", "r-"))
+        for x in p.links()
+        if x.relation in (Relation.LEADS, Relation.MEMBER_OF)
+    )
     with pytest.raises(ValidationError, match="unknown kind 'people'"):
         pseudonymize(example, KEY, kinds=["people"])
 
@@ -151,15 +176,15 @@ def test_is_minor_counts_both_today_and_the_data_date() -> None:
     assert not is_minor(Resident(id="r", name="A", community="c"), dt.date(2019, 1, 1))
 
 
-def test_display_name_respects_consent_and_never_names_a_minor(
-        example: CommunityGraph) -> None:
+def test_display_name_respects_consent_and_never_names_a_minor(example: CommunityGraph) -> None:
     g = _with_a_child(example)
     as_of = g.metadata.as_of
     assert display_name(g.get("ok", Resident), reveal=True) == "Consenting Adult"
     assert display_name(g.get("ok", Resident)) == "Resident ok"
     assert display_name(g.get("kid", Resident), reveal=True) == "Resident kid"
-    assert display_name(g.get("teen2019", Resident), reveal=True, as_of=as_of) == \
-        "Resident teen2019"
+    assert (
+        display_name(g.get("teen2019", Resident), reveal=True, as_of=as_of) == "Resident teen2019"
+    )
     assert display_name(g.get("pn-r01", Resident), reveal=True) == "Resident pn-r01"
 
 
@@ -187,8 +212,7 @@ def test_redaction_levels(example: CommunityGraph) -> None:
     assert (r.birth_year, r.age_band.value, r.household) == (None, "adult", "pn-h01")
     # age bands as of the data's date: born 2003 was a teen at the end of 2019
     assert standard.get("teen2019", Resident).age_band.value == "teen"
-    assert redact(g, as_of=dt.date(2025, 1, 1)).get("teen2019", Resident).age_band.value == \
-        "youth"
+    assert redact(g, as_of=dt.date(2025, 1, 1)).get("teen2019", Resident).age_band.value == "youth"
     strict = redact(g, "strict")
     assert strict.get("pn-r01", Resident).household is None
     assert all(not n.note for p in strict.projects() for n in p.needs)
@@ -206,8 +230,7 @@ def test_for_publication_levels(example: CommunityGraph) -> None:
     assert everything.get("pn-r01").name == "Zhang Hao"
     assert everything.get("kid").name == "Resident kid"
     # no key: a fresh random one each time, so two exports cannot be linked
-    assert set(for_publication(g).ids("resident")).isdisjoint(
-        for_publication(g).ids("resident"))
+    assert set(for_publication(g).ids("resident")).isdisjoint(for_publication(g).ids("resident"))
     with pytest.raises(ValidationError, match="not a reveal level"):
         for_publication(g, "names")
 
@@ -216,9 +239,11 @@ def test_for_publication_levels(example: CommunityGraph) -> None:
 
 
 def test_suppress_small_primary_secondary_zeros() -> None:
-    rows = [{"place": "A", "elders": 3, "children": 12, "adults": 40},
-            {"place": "B", "elders": 9, "children": 0, "adults": 31},
-            {"place": "C", "elders": 1, "children": 2, "adults": None}]
+    rows = [
+        {"place": "A", "elders": 3, "children": 12, "adults": 40},
+        {"place": "B", "elders": 9, "children": 0, "adults": 31},
+        {"place": "C", "elders": 1, "children": 2, "adults": None},
+    ]
     s = suppress_small(rows, ["elders", "children", "adults"])
     assert s.to_rows() == [
         {"place": "A", "elders": "<5", "children": "<5", "adults": 40},
@@ -226,31 +251,39 @@ def test_suppress_small_primary_secondary_zeros() -> None:
         {"place": "C", "elders": "<5", "children": "<5", "adults": None},
     ]
     assert [(c.row, c.column, c.reason) for c in s.cells] == [
-        (0, "elders", "primary"), (0, "children", "secondary"),
-        (2, "elders", "primary"), (2, "children", "primary")]
+        (0, "elders", "primary"),
+        (0, "children", "secondary"),
+        (2, "elders", "primary"),
+        (2, "children", "primary"),
+    ]
     assert rows[0]["elders"] == 3  # the input is not changed
-    z = suppress_small(rows, ["children"], threshold=3, marker="*", zeros=True,
-                       secondary=False)
+    z = suppress_small(rows, ["children"], threshold=3, marker="*", zeros=True, secondary=False)
     assert [r["children"] for r in z.to_rows()] == [12, "*", "*"]
     assert z.suppressed == 2 and z.marker == "*"
 
 
-@pytest.mark.parametrize(("rows", "threshold", "message"), [
-    ([{"n": 1}], 0, "threshold"),
-    ([{"n": 1.5}], 5, "whole number"),
-    ([{"n": True}], 5, "whole number"),
-    ([{"n": -1}], 5, "whole number"),
-    ([{"m": 1}], 5, "no column 'n'"),
-])
-def test_suppress_small_refuses_bad_input(rows: list[dict[str, Any]], threshold: int,
-                                          message: str) -> None:
+@pytest.mark.parametrize(
+    ("rows", "threshold", "message"),
+    [
+        ([{"n": 1}], 0, "threshold"),
+        ([{"n": 1.5}], 5, "whole number"),
+        ([{"n": True}], 5, "whole number"),
+        ([{"n": -1}], 5, "whole number"),
+        ([{"m": 1}], 5, "no column 'n'"),
+    ],
+)
+def test_suppress_small_refuses_bad_input(
+    rows: list[dict[str, Any]], threshold: int, message: str
+) -> None:
     with pytest.raises(ValidationError, match=message):
         suppress_small(rows, ["n"], threshold)
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.fixed_dictionaries({c: st.integers(0, 12) for c in "abc"}), max_size=8),
-       st.integers(1, 10))
+@given(
+    st.lists(st.fixed_dictionaries({c: st.integers(0, 12) for c in "abc"}), max_size=8),
+    st.integers(1, 10),
+)
 def test_no_small_count_is_ever_shown(rows: list[dict[str, int]], threshold: int) -> None:
     s = suppress_small(rows, "abc", threshold)
     for before, after in zip(rows, s.to_rows(), strict=True):
@@ -271,10 +304,20 @@ def test_records_untouched_by_redaction_are_the_same_objects(example: CommunityG
 def test_pseudonymize_keeps_other_fields(example: CommunityGraph) -> None:
     g = CommunityGraph(metadata=Metadata(title="t"))
     g.add_all(list(example) + example.links())
-    g.add(Project(id="px", name="P", community="pingnan"),
-          Activity(id="ax", name="A", activity_kind="other", date=dt.date(2019, 1, 1),
-                   place="pingnan", project="px", attendees=["pn-r03"], attendance=9),
-          Link(source="pn-r03", relation="volunteers_in", target="px", hours=2))
+    g.add(
+        Project(id="px", name="P", community="pingnan"),
+        Activity(
+            id="ax",
+            name="A",
+            activity_kind="other",
+            date=dt.date(2019, 1, 1),
+            place="pingnan",
+            project="px",
+            attendees=["pn-r03"],
+            attendance=9,
+        ),
+        Link(source="pn-r03", relation="volunteers_in", target="px", hours=2),
+    )
     p = pseudonymize(g, KEY)
     ax = p.get("ax", Activity)
     assert ax.attendance == 9 and ax.attendees == (keyed_id("pn-r03", KEY, prefix="r"),)

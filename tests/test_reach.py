@@ -38,8 +38,7 @@ from vchuang.plot import cjk_fonts
 from vchuang.reach import CountEstimate, best_next, reach_report, surface
 
 ROOT = Path(__file__).resolve().parents[1]
-REL = {"leads": Relation.LEADS, "co_leads": Relation.CO_LEADS,
-       "volunteers": Relation.VOLUNTEERS_IN}
+REL = {"leads": Relation.LEADS, "co_leads": Relation.CO_LEADS, "volunteers": Relation.VOLUNTEERS_IN}
 
 # ---------------------------------------------------------------- strategies
 
@@ -50,42 +49,76 @@ def pls_items(draw: st.DrawFn, max_residents: int = 12, max_projects: int = 5):
     n_comm = draw(st.integers(1, 2))
     comms = [f"c{i}" for i in range(n_comm)]
     items: list = [District(id="d", name="D"), Subdistrict(id="s", name="S", district="d")]
-    items += [Community(id=c, name=c.upper(), subdistrict="s",
-                        population=draw(st.none() | st.integers(0, 60))) for c in comms]
+    items += [
+        Community(
+            id=c, name=c.upper(), subdistrict="s", population=draw(st.none() | st.integers(0, 60))
+        )
+        for c in comms
+    ]
     segs = [f"g{i}" for i in range(draw(st.integers(0, 3)))]
-    items += [Segment(id=g, name=g.upper(), place=draw(st.none() | st.sampled_from(comms)),
-                      population=draw(st.none() | st.integers(0, 40))) for g in segs]
+    items += [
+        Segment(
+            id=g,
+            name=g.upper(),
+            place=draw(st.none() | st.sampled_from(comms)),
+            population=draw(st.none() | st.integers(0, 40)),
+        )
+        for g in segs
+    ]
     n_res = draw(st.integers(2, max_residents))
     res = [f"r{i:02d}" for i in range(n_res)]
     for r in res:
-        items.append(Resident(
-            id=r, name=f"Name {r}", community=draw(st.sampled_from(comms)),
-            segments=draw(st.lists(st.sampled_from(segs), unique=True)) if segs else (),
-            roles=[Role.LEADER] if draw(st.booleans()) else [],
-        ))
+        items.append(
+            Resident(
+                id=r,
+                name=f"Name {r}",
+                community=draw(st.sampled_from(comms)),
+                segments=draw(st.lists(st.sampled_from(segs), unique=True)) if segs else (),
+                roles=[Role.LEADER] if draw(st.booleans()) else [],
+            )
+        )
     projs = [f"p{i}" for i in range(draw(st.integers(1, max_projects)))]
     for p in projs:
-        items.append(Project(
-            id=p, name=p.upper(), community=draw(st.sampled_from(comms)),
-            target_segments=draw(st.lists(st.sampled_from(segs), unique=True)) if segs else (),
-            budget_fen=draw(st.integers(0, 5)) * 100,
-        ))
+        items.append(
+            Project(
+                id=p,
+                name=p.upper(),
+                community=draw(st.sampled_from(comms)),
+                target_segments=draw(st.lists(st.sampled_from(segs), unique=True)) if segs else (),
+                budget_fen=draw(st.integers(0, 5)) * 100,
+            )
+        )
         for a in range(draw(st.integers(0, 2))):
             named = draw(st.lists(st.sampled_from(res), unique=True, max_size=5))
-            items.append(Activity(
-                id=f"{p}-a{a}", name="A", activity_kind=ActivityKind.OUTREACH,
-                date=dt.date(2019, 9, 21), place=draw(st.sampled_from(comms)), project=p,
-                attendees=named,
-                attendance=draw(st.none() | st.integers(len(named), len(named) + 20)),
-            ))
-    links = draw(st.lists(
-        st.tuples(st.sampled_from(res), st.sampled_from(list(REL.values())),
-                  st.sampled_from(projs)),
-        unique_by=lambda t: (t[0], t[2]), max_size=2 * len(projs) + 2,
-    ))
+            items.append(
+                Activity(
+                    id=f"{p}-a{a}",
+                    name="A",
+                    activity_kind=ActivityKind.OUTREACH,
+                    date=dt.date(2019, 9, 21),
+                    place=draw(st.sampled_from(comms)),
+                    project=p,
+                    attendees=named,
+                    attendance=draw(st.none() | st.integers(len(named), len(named) + 20)),
+                )
+            )
+    links = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(res), st.sampled_from(list(REL.values())), st.sampled_from(projs)
+            ),
+            unique_by=lambda t: (t[0], t[2]),
+            max_size=2 * len(projs) + 2,
+        )
+    )
     items += [Link(source=r, relation=rel, target=p) for r, rel, p in links]
-    knows = draw(st.lists(st.tuples(st.sampled_from(res), st.sampled_from(res))
-                          .filter(lambda t: t[0] < t[1]), unique=True, max_size=10))
+    knows = draw(
+        st.lists(
+            st.tuples(st.sampled_from(res), st.sampled_from(res)).filter(lambda t: t[0] < t[1]),
+            unique=True,
+            max_size=10,
+        )
+    )
     items += [Link(source=a, relation=Relation.KNOWS, target=b) for a, b in knows]
     return items
 
@@ -148,9 +181,12 @@ def brute_shapley(g, points, **kw):
 # ---------------------------------------------------------------- surface
 
 
-@given(pls_items(), st.sampled_from([("attendees",), ("segments",), ("attendees", "segments")]),
-       st.integers(0, 2),
-       st.sampled_from([("leads",), ("leads", "co_leads"), ("volunteers", "co_leads")]))
+@given(
+    pls_items(),
+    st.sampled_from([("attendees",), ("segments",), ("attendees", "segments")]),
+    st.integers(0, 2),
+    st.sampled_from([("leads",), ("leads", "co_leads"), ("volunteers", "co_leads")]),
+)
 def test_surface_equals_plain_set_reference(items, include, steps, lines):
     g = build(items)
     s = surface(g, include=include, steps=steps, lines=lines)
@@ -161,8 +197,7 @@ def test_surface_equals_plain_set_reference(items, include, steps, lines):
     assert s.residents == tuple(sorted(want))
     for p in leaders:
         assert set(s.lines_of(p)) == ref_lines(g, p, lines)
-        assert set(s.of_point(p)) == ref_surface(g, [p], include=include, steps=steps,
-                                                 lines=lines)
+        assert set(s.of_point(p)) == ref_surface(g, [p], include=include, steps=steps, lines=lines)
     for line in s.lines:
         assert set(s.of_line(line)) == ref_line_surface(g, line, include, steps)
     # who reached whom: every row is a real (point, line) pair and a real member
@@ -176,8 +211,7 @@ def test_surface_equals_plain_set_reference(items, include, steps, lines):
         got = s.reached_by(resident)
         assert got
         assert [x for x in rows if x["resident"] == resident] == [
-            {"resident": x.resident, "point": x.point, "line": x.line, "via": x.via}
-            for x in got
+            {"resident": x.resident, "point": x.point, "line": x.line, "via": x.via} for x in got
         ]
 
 
@@ -199,7 +233,8 @@ def test_surface_is_monotone_in_points(items, steps):
     res = [r.id for r in g.residents()]
     small = res[: len(res) // 2]
     assert set(surface(g, small, steps=steps).residents) <= set(
-        surface(g, res, steps=steps).residents)
+        surface(g, res, steps=steps).residents
+    )
 
 
 # ---------------------------------------------------------------- report measures
@@ -264,8 +299,7 @@ def test_coverage_denominators_and_gaps(items):
         listed = {r.id for r in g.members(row.segment) if r.community == row.community}
         assert row.reached == len(listed & reached)
     assert all(x.gap for x in rep.gaps)
-    assert {x.id for x in rep.gaps} == {x.id for x in (*rep.segments, *rep.communities)
-                                        if x.gap}
+    assert {x.id for x in rep.gaps} == {x.id for x in (*rep.segments, *rep.communities) if x.gap}
     listed = reach_report(g, denominators="listed")
     for row in listed.segments:
         assert row.source == "listed"
@@ -287,12 +321,14 @@ def test_headcount_interval_contains_the_truth(n, data):
     # some names known: each activity names a prefix of its attendees
     named = [a[: data.draw(st.integers(0, len(a)))] for a in acts]
     union = len(set().union(*map(set, named))) if named else 0
-    est = CountEstimate.from_headcounts([len(a) for a in acts], population=n,
-                                        named=[len(x) for x in named], named_union=union)
+    est = CountEstimate.from_headcounts(
+        [len(a) for a in acts], population=n, named=[len(x) for x in named], named_union=union
+    )
     assert est.lower <= truth <= est.upper
     # all names known: the interval is the truth
-    est = CountEstimate.from_headcounts([len(a) for a in acts], population=n,
-                                        named=[len(a) for a in acts], named_union=truth)
+    est = CountEstimate.from_headcounts(
+        [len(a) for a in acts], population=n, named=[len(a) for a in acts], named_union=truth
+    )
     assert est.exact
     assert est.lower == est.upper == truth
 
@@ -383,13 +419,22 @@ def test_best_next_with_a_budget_and_weights():
 
 def test_golden_ideas_reach_through_their_segments():
     g = vchuang.load_example()
-    g.add(Call(id="call", name="Golden ideas", place="pingnan"),
-          Proposal(id="idea", name="Dog park", call="call",
-                   target_segments=["pingnan-dog-owners", "pingnan-children"], cost_fen=500))
-    nb = best_next(g, ["idea"], k=1, include="attendees",
-                   candidate_include=("attendees", "segments"))
+    g.add(
+        Call(id="call", name="Golden ideas", place="pingnan"),
+        Proposal(
+            id="idea",
+            name="Dog park",
+            call="call",
+            target_segments=["pingnan-dog-owners", "pingnan-children"],
+            cost_fen=500,
+        ),
+    )
+    nb = best_next(
+        g, ["idea"], k=1, include="attendees", candidate_include=("attendees", "segments")
+    )
     members = {r.id for r in g.members("pingnan-dog-owners")} | {
-        r.id for r in g.members("pingnan-children")}
+        r.id for r in g.members("pingnan-children")
+    }
     assert nb.picks[0].new_residents == len(members - set(surface(g, include="attendees")))
     assert "golden idea" in nb.picks[0].reason
 
@@ -417,8 +462,13 @@ def test_bad_arguments():
 
 def test_no_names_in_output():
     g = vchuang.load_example()
-    minor = Resident(id="kid", name="Xiaoming Zhang", community="pingnan",
-                     birth_year=dt.date.today().year - 10, roles=[Role.LEADER])
+    minor = Resident(
+        id="kid",
+        name="Xiaoming Zhang",
+        community="pingnan",
+        birth_year=dt.date.today().year - 10,
+        roles=[Role.LEADER],
+    )
     g.add(minor)
     g.link("kid", Relation.CO_LEADS, "pn-p1")
     rep = reach_report(g)
@@ -469,8 +519,9 @@ def test_longgang_pilot_points_lines_surface():
 
 
 def test_benchmark_quick_mode(capsys):
-    spec = importlib.util.spec_from_file_location("bench_reach",
-                                                  ROOT / "benchmarks" / "bench_reach.py")
+    spec = importlib.util.spec_from_file_location(
+        "bench_reach", ROOT / "benchmarks" / "bench_reach.py"
+    )
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -479,4 +530,3 @@ def test_benchmark_quick_mode(capsys):
     out = capsys.readouterr().out
     assert "speed-up" in out
     assert "same picks: True" in out
-

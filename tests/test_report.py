@@ -42,10 +42,27 @@ def test_writes_page_figures_and_tables(report_en: Path) -> None:
     assert (report_en / "index.html").stat().st_size > 10_000
     figures = sorted(p.name for p in (report_en / "figures").glob("*.png"))
     tables = sorted(p.name for p in (report_en / "tables").glob("*.csv"))
-    assert {"funnel.png", "talents.png", "pipeline.png", "comparison.png", "matching.png",
-            "runway.png", "balances.png", "ideas_ha-call-2019.png", "reach.png"} <= set(figures)
-    assert {"funnel.csv", "talents.csv", "indicators.csv", "hierarchy.csv", "matching.csv",
-            "micro_funds.csv", "segment_coverage.csv", "blockers.csv"} <= set(tables)
+    assert {
+        "funnel.png",
+        "talents.png",
+        "pipeline.png",
+        "comparison.png",
+        "matching.png",
+        "runway.png",
+        "balances.png",
+        "ideas_ha-call-2019.png",
+        "reach.png",
+    } <= set(figures)
+    assert {
+        "funnel.csv",
+        "talents.csv",
+        "indicators.csv",
+        "hierarchy.csv",
+        "matching.csv",
+        "micro_funds.csv",
+        "segment_coverage.csv",
+        "blockers.csv",
+    } <= set(tables)
     for table in (report_en / "tables").glob("*.csv"):
         assert table.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM for Excel
 
@@ -82,12 +99,16 @@ def test_html_is_well_formed_and_self_contained(report_en: Path) -> None:
 
 
 def _outputs(folder: Path) -> str:
-    return "\n".join(p.read_text(encoding="utf-8-sig")
-                     for p in folder.rglob("*") if p.suffix in (".html", ".csv"))
+    return "\n".join(
+        p.read_text(encoding="utf-8-sig")
+        for p in folder.rglob("*")
+        if p.suffix in (".html", ".csv")
+    )
 
 
-def test_no_name_of_a_resident_appears(pilot: vchuang.CommunityGraph, report_en: Path,
-                                       report_zh: Path) -> None:
+def test_no_name_of_a_resident_appears(
+    pilot: vchuang.CommunityGraph, report_en: Path, report_zh: Path
+) -> None:
     for folder in (report_en, report_zh):
         text = _outputs(folder)
         for resident in pilot.residents():
@@ -96,8 +117,19 @@ def test_no_name_of_a_resident_appears(pilot: vchuang.CommunityGraph, report_en:
 
 
 def test_no_small_count_of_people_is_published(report_en: Path) -> None:
-    people = {"engaged", "talent", "leader", "project_lead", "residents", "talents",
-              "leaders", "project_leads", "participants", "unique_reach", "reached"}
+    people = {
+        "engaged",
+        "talent",
+        "leader",
+        "project_lead",
+        "residents",
+        "talents",
+        "leaders",
+        "project_leads",
+        "participants",
+        "unique_reach",
+        "reached",
+    }
     checked = 0
     for table in (report_en / "tables").glob("*.csv"):
         with table.open(encoding="utf-8-sig", newline="") as fh:
@@ -115,8 +147,9 @@ def test_chinese_report_speaks_chinese(report_zh: Path) -> None:
         assert term in text
 
 
-def test_same_key_same_report(pilot: vchuang.CommunityGraph, report_en: Path,
-                              tmp_path: Path) -> None:
+def test_same_key_same_report(
+    pilot: vchuang.CommunityGraph, report_en: Path, tmp_path: Path
+) -> None:
     build_report(pilot, tmp_path, key=KEY, ledger=vchuang.datasets.longgang_ledger(pilot))
     assert (tmp_path / "index.html").read_bytes() == (report_en / "index.html").read_bytes()
 
@@ -145,15 +178,29 @@ def test_report_renders_in_a_real_browser(report_zh: Path, tmp_path: Path) -> No
             pytest.fail("Chromium is required here (VCHUANG_REQUIRE_BROWSER is set)")
         pytest.skip("Chromium is not installed")
     page = (report_zh / "index.html").as_uri()
-    flags = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=5000"]
+    flags = [
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--virtual-time-budget=5000",
+    ]
     shot = tmp_path / "report.png"
-    subprocess.run([*flags, "--window-size=1280,4000", f"--screenshot={shot}", page],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [*flags, "--window-size=1280,4000", f"--screenshot={shot}", page],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     assert shot.stat().st_size > 50_000
-    dom = subprocess.run([*flags, "--dump-dom", page], check=True, capture_output=True,
-                         text=True, timeout=120).stdout
+    dom = subprocess.run(
+        [*flags, "--dump-dom", page], check=True, capture_output=True, text=True, timeout=120
+    ).stdout
     found = re.search(r'data-figures="(\d+)/(\d+)"', dom)
     assert found is not None, "the page's load check did not run"
     loaded, total = map(int, found.groups())
@@ -162,16 +209,20 @@ def test_report_renders_in_a_real_browser(report_zh: Path, tmp_path: Path) -> No
     assert 'data-errors="0"' in dom
 
 
-def test_progress_bar_needs_no_optional_package(pilot: vchuang.CommunityGraph, tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_progress_bar_needs_no_optional_package(
+    pilot: vchuang.CommunityGraph,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     import importlib.util
     import sys
 
     real = importlib.util.find_spec
     monkeypatch.setitem(sys.modules, "tqdm", None)  # as if tqdm were not installed
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *a: None if name == "tqdm" else real(name, *a))
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "tqdm" else real(name, *a)
+    )
     build_report(pilot, tmp_path, key=KEY, progress=True)
     assert "11/11 index.html" in capsys.readouterr().err
 

@@ -21,7 +21,8 @@ from vchuang.model import Link, Metadata, Need, Skill, SkillLevel, entity_kinds
 
 SCHEMA = json_schema()
 VALIDATOR = jsonschema.Draft202012Validator(
-    SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+)
 
 #: Malformed documents the schema cannot catch, and the NOT_EXPRESSIBLE rule that says why.
 BEYOND_THE_SCHEMA = {
@@ -77,11 +78,12 @@ def test_malformed_documents_against_the_schema(name: str, text: str, path: str)
     else:
         assert errors, f"{name}: the schema should refuse it"
         # the schema points at the same place as vchuang's own reader
-        places = ["$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}"
-                                for p in e.absolute_path) for e in errors]
+        places = [
+            "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in e.absolute_path)
+            for e in errors
+        ]
         section = path.split(" ", maxsplit=1)[0]
-        assert any(section.startswith(p) or p.startswith(section) for p in places), (
-            places, path)
+        assert any(section.startswith(p) or p.startswith(section) for p in places), (places, path)
 
 
 def _all_records() -> list[type]:
@@ -94,10 +96,14 @@ def test_the_schema_follows_the_model_field_by_field() -> None:
         fields = [a for a in attrs.fields(cls) if a.init]
         assert list(definition["properties"]) == [a.name for a in fields]
         assert definition.get("required", []) == [
-            a.name for a in fields if a.default is attrs.NOTHING]
+            a.name for a in fields if a.default is attrs.NOTHING
+        ]
         assert definition["additionalProperties"] is False
-    sections = {k for k in SCHEMA["properties"] if k not in (
-        "format", "format_version", "metadata", "base_taxonomy", "skills", "links")}
+    sections = {
+        k
+        for k in SCHEMA["properties"]
+        if k not in ("format", "format_version", "metadata", "base_taxonomy", "skills", "links")
+    }
     from vchuang.model import KIND_PLURALS
 
     assert sections == set(KIND_PLURALS.values())
@@ -109,21 +115,34 @@ def test_types_enums_dates_and_money() -> None:
     assert d["Project"]["properties"]["stage"]["enum"][0] == "idea"
     assert d["Activity"]["properties"]["date"]["format"] == "date"
     assert d["Resident"]["properties"]["birth_year"]["anyOf"][0] == {
-        "type": "integer", "minimum": 1880, "maximum": 2100}
+        "type": "integer",
+        "minimum": 1880,
+        "maximum": 2100,
+    }
     assert d["Link"]["properties"]["relation"]["enum"] == [
-        "knows", "member_of", "leads", "co_leads", "volunteers_in", "supports", "funds",
-        "linked_to"]
+        "knows",
+        "member_of",
+        "leads",
+        "co_leads",
+        "volunteers_in",
+        "supports",
+        "funds",
+        "linked_to",
+    ]
     assert d["SkillLevel"]["properties"]["level"]["enum"] == [1, 2, 3, 4]
 
 
-@pytest.mark.parametrize(("need", "ok"), [
-    ({"id": "n", "skill": "design", "hours": 2}, True),
-    ({"id": "n", "resource": "venue"}, True),
-    ({"id": "n", "skill": "design"}, False),                     # a skill need needs hours
-    ({"id": "n", "skill": "design", "hours": 0}, False),
-    ({"id": "n", "skill": "design", "resource": "venue", "hours": 2}, False),
-    ({"id": "n"}, False),
-])
+@pytest.mark.parametrize(
+    ("need", "ok"),
+    [
+        ({"id": "n", "skill": "design", "hours": 2}, True),
+        ({"id": "n", "resource": "venue"}, True),
+        ({"id": "n", "skill": "design"}, False),  # a skill need needs hours
+        ({"id": "n", "skill": "design", "hours": 0}, False),
+        ({"id": "n", "skill": "design", "resource": "venue", "hours": 2}, False),
+        ({"id": "n"}, False),
+    ],
+)
 def test_a_need_names_a_skill_or_a_resource(need: dict[str, Any], ok: bool) -> None:
     only_need = {"$schema": SCHEMA["$schema"], "$defs": SCHEMA["$defs"], "$ref": "#/$defs/Need"}
     errors = list(jsonschema.Draft202012Validator(only_need).iter_errors(need))

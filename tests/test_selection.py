@@ -68,21 +68,31 @@ LETTERS = "abcdefghjkmnpqrstuvwxyz"
 
 @st.composite
 def elections(
-    draw: st.DrawFn, *, max_projects: int = 7, max_voters: int = 10,
-    kinds: tuple[str, ...] = ("approval", "cumulative"), min_voters: int = 0,
+    draw: st.DrawFn,
+    *,
+    max_projects: int = 7,
+    max_voters: int = 10,
+    kinds: tuple[str, ...] = ("approval", "cumulative"),
+    min_voters: int = 0,
     empty_ballots: bool = True,
 ) -> Election:
     """Small elections with many ties: few distinct costs, scores and ballots."""
-    ids = draw(st.lists(st.text(alphabet=LETTERS, min_size=1, max_size=2), min_size=1,
-                        max_size=max_projects, unique=True))
+    ids = draw(
+        st.lists(
+            st.text(alphabet=LETTERS, min_size=1, max_size=2),
+            min_size=1,
+            max_size=max_projects,
+            unique=True,
+        )
+    )
     m = len(ids)
-    costs = draw(st.lists(st.sampled_from([0, 1, 2, 3, 5, 6, 10, 12, 20]), min_size=m,
-                          max_size=m))
+    costs = draw(st.lists(st.sampled_from([0, 1, 2, 3, 5, 6, 10, 12, 20]), min_size=m, max_size=m))
     budget = draw(st.integers(0, 40))
     kind = draw(st.sampled_from(kinds))
     n = draw(st.integers(min_voters, max_voters))
-    patterns = draw(st.lists(st.lists(st.sampled_from(ids), unique=True, max_size=m),
-                             min_size=1, max_size=4))
+    patterns = draw(
+        st.lists(st.lists(st.sampled_from(ids), unique=True, max_size=m), min_size=1, max_size=4)
+    )
     ballots = []
     for i in range(n):
         items = draw(st.sampled_from(patterns))
@@ -90,19 +100,38 @@ def elections(
             items = [ids[0]]
         points = [draw(st.integers(1, 4)) for _ in items] if kind == "cumulative" else []
         ballots.append(Ballot(voter=f"v{i}", items=items, points=points))
-    scores = dict(zip(ids, draw(st.lists(st.sampled_from([0.0, 0.25, 0.5, 1.0, 2.0, 3.5]),
-                                         min_size=m, max_size=m)), strict=True))
-    themes = {p: {"theme": tuple(draw(st.lists(st.sampled_from("xyz"), unique=True,
-                                               max_size=2)))} for p in ids}
-    return Election(projects=ids, costs=costs, budget=budget, ballots=ballots, vote_type=kind,
-                    scores=scores, groups=themes, unit="PLN")
+    scores = dict(
+        zip(
+            ids,
+            draw(
+                st.lists(st.sampled_from([0.0, 0.25, 0.5, 1.0, 2.0, 3.5]), min_size=m, max_size=m)
+            ),
+            strict=True,
+        )
+    )
+    themes = {
+        p: {"theme": tuple(draw(st.lists(st.sampled_from("xyz"), unique=True, max_size=2)))}
+        for p in ids
+    }
+    return Election(
+        projects=ids,
+        costs=costs,
+        budget=budget,
+        ballots=ballots,
+        vote_type=kind,
+        scores=scores,
+        groups=themes,
+        unit="PLN",
+    )
 
 
 def _incompatible(ids: list[str]) -> st.SearchStrategy[list[list[str]]]:
     if len(ids) < 2:
         return st.just([])
-    return st.lists(st.lists(st.sampled_from(ids), min_size=2, max_size=min(3, len(ids)),
-                             unique=True), max_size=2)
+    return st.lists(
+        st.lists(st.sampled_from(ids), min_size=2, max_size=min(3, len(ids)), unique=True),
+        max_size=2,
+    )
 
 
 def _sat(election: Election, utility: str) -> Any:
@@ -112,8 +141,15 @@ def _sat(election: Election, utility: str) -> Any:
     return sats.Cost_Sat if utility == "cost" else sats.Cardinality_Sat
 
 
-def _pabutools_outcome(path: Path, election: Election, *, rule: str, utility: str = "cost",
-                       completion: str | None = None, increment: int = 1) -> list[str]:
+def _pabutools_outcome(
+    path: Path,
+    election: Election,
+    *,
+    rule: str,
+    utility: str = "cost",
+    completion: str | None = None,
+    increment: int = 1,
+) -> list[str]:
     """Run pabutools on a .pb file: the same rule, parameters and tie-breaking."""
     pe = pytest.importorskip("pabutools.election")
     rules = pytest.importorskip("pabutools.rules")
@@ -131,8 +167,11 @@ def _pabutools_outcome(path: Path, election: Election, *, rule: str, utility: st
         if completion == "add1":
             mes["voter_budget_increment"] = increment
         out = rules.completion_by_rule_combination(
-            instance, profile, [rules.method_of_equal_shares, rules.greedy_utilitarian_welfare],
-            [mes, {"sat_class": sat}])
+            instance,
+            profile,
+            [rules.method_of_equal_shares, rules.greedy_utilitarian_welfare],
+            [mes, {"sat_class": sat}],
+        )
     return sorted(p.name for p in out)
 
 
@@ -148,12 +187,16 @@ def _write(election: Election, tmp: Path) -> Path:
 @settings(max_examples=60, deadline=None)
 @given(elections(), st.sampled_from(RULES), st.data())
 def test_no_rule_exceeds_the_budget_or_breaks_a_constraint(
-    election: Election, rule: str, data: st.DataObject,
+    election: Election,
+    rule: str,
+    data: st.DataObject,
 ) -> None:
     ids = list(election.projects)
     incompatible = data.draw(_incompatible(ids))
-    quotas = [Quota(key="theme", value=t, max_count=data.draw(st.integers(0, 2)))
-              for t in data.draw(st.lists(st.sampled_from("xyz"), unique=True, max_size=2))]
+    quotas = [
+        Quota(key="theme", value=t, max_count=data.draw(st.integers(0, 2)))
+        for t in data.draw(st.lists(st.sampled_from("xyz"), unique=True, max_size=2))
+    ]
     if rule != "equal_shares" and data.draw(st.booleans()):
         quotas.append(Quota(key="theme", value="x", min_count=1))
     if rule in ("equal_shares", "approval_greedy") and not election.ballots:
@@ -161,12 +204,20 @@ def test_no_rule_exceeds_the_budget_or_breaks_a_constraint(
             select(election, rule=rule)
         return
     options: dict[str, Any] = {
-        "k": data.draw(st.integers(0, 4)), "key": data.draw(st.sampled_from(["score", "density"])),
+        "k": data.draw(st.integers(0, 4)),
+        "key": data.draw(st.sampled_from(["score", "density"])),
         "completion": data.draw(st.sampled_from([None, "greedy", "add1"])),
-        "incompatible": incompatible, "quotas": quotas, "min_votes": data.draw(st.integers(0, 2)),
+        "incompatible": incompatible,
+        "quotas": quotas,
+        "min_votes": data.draw(st.integers(0, 2)),
     }
-    if rule == "knapsack" and _brute_force(election, election.budget, incompatible, quotas,
-                                           min_votes=options["min_votes"]) is None:
+    if (
+        rule == "knapsack"
+        and _brute_force(
+            election, election.budget, incompatible, quotas, min_votes=options["min_votes"]
+        )
+        is None
+    ):
         with pytest.raises(ValidationError, match="quota"):  # no set meets every minimum
             select(election, rule=rule, **options)
         return
@@ -178,19 +229,27 @@ def test_no_rule_exceeds_the_budget_or_breaks_a_constraint(
         assert len(set(group) & set(r.selected)) <= 1
     for q in quotas:
         if q.max_count is not None:
-            assert sum(1 for p in r.selected if q.value in election.group(p, "theme")) \
-                <= q.max_count
+            assert (
+                sum(1 for p in r.selected if q.value in election.group(p, "theme")) <= q.max_count
+            )
     assert [d.proposal for d in r.decisions] == ids
     assert all(d.reason for d in r.decisions)
-    assert [d.proposal for d in sorted((d for d in r.decisions if d.selected),
-                                       key=lambda d: d.order or 0)] == list(r.selected)
+    assert [
+        d.proposal
+        for d in sorted((d for d in r.decisions if d.selected), key=lambda d: d.order or 0)
+    ] == list(r.selected)
 
 
 # ------------------------------------------------------------------ knapsack
 
 
-def _brute_force(election: Election, budget: int, incompatible: list[list[str]],
-                 quotas: list[Quota], min_votes: int = 0) -> tuple[str, ...] | None:
+def _brute_force(
+    election: Election,
+    budget: int,
+    incompatible: list[list[str]],
+    quotas: list[Quota],
+    min_votes: int = 0,
+) -> tuple[str, ...] | None:
     """Max total score, then min cost, then the set holding the lowest differing ID."""
     support = election.support()
     ids = sorted(p for p in election.projects if support[p] >= min_votes)
@@ -203,8 +262,10 @@ def _brute_force(election: Election, budget: int, incompatible: list[list[str]],
         if cost > budget or any(len(set(g) & set(chosen)) > 1 for g in incompatible):
             continue
         counts = [sum(1 for p in chosen if q.value in election.group(p, q.key)) for q in quotas]
-        if any(c < q.min_count or (q.max_count is not None and c > q.max_count)
-               for c, q in zip(counts, quotas, strict=True)):
+        if any(
+            c < q.min_count or (q.max_count is not None and c > q.max_count)
+            for c, q in zip(counts, quotas, strict=True)
+        ):
             continue
         key = (sum(Fraction(scores[p]) for p in chosen), -cost, mask)
         if best is None or key > best:
@@ -217,9 +278,15 @@ def _brute_force(election: Election, budget: int, incompatible: list[list[str]],
 def test_knapsack_is_optimal_against_brute_force(election: Election, data: st.DataObject) -> None:
     ids = list(election.projects)
     incompatible = data.draw(_incompatible(ids))
-    quotas = [Quota(key="theme", value=t, min_count=data.draw(st.integers(0, 1)),
-                    max_count=data.draw(st.sampled_from([None, 1, 2])))
-              for t in data.draw(st.lists(st.sampled_from("xy"), unique=True, max_size=2))]
+    quotas = [
+        Quota(
+            key="theme",
+            value=t,
+            min_count=data.draw(st.integers(0, 1)),
+            max_count=data.draw(st.sampled_from([None, 1, 2])),
+        )
+        for t in data.draw(st.lists(st.sampled_from("xy"), unique=True, max_size=2))
+    ]
     expected = _brute_force(election, election.budget, incompatible, quotas)
     if expected is None:
         with pytest.raises(ValidationError, match="quota"):
@@ -230,18 +297,29 @@ def test_knapsack_is_optimal_against_brute_force(election: Election, data: st.Da
 
 
 def test_knapsack_beats_greedy_and_explains_why() -> None:
-    e = Election(projects=["a", "b", "c"], costs=[60, 50, 50], budget=100,
-                 scores={"a": 0.9, "b": 0.8, "c": 0.7}, unit="yuan")
+    e = Election(
+        projects=["a", "b", "c"],
+        costs=[60, 50, 50],
+        budget=100,
+        scores={"a": 0.9, "b": 0.8, "c": 0.7},
+        unit="yuan",
+    )
     assert select(e, rule="greedy").selected == ("a",)
     r = select(e, rule="knapsack")
     assert sorted(r.selected) == ["b", "c"]
-    assert "the best set that includes it totals score 0.9, less than the optimum 1.5" in \
-        r.explain("a")
+    assert "the best set that includes it totals score 0.9, less than the optimum 1.5" in r.explain(
+        "a"
+    )
 
 
 def test_knapsack_tie_goes_to_the_cheaper_set_then_the_lower_id() -> None:
-    e = Election(projects=["b", "a", "c"], costs=[5, 5, 4], budget=5,
-                 scores={"a": 1.0, "b": 1.0, "c": 1.0}, unit="yuan")
+    e = Election(
+        projects=["b", "a", "c"],
+        costs=[5, 5, 4],
+        budget=5,
+        scores={"a": 1.0, "b": 1.0, "c": 1.0},
+        unit="yuan",
+    )
     r = select(e, rule="knapsack")
     assert r.selected == ("c",)
     assert "ties go to the cheaper set" in r.explain("a")
@@ -264,25 +342,40 @@ def attrs_evolve(election: Election, **changes: Any) -> Election:
 @settings(max_examples=50, deadline=None)
 @given(election=elections(min_voters=1, empty_ballots=False), data=st.data())
 def test_equal_shares_equals_pabutools_on_files_we_write(
-    election: Election, data: st.DataObject, tmp_path_factory: pytest.TempPathFactory,
+    election: Election,
+    data: st.DataObject,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     pytest.importorskip("pabutools")
-    utility = "points" if election.vote_type == "cumulative" else data.draw(
-        st.sampled_from(["cost", "approval"]))
+    utility = (
+        "points"
+        if election.vote_type == "cumulative"
+        else data.draw(st.sampled_from(["cost", "approval"]))
+    )
     completion = data.draw(st.sampled_from([None, "greedy", "add1"]))
     path = _write(election, tmp_path_factory.mktemp("pb"))
-    ours = select(Election.from_pabulib(pabulib.load(path)), rule="equal_shares",
-                  utility=utility, completion=completion, increment=1)
-    theirs = _pabutools_outcome(path, election, rule="equal_shares", utility=utility,
-                                completion=completion, increment=1)
+    ours = select(
+        Election.from_pabulib(pabulib.load(path)),
+        rule="equal_shares",
+        utility=utility,
+        completion=completion,
+        increment=1,
+    )
+    theirs = _pabutools_outcome(
+        path, election, rule="equal_shares", utility=utility, completion=completion, increment=1
+    )
     assert sorted(ours.selected) == theirs
 
 
 @settings(max_examples=50, deadline=None)
-@given(election=elections(min_voters=1, empty_ballots=False),
-       rule=st.sampled_from(["approval_greedy", "greedy_density"]))
+@given(
+    election=elections(min_voters=1, empty_ballots=False),
+    rule=st.sampled_from(["approval_greedy", "greedy_density"]),
+)
 def test_greedy_rules_equal_pabutools_on_files_we_write(
-    election: Election, rule: str, tmp_path_factory: pytest.TempPathFactory,
+    election: Election,
+    rule: str,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     pytest.importorskip("pabutools")
     assume(rule == "greedy_density" or election.vote_type == "approval")
@@ -302,17 +395,25 @@ def test_rules_equal_pabutools_on_real_elections(path: Path) -> None:
     utility = "cost" if election.vote_type == "approval" else "points"
     step = math.ceil(election.budget / election.n_voters / 100)
     for completion in (None, "greedy", "add1"):
-        ours = select(election, rule="equal_shares", utility=utility, completion=completion,
-                      increment=step)
+        ours = select(
+            election, rule="equal_shares", utility=utility, completion=completion, increment=step
+        )
         assert sorted(ours.selected) == _pabutools_outcome(
-            path, election, rule="equal_shares", utility=utility, completion=completion,
-            increment=step), completion
+            path,
+            election,
+            rule="equal_shares",
+            utility=utility,
+            completion=completion,
+            increment=step,
+        ), completion
         assert ours.spent <= election.budget
-    assert sorted(select(election, rule="greedy", key="density").selected) == \
-        _pabutools_outcome(path, election, rule="greedy_density")
+    assert sorted(select(election, rule="greedy", key="density").selected) == _pabutools_outcome(
+        path, election, rule="greedy_density"
+    )
     if election.vote_type == "approval":
-        assert sorted(select(election, rule="approval_greedy").selected) == \
-            _pabutools_outcome(path, election, rule="approval_greedy")
+        assert sorted(select(election, rule="approval_greedy").selected) == _pabutools_outcome(
+            path, election, rule="approval_greedy"
+        )
 
 
 def test_real_election_outcomes_are_pinned() -> None:
@@ -331,8 +432,9 @@ def test_real_election_outcomes_are_pinned() -> None:
     assert "308" in r.selected and "615" not in r.selected
     assert r.ties[0].proposals == ("308", "615") and r.ties[0].value == "votes 88"
     assert r.explain("615").startswith("lost the tie to '308' (equal votes 88")
-    without = select(election, rule="approval_greedy", budget=election.budget,
-                     incompatible=[["308", "303"]])  # 303 is taken first: 308 is ruled out
+    without = select(
+        election, rule="approval_greedy", budget=election.budget, incompatible=[["308", "303"]]
+    )  # 303 is taken first: 308 is ruled out
     assert sorted(without.selected) == funded
 
 
@@ -345,14 +447,17 @@ def test_knapsack_optimum_never_falls_with_more_budget(election: Election, extra
     scores = election.scores or {}
     low = select(election, rule="knapsack")
     high = select(election, rule="knapsack", budget=election.budget + extra)
-    assert sum(Fraction(scores[p]) for p in high.selected) >= \
-        sum(Fraction(scores[p]) for p in low.selected)
+    assert sum(Fraction(scores[p]) for p in high.selected) >= sum(
+        Fraction(scores[p]) for p in low.selected
+    )
 
 
 @settings(max_examples=60, deadline=None)
 @given(elections(), st.integers(0, 30), st.sampled_from(["greedy", "approval_greedy"]))
 def test_greedy_keeps_its_unbroken_prefix_with_more_budget(
-    election: Election, extra: int, rule: str,
+    election: Election,
+    extra: int,
+    rule: str,
 ) -> None:
     # Greedy with skipping is not budget-monotone as a set (a bigger budget can let an
     # expensive proposal in that crowds out cheaper ones), but the run of top-ranked
@@ -370,7 +475,7 @@ def test_greedy_keeps_its_unbroken_prefix_with_more_budget(
         return out
 
     small, big = prefix(election.budget), prefix(election.budget + extra)
-    assert big[:len(small)] == small
+    assert big[: len(small)] == small
 
 
 @settings(max_examples=40, deadline=None)
@@ -393,8 +498,9 @@ def test_approval_greedy_is_support_monotone(election: Election, data: st.DataOb
     assume(others)
     i = data.draw(st.sampled_from(others))
     ballots[i] = Ballot(voter=ballots[i].voter, items=[*ballots[i].items, winner])
-    assert winner in select(attrs_evolve(election, ballots=ballots),
-                            rule="approval_greedy").selected
+    assert (
+        winner in select(attrs_evolve(election, ballots=ballots), rule="approval_greedy").selected
+    )
 
 
 @settings(max_examples=60, deadline=None)
@@ -413,14 +519,18 @@ def test_knapsack_keeps_a_winner_whose_score_rises(election: Election, data: st.
 
 def _twins() -> Election:
     # b and a are identical (cost, score, supporters); the budget fits only one of them
-    return Election(projects=["c", "b", "a"], costs=[40, 30, 30], budget=50, unit="yuan",
-                    scores={"a": 0.5, "b": 0.5, "c": 0.1},
-                    ballots=[Ballot(voter=f"c{i}", items=["c"]) for i in range(2)]
-                    + [Ballot(voter=f"ab{i}", items=["a", "b"]) for i in range(3)])
+    return Election(
+        projects=["c", "b", "a"],
+        costs=[40, 30, 30],
+        budget=50,
+        unit="yuan",
+        scores={"a": 0.5, "b": 0.5, "c": 0.1},
+        ballots=[Ballot(voter=f"c{i}", items=["c"]) for i in range(2)]
+        + [Ballot(voter=f"ab{i}", items=["a", "b"]) for i in range(3)],
+    )
 
 
-@pytest.mark.parametrize("rule", ["greedy", "top_k", "knapsack", "approval_greedy",
-                                  "equal_shares"])
+@pytest.mark.parametrize("rule", ["greedy", "top_k", "knapsack", "approval_greedy", "equal_shares"])
 def test_ties_go_to_the_lower_id_and_are_reported(rule: str) -> None:
     r = select(_twins(), rule=rule, k=1, completion=None)
     assert "a" in r.selected
@@ -429,8 +539,7 @@ def test_ties_go_to_the_lower_id_and_are_reported(rule: str) -> None:
     assert "a" in r.ties[0].winners and "b" in r.ties[0].proposals
     assert "tie" in r.explain("b")
     reordered = attrs_evolve(_twins(), projects=["a", "c", "b"], costs=[30, 40, 30])
-    assert sorted(select(reordered, rule=rule, k=1, completion=None).selected) == \
-        sorted(r.selected)
+    assert sorted(select(reordered, rule=rule, k=1, completion=None).selected) == sorted(r.selected)
 
 
 def test_a_tie_that_decides_nothing_is_not_reported() -> None:
@@ -459,8 +568,9 @@ def test_outcomes_do_not_depend_on_the_hash_seed() -> None:
     outs = []
     for seed in ("1", "4242"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        done = subprocess.run([sys.executable, "-c", _SCRIPT], capture_output=True, text=True,
-                              env=env, check=True)
+        done = subprocess.run(
+            [sys.executable, "-c", _SCRIPT], capture_output=True, text=True, env=env, check=True
+        )
         outs.append(done.stdout)
     assert outs[0] == outs[1]
     assert "lost the tie" in outs[0]
@@ -470,13 +580,17 @@ def test_outcomes_do_not_depend_on_the_hash_seed() -> None:
 
 
 def test_greedy_reasons() -> None:
-    e = Election(projects=["a", "b", "c", "d"], costs=[60, 50, 40, 500], budget=100,
-                 scores={"a": 0.9, "b": 0.8, "c": 0.5, "d": 1.0}, unit="yuan")
+    e = Election(
+        projects=["a", "b", "c", "d"],
+        costs=[60, 50, 40, 500],
+        budget=100,
+        scores={"a": 0.9, "b": 0.8, "c": 0.5, "d": 1.0},
+        unit="yuan",
+    )
     r = select(e, rule="greedy")
     assert r.selected == ("a", "c")
     assert r.explain("d") == "costs 500 yuan, more than the whole budget 100 yuan"
-    assert r.explain("b") == "ran out of budget: costs 50 yuan, but only 40 yuan remained " \
-                             "after 'a'"
+    assert r.explain("b") == "ran out of budget: costs 50 yuan, but only 40 yuan remained after 'a'"
     assert r.explain("a").startswith("selected: rank 2, score 0.9; 40 yuan left")
     top = select(e, rule="top_k", k=1)
     assert top.selected == ("a",)
@@ -487,13 +601,21 @@ def test_greedy_reasons() -> None:
 
 
 def test_constraint_and_threshold_reasons() -> None:
-    e = Election(projects=["a", "b", "c", "d"], costs=[10, 10, 10, 10], budget=100,
-                 scores={"a": 4, "b": 3, "c": 2, "d": 1},
-                 ballots=[Ballot(voter="1", items=["a", "b", "c"]), Ballot(voter="2",
-                                                                         items=["a"])],
-                 groups={"a": {"theme": ("x",)}, "b": {"theme": ("x",)}, "d": {"theme": ("y",)}})
-    r = select(e, rule="greedy", incompatible=[["a", "c"]],
-               quotas=[Quota(key="theme", value="x", max_count=1)], min_votes=1)
+    e = Election(
+        projects=["a", "b", "c", "d"],
+        costs=[10, 10, 10, 10],
+        budget=100,
+        scores={"a": 4, "b": 3, "c": 2, "d": 1},
+        ballots=[Ballot(voter="1", items=["a", "b", "c"]), Ballot(voter="2", items=["a"])],
+        groups={"a": {"theme": ("x",)}, "b": {"theme": ("x",)}, "d": {"theme": ("y",)}},
+    )
+    r = select(
+        e,
+        rule="greedy",
+        incompatible=[["a", "c"]],
+        quotas=[Quota(key="theme", value="x", max_count=1)],
+        min_votes=1,
+    )
     assert r.selected == ("a",)
     assert r.explain("b") == "quota theme=x is full (at most 1)"
     assert r.explain("c").startswith("incompatible with 'a', selected earlier")
@@ -505,13 +627,20 @@ def test_constraint_and_threshold_reasons() -> None:
 
 
 def test_equal_shares_reasons_and_rounds() -> None:
-    e = Election(projects=["a", "b", "c"], costs=[60, 40, 40], budget=100, unit="yuan",
-                 ballots=[Ballot(voter=str(i), items=["a"]) for i in range(3)]
-                 + [Ballot(voter=f"y{i}", items=["b", "c"]) for i in range(2)])
+    e = Election(
+        projects=["a", "b", "c"],
+        costs=[60, 40, 40],
+        budget=100,
+        unit="yuan",
+        ballots=[Ballot(voter=str(i), items=["a"]) for i in range(3)]
+        + [Ballot(voter=f"y{i}", items=["b", "c"]) for i in range(2)],
+    )
     r = select(e, rule="equal_shares", completion=None)
     assert r.selected == ("a", "b")
-    assert r.explain("a") == ("bought in round 1 of equal shares: 3 supporters shared its "
-                              "cost, each paid at most 20 yuan; 3 were left with nothing")
+    assert r.explain("a") == (
+        "bought in round 1 of equal shares: 3 supporters shared its "
+        "cost, each paid at most 20 yuan; 3 were left with nothing"
+    )
     assert r.explain("c").startswith("lost the tie in round 2 to 'b'")
     assert [row["proposal"] for row in r.rounds] == ["a", "b"]
     assert r.rounds[1]["tied"] == ("b", "c")
@@ -522,9 +651,18 @@ def test_equal_shares_reasons_and_rounds() -> None:
 
 def test_equal_shares_add1_raises_the_share_and_says_so() -> None:
     # MES alone leaves money: 2 voters back x (cost 60), 2 back y (cost 60), budget 100.
-    e = Election(projects=["x", "y"], costs=[60, 60], budget=100, unit="yuan",
-                 ballots=[Ballot(voter="1", items=["x"]), Ballot(voter="2", items=["x"]),
-                          Ballot(voter="3", items=["y"]), Ballot(voter="4", items=["y"])])
+    e = Election(
+        projects=["x", "y"],
+        costs=[60, 60],
+        budget=100,
+        unit="yuan",
+        ballots=[
+            Ballot(voter="1", items=["x"]),
+            Ballot(voter="2", items=["x"]),
+            Ballot(voter="3", items=["y"]),
+            Ballot(voter="4", items=["y"]),
+        ],
+    )
     assert select(e, rule="equal_shares", completion=None).selected == ()
     r = select(e, rule="equal_shares", completion="add1", increment=1)
     # at a share of 30 both x and y become affordable: 120 > 100, so add1 stops at 29,
@@ -545,19 +683,27 @@ def test_equal_shares_needs_ballots_and_refuses_minimum_quotas() -> None:
         select(e, rule="equal_shares", quotas=[Quota(key="theme", value="x", min_count=1)])
 
 
-@pytest.mark.parametrize(("kwargs", "match"), [
-    ({"rule": "lottery"}, "unknown rule"),
-    ({"rule": "top_k"}, "top_k needs k"),
-    ({"rule": "greedy", "key": "cost"}, "unknown key"),
-    ({"rule": "equal_shares", "completion": "magic"}, "unknown completion"),
-    ({"rule": "equal_shares", "utility": "points"}, None),
-    ({"rule": "greedy", "budget": -1}, "budget"),
-    ({"rule": "greedy", "incompatible": [["a", "zz"]]}, "unknown proposal 'zz'"),
-    ({"rule": "equal_shares", "increment": 0}, "increment"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"rule": "lottery"}, "unknown rule"),
+        ({"rule": "top_k"}, "top_k needs k"),
+        ({"rule": "greedy", "key": "cost"}, "unknown key"),
+        ({"rule": "equal_shares", "completion": "magic"}, "unknown completion"),
+        ({"rule": "equal_shares", "utility": "points"}, None),
+        ({"rule": "greedy", "budget": -1}, "budget"),
+        ({"rule": "greedy", "incompatible": [["a", "zz"]]}, "unknown proposal 'zz'"),
+        ({"rule": "equal_shares", "increment": 0}, "increment"),
+    ],
+)
 def test_bad_options_are_refused(kwargs: dict[str, Any], match: str | None) -> None:
-    e = Election(projects=["a", "b"], costs=[1, 2], budget=3, scores={"a": 1, "b": 2},
-                 ballots=[Ballot(voter="1", items=["a"])])
+    e = Election(
+        projects=["a", "b"],
+        costs=[1, 2],
+        budget=3,
+        scores={"a": 1, "b": 2},
+        ballots=[Ballot(voter="1", items=["a"])],
+    )
     if match is None:  # points utility on approval ballots: 1 per approval, accepted
         assert select(e, **kwargs).selected
         return
@@ -573,11 +719,20 @@ def test_election_validation() -> None:
     with pytest.raises(ValidationError, match="not on the ballot"):
         Election(projects=["a"], costs=[1], budget=1, ballots=[Ballot(voter="1", items=["b"])])
     with pytest.raises(ValidationError, match="votes twice"):
-        Election(projects=["a"], costs=[1], budget=1,
-                 ballots=[Ballot(voter="1", items=["a"]), Ballot(voter="1")])
+        Election(
+            projects=["a"],
+            costs=[1],
+            budget=1,
+            ballots=[Ballot(voter="1", items=["a"]), Ballot(voter="1")],
+        )
     with pytest.raises(ValidationError, match="one point value"):
-        Election(projects=["a"], costs=[1], budget=1, vote_type="cumulative",
-                 ballots=[Ballot(voter="1", items=["a"])])
+        Election(
+            projects=["a"],
+            costs=[1],
+            budget=1,
+            vote_type="cumulative",
+            ballots=[Ballot(voter="1", items=["a"])],
+        )
     with pytest.raises(ValidationError, match="no score"):
         Election(projects=["a", "b"], costs=[1, 1], budget=1, scores={"a": 1.0})
 
@@ -588,15 +743,24 @@ def test_election_from_matrix_matches_ballots() -> None:
     matrix = np.array([[1, 0, 2], [0, 0, 1], [3, 1, 0]])
     e = Election.from_matrix(matrix, costs=[5, 6, 7], budget=10, vote_type="cumulative")
     assert e.support() == {"p0": 4, "p1": 1, "p2": 3}
-    rebuilt = Election(projects=e.projects, costs=e.costs, budget=e.budget,
-                       ballots=e.ballots, vote_type="cumulative")
-    assert select(e, rule="equal_shares").selected == select(rebuilt,
-                                                             rule="equal_shares").selected
+    rebuilt = Election(
+        projects=e.projects,
+        costs=e.costs,
+        budget=e.budget,
+        ballots=e.ballots,
+        vote_type="cumulative",
+    )
+    assert select(e, rule="equal_shares").selected == select(rebuilt, rule="equal_shares").selected
 
 
 def test_ordinal_ballots_use_truncated_borda() -> None:
-    e = Election(projects=["a", "b", "c"], costs=[1, 1, 1], budget=2, vote_type="ordinal",
-                 ballots=[Ballot(voter="1", items=["c", "a"]), Ballot(voter="2", items=["a"])])
+    e = Election(
+        projects=["a", "b", "c"],
+        costs=[1, 1, 1],
+        budget=2,
+        vote_type="ordinal",
+        ballots=[Ballot(voter="1", items=["c", "a"]), Ballot(voter="2", items=["a"])],
+    )
     assert e.support() == {"a": 2, "b": 0, "c": 2}
     assert select(e, rule="approval_greedy").selected == ("a", "c")
 
@@ -606,19 +770,34 @@ def test_ordinal_ballots_use_truncated_borda() -> None:
 
 def _graph() -> CommunityGraph:
     g = CommunityGraph()
-    g.add(District(id="d", name="D"), Subdistrict(id="s", name="S", district="d"),
-          Community(id="home", name="Home", subdistrict="s"),
-          Community(id="away", name="Away", subdistrict="s"),
-          Segment(id="home-elders", name="Elders", place="home"),
-          Segment(id="away-kids", name="Kids", place="away"),
-          Resident(id="r1", name="One", community="home"),
-          Resident(id="r2", name="Two", community="home"),
-          Resident(id="r3", name="Three", community="away"),
-          Call(id="call", name="Call", place="home", opens=dt.date(2019, 7, 1),
-               closes=dt.date(2019, 7, 31), budget_fen=100_000, themes=["anti_fraud",
-                                                                      "elder_culture"]))
-    good = {"call": "call", "proposers": ["r1"], "themes": ["anti_fraud"], "cost_fen": 50_000,
-            "submitted": dt.date(2019, 7, 10), "target_segments": ["home-elders"]}
+    g.add(
+        District(id="d", name="D"),
+        Subdistrict(id="s", name="S", district="d"),
+        Community(id="home", name="Home", subdistrict="s"),
+        Community(id="away", name="Away", subdistrict="s"),
+        Segment(id="home-elders", name="Elders", place="home"),
+        Segment(id="away-kids", name="Kids", place="away"),
+        Resident(id="r1", name="One", community="home"),
+        Resident(id="r2", name="Two", community="home"),
+        Resident(id="r3", name="Three", community="away"),
+        Call(
+            id="call",
+            name="Call",
+            place="home",
+            opens=dt.date(2019, 7, 1),
+            closes=dt.date(2019, 7, 31),
+            budget_fen=100_000,
+            themes=["anti_fraud", "elder_culture"],
+        ),
+    )
+    good = {
+        "call": "call",
+        "proposers": ["r1"],
+        "themes": ["anti_fraud"],
+        "cost_fen": 50_000,
+        "submitted": dt.date(2019, 7, 10),
+        "target_segments": ["home-elders"],
+    }
     specs = {
         "ok": {},
         "dear": {"cost_fen": 200_000},
@@ -639,25 +818,34 @@ def test_eligibility_rules_and_reasons() -> None:
     assert e.eligible() == ("ok",)
     failed = {c.proposal: [rule for rule, _ in c.failed] for c in e.checks}
     assert failed == {
-        "ok": [], "dear": ["within_budget"], "outsider": ["proposers_local"],
-        "far": ["targets_local"], "offtopic": ["themes_match"],
-        "late": ["submitted_in_window"], "undated": ["submitted_in_window"],
+        "ok": [],
+        "dear": ["within_budget"],
+        "outsider": ["proposers_local"],
+        "far": ["targets_local"],
+        "offtopic": ["themes_match"],
+        "late": ["submitted_in_window"],
+        "undated": ["submitted_in_window"],
         "nobody": ["min_proposers"],
     }
-    assert e["dear"].reason == ("not eligible: costs ¥2,000.00, more than the call's whole "
-                                "budget ¥1,000.00")
+    assert e["dear"].reason == (
+        "not eligible: costs ¥2,000.00, more than the call's whole budget ¥1,000.00"
+    )
     assert "proposer r3 does not live in home" in e["outsider"].reason
     assert "after the call closed on 2019-07-31" in e["late"].reason
     assert e.to_rows()[1]["within_budget"] is False
 
 
 def test_eligibility_is_configurable() -> None:
-    rules = [EligibilityRule(kind="proposers_local", value=1),
-             EligibilityRule(kind="submitted_in_window", value=1),
-             EligibilityRule(kind="max_cost", value=60_000),
-             EligibilityRule(kind="custom", name="two_proposers",
-                             check=lambda g, c, p: None if len(p.proposers) >= 2
-                             else "needs two proposers")]
+    rules = [
+        EligibilityRule(kind="proposers_local", value=1),
+        EligibilityRule(kind="submitted_in_window", value=1),
+        EligibilityRule(kind="max_cost", value=60_000),
+        EligibilityRule(
+            kind="custom",
+            name="two_proposers",
+            check=lambda g, c, p: None if len(p.proposers) >= 2 else "needs two proposers",
+        ),
+    ]
     e = check_eligibility(_graph(), "call", rules=rules)
     assert e.eligible() == ("outsider",)
     assert e.ineligible()["undated"] == "not eligible: needs two proposers"
@@ -670,23 +858,31 @@ def test_eligibility_is_configurable() -> None:
 def test_ineligible_proposals_are_left_out_with_their_reason() -> None:
     g = _graph()
     e = check_eligibility(g, "call")
-    votes = Votes(ballots=[Ballot(voter="r1", items=["ok", "dear"]),
-                           Ballot(voter="r2", items=["dear"])])
+    votes = Votes(
+        ballots=[Ballot(voter="r1", items=["ok", "dear"]), Ballot(voter="r2", items=["dear"])]
+    )
     r = select(g, "call", rule="approval_greedy", votes=votes, eligibility=e)
     assert r.selected == ("ok",)
     assert r.decision("dear").phase == "ineligible"
     assert r.explain("dear").startswith("not eligible: costs ¥2,000.00")
     with pytest.raises(ValidationError, match="not a resident"):
-        select(g, "call", rule="approval_greedy",
-               votes=Votes(ballots=[Ballot(voter="call", items=["ok"])]))
+        select(
+            g,
+            "call",
+            rule="approval_greedy",
+            votes=Votes(ballots=[Ballot(voter="call", items=["ok"])]),
+        )
 
 
 # ------------------------------------------------------------------ scoring
 
 
 def _marks(table: dict[str, dict[str, float]], criterion: str = "q") -> list[JudgeScore]:
-    return [JudgeScore(judge=j, proposal=p, criterion=criterion, score=x)
-            for j, row in table.items() for p, x in row.items()]
+    return [
+        JudgeScore(judge=j, proposal=p, criterion=criterion, score=x)
+        for j, row in table.items()
+        for p, x in row.items()
+    ]
 
 
 RUBRIC = Rubric(criteria=[Criterion(id="q", name="Quality")])
@@ -698,8 +894,11 @@ def test_zscores_remove_judge_leniency_and_spread() -> None:
     s1 = score(proposals="abc", panel=_marks(base), rubric=RUBRIC)
     s2 = score(proposals="abc", panel=_marks(shifted), rubric=RUBRIC)
     assert s1.combined() == pytest.approx(s2.combined())
-    raw = score(proposals="abc", panel=_marks(shifted),
-                rubric=Rubric(criteria=RUBRIC.criteria, normalisation="raw"))
+    raw = score(
+        proposals="abc",
+        panel=_marks(shifted),
+        rubric=Rubric(criteria=RUBRIC.criteria, normalisation="raw"),
+    )
     assert raw.combined() != pytest.approx(s1.combined())
     lenient = {b.judge: b.leniency for b in s2.judges}
     assert lenient["j1"] > 0 > lenient["j2"]
@@ -710,8 +909,11 @@ def test_additive_model_corrects_bias_in_an_incomplete_panel() -> None:
     bias = {"j1": 0.15, "j2": -0.1, "j3": 0.0}
     seen = {"j1": "ab", "j2": "bcd", "j3": "acd"}  # not everyone marks everything
     table = {j: {p: 10 * (quality[p] + bias[j]) for p in ps} for j, ps in seen.items()}
-    s = score(proposals="abcd", panel=_marks(table),
-              rubric=Rubric(criteria=RUBRIC.criteria, normalisation="additive"))
+    s = score(
+        proposals="abcd",
+        panel=_marks(table),
+        rubric=Rubric(criteria=RUBRIC.criteria, normalisation="additive"),
+    )
     got = {p.proposal: p.criteria["q"] for p in s.proposals}
     diffs = {p: got[p] - quality[p] for p in quality}
     assert max(diffs.values()) - min(diffs.values()) == pytest.approx(0, abs=1e-9)
@@ -720,10 +922,17 @@ def test_additive_model_corrects_bias_in_an_incomplete_panel() -> None:
 
 def test_minmax_and_the_combined_formula() -> None:
     table = {"j1": {"a": 2, "b": 6, "c": 10}}
-    votes = Votes(kind="approval", ballots=[Ballot(voter="1", items=["a"]),
-                                            Ballot(voter="2", items=["a", "b"])])
-    s = score(proposals="abc", panel=_marks(table), votes=votes, panel_weight=0.5,
-              rubric=Rubric(criteria=RUBRIC.criteria, normalisation="minmax"))
+    votes = Votes(
+        kind="approval",
+        ballots=[Ballot(voter="1", items=["a"]), Ballot(voter="2", items=["a", "b"])],
+    )
+    s = score(
+        proposals="abc",
+        panel=_marks(table),
+        votes=votes,
+        panel_weight=0.5,
+        rubric=Rubric(criteria=RUBRIC.criteria, normalisation="minmax"),
+    )
     rows = {p.proposal: p for p in s.proposals}
     assert (rows["a"].panel_norm, rows["b"].panel_norm, rows["c"].panel_norm) == (0.0, 0.5, 1.0)
     assert (rows["a"].votes_norm, rows["b"].votes_norm, rows["c"].votes_norm) == (1.0, 0.5, 0.0)
@@ -735,22 +944,29 @@ def test_minmax_and_the_combined_formula() -> None:
 
 
 def test_weighted_criteria() -> None:
-    rubric = Rubric(criteria=[Criterion(id="fit", name="Fit", weight=3),
-                              Criterion(id="cost", name="Cost", weight=1)],
-                    normalisation="raw")
+    rubric = Rubric(
+        criteria=[
+            Criterion(id="fit", name="Fit", weight=3),
+            Criterion(id="cost", name="Cost", weight=1),
+        ],
+        normalisation="raw",
+    )
     marks = [*_marks({"j": {"a": 10, "b": 0}}, "fit"), *_marks({"j": {"a": 0, "b": 10}}, "cost")]
     s = score(proposals="ab", panel=marks, rubric=rubric)
     assert s["a"].panel == pytest.approx(0.75)
     assert s["b"].panel == pytest.approx(0.25)
 
 
-@pytest.mark.parametrize(("marks", "match"), [
-    ([JudgeScore(judge="j", proposal="a", criterion="q", score=11)], "outside"),
-    ([JudgeScore(judge="j", proposal="a", criterion="zz", score=1)], "unknown criterion"),
-    ([JudgeScore(judge="j", proposal="x", criterion="q", score=1)], "not being scored"),
-    ([JudgeScore(judge="j", proposal="a", criterion="q", score=1)] * 2, "twice"),
-    ([JudgeScore(judge="j", proposal="a", criterion="q", score=1)], "no judge marked it"),
-])
+@pytest.mark.parametrize(
+    ("marks", "match"),
+    [
+        ([JudgeScore(judge="j", proposal="a", criterion="q", score=11)], "outside"),
+        ([JudgeScore(judge="j", proposal="a", criterion="zz", score=1)], "unknown criterion"),
+        ([JudgeScore(judge="j", proposal="x", criterion="q", score=1)], "not being scored"),
+        ([JudgeScore(judge="j", proposal="a", criterion="q", score=1)] * 2, "twice"),
+        ([JudgeScore(judge="j", proposal="a", criterion="q", score=1)], "no judge marked it"),
+    ],
+)
 def test_bad_marks_are_refused(marks: list[JudgeScore], match: str) -> None:
     with pytest.raises(ValidationError, match=match):
         score(proposals="ab", panel=marks, rubric=RUBRIC)
@@ -758,8 +974,11 @@ def test_bad_marks_are_refused(marks: list[JudgeScore], match: str) -> None:
 
 def test_votes_validation() -> None:
     with pytest.raises(ValidationError, match="more than the 3 allowed"):
-        Votes(kind="cumulative", max_points=3,
-              ballots=[Ballot(voter="1", items=["a", "b"], points=[2, 2])])
+        Votes(
+            kind="cumulative",
+            max_points=3,
+            ballots=[Ballot(voter="1", items=["a", "b"], points=[2, 2])],
+        )
     with pytest.raises(ValidationError, match="carry no points"):
         Votes(kind="approval", ballots=[Ballot(voter="1", items=["a"], points=[1])])
     with pytest.raises(ValidationError):
@@ -813,8 +1032,7 @@ def test_apply_selection_is_all_or_nothing() -> None:
     with pytest.raises(ValidationError, match="already became project"):
         apply_selection(g, r, existing="error")
     assert g == before
-    other = select(Election(projects=["a"], costs=[1], budget=1, scores={"a": 1.0}),
-                   rule="greedy")
+    other = select(Election(projects=["a"], costs=[1], budget=1, scores={"a": 1.0}), rule="greedy")
     with pytest.raises(ValidationError, match="not run on a call"):
         apply_selection(g, other)
 
@@ -823,10 +1041,13 @@ def test_the_heao_meeting_end_to_end() -> None:
     g, call, props = _heao()
     eligibility = check_eligibility(g, call)
     people = [r.id for r in g.residents("heao")]
-    votes = Votes(ballots=[Ballot(voter=r, items=props[i % 4::4]) for i, r in enumerate(people)])
-    panel = [JudgeScore(judge=f"j{j}", proposal=p, criterion=c.id, score=(j + i + k) % 11)
-             for j in range(3) for i, p in enumerate(props)
-             for k, c in enumerate(DEFAULT_RUBRIC.criteria)]
+    votes = Votes(ballots=[Ballot(voter=r, items=props[i % 4 :: 4]) for i, r in enumerate(people)])
+    panel = [
+        JudgeScore(judge=f"j{j}", proposal=p, criterion=c.id, score=(j + i + k) % 11)
+        for j in range(3)
+        for i, p in enumerate(props)
+        for k, c in enumerate(DEFAULT_RUBRIC.criteria)
+    ]
     scores = score(g, call, proposals=eligibility.eligible(), panel=panel, votes=votes)
     comparison = compare(g, call, scores=scores, votes=votes, eligibility=eligibility, k=4)
     assert set(comparison.results) == set(RULES)
@@ -850,15 +1071,20 @@ def test_plots_draw() -> None:
     e = check_eligibility(g, call)
     for lang in ("en", "zh"):
         names = {p.id: p.name_zh for p in g.proposals(call)} if lang == "zh" else None
-        for ax in (r.plot(lang=lang, names=names), s.plot(lang=lang, names=names),
-                   c.plot(lang=lang, names=names), e.plot(lang=lang, names=names)):
+        for ax in (
+            r.plot(lang=lang, names=names),
+            s.plot(lang=lang, names=names),
+            c.plot(lang=lang, names=names),
+            e.plot(lang=lang, names=names),
+        ):
             assert ax.figure is not None
             assert ax.get_yticklabels()
 
 
 def test_benchmark_quick_mode(capsys: pytest.CaptureFixture[str]) -> None:
-    spec = importlib.util.spec_from_file_location("bench_selection",
-                                                  ROOT / "benchmarks" / "bench_selection.py")
+    spec = importlib.util.spec_from_file_location(
+        "bench_selection", ROOT / "benchmarks" / "bench_selection.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -47,8 +47,12 @@ def test_every_encoding_reads_the_same(tmp_path: Path, encoding: str) -> None:
     _write(tmp_path / "communities.csv", PLACES, encoding)
     _write(tmp_path / "居民.csv", PEOPLE, encoding)
     report = read_tables(tmp_path)
-    expected = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "gb18030": "GB18030",
-                "utf-16": "UTF-16"}[encoding]
+    expected = {
+        "utf-8": "UTF-8",
+        "utf-8-sig": "UTF-8 with BOM",
+        "gb18030": "GB18030",
+        "utf-16": "UTF-16",
+    }[encoding]
     assert {f.encoding for f in report.files} == {expected}
     g = report.graph
     assert [c.name for c in g.communities()] == ["平南社区", "荷坳社区"]
@@ -56,7 +60,9 @@ def test_every_encoding_reads_the_same(tmp_path: Path, encoding: str) -> None:
     assert zhang.name == "张浩" and liu.name == "刘芳"
     assert zhang.community == "c0001" and liu.community == "c0002"
     assert [(s.skill, s.level) for s in zhang.skills] == [
-        ("graphic_design", Level.EXPERT), ("public_speaking", Level.BASIC)]
+        ("graphic_design", Level.EXPERT),
+        ("public_speaking", Level.BASIC),
+    ]
     assert liu.hours_per_week == 4
 
 
@@ -73,20 +79,37 @@ def test_clean_corpus_every_file_in_its_own_encoding() -> None:
     ]
     g = report.graph
     assert dict(report.imported) == {
-        "districts": 1, "subdistricts": 2, "communities": 2, "segments": 0,
-        "organizations": 0, "groups": 0, "residents": 4, "projects": 2, "activities": 4,
-        "resources": 0, "calls": 0, "proposals": 0, "links": 5}
+        "districts": 1,
+        "subdistricts": 2,
+        "communities": 2,
+        "segments": 0,
+        "organizations": 0,
+        "groups": 0,
+        "residents": 4,
+        "projects": 2,
+        "activities": 4,
+        "resources": 0,
+        "calls": 0,
+        "proposals": 0,
+        "links": 5,
+    }
     zhang = g.get("r0001", Resident)
     assert zhang.name == "张浩" and zhang.birth_year == 1984 and zhang.consent_to_name
     assert [r.value for r in zhang.roles] == ["volunteer", "leader"]
-    assert [(s.skill, int(s.level)) for s in zhang.skills] == [("graphic_design", 4),
-                                                              ("public_speaking", 2)]
+    assert [(s.skill, int(s.level)) for s in zhang.skills] == [
+        ("graphic_design", 4),
+        ("public_speaking", 2),
+    ]
     wang = g.get("r0003", Resident)
     assert wang.birth_year == 1958 and wang.skills[0].level is Level.ADVANCED
     assert g.get("r0004", Resident).hours_per_week == 3.5
     p1, p2 = g.projects()
     assert (p1.name, p1.budget_fen, p1.themes, p1.stage.value) == (
-        "拒绝高空抛物", 300_000, ("high_altitude_throwing",), "running")
+        "拒绝高空抛物",
+        300_000,
+        ("high_altitude_throwing",),
+        "running",
+    )
     assert p2.budget_fen == 120_050  # 1200.50 yuan
     assert [r.id for r in g.leads_of("p0001")] == ["r0001"]
     assert [r.id for r in g.volunteers("p0001")] == ["r0002"]
@@ -98,7 +121,9 @@ def test_clean_corpus_every_file_in_its_own_encoding() -> None:
     assert g.get("a0003").attendees == ("r0002",)
     assert g.get("a0004").attendees == ("r0002", "r0004")
     assert [(x.source, x.target, x.weight) for x in g.links(relation=Relation.KNOWS)] == [
-        ("r0001", "r0002", 3), ("r0003", "r0001", 1)]
+        ("r0001", "r0002", 3),
+        ("r0003", "r0001", 1),
+    ]
     # the title row is skipped, the phone column ignored: both said in the notes
     notes = [str(n) for n in report.notes]
     assert any(n.startswith("居民.csv:2: header row found on line 2") for n in notes)
@@ -110,13 +135,19 @@ def test_clean_corpus_every_file_in_its_own_encoding() -> None:
 
 MESSY = [
     ("activities.csv:3 (column 活动日期)", "not a date: '21/09/2019'"),
-    ("activities.csv:4 (column 参加人)",
-     "'r4' (residents.csv:5) is not imported, so it is left out of 参加人"),
+    (
+        "activities.csv:4 (column 参加人)",
+        "'r4' (residents.csv:5) is not imported, so it is left out of 参加人",
+    ),
     ("activities.csv:5 (column 参加人数)", "headcount 1 is less than the 2 named attendees"),
-    ("attendance.csv:2 (column 参加人)",
-     "refers to 'r3' (residents.csv:4), which is not imported: this row is left out too"),
-    ("attendance.csv:3 (column 活动)",
-     "refers to 'a2' (activities.csv:3), which is not imported: this row is left out too"),
+    (
+        "attendance.csv:2 (column 参加人)",
+        "refers to 'r3' (residents.csv:4), which is not imported: this row is left out too",
+    ),
+    (
+        "attendance.csv:3 (column 活动)",
+        "refers to 'a2' (activities.csv:3), which is not imported: this row is left out too",
+    ),
     ("attendance.csv:4 (column 参加人)", "'r1' is already listed as attending 'a1'"),
     ("notes.csv", "not read: its name matches no table"),
     ("projects.csv:1", "missing column 'community': none of its 2 rows is imported"),
@@ -125,8 +156,13 @@ MESSY = [
     ("residents.csv:6 (column 编号)", "ID 'r1' is used twice (also residents.csv:2)"),
     ("residents.csv:7 (column 技能)", "unknown skill '开飞机'"),
     ("residents.csv:8 (column 姓名)", "姓名 is empty"),
-    ("skills.csv:3", ("this line is GB18030 but the file is mostly UTF-8: the file mixes "
-                      "encodings, so the line's text may be wrong")),
+    (
+        "skills.csv:3",
+        (
+            "this line is GB18030 but the file is mostly UTF-8: the file mixes "
+            "encodings, so the line's text may be wrong"
+        ),
+    ),
     ("ties.csv:3", "this link is given twice (a symmetric relation counts both directions)"),
     ("ties.csv:4 (column target)", "no resident with this ID or name"),
 ]
@@ -148,14 +184,20 @@ def test_messy_corpus_lenient_imports_the_good_rows() -> None:
     g = report.graph
     assert [r.id for r in g.residents()] == ["r1", "r2"]
     assert [(a.id, a.attendees) for a in g.activities()] == [
-        ("a1", ("r1", "r2")), ("a3", ("r2", "r1"))]
+        ("a1", ("r1", "r2")),
+        ("a3", ("r2", "r1")),
+    ]
     assert g.projects() == []
     assert [(x.source, x.target) for x in g.links()] == [("r1", "r2")]
     # the good lines of the mixed-encoding file are read
     assert [(s.skill, int(s.level)) for s in g.get("r1", Resident).skills] == [
-        ("graphic_design", 4), ("photography", 2)]
-    assert [s.skill for s in g.get("r2", Resident).skills] == ["event_organising",
-                                                               "public_speaking"]
+        ("graphic_design", 4),
+        ("photography", 2),
+    ]
+    assert [s.skill for s in g.get("r2", Resident).skills] == [
+        "event_organising",
+        "public_speaking",
+    ]
     assert report.files[[f.path for f in report.files].index("skills.csv")].encoding == "mixed"
     assert not report.ok and "16 problems:" in str(report)
     rows = report.to_rows()
@@ -164,11 +206,12 @@ def test_messy_corpus_lenient_imports_the_good_rows() -> None:
 
 def test_a_chain_of_dropped_rows_is_reported_link_by_link(tmp_path: Path) -> None:
     _write(tmp_path / "communities.csv", "id,name,subdistrict,district\nc,C,S,D\n")
-    _write(tmp_path / "residents.csv", "id,name,community,birth_year\nr1,A,c,1980\n"
-                                       "r2,B,c,1x\n")
+    _write(tmp_path / "residents.csv", "id,name,community,birth_year\nr1,A,c,1980\nr2,B,c,1x\n")
     _write(tmp_path / "projects.csv", "id,name,community,leaders\np1,P,c,r2\np2,Q,nowhere,\n")
-    _write(tmp_path / "activities.csv", "id,name,date,project,attendees\n"
-                                        "a1,A,2019-01-01,p2,r1\na2,B,2019-01-02,p1,r1;r2\n")
+    _write(
+        tmp_path / "activities.csv",
+        "id,name,date,project,attendees\na1,A,2019-01-01,p2,r1\na2,B,2019-01-02,p1,r1;r2\n",
+    )
     _write(tmp_path / "attendance.csv", "activity,resident\na1,r1\n")
     _write(tmp_path / "memberships.csv", "resident,group\nr2,g1\n")
     report = read_tables(tmp_path, strict=False)
@@ -191,8 +234,10 @@ def test_nothing_is_dropped_silently(tmp_path: Path) -> None:
     report = read_tables(CORPUS / "messy", strict=False)
     named = {p.path.split(" ")[0] for p in report.problems}
     g = report.graph
-    for name, table_ids in (("residents.csv", ["r1", "r2", "r3", "r4", "r1", "r5", "r6"]),
-                            ("activities.csv", ["a1", "a2", "a3", "a4"])):
+    for name, table_ids in (
+        ("residents.csv", ["r1", "r2", "r3", "r4", "r1", "r5", "r6"]),
+        ("activities.csv", ["a1", "a2", "a3", "a4"]),
+    ):
         for line, entity_id in enumerate(table_ids, start=2):
             where = f"{name}:{line}"
             assert where in named or entity_id in g, where
@@ -201,16 +246,17 @@ def test_nothing_is_dropped_silently(tmp_path: Path) -> None:
 
 def test_problems_never_repeat_a_residents_name(tmp_path: Path) -> None:
     _write(tmp_path / "communities.csv", PLACES)
-    _write(tmp_path / "residents.csv", "姓名,社区,年龄\n小明,平南社区,9\n小明,平南社区,10\n"
-                                       "王芳,平南社区,40\n")
+    _write(
+        tmp_path / "residents.csv",
+        "姓名,社区,年龄\n小明,平南社区,9\n小明,平南社区,10\n王芳,平南社区,40\n",
+    )
     _write(tmp_path / "attendance.csv", "活动,参加人\n开学,小明\n开学,王方\n")
     _write(tmp_path / "activities.csv", "活动名称,活动日期,社区\n开学,2019-09-01,平南社区\n")
     with pytest.raises(FormatError) as exc:
         read_tables(tmp_path)
     text = str(exc.value)
     assert "小明" not in text and "王方" not in text and "王芳" not in text
-    assert "matches 2 resident records (r0001 at residents.csv:2, r0002 at residents.csv:3)" \
-        in text
+    assert "matches 2 resident records (r0001 at residents.csv:2, r0002 at residents.csv:3)" in text
     assert "the closest is resident r0003" in text
 
 
@@ -240,33 +286,44 @@ def test_every_reference_field_of_the_model_has_a_column() -> None:
 
 def test_cells_in_the_forms_people_type(tmp_path: Path) -> None:
     _write(tmp_path / "communities.csv", "id,name,subdistrict,district\nc,C,S,D\n")
-    _write(tmp_path / "residents.csv",
-           "ID,Name,Community,出生日期,年龄段,Roles,Consent,Hours per week\n"
-           "r1,A,c,1984-05-03,中年,\"志愿者,能人\",是,３小时\n"
-           "r2,B,C,,elder,leader,no,2.5\n")
-    _write(tmp_path / "projects.csv", "名称,社区,预算（分）,开始日期,阶段\nP,c,12345,20190801,赋能\n")
+    _write(
+        tmp_path / "residents.csv",
+        "ID,Name,Community,出生日期,年龄段,Roles,Consent,Hours per week\n"
+        'r1,A,c,1984-05-03,中年,"志愿者,能人",是,３小时\n'
+        "r2,B,C,,elder,leader,no,2.5\n",
+    )
+    _write(
+        tmp_path / "projects.csv", "名称,社区,预算（分）,开始日期,阶段\nP,c,12345,20190801,赋能\n"
+    )
     g = read_tables(tmp_path).graph
     r1, r2 = g.residents()
-    assert (r1.birth_year, r1.age_band.value, [x.value for x in r1.roles], r1.consent_to_name,
-            r1.hours_per_week) == (1984, "adult", ["volunteer", "talent"], True, 3)
+    assert (
+        r1.birth_year,
+        r1.age_band.value,
+        [x.value for x in r1.roles],
+        r1.consent_to_name,
+        r1.hours_per_week,
+    ) == (1984, "adult", ["volunteer", "talent"], True, 3)
     assert r2.community == "c" and r2.age_band.value == "elder" and not r2.consent_to_name
     (p,) = g.projects()
     assert (p.budget_fen, p.started, p.stage.value) == (12345, dt.date(2019, 8, 1), "empowerment")
 
 
-@pytest.mark.parametrize(("header", "cell", "message"), [
-    ("出生年份", "1984.5", "must be a whole number"),
-    ("每周可用时间", "-3", "must be a number >= 0"),
-    ("每周可用时间", "nan", "must be a number >= 0"),
-    ("角色", "队长", "'队长' is not a known Role"),
-    ("年龄段", "old", "'old' is not a known AgeBand"),
-    ("同意公开姓名", "maybe", "is not yes or no"),
-    ("技能", "平面设计:9", "'9' is not a skill level"),
-    ("技能", "摄影;拍照", "skill 'photography' is listed twice"),
-    ("年龄", "200", "age must be between 0 and 130"),
-])
-def test_bad_cells_name_the_column(tmp_path: Path, header: str, cell: str,
-                                   message: str) -> None:
+@pytest.mark.parametrize(
+    ("header", "cell", "message"),
+    [
+        ("出生年份", "1984.5", "must be a whole number"),
+        ("每周可用时间", "-3", "must be a number >= 0"),
+        ("每周可用时间", "nan", "must be a number >= 0"),
+        ("角色", "队长", "'队长' is not a known Role"),
+        ("年龄段", "old", "'old' is not a known AgeBand"),
+        ("同意公开姓名", "maybe", "is not yes or no"),
+        ("技能", "平面设计:9", "'9' is not a skill level"),
+        ("技能", "摄影;拍照", "skill 'photography' is listed twice"),
+        ("年龄", "200", "age must be between 0 and 130"),
+    ],
+)
+def test_bad_cells_name_the_column(tmp_path: Path, header: str, cell: str, message: str) -> None:
     _write(tmp_path / "communities.csv", PLACES)
     _write(tmp_path / "residents.csv", f"姓名,社区,{header}\nA,平南社区,{cell}\n")
     with pytest.raises(FormatError) as exc:
@@ -278,8 +335,10 @@ def test_bad_cells_name_the_column(tmp_path: Path, header: str, cell: str,
 
 def test_money_in_yuan_is_kept_in_whole_fen(tmp_path: Path) -> None:
     _write(tmp_path / "communities.csv", PLACES)
-    _write(tmp_path / "projects.csv", "项目名称,社区,预算\nA,平南社区,\"3,000\"\nB,平南社区,¥45.5\n"
-                                      "C,平南社区,1.005\n")
+    _write(
+        tmp_path / "projects.csv",
+        '项目名称,社区,预算\nA,平南社区,"3,000"\nB,平南社区,¥45.5\nC,平南社区,1.005\n',
+    )
     report = read_tables(tmp_path, strict=False)
     assert [p.budget_fen for p in report.graph.projects()] == [300_000, 4550]
     assert report.problems[0].message == "'1.005' has more than 2 decimals of a yuan"
@@ -295,8 +354,7 @@ def test_two_columns_for_one_field_are_refused(tmp_path: Path) -> None:
 def test_mapping_adds_and_ignores_columns(tmp_path: Path) -> None:
     _write(tmp_path / "communities.csv", PLACES)
     _write(tmp_path / "residents.csv", "姓名,住址社区,手机号\nA,平南社区,1380000\n")
-    report = read_tables(tmp_path, mapping={"residents": {"住址社区": "community",
-                                                          "手机号": None}})
+    report = read_tables(tmp_path, mapping={"residents": {"住址社区": "community", "手机号": None}})
     assert report.graph.residents()[0].community == "c0001"
     assert not any("手机号" in str(n) for n in report.notes)
     with pytest.raises(ValidationError, match="'phone' is not a column of residents"):
@@ -323,9 +381,12 @@ def test_a_directory_without_tables(tmp_path: Path) -> None:
 
 
 def test_the_base_graph_takes_the_new_rows(example: CommunityGraph, tmp_path: Path) -> None:
-    _write(tmp_path / "活动.csv", "活动名称,活动日期,社区,项目,参加人\n"
-                                  "十月例会,2019-10-12,平南社区,Nothing falls from above,"
-                                  "Zhang Hao;pn-r02\n")
+    _write(
+        tmp_path / "活动.csv",
+        "活动名称,活动日期,社区,项目,参加人\n"
+        "十月例会,2019-10-12,平南社区,Nothing falls from above,"
+        "Zhang Hao;pn-r02\n",
+    )
     _write(tmp_path / "residents.csv", "id,name,community\npn-r01,Again,pingnan\n")
     with pytest.raises(FormatError, match=r"ID 'pn-r01' is used twice \(a resident already"):
         read_tables(tmp_path, base=example)
@@ -340,9 +401,10 @@ def test_the_base_graph_takes_the_new_rows(example: CommunityGraph, tmp_path: Pa
 
 def test_custom_taxonomy_table(tmp_path: Path) -> None:
     _write(tmp_path / "communities.csv", PLACES)
-    _write(tmp_path / "taxonomy.csv", "id,en,zh,parent,synonyms\n"
-                                      "drone,drone flying,无人机,信息技术,航拍\n"
-                                      "loop,loop,环,loop2,\n")
+    _write(
+        tmp_path / "taxonomy.csv",
+        "id,en,zh,parent,synonyms\ndrone,drone flying,无人机,信息技术,航拍\nloop,loop,环,loop2,\n",
+    )
     _write(tmp_path / "residents.csv", "姓名,社区,技能\nA,平南社区,航拍:3\n")
     report = read_tables(tmp_path, strict=False)
     assert [p.path for p in report.problems] == ["taxonomy.csv:3 (column parent)"]
@@ -373,8 +435,11 @@ def test_xlsx_workbook_with_sheets(tmp_path: Path) -> None:
     book.save(path)
     report = read_tables(tmp_path, strict=False)
     assert [(f.path, f.table, f.encoding) for f in report.files] == [
-        ("平南.xlsx[社区]", "communities", "XLSX"), ("平南.xlsx[居民]", "residents", "XLSX"),
-        ("平南.xlsx[活动]", "activities", "XLSX"), ("平南.xlsx[Sheet3]", None, "XLSX")]
+        ("平南.xlsx[社区]", "communities", "XLSX"),
+        ("平南.xlsx[居民]", "residents", "XLSX"),
+        ("平南.xlsx[活动]", "activities", "XLSX"),
+        ("平南.xlsx[Sheet3]", None, "XLSX"),
+    ]
     assert [p.path for p in report.problems] == ["平南.xlsx[Sheet3]"]
     g = report.graph
     assert g.communities()[0].population == 12000
@@ -390,8 +455,9 @@ def test_broken_xlsx_is_a_problem_not_a_crash(tmp_path: Path) -> None:
         read_tables(tmp_path)
 
 
-def test_xlsx_without_openpyxl_says_which_extra(tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_xlsx_without_openpyxl_says_which_extra(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _write(tmp_path / "residents.xlsx", "x")
     monkeypatch.setitem(sys.modules, "openpyxl", None)
     with pytest.raises(MissingDependencyError, match=r"pip install 'vchuang\[xlsx\]'"):
@@ -450,8 +516,10 @@ def test_import_command(tmp_path: Path) -> None:
     out = tmp_path / "data.json"
     code, lines = import_command(CORPUS / "clean", out)
     assert code == 0 and out.exists()
-    assert lines[-1] == ("wrote data.json: 1 district, 2 subdistricts, 2 communities, "
-                         "4 residents, 2 projects, 4 activities")
+    assert lines[-1] == (
+        "wrote data.json: 1 district, 2 subdistricts, 2 communities, "
+        "4 residents, 2 projects, 4 activities"
+    )
     assert "read 居民.csv as residents: 4 rows (GB18030)" in lines
     assert vchuang.load(out) == read_tables(CORPUS / "clean").graph
 
@@ -488,15 +556,20 @@ def test_the_docs_show_the_mapping_as_it_is() -> None:
 
 # --------------------------------------------------------------------------- fuzzing
 
-_TEXT = st.text(alphabet=st.sampled_from(list(",;\"\n\r\t 姓名社区平南技能:（）12x-/年月日?\x00é")),
-                max_size=120)
+_TEXT = st.text(
+    alphabet=st.sampled_from(list(',;"\n\r\t 姓名社区平南技能:（）12x-/年月日?\x00é')), max_size=120
+)
 
 
 @settings(max_examples=120, deadline=None)
-@given(residents=st.binary(max_size=300) | _TEXT.map(lambda t: t.encode("gb18030")),
-       communities=_TEXT, lenient=st.booleans())
-def test_fuzzed_files_give_a_report_or_format_error(residents: bytes, communities: str,
-                                                    lenient: bool) -> None:
+@given(
+    residents=st.binary(max_size=300) | _TEXT.map(lambda t: t.encode("gb18030")),
+    communities=_TEXT,
+    lenient=st.booleans(),
+)
+def test_fuzzed_files_give_a_report_or_format_error(
+    residents: bytes, communities: str, lenient: bool
+) -> None:
     import tempfile
 
     with tempfile.TemporaryDirectory() as d:
@@ -506,8 +579,9 @@ def test_fuzzed_files_give_a_report_or_format_error(residents: bytes, communitie
         (root / "ties.csv").write_bytes(residents)
         if lenient:
             report = read_tables(root, strict=False)
-            assert all(re.match(r"^(residents|communities|ties)\.csv", p.path)
-                       for p in report.problems)
+            assert all(
+                re.match(r"^(residents|communities|ties)\.csv", p.path) for p in report.problems
+            )
             json.loads(vchuang.dumps(report.graph))
         else:
             with contextlib.suppress(FormatError):
@@ -522,8 +596,9 @@ def test_the_docs_show_the_messy_report_as_it_is(tmp_path: Path) -> None:
     assert [line for line in lines if line not in page] == []
 
 
-def test_the_corpus_is_what_make_corpus_writes(tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_corpus_is_what_make_corpus_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("make_corpus", CORPUS / "make_corpus.py")

@@ -51,8 +51,12 @@ def as_community_graph(net: nx.Graph, prefix: str = "r") -> vchuang.CommunityGra
         Community(id="c", name="C", subdistrict="s"),
     )
     g.add_all([Resident(id=f"{prefix}{v}", name=f"Person {v}", community="c") for v in net])
-    g.add_all([Link(source=f"{prefix}{u}", relation=Relation.KNOWS, target=f"{prefix}{v}")
-               for u, v in net.edges])
+    g.add_all(
+        [
+            Link(source=f"{prefix}{u}", relation=Relation.KNOWS, target=f"{prefix}{v}")
+            for u, v in net.edges
+        ]
+    )
     return g
 
 
@@ -67,8 +71,10 @@ def reference_score(net: nx.Graph, members: tuple[Any, ...], objective: str, m: 
     if objective == "distance_reach":
         total = 0.0
         for j in net:
-            d = min((nx.shortest_path_length(net, s, j) for s in members
-                     if nx.has_path(net, s, j)), default=None)
+            d = min(
+                (nx.shortest_path_length(net, s, j) for s in members if nx.has_path(net, s, j)),
+                default=None,
+            )
             total += 0.0 if d is None else 1.0 / max(d, 1)
         return total / n
     rest = net.subgraph([v for v in net if v not in members])
@@ -78,8 +84,9 @@ def reference_score(net: nx.Graph, members: tuple[Any, ...], objective: str, m: 
     if objective == "fragmentation":
         pairs = sum(len(c) * (len(c) - 1) for c in nx.connected_components(rest))
         return 1 - pairs / (k * (k - 1))
-    inv = sum(1 / d for _, row in nx.all_pairs_shortest_path_length(rest)
-              for d in row.values() if d > 0)
+    inv = sum(
+        1 / d for _, row in nx.all_pairs_shortest_path_length(rest) for d in row.values() if d > 0
+    )
     return 1 - inv / (k * (k - 1))
 
 
@@ -166,8 +173,13 @@ def test_same_output_whatever_the_hash_seed() -> None:
         "print(json.dumps([r.to_rows(), k.to_rows()], default=str))\n"
     )
     outs = {
-        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                       env={"PYTHONHASHSEED": seed, "PATH": ""}).stdout
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"PYTHONHASHSEED": seed, "PATH": ""},
+        ).stdout
         for seed in ("0", "123")
     }
     assert len(outs) == 1
@@ -249,8 +261,7 @@ def test_leader_with_ties_removed_drops_in_rank(example: vchuang.CommunityGraph)
 
 
 def test_weights_by_group_and_feature(example: vchuang.CommunityGraph) -> None:
-    only_network = rank_talents(example, weights={"engagement": 0, "skills": 0,
-                                                  "availability": 0})
+    only_network = rank_talents(example, weights={"engagement": 0, "skills": 0, "availability": 0})
     assert only_network.weights["leads"] == 0
     assert sum(only_network.weights[f] for f in FEATURES["network"]) == pytest.approx(1)
     only_needs = rank_talents(example, weights=dict.fromkeys(FEATURES, 0) | {"needs": 1})
@@ -271,12 +282,27 @@ def test_needs_follow_the_taxonomy_and_levels() -> None:
     g.update("r1", skills={"design": Level.EXPERT})  # too general for graphic design
     g.update("r2", skills={"graphic_design": Level.BASIC})  # level too low
     g.update("r3", skills={"photography": Level.EXPERT})
-    g.add(Project(id="p", name="Posters", community="c", stage=Stage.RUNNING, needs=[
-        Need(id="n1", skill="design", hours=2, min_level=Level.INTERMEDIATE),
-        Need(id="n2", skill="graphic_design", hours=2, min_level=Level.INTERMEDIATE),
-    ]), Project(id="q", name="Done", community="c", stage=Stage.COMPLETED, needs=[
-        Need(id="n3", skill="photography", hours=2),
-    ]))
+    g.add(
+        Project(
+            id="p",
+            name="Posters",
+            community="c",
+            stage=Stage.RUNNING,
+            needs=[
+                Need(id="n1", skill="design", hours=2, min_level=Level.INTERMEDIATE),
+                Need(id="n2", skill="graphic_design", hours=2, min_level=Level.INTERMEDIATE),
+            ],
+        ),
+        Project(
+            id="q",
+            name="Done",
+            community="c",
+            stage=Stage.COMPLETED,
+            needs=[
+                Need(id="n3", skill="photography", hours=2),
+            ],
+        ),
+    )
     ranking = rank_talents(g)
     assert ranking["r0"].values["needs"] == 2
     assert ranking["r1"].values["needs"] == 1
@@ -302,8 +328,7 @@ def test_engagement_features(example: vchuang.CommunityGraph) -> None:
 
 
 def test_community_scope_and_explain(example: vchuang.CommunityGraph) -> None:
-    assert rank_talents(example, community="pingnan").residents == rank_talents(
-        example).residents
+    assert rank_talents(example, community="pingnan").residents == rank_talents(example).residents
     short = rank_talents(example, explain=2)
     assert short[0].reasons and short[1].reasons and not short[2].reasons
     with pytest.raises(UnknownEntityError):
@@ -330,7 +355,9 @@ def test_pilot_finds_its_leaders() -> None:
 # --------------------------------------------------------------------------- backends
 
 
-def test_backend_forwarding(monkeypatch: pytest.MonkeyPatch, example: vchuang.CommunityGraph) -> None:
+def test_backend_forwarding(
+    monkeypatch: pytest.MonkeyPatch, example: vchuang.CommunityGraph
+) -> None:
     calls: list[tuple[str, Any]] = []
     real = nx.betweenness_centrality
 
@@ -383,10 +410,13 @@ def test_kite_key_players_known_values() -> None:
     assert pair.baseline_score < pair.score  # ... which is Borgatti's point
 
 
-@pytest.mark.parametrize(("name", "net"), [
-    ("kite", nx.krackhardt_kite_graph()),
-    ("florentine", nx.florentine_families_graph()),
-])
+@pytest.mark.parametrize(
+    ("name", "net"),
+    [
+        ("kite", nx.krackhardt_kite_graph()),
+        ("florentine", nx.florentine_families_graph()),
+    ],
+)
 @pytest.mark.parametrize("objective", OBJECTIVES)
 def test_scores_match_the_definitions(name: str, net: nx.Graph, objective: str) -> None:
     for k in (1, 2):
@@ -394,13 +424,22 @@ def test_scores_match_the_definitions(name: str, net: nx.Graph, objective: str) 
         assert result.score == pytest.approx(reference_score(net, result.players, objective))
         assert result.score == pytest.approx(best_by_brute_force(net, k, objective))
         assert result.baseline_score == pytest.approx(
-            reference_score(net, result.baseline, objective))
+            reference_score(net, result.baseline, objective)
+        )
 
 
-@pytest.mark.parametrize(("objective", "k"), [
-    ("reach", 1), ("reach", 2), ("distance_reach", 1), ("distance_reach", 2),
-    ("fragmentation", 1), ("distance_fragmentation", 1), ("distance_fragmentation", 3),
-])
+@pytest.mark.parametrize(
+    ("objective", "k"),
+    [
+        ("reach", 1),
+        ("reach", 2),
+        ("distance_reach", 1),
+        ("distance_reach", 2),
+        ("fragmentation", 1),
+        ("distance_fragmentation", 1),
+        ("distance_fragmentation", 3),
+    ],
+)
 def test_greedy_equals_exhaustive_on_the_kite(objective: str, k: int) -> None:
     kite = nx.krackhardt_kite_graph()
     greedy = key_players(kite, k, objective=objective)
@@ -424,7 +463,9 @@ def test_medici_hold_florence_together() -> None:
 
 small_graphs = st.builds(
     lambda n, p, seed: nx.gnp_random_graph(n, p, seed=seed),
-    st.integers(3, 9), st.floats(0.1, 0.7), st.integers(0, 10_000),
+    st.integers(3, 9),
+    st.floats(0.1, 0.7),
+    st.integers(0, 10_000),
 )
 
 
@@ -445,8 +486,7 @@ def test_greedy_bounds(net: nx.Graph, objective: str, k: int) -> None:
 
 @settings(max_examples=20, deadline=None)
 @given(net=small_graphs, objective=st.sampled_from(OBJECTIVES), seed=st.integers(0, 99))
-def test_key_players_invariant_under_relabelling(net: nx.Graph, objective: str,
-                                                 seed: int) -> None:
+def test_key_players_invariant_under_relabelling(net: nx.Graph, objective: str, seed: int) -> None:
     perm = np.random.default_rng(seed).permutation(net.number_of_nodes())
     relabelled = nx.relabel_nodes(net, {v: f"node-{perm[v]}" for v in net})
     k = min(2, net.number_of_nodes())
@@ -532,7 +572,8 @@ def test_plots(example: vchuang.CommunityGraph) -> None:
 
 def test_benchmark_quick_mode(capsys: pytest.CaptureFixture[str]) -> None:
     spec = importlib.util.spec_from_file_location(
-        "bench_talent", ROOT / "benchmarks" / "bench_talent.py")
+        "bench_talent", ROOT / "benchmarks" / "bench_talent.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -109,9 +109,7 @@ class Greedy:
 # --------------------------------------------------------------------------- inputs
 
 
-def as_incidence(
-    matrix: Any, *, n_elements: int | None = None
-) -> scipy.sparse.csr_array:
+def as_incidence(matrix: Any, *, n_elements: int | None = None) -> scipy.sparse.csr_array:
     """A sets × elements incidence as a canonical :class:`scipy.sparse.csr_array`.
 
     Parameters
@@ -168,7 +166,6 @@ def as_incidence(
     out.sum_duplicates()
     out.data[:] = 1.0
     return out
-
 
 
 def _weights(weights: Any, n: int) -> FloatArray:

@@ -20,4 +20,6 @@ def require(module: str, *, extra: str, feature: str, package: str | None = None
     try:
         return importlib.import_module(module)
     except ImportError:
-        raise MissingDependencyError(package or module.split(".", maxsplit=1)[0], extra, feature) from None
+        raise MissingDependencyError(
+            package or module.split(".", maxsplit=1)[0], extra, feature
+        ) from None

@@ -64,8 +64,10 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     try:
         graph = _read(args.file, args.example)
     except FormatError as exc:
-        print(f"{args.file}: not a valid vchuang document; run `vchuang validate` on it",
-              file=sys.stderr)
+        print(
+            f"{args.file}: not a valid vchuang document; run `vchuang validate` on it",
+            file=sys.stderr,
+        )
         print(str(exc), file=sys.stderr)
         return 1
     except OSError as exc:
@@ -104,20 +106,30 @@ def _cmd_report(args: argparse.Namespace) -> int:
             return 1
     key = args.key or os.environ.get("VCHUANG_KEY")
     progress = args.progress if args.progress is not None else sys.stderr.isatty()
-    report = build_report(graph, args.out, lang=args.lang, ledger=ledger, key=key,
-                          threshold=args.threshold, progress=progress)
+    report = build_report(
+        graph,
+        args.out,
+        lang=args.lang,
+        ledger=ledger,
+        key=key,
+        threshold=args.threshold,
+        progress=progress,
+    )
     print(f"report of {name} written to {report.index}")
     if key is None:
-        print("(residents appear under pseudonyms drawn for this report only; give --key or "
-              "set VCHUANG_KEY for pseudonyms that stay the same between reports)")
+        print(
+            "(residents appear under pseudonyms drawn for this report only; give --key or "
+            "set VCHUANG_KEY for pseudonyms that stay the same between reports)"
+        )
     return 0
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
     from .io.tables import import_command
 
-    code, lines = import_command(args.directory, args.output, strict=not args.lenient,
-                                 base=args.base)
+    code, lines = import_command(
+        args.directory, args.output, strict=not args.lenient, base=args.base
+    )
     for line in lines:
         print(line, file=sys.stdout if code == 0 else sys.stderr)
     return code
@@ -148,8 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
         "path and a hint, and exits 1.",
     )
     validate.add_argument("file", nargs="?", help="the JSON document to check")
-    validate.add_argument("--example", action="store_true",
-                          help="check the example document shipped with vchuang")
+    validate.add_argument(
+        "--example", action="store_true", help="check the example document shipped with vchuang"
+    )
     validate.set_defaults(func=_cmd_validate)
 
     report = sub.add_parser(
@@ -160,21 +173,41 @@ def build_parser() -> argparse.ArgumentParser:
         "the built-in Longgang pilot. Residents appear under pseudonyms only; small counts "
         "are suppressed; no minor is named.",
     )
-    report.add_argument("data", nargs="?", help="a vchuang JSON document (default: the "
-                        "built-in Longgang pilot)")
-    report.add_argument("--out", default="vchuang-report", metavar="DIR",
-                        help="folder to write into (default: ./vchuang-report)")
-    report.add_argument("--lang", choices=("en", "zh"), default="en",
-                        help="language of the report (default: en)")
-    report.add_argument("--ledger", metavar="FILE",
-                        help="a micro-fund ledger (JSON, from vchuang.funding.save_ledger); "
-                        "the built-in pilot comes with its own")
-    report.add_argument("--key", help="key for the pseudonyms (at least 16 characters; "
-                        "default: $VCHUANG_KEY, else a fresh random key)")
-    report.add_argument("--threshold", type=int, default=5,
-                        help="counts of people below this are suppressed (default: 5)")
-    report.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                        help="show a progress bar (default: when run in a terminal)")
+    report.add_argument(
+        "data", nargs="?", help="a vchuang JSON document (default: the built-in Longgang pilot)"
+    )
+    report.add_argument(
+        "--out",
+        default="vchuang-report",
+        metavar="DIR",
+        help="folder to write into (default: ./vchuang-report)",
+    )
+    report.add_argument(
+        "--lang", choices=("en", "zh"), default="en", help="language of the report (default: en)"
+    )
+    report.add_argument(
+        "--ledger",
+        metavar="FILE",
+        help="a micro-fund ledger (JSON, from vchuang.funding.save_ledger); "
+        "the built-in pilot comes with its own",
+    )
+    report.add_argument(
+        "--key",
+        help="key for the pseudonyms (at least 16 characters; "
+        "default: $VCHUANG_KEY, else a fresh random key)",
+    )
+    report.add_argument(
+        "--threshold",
+        type=int,
+        default=5,
+        help="counts of people below this are suppressed (default: 5)",
+    )
+    report.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show a progress bar (default: when run in a terminal)",
+    )
     report.set_defaults(func=_cmd_report)
 
     imp = sub.add_parser(
@@ -188,20 +221,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("directory", help="the folder of spreadsheets")
     imp.add_argument("-o", "--output", required=True, help="the JSON document to write")
-    imp.add_argument("--lenient", action="store_true",
-                     help="import the good rows and list the bad ones (default: import "
-                     "nothing if any row is bad)")
-    imp.add_argument("--base", metavar="JSON",
-                     help="add the sheets to this existing document")
+    imp.add_argument(
+        "--lenient",
+        action="store_true",
+        help="import the good rows and list the bad ones (default: import "
+        "nothing if any row is bad)",
+    )
+    imp.add_argument("--base", metavar="JSON", help="add the sheets to this existing document")
     imp.set_defaults(func=_cmd_import)
 
-    schema = sub.add_parser("schema", help="print the JSON Schema of the format",
-                            description="Print the JSON Schema (draft 2020-12) of the vchuang "
-                            "JSON format, generated from the model.")
+    schema = sub.add_parser(
+        "schema",
+        help="print the JSON Schema of the format",
+        description="Print the JSON Schema (draft 2020-12) of the vchuang "
+        "JSON format, generated from the model.",
+    )
     schema.set_defaults(func=_cmd_schema)
 
-    summary = sub.add_parser("summary", help="print counts per community",
-                             description="Print counts by kind and a table per community.")
+    summary = sub.add_parser(
+        "summary",
+        help="print counts per community",
+        description="Print counts by kind and a table per community.",
+    )
     summary.add_argument("file", nargs="?", help="the JSON document (default: the example)")
     summary.add_argument("--example", action="store_true", help="use the example document")
     summary.set_defaults(func=_cmd_summary)

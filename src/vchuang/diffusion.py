@@ -310,8 +310,9 @@ class SeedComparison:
         for m, method in enumerate(self.methods):
             for j in range(self.spread.shape[1]):
                 mean, h = float(self.spread[m, j]), float(self.halfwidth[m, j])
-                rows.append({"method": method, "k": j, "spread": mean, "low": mean - h,
-                             "high": mean + h})
+                rows.append(
+                    {"method": method, "k": j, "spread": mean, "low": mean - h, "high": mean + h}
+                )
         return rows
 
     def plot(self, ax: Axes | None = None, *, lang: str = "en") -> Axes:
@@ -327,8 +328,14 @@ class SeedComparison:
 class _Net:
     """Nodes and weighted arcs (CSR, rows are sources; no self-loops, weights > 0)."""
 
-    def __init__(self, ids: Sequence[Hashable], indptr: IntArray, indices: IntArray,
-                 weight: FloatArray, what: str) -> None:
+    def __init__(
+        self,
+        ids: Sequence[Hashable],
+        indptr: IntArray,
+        indices: IntArray,
+        weight: FloatArray,
+        what: str,
+    ) -> None:
         self.ids = ids
         self.indptr = indptr
         self.indices = indices
@@ -468,11 +475,19 @@ def _check_options(model: str, p: Any, weights: str | None) -> float:
     if weights not in WEIGHTS:
         problems.append(Problem("weights", f"must be one of {WEIGHTS}, got {weights!r}"))
     if weights == "wc" and p is not None:
-        problems.append(Problem("p", "is not used with weights='wc' (each arc into v has "
-                                "probability 1/in-degree(v))", "leave p out"))
+        problems.append(
+            Problem(
+                "p",
+                "is not used with weights='wc' (each arc into v has probability 1/in-degree(v))",
+                "leave p out",
+            )
+        )
     value: Any = _DEFAULT_P if p is None else p
-    if isinstance(value, bool) or not isinstance(value, int | float | np.floating | np.integer) \
-            or not 0.0 <= float(value) <= 1.0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float | np.floating | np.integer)
+        or not 0.0 <= float(value) <= 1.0
+    ):
         problems.append(Problem("p", f"must be a probability in [0, 1], got {p!r}"))
     if problems:
         raise ValidationError(problems)
@@ -563,9 +578,13 @@ class _Arcs:
         # by it instead of testing every bucket for every cell
         single = (self.has & (self.has - 1)) == 0
         self.mixed = not bool(single.all())
-        self.row_bucket = np.where(
-            single & (self.has > 0), np.log2(np.maximum(self.has, 1)).astype(np.int64), -1
-        ).astype(np.int8) if len(self.buckets) > 1 else np.zeros(0, dtype=np.int8)
+        self.row_bucket = (
+            np.where(
+                single & (self.has > 0), np.log2(np.maximum(self.has, 1)).astype(np.int64), -1
+            ).astype(np.int8)
+            if len(self.buckets) > 1
+            else np.zeros(0, dtype=np.int8)
+        )
 
     @property
     def rows(self) -> IntArray:
@@ -583,8 +602,12 @@ class _Arcs:
         m = sp.csr_array((value, net.indices, net.indptr), shape=(net.n, net.n))
         t = sp.csr_array(m.T)
         t.sort_indices()
-        return cls(net.n, np.asarray(t.indptr, dtype=np.int64),
-                   np.asarray(t.indices, dtype=np.int64), np.asarray(t.data, dtype=np.float64))
+        return cls(
+            net.n,
+            np.asarray(t.indptr, dtype=np.int64),
+            np.asarray(t.indices, dtype=np.int64),
+            np.asarray(t.data, dtype=np.float64),
+        )
 
     @property
     def cumkey(self) -> FloatArray:
@@ -750,7 +773,10 @@ def _ic_step(arcs: _Arcs, front: IntArray, rng: np.random.Generator) -> IntArray
 
 
 def _ic_stages(
-    arcs: _Arcs, stages: Sequence[IntArray], rng: np.random.Generator, visited: _Visited,
+    arcs: _Arcs,
+    stages: Sequence[IntArray],
+    rng: np.random.Generator,
+    visited: _Visited,
 ) -> list[IntArray]:
     """Run each stage's new seeds to the end of their cascade; the cells each reached."""
     out = []
@@ -793,7 +819,10 @@ class _Acc:
 
 
 def _lt_stages(
-    arcs: _Arcs, stages: Sequence[IntArray], cols: int, rng: np.random.Generator,
+    arcs: _Arcs,
+    stages: Sequence[IntArray],
+    cols: int,
+    rng: np.random.Generator,
     visited: _Visited,
 ) -> list[IntArray]:
     """Linear threshold with thresholds drawn lazily (see Notes of :func:`simulate`)."""
@@ -832,7 +861,11 @@ def _lt_stages(
 
 
 def _cascade(
-    arcs: _Arcs, model: str, stages: Sequence[IntArray], cols: int, rng: np.random.Generator,
+    arcs: _Arcs,
+    model: str,
+    stages: Sequence[IntArray],
+    cols: int,
+    rng: np.random.Generator,
     visited: _Visited,
 ) -> list[IntArray]:
     if model == "ic":
@@ -846,8 +879,13 @@ def _stage_keys(nodes: IntArray, cols: int, n: int) -> IntArray:
 
 
 def _run_chunk(
-    arcs: _Arcs, model: str, stages: Sequence[IntArray], cols: int, seed: np.random.SeedSequence,
-    want_nodes: bool, scratch: _Visited | None = None,
+    arcs: _Arcs,
+    model: str,
+    stages: Sequence[IntArray],
+    cols: int,
+    seed: np.random.SeedSequence,
+    want_nodes: bool,
+    scratch: _Visited | None = None,
 ) -> tuple[IntArray, IntArray | None]:
     """One stream: ``cols`` runs; counts per stage and run, and per node (optional).
 
@@ -857,8 +895,7 @@ def _run_chunk(
     n = arcs.n
     rng = np.random.default_rng(seed)
     visited = _visited(n, cols) if scratch is None else scratch
-    keys = _cascade(arcs, model, [_stage_keys(s, cols, n) for s in stages], cols, rng,
-                    visited)
+    keys = _cascade(arcs, model, [_stage_keys(s, cols, n) for s in stages], cols, rng, visited)
     if scratch is not None:
         for k in keys:
             scratch.clear(k)
@@ -900,8 +937,16 @@ def _check_jobs(n_jobs: Any) -> int:
 
 
 def _map_runs(
-    arcs: _Arcs, model: str, stages: Sequence[IntArray], runs: int, rng: RNGLike,
-    *, n_jobs: int, want_nodes: bool, progress: bool, desc: str,
+    arcs: _Arcs,
+    model: str,
+    stages: Sequence[IntArray],
+    runs: int,
+    rng: RNGLike,
+    *,
+    n_jobs: int,
+    want_nodes: bool,
+    progress: bool,
+    desc: str,
 ) -> tuple[IntArray, IntArray | None]:
     """All runs in fixed chunks, each chunk with its own SeedSequence child."""
     sizes = _chunks(runs)
@@ -915,8 +960,9 @@ def _map_runs(
     else:
         joblib = require("joblib", extra="parallel", feature="parallel runs (n_jobs != 1)")
         par = joblib.Parallel(n_jobs=n_jobs, return_as="generator")
-        results = par(joblib.delayed(_run_chunk)(arcs, model, stages, c, s, want_nodes)
-                      for c, s in tasks)
+        results = par(
+            joblib.delayed(_run_chunk)(arcs, model, stages, c, s, want_nodes) for c, s in tasks
+        )
     counts: list[IntArray] = []
     nodes = np.zeros(arcs.n, dtype=np.int64) if want_nodes else None
     try:
@@ -1069,8 +1115,17 @@ def simulate(
     seed_idx = net.index_of(seeds, "seeds")
     values, rule = _arc_values(net, model, model_p, weights)
     arcs = _Arcs.build(net, values)
-    counts, nodes = _map_runs(arcs, model, [seed_idx], runs, rng, n_jobs=n_jobs,
-                              want_nodes=True, progress=progress, desc="simulating")
+    counts, nodes = _map_runs(
+        arcs,
+        model,
+        [seed_idx],
+        runs,
+        rng,
+        n_jobs=n_jobs,
+        want_nodes=True,
+        progress=progress,
+        desc="simulating",
+    )
     dist = counts[0]
     mean = float(dist.mean())
     std = float(dist.std(ddof=1)) if runs > 1 else 0.0
@@ -1078,11 +1133,15 @@ def simulate(
     reached = (nodes if nodes is not None else np.zeros(net.n)) / runs
     ci = (mean - z * se, mean + z * se)
     reasons = (
-        (f"{len(seed_idx)} seed(s) reach {mean:.1f} of {net.n} residents on average "
-        f"({confidence:.0%} CI {ci[0]:.1f} to {ci[1]:.1f}, {runs} runs, {model.upper()}; "
-        f"{rule})."),
-        (f"Half of the runs reach at most {float(np.median(dist)):g}; "
-        f"the most reached in one run is {int(dist.max()) if dist.size else 0}."),
+        (
+            f"{len(seed_idx)} seed(s) reach {mean:.1f} of {net.n} residents on average "
+            f"({confidence:.0%} CI {ci[0]:.1f} to {ci[1]:.1f}, {runs} runs, {model.upper()}; "
+            f"{rule})."
+        ),
+        (
+            f"Half of the runs reach at most {float(np.median(dist)):g}; "
+            f"the most reached in one run is {int(dist.max()) if dist.size else 0}."
+        ),
         f"{int((reached >= 0.5).sum())} residents are reached in at least half of the runs.",
     )
     return Spread(
@@ -1155,8 +1214,9 @@ class _Pool:
         indptr = np.zeros(self.size + 1, dtype=np.int64)
         if self.sizes:
             np.cumsum(np.concatenate(self.sizes), out=indptr[1:])
-        by_set = sp.csr_array((np.ones(indices.size, dtype=np.int8), indices, indptr),
-                              shape=(self.size, n))
+        by_set = sp.csr_array(
+            (np.ones(indices.size, dtype=np.int8), indices, indptr), shape=(self.size, n)
+        )
         by_node = by_set.tocsc()  # transposed in C; sets stay sorted within each node
         del by_set
         covered = np.zeros(self.size, dtype=bool)
@@ -1174,7 +1234,10 @@ class _Pool:
 
 
 def _lt_walks(
-    arcs_t: _Arcs, roots: IntArray, rng: np.random.Generator, visited: _Visited,
+    arcs_t: _Arcs,
+    roots: IntArray,
+    rng: np.random.Generator,
+    visited: _Visited,
 ) -> IntArray:
     """LT RR sets: from each root, walk back along one in-arc chosen with probability
     :math:`b_{uv}` (none with :math:`1 - \\sum_u b_{uv}`) until it stops or loops."""
@@ -1201,8 +1264,10 @@ def _lt_walks(
 
 def _capped(count: int, limit: int) -> int:
     if count > limit:
-        msg = (f"IMM needs {count:,} RR sets here, more than max_rr_sets = {limit:,} "
-               "(memory grows with them)")
+        msg = (
+            f"IMM needs {count:,} RR sets here, more than max_rr_sets = {limit:,} "
+            "(memory grows with them)"
+        )
         hint = "raise epsilon (samples grow like 1/epsilon^2) or max_rr_sets"
         raise ValidationError([Problem("epsilon", msg, hint)])
     return count
@@ -1213,8 +1278,17 @@ def _log_comb(n: int, k: int) -> float:
 
 
 def _imm(
-    net: _Net, arcs_t: _Arcs, model: str, k: int, cand: IntArray, given: IntArray,
-    epsilon: float, ell: float, rng: np.random.Generator, progress: bool, max_rr_sets: int,
+    net: _Net,
+    arcs_t: _Arcs,
+    model: str,
+    k: int,
+    cand: IntArray,
+    given: IntArray,
+    epsilon: float,
+    ell: float,
+    rng: np.random.Generator,
+    progress: bool,
+    max_rr_sets: int,
 ) -> tuple[IntArray, FloatArray, float, int, int, tuple[str, ...]]:
     n = net.n
     log_n = math.log(max(n, 2))  # a network of one node: as if two (no log 0)
@@ -1224,9 +1298,12 @@ def _imm(
         ell = ell * (1.0 + math.log(2) / log_n)
         log_cnk = _log_comb(cand.size, min(k, cand.size))
         eps1 = math.sqrt(2.0) * epsilon
-        lam1 = ((2.0 + 2.0 / 3.0 * eps1)
-                * (log_cnk + ell * log_n + math.log(max(math.log2(max(n, 2)), 1.0)))
-                * n / eps1**2)
+        lam1 = (
+            (2.0 + 2.0 / 3.0 * eps1)
+            * (log_cnk + ell * log_n + math.log(max(math.log2(max(n, 2)), 1.0)))
+            * n
+            / eps1**2
+        )
         lower = 1.0
         pool = _Pool(arcs_t, model, rng, bar)
         evals = 0
@@ -1258,22 +1335,32 @@ def _imm(
     scale = n / pool.size
     rr_spread = (float(covered.sum()) + res.value) * scale
     notes = (
-        (f"IMM (Tang, Shi & Xiao 2015): epsilon = {epsilon:g}, ell = {ell:.3f}; "
-         f"lower bound on the optimum LB = {lower:.1f} from {first_phase:,} RR sets; "
-         f"theta = lambda* / LB = {pool.size:,} fresh RR sets ({pool.pairs:,} entries) "
-         "for the choice."),
-        (f"Coverage certificate: the seeds touch {res.value:.0f} RR sets not touched "
-         f"before, and no {k} candidates touch more than {res.bound:.0f} "
-         f"(value / bound = {res.value / res.bound if res.bound else 1.0:.3f})."),
-        (f"RR-set estimate of the spread: {rr_spread:.1f} (optimistic: the same samples "
-         "chose the seeds and score them; the spread and gains reported are simulated)."),
+        (
+            f"IMM (Tang, Shi & Xiao 2015): epsilon = {epsilon:g}, ell = {ell:.3f}; "
+            f"lower bound on the optimum LB = {lower:.1f} from {first_phase:,} RR sets; "
+            f"theta = lambda* / LB = {pool.size:,} fresh RR sets ({pool.pairs:,} entries) "
+            "for the choice."
+        ),
+        (
+            f"Coverage certificate: the seeds touch {res.value:.0f} RR sets not touched "
+            f"before, and no {k} candidates touch more than {res.bound:.0f} "
+            f"(value / bound = {res.value / res.bound if res.bound else 1.0:.3f})."
+        ),
+        (
+            f"RR-set estimate of the spread: {rr_spread:.1f} (optimistic: the same samples "
+            "chose the seeds and score them; the spread and gains reported are simulated)."
+        ),
     )
     share = res.gains / pool.size
     return cand[res.chosen], share, rr_spread, pool.size, evals, notes
 
 
 def _mc_gains(
-    arcs: _Arcs, model: str, base: IntArray, cands: IntArray, runs: int,
+    arcs: _Arcs,
+    model: str,
+    base: IntArray,
+    cands: IntArray,
+    runs: int,
     seq: np.random.SeedSequence,
 ) -> FloatArray:
     """Monte Carlo marginal gain of each candidate over ``base``: the same runs play
@@ -1295,8 +1382,15 @@ def _mc_gains(
 
 
 def _celf(
-    net: _Net, arcs: _Arcs, model: str, k: int, cand: IntArray, given: IntArray, runs: int,
-    seq: np.random.SeedSequence, progress: bool,
+    net: _Net,
+    arcs: _Arcs,
+    model: str,
+    k: int,
+    cand: IntArray,
+    given: IntArray,
+    runs: int,
+    seq: np.random.SeedSequence,
+    progress: bool,
 ) -> tuple[IntArray, FloatArray, int]:
     bar = _bar(progress, cand.size + k, "CELF")
     try:
@@ -1345,12 +1439,18 @@ def _pagerank(n: int, arcs: _Arcs, alpha: float = 0.85) -> FloatArray:
 
 
 def _prefix_spreads(
-    arcs: _Arcs, model: str, given: IntArray, seeds: IntArray, runs: int, rng: RNGLike,
+    arcs: _Arcs,
+    model: str,
+    given: IntArray,
+    seeds: IntArray,
+    runs: int,
+    rng: RNGLike,
 ) -> IntArray:
     """Per run, the cumulative spread after ``given`` and after each seed in turn."""
     stages = [given] + [seeds[i : i + 1] for i in range(seeds.size)]
-    counts, _ = _map_runs(arcs, model, stages, runs, rng, n_jobs=1, want_nodes=False,
-                          progress=False, desc="")
+    counts, _ = _map_runs(
+        arcs, model, stages, runs, rng, n_jobs=1, want_nodes=False, progress=False, desc=""
+    )
     return np.cumsum(counts, axis=0)
 
 
@@ -1529,8 +1629,18 @@ def choose_seeds(
     if method == "ris":
         arcs_t = _Arcs.build(net, values, reverse=True)
         chosen, scores, _, samples, evals, imm_notes = _imm(
-            net, arcs_t, model, k, cand, given_idx, epsilon, ell,
-            np.random.default_rng(pick_seq), progress, max_rr_sets)
+            net,
+            arcs_t,
+            model,
+            k,
+            cand,
+            given_idx,
+            epsilon,
+            ell,
+            np.random.default_rng(pick_seq),
+            progress,
+            max_rr_sets,
+        )
         del arcs_t
         cum = _prefix_spreads(arcs, model, given_idx, chosen, runs, eval_seq).mean(axis=1)
         base, spread, gains = float(cum[0]), float(cum[-1]), np.diff(cum)
@@ -1538,21 +1648,26 @@ def choose_seeds(
         estimator = "monte-carlo"
         reasons = tuple(
             f"touches {s:.2%} of the RR sets not yet touched; adds about {g:.1f} residents"
-            for s, g in zip(scores, gains, strict=True))
+            for s, g in zip(scores, gains, strict=True)
+        )
     elif method == "celf":
-        chosen, gains, evals = _celf(net, arcs, model, k, cand, given_idx, runs,
-                                     pick_seq, progress)
+        chosen, gains, evals = _celf(net, arcs, model, k, cand, given_idx, runs, pick_seq, progress)
         scores = gains.copy()
-        spread_given = _prefix_spreads(arcs, model, given_idx, np.zeros(0, np.int64), runs,
-                                       eval_seq)
+        spread_given = _prefix_spreads(
+            arcs, model, given_idx, np.zeros(0, np.int64), runs, eval_seq
+        )
         base = float(spread_given[0].mean())
         spread = base + float(gains.sum())
         samples = runs
         estimator = "monte-carlo"
-        reasons = tuple(f"adds about {g:.1f} residents on top of the seeds before it "
-                        f"({runs} runs)" for g in gains)
-        notes.append(f"CELF lazy greedy: {cand.size} candidates estimated once, then "
-                     f"{evals} re-estimates, {runs} runs each.")
+        reasons = tuple(
+            f"adds about {g:.1f} residents on top of the seeds before it ({runs} runs)"
+            for g in gains
+        )
+        notes.append(
+            f"CELF lazy greedy: {cand.size} candidates estimated once, then "
+            f"{evals} re-estimates, {runs} runs each."
+        )
     else:
         if method == "degree":
             score = np.diff(arcs.indptr).astype(np.float64)
@@ -1573,7 +1688,8 @@ def choose_seeds(
         reasons = tuple(
             (f"{int(s)} {what}" if method == "degree" else f"{what} {s:.4f}")
             + f" (rank {i + 1} of {cand.size} candidates); adds about {g:.1f} residents"
-            for i, (s, g) in enumerate(zip(scores, gains, strict=True)))
+            for i, (s, g) in enumerate(zip(scores, gains, strict=True))
+        )
         notes.append(f"Heuristic ({method}); spread by simulation, {runs} runs per prefix.")
     return SeedChoice(
         seeds=tuple(net.ids[i] for i in chosen.tolist()),
@@ -1655,9 +1771,20 @@ def compare_seeds(
     given_list = list(given)
     seqs = spawn(rng, len(methods) + 1)
     choices = tuple(
-        choose_seeds(graph, k, model=model, method=m, p=p, weights=weights, epsilon=epsilon,
-                     candidates=cand_list, given=given_list, runs=runs, rng=seqs[i],
-                     progress=progress)
+        choose_seeds(
+            graph,
+            k,
+            model=model,
+            method=m,
+            p=p,
+            weights=weights,
+            epsilon=epsilon,
+            candidates=cand_list,
+            given=given_list,
+            runs=runs,
+            rng=seqs[i],
+            progress=progress,
+        )
         for i, m in enumerate(methods)
     )
     # one seed for scoring every method: the same random streams (common random numbers)
@@ -1682,7 +1809,11 @@ def compare_seeds(
         best = int(np.nanargmax(last))
         reasons = tuple(
             f"{m}: {last[i]:.1f} residents reached with {width - 1} seeds"
-            + (" (best)" if i == best else f" ({last[i] - last[best]:+.1f} against {methods[best]})")
+            + (
+                " (best)"
+                if i == best
+                else f" ({last[i] - last[best]:+.1f} against {methods[best]})"
+            )
             for i, m in enumerate(methods)
         )
     return SeedComparison(
@@ -1696,4 +1827,3 @@ def compare_seeds(
         rule=rule,
         reasons=reasons,
     )
-

@@ -236,8 +236,16 @@ class Summary:
         kinds = ", ".join(f"{n} {_plural(k, n)}" for k, n in self.counts.items() if n)
         lines = [head, f"  {kinds or 'empty'}"]
         if self.communities:
-            cols = ("community", "residents", "engaged", "talents", "leaders", "projects",
-                    "activities", "attendance")
+            cols = (
+                "community",
+                "residents",
+                "engaged",
+                "talents",
+                "leaders",
+                "projects",
+                "activities",
+                "attendance",
+            )
             widths = [max(len(c), *(len(str(r[c])) for r in self.communities)) for c in cols]
             lines.append("  " + "  ".join(c.rjust(w) for c, w in zip(cols, widths, strict=True)))
             for row in self.communities:
@@ -289,12 +297,14 @@ class CommunityGraph:
         read-only by convention (use :meth:`to_networkx` for a copy to change)."""
         if self._nx is None:
             g = nx.MultiDiGraph()
-            g.add_nodes_from(
-                (i, {"kind": r.kind, "record": r}) for i, r in self._records.items()
-            )
+            g.add_nodes_from((i, {"kind": r.kind, "record": r}) for i, r in self._records.items())
             g.add_edges_from(
-                (u, w, rel.value, {"relation": rel} if link is None
-                 else {"relation": rel, "link": link})
+                (
+                    u,
+                    w,
+                    rel.value,
+                    {"relation": rel} if link is None else {"relation": rel, "link": link},
+                )
                 for u, w, rel, link in self.edges()
             )
             self._nx = g
@@ -425,9 +435,7 @@ class CommunityGraph:
         """Add many records and links at once (see :meth:`add`)."""
         self._apply(list(items), _where)
 
-    def change(
-        self, *, add: Iterable[Entity | Link] = (), replace: Iterable[Entity] = ()
-    ) -> None:
+    def change(self, *, add: Iterable[Entity | Link] = (), replace: Iterable[Entity] = ()) -> None:
         """Add records and links and replace stored records in one step, all or nothing.
 
         Added and replacing records may refer to each other (a proposal replaced to
@@ -527,8 +535,11 @@ class CommunityGraph:
                 for owner in self._adj.get((entity_id, rel, inward), ()):
                     if owner == entity_id:
                         continue
-                    fields = [ref.field for kind, ref in _REFS_BY_RELATION[rel]
-                              if kind == self._records[owner].kind]
+                    fields = [
+                        ref.field
+                        for kind, ref in _REFS_BY_RELATION[rel]
+                        if kind == self._records[owner].kind
+                    ]
                     problems.append(
                         Problem(
                             f"{self._records[owner].kind} {owner!r}.{fields[0]}",
@@ -538,9 +549,7 @@ class CommunityGraph:
                     )
         if problems:
             raise IntegrityError(problems)
-        dropped = tuple(
-            link for key, link in self._links.items() if entity_id in (key[0], key[2])
-        )
+        dropped = tuple(link for key, link in self._links.items() if entity_id in (key[0], key[2]))
         for link in dropped:
             del self._links[link.key]
             self._unlink(link)
@@ -585,8 +594,10 @@ class CommunityGraph:
     def _link_sides(self, link: Link) -> tuple[tuple[_AdjKey, str], ...]:
         rel = link.relation
         if rel is Relation.KNOWS:  # the symmetric relation: both ends look outward
-            return ((link.source, rel, False), link.target), ((link.target, rel, False),
-                                                              link.source)
+            return ((link.source, rel, False), link.target), (
+                (link.target, rel, False),
+                link.source,
+            )
         return ((link.source, rel, False), link.target), ((link.target, rel, True), link.source)
 
     def _unlink(self, link: Link) -> None:
@@ -630,14 +641,12 @@ class CommunityGraph:
                 )
                 continue
             if item.id in self._records and not (
-                replacing is True
-                or (not isinstance(replacing, bool) and item.id in replacing)
+                replacing is True or (not isinstance(replacing, bool) and item.id in replacing)
             ):
                 problems.append(
                     Problem(
                         f"{where(item)}.id",
-                        f"ID {item.id!r} is already in the graph "
-                        f"(a {self._records[item.id].kind})",
+                        f"ID {item.id!r} is already in the graph (a {self._records[item.id].kind})",
                         "give every entity its own ID, or use update() to change it",
                     )
                 )
@@ -677,7 +686,9 @@ class CommunityGraph:
                 if skill not in self.taxonomy:
                     near = self.taxonomy.suggest(skill)
                     hint = f"did you mean {near!r}?" if near else "add it to the taxonomy"
-                    problems.append(Problem(f"{where(record)}.{field}", f"unknown skill {skill!r}", hint))
+                    problems.append(
+                        Problem(f"{where(record)}.{field}", f"unknown skill {skill!r}", hint)
+                    )
             for i, need_id in _need_ids(record):
                 owner = needs_seen.get(need_id) or self._needs.get(need_id)
                 if owner is not None and owner != record.id:
@@ -712,8 +723,11 @@ class CommunityGraph:
                     Problem(
                         where(link),
                         "this link is given twice"
-                        + (" (a symmetric relation counts both directions)"
-                           if link.relation.symmetric else ""),
+                        + (
+                            " (a symmetric relation counts both directions)"
+                            if link.relation.symmetric
+                            else ""
+                        ),
                         "give each relation once",
                     )
                 )
@@ -781,13 +795,15 @@ class CommunityGraph:
                 continue
             if source is not None:
                 ends = self._ends(source, r, inward=False)
-                out += [self._links[link_key(source, r, t)]
-                        for t in ends if target is None or t == target]
+                out += [
+                    self._links[link_key(source, r, t)]
+                    for t in ends
+                    if target is None or t == target
+                ]
             else:
                 assert target is not None
                 ends = self._ends(target, r, inward=True)
-                out += [self._links[link_key(t, r, target)]
-                        for t in ends]
+                out += [self._links[link_key(t, r, target)] for t in ends]
         return out
 
     def _ends(self, node: str, relation: Relation, *, inward: bool) -> list[str]:
@@ -833,10 +849,10 @@ class CommunityGraph:
         if kind == "district":
             return [
                 c
-                for s in self._neighbours(place, [Relation.PART_OF], inward=True,
-                                          kind="subdistrict")
-                for c in self._neighbours(s.id, [Relation.PART_OF], inward=True,
-                                          kind="community")
+                for s in self._neighbours(
+                    place, [Relation.PART_OF], inward=True, kind="subdistrict"
+                )
+                for c in self._neighbours(s.id, [Relation.PART_OF], inward=True, kind="community")
             ]
         msg = f"{place!r} is a {kind}, not a district, subdistrict or community"
         raise ValidationError([Problem("place", msg)])
@@ -1083,9 +1099,7 @@ class CommunityGraph:
 
     # ------------------------------------------------------------------ views
 
-    def to_networkx(
-        self, relations: Iterable[Relation | str] | None = None
-    ) -> NxMultiDiGraph:
+    def to_networkx(self, relations: Iterable[Relation | str] | None = None) -> NxMultiDiGraph:
         """A copy of the graph as a :class:`networkx.MultiDiGraph`, optionally with only
         some relations. Nodes carry ``kind`` and ``record``; edges carry ``relation``
         and, for explicit links, ``link``."""
@@ -1125,11 +1139,15 @@ class CommunityGraph:
         blocks = [
             index.incidence(Relation.MEMBER_OF, "group"),
             index.incidence(Relation.MEMBER_OF, "organization"),
-            (index.incidence(Relation.LEADS, "project")
-             + index.incidence(Relation.CO_LEADS, "project")
-             + index.incidence(Relation.VOLUNTEERS_IN, "project")),
-            (index.incidence(Relation.ATTENDED, "activity")
-             + index.incidence(Relation.ORGANISED, "activity")),
+            (
+                index.incidence(Relation.LEADS, "project")
+                + index.incidence(Relation.CO_LEADS, "project")
+                + index.incidence(Relation.VOLUNTEERS_IN, "project")
+            ),
+            (
+                index.incidence(Relation.ATTENDED, "activity")
+                + index.incidence(Relation.ORGANISED, "activity")
+            ),
         ]
         import scipy.sparse as sp
 
@@ -1195,16 +1213,18 @@ class CommunityGraph:
         for community in self.communities():
             residents = self.residents(community.id)
             roles = Counter(role for r in residents for role in r.roles)
-            rows.append({
-                "community": community.name,
-                "residents": len(residents),
-                "engaged": len(self.engaged(community.id)),
-                "talents": roles[Role.TALENT],
-                "leaders": roles[Role.LEADER],
-                "projects": len(self.projects(community.id)),
-                "activities": activities[community.id],
-                "attendance": attendance[community.id],
-            })
+            rows.append(
+                {
+                    "community": community.name,
+                    "residents": len(residents),
+                    "engaged": len(self.engaged(community.id)),
+                    "talents": roles[Role.TALENT],
+                    "leaders": roles[Role.LEADER],
+                    "projects": len(self.projects(community.id)),
+                    "activities": activities[community.id],
+                    "attendance": attendance[community.id],
+                }
+            )
         return Summary(
             counts={k: len(v) for k, v in self._by_kind.items()},
             relations=dict(sorted(relations.items())),
@@ -1269,7 +1289,11 @@ class GraphIndex:
 
     @functools.cache  # noqa: B019  (the index lives as long as one graph version)
     def incidence(
-        self, relation: Relation, target_kind: str, *, source_kind: str = "resident",
+        self,
+        relation: Relation,
+        target_kind: str,
+        *,
+        source_kind: str = "resident",
         weight: str | None = None,
     ) -> scipy.sparse.csr_array:
         """A ``source_kind × target_kind`` sparse array with a 1 (or the link's

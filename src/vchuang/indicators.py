@@ -167,12 +167,16 @@ class _Extras:
     runway: Mapping[str, float] | None
 
 
-def _extras(graph: CommunityGraph, matching: MatchResult | None,
-            ledger: Ledger | None, outlook: Sustainability | None, rng: RNGLike) -> _Extras:
+def _extras(
+    graph: CommunityGraph,
+    matching: MatchResult | None,
+    ledger: Ledger | None,
+    outlook: Sustainability | None,
+    rng: RNGLike,
+) -> _Extras:
     hours = None
     if matching is not None:
-        hours = {p.project: (p.fixed_hours + p.new_hours, p.unmet_hours)
-                 for p in matching.projects}
+        hours = {p.project: (p.fixed_hours + p.new_hours, p.unmet_hours) for p in matching.projects}
     raised = runway = None
     if ledger is not None:
         from .funding import EntryKind, sustainability
@@ -210,8 +214,11 @@ def _row(graph: CommunityGraph, place: str, level: str, extras: _Extras) -> Indi
     raised = runway = None
     if extras.raised is not None:
         inside = {c.id for c in communities} | {place}
-        raised = sum(fen for owner, fen in extras.raised.items()
-                     if owner in inside or graph.place_of(owner) in inside)
+        raised = sum(
+            fen
+            for owner, fen in extras.raised.items()
+            if owner in inside or graph.place_of(owner) in inside
+        )
     if extras.runway is not None:
         runways = sorted(extras.runway[p.id] for p in projects if p.id in extras.runway)
         runway = float(statistics.median(runways)) if runways else None

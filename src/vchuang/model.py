@@ -120,13 +120,16 @@ class Role(_Labelled):
     """Staff of a service centre, street office or hub."""
 
 
-_zh_labels(Role, {
-    "VOLUNTEER": "热心居民",
-    "TALENT": "能人",
-    "LEADER": "社区领袖",
-    "SOCIAL_WORKER": "社工",
-    "STAFF": "工作人员",
-})
+_zh_labels(
+    Role,
+    {
+        "VOLUNTEER": "热心居民",
+        "TALENT": "能人",
+        "LEADER": "社区领袖",
+        "SOCIAL_WORKER": "社工",
+        "STAFF": "工作人员",
+    },
+)
 
 
 class Stage(_Labelled):
@@ -145,19 +148,22 @@ class Stage(_Labelled):
     DROPPED = "dropped"
 
 
-_zh_labels(Stage, {
-    "IDEA": "构想",
-    "PROPOSED": "已提交",
-    "SELECTED": "已入选",
-    "SEED_SELECTION": "种子遴选",
-    "EMPOWERMENT": "种子培力赋能",
-    "BRANDING": "品牌创建",
-    "RESOURCE_LINKAGE": "资源联动",
-    "RUNNING": "运行中",
-    "COMPLETED": "已完成",
-    "SUSTAINED": "持续运作",
-    "DROPPED": "已终止",
-})
+_zh_labels(
+    Stage,
+    {
+        "IDEA": "构想",
+        "PROPOSED": "已提交",
+        "SELECTED": "已入选",
+        "SEED_SELECTION": "种子遴选",
+        "EMPOWERMENT": "种子培力赋能",
+        "BRANDING": "品牌创建",
+        "RESOURCE_LINKAGE": "资源联动",
+        "RUNNING": "运行中",
+        "COMPLETED": "已完成",
+        "SUSTAINED": "持续运作",
+        "DROPPED": "已终止",
+    },
+)
 
 
 class ActivityKind(_Labelled):
@@ -172,15 +178,18 @@ class ActivityKind(_Labelled):
     OTHER = "other"
 
 
-_zh_labels(ActivityKind, {
-    "MOBILISATION": "社区动员会",
-    "SELECTION_MEETING": "项目征选会",
-    "VOLUNTEER_MEETING": "志愿者例会",
-    "OUTREACH": "宣传活动",
-    "TRAINING": "培训",
-    "SERVICE": "服务活动",
-    "OTHER": "其他活动",
-})
+_zh_labels(
+    ActivityKind,
+    {
+        "MOBILISATION": "社区动员会",
+        "SELECTION_MEETING": "项目征选会",
+        "VOLUNTEER_MEETING": "志愿者例会",
+        "OUTREACH": "宣传活动",
+        "TRAINING": "培训",
+        "SERVICE": "服务活动",
+        "OTHER": "其他活动",
+    },
+)
 
 
 class OrgKind(_Labelled):
@@ -199,15 +208,18 @@ class OrgKind(_Labelled):
     OTHER = "other"
 
 
-_zh_labels(OrgKind, {
-    "HUB": "社会创新中心",
-    "SERVICE_CENTRE": "党群服务中心",
-    "SOCIAL_ORGANISATION": "社区社会组织",
-    "GOVERNMENT": "政府部门",
-    "FUND": "公益基金",
-    "COMPANY": "企业",
-    "OTHER": "其他组织",
-})
+_zh_labels(
+    OrgKind,
+    {
+        "HUB": "社会创新中心",
+        "SERVICE_CENTRE": "党群服务中心",
+        "SOCIAL_ORGANISATION": "社区社会组织",
+        "GOVERNMENT": "政府部门",
+        "FUND": "公益基金",
+        "COMPANY": "企业",
+        "OTHER": "其他组织",
+    },
+)
 
 
 class ResourceKind(_Labelled):
@@ -220,13 +232,16 @@ class ResourceKind(_Labelled):
     PARTNER = "partner"
 
 
-_zh_labels(ResourceKind, {
-    "VENUE": "场地",
-    "MATERIALS": "物资",
-    "MONEY": "资金",
-    "EXPERTISE": "专业支持",
-    "PARTNER": "合作伙伴",
-})
+_zh_labels(
+    ResourceKind,
+    {
+        "VENUE": "场地",
+        "MATERIALS": "物资",
+        "MONEY": "资金",
+        "EXPERTISE": "专业支持",
+        "PARTNER": "合作伙伴",
+    },
+)
 
 
 class AgeBand(_Labelled):
@@ -264,7 +279,9 @@ class AgeBand(_Labelled):
         return cls.ELDER
 
 
-_zh_labels(AgeBand, {"CHILD": "儿童", "TEEN": "青少年", "YOUTH": "青年", "ADULT": "中年", "ELDER": "长者"})
+_zh_labels(
+    AgeBand, {"CHILD": "儿童", "TEEN": "青少年", "YOUTH": "青年", "ADULT": "中年", "ELDER": "长者"}
+)
 
 
 class Level(enum.IntEnum):
@@ -353,27 +370,30 @@ _EXPLICIT = frozenset(
     }
 )
 
-_zh_labels(Relation, {
-    "KNOWS": "认识",
-    "MEMBER_OF": "成员",
-    "LEADS": "带领",
-    "CO_LEADS": "共同带领",
-    "VOLUNTEERS_IN": "志愿参与",
-    "SUPPORTS": "支持",
-    "FUNDS": "资助",
-    "LINKED_TO": "资源联动",
-    "PART_OF": "隶属",
-    "LOCATED_IN": "位于",
-    "IN_SEGMENT": "属于群体",
-    "TARGETS": "服务对象",
-    "ORGANISED": "组织",
-    "ATTENDED": "参加",
-    "PROVIDES": "提供",
-    "PROPOSED": "提出",
-    "SUBMITTED_TO": "提交至",
-    "BECAME": "成为项目",
-    "RUNS": "发起",
-})
+_zh_labels(
+    Relation,
+    {
+        "KNOWS": "认识",
+        "MEMBER_OF": "成员",
+        "LEADS": "带领",
+        "CO_LEADS": "共同带领",
+        "VOLUNTEERS_IN": "志愿参与",
+        "SUPPORTS": "支持",
+        "FUNDS": "资助",
+        "LINKED_TO": "资源联动",
+        "PART_OF": "隶属",
+        "LOCATED_IN": "位于",
+        "IN_SEGMENT": "属于群体",
+        "TARGETS": "服务对象",
+        "ORGANISED": "组织",
+        "ATTENDED": "参加",
+        "PROVIDES": "提供",
+        "PROPOSED": "提出",
+        "SUBMITTED_TO": "提交至",
+        "BECAME": "成为项目",
+        "RUNS": "发起",
+    },
+)
 
 #: Known themes (pain points, 痛点) with English and Chinese labels. Projects may use
 #: other theme strings too; these are the ones reports can label.
@@ -917,9 +937,7 @@ class Project:
     themes: tuple[str, ...] = attrs.field(default=(), converter=v.to_ids, validator=v.ids)
     stage: Stage = attrs.field(default=Stage.IDEA, converter=_stage)
     needs: tuple[Need, ...] = attrs.field(default=(), converter=_needs, validator=_unique_needs)
-    target_segments: tuple[str, ...] = attrs.field(
-        default=(), converter=v.to_ids, validator=v.ids
-    )
+    target_segments: tuple[str, ...] = attrs.field(default=(), converter=v.to_ids, validator=v.ids)
     budget_fen: int = attrs.field(default=0, validator=v.fen)
     """Budget in fen (1 yuan = 100 fen)."""
     started: dt.date | None = None
@@ -1018,9 +1036,7 @@ class Proposal:
     themes: tuple[str, ...] = attrs.field(default=(), converter=v.to_ids, validator=v.ids)
     cost_fen: int = attrs.field(default=0, validator=v.fen)
     needs: tuple[Need, ...] = attrs.field(default=(), converter=_needs, validator=_unique_needs)
-    target_segments: tuple[str, ...] = attrs.field(
-        default=(), converter=v.to_ids, validator=v.ids
-    )
+    target_segments: tuple[str, ...] = attrs.field(default=(), converter=v.to_ids, validator=v.ids)
     submitted: dt.date | None = None
     project: str | None = attrs.field(default=None, validator=v.optional_id)
     """The project this idea became, once selected."""
@@ -1076,8 +1092,7 @@ class Link:
     since: dt.date | None = None
     until: dt.date | None = None
 
-    _key: tuple[str, Relation, str] = attrs.field(init=False, eq=False, repr=False,
-                                                  hash=False)
+    _key: tuple[str, Relation, str] = attrs.field(init=False, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_key", link_key(self.source, self.relation, self.target))

@@ -156,11 +156,15 @@ class Redaction(enum.Enum):
 def _as_key(key: bytes | str) -> bytes:
     data = key.encode("utf-8") if isinstance(key, str) else bytes(key)
     if len(data) < MIN_KEY_BYTES:
-        raise ValidationError([Problem(
-            "key",
-            f"a pseudonymisation key must have at least {MIN_KEY_BYTES} bytes, got {len(data)}",
-            "make one with secrets.token_hex(16) and keep it secret, apart from the data",
-        )])
+        raise ValidationError(
+            [
+                Problem(
+                    "key",
+                    f"a pseudonymisation key must have at least {MIN_KEY_BYTES} bytes, got {len(data)}",
+                    "make one with secrets.token_hex(16) and keep it secret, apart from the data",
+                )
+            ]
+        )
     return data
 
 
@@ -247,9 +251,7 @@ def is_minor(resident: Resident, as_of: dt.date | None = None) -> bool:
     return band is not None and band.minor
 
 
-def display_name(
-    resident: Resident, *, reveal: bool = False, as_of: dt.date | None = None
-) -> str:
+def display_name(resident: Resident, *, reveal: bool = False, as_of: dt.date | None = None) -> str:
     """The name to show for a resident in a report.
 
     The real name only when ``reveal`` is true, the resident consented to be named
@@ -346,24 +348,25 @@ def pseudonymize(
     chosen = tuple(kinds)
     unknown = [k for k in chosen if k not in _REFS]
     if unknown:
-        raise ValidationError([Problem(
-            "kinds", f"unknown kind {unknown[0]!r}", f"kinds are {', '.join(_REFS)}"
-        )])
+        raise ValidationError(
+            [Problem("kinds", f"unknown kind {unknown[0]!r}", f"kinds are {', '.join(_REFS)}")]
+        )
     mapping: dict[str, str] = {}
     for kind in chosen:
         for entity_id in graph.ids(kind):
             mapping[entity_id] = keyed_id(entity_id, raw_key, prefix=ID_PREFIXES[kind])
     if len(set(mapping.values())) != len(mapping):
-        raise ValidationError([Problem(
-            "key", "two IDs hash to the same pseudonym", "use another key"
-        )])
+        raise ValidationError(
+            [Problem("key", "two IDs hash to the same pseudonym", "use another key")]
+        )
     hashed = set(chosen)
     records: list[Entity | Link] = []
     for record in graph:
         records.append(_pseudonymous(record, mapping, raw_key, hashed))
     for link in graph.links():
         changes: dict[str, Any] = {
-            end: mapping[getattr(link, end)] for end in ("source", "target")
+            end: mapping[getattr(link, end)]
+            for end in ("source", "target")
             if getattr(link, end) in mapping
         }
         records.append(attrs.evolve(link, **changes) if changes else link)
@@ -465,9 +468,9 @@ def redact(
         chosen = Redaction(level)
     except ValueError:
         allowed = ", ".join(repr(m.value) for m in Redaction)
-        raise ValidationError([Problem(
-            "level", f"{level!r} is not a redaction level", f"use one of {allowed}"
-        )]) from None
+        raise ValidationError(
+            [Problem("level", f"{level!r} is not a redaction level", f"use one of {allowed}")]
+        ) from None
     day = as_of or graph.metadata.as_of or _today()
     records: list[Entity | Link] = [_redacted(r, chosen, day) for r in graph]
     records += graph.links()
@@ -481,8 +484,7 @@ def _redacted(record: Entity, level: Redaction, day: dt.date) -> Entity:
     full = level in (Redaction.CONSENTED, Redaction.STANDARD, Redaction.STRICT)
     if isinstance(record, Resident):
         keep_name = (
-            level is Redaction.MINIMAL
-            or (level is Redaction.CONSENTED and record.consent_to_name)
+            level is Redaction.MINIMAL or (level is Redaction.CONSENTED and record.consent_to_name)
         ) and not is_minor(record, day)
         if not keep_name:
             changes["name"] = pseudonym_label(record.id)
@@ -555,9 +557,9 @@ def for_publication(
         chosen = Reveal(reveal)
     except ValueError:
         allowed = ", ".join(repr(m.value) for m in Reveal)
-        raise ValidationError([Problem(
-            "reveal", f"{reveal!r} is not a reveal level", f"use one of {allowed}"
-        )]) from None
+        raise ValidationError(
+            [Problem("reveal", f"{reveal!r} is not a reveal level", f"use one of {allowed}")]
+        ) from None
     level = {
         Reveal.NOTHING: Redaction.STANDARD,
         Reveal.IDS: Redaction.STANDARD,
@@ -674,9 +676,9 @@ def suppress_small(
     """
     given: object = threshold
     if isinstance(given, bool) or not isinstance(given, int) or given < 1:
-        raise ValidationError([Problem(
-            "threshold", f"must be a whole number >= 1, got {threshold!r}"
-        )])
+        raise ValidationError(
+            [Problem("threshold", f"must be a whole number >= 1, got {threshold!r}")]
+        )
     shown = marker if marker is not None else f"<{threshold}"
     table = [dict(row) for row in rows]
     cols = tuple(columns)
@@ -691,15 +693,21 @@ def suppress_small(
             if value is None:
                 continue
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValidationError([Problem(
-                    f"rows[{i}].{col}", f"a count must be a whole number >= 0, got {value!r}"
-                )])
+                raise ValidationError(
+                    [
+                        Problem(
+                            f"rows[{i}].{col}",
+                            f"a count must be a whole number >= 0, got {value!r}",
+                        )
+                    ]
+                )
             if value < threshold and (value > 0 or zeros):
                 primary.append(col)
         hidden = [(c, "primary") for c in primary]
         if secondary and len(primary) == 1:
-            others = [c for c in cols if c not in primary and isinstance(row[c], int)
-                      and row[c] > 0]
+            others = [
+                c for c in cols if c not in primary and isinstance(row[c], int) and row[c] > 0
+            ]
             if others:
                 smallest = min(others, key=lambda c: (row[c], cols.index(c)))
                 hidden.append((smallest, "secondary"))
@@ -708,5 +716,6 @@ def suppress_small(
             row[col] = shown
             cells.append(SuppressedCell(row=i, column=col, reason=reason))
         out.append(row)
-    return Suppression(rows=tuple(out), cells=tuple(cells), threshold=threshold, marker=shown,
-                       columns=cols)
+    return Suppression(
+        rows=tuple(out), cells=tuple(cells), threshold=threshold, marker=shown, columns=cols
+    )

@@ -210,8 +210,9 @@ class Surface:
         for j, code in zip(col.row.tolist(), col.data.tolist(), strict=True):
             pts = holders[j]
             out += [
-                Reach(resident=resident, point=self.points[p], line=self.lines[j],
-                      via=_via(int(code)))
+                Reach(
+                    resident=resident, point=self.points[p], line=self.lines[j], via=_via(int(code))
+                )
                 for p in pts
             ]
         return tuple(sorted(out, key=lambda r: (r.point, r.line)))
@@ -223,12 +224,14 @@ class Surface:
         rows: list[dict[str, Any]] = []
         for j, c, code in zip(lr.row.tolist(), lr.col.tolist(), lr.data.tolist(), strict=True):
             for p in holders[j]:
-                rows.append({
-                    "resident": self._resident_ids[c],
-                    "point": self.points[p],
-                    "line": self.lines[j],
-                    "via": _via(int(code)),
-                })
+                rows.append(
+                    {
+                        "resident": self._resident_ids[c],
+                        "point": self.points[p],
+                        "line": self.lines[j],
+                        "via": _via(int(code)),
+                    }
+                )
         rows.sort(key=lambda r: (r["resident"], r["point"], r["line"]))
         return rows
 
@@ -514,8 +517,13 @@ class ReachReport:
         if top is not None:
             order = order[:top]
         return [
-            Overlap(a=names[i[x]], b=names[j[x]], shared=int(shared[x]), union=int(union[x]),
-                    jaccard=float(jac[x]))
+            Overlap(
+                a=names[i[x]],
+                b=names[j[x]],
+                shared=int(shared[x]),
+                union=int(union[x]),
+                jaccard=float(jac[x]),
+            )
             for x in order
         ]
 
@@ -538,7 +546,11 @@ class ReachReport:
         return [attrs.asdict(x) for x in tables[table]]
 
     def plot(
-        self, ax: Axes | None = None, *, kind: str = "diagram", lang: str = "en",
+        self,
+        ax: Axes | None = None,
+        *,
+        kind: str = "diagram",
+        lang: str = "en",
         suppress: int = 0,
     ) -> Axes:
         """``kind="diagram"``: the point–line–surface diagram (counts below ``suppress``
@@ -625,7 +637,6 @@ class NextBest:
 # --------------------------------------------------------------------------- options
 
 
-
 def _line_relations(lines: str | Iterable[str]) -> tuple[str, ...]:
     asked = (lines,) if isinstance(lines, str) else tuple(lines)
     unknown = [x for x in asked if x not in LINE_RELATIONS]
@@ -647,9 +658,7 @@ def _includes(include: str | Iterable[str]) -> tuple[str, ...]:
 
 def _is_count(value: object) -> bool:
     """Whether ``value`` is a whole number >= 0 (not a bool)."""
-    return bool(
-        isinstance(value, int | np.integer) and not isinstance(value, bool) and value >= 0
-    )
+    return bool(isinstance(value, int | np.integer) and not isinstance(value, bool) and value >= 0)
 
 
 def _steps(steps: int) -> int:
@@ -790,8 +799,11 @@ def _weights_vector(
         elif graph.kind_of(key) == "resident":
             explicit[arrays.rpos[key]] = value
         else:
-            problems.append(Problem(f"weights[{key!r}]",
-                                    f"is a {graph.kind_of(key)}; weigh residents or segments"))
+            problems.append(
+                Problem(
+                    f"weights[{key!r}]", f"is a {graph.kind_of(key)}; weigh residents or segments"
+                )
+            )
     if problems:
         raise ValidationError(problems)
     if not np.all(np.isnan(seg_w)):
@@ -1077,8 +1089,14 @@ def _measures(
 
 
 def _coverage_row(
-    record: Community | Segment, kind: str, reached: int, listed: int, threshold: float,
-    *, use_population: bool = True, **extra: str,
+    record: Community | Segment,
+    kind: str,
+    reached: int,
+    listed: int,
+    threshold: float,
+    *,
+    use_population: bool = True,
+    **extra: str,
 ) -> Coverage:
     if use_population and record.population is not None:
         denom, source = int(record.population), "population"
@@ -1087,10 +1105,17 @@ def _coverage_row(
     share = float(reached) / denom if denom > 0 else None
     name, zh = _label(record)
     return Coverage(
-        id=str(extra.get("cell_id", record.id)), kind=kind, name=name, name_zh=zh,
-        reached=int(reached), denominator=denom, source=source, share=share,
+        id=str(extra.get("cell_id", record.id)),
+        kind=kind,
+        name=name,
+        name_zh=zh,
+        reached=int(reached),
+        denominator=denom,
+        source=source,
+        share=share,
         gap=share is not None and share < threshold,
-        community=extra.get("community"), segment=extra.get("segment"),
+        community=extra.get("community"),
+        segment=extra.get("segment"),
     )
 
 
@@ -1284,23 +1309,41 @@ def reach_report(
     for j, line in enumerate(surf.lines):
         holders = tuple(pts[i] for i in held_by[j])
         acts, named, heads = per_line[line]
-        line_rows.append(LineReach(
-            id=line, name=graph.get(line, Project).name, points=holders,
-            reach=int(m.line_reach[j]), activities=acts, named_attendees=named,
-            headcount=heads,
-        ))
+        line_rows.append(
+            LineReach(
+                id=line,
+                name=graph.get(line, Project).name,
+                points=holders,
+                reach=int(m.line_reach[j]),
+                activities=acts,
+                named_attendees=named,
+                headcount=heads,
+            )
+        )
 
     comm_keep = [c.id for c in graph.communities(place)]
     seg_keep = [s.id for s in graph.segments(place)]
     cpos, spos = index.position("community"), index.position("segment")
     communities = tuple(
-        _coverage_row(graph.get(c, Community), "community", m.community_reached[cpos[c]],
-                      m.community_listed[cpos[c]], threshold, use_population=by_population)
+        _coverage_row(
+            graph.get(c, Community),
+            "community",
+            m.community_reached[cpos[c]],
+            m.community_listed[cpos[c]],
+            threshold,
+            use_population=by_population,
+        )
         for c in sorted(comm_keep)
     )
     segments = tuple(
-        _coverage_row(graph.get(s, Segment), "segment", m.segment_reached[spos[s]],
-                      m.segment_listed[spos[s]], threshold, use_population=by_population)
+        _coverage_row(
+            graph.get(s, Segment),
+            "segment",
+            m.segment_reached[spos[s]],
+            m.segment_listed[spos[s]],
+            threshold,
+            use_population=by_population,
+        )
         for s in sorted(seg_keep)
     )
     cells = []
@@ -1310,14 +1353,25 @@ def reach_report(
             listed = int(m.cell_listed[cpos[c], spos[s]])
             if seg.place != c:
                 seg = attrs.evolve(seg, population=None)  # counted elsewhere: listed only
-            cells.append(_coverage_row(
-                seg, "cell", int(m.cell_reached[cpos[c], spos[s]]), listed, threshold,
-                use_population=by_population, cell_id=f"{c}/{s}", community=c, segment=s,
-            ))
-    gaps = tuple(sorted(
-        (g for g in (*segments, *communities) if g.gap),
-        key=lambda g: (cast(float, g.share), g.kind, g.id),
-    ))
+            cells.append(
+                _coverage_row(
+                    seg,
+                    "cell",
+                    int(m.cell_reached[cpos[c], spos[s]]),
+                    listed,
+                    threshold,
+                    use_population=by_population,
+                    cell_id=f"{c}/{s}",
+                    community=c,
+                    segment=s,
+                )
+            )
+    gaps = tuple(
+        sorted(
+            (g for g in (*segments, *communities) if g.gap),
+            key=lambda g: (cast(float, g.share), g.kind, g.id),
+        )
+    )
     unique = m.unique
     leverage = unique / len(pts) if pts else 0.0
     report = ReachReport(
@@ -1358,21 +1412,29 @@ def _reasons(report: ReachReport) -> tuple[str, ...]:
     )
     idle = [p.id for p in report.points if not p.lines]
     if idle:
-        out.append(f"{_n(len(idle), 'point')} hold no line: {', '.join(idle[:5])}"
-                   + (" …" if len(idle) > 5 else ""))
+        out.append(
+            f"{_n(len(idle), 'point')} hold no line: {', '.join(idle[:5])}"
+            + (" …" if len(idle) > 5 else "")
+        )
     frag = sorted(report.points, key=lambda p: (-p.fragility, p.id))
     if frag and frag[0].fragility > 0:
         p = frag[0]
-        out.append(f"{p.id} alone reaches {_n(p.fragility, 'resident')} no other point "
-                   "reaches (the most fragile point)")
+        out.append(
+            f"{p.id} alone reaches {_n(p.fragility, 'resident')} no other point "
+            "reaches (the most fragile point)"
+        )
     top = report.overlaps(top=1)
     if top and top[0].jaccard > 0:
         o = top[0]
-        out.append(f"lines {o.a} and {o.b} overlap most (Jaccard {o.jaccard:.2f}, "
-                   f"{o.shared} shared residents)")
+        out.append(
+            f"lines {o.a} and {o.b} overlap most (Jaccard {o.jaccard:.2f}, "
+            f"{o.shared} shared residents)"
+        )
     for g in report.gaps[:5]:
-        out.append(f"gap: {g.kind} {g.id} ({g.name}) covered {_pct(g.share)} "
-                   f"({g.reached} of {g.denominator}, {g.source})")
+        out.append(
+            f"gap: {g.kind} {g.id} ({g.name}) covered {_pct(g.share)} "
+            f"({g.reached} of {g.denominator}, {g.source})"
+        )
     if not report.counts.exact:
         out.append(report.counts.label)
     return tuple(out)
@@ -1381,21 +1443,29 @@ def _reasons(report: ReachReport) -> tuple[str, ...]:
 # --------------------------------------------------------------------------- best next
 
 
-def _default_candidates(
-    graph: CommunityGraph, surf: Surface, place: str | None
-) -> list[str]:
+def _default_candidates(graph: CommunityGraph, surf: Surface, place: str | None) -> list[str]:
     lines = set(surf.lines)
     points = set(surf.points)
-    out = [p.id for p in graph.projects(place)
-           if p.id not in lines and p.stage is not Stage.DROPPED]
+    out = [
+        p.id for p in graph.projects(place) if p.id not in lines and p.stage is not Stage.DROPPED
+    ]
     if place is None:
         here: set[str | None] | None = None
     else:
-        here = {place, *(c.id for c in graph.communities(place)),
-                *(s.id for s in graph.subdistricts()
-                  if any(c.subdistrict == s.id for c in graph.communities(place)))}
-    out += [p.id for p in graph.proposals()
-            if p.project is None and (here is None or graph.place_of(p.id) in here)]
+        here = {
+            place,
+            *(c.id for c in graph.communities(place)),
+            *(
+                s.id
+                for s in graph.subdistricts()
+                if any(c.subdistrict == s.id for c in graph.communities(place))
+            ),
+        }
+    out += [
+        p.id
+        for p in graph.proposals()
+        if p.project is None and (here is None or graph.place_of(p.id) in here)
+    ]
     out += [r.id for r in graph.residents(place, role=Role.TALENT) if r.id not in points]
     return out
 
@@ -1550,16 +1620,20 @@ def best_next(
         result = _coverage.max_coverage(inc, cast(int, k), weights=w, covered=base_mask)
     picks = _picks(graph, arrays, inc, cands, kinds, result, base_mask, cost_of, budget)
     reasons = [
-        (f"current surface: {_n(int(base_mask.sum()), 'resident')} reached by "
-         f"{_n(len(pts), 'point')}"),
+        (
+            f"current surface: {_n(int(base_mask.sum()), 'resident')} reached by "
+            f"{_n(len(pts), 'point')}"
+        ),
         f"weighed {_n(len(cands), 'candidate')}; rule: {result.rule}",
     ]
     reasons += [f"{i}. {p.reason}" for i, p in enumerate(picks, start=1)]
     if not picks:
         reasons.append("no candidate reaches anyone beyond the current surface")
     if result.bound > 0:
-        reasons.append(f"value {result.value:g} is at least {result.value / result.bound:.0%}"
-                       f" of the best possible ({result.bound:g} upper bound)")
+        reasons.append(
+            f"value {result.value:g} is at least {result.value / result.bound:.0%}"
+            f" of the best possible ({result.bound:g} upper bound)"
+        )
     return NextBest(
         picks=picks,
         base=int(base_mask.sum()),
@@ -1633,7 +1707,8 @@ def _picks(
         name, name_zh = (c, c) if kinds[c] == "resident" else _label(record)
         cost = cost_of.get(c) if budget is not None else None
         what = {"project": "project", "proposal": "golden idea", "resident": "grow leader"}[
-            kinds[c]]
+            kinds[c]
+        ]
         reason = f"{what} {c}"
         if kinds[c] != "resident":
             reason += f" ({name})"
@@ -1644,9 +1719,18 @@ def _picks(
             reason += "; mostly " + ", ".join(f"{s} {n}" for s, n in segs[:3])
         if cost is not None:
             reason += f"; costs ¥{cost // 100:,}.{cost % 100:02d}"
-        out.append(Pick(
-            id=c, kind=kinds[c], name=name, name_zh=name_zh, gain=float(gain),
-            new_residents=int(new.size), cumulative=total, cost_fen=cost,
-            segments=tuple(segs), reason=reason,
-        ))
+        out.append(
+            Pick(
+                id=c,
+                kind=kinds[c],
+                name=name,
+                name_zh=name_zh,
+                gain=float(gain),
+                new_residents=int(new.size),
+                cumulative=total,
+                cost_fen=cost,
+                segments=tuple(segs),
+                reason=reason,
+            )
+        )
     return tuple(out)

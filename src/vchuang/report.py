@@ -147,9 +147,18 @@ _WORDS: dict[str, tuple[str, str]] = {
 
 
 _KIND_ZH = {
-    "district": "区", "subdistrict": "街道", "community": "社区", "segment": "服务群体",
-    "organization": "组织", "group": "小组", "resident": "居民", "project": "项目",
-    "activity": "活动", "resource": "资源", "call": "金点子征集", "proposal": "金点子",
+    "district": "区",
+    "subdistrict": "街道",
+    "community": "社区",
+    "segment": "服务群体",
+    "organization": "组织",
+    "group": "小组",
+    "resident": "居民",
+    "project": "项目",
+    "activity": "活动",
+    "resource": "资源",
+    "call": "金点子征集",
+    "proposal": "金点子",
 }
 
 
@@ -226,8 +235,13 @@ class _Context:
             suppressed=suppressed,
         )
 
-    def figure(self, name: str, alt: str, draw: Callable[[Axes], Any],
-               figsize: tuple[float, float] = (7.5, 4.5)) -> Figure:
+    def figure(
+        self,
+        name: str,
+        alt: str,
+        draw: Callable[[Axes], Any],
+        figsize: tuple[float, float] = (7.5, 4.5),
+    ) -> Figure:
         """Render ``draw(ax)`` to PNG bytes."""
         from .plot import new_axes
 
@@ -242,7 +256,8 @@ class _Context:
 
 
 def _column_secondary(
-    rows: list[dict[str, Any]], columns: Sequence[str],
+    rows: list[dict[str, Any]],
+    columns: Sequence[str],
     parts: Callable[[Mapping[str, Any]], bool],
 ) -> int:
     """Secondary suppression down columns; returns how many more cells it hid."""
@@ -267,44 +282,56 @@ def _overview(ctx: _Context) -> Section:
     g, lang = ctx.graph, ctx.lang
     rows = []
     for district in g.districts():
-        hubs = [o for o in g.organizations(district.id, org_kind=OrgKind.HUB)
-                if o.place == district.id]
-        rows.append({"level": _w("district", lang), "place": ctx.place_name(district.id),
-                     "centre": ", ".join(ctx.place_name(h.id) for h in hubs)})
+        hubs = [
+            o for o in g.organizations(district.id, org_kind=OrgKind.HUB) if o.place == district.id
+        ]
+        rows.append(
+            {
+                "level": _w("district", lang),
+                "place": ctx.place_name(district.id),
+                "centre": ", ".join(ctx.place_name(h.id) for h in hubs),
+            }
+        )
         for sub in g.subdistricts(district.id):
-            hubs = [o for o in g.organizations(sub.id, org_kind=OrgKind.HUB)
-                    if o.place == sub.id]
-            rows.append({"level": "— " + _w("subdistrict", lang),
-                         "place": ctx.place_name(sub.id),
-                         "centre": ", ".join(ctx.place_name(h.id) for h in hubs)})
+            hubs = [o for o in g.organizations(sub.id, org_kind=OrgKind.HUB) if o.place == sub.id]
+            rows.append(
+                {
+                    "level": "— " + _w("subdistrict", lang),
+                    "place": ctx.place_name(sub.id),
+                    "centre": ", ".join(ctx.place_name(h.id) for h in hubs),
+                }
+            )
             for community in g.communities(sub.id):
                 centres = g.organizations(community.id, org_kind=OrgKind.SERVICE_CENTRE)
-                rows.append({"level": "—— " + _w("community", lang),
-                             "place": ctx.place_name(community.id),
-                             "centre": ", ".join(ctx.place_name(c.id) for c in centres)})
+                rows.append(
+                    {
+                        "level": "—— " + _w("community", lang),
+                        "place": ctx.place_name(community.id),
+                        "centre": ", ".join(ctx.place_name(c.id) for c in centres),
+                    }
+                )
     counts = g.summary().counts
     meta = g.metadata
     text = [meta.description] if meta.description else []
     if lang == "zh":
         kinds = "，".join(f"{_KIND_ZH[k]} {n}" for k, n in counts.items() if n)
     else:
-        kinds = ", ".join(f"{n} {k if n == 1 else KIND_PLURALS[k]}"
-                          for k, n in counts.items() if n)
+        kinds = ", ".join(f"{n} {k if n == 1 else KIND_PLURALS[k]}" for k, n in counts.items() if n)
     text.append(("The dataset holds: " if lang == "en" else "数据包括：") + kinds + ".")
     if meta.as_of is not None:
         text.append(("Records as of " if lang == "en" else "数据截至 ") + meta.as_of.isoformat())
     text.append(_w("privacy", lang).format(n=ctx.threshold))
     hierarchy = ctx.table("hierarchy", rows, ["level", "place", "centre"])
-    return Section(id="overview", title=_w("overview", lang), text=tuple(text),
-                   tables=(hierarchy,))
+    return Section(id="overview", title=_w("overview", lang), text=tuple(text), tables=(hierarchy,))
 
 
 def _indicator_rows(ctx: _Context) -> list[dict[str, Any]]:
     from .indicators import table
 
     rows = []
-    for row in table(ctx.graph, matching=ctx.matching(), ledger=ctx.ledger,
-                     outlook=ctx.outlook()).rows:
+    for row in table(
+        ctx.graph, matching=ctx.matching(), ledger=ctx.ledger, outlook=ctx.outlook()
+    ).rows:
         flat = row.to_dict()
         flat["place"] = ctx.place_name(row.place)
         flat["level"] = _w(row.level, ctx.lang)
@@ -312,8 +339,15 @@ def _indicator_rows(ctx: _Context) -> list[dict[str, Any]]:
     return rows
 
 
-_PEOPLE = ("residents", "engaged", "talents", "leaders", "project_leads", "participants",
-           "unique_reach")
+_PEOPLE = (
+    "residents",
+    "engaged",
+    "talents",
+    "leaders",
+    "project_leads",
+    "participants",
+    "unique_reach",
+)
 
 
 def _funnel(ctx: _Context) -> Section:
@@ -324,27 +358,35 @@ def _funnel(ctx: _Context) -> Section:
     rows = []
     for row in result.to_rows():
         place = row["community"]
-        rows.append({**row, "place": ctx.place_name(place) if place in ctx.graph
-                     else _w("district", lang)})
+        rows.append(
+            {**row, "place": ctx.place_name(place) if place in ctx.graph else _w("district", lang)}
+        )
     stages = ["engaged", "talent", "leader", "project_lead"]
-    tab = ctx.table("funnel", rows, ["place", *stages, "projects"], people=stages,
-                    parts=lambda r: r["community"] in ctx.graph)
+    tab = ctx.table(
+        "funnel",
+        rows,
+        ["place", *stages, "projects"],
+        people=stages,
+        parts=lambda r: r["community"] in ctx.graph,
+    )
 
     def draw(ax: Axes) -> None:
-        _suppressed_bars(ax, tab, "place", stages, lang, rows_filter=lambda r: r[0] != rows[-1]["place"])
+        _suppressed_bars(
+            ax, tab, "place", stages, lang, rows_filter=lambda r: r[0] != rows[-1]["place"]
+        )
         ax.set_ylabel(_w("residents", lang), **_font(lang))
 
     text = (
         "Social workers find engaged residents (热心居民) at mobilisation, selection and "
         "volunteer meetings; some become talents (能人), coached in plan design, funding "
         "applications and reimbursement, running activities, press releases and public "
-        "speaking; the strongest become leaders who run projects." if lang == "en" else
-        "社工通过社区动员会、项目征选会和志愿者例会发现热心居民；其中一部分成长为能人，接受方案设计、"
+        "speaking; the strongest become leaders who run projects."
+        if lang == "en"
+        else "社工通过社区动员会、项目征选会和志愿者例会发现热心居民；其中一部分成长为能人，接受方案设计、"
         "经费申请报销、活动执行、新闻稿写作和公众演讲的培训；最突出的成为带领项目的社区领袖。",
     )
     fig = ctx.figure("funnel", _w("funnel", lang), draw)
-    return Section(id="funnel", title=_w("funnel", lang), text=text, tables=(tab,),
-                   figures=(fig,))
+    return Section(id="funnel", title=_w("funnel", lang), text=text, tables=(tab,), figures=(fig,))
 
 
 def _suppressed_bars(
@@ -370,13 +412,19 @@ def _suppressed_bars(
     for i, key in enumerate(keys):
         values = [r[col[key]] for r in rows]
         heights = [v if isinstance(v, int | float) else 0 for v in values]
-        ax.bar(x + i * width, heights, width, label=_w(_LABEL_KEYS.get(key, key), lang),
-               color=palette[i % len(palette)])
+        ax.bar(
+            x + i * width,
+            heights,
+            width,
+            label=_w(_LABEL_KEYS.get(key, key), lang),
+            color=palette[i % len(palette)],
+        )
         for xi, value in zip(x + i * width, values, strict=True):
             if isinstance(value, str):
                 ax.text(xi, 0, value, ha="center", va="bottom", fontsize=8)
-    ax.set_xticks(x + width * (len(keys) - 1) / 2, [str(r[col[label]]) for r in rows],
-                  **_font(lang))
+    ax.set_xticks(
+        x + width * (len(keys) - 1) / 2, [str(r[col[label]]) for r in rows], **_font(lang)
+    )
     ax.legend(prop=_prop(lang))
 
 
@@ -393,8 +441,7 @@ def _word_of_mouth(ctx: _Context) -> Section | None:
     k = min(5, len(engaged))
     # the inner progress bar needs tqdm (an optional extra); the report's own bar does not
     inner = ctx.progress and importlib.util.find_spec("tqdm") is not None
-    result = compare_seeds(g, k, weights="wc", candidates=engaged, rng=ctx.rng,
-                           progress=inner)
+    result = compare_seeds(g, k, weights="wc", candidates=engaged, rng=ctx.rng, progress=inner)
     rows = [row for row in result.to_rows() if row["k"] == k]
     for row in rows:
         row["spread"] = round(row["spread"], 1)
@@ -405,12 +452,12 @@ def _word_of_mouth(ctx: _Context) -> Section | None:
         f"If the incubator trains {k} engaged residents to spread the word (independent "
         f"cascade over neighbour ties, weighted cascade probabilities), the best choice "
         f"found ({best['method']}) reaches about {best['spread']:.0f} residents; the chart "
-        "compares ways of choosing them." if lang == "en" else
-        f"如果孵化器培训 {k} 位热心居民进行口碑传播（基于邻里关系的独立级联模型），所找到的最佳方案"
+        "compares ways of choosing them."
+        if lang == "en"
+        else f"如果孵化器培训 {k} 位热心居民进行口碑传播（基于邻里关系的独立级联模型），所找到的最佳方案"
         f"（{best['method']}）约可覆盖 {best['spread']:.0f} 位居民；图中比较了不同的选择方法。",
     )
-    return Section(id="mouth", title=_w("mouth", lang), text=text, tables=(tab,),
-                   figures=(fig,))
+    return Section(id="mouth", title=_w("mouth", lang), text=text, tables=(tab,), figures=(fig,))
 
 
 def _matching(ctx: _Context) -> Section | None:
@@ -419,24 +466,38 @@ def _matching(ctx: _Context) -> Section | None:
     if result is None or not result.projects:
         return None
     rows = [
-        {"project": (p.name_zh or p.name) if lang == "zh" else p.name,
-         "needs": p.needs, "hours_needed": p.demand_hours,
-         "hours_staffed": p.fixed_hours + p.new_hours, "hours_unmet": p.unmet_hours,
-         "needs_unmet": p.needs_unmet}
+        {
+            "project": (p.name_zh or p.name) if lang == "zh" else p.name,
+            "needs": p.needs,
+            "hours_needed": p.demand_hours,
+            "hours_staffed": p.fixed_hours + p.new_hours,
+            "hours_unmet": p.unmet_hours,
+            "needs_unmet": p.needs_unmet,
+        }
         for p in result.projects
     ]
-    tab = ctx.table("matching", rows, ["project", "needs", "hours_needed", "hours_staffed",
-                                       "hours_unmet", "needs_unmet"])
+    tab = ctx.table(
+        "matching",
+        rows,
+        ["project", "needs", "hours_needed", "hours_staffed", "hours_unmet", "needs_unmet"],
+    )
     unmet = [
-        {"project": u.project, "skill": ctx.graph.taxonomy.label(u.skill, lang),
-         "hours_short": u.shortfall_hours, "people_short": u.shortfall_people,
-         "why": "; ".join(u.reasons[:2])}
+        {
+            "project": u.project,
+            "skill": ctx.graph.taxonomy.label(u.skill, lang),
+            "hours_short": u.shortfall_hours,
+            "people_short": u.shortfall_people,
+            "why": "; ".join(u.reasons[:2]),
+        }
         for u in result.unmet
     ]
     tables = [tab]
     if unmet:
-        tables.append(ctx.table("unmet_needs", unmet,
-                                ["project", "skill", "hours_short", "people_short", "why"]))
+        tables.append(
+            ctx.table(
+                "unmet_needs", unmet, ["project", "skill", "hours_short", "people_short", "why"]
+            )
+        )
     fig = ctx.figure("matching", _w("matching", lang), lambda ax: result.plot(ax=ax, lang=lang))
     total = result.totals
     text = (
@@ -444,13 +505,14 @@ def _matching(ctx: _Context) -> Section | None:
         f"within each resident's weekly hours ({result.solver}). "
         f"{total['hours_assigned']:.0f} of {total['hours_demanded']:.0f} hours a week are "
         f"staffed; {total['needs_unmet']:.0f} needs stay unmet."
-        if lang == "en" else
-        f"按居民每周可用时间，将居民技能与项目需求匹配，使加权服务时数最大。每周需求 "
+        if lang == "en"
+        else f"按居民每周可用时间，将居民技能与项目需求匹配，使加权服务时数最大。每周需求 "
         f"{total['hours_demanded']:.0f} 小时中已安排 {total['hours_assigned']:.0f} 小时；"
         f"{total['needs_unmet']:.0f} 项需求未能满足。",
     )
-    return Section(id="matching", title=_w("matching", lang), text=text,
-                   tables=tuple(tables), figures=(fig,))
+    return Section(
+        id="matching", title=_w("matching", lang), text=text, tables=tuple(tables), figures=(fig,)
+    )
 
 
 def _project_label(project: Any, lang: str) -> str:
@@ -474,15 +536,17 @@ def _selection(ctx: _Context) -> Section | None:
         rows = []
         for idea in proposals:
             project = g.get(idea.project) if idea.project is not None else None
-            rows.append({
-                "idea": (idea.name_zh or idea.name) if lang == "zh" else idea.name,
-                "cost": format_yuan(idea.cost_fen),
-                "eligible": ("是" if lang == "zh" else "yes") if verdicts[idea.id]["eligible"]
-                else ("否" if lang == "zh" else "no"),
-                "became": "" if project is None else _project_label(project, lang),
-            })
-        tables.append(ctx.table(f"ideas_{call.id}", rows, ["idea", "cost", "eligible",
-                                                           "became"]))
+            rows.append(
+                {
+                    "idea": (idea.name_zh or idea.name) if lang == "zh" else idea.name,
+                    "cost": format_yuan(idea.cost_fen),
+                    "eligible": ("是" if lang == "zh" else "yes")
+                    if verdicts[idea.id]["eligible"]
+                    else ("否" if lang == "zh" else "no"),
+                    "became": "" if project is None else _project_label(project, lang),
+                }
+            )
+        tables.append(ctx.table(f"ideas_{call.id}", rows, ["idea", "cost", "eligible", "became"]))
         chosen = [i for i in proposals if i.project is not None]
         used = sum(i.cost_fen for i in chosen)
         name = ctx.place_name(call.id)
@@ -490,8 +554,9 @@ def _selection(ctx: _Context) -> Section | None:
             f"{name}: {len(proposals)} golden ideas (金点子) came in; {len(chosen)} became "
             f"projects, costing {format_yuan(used, symbol=True)} of the call's "
             f"{format_yuan(call.budget_fen, symbol=True)}. Proposers are not named; ideas of "
-            "children are shown like any other." if lang == "en" else
-            f"{name}：共收到 {len(proposals)} 个金点子，{len(chosen)} 个成为项目，"
+            "children are shown like any other."
+            if lang == "en"
+            else f"{name}：共收到 {len(proposals)} 个金点子，{len(chosen)} 个成为项目，"
             f"使用 {format_yuan(used, symbol=True)}（预算 {format_yuan(call.budget_fen, symbol=True)}）。"
             "提案人不具名。"
         )
@@ -501,16 +566,19 @@ def _selection(ctx: _Context) -> Section | None:
 
             labels = [(p.name_zh or p.name) if lang == "zh" else p.name for p in proposals]
             colours = [COLORS["project"] if p.project else COLORS["unmet"] for p in proposals]
-            ax.barh(range(len(proposals)), [p.cost_fen / 100 for p in proposals],
-                    color=colours)
+            ax.barh(range(len(proposals)), [p.cost_fen / 100 for p in proposals], color=colours)
             ax.set_yticks(range(len(proposals)), labels, **_font(lang))
             ax.invert_yaxis()
             ax.set_xlabel("cost (yuan)" if lang == "en" else "预算（元）", **_font(lang))
 
-        figures.append(ctx.figure(f"ideas_{call.id}", _w("selection", lang), draw,
-                                  figsize=(8, 5)))
-    return Section(id="selection", title=_w("selection", lang), text=tuple(text),
-                   tables=tuple(tables), figures=tuple(figures))
+        figures.append(ctx.figure(f"ideas_{call.id}", _w("selection", lang), draw, figsize=(8, 5)))
+    return Section(
+        id="selection",
+        title=_w("selection", lang),
+        text=tuple(text),
+        tables=tuple(tables),
+        figures=tuple(figures),
+    )
 
 
 def _pipeline(ctx: _Context) -> Section | None:
@@ -527,19 +595,27 @@ def _pipeline(ctx: _Context) -> Section | None:
     blockers = []
     for project in g.projects():
         for check in incubator.blockers(project.id)[:3]:
-            blockers.append({"project": project.name_zh if lang == "zh" and project.name_zh
-                             else project.name, "stage": project.stage.label(lang),
-                             "missing": str(check)})
+            blockers.append(
+                {
+                    "project": project.name_zh
+                    if lang == "zh" and project.name_zh
+                    else project.name,
+                    "stage": project.stage.label(lang),
+                    "missing": str(check),
+                }
+            )
     blocked = ctx.table("blockers", blockers, ["project", "stage", "missing"])
     fig = ctx.figure("pipeline", _w("pipeline", lang), lambda ax: result.plot(ax=ax, lang=lang))
     text = (
         "The standard process: seed selection (种子遴选) → empowerment (种子培力赋能) → brand "
         "creation (品牌创建) → resource linkage (资源联动), then running. The second table "
-        "says what each project still lacks for its next step." if lang == "en" else
-        "标准化孵化流程：种子遴选 → 种子培力赋能 → 品牌创建 → 资源联动，然后进入运行。第二张表列出各项目进入下一步尚缺什么。",
+        "says what each project still lacks for its next step."
+        if lang == "en"
+        else "标准化孵化流程：种子遴选 → 种子培力赋能 → 品牌创建 → 资源联动，然后进入运行。第二张表列出各项目进入下一步尚缺什么。",
     )
-    return Section(id="pipeline", title=_w("pipeline", lang), text=text,
-                   tables=(tab, blocked), figures=(fig,))
+    return Section(
+        id="pipeline", title=_w("pipeline", lang), text=text, tables=(tab, blocked), figures=(fig,)
+    )
 
 
 def _talents(ctx: _Context) -> Section | None:
@@ -553,25 +629,31 @@ def _talents(ctx: _Context) -> Section | None:
     for community in g.communities():
         top = [t for t in ranking if t.community == community.id][:5]
         for t in top:
-            rows.append({
-                "community": ctx.place_name(community.id),
-                "rank": t.community_rank,
-                "resident": t.resident,
-                "score": round(t.score, 3),
-                "why": "; ".join(t.reasons[:3]),
-            })
+            rows.append(
+                {
+                    "community": ctx.place_name(community.id),
+                    "rank": t.community_rank,
+                    "resident": t.resident,
+                    "score": round(t.score, 3),
+                    "why": "; ".join(t.reasons[:3]),
+                }
+            )
     tab = ctx.table("talents", rows, ["community", "rank", "resident", "score", "why"])
-    fig = ctx.figure("talents", _w("talents", lang),
-                     lambda ax: ranking.plot(ax=ax, n=12, lang=lang),
-                     figsize=(8, 5))
+    fig = ctx.figure(
+        "talents",
+        _w("talents", lang),
+        lambda ax: ranking.plot(ax=ax, n=12, lang=lang),
+        figsize=(8, 5),
+    )
     text = (
         "Residents ranked within their community on network position, engagement, skills "
         "(and the open needs they could fill) and time offered; the reasons say why."
-        if lang == "en" else
-        "按网络位置、参与程度、技能（及可填补的需求）和可投入时间，在各社区内对居民排序；并说明理由。",
+        if lang == "en"
+        else "按网络位置、参与程度、技能（及可填补的需求）和可投入时间，在各社区内对居民排序；并说明理由。",
     )
-    return Section(id="talents", title=_w("talents", lang), text=text, tables=(tab,),
-                   figures=(fig,))
+    return Section(
+        id="talents", title=_w("talents", lang), text=text, tables=(tab,), figures=(fig,)
+    )
 
 
 def _reach(ctx: _Context) -> Section | None:
@@ -582,29 +664,45 @@ def _reach(ctx: _Context) -> Section | None:
         return None
     rep = reach_report(g)
     coverage_rows = [
-        {"segment": (c.name_zh or c.name) if lang == "zh" else c.name,
-         "reached": c.reached, "of": c.denominator,
-         "share": "–" if c.share is None else f"{100 * c.share:.1f}%",
-         "gap": ("是" if lang == "zh" else "yes") if c.gap else ""}
+        {
+            "segment": (c.name_zh or c.name) if lang == "zh" else c.name,
+            "reached": c.reached,
+            "of": c.denominator,
+            "share": "–" if c.share is None else f"{100 * c.share:.1f}%",
+            "gap": ("是" if lang == "zh" else "yes") if c.gap else "",
+        }
         for c in rep.segments
     ]
-    tab = ctx.table("segment_coverage", coverage_rows,
-                    ["segment", "reached", "of", "share", "gap"], people=["reached"])
-    figures = [ctx.figure("reach", _w("reach", lang),
-                          lambda ax: rep.plot(ax=ax, lang=lang, suppress=ctx.threshold),
-                          figsize=(8, 5))]
+    tab = ctx.table(
+        "segment_coverage",
+        coverage_rows,
+        ["segment", "reached", "of", "share", "gap"],
+        people=["reached"],
+    )
+    figures = [
+        ctx.figure(
+            "reach",
+            _w("reach", lang),
+            lambda ax: rep.plot(ax=ax, lang=lang, suppress=ctx.threshold),
+            figsize=(8, 5),
+        )
+    ]
     text = (
         f"{len(rep.points)} leaders (points) run their projects (lines) and reach "
         f"{rep.unique_reach} residents by name (the surface), {rep.leverage:.1f} per leader. "
-        + (f"{len(rep.gaps)} segments are covered below {rep.threshold:.0%}."
-           if rep.gaps else "No segment falls below the threshold.")
-        if lang == "en" else
-        f"{len(rep.points)} 位社区领袖（点）通过所带领的项目（线）覆盖 {rep.unique_reach} 位具名居民（面），"
+        + (
+            f"{len(rep.gaps)} segments are covered below {rep.threshold:.0%}."
+            if rep.gaps
+            else "No segment falls below the threshold."
+        )
+        if lang == "en"
+        else f"{len(rep.points)} 位社区领袖（点）通过所带领的项目（线）覆盖 {rep.unique_reach} 位具名居民（面），"
         f"平均每位领袖 {rep.leverage:.1f} 人。"
         + (f"有 {len(rep.gaps)} 个群体覆盖率低于 {rep.threshold:.0%}。" if rep.gaps else ""),
     )
-    return Section(id="reach", title=_w("reach", lang), text=text, tables=(tab,),
-                   figures=tuple(figures))
+    return Section(
+        id="reach", title=_w("reach", lang), text=text, tables=(tab,), figures=tuple(figures)
+    )
 
 
 def _funds(ctx: _Context) -> Section | None:
@@ -621,64 +719,95 @@ def _funds(ctx: _Context) -> Section | None:
             "project": (o.name_zh or o.name) if lang == "zh" else o.name,
             "balance": format_yuan(o.balance_fen),
             "burn_per_month": format_yuan(o.burn_fen),
-            "runway_months": "∞" if o.runway_months == float("inf")
-            else f"{o.runway_months:.1f}",
+            "runway_months": "∞" if o.runway_months == float("inf") else f"{o.runway_months:.1f}",
             "chance_dry": f"{100 * o.ruin_probability:.0f}%",
             "campaign_first": ("是" if lang == "zh" else "yes") if o.needs_campaign else "",
             "why": "; ".join(o.reasons[:2]),
         }
         for o in outlook.outlooks
     ]
-    columns = ["project", "balance", "burn_per_month", "runway_months", "chance_dry",
-               "campaign_first", "why"]
+    columns = [
+        "project",
+        "balance",
+        "burn_per_month",
+        "runway_months",
+        "chance_dry",
+        "campaign_first",
+        "why",
+    ]
     tab = ctx.table("micro_funds", rows, columns)
     projects = [o.project for o in outlook.outlooks]
     figures = (
         ctx.figure("runway", _w("funds", lang), lambda ax: outlook.plot(ax=ax, lang=lang)),
-        ctx.figure("balances", _w("funds", lang),
-                   lambda ax: ledger.history(projects).plot(ax=ax, lang=lang)),
+        ctx.figure(
+            "balances",
+            _w("funds", lang),
+            lambda ax: ledger.history(projects).plot(ax=ax, lang=lang),
+        ),
     )
     text = (
         f"Balances in yuan; runway is the months the money lasts at the recent burn rate "
         f"once incubation money ends; the chance of running dry within {outlook.horizon} "
         f"months comes from {outlook.n_sims:,} simulated futures of the project's own "
         "donation history. Projects that need a micro-fund (微基金) campaign come first."
-        if lang == "en" else
-        f"金额单位为元；可持续月数指孵化资金结束后按近期支出速度资金可维持的月数；{outlook.horizon} "
+        if lang == "en"
+        else f"金额单位为元；可持续月数指孵化资金结束后按近期支出速度资金可维持的月数；{outlook.horizon} "
         f"个月内资金耗尽的概率来自基于项目自身捐赠记录的 {outlook.n_sims:,} 次模拟。需要开展微基金募捐的项目排在前面。",
     )
-    return Section(id="funds", title=_w("funds", lang), text=text, tables=(tab,),
-                   figures=figures)
+    return Section(id="funds", title=_w("funds", lang), text=text, tables=(tab,), figures=figures)
 
 
 def _comparison(ctx: _Context) -> Section:
     lang = ctx.lang
     rows = _indicator_rows(ctx)
-    columns = ["place", "level", "population", "residents", "engaged", "leaders",
-               "projects", "activities", "attendance", "participants", "unique_reach",
-               "matched_hours", "unmet_hours"]
+    columns = [
+        "place",
+        "level",
+        "population",
+        "residents",
+        "engaged",
+        "leaders",
+        "projects",
+        "activities",
+        "attendance",
+        "participants",
+        "unique_reach",
+        "matched_hours",
+        "unmet_hours",
+    ]
     if ctx.ledger is not None:
         columns += ["funds_raised_fen", "median_runway_months"]
-    stage_columns = [f"stage_{s.value}" for s in Stage if any(r[f"stage_{s.value}"]
-                                                               for r in rows)]
+    stage_columns = [f"stage_{s.value}" for s in Stage if any(r[f"stage_{s.value}"] for r in rows)]
     community = _w("community", lang)
-    tab = ctx.table("indicators", rows, columns + stage_columns,
-                    people=[c for c in columns if c in _PEOPLE],
-                    parts=lambda r: r["level"] == community)
+    tab = ctx.table(
+        "indicators",
+        rows,
+        columns + stage_columns,
+        people=[c for c in columns if c in _PEOPLE],
+        parts=lambda r: r["level"] == community,
+    )
     level = tab.columns.index("level")
 
     def draw(ax: Axes) -> None:
-        _suppressed_bars(ax, tab, "place", ["participants", "unique_reach", "activities"],
-                         lang, rows_filter=lambda r: r[level] == community)
+        _suppressed_bars(
+            ax,
+            tab,
+            "place",
+            ["participants", "unique_reach", "activities"],
+            lang,
+            rows_filter=lambda r: r[level] == community,
+        )
 
     text = (
         "Unique measures (participants, reach) of a subdistrict or the district are "
-        "recomputed on the union of its communities, never summed." if lang == "en" else
-        "街道和区的去重指标（参与居民、覆盖居民）按所辖社区的并集重新计算，而非简单相加。",
+        "recomputed on the union of its communities, never summed."
+        if lang == "en"
+        else "街道和区的去重指标（参与居民、覆盖居民）按所辖社区的并集重新计算，而非简单相加。",
     )
     fig = ctx.figure("comparison", _w("comparison", lang), draw)
-    return Section(id="comparison", title=_w("comparison", lang), text=text, tables=(tab,),
-                   figures=(fig,))
+    return Section(
+        id="comparison", title=_w("comparison", lang), text=text, tables=(tab,), figures=(fig,)
+    )
 
 
 def _font(lang: str) -> dict[str, Any]:
@@ -758,7 +887,8 @@ def _render(sections: Sequence[Section], title: str, lang: str, threshold: int) 
         "</head>",
         "<body>",
         f"<h1>{html.escape(title)}</h1>",
-        "<nav>" + "".join(f'<a href="#{s.id}">{html.escape(s.title)}</a>' for s in sections)
+        "<nav>"
+        + "".join(f'<a href="#{s.id}">{html.escape(s.title)}</a>' for s in sections)
         + "</nav>",
     ]
     for section in sections:
@@ -767,21 +897,28 @@ def _render(sections: Sequence[Section], title: str, lang: str, threshold: int) 
         parts += [f"<p>{html.escape(p)}</p>" for p in section.text]
         for figure in section.figures:
             data = base64.b64encode(figure.png).decode("ascii")
-            parts.append(f'<img src="data:image/png;base64,{data}" '
-                         f'alt="{html.escape(figure.alt)}">')
+            parts.append(
+                f'<img src="data:image/png;base64,{data}" alt="{html.escape(figure.alt)}">'
+            )
         for table in section.tables:
             parts.append("<table>")
             if table.caption:
                 parts.append(f"<caption>{html.escape(table.caption)}</caption>")
-            parts.append("<thead><tr>" + "".join(f"<th>{html.escape(c)}</th>"
-                                                  for c in table.columns) + "</tr></thead>")
+            parts.append(
+                "<thead><tr>"
+                + "".join(f"<th>{html.escape(c)}</th>" for c in table.columns)
+                + "</tr></thead>"
+            )
             parts.append("<tbody>")
             for row in table.rows:
                 parts.append("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>")
             parts.append("</tbody></table>")
             if table.suppressed:
-                note = (f"{table.suppressed} cells below {threshold} suppressed." if lang == "en"
-                        else f"{table.suppressed} 个少于 {threshold} 的单元格已隐去。")
+                note = (
+                    f"{table.suppressed} cells below {threshold} suppressed."
+                    if lang == "en"
+                    else f"{table.suppressed} 个少于 {threshold} 的单元格已隐去。"
+                )
                 parts.append(f'<p class="note">{html.escape(note)}</p>')
         parts.append("</section>")
     footer = f"{_w('made', lang)} {__version__}"
@@ -873,8 +1010,9 @@ def build_report(
     # IDs, names replaced, birth years turned into age bands, free text removed. So no
     # table, figure or sentence of the report can carry a name or an internal ID.
     published = for_publication(graph, key=key)
-    ctx = _Context(graph=published, lang=lang, threshold=threshold, ledger=ledger, rng=rng,
-                   progress=progress)
+    ctx = _Context(
+        graph=published, lang=lang, threshold=threshold, ledger=ledger, rng=rng, progress=progress
+    )
     step = _progress(progress, len(_SECTIONS) + 1)
     sections: list[Section] = []
     for make in _SECTIONS:

@@ -370,8 +370,7 @@ def _check_backend(backend: object) -> str | None:
     if not isinstance(backend, str) or backend not in installed:
         _fail(
             "backend",
-            f"{backend!r} is not an installed networkx backend (installed: "
-            f"{', '.join(installed)})",
+            f"{backend!r} is not an installed networkx backend (installed: {', '.join(installed)})",
             "install one, e.g. pip install nx-parallel, or leave backend=None",
         )
     return backend
@@ -404,7 +403,9 @@ def _to_nx(adj: Any) -> nx.Graph:
 # =========================================================================== sparse engine
 
 
-def _spread(adj: Any, idx: IntArray, vals: FloatArray, n: int, b: int) -> tuple[IntArray, FloatArray]:
+def _spread(
+    adj: Any, idx: IntArray, vals: FloatArray, n: int, b: int
+) -> tuple[IntArray, FloatArray]:
     """``adj @ X`` for an ``n × b`` matrix X given by its non-zeros (flat positions
     ``idx`` and values); returns the result's non-zeros the same way."""
     if idx.size > 0.05 * n * b:
@@ -566,9 +567,11 @@ def _context_blocks(graph: CommunityGraph, ties: str) -> list[Any]:
         index.incidence(Relation.MEMBER_OF, "organization"),
         index.incidence(Relation.LEADS, "group"),
         index.incidence(Relation.LEADS, "organization"),
-        (index.incidence(Relation.LEADS, "project")
-         + index.incidence(Relation.CO_LEADS, "project")
-         + index.incidence(Relation.VOLUNTEERS_IN, "project")),
+        (
+            index.incidence(Relation.LEADS, "project")
+            + index.incidence(Relation.CO_LEADS, "project")
+            + index.incidence(Relation.VOLUNTEERS_IN, "project")
+        ),
     ]
     activity = index.incidence(Relation.ORGANISED, "activity")
     if ties == "all":
@@ -641,8 +644,10 @@ def _weights(weights: Mapping[str, float] | None) -> dict[str, float]:
             problems.append(Problem(path, f"unknown feature or group {key!r}", hint))
             continue
         given: object = value
-        if isinstance(given, bool) or not isinstance(given, int | float) or not (
-            math.isfinite(given) and given >= 0
+        if (
+            isinstance(given, bool)
+            or not isinstance(given, int | float)
+            or not (math.isfinite(given) and given >= 0)
         ):
             problems.append(Problem(path, f"must be a finite number >= 0, got {value!r}"))
     if problems:
@@ -728,8 +733,11 @@ def _needs(
         for need in project.needs:
             if need.skill is None:
                 continue
-            label = (f"{tax.label(need.skill, lang)}（{_name(project, lang)}）" if lang == "zh"
-                     else f"{tax.label(need.skill, lang)} ({_name(project, lang)})")
+            label = (
+                f"{tax.label(need.skill, lang)}（{_name(project, lang)}）"
+                if lang == "zh"
+                else f"{tax.label(need.skill, lang)} ({_name(project, lang)})"
+            )
             needs.append((comm_of[project.community], need.skill, int(need.min_level), label))
     f_rows: list[IntArray] = []
     f_cols: list[IntArray] = []
@@ -973,16 +981,22 @@ def rank_talents(
         days = np.maximum(as_of.toordinal() - last, 0.0)
         recency = np.where(last > 0, 0.5 ** (days / RECENCY_HALF_LIFE_DAYS), 0.0)
     fill, need_labels = _needs(graph, ranked, lang)
-    values = np.column_stack([
-        position[ranked_at] if n else np.zeros((0, 4)),
-        _row_counts(activity),
-        _row_sums(volunteer),
-        _row_counts(lead) + 0.5 * _row_counts(colead),
-        recency,
-        np.array([len(r.skills) for r in ranked], dtype=np.float64),
-        _row_sums(fill),
-        np.array([r.hours_per_week for r in ranked], dtype=np.float64),
-    ]) if ranked else np.zeros((0, len(_FEATURE_NAMES)))
+    values = (
+        np.column_stack(
+            [
+                position[ranked_at] if n else np.zeros((0, 4)),
+                _row_counts(activity),
+                _row_sums(volunteer),
+                _row_counts(lead) + 0.5 * _row_counts(colead),
+                recency,
+                np.array([len(r.skills) for r in ranked], dtype=np.float64),
+                _row_sums(fill),
+                np.array([r.hours_per_week for r in ranked], dtype=np.float64),
+            ]
+        )
+        if ranked
+        else np.zeros((0, len(_FEATURE_NAMES)))
+    )
 
     comm_pos = {c.id: i for i, c in enumerate(graph.communities())}
     comm = np.array([comm_pos[r.community] for r in ranked], dtype=np.int64)
@@ -992,7 +1006,8 @@ def rank_talents(
     rid = np.array([r.id for r in ranked], dtype=object)
     order = (
         np.lexsort((rid.astype(str), -np.round(scores, _TIE_DIGITS)))
-        if ranked else np.zeros(0, dtype=np.int64)
+        if ranked
+        else np.zeros(0, dtype=np.int64)
     )
     community_ranks = np.zeros(len(ranked), dtype=np.int64)
     counters: dict[int, int] = {}
@@ -1001,8 +1016,9 @@ def rank_talents(
         counters[c] = counters.get(c, 0) + 1
         community_ranks[pos_] = counters[c]
 
-    ctx = _reason_context(graph, net, ranked_at, lead, colead, volunteer, activity, last,
-                          fill, need_labels, lang)
+    ctx = _reason_context(
+        graph, net, ranked_at, lead, colead, volunteer, activity, last, fill, need_labels, lang
+    )
     limit = len(order) if explain is None else min(explain, len(order))
     reasons = tuple(
         _reasons(ctx, int(i), values[i], normalised[i], wv) if k < limit else ()
@@ -1180,7 +1196,8 @@ def _reasons(
         n_act = int(val["activities"])
         when = dt.date.fromordinal(int(ctx.last[i])).isoformat()
         text = (
-            f"参加或组织了 {n_act} 次活动，最近一次在 {when}" if zh
+            f"参加或组织了 {n_act} 次活动，最近一次在 {when}"
+            if zh
             else f"took part in {n_act} {'activity' if n_act == 1 else 'activities'}"
             f", most recently on {when}"
         )
@@ -1191,7 +1208,8 @@ def _reasons(
         ]
         hours = _hours(float(val["hours"]))
         text = (
-            f"每周在{_listing(projects, lang)}做志愿 {hours} 小时" if zh
+            f"每周在{_listing(projects, lang)}做志愿 {hours} 小时"
+            if zh
             else f"volunteers {hours} h a week in {_listing(projects, lang)}"
         )
         say("hours", text)
@@ -1199,19 +1217,27 @@ def _reasons(
         say("brokerage", _bridge_reason(ctx, i, val, lang))
     if val["degree"] > 0 and norm["degree"] >= 0.5:
         d = int(val["degree"])
-        say("degree", f"与 {d} 位居民有联系" if zh
-            else f"is tied to {d} {'resident' if d == 1 else 'residents'}")
+        say(
+            "degree",
+            f"与 {d} 位居民有联系"
+            if zh
+            else f"is tied to {d} {'resident' if d == 1 else 'residents'}",
+        )
     if val["betweenness"] > 0 and norm["betweenness"] >= 0.5:
-        say("betweenness", "处在许多居民之间的最短路径上" if zh
-            else "lies on many of the shortest paths between other residents")
+        say(
+            "betweenness",
+            "处在许多居民之间的最短路径上"
+            if zh
+            else "lies on many of the shortest paths between other residents",
+        )
     if val["pagerank"] > 0 and norm["pagerank"] >= 0.5 and norm["degree"] < 0.5:
-        say("pagerank", "与社区里联系广的人相连" if zh
-            else "is tied to well-connected residents")
+        say("pagerank", "与社区里联系广的人相连" if zh else "is tied to well-connected residents")
     if val["needs"] > 0:
         labels = [ctx.need_labels[j] for j in _ids_in_row(ctx.fill, i)]
         k = len(labels)
         text = (
-            f"可填补 {k} 项未满足的需求：{_listing(labels, lang)}" if zh
+            f"可填补 {k} 项未满足的需求：{_listing(labels, lang)}"
+            if zh
             else f"could fill {k} open {'need' if k == 1 else 'needs'}: {_listing(labels, lang)}"
         )
         say("needs", text)
@@ -1219,8 +1245,12 @@ def _reasons(
         record = graph.get(index.ids("resident")[int(ctx.rows[i])], Resident)
         names = [graph.taxonomy.label(s.skill, lang) for s in record.skills]
         k = len(names)
-        say("skills", f"有 {k} 项技能：{_listing(names, lang)}" if zh
-            else f"has {k} {'skill' if k == 1 else 'skills'}: {_listing(names, lang)}")
+        say(
+            "skills",
+            f"有 {k} 项技能：{_listing(names, lang)}"
+            if zh
+            else f"has {k} {'skill' if k == 1 else 'skills'}: {_listing(names, lang)}",
+        )
     if val["availability"] > 0:
         hours = _hours(float(val["availability"]))
         say("availability", f"每周可投入 {hours} 小时" if zh else f"offers {hours} h a week")
@@ -1242,7 +1272,8 @@ def _bridge_reason(ctx: _Context, i: int, val: Mapping[str, float], lang: str) -
     graph = ctx.graph
     mine = _ids_in_row(ctx.contexts, i)
     pairs = [
-        (a, b) for a, b in itertools.combinations(sorted(int(x) for x in mine), 2)
+        (a, b)
+        for a, b in itertools.combinations(sorted(int(x) for x in mine), 2)
         if (a, b) in ctx.bridged
     ]
     if pairs:
@@ -1304,8 +1335,11 @@ def _key_network(
         return list(ids), net.binary
     if isinstance(graph, nx.Graph):
         if community is not None:
-            _fail("community", "only a CommunityGraph has communities",
-                        "pass community=None with a networkx graph")
+            _fail(
+                "community",
+                "only a CommunityGraph has communities",
+                "pass community=None with a networkx graph",
+            )
         nodes = _node_order(graph.nodes)
         if not nodes:
             return [], sp.csr_array((0, 0))
@@ -1314,8 +1348,7 @@ def _key_network(
         adj.setdiag(0)
         adj.eliminate_zeros()
         return nodes, adj
-    _fail("graph", f"must be a CommunityGraph or a networkx graph, got "
-                f"{type(graph).__name__}")
+    _fail("graph", f"must be a CommunityGraph or a networkx graph, got {type(graph).__name__}")
 
 
 class _Objective(abc.ABC):
@@ -1376,8 +1409,10 @@ class _DistanceReach(_Objective):
         n = adj.shape[0]
         self.n = n
         if len(cands) * n > 400_000_000:
-            msg = (f"distance-weighted reach needs a {len(cands)} × {n} distance table, "
-                   "too large to hold")
+            msg = (
+                f"distance-weighted reach needs a {len(cands)} × {n} distance table, "
+                "too large to hold"
+            )
             _fail("candidates", msg, "pass fewer candidates (e.g. the top 1,000 by degree)")
         inv = np.zeros((len(cands), n), dtype=np.float32)
         for start in range(0, len(cands), 64):
@@ -1764,8 +1799,7 @@ def key_players(
     nodes, adj = _key_network(graph, community, ties)
     n = len(nodes)
     if size > n:
-        _fail("k", f"asks for {size} players but the network has {n} nodes",
-                    "use a smaller k")
+        _fail("k", f"asks for {size} players but the network has {n} nodes", "use a smaller k")
     pos = {v: i for i, v in enumerate(nodes)}
     if candidates is None:
         cands = np.arange(n, dtype=np.int64)
@@ -1773,12 +1807,18 @@ def key_players(
         wanted = list(candidates)
         unknown = [c for c in wanted if c not in pos]
         if unknown:
-            _fail("candidates", f"not nodes of the network: {unknown[:5]!r}",
-                        "give node IDs of the network")
+            _fail(
+                "candidates",
+                f"not nodes of the network: {unknown[:5]!r}",
+                "give node IDs of the network",
+            )
         cands = np.unique(np.array([pos[c] for c in wanted], dtype=np.int64))
         if len(cands) < size:
-            _fail("candidates", f"{len(cands)} candidates cannot make a set of "
-                        f"{size}", "give more candidates or a smaller k")
+            _fail(
+                "candidates",
+                f"{len(cands)} candidates cannot make a set of {size}",
+                "give more candidates or a smaller k",
+            )
     src: IntArray | None = None
     exact = True
     if objective == "distance_fragmentation":
@@ -1803,9 +1843,7 @@ def key_players(
     for v in members:
         rest = [u for u in members if u != v]
         contributions.append(score - obj.score(rest))
-    reasons = tuple(
-        _key_reason(objective, m, c, score) for c in contributions
-    )
+    reasons = tuple(_key_reason(objective, m, c, score) for c in contributions)
     return KeyPlayers(
         players=tuple(nodes[v] for v in members),
         score=float(score),
@@ -1825,7 +1863,11 @@ def key_players(
 def _key_reason(objective: str, m: int, contribution: float, score: float) -> str:
     label = _LABELS[objective] if objective != "reach" else f"{m}-reach"
     if objective in ("reach", "distance_reach"):
-        return (f"adds {contribution:.3f} to the set's {label} of {score:.3f}: "
-                "people the others do not reach as closely")
-    return (f"adds {contribution:.3f} to the set's {label} of {score:.3f}: "
-            "without them the network holds together better")
+        return (
+            f"adds {contribution:.3f} to the set's {label} of {score:.3f}: "
+            "people the others do not reach as closely"
+        )
+    return (
+        f"adds {contribution:.3f} to the set's {label} of {score:.3f}: "
+        "without them the network holds together better"
+    )

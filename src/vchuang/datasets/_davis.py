@@ -120,9 +120,7 @@ def davis_southern_women() -> CommunityGraph:
         Subdistrict(id="natchez", name="Natchez ('Old City')", district="adams-county"),
         Community(id="old-city", name="Old City women", subdistrict="natchez"),
     ]
-    items += [
-        Resident(id=resident_id[name], name=name, community="old-city") for name in women
-    ]
+    items += [Resident(id=resident_id[name], name=name, community="old-city") for name in women]
     for i, event in enumerate(events, start=1):
         month, day = EVENT_DATES[event]
         attendees = [resident_id[w] for w in women if source.has_edge(w, event)]

@@ -122,8 +122,11 @@ def _is_int(value: object) -> bool:
 
 
 def _is_number(value: object) -> bool:
-    return (isinstance(value, int | float | np.integer | np.floating)
-            and not isinstance(value, bool) and math.isfinite(float(value)))
+    return (
+        isinstance(value, int | float | np.integer | np.floating)
+        and not isinstance(value, bool)
+        and math.isfinite(float(value))
+    )
 
 
 def synthetic(
@@ -245,12 +248,19 @@ def synthetic(
     True
     """
     return _prepare(
-        n_residents, n_communities=n_communities, n_subdistricts=n_subdistricts,
-        building_size=building_size, degree_building=degree_building,
-        degree_community=degree_community, degree_across=degree_across,
-        engaged_share=engaged_share, leader_share=leader_share,
+        n_residents,
+        n_communities=n_communities,
+        n_subdistricts=n_subdistricts,
+        building_size=building_size,
+        degree_building=degree_building,
+        degree_community=degree_community,
+        degree_across=degree_across,
+        engaged_share=engaged_share,
+        leader_share=leader_share,
         activities_per_project=activities_per_project,
-        named_per_activity=named_per_activity, year=year, rng=rng,
+        named_per_activity=named_per_activity,
+        year=year,
+        rng=rng,
     ).build()
 
 
@@ -272,50 +282,93 @@ def _prepare(
 ) -> _Generator:
     """Check the parameters of :func:`synthetic` and set up a run."""
     problems: list[Problem] = []
-    _check(problems, "n_residents", _is_int(n_residents) and n_residents >= 1,
-           f"must be a whole number >= 1, got {n_residents!r}")
+    _check(
+        problems,
+        "n_residents",
+        _is_int(n_residents) and n_residents >= 1,
+        f"must be a whole number >= 1, got {n_residents!r}",
+    )
     if problems:
         raise ValidationError(problems)
     n = int(n_residents)
     if n_communities is None:
         n_communities = min(n, max(3, round(n / 10_000)))
-    _check(problems, "n_communities", _is_int(n_communities) and 1 <= n_communities <= n,
-           f"must be a whole number between 1 and n_residents ({n}), got {n_communities!r}")
+    _check(
+        problems,
+        "n_communities",
+        _is_int(n_communities) and 1 <= n_communities <= n,
+        f"must be a whole number between 1 and n_residents ({n}), got {n_communities!r}",
+    )
     if n_subdistricts is None and _is_int(n_communities):
         n_subdistricts = max(1, math.ceil(int(n_communities) / 8))
-    _check(problems, "n_subdistricts",
-           _is_int(n_subdistricts) and _is_int(n_communities)
-           and 1 <= int(n_subdistricts or 0) <= int(n_communities),
-           f"must be a whole number between 1 and n_communities, got {n_subdistricts!r}")
-    _check(problems, "building_size", _is_int(building_size) and building_size >= 1,
-           f"must be a whole number >= 1, got {building_size!r}")
-    for name, value in (("degree_building", degree_building),
-                        ("degree_community", degree_community),
-                        ("degree_across", degree_across)):
-        _check(problems, name, _is_number(value) and value >= 0,
-               f"must be a number >= 0, got {value!r}", "an expected number of ties")
+    _check(
+        problems,
+        "n_subdistricts",
+        _is_int(n_subdistricts)
+        and _is_int(n_communities)
+        and 1 <= int(n_subdistricts or 0) <= int(n_communities),
+        f"must be a whole number between 1 and n_communities, got {n_subdistricts!r}",
+    )
+    _check(
+        problems,
+        "building_size",
+        _is_int(building_size) and building_size >= 1,
+        f"must be a whole number >= 1, got {building_size!r}",
+    )
+    for name, value in (
+        ("degree_building", degree_building),
+        ("degree_community", degree_community),
+        ("degree_across", degree_across),
+    ):
+        _check(
+            problems,
+            name,
+            _is_number(value) and value >= 0,
+            f"must be a number >= 0, got {value!r}",
+            "an expected number of ties",
+        )
     for name, value in (("engaged_share", engaged_share), ("leader_share", leader_share)):
-        _check(problems, name, _is_number(value) and 0 <= value <= 1,
-               f"must be a share between 0 and 1, got {value!r}")
-    _check(problems, "activities_per_project",
-           _is_int(activities_per_project) and activities_per_project >= 0,
-           f"must be a whole number >= 0, got {activities_per_project!r}")
-    _check(problems, "named_per_activity",
-           _is_int(named_per_activity) and named_per_activity >= 0,
-           f"must be a whole number >= 0, got {named_per_activity!r}")
-    _check(problems, "year", _is_int(year) and 1950 <= year <= 2100,
-           f"must be a year between 1950 and 2100, got {year!r}")
+        _check(
+            problems,
+            name,
+            _is_number(value) and 0 <= value <= 1,
+            f"must be a share between 0 and 1, got {value!r}",
+        )
+    _check(
+        problems,
+        "activities_per_project",
+        _is_int(activities_per_project) and activities_per_project >= 0,
+        f"must be a whole number >= 0, got {activities_per_project!r}",
+    )
+    _check(
+        problems,
+        "named_per_activity",
+        _is_int(named_per_activity) and named_per_activity >= 0,
+        f"must be a whole number >= 0, got {named_per_activity!r}",
+    )
+    _check(
+        problems,
+        "year",
+        _is_int(year) and 1950 <= year <= 2100,
+        f"must be a year between 1950 and 2100, got {year!r}",
+    )
     if problems:
         raise ValidationError(problems)
     seed_text = str(rng) if _is_int(rng) else "unseeded" if rng is None else "given generator"
     gen = as_generator(rng)
     return _Generator(
-        gen, n=n, n_communities=int(n_communities), n_subdistricts=int(n_subdistricts or 1),
+        gen,
+        n=n,
+        n_communities=int(n_communities),
+        n_subdistricts=int(n_subdistricts or 1),
         building_size=int(building_size),
         degrees=(float(degree_building), float(degree_community), float(degree_across)),
-        engaged_share=float(engaged_share), leader_share=float(leader_share),
+        engaged_share=float(engaged_share),
+        leader_share=float(leader_share),
         activities_per_project=int(activities_per_project),
-        named_per_activity=int(named_per_activity), year=int(year), seed_text=seed_text,
+        named_per_activity=int(named_per_activity),
+        year=int(year),
+        seed_text=seed_text,
     )
 
 
@@ -323,10 +376,20 @@ class _Generator:
     """One run of :func:`synthetic`: arrays first, records at the end."""
 
     def __init__(
-        self, gen: np.random.Generator, *, n: int, n_communities: int, n_subdistricts: int,
-        building_size: int, degrees: tuple[float, float, float], engaged_share: float,
-        leader_share: float, activities_per_project: int, named_per_activity: int,
-        year: int, seed_text: str,
+        self,
+        gen: np.random.Generator,
+        *,
+        n: int,
+        n_communities: int,
+        n_subdistricts: int,
+        building_size: int,
+        degrees: tuple[float, float, float],
+        engaged_share: float,
+        leader_share: float,
+        activities_per_project: int,
+        named_per_activity: int,
+        year: int,
+        seed_text: str,
     ) -> None:
         self.gen = gen
         self.n = n
@@ -349,8 +412,9 @@ class _Generator:
         """Household sizes and each member's age, community and building."""
         gen, n = self.gen, self.n
         probs = np.array([h[0] for h in _HOUSEHOLDS])
-        mean_size = sum(p * (a + (c[0] + c[1]) / 2 + (e[0] + e[1]) / 2)
-                        for p, a, c, e in _HOUSEHOLDS)
+        mean_size = sum(
+            p * (a + (c[0] + c[1]) / 2 + (e[0] + e[1]) / 2) for p, a, c, e in _HOUSEHOLDS
+        )
         n_h = int(n / mean_size * 1.1) + 10
         kind = gen.choice(len(_HOUSEHOLDS), size=n_h, p=probs)
         adults = np.array([h[1] for h in _HOUSEHOLDS])[kind]
@@ -374,8 +438,9 @@ class _Generator:
         age = np.empty(n, dtype=np.int64)
         single = adults[hh] == 1
         a_mask = role == 0
-        age[a_mask] = np.where(single[a_mask], gen.integers(18, 40, a_mask.sum()),
-                               gen.integers(24, 60, a_mask.sum()))
+        age[a_mask] = np.where(
+            single[a_mask], gen.integers(18, 40, a_mask.sum()), gen.integers(24, 60, a_mask.sum())
+        )
         c_mask = role == 1
         age[c_mask] = gen.integers(0, 18, c_mask.sum())
         e_mask = role == 2
@@ -435,8 +500,7 @@ class _Generator:
             vs.append(u + d)
             ws.append(np.full(u.size, 3.0))
         d_build, d_comm, d_across = self.degrees
-        for block, degree, weight in ((self.building, d_build, 2.0),
-                                      (self.comm, d_comm, 1.0)):
+        for block, degree, weight in ((self.building, d_build, 2.0), (self.comm, d_comm, 1.0)):
             if degree > 0:
                 u, v = self._block_pairs(block, degree)
                 us.append(u)
@@ -462,9 +526,13 @@ class _Generator:
         self.eu, self.ev, self.ew = code // n, code % n, w
         self.degree = np.bincount(self.eu, minlength=n) + np.bincount(self.ev, minlength=n)
         ones = np.ones(code.size, dtype=np.int8)
-        adj = sp.csr_array((np.concatenate([ones, ones]),
-                            (np.concatenate([self.eu, self.ev]),
-                             np.concatenate([self.ev, self.eu]))), shape=(n, n))
+        adj = sp.csr_array(
+            (
+                np.concatenate([ones, ones]),
+                (np.concatenate([self.eu, self.ev]), np.concatenate([self.ev, self.eu])),
+            ),
+            shape=(n, n),
+        )
         self.adj = adj
 
     # ------------------------------------------------------------------ roles
@@ -492,7 +560,7 @@ class _Generator:
                 n_lead = min(k, max(1, round(self.leader_share * k)))
                 ranked = chosen[np.argsort(-lead_score[chosen], kind="stable")]
                 leader[ranked[:n_lead]] = True
-                talent[ranked[n_lead:2 * n_lead]] = True
+                talent[ranked[n_lead : 2 * n_lead]] = True
             rest = idx[~engaged[idx]]
             if rest.size:
                 workers = rest[gen.choice(rest.size, size=min(2, rest.size), replace=False)]
@@ -511,11 +579,11 @@ class _Generator:
         self.n_skills = np.minimum(count, 3)
         self.skill_draw = gen.integers(0, len(leaves), size=(n, 3))
         level = gen.choice([1, 2, 3, 4], size=(n, 3), p=[0.4, 0.35, 0.2, 0.05])
-        level = np.where(self.engaged[:, None], np.minimum(level + (gen.random((n, 3)) < 0.4), 4),
-                         level)
+        level = np.where(
+            self.engaged[:, None], np.minimum(level + (gen.random((n, 3)) < 0.4), 4), level
+        )
         self.skill_level = level
-        self.hours = np.where(
-            self.engaged, np.round((1.0 + gen.gamma(2.0, 1.5, n)) * 2) / 2, 0.0)
+        self.hours = np.where(self.engaged, np.round((1.0 + gen.gamma(2.0, 1.5, n)) * 2) / 2, 0.0)
         self.hours = np.where(self.leader, self.hours + 2.0, self.hours)
         self.hours = np.where(self.worker, 6.0, self.hours)
         self.interest = gen.integers(0, len(_THEME_SKILLS), n)
@@ -529,50 +597,115 @@ class _Generator:
         self.sub_ids = [f"s{i + 1:02d}" for i in range(self.n_sub)]
         self.comm_ids = [f"c{i + 1:03d}" for i in range(self.n_comm)]
         for i, sid in enumerate(self.sub_ids):
-            items.append(Subdistrict(id=sid, name=f"Subdistrict {i + 1}",
-                                     name_zh=f"第{i + 1}街道", district="d"))
+            items.append(
+                Subdistrict(
+                    id=sid, name=f"Subdistrict {i + 1}", name_zh=f"第{i + 1}街道", district="d"
+                )
+            )
         population = np.bincount(self.comm, minlength=self.n_comm)
         for i, cid in enumerate(self.comm_ids):
-            items.append(Community(id=cid, name=f"Community {i + 1}",
-                                   name_zh=f"第{i + 1}社区",
-                                   subdistrict=self.sub_ids[int(comm_sub[i])],
-                                   population=int(population[i])))
+            items.append(
+                Community(
+                    id=cid,
+                    name=f"Community {i + 1}",
+                    name_zh=f"第{i + 1}社区",
+                    subdistrict=self.sub_ids[int(comm_sub[i])],
+                    population=int(population[i]),
+                )
+            )
         # segments: who is in each, per community
         age = self.age
-        member = np.stack([age >= 60, age <= 12, (age >= 13) & (age <= 24), self.migrant,
-                           self.dogs], axis=1)
+        member = np.stack(
+            [age >= 60, age <= 12, (age >= 13) & (age <= 24), self.migrant, self.dogs], axis=1
+        )
         self.segment_mask = member
         counts = np.zeros((self.n_comm, len(_SEGMENTS)), dtype=np.int64)
         for j in range(len(_SEGMENTS)):
             counts[:, j] = np.bincount(self.comm[member[:, j]], minlength=self.n_comm)
         for i, cid in enumerate(self.comm_ids):
             for j, (suffix, en, zh) in enumerate(_SEGMENTS):
-                items.append(Segment(id=f"{cid}-{suffix}", name=en, name_zh=zh, place=cid,
-                                     population=int(counts[i, j])))
+                items.append(
+                    Segment(
+                        id=f"{cid}-{suffix}",
+                        name=en,
+                        name_zh=zh,
+                        place=cid,
+                        population=int(counts[i, j]),
+                    )
+                )
         # "1+N" hubs, service centres, the charity fund, its branches and micro-funds
-        items.append(Organization(id="hub", name="District Social Innovation Centre",
-                                  name_zh="区社会创新中心", org_kind=OrgKind.HUB, place="d"))
-        items.append(Organization(id="fund", name="District Social Innovation Charity Fund",
-                                  name_zh="区社会创新公益基金", org_kind=OrgKind.FUND, place="d"))
+        items.append(
+            Organization(
+                id="hub",
+                name="District Social Innovation Centre",
+                name_zh="区社会创新中心",
+                org_kind=OrgKind.HUB,
+                place="d",
+            )
+        )
+        items.append(
+            Organization(
+                id="fund",
+                name="District Social Innovation Charity Fund",
+                name_zh="区社会创新公益基金",
+                org_kind=OrgKind.FUND,
+                place="d",
+            )
+        )
         for i, sid in enumerate(self.sub_ids):
-            items.append(Organization(id=f"{sid}-hub", name=f"Street Centre {i + 1}",
-                                      name_zh=f"第{i + 1}街道社会创新中心", org_kind=OrgKind.HUB,
-                                      place=sid, parent="hub"))
-            items.append(Organization(id=f"{sid}-fund", name=f"Charity Fund branch {i + 1}",
-                                      name_zh=f"公益基金第{i + 1}街道分部",
-                                      org_kind=OrgKind.FUND, place=sid, parent="fund"))
+            items.append(
+                Organization(
+                    id=f"{sid}-hub",
+                    name=f"Street Centre {i + 1}",
+                    name_zh=f"第{i + 1}街道社会创新中心",
+                    org_kind=OrgKind.HUB,
+                    place=sid,
+                    parent="hub",
+                )
+            )
+            items.append(
+                Organization(
+                    id=f"{sid}-fund",
+                    name=f"Charity Fund branch {i + 1}",
+                    name_zh=f"公益基金第{i + 1}街道分部",
+                    org_kind=OrgKind.FUND,
+                    place=sid,
+                    parent="fund",
+                )
+            )
         for i, cid in enumerate(self.comm_ids):
             sid = self.sub_ids[int(comm_sub[i])]
-            items.append(Organization(id=f"{cid}-psc", name=f"Service Centre {i + 1}",
-                                      name_zh=f"第{i + 1}社区党群服务中心",
-                                      org_kind=OrgKind.SERVICE_CENTRE, place=cid))
-            items.append(Organization(id=f"{cid}-mf", name=f"Micro-fund {i + 1}",
-                                      name_zh=f"第{i + 1}社区微基金", org_kind=OrgKind.FUND,
-                                      place=cid, parent=f"{sid}-fund"))
-            items.append(Resource(id=f"{cid}-hall", name="Service centre hall",
-                                  name_zh="党群服务中心活动室",
-                                  resource_kind=ResourceKind.VENUE, place=cid,
-                                  provider=f"{cid}-psc", capacity=80.0, unit="people"))
+            items.append(
+                Organization(
+                    id=f"{cid}-psc",
+                    name=f"Service Centre {i + 1}",
+                    name_zh=f"第{i + 1}社区党群服务中心",
+                    org_kind=OrgKind.SERVICE_CENTRE,
+                    place=cid,
+                )
+            )
+            items.append(
+                Organization(
+                    id=f"{cid}-mf",
+                    name=f"Micro-fund {i + 1}",
+                    name_zh=f"第{i + 1}社区微基金",
+                    org_kind=OrgKind.FUND,
+                    place=cid,
+                    parent=f"{sid}-fund",
+                )
+            )
+            items.append(
+                Resource(
+                    id=f"{cid}-hall",
+                    name="Service centre hall",
+                    name_zh="党群服务中心活动室",
+                    resource_kind=ResourceKind.VENUE,
+                    place=cid,
+                    provider=f"{cid}-psc",
+                    capacity=80.0,
+                    unit="people",
+                )
+            )
         self.comm_sub = comm_sub
 
     def residents(self) -> None:
@@ -591,11 +724,15 @@ class _Generator:
         seg_code = (self.segment_mask * (1 << np.arange(len(_SEGMENTS)))).sum(axis=1)
         seg_cache: dict[tuple[int, int], tuple[str, ...]] = {}
         seg_names = [s[0] for s in _SEGMENTS]
-        levels = [SkillLevel(skill=s, level=Level(lv)) for s in self.skill_ids
-                  for lv in (1, 2, 3, 4)]
+        levels = [
+            SkillLevel(skill=s, level=Level(lv)) for s in self.skill_ids for lv in (1, 2, 3, 4)
+        ]
         roles_of = {
-            0: (), 1: (Role.VOLUNTEER,), 2: (Role.VOLUNTEER, Role.TALENT),
-            3: (Role.VOLUNTEER, Role.LEADER), 4: (Role.SOCIAL_WORKER,),
+            0: (),
+            1: (Role.VOLUNTEER,),
+            2: (Role.VOLUNTEER, Role.TALENT),
+            3: (Role.VOLUNTEER, Role.LEADER),
+            4: (Role.SOCIAL_WORKER,),
         }
         role = np.zeros(n, dtype=np.int64)
         role[self.engaged] = 1
@@ -625,8 +762,11 @@ class _Generator:
             key = (c, codes[i])
             segs = seg_cache.get(key)
             if segs is None:
-                segs = tuple(f"{comm_ids[c]}-{seg_names[j]}" for j in range(len(_SEGMENTS))
-                             if codes[i] >> j & 1)
+                segs = tuple(
+                    f"{comm_ids[c]}-{seg_names[j]}"
+                    for j in range(len(_SEGMENTS))
+                    if codes[i] >> j & 1
+                )
                 seg_cache[key] = segs
             age = ages[i]
             k = nsk[i]
@@ -642,24 +782,35 @@ class _Generator:
             h = hours_cache.setdefault(h, h)
             if age < 18:
                 record = Resident(
-                    id=rids[i], name=minor_name[c] if age <= 12 else teen_name[c],
-                    community=comm_ids[c], age_band=band_of[age], segments=segs,
-                    household=hh_ids[hhs[i]], building=b_ids[builds[i]])
+                    id=rids[i],
+                    name=minor_name[c] if age <= 12 else teen_name[c],
+                    community=comm_ids[c],
+                    age_band=band_of[age],
+                    segments=segs,
+                    household=hh_ids[hhs[i]],
+                    building=b_ids[builds[i]],
+                )
             else:
                 record = Resident(
-                    id=rids[i], name=names[name_draw[i]], community=comm_ids[c],
-                    birth_year=years[self.year - age], age_band=band_of[age],
-                    segments=segs, skills=skills,
+                    id=rids[i],
+                    name=names[name_draw[i]],
+                    community=comm_ids[c],
+                    birth_year=years[self.year - age],
+                    age_band=band_of[age],
+                    segments=segs,
+                    skills=skills,
                     interests=(theme_names[interests[i]],) if r in (1, 2, 3) else (),
-                    hours_per_week=h, roles=roles_of[r], household=hh_ids[hhs[i]],
-                    building=b_ids[builds[i]])
+                    hours_per_week=h,
+                    roles=roles_of[r],
+                    household=hh_ids[hhs[i]],
+                    building=b_ids[builds[i]],
+                )
             out.append(record)
         knows = Relation.KNOWS
         weights = {3.0: 3.0, 2.0: 2.0, 1.0: 1.0, 0.5: 0.5}
         self.links = [
             Link(source=rids[a], relation=knows, target=rids[b], weight=weights[w])
-            for a, b, w in zip(self.eu.tolist(), self.ev.tolist(), self.ew.tolist(),
-                               strict=True)
+            for a, b, w in zip(self.eu.tolist(), self.ev.tolist(), self.ew.tolist(), strict=True)
         ]
 
     # ------------------------------------------------------------------ projects
@@ -690,8 +841,7 @@ class _Generator:
             org = [rid[w] for w in workers]
             meetings = (
                 (ActivityKind.MOBILISATION, "Mobilisation meeting", "社区动员会", 0.5, 3),
-                (ActivityKind.SELECTION_MEETING, "Project selection meeting", "项目征选会",
-                 0.3, 2),
+                (ActivityKind.SELECTION_MEETING, "Project selection meeting", "项目征选会", 0.3, 2),
                 (ActivityKind.VOLUNTEER_MEETING, "Volunteer meeting", "志愿者例会", 0.4, 0),
                 (ActivityKind.VOLUNTEER_MEETING, "Volunteer meeting", "志愿者例会", 0.4, 0),
             )
@@ -700,13 +850,19 @@ class _Generator:
                 came = np.sort(pool[gen.random(pool.size) < p]) if pool.size else pool
                 if kind is ActivityKind.SELECTION_MEETING:
                     came = np.union1d(came, np.concatenate([leaders, talents]))
-                items.append(Activity(
-                    id=f"{cid}-m{k}", name=f"{en} {k}", name_zh=zh, activity_kind=kind,
-                    date=dt.date.fromordinal(day0 - 60 + 45 * k + int(gen.integers(0, 20))),
-                    place=cid, organisers=org,
-                    attendees=[rid[x] for x in came.tolist() if rid[x] not in org],
-                    attendance=(int(came.size + crowd * came.size) if crowd else None),
-                ))
+                items.append(
+                    Activity(
+                        id=f"{cid}-m{k}",
+                        name=f"{en} {k}",
+                        name_zh=zh,
+                        activity_kind=kind,
+                        date=dt.date.fromordinal(day0 - 60 + 45 * k + int(gen.integers(0, 20))),
+                        place=cid,
+                        organisers=org,
+                        attendees=[rid[x] for x in came.tolist() if rid[x] not in org],
+                        attendance=(int(came.size + crowd * came.size) if crowd else None),
+                    )
+                )
             if leaders.size == 0:
                 continue
             # one project per leader
@@ -715,84 +871,133 @@ class _Generator:
             stage_draw = gen.choice(len(stages), size=leaders.size, p=stage_p)
             leader_of = dict(zip(leaders.tolist(), project_ids, strict=True))
             for j, (lead, pid, theme) in enumerate(
-                    zip(leaders.tolist(), project_ids, themes, strict=True)):
+                zip(leaders.tolist(), project_ids, themes, strict=True)
+            ):
                 skills = _THEME_SKILLS[theme]
                 needs = []
                 for s in skills[:2]:
                     need_no += 1
-                    needs.append(Need(id=f"n{need_no}", skill=s,
-                                      hours=float(gen.integers(2, 9)),
-                                      people=int(gen.integers(1, 4)),
-                                      min_level=Level(int(gen.integers(1, 4)))))
+                    needs.append(
+                        Need(
+                            id=f"n{need_no}",
+                            skill=s,
+                            hours=float(gen.integers(2, 9)),
+                            people=int(gen.integers(1, 4)),
+                            min_level=Level(int(gen.integers(1, 4))),
+                        )
+                    )
                 if gen.random() < 0.5:
                     need_no += 1
-                    needs.append(Need(id=f"n{need_no}",
-                                      resource=(ResourceKind.VENUE, ResourceKind.MATERIALS,
-                                                ResourceKind.MONEY)[int(gen.integers(0, 3))]))
+                    needs.append(
+                        Need(
+                            id=f"n{need_no}",
+                            resource=(
+                                ResourceKind.VENUE,
+                                ResourceKind.MATERIALS,
+                                ResourceKind.MONEY,
+                            )[int(gen.integers(0, 3))],
+                        )
+                    )
                 stage = stages[int(stage_draw[j])]
-                items.append(Project(
-                    id=pid, name=f"{THEMES[theme][0].capitalize()} {j + 1}",
-                    name_zh=f"{THEMES[theme][1]}项目{j + 1}", community=cid, themes=[theme],
-                    stage=stage, needs=needs,
-                    target_segments=[f"{cid}-{_SEGMENTS[s][0]}" for s in _THEME_SEGMENTS[theme]],
-                    budget_fen=int(gen.integers(5, 60)) * 10_000,
-                    started=dt.date.fromordinal(day0 + int(gen.integers(0, 90))),
-                ))
+                items.append(
+                    Project(
+                        id=pid,
+                        name=f"{THEMES[theme][0].capitalize()} {j + 1}",
+                        name_zh=f"{THEMES[theme][1]}项目{j + 1}",
+                        community=cid,
+                        themes=[theme],
+                        stage=stage,
+                        needs=needs,
+                        target_segments=[
+                            f"{cid}-{_SEGMENTS[s][0]}" for s in _THEME_SEGMENTS[theme]
+                        ],
+                        budget_fen=int(gen.integers(5, 60)) * 10_000,
+                        started=dt.date.fromordinal(day0 + int(gen.integers(0, 90))),
+                    )
+                )
                 links.append(Link(source=rid[lead], relation=Relation.LEADS, target=pid))
                 links.append(Link(source=f"{sub}-hub", relation=Relation.SUPPORTS, target=pid))
                 if stage in (Stage.SUSTAINED, Stage.RESOURCE_LINKAGE):
                     links.append(Link(source=f"{cid}-mf", relation=Relation.FUNDS, target=pid))
-                    links.append(Link(source=f"{cid}-hall", relation=Relation.LINKED_TO,
-                                      target=pid))
+                    links.append(
+                        Link(source=f"{cid}-hall", relation=Relation.LINKED_TO, target=pid)
+                    )
             for j, tal in enumerate(talents.tolist()):  # talents co-lead
-                links.append(Link(source=rid[tal], relation=Relation.CO_LEADS,
-                                  target=project_ids[j % len(project_ids)]))
+                links.append(
+                    Link(
+                        source=rid[tal],
+                        relation=Relation.CO_LEADS,
+                        target=project_ids[j % len(project_ids)],
+                    )
+                )
             # volunteers: a project whose leader they know, else one at random
             volunteers: dict[str, list[int]] = {p: [] for p in project_ids}
             co = set(talents.tolist())
             for x in engaged.tolist():
                 if x in co:
                     continue
-                known = [leader_of[y] for y in adj.indices[adj.indptr[x]:adj.indptr[x + 1]]
-                         .tolist() if y in leader_of]
-                pid = (min(known) if known
-                       else project_ids[int(gen.integers(0, len(project_ids)))])
+                known = [
+                    leader_of[y]
+                    for y in adj.indices[adj.indptr[x] : adj.indptr[x + 1]].tolist()
+                    if y in leader_of
+                ]
+                pid = min(known) if known else project_ids[int(gen.integers(0, len(project_ids)))]
                 volunteers[pid].append(x)
-                links.append(Link(source=rid[x], relation=Relation.VOLUNTEERS_IN, target=pid,
-                                  hours=float(max(1.0, self.hours[x] / 2))))
+                links.append(
+                    Link(
+                        source=rid[x],
+                        relation=Relation.VOLUNTEERS_IN,
+                        target=pid,
+                        hours=float(max(1.0, self.hours[x] / 2)),
+                    )
+                )
             # activities: attendance from volunteers, acquaintances, target segments
-            for lead, pid, theme, sd in zip(leaders.tolist(), project_ids, themes,
-                                            stage_draw.tolist(), strict=True):
+            for lead, pid, theme, sd in zip(
+                leaders.tolist(), project_ids, themes, stage_draw.tolist(), strict=True
+            ):
                 stage = stages[int(sd)]
                 n_act = 1 if stage is Stage.SEED_SELECTION else self.activities_per_project
                 vols = np.array(volunteers[pid], dtype=np.int64)
                 organisers = [lead, *vols[:1].tolist()]
-                acquainted = np.unique(np.concatenate(
-                    [adj.indices[adj.indptr[o]:adj.indptr[o + 1]] for o in organisers]))
+                acquainted = np.unique(
+                    np.concatenate(
+                        [adj.indices[adj.indptr[o] : adj.indptr[o + 1]] for o in organisers]
+                    )
+                )
                 acquainted = acquainted[(acquainted >= lo) & (acquainted < hi)]
-                targets = np.unique(np.concatenate(
-                    [seg_members[s] for s in _THEME_SEGMENTS[theme]]))
+                targets = np.unique(
+                    np.concatenate([seg_members[s] for s in _THEME_SEGMENTS[theme]])
+                )
                 p_seg = min(1.0, self.named_per_activity / max(targets.size, 1))
                 days = np.sort(gen.integers(0, n_days, n_act))
                 for a in range(n_act):
-                    came = np.concatenate([
-                        vols[gen.random(vols.size) < 0.6],
-                        acquainted[gen.random(acquainted.size) < 0.3],
-                        targets[gen.random(targets.size) < p_seg],
-                    ])
+                    came = np.concatenate(
+                        [
+                            vols[gen.random(vols.size) < 0.6],
+                            acquainted[gen.random(acquainted.size) < 0.3],
+                            targets[gen.random(targets.size) < p_seg],
+                        ]
+                    )
                     came = np.setdiff1d(np.unique(came), organisers)
                     named = came.size
                     crowd = int(gen.poisson(2.0 * max(named, 5)))
                     kind = ActivityKind.OUTREACH if a % 2 == 0 else ActivityKind.SERVICE
-                    items.append(Activity(
-                        id=f"{pid}-a{a + 1}", name=f"{THEMES[theme][0].capitalize()} event",
-                        name_zh=f"{THEMES[theme][1]}活动", activity_kind=kind,
-                        date=dt.date.fromordinal(day0 + int(days[a])), place=cid,
-                        project=pid, organisers=[rid[o] for o in organisers],
-                        attendees=[rid[x] for x in came.tolist()],
-                        attendance=named + crowd, hours=2.0,
-                        skills=list(_THEME_SKILLS[theme][:1]),
-                    ))
+                    items.append(
+                        Activity(
+                            id=f"{pid}-a{a + 1}",
+                            name=f"{THEMES[theme][0].capitalize()} event",
+                            name_zh=f"{THEMES[theme][1]}活动",
+                            activity_kind=kind,
+                            date=dt.date.fromordinal(day0 + int(days[a])),
+                            place=cid,
+                            project=pid,
+                            organisers=[rid[o] for o in organisers],
+                            attendees=[rid[x] for x in came.tolist()],
+                            attendance=named + crowd,
+                            hours=2.0,
+                            skills=list(_THEME_SKILLS[theme][:1]),
+                        )
+                    )
 
     def records(self) -> list[Entity | Link]:
         """Every record and link of the district, in the order they are added."""
@@ -827,4 +1032,3 @@ class _Generator:
         graph = CommunityGraph(metadata=metadata)
         graph.add_all(items)
         return graph
-

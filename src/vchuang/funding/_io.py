@@ -43,14 +43,30 @@ __all__ = [
 
 #: The columns of a journal CSV, in the order they are written.
 JOURNAL_COLUMNS: tuple[str, ...] = (
-    "id", "date", "kind", "source", "target", "amount_yuan", "line", "project",
-    "receipt", "tags", "memo", "reverses",
+    "id",
+    "date",
+    "kind",
+    "source",
+    "target",
+    "amount_yuan",
+    "line",
+    "project",
+    "receipt",
+    "tags",
+    "memo",
+    "reverses",
 )
 _REQUIRED = ("date", "kind", "source", "target", "amount_yuan")
 
 #: The columns of an accounts CSV, in the order they are written.
 ACCOUNT_COLUMNS: tuple[str, ...] = (
-    "id", "name", "name_zh", "kind", "owner", "parent", "may_go_negative",
+    "id",
+    "name",
+    "name_zh",
+    "kind",
+    "owner",
+    "parent",
+    "may_go_negative",
 )
 
 #: The version of the ledger's JSON form this vchuang writes.
@@ -148,8 +164,12 @@ def write_accounts_csv(accounts: Iterable[Account], path: str | os.PathLike[str]
     :data:`ACCOUNT_COLUMNS`), atomically; :func:`read_accounts_csv` reads it back."""
     rows = [
         {
-            "id": a.id, "name": a.name, "name_zh": a.name_zh, "kind": a.kind.value,
-            "owner": a.owner or "", "parent": a.parent or "",
+            "id": a.id,
+            "name": a.name,
+            "name_zh": a.name_zh,
+            "kind": a.kind.value,
+            "owner": a.owner or "",
+            "parent": a.parent or "",
             "may_go_negative": "true" if a.may_go_negative else "false",
         }
         for a in accounts
@@ -170,8 +190,13 @@ def _decode(data: bytes, name: str) -> str:
         return data.decode("gb18030")
     except UnicodeDecodeError:
         raise FormatError(
-            [Problem(name, "is neither UTF-8 nor GB 18030 text",
-                     "save it from Excel as 'CSV UTF-8 (Comma delimited)'")]
+            [
+                Problem(
+                    name,
+                    "is neither UTF-8 nor GB 18030 text",
+                    "save it from Excel as 'CSV UTF-8 (Comma delimited)'",
+                )
+            ]
         ) from None
 
 
@@ -200,8 +225,9 @@ _KIND_NAMES: dict[str, EntryKind] = {
 class _Rows:
     """Rows of a CSV text with their line numbers, and the problems found."""
 
-    def __init__(self, text: str, name: str, known: tuple[str, ...],
-                 required: tuple[str, ...]) -> None:
+    def __init__(
+        self, text: str, name: str, known: tuple[str, ...], required: tuple[str, ...]
+    ) -> None:
         self.name = name
         self.problems: list[Problem] = []
         self.rows: list[tuple[int, dict[str, str]]] = []
@@ -218,14 +244,22 @@ class _Rows:
         for i, col in enumerate(columns):
             if col not in known:
                 near = difflib.get_close_matches(col, known, n=1)
-                self.problems.append(Problem(
-                    f"{name}:1, column {i + 1}", f"unknown column {col!r}",
-                    f"did you mean {near[0]!r}?" if near else
-                    f"the columns are {', '.join(known)}"))
+                self.problems.append(
+                    Problem(
+                        f"{name}:1, column {i + 1}",
+                        f"unknown column {col!r}",
+                        f"did you mean {near[0]!r}?"
+                        if near
+                        else f"the columns are {', '.join(known)}",
+                    )
+                )
         for col in required:
             if col not in columns:
-                self.problems.append(Problem(f"{name}:1", f"no column {col!r}",
-                                             f"the columns are {', '.join(known)}"))
+                self.problems.append(
+                    Problem(
+                        f"{name}:1", f"no column {col!r}", f"the columns are {', '.join(known)}"
+                    )
+                )
         if len(set(columns)) != len(columns):
             self.problems.append(Problem(f"{name}:1", "a column is named twice"))
         if self.problems:
@@ -238,15 +272,20 @@ class _Rows:
                 if not any(c.strip() for c in cells):
                     continue  # blank rows (spreadsheets add them)
                 if len(cells) > len(columns):
-                    self.problems.append(Problem(
-                        f"{name}:{line}", f"has {len(cells)} cells but there are "
-                        f"{len(columns)} columns", "quote text that holds a comma"))
+                    self.problems.append(
+                        Problem(
+                            f"{name}:{line}",
+                            f"has {len(cells)} cells but there are {len(columns)} columns",
+                            "quote text that holds a comma",
+                        )
+                    )
                     continue
                 padded = cells + [""] * (len(columns) - len(cells))
                 self.rows.append((line, dict(zip(columns, padded, strict=True))))
         except csv.Error as err:
-            self.problems.append(Problem(f"{name}:{reader.line_num}",
-                                         f"cannot be read as CSV: {err}"))
+            self.problems.append(
+                Problem(f"{name}:{reader.line_num}", f"cannot be read as CSV: {err}")
+            )
 
     def place(self, line: int, column: str) -> str:
         return f"{self.name}:{line}, column {column}"
@@ -260,9 +299,7 @@ def _kind(text: str) -> EntryKind:
     return found
 
 
-def _parse_entry(
-    rows: _Rows, line: int, row: Mapping[str, str]
-) -> tuple[Entry | None, bool]:
+def _parse_entry(rows: _Rows, line: int, row: Mapping[str, str]) -> tuple[Entry | None, bool]:
     problems = rows.problems
     n = len(problems)
 
@@ -274,8 +311,11 @@ def _parse_entry(
         try:
             return fn(text)
         except (ValueError, ValidationError) as err:
-            message = err.problems[0].message if isinstance(err, ValidationError) else (
-                str(err) if text else "is empty")
+            message = (
+                err.problems[0].message
+                if isinstance(err, ValidationError)
+                else (str(err) if text else "is empty")
+            )
             problems.append(Problem(rows.place(line, column), message, hint))
             return None
 
@@ -285,11 +325,16 @@ def _parse_entry(
     if len(problems) > n:
         return None, False
     fields: dict[str, Any] = {
-        "date": date, "kind": kind, "amount_fen": amount,
-        "source": get("source").strip(), "target": get("target").strip(),
-        "line": get("line").strip() or None, "project": get("project").strip() or None,
+        "date": date,
+        "kind": kind,
+        "amount_fen": amount,
+        "source": get("source").strip(),
+        "target": get("target").strip(),
+        "line": get("line").strip() or None,
+        "project": get("project").strip() or None,
         "reverses": get("reverses").strip() or None,
-        "receipt": get("receipt"), "memo": get("memo"),
+        "receipt": get("receipt"),
+        "memo": get("memo"),
         "tags": tuple(t.strip() for t in get("tags").split(";") if t.strip()),
     }
     entry_id = get("id").strip()
@@ -413,8 +458,16 @@ def read_accounts_csv(path: str | os.PathLike[str]) -> list[Account]:
     text = _decode(Path(path).read_bytes(), label)
     rows = _Rows(text.removeprefix(_BOM), label, ACCOUNT_COLUMNS, ("id", "name", "kind"))
     accounts: list[Account] = []
-    flags = {"true": True, "false": False, "1": True, "0": False, "是": True, "否": False,
-             "yes": True, "no": False}
+    flags = {
+        "true": True,
+        "false": False,
+        "1": True,
+        "0": False,
+        "是": True,
+        "否": False,
+        "yes": True,
+        "no": False,
+    }
     for line, row in rows.rows:
         fields: dict[str, Any] = {
             col: _cell_in(row.get(col, "")).strip() for col in ACCOUNT_COLUMNS[:6]
@@ -424,15 +477,17 @@ def read_accounts_csv(path: str | os.PathLike[str]) -> list[Account]:
         flag = row.get("may_go_negative", "").strip().lower()
         if flag:
             if flag not in flags:
-                rows.problems.append(Problem(rows.place(line, "may_go_negative"),
-                                             f"{flag!r} is not true or false"))
+                rows.problems.append(
+                    Problem(rows.place(line, "may_go_negative"), f"{flag!r} is not true or false")
+                )
                 continue
             fields["may_go_negative"] = flags[flag]
         try:
             accounts.append(Account(**fields))
         except ValidationError as err:
-            rows.problems.extend(Problem(rows.place(line, p.path), p.message, p.hint)
-                                 for p in err.problems)
+            rows.problems.extend(
+                Problem(rows.place(line, p.path), p.message, p.hint) for p in err.problems
+            )
     if rows.problems:
         raise FormatError(rows.problems)
     return accounts
@@ -476,8 +531,12 @@ def ledger_to_dict(ledger: Ledger) -> dict[str, Any]:
     entries = []
     for e in ledger.entries:
         item = {
-            "id": e.id, "date": e.date.isoformat(), "kind": e.kind.value,
-            "source": e.source, "target": e.target, "amount_fen": e.amount_fen,
+            "id": e.id,
+            "date": e.date.isoformat(),
+            "kind": e.kind.value,
+            "source": e.source,
+            "target": e.target,
+            "amount_fen": e.amount_fen,
         }
         for field in ("line", "project", "reverses"):
             if getattr(e, field) is not None:
@@ -499,13 +558,29 @@ def ledger_to_dict(ledger: Ledger) -> dict[str, Any]:
 
 _ACCOUNT_KEYS = frozenset(ACCOUNT_COLUMNS)
 _ENTRY_KEYS = frozenset(
-    {"id", "date", "kind", "source", "target", "amount_fen", "line", "project", "receipt",
-     "memo", "tags", "reverses"}
+    {
+        "id",
+        "date",
+        "kind",
+        "source",
+        "target",
+        "amount_fen",
+        "line",
+        "project",
+        "receipt",
+        "memo",
+        "tags",
+        "reverses",
+    }
 )
 
 
 def _json_record(
-    cls: type[Any], item: object, path: str, keys: frozenset[str], problems: list[Problem],
+    cls: type[Any],
+    item: object,
+    path: str,
+    keys: frozenset[str],
+    problems: list[Problem],
     convert: Mapping[str, Callable[[Any], Any]],
 ) -> Any:
     if not isinstance(item, Mapping):
@@ -514,8 +589,9 @@ def _json_record(
     bad = sorted(set(item) - keys)
     for key in bad:
         near = difflib.get_close_matches(str(key), sorted(keys), n=1)
-        problems.append(Problem(f"{path}.{key}", "unknown field",
-                                f"did you mean {near[0]!r}?" if near else ""))
+        problems.append(
+            Problem(f"{path}.{key}", "unknown field", f"did you mean {near[0]!r}?" if near else "")
+        )
     fields = dict(item)
     for key, fn in convert.items():
         if key in fields:
@@ -563,12 +639,22 @@ def ledger_from_dict(data: Mapping[str, Any]) -> Ledger:
         raise FormatError([Problem("$", "must be an object")])
     problems: list[Problem] = []
     if data.get("format") != "vchuang-ledger":
-        problems.append(Problem("$.format", f"is {data.get('format')!r}, not 'vchuang-ledger'",
-                                "this does not look like a vchuang ledger"))
+        problems.append(
+            Problem(
+                "$.format",
+                f"is {data.get('format')!r}, not 'vchuang-ledger'",
+                "this does not look like a vchuang ledger",
+            )
+        )
     version = data.get("format_version")
     if version != LEDGER_FORMAT_VERSION:
-        problems.append(Problem("$.format_version", f"cannot read version {version!r}",
-                                f"this vchuang reads version {LEDGER_FORMAT_VERSION}"))
+        problems.append(
+            Problem(
+                "$.format_version",
+                f"cannot read version {version!r}",
+                f"this vchuang reads version {LEDGER_FORMAT_VERSION}",
+            )
+        )
     for key in sorted(set(data) - {"format", "format_version", "name", "accounts", "entries"}):
         problems.append(Problem(f"$.{key}", "unknown field"))
     if problems:
@@ -586,8 +672,9 @@ def ledger_from_dict(data: Mapping[str, Any]) -> Ledger:
             try:
                 ledger.open(account)
             except ValidationError as err:
-                problems.extend(Problem(f"$.accounts[{i}]", p.message, p.hint)
-                                for p in err.problems)
+                problems.extend(
+                    Problem(f"$.accounts[{i}]", p.message, p.hint) for p in err.problems
+                )
     if problems:
         raise FormatError(problems)
     convert: dict[str, Callable[[Any], Any]] = {"date": _iso_date, "tags": _tag_list}
@@ -626,5 +713,7 @@ def load_ledger(path: str | os.PathLike[str]) -> Ledger:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as err:
-        raise FormatError([Problem(f"{Path(path).name}:{err.lineno}", f"not JSON: {err.msg}")]) from None
+        raise FormatError(
+            [Problem(f"{Path(path).name}:{err.lineno}", f"not JSON: {err.msg}")]
+        ) from None
     return ledger_from_dict(data)

@@ -172,8 +172,10 @@ class Statement:
     def __str__(self) -> str:
         head = f"Statement of {self.account.name} ({self.account.id})"
         period = f"{self.start or '…'} to {self.end or '…'}"
-        texts = [f"{line.entry.date} {line.entry.kind.value:<13} {line.counterparty}"
-                 for line in self.lines]
+        texts = [
+            f"{line.entry.date} {line.entry.kind.value:<13} {line.counterparty}"
+            for line in self.lines
+        ]
         width = max([40, *(len(t) + 2 for t in texts)])
         out = [head, period, f"{'opening balance':<{width}}{_fmt(self.opening_fen):>14}"]
         for text, line in zip(texts, self.lines, strict=True):
@@ -249,14 +251,15 @@ class FundReport:
 
     def __str__(self) -> str:
         out = [
-            (f"{self.fund.name} ({len(self.accounts)} account(s)) by {self.by}, "
-             f"{self.start or '…'} to {self.end or '…'}"),
+            (
+                f"{self.fund.name} ({len(self.accounts)} account(s)) by {self.by}, "
+                f"{self.start or '…'} to {self.end or '…'}"
+            ),
             f"{'':<30}{'in':>14}{'out':>14}{'net':>14}",
         ]
         for row in self.rows:
             out.append(
-                f"{row.key:<30}{_fmt(row.in_fen):>14}{_fmt(row.out_fen):>14}"
-                f"{_fmt(row.net_fen):>14}"
+                f"{row.key:<30}{_fmt(row.in_fen):>14}{_fmt(row.out_fen):>14}{_fmt(row.net_fen):>14}"
             )
         out.append(
             f"{'total':<30}{_fmt(self.in_fen):>14}{_fmt(self.out_fen):>14}"
@@ -418,8 +421,12 @@ class Ledger:
     ) -> Account:
         """Make an :class:`Account` from its fields and :meth:`open` it."""
         fields: dict[str, Any] = {
-            "id": id, "name": name, "kind": kind, "name_zh": name_zh,
-            "owner": owner, "parent": parent,
+            "id": id,
+            "name": name,
+            "kind": kind,
+            "name_zh": name_zh,
+            "owner": owner,
+            "parent": parent,
         }
         if may_go_negative is not None:
             fields["may_go_negative"] = may_go_negative
@@ -473,8 +480,14 @@ class Ledger:
         for org in sorted(funds, key=lambda o: (depth(o), o.id)):
             parent = org.parent if org.parent in fund_ids else None
             ledger.open(
-                Account(id=org.id, name=org.name, name_zh=org.name_zh, kind=kinds[org.id],
-                        owner=org.id, parent=parent)
+                Account(
+                    id=org.id,
+                    name=org.name,
+                    name_zh=org.name_zh,
+                    kind=kinds[org.id],
+                    owner=org.id,
+                    parent=parent,
+                )
             )
         micro: dict[str, str] = {}
         for org in sorted(funds, key=lambda o: o.id):
@@ -482,9 +495,14 @@ class Ledger:
                 micro.setdefault(org.place, org.id)
         for project in graph.projects():
             ledger.open(
-                Account(id=project.id, name=project.name, name_zh=project.name_zh,
-                        kind=AccountKind.PROJECT, owner=project.id,
-                        parent=micro.get(project.community))
+                Account(
+                    id=project.id,
+                    name=project.name,
+                    name_zh=project.name_zh,
+                    kind=AccountKind.PROJECT,
+                    owner=project.id,
+                    parent=micro.get(project.community),
+                )
             )
         return ledger
 
@@ -505,8 +523,13 @@ class Ledger:
             return self._accounts[account_id]
         except (KeyError, TypeError):
             raise ValidationError(
-                [Problem("account", f"no account {account_id!r}",
-                         self._hint_for(account_id, "open it first"))]
+                [
+                    Problem(
+                        "account",
+                        f"no account {account_id!r}",
+                        self._hint_for(account_id, "open it first"),
+                    )
+                ]
             ) from None
 
     def account_of(self, owner: str) -> Account | None:
@@ -649,15 +672,26 @@ class Ledger:
         entry_id = self.next_id() if id is None else id
         try:
             entry = Entry(
-                id=entry_id, date=date, kind=kind, source=source, target=target,
-                amount_fen=amount_fen, line=line, project=project, receipt=receipt,
-                memo=memo, tags=tuple(tags), reverses=reverses,
+                id=entry_id,
+                date=date,
+                kind=kind,
+                source=source,
+                target=target,
+                amount_fen=amount_fen,
+                line=line,
+                project=project,
+                receipt=receipt,
+                memo=memo,
+                tags=tuple(tags),
+                reverses=reverses,
             )
         except ValidationError as err:
             where = f"entry {entry_id!r}"
             raise EntryRefused(
-                [attrs.evolve(p, path=f"{where}.{p.path}" if p.path else where)
-                 for p in err.problems]
+                [
+                    attrs.evolve(p, path=f"{where}.{p.path}" if p.path else where)
+                    for p in err.problems
+                ]
             ) from None
         return self.post(entry)
 
@@ -670,7 +704,13 @@ class Ledger:
         return self.record(EntryKind.DONATION, source, target, amount_fen, date=date, **fields)
 
     def approve(
-        self, fund: str, project: str, amount_fen: int, *, date: dt.date, line: str,
+        self,
+        fund: str,
+        project: str,
+        amount_fen: int,
+        *,
+        date: dt.date,
+        line: str,
         **fields: Any,
     ) -> Entry:
         """Post an approval (经费批复): ``fund`` approves ``amount_fen`` on grant line
@@ -680,7 +720,13 @@ class Ledger:
         )
 
     def grant(
-        self, fund: str, project: str, amount_fen: int, *, date: dt.date, line: str,
+        self,
+        fund: str,
+        project: str,
+        amount_fen: int,
+        *,
+        date: dt.date,
+        line: str,
         **fields: Any,
     ) -> Entry:
         """Post a grant paid in advance (资助拨款) from ``fund`` to ``project`` on an
@@ -696,31 +742,60 @@ class Ledger:
         return self.record(EntryKind.TRANSFER, source, target, amount_fen, date=date, **fields)
 
     def spend(
-        self, source: str, target: str, amount_fen: int, *, date: dt.date, receipt: str,
+        self,
+        source: str,
+        target: str,
+        amount_fen: int,
+        *,
+        date: dt.date,
+        receipt: str,
         **fields: Any,
     ) -> Entry:
         """Post an expense (支出) from a fund or project to an expense or outside
         account, with its receipt reference."""
         return self.record(
-            EntryKind.EXPENSE, source, target, amount_fen, date=date, receipt=receipt,
+            EntryKind.EXPENSE,
+            source,
+            target,
+            amount_fen,
+            date=date,
+            receipt=receipt,
             **fields,
         )
 
     def reimburse(
-        self, fund: str, payee: str, amount_fen: int, *, date: dt.date, line: str,
-        receipt: str, **fields: Any,
+        self,
+        fund: str,
+        payee: str,
+        amount_fen: int,
+        *,
+        date: dt.date,
+        line: str,
+        receipt: str,
+        **fields: Any,
     ) -> Entry:
         """Post a reimbursement (报销) from ``fund`` to ``payee`` (the project, or the
         outside party who advanced the money: then give ``project=``) against an
         approved line and a receipt."""
         return self.record(
-            EntryKind.REIMBURSEMENT, fund, payee, amount_fen, date=date, line=line,
-            receipt=receipt, **fields,
+            EntryKind.REIMBURSEMENT,
+            fund,
+            payee,
+            amount_fen,
+            date=date,
+            line=line,
+            receipt=receipt,
+            **fields,
         )
 
     def reverse(
-        self, entry_id: str, *, date: dt.date, id: str | None = None,
-        memo: str = "", receipt: str = "",
+        self,
+        entry_id: str,
+        *,
+        date: dt.date,
+        id: str | None = None,
+        memo: str = "",
+        receipt: str = "",
     ) -> Entry:
         """Post the reversal (冲销) of an entry: the same amount moved back (or, for an
         approval, withdrawn), with the original's line, project and tags.
@@ -734,12 +809,27 @@ class Ledger:
         original = self._entries[self._index[entry_id]] if entry_id in self._index else None
         if original is None:
             where = f"entry {id or self.next_id()!r} ({date.isoformat()}, reversal)"
-            raise EntryRefused([Problem(f"{where}.reverses", f"no entry {entry_id!r} in the "
-                                        "ledger", "check the ID in the journal")])
+            raise EntryRefused(
+                [
+                    Problem(
+                        f"{where}.reverses",
+                        f"no entry {entry_id!r} in the ledger",
+                        "check the ID in the journal",
+                    )
+                ]
+            )
         return self.record(
-            EntryKind.REVERSAL, original.target, original.source, original.amount_fen,
-            date=date, id=id, line=original.line, project=original.project,
-            receipt=receipt, memo=memo or f"reverses {entry_id}", tags=original.tags,
+            EntryKind.REVERSAL,
+            original.target,
+            original.source,
+            original.amount_fen,
+            date=date,
+            id=id,
+            line=original.line,
+            project=original.project,
+            receipt=receipt,
+            memo=memo or f"reverses {entry_id}",
+            tags=original.tags,
             reverses=entry_id,
         )
 
@@ -753,63 +843,92 @@ class Ledger:
             problems.append(Problem(f"{where}.{field}" if field else where, message, hint))
 
         if entry.id in self._index:
-            add("id", f"ID {entry.id!r} is already in the ledger",
+            add(
+                "id",
+                f"ID {entry.id!r} is already in the ledger",
                 "give every entry its own ID; to correct an entry, reverse it and post "
-                "the right one")
+                "the right one",
+            )
         if self._last is not None and entry.date < self._last:
-            add("date", f"{entry.date} is before the last entry's date {self._last}",
+            add(
+                "date",
+                f"{entry.date} is before the last entry's date {self._last}",
                 "the ledger is written in date order: book a late receipt on the day it "
-                "is entered and give the receipt's date in the memo")
+                "is entered and give the receipt's date in the memo",
+            )
         src = self._accounts.get(entry.source)
         tgt = self._accounts.get(entry.target)
         for field, acc_id, acc in (("source", entry.source, src), ("target", entry.target, tgt)):
             if acc is None:
                 add(field, f"no account {acc_id!r}", self._hint_for(acc_id, "open it first"))
         if entry.source == entry.target:
-            add("target", "the source and the target are the same account",
-                "money moves between two different accounts")
+            add(
+                "target",
+                "the source and the target are the same account",
+                "money moves between two different accounts",
+            )
         if src is None or tgt is None or problems:
             return entry, problems
         if entry.kind is EntryKind.REVERSAL:
             return self._examine_reversal(entry, src, add, problems)
         if entry.reverses is not None:
-            add("reverses", "only a reversal names an entry it reverses",
-                "post kind='reversal', or leave `reverses` empty")
+            add(
+                "reverses",
+                "only a reversal names an entry it reverses",
+                "post kind='reversal', or leave `reverses` empty",
+            )
         kind = entry.kind
         sources, targets = KIND_RULES[kind]
         for field, acc, allowed in (("source", src, sources), ("target", tgt, targets)):
             if acc.kind not in allowed:
                 wanted = " or ".join(sorted(k.label() for k in allowed))
                 side = "come from" if field == "source" else "go to"
-                add(field, f"a {kind.value} cannot {side} {acc.kind.label()} account {acc.id!r}",
-                    f"a {kind.value} must {side} a {wanted} account")
+                add(
+                    field,
+                    f"a {kind.value} cannot {side} {acc.kind.label()} account {acc.id!r}",
+                    f"a {kind.value} must {side} a {wanted} account",
+                )
         project = self._project_of(entry, src, tgt, add)
         if kind in _NEEDS_RECEIPT and not entry.receipt.strip():
-            add("receipt", f"a {kind.value} needs a receipt reference",
-                "give the receipt (发票 / 收据) number so the bookkeeper can find it")
+            add(
+                "receipt",
+                f"a {kind.value} needs a receipt reference",
+                "give the receipt (发票 / 收据) number so the bookkeeper can find it",
+            )
         if kind in _NEEDS_LINE:
             if entry.line is None:
                 add("line", f"a {kind.value} names its grant line", "e.g. line='incubation-2019'")
             if project is None:
-                add("project", f"a {kind.value} names the project it is for",
-                    "set `project` to the project's account ID")
+                add(
+                    "project",
+                    f"a {kind.value} names the project it is for",
+                    "set `project` to the project's account ID",
+                )
         if kind in _PAYOUTS and entry.line is not None and project is not None and not problems:
             key = (project, entry.line)
             approvers = self._approvers.get(key)
             approved, paid = self._approved.get(key, 0), self._paid.get(key, 0)
             if approvers is None:
-                add("line", f"no grant line {entry.line!r} is approved for project {project!r}",
-                    "have the fund approve the line first (Ledger.approve), then pay on it")
+                add(
+                    "line",
+                    f"no grant line {entry.line!r} is approved for project {project!r}",
+                    "have the fund approve the line first (Ledger.approve), then pay on it",
+                )
             elif src.id not in approvers:
-                add("source", f"line {entry.line!r} of project {project!r} was approved by "
+                add(
+                    "source",
+                    f"line {entry.line!r} of project {project!r} was approved by "
                     f"{', '.join(map(repr, approvers))}, not by {src.id!r}",
-                    "pay from the fund that approved the line")
+                    "pay from the fund that approved the line",
+                )
             elif paid + entry.amount_fen > approved:
-                add("amount_fen",
+                add(
+                    "amount_fen",
                     f"{kind.value} of {_fmt(entry.amount_fen)} would bring the paid on line "
                     f"{entry.line!r} of project {project!r} to {_fmt(paid + entry.amount_fen)}, "
                     f"above the approved {_fmt(approved)} (left: {_fmt(approved - paid)})",
-                    "claim at most what is left, or have the fund approve more first")
+                    "claim at most what is left, or have the fund approve more first",
+                )
         if kind.moves_money:
             self._check_funds(src, entry.amount_fen, add)
         stored = entry if project == entry.project else attrs.evolve(entry, project=project)
@@ -823,14 +942,24 @@ class Ledger:
             return sides[0] if len(sides) == 1 else None
         acc = self._accounts.get(entry.project)
         if acc is None:
-            add("project", f"no account {entry.project!r}",
-                self._hint_for(entry.project, "name a project account"))
+            add(
+                "project",
+                f"no account {entry.project!r}",
+                self._hint_for(entry.project, "name a project account"),
+            )
         elif acc.kind is not AccountKind.PROJECT:
-            add("project", f"{entry.project!r} is a {acc.kind.label()} account, not a project",
-                "name a project account")
+            add(
+                "project",
+                f"{entry.project!r} is a {acc.kind.label()} account, not a project",
+                "name a project account",
+            )
         elif sides and entry.project not in sides:
-            add("project", f"the entry moves the money of project {sides[0]!r} but names "
-                f"project {entry.project!r}", "leave `project` empty")
+            add(
+                "project",
+                f"the entry moves the money of project {sides[0]!r} but names "
+                f"project {entry.project!r}",
+                "leave `project` empty",
+            )
         return entry.project
 
     def _check_funds(
@@ -838,10 +967,12 @@ class Ledger:
     ) -> None:
         held = self._balance[payer.id]
         if not payer.may_go_negative and held - amount < 0:
-            add("amount_fen",
+            add(
+                "amount_fen",
                 f"{payer.id!r} holds {_fmt(held)}; paying {_fmt(amount)} would leave it at "
                 f"{_fmt(held - amount)}",
-                "an account may not go below zero: bring money in first, or pay less")
+                "an account may not go below zero: bring money in first, or pay less",
+            )
 
     def _examine_reversal(
         self,
@@ -851,48 +982,71 @@ class Ledger:
         problems: list[Problem],
     ) -> tuple[Entry, list[Problem]]:
         if entry.reverses is None:
-            add("reverses", "a reversal names the entry it undoes",
-                "use Ledger.reverse(entry_id, date=…)")
+            add(
+                "reverses",
+                "a reversal names the entry it undoes",
+                "use Ledger.reverse(entry_id, date=…)",
+            )
             return entry, problems
         if entry.reverses not in self._index:
-            add("reverses", f"no entry {entry.reverses!r} in the ledger",
-                "check the ID in the journal")
+            add(
+                "reverses",
+                f"no entry {entry.reverses!r} in the ledger",
+                "check the ID in the journal",
+            )
             return entry, problems
         original = self._entries[self._index[entry.reverses]]
         if original.kind is EntryKind.REVERSAL:
-            add("reverses", f"{original.id!r} is itself a reversal",
-                "post the original entry again instead of reversing its reversal")
+            add(
+                "reverses",
+                f"{original.id!r} is itself a reversal",
+                "post the original entry again instead of reversing its reversal",
+            )
             return entry, problems
         if original.id in self._reversed_by:
-            add("reverses", f"{original.id!r} was already reversed by "
-                f"{self._reversed_by[original.id]!r}", "an entry is reversed once")
+            add(
+                "reverses",
+                f"{original.id!r} was already reversed by {self._reversed_by[original.id]!r}",
+                "an entry is reversed once",
+            )
             return entry, problems
         if (entry.source, entry.target) != (original.target, original.source):
-            add("source", f"a reversal of {original.id!r} moves money from "
+            add(
+                "source",
+                f"a reversal of {original.id!r} moves money from "
                 f"{original.target!r} back to {original.source!r}",
-                "use Ledger.reverse(), which fills these in")
+                "use Ledger.reverse(), which fills these in",
+            )
         if entry.amount_fen != original.amount_fen:
-            add("amount_fen", f"must equal the reversed entry's {_fmt(original.amount_fen)}",
-                "to correct an amount, reverse the entry and post the right one")
+            add(
+                "amount_fen",
+                f"must equal the reversed entry's {_fmt(original.amount_fen)}",
+                "to correct an amount, reverse the entry and post the right one",
+            )
         filled: dict[str, Any] = {}
         for field, empty in (("line", None), ("project", None), ("tags", ())):
             mine, theirs = getattr(entry, field), getattr(original, field)
             if mine == empty:
                 filled[field] = theirs
             elif mine != theirs:
-                add(field, f"is {mine!r} but the reversed entry's is {theirs!r}",
-                    "leave it empty to copy the reversed entry's")
+                add(
+                    field,
+                    f"is {mine!r} but the reversed entry's is {theirs!r}",
+                    "leave it empty to copy the reversed entry's",
+                )
         if problems:
             return entry, problems
         if original.kind is EntryKind.APPROVAL:
             key = (str(original.project), str(original.line))
             approved, paid = self._approved[key], self._paid.get(key, 0)
             if approved - entry.amount_fen < paid:
-                add("reverses",
+                add(
+                    "reverses",
                     f"withdrawing approval {original.id!r} would leave line "
                     f"{original.line!r} of project {original.project!r} approved at "
                     f"{_fmt(approved - entry.amount_fen)}, below the {_fmt(paid)} already paid",
-                    "reverse the payments on the line first")
+                    "reverse the payments on the line first",
+                )
         else:
             self._check_funds(src, entry.amount_fen, add)
         return attrs.evolve(entry, **filled) if filled else entry, problems
@@ -975,7 +1129,9 @@ class Ledger:
         order. They add up to zero."""
         return {acc: self._balance_at(acc, at) for acc in self._accounts}
 
-    def grant_lines(self, project: str | None = None, *, at: dt.date | None = None) -> list[GrantLine]:
+    def grant_lines(
+        self, project: str | None = None, *, at: dt.date | None = None
+    ) -> list[GrantLine]:
         """The grant lines (approved, paid, undrawn), of one project or all, as of the
         end of ``at`` (default: now), sorted by project and line."""
         if project is not None:
@@ -985,8 +1141,13 @@ class Ledger:
         else:
             approved, paid, approvers = _lines_until(self._entries, self._index, at)
         return [
-            GrantLine(project=key[0], line=key[1], funds=tuple(approvers[key]),
-                      approved_fen=approved[key], paid_fen=paid.get(key, 0))
+            GrantLine(
+                project=key[0],
+                line=key[1],
+                funds=tuple(approvers[key]),
+                approved_fen=approved[key],
+                paid_fen=paid.get(key, 0),
+            )
             for key in sorted(approvers)
             if project is None or key[0] == project
         ]
@@ -1008,10 +1169,12 @@ class Ledger:
         """
         ids = (
             [a.id for a in self._accounts.values() if a.kind.internal]
-            if accounts is None else list(accounts)
+            if accounts is None
+            else list(accounts)
         )
-        groups = {acc: (self.family(acc) if include_children else [self.account(acc).id])
-                  for acc in ids}
+        groups = {
+            acc: (self.family(acc) if include_children else [self.account(acc).id]) for acc in ids
+        }
         days: set[int] = set()
         for members in groups.values():
             for acc in members:
@@ -1070,20 +1233,38 @@ class Ledger:
                 in_fen = entry.amount_fen if entry.target == account else 0
                 balance += in_fen - out_fen
                 other = entry.target if entry.source == account else entry.source
-                lines.append(StatementLine(entry=entry, counterparty=other, in_fen=in_fen,
-                                           out_fen=out_fen, balance_fen=balance,
-                                           on_behalf=False))
+                lines.append(
+                    StatementLine(
+                        entry=entry,
+                        counterparty=other,
+                        in_fen=in_fen,
+                        out_fen=out_fen,
+                        balance_fen=balance,
+                        on_behalf=False,
+                    )
+                )
             elif entry.project == account:
-                lines.append(StatementLine(entry=entry,
-                                           counterparty=f"{entry.source} → {entry.target}",
-                                           in_fen=0, out_fen=0, balance_fen=balance,
-                                           on_behalf=True))
+                lines.append(
+                    StatementLine(
+                        entry=entry,
+                        counterparty=f"{entry.source} → {entry.target}",
+                        in_fen=0,
+                        out_fen=0,
+                        balance_fen=balance,
+                        on_behalf=True,
+                    )
+                )
         closing = self._balance_at(account, end)
         return Statement(
-            account=acc, start=start, end=end, opening_fen=opening, closing_fen=closing,
+            account=acc,
+            start=start,
+            end=end,
+            opening_fen=opening,
+            closing_fen=closing,
             lines=tuple(lines),
             grant_lines=tuple(self.grant_lines(account, at=end))
-            if acc.kind is AccountKind.PROJECT else (),
+            if acc.kind is AccountKind.PROJECT
+            else (),
             history=self.history([account], start=start, end=end),
         )
 
@@ -1171,8 +1352,15 @@ class Ledger:
             for k, v in sorted(sums.items(), key=lambda kv: (kv[0] == _NONE, kv[0]))
         )
         return FundReport(
-            fund=acc, accounts=tuple(members), by=by, start=start, end=end,
-            opening_fen=opening, closing_fen=closing, in_fen=total_in, out_fen=total_out,
+            fund=acc,
+            accounts=tuple(members),
+            by=by,
+            start=start,
+            end=end,
+            opening_fen=opening,
+            closing_fen=closing,
+            in_fen=total_in,
+            out_fen=total_out,
             rows=rows,
         )
 
@@ -1201,49 +1389,71 @@ class Ledger:
             where = f"account {acc.id!r}"
             if acc.owner is None:
                 if acc.kind in FUND_KINDS or acc.kind is AccountKind.PROJECT:
-                    problems.append(Problem(f"{where}.owner", f"a {acc.kind.label()} account "
-                                            "names no owner in the graph",
-                                            "set owner= to the organisation's or project's ID"))
+                    problems.append(
+                        Problem(
+                            f"{where}.owner",
+                            f"a {acc.kind.label()} account names no owner in the graph",
+                            "set owner= to the organisation's or project's ID",
+                        )
+                    )
                 continue
             if acc.owner not in graph:
-                problems.append(Problem(f"{where}.owner", f"no entity {acc.owner!r} in the graph",
-                                        "check the spelling, or add the entity to the graph"))
+                problems.append(
+                    Problem(
+                        f"{where}.owner",
+                        f"no entity {acc.owner!r} in the graph",
+                        "check the spelling, or add the entity to the graph",
+                    )
+                )
                 continue
             record = graph[acc.owner]
             if acc.kind in FUND_KINDS:
                 if not isinstance(record, Organization) or record.org_kind is not OrgKind.FUND:
-                    problems.append(Problem(
-                        f"{where}.owner", f"{acc.owner!r} is not a fund organisation",
-                        "a fund account belongs to an Organization with org_kind=OrgKind.FUND"))
+                    problems.append(
+                        Problem(
+                            f"{where}.owner",
+                            f"{acc.owner!r} is not a fund organisation",
+                            "a fund account belongs to an Organization with org_kind=OrgKind.FUND",
+                        )
+                    )
                     continue
                 self._check_fund_parent(acc, record, problems)
             elif acc.kind is AccountKind.PROJECT:
                 if not isinstance(record, Project):
-                    problems.append(Problem(f"{where}.owner", f"{acc.owner!r} is a "
-                                            f"{record.kind}, not a project",
-                                            "a project account belongs to a Project"))
+                    problems.append(
+                        Problem(
+                            f"{where}.owner",
+                            f"{acc.owner!r} is a {record.kind}, not a project",
+                            "a project account belongs to a Project",
+                        )
+                    )
                     continue
                 self._check_project_parent(acc, record, graph, problems)
             elif isinstance(record, Resident) and record.minor:
                 names = {record.name.casefold()}
                 if any(n.casefold() in names for n in (acc.name, acc.name_zh) if n):
-                    problems.append(Problem(f"{where}.name", "carries the name of a minor",
-                                            "name the account by its ID or the guardian, "
-                                            "never the child"))
+                    problems.append(
+                        Problem(
+                            f"{where}.name",
+                            "carries the name of a minor",
+                            "name the account by its ID or the guardian, never the child",
+                        )
+                    )
         return problems
 
-    def _check_fund_parent(
-        self, acc: Account, org: Organization, problems: list[Problem]
-    ) -> None:
+    def _check_fund_parent(self, acc: Account, org: Organization, problems: list[Problem]) -> None:
         if org.parent is None:
             return
         parent_account = self.account_of(org.parent)
         if parent_account is not None and acc.parent != parent_account.id:
-            problems.append(Problem(
-                f"account {acc.id!r}.parent",
-                f"is {acc.parent!r}, but in the graph {org.id!r} belongs to "
-                f"{org.parent!r} (account {parent_account.id!r})",
-                "open the account under its organisation's parent"))
+            problems.append(
+                Problem(
+                    f"account {acc.id!r}.parent",
+                    f"is {acc.parent!r}, but in the graph {org.id!r} belongs to "
+                    f"{org.parent!r} (account {parent_account.id!r})",
+                    "open the account under its organisation's parent",
+                )
+            )
 
     def _check_project_parent(
         self, acc: Account, project: Project, graph: CommunityGraph, problems: list[Problem]
@@ -1259,11 +1469,14 @@ class Ledger:
             return
         org = graph[parent.owner]
         if isinstance(org, Organization) and org.place != project.community:
-            problems.append(Problem(
-                f"account {acc.id!r}.parent",
-                f"project {project.id!r} of community {project.community!r} sits under "
-                f"the micro-fund of {org.place!r}",
-                "put a project under its own community's micro-fund"))
+            problems.append(
+                Problem(
+                    f"account {acc.id!r}.parent",
+                    f"project {project.id!r} of community {project.community!r} sits under "
+                    f"the micro-fund of {org.place!r}",
+                    "put a project under its own community's micro-fund",
+                )
+            )
 
     # ------------------------------------------------------------------ storage
 
@@ -1334,7 +1547,9 @@ class _EntriesView(Sequence[Entry]):
 
 def _lines_until(
     entries: list[Entry], index: Mapping[str, int], at: dt.date
-) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int], dict[tuple[str, str], list[str]]]:
+) -> tuple[
+    dict[tuple[str, str], int], dict[tuple[str, str], int], dict[tuple[str, str], list[str]]
+]:
     approved: dict[tuple[str, str], int] = {}
     paid: dict[tuple[str, str], int] = {}
     approvers: dict[tuple[str, str], list[str]] = {}

@@ -135,12 +135,20 @@ def ruin_curve(
     horizon = _check_positive_int("horizon", horizon)
     n_sims = _check_positive_int("n_sims", n_sims)
     if model not in _MODELS:
-        raise ValidationError([Problem("model", f"unknown model {model!r}",
-                                       f"use one of: {', '.join(_MODELS)}")])
+        raise ValidationError(
+            [Problem("model", f"unknown model {model!r}", f"use one of: {', '.join(_MODELS)}")]
+        )
     history = np.asarray(donations_by_month, dtype=np.int64)
     if history.ndim != 1 or history.size == 0:
-        raise ValidationError([Problem("donations_by_month", "needs at least one month",
-                                       "give 0 for a month without donations")])
+        raise ValidationError(
+            [
+                Problem(
+                    "donations_by_month",
+                    "needs at least one month",
+                    "give 0 for a month without donations",
+                )
+            ]
+        )
     burn = Fraction(burn_fen)
     if burn < 0:
         raise ValidationError([Problem("burn_fen", f"must be >= 0, got {burn_fen}")])
@@ -167,8 +175,15 @@ def _compound_poisson(
 ) -> np.ndarray:
     amounts = np.asarray(gifts if gifts is not None else [], dtype=np.int64)
     if gifts is None:
-        raise ValidationError([Problem("gifts", "the compound Poisson model needs the "
-                                       "individual gifts", "pass gifts=[…] in fen")])
+        raise ValidationError(
+            [
+                Problem(
+                    "gifts",
+                    "the compound Poisson model needs the individual gifts",
+                    "pass gifts=[…] in fen",
+                )
+            ]
+        )
     if amounts.size == 0:
         return np.zeros((horizon, n_sims), dtype=np.int64)
     if (amounts <= 0).any():
@@ -438,8 +453,9 @@ def sustainability(
     if history is not None:
         history = _check_positive_int("history", history)
     if model not in _MODELS:
-        raise ValidationError([Problem("model", f"unknown model {model!r}",
-                                       f"use one of: {', '.join(_MODELS)}")])
+        raise ValidationError(
+            [Problem("model", f"unknown model {model!r}", f"use one of: {', '.join(_MODELS)}")]
+        )
     value: object = threshold
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
         raise ValidationError([Problem("threshold", f"must be in [0, 1], got {threshold!r}")])
@@ -449,8 +465,15 @@ def sustainability(
         ids = list(dict.fromkeys(projects))
         for p in ids:
             if ledger.account(p).kind is not AccountKind.PROJECT:
-                raise ValidationError([Problem("projects", f"{p!r} is not a project account",
-                                               "give project account IDs")])
+                raise ValidationError(
+                    [
+                        Problem(
+                            "projects",
+                            f"{p!r} is not a project account",
+                            "give project account IDs",
+                        )
+                    ]
+                )
     if as_of is None:
         as_of = ledger.last_date or dt.date.today()
     flows = _flows(ledger, ids, as_of)
@@ -467,10 +490,12 @@ def sustainability(
     for p in ids:
         account = ledger.account(p)
         f = flows[p]
-        undrawn = sum(max(g.undrawn_fen, 0) for g in lines
-                      if g.project == p and g.line not in incubation)
-        undrawn_inc = sum(max(g.undrawn_fen, 0) for g in lines
-                          if g.project == p and g.line in incubation)
+        undrawn = sum(
+            max(g.undrawn_fen, 0) for g in lines if g.project == p and g.line not in incubation
+        )
+        undrawn_inc = sum(
+            max(g.undrawn_fen, 0) for g in lines if g.project == p and g.line in incubation
+        )
         balance = ledger.balance(p, as_of)
         available = balance + undrawn
         age = 0 if f.first is None else now - f.first + 1
@@ -487,46 +512,100 @@ def sustainability(
         net_runway = math.inf if net <= 0 else float(Fraction(available) / net)
         if burn > 0 and donations:
             seed = np.random.SeedSequence([base, zlib.crc32(p.encode("utf-8"))])
-            curve = ruin_curve(available, burn, donations, horizon=horizon, n_sims=n_sims,
-                               model=model, gifts=gifts, rng=np.random.default_rng(seed))
+            curve = ruin_curve(
+                available,
+                burn,
+                donations,
+                horizon=horizon,
+                n_sims=n_sims,
+                model=model,
+                gifts=gifts,
+                rng=np.random.default_rng(seed),
+            )
         else:
             curve = np.zeros(horizon)
         prob = float(curve[-1])
-        unranked.append({
-            "project": p, "name": account.name, "name_zh": account.name_zh,
-            "owner": account.owner, "balance_fen": balance, "undrawn_fen": undrawn,
-            "incubation_undrawn_fen": undrawn_inc, "available_fen": available,
-            "burn_fen": round(burn), "donations_fen": round(mean_don),
-            "runway_months": runway, "net_runway_months": net_runway,
-            "ruin_probability": prob, "ruin_by_month": tuple(float(x) for x in curve),
-            "stderr": math.sqrt(prob * (1 - prob) / n_sims),
-            "months_of_history": m_hist,
-            "months_with_donations": sum(1 for d in donations if d > 0),
-            "needs_campaign": burn > 0 and prob >= threshold,
-            "reasons": _reasons(burn, available, balance, undrawn, undrawn_inc, mean_don,
-                                donations, prob, horizon, n_sims, runway, m_hist, w),
-        })
-    unranked.sort(key=lambda o: (not o["needs_campaign"], -o["ruin_probability"],
-                                 o["runway_months"], o["project"]))
+        unranked.append(
+            {
+                "project": p,
+                "name": account.name,
+                "name_zh": account.name_zh,
+                "owner": account.owner,
+                "balance_fen": balance,
+                "undrawn_fen": undrawn,
+                "incubation_undrawn_fen": undrawn_inc,
+                "available_fen": available,
+                "burn_fen": round(burn),
+                "donations_fen": round(mean_don),
+                "runway_months": runway,
+                "net_runway_months": net_runway,
+                "ruin_probability": prob,
+                "ruin_by_month": tuple(float(x) for x in curve),
+                "stderr": math.sqrt(prob * (1 - prob) / n_sims),
+                "months_of_history": m_hist,
+                "months_with_donations": sum(1 for d in donations if d > 0),
+                "needs_campaign": burn > 0 and prob >= threshold,
+                "reasons": _reasons(
+                    burn,
+                    available,
+                    balance,
+                    undrawn,
+                    undrawn_inc,
+                    mean_don,
+                    donations,
+                    prob,
+                    horizon,
+                    n_sims,
+                    runway,
+                    m_hist,
+                    w,
+                ),
+            }
+        )
+    unranked.sort(
+        key=lambda o: (
+            not o["needs_campaign"],
+            -o["ruin_probability"],
+            o["runway_months"],
+            o["project"],
+        )
+    )
     outlooks = tuple(ProjectOutlook(rank=i + 1, **o) for i, o in enumerate(unranked))
     return Sustainability(
-        as_of=as_of, horizon=horizon, window=window, n_sims=n_sims, model=model,
-        threshold=float(threshold), incubation_lines=tuple(sorted(incubation)),
+        as_of=as_of,
+        horizon=horizon,
+        window=window,
+        n_sims=n_sims,
+        model=model,
+        threshold=float(threshold),
+        incubation_lines=tuple(sorted(incubation)),
         outlooks=outlooks,
     )
 
 
 def _reasons(
-    burn: Fraction, available: int, balance: int, undrawn: int, undrawn_inc: int,
-    mean_don: Fraction, donations: list[int], prob: float, horizon: int, n_sims: int,
-    runway: float, months: int, window: int,
+    burn: Fraction,
+    available: int,
+    balance: int,
+    undrawn: int,
+    undrawn_inc: int,
+    mean_don: Fraction,
+    donations: list[int],
+    prob: float,
+    horizon: int,
+    n_sims: int,
+    runway: float,
+    months: int,
+    window: int,
 ) -> tuple[str, ...]:
     if months == 0:
         return ("no entries for this project yet: nothing to estimate",)
     if burn <= 0:
         return (
-            (f"no spending in the last {window} month(s): no burn rate to run down "
-             f"{_fmt(available)}"),
+            (
+                f"no spending in the last {window} month(s): no burn rate to run down "
+                f"{_fmt(available)}"
+            ),
         )
     out = [
         f"runs dry within {horizon} months in {prob:.0%} of {n_sims} simulated futures",
@@ -534,8 +613,9 @@ def _reasons(
         f"{_fmt(available)} available (balance {_fmt(balance)}"
         + (f" + undrawn approvals {_fmt(undrawn)})" if undrawn else ")"),
     ]
-    out.append(f"donations average {_fmt(float(mean_don))}/month, "
-               f"{float(mean_don / burn):.0%} of the burn")
+    out.append(
+        f"donations average {_fmt(float(mean_don))}/month, {float(mean_don / burn):.0%} of the burn"
+    )
     quiet = 0
     for d in reversed(donations):
         if d > 0:

@@ -120,9 +120,7 @@ def skill_evidence(
     tax = graph.taxonomy
     for item in resident.skills:
         if item.skill in tax and tax.is_a(item.skill, skill) and item.level >= level:
-            return (
-                f"{resident.id} has {tax.label(item.skill)} ({item.level.name.lower()})"
-            )
+            return f"{resident.id} has {tax.label(item.skill)} ({item.level.name.lower()})"
     for training in trainings_of(graph, resident.id, day):
         for trained in training.skills:
             if trained in tax and tax.is_a(trained, skill):

@@ -94,9 +94,12 @@ class Funnel:
         """Stage → residents who had reached it by ``date`` (undated ones included),
         in one community or all."""
         return {
-            s: sum(1 for r, d in self.reached[s].items()
-                   if (d is None or d <= date)
-                   and (community is None or self.community_of[r] == community))
+            s: sum(
+                1
+                for r, d in self.reached[s].items()
+                if (d is None or d <= date)
+                and (community is None or self.community_of[r] == community)
+            )
             for s in self.stages
         }
 
@@ -109,8 +112,9 @@ class Funnel:
     def to_rows(self) -> list[dict[str, Any]]:
         """One row per community, then a row ``"all"``: the count at each stage, the
         conversion from the previous stage, and the projects that have a lead."""
-        rows = [self._row(c, self.by_community[c], len(self.led_projects[c]))
-                for c in self.communities]
+        rows = [
+            self._row(c, self.by_community[c], len(self.led_projects[c])) for c in self.communities
+        ]
         rows.append(self._row("all", self.counts, self.projects))
         return rows
 
@@ -132,8 +136,14 @@ class Funnel:
             for p in self.series
         ]
 
-    def plot(self, ax: Axes | None = None, *, lang: str = "en", over_time: bool = False,
-             community: str | None = None) -> Axes:
+    def plot(
+        self,
+        ax: Axes | None = None,
+        *,
+        lang: str = "en",
+        over_time: bool = False,
+        community: str | None = None,
+    ) -> Axes:
         """A funnel chart, or the funnel month by month (``over_time=True``) (see
         ``vchuang.plot.plot_funnel``)."""
         from ..plot._incubator import plot_funnel
@@ -247,8 +257,11 @@ def funnel(
     ids = [r.id for r in residents]
     inside = set(ids)
     community_of = {r.id: r.community for r in residents}
-    communities = tuple(c.id for c in graph.communities(place)) if place is not None else \
-        tuple(c.id for c in graph.communities())
+    communities = (
+        tuple(c.id for c in graph.communities(place))
+        if place is not None
+        else tuple(c.id for c in graph.communities())
+    )
 
     # who leads which project
     leads: dict[str, list[str]] = {}  # project -> LEADS residents
@@ -266,8 +279,9 @@ def funnel(
         is_leader = is_pl or Role.LEADER in r.roles
         is_talent = is_leader or Role.TALENT in r.roles
         is_engaged = is_talent or Role.VOLUNTEER in r.roles
-        for stage, flag in zip(FUNNEL_STAGES, (is_engaged, is_talent, is_leader, is_pl),
-                               strict=True):
+        for stage, flag in zip(
+            FUNNEL_STAGES, (is_engaged, is_talent, is_leader, is_pl), strict=True
+        ):
             if flag:
                 members[stage].append(r.id)
 
@@ -285,8 +299,9 @@ def funnel(
                 if rid in inside:
                     if rid in leads.get(activity.project, ()):
                         _earliest(own["project_lead"], rid, activity.date)
-                    if rid in leads.get(activity.project, ()) or \
-                            rid in co_leads.get(activity.project, ()):
+                    if rid in leads.get(activity.project, ()) or rid in co_leads.get(
+                        activity.project, ()
+                    ):
                         _earliest(own["leader"], rid, activity.date)
     for rel in (Relation.VOLUNTEERS_IN, Relation.MEMBER_OF, Relation.LEADS, Relation.CO_LEADS):
         for link in graph.links(relation=rel):
@@ -362,8 +377,9 @@ def funnel(
         by_community=by_community,
         reached=reached,
         community_of=community_of,
-        led_projects={c: tuple(p.id for p in graph.projects(c) if p.id in leads)
-                      for c in communities},
+        led_projects={
+            c: tuple(p.id for p in graph.projects(c) if p.id in leads) for c in communities
+        },
         months=tuple(months),
         series=tuple(series),
     )

@@ -248,8 +248,13 @@ def _as_stage(value: Stage | str, path: str = "to") -> Stage:
 def _as_day(value: object, path: str = "date") -> dt.date:
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
         raise ValidationError(
-            [Problem(path, f"must be a date, got {type(value).__name__}",
-                     "give a datetime.date such as date(2019, 9, 21)")]
+            [
+                Problem(
+                    path,
+                    f"must be a date, got {type(value).__name__}",
+                    "give a datetime.date such as date(2019, 9, 21)",
+                )
+            ]
         )
     return value
 
@@ -539,8 +544,9 @@ class Incubator:
         record = self._project(project)
         day = _opt_day(date)
         ok, reason, hint = _GUARDS[stage](self, record, day)
-        return Check(id=f"enter_{stage.value}", ok=ok, reason=reason, hint=hint, stage=stage,
-                     source="guard")
+        return Check(
+            id=f"enter_{stage.value}", ok=ok, reason=reason, hint=hint, stage=stage, source="guard"
+        )
 
     def checklist(
         self, project: str, stage: Stage | str | None = None, *, date: dt.date | None = None
@@ -582,11 +588,17 @@ class Incubator:
             tax = self._graph.taxonomy
             level = item.level.name.lower()
             for rid in ev.lead_ids(self._graph, project.id, day, co=True):
-                found = ev.skill_evidence(self._graph, self._graph.get(rid, Resident), item.skill,
-                                          item.level, day)
+                found = ev.skill_evidence(
+                    self._graph, self._graph.get(rid, Resident), item.skill, item.level, day
+                )
                 if found is not None:
-                    return Check(id=item.id, ok=True, reason=f"{where}: {found}", stage=step,
-                                 source="checklist")
+                    return Check(
+                        id=item.id,
+                        ok=True,
+                        reason=f"{where}: {found}",
+                        stage=step,
+                        source="checklist",
+                    )
             reason = (
                 f"{where}: no lead or co-lead has {tax.label(item.skill)} ({level} or above)"
                 f" or attended a training in it{_by(day)}"
@@ -594,15 +606,23 @@ class Incubator:
             hint = item.hint or (
                 f"record a training in {item.skill!r} that a lead attends (record_training)"
             )
-            return Check(id=item.id, ok=False, reason=reason, hint=hint, stage=step,
-                         source="checklist")
+            return Check(
+                id=item.id, ok=False, reason=reason, hint=hint, stage=step, source="checklist"
+            )
         assert item.test is not None  # guaranteed by ChecklistItem's validator
         found = item.test(self, project, day)
         if found:
-            return Check(id=item.id, ok=True, reason=f"{where}: {found}", stage=step,
-                         source="checklist")
-        return Check(id=item.id, ok=False, reason=f"{where}: not done{_by(day)}",
-                     hint=item.hint, stage=step, source="checklist")
+            return Check(
+                id=item.id, ok=True, reason=f"{where}: {found}", stage=step, source="checklist"
+            )
+        return Check(
+            id=item.id,
+            ok=False,
+            reason=f"{where}: not done{_by(day)}",
+            hint=item.hint,
+            stage=step,
+            source="checklist",
+        )
 
     def check(
         self, project: str, to: Stage | str | None = None, *, date: dt.date | None = None
@@ -650,8 +670,12 @@ class Incubator:
         forward = [s for s in TRANSITIONS[record.stage] if s is not Stage.DROPPED]
         if not forward:
             raise ValidationError(
-                [Problem(f"project {record.id!r}",
-                         f"a project at {_label(record.stage)} has no next stage")]
+                [
+                    Problem(
+                        f"project {record.id!r}",
+                        f"a project at {_label(record.stage)} has no next stage",
+                    )
+                ]
             )
         return forward[0]
 
@@ -665,23 +689,44 @@ class Incubator:
         checks: list[Check] = []
         allowed = TRANSITIONS[record.stage]
         if to in allowed:
-            checks.append(Check(id="order", ok=True, source="order", stage=to,
-                                reason=f"{_label(record.stage)} may move to {_label(to)}"))
+            checks.append(
+                Check(
+                    id="order",
+                    ok=True,
+                    source="order",
+                    stage=to,
+                    reason=f"{_label(record.stage)} may move to {_label(to)}",
+                )
+            )
         else:
             if allowed:
                 names = " or ".join(repr(s.value) for s in allowed)
                 reason = f"a project at {_label(record.stage)} can move only to {names}"
             else:
                 reason = f"a project at {_label(record.stage)} cannot move any more"
-            checks.append(Check(id="order", ok=False, source="order", stage=to, reason=reason,
-                                hint="follow the stages in order; see vchuang.incubator.ORDER"))
+            checks.append(
+                Check(
+                    id="order",
+                    ok=False,
+                    source="order",
+                    stage=to,
+                    reason=reason,
+                    hint="follow the stages in order; see vchuang.incubator.ORDER",
+                )
+            )
         moves = self._by_project.get(record.id)
         if day is not None and moves and moves[-1].date > day:
-            checks.append(Check(
-                id="date", ok=False, source="record", stage=to,
-                reason=f"the history of {record.id!r} ends on {moves[-1].date}; a move cannot "
-                       f"be dated {day}, before it",
-                hint="give the date the move happened, on or after the last one"))
+            checks.append(
+                Check(
+                    id="date",
+                    ok=False,
+                    source="record",
+                    stage=to,
+                    reason=f"the history of {record.id!r} ends on {moves[-1].date}; a move cannot "
+                    f"be dated {day}, before it",
+                    hint="give the date the move happened, on or after the last one",
+                )
+            )
         checks.extend(extra)
         if to in allowed:
             if to is not Stage.DROPPED and self.enforce_checklists:
@@ -690,8 +735,9 @@ class Incubator:
                     for item in self._checklists.get(record.stage, ())
                 )
             checks.append(self.guard(record.id, to, date=day))
-        return Verdict(project=record.id, from_stage=record.stage, to_stage=to, date=day,
-                       checks=tuple(checks))
+        return Verdict(
+            project=record.id, from_stage=record.stage, to_stage=to, date=day, checks=tuple(checks)
+        )
 
     def blockers(self, project: str, *, date: dt.date | None = None) -> tuple[Check, ...]:
         """What stops a project from taking its next step, in plain words.
@@ -779,15 +825,29 @@ class Incubator:
         extra: list[Check] = []
         who_text = str(who or "").strip()
         if not who_text:
-            extra.append(Check(id="who", ok=False, source="record", stage=target,
-                               reason="say who decides the move",
-                               hint="pass who=..., a staff or social-worker ID"))
+            extra.append(
+                Check(
+                    id="who",
+                    ok=False,
+                    source="record",
+                    stage=target,
+                    reason="say who decides the move",
+                    hint="pass who=..., a staff or social-worker ID",
+                )
+            )
         if not isinstance(why, str):
             raise ValidationError([Problem("why", f"must be text, got {type(why).__name__}")])
         if target is Stage.DROPPED and not why.strip():
-            extra.append(Check(id="why", ok=False, source="record", stage=target,
-                               reason="say why the project is dropped",
-                               hint="pass why=..., e.g. 'the lead moved away'"))
+            extra.append(
+                Check(
+                    id="why",
+                    ok=False,
+                    source="record",
+                    stage=target,
+                    reason="say why the project is dropped",
+                    hint="pass why=..., e.g. 'the lead moved away'",
+                )
+            )
         verdict = self._verdict(record, target, day, extra)
         if not verdict.ok:
             raise TransitionRefused(verdict)
@@ -819,8 +879,9 @@ class Incubator:
         ValidationError
             The project has no next stage.
         """
-        return self.move(project, self._forward(self._project(project)), date=date, who=who,
-                         why=why)
+        return self.move(
+            project, self._forward(self._project(project)), date=date, who=who, why=why
+        )
 
     def drop(self, project: str, *, date: dt.date, who: str, why: str) -> Transition:
         """Drop a project (see :meth:`move`); ``why`` is required."""
@@ -854,8 +915,9 @@ class Incubator:
             An empty name or who, or ``date`` not a date.
         """
         self._project(project)
-        brand = Brand(project=project, name=name, name_zh=name_zh, logo=logo,
-                      date=_as_day(date), who=who)
+        brand = Brand(
+            project=project, name=name, name_zh=name_zh, logo=logo, date=_as_day(date), who=who
+        )
         self._brands.append(brand)
         return brand
 
@@ -892,8 +954,9 @@ class Incubator:
         """Proposed resource links for open needs, leaving out rejected ones (see
         :func:`propose_links`)."""
         rejected = {d.key for d in self._decisions if not d.accepted}
-        return propose_links(self._graph, project=project, place=place, limit=limit,
-                             exclude=rejected)
+        return propose_links(
+            self._graph, project=project, place=place, limit=limit, exclude=rejected
+        )
 
     def accept(
         self, proposal: LinkProposal, *, date: dt.date, who: str, why: str = ""
@@ -907,19 +970,32 @@ class Incubator:
             The link exists already, or an end is no longer in the graph.
         """
         day = _as_day(date)
-        decision = LinkDecision(project=proposal.project, need=proposal.need,
-                                candidate=proposal.candidate, relation=proposal.relation,
-                                accepted=True, date=day, who=who,
-                                why=why or "; ".join(proposal.reasons))
+        decision = LinkDecision(
+            project=proposal.project,
+            need=proposal.need,
+            candidate=proposal.candidate,
+            relation=proposal.relation,
+            accepted=True,
+            date=day,
+            who=who,
+            why=why or "; ".join(proposal.reasons),
+        )
         self._graph.add(proposal.link(since=day))
         self._decisions.append(decision)
         return decision
 
     def reject(self, proposal: LinkProposal, *, date: dt.date, who: str, why: str) -> LinkDecision:
         """Reject a proposed link; it is not proposed again. ``why`` is required."""
-        decision = LinkDecision(project=proposal.project, need=proposal.need,
-                                candidate=proposal.candidate, relation=proposal.relation,
-                                accepted=False, date=_as_day(date), who=who, why=why)
+        decision = LinkDecision(
+            project=proposal.project,
+            need=proposal.need,
+            candidate=proposal.candidate,
+            relation=proposal.relation,
+            accepted=False,
+            date=_as_day(date),
+            who=who,
+            why=why,
+        )
         self._decisions.append(decision)
         return decision
 
@@ -984,11 +1060,16 @@ class Incubator:
         if data.get("format") != FORMAT:
             problems.append(Problem("$.format", f"must be {FORMAT!r}, got {data.get('format')!r}"))
         if data.get("format_version") != FORMAT_VERSION:
-            problems.append(Problem("$.format_version",
-                                    f"must be {FORMAT_VERSION}, got {data.get('format_version')!r}",
-                                    "this vchuang reads version 1"))
-        extra = sorted(set(data) - {"format", "format_version", "transitions", "brands",
-                                    "decisions"})
+            problems.append(
+                Problem(
+                    "$.format_version",
+                    f"must be {FORMAT_VERSION}, got {data.get('format_version')!r}",
+                    "this vchuang reads version 1",
+                )
+            )
+        extra = sorted(
+            set(data) - {"format", "format_version", "transitions", "brands", "decisions"}
+        )
         problems += [Problem(f"$.{k}", "unknown field") for k in extra]
         transitions = _read(data, "transitions", _TRANSITION, problems)
         brands = _read(data, "brands", _BRAND, problems)
@@ -997,12 +1078,19 @@ class Incubator:
             problems += _history_problems(transitions, graph, "$.transitions")
         if problems:
             raise FormatError(problems)
-        return cls(graph, checklists=checklists, enforce_checklists=enforce_checklists,
-                   history=transitions, brands=brands, decisions=decisions)
+        return cls(
+            graph,
+            checklists=checklists,
+            enforce_checklists=enforce_checklists,
+            history=transitions,
+            brands=brands,
+            decisions=decisions,
+        )
 
     def __repr__(self) -> str:
-        return (f"<Incubator: {len(self._graph.projects())} projects, "
-                f"{len(self._history)} transitions>")
+        return (
+            f"<Incubator: {len(self._graph.projects())} projects, {len(self._history)} transitions>"
+        )
 
 
 # --------------------------------------------------------------------------- guards
@@ -1035,9 +1123,12 @@ def _g_selected(inc: Incubator, p: Project, day: dt.date | None) -> _GuardResult
     graph = inc.graph
     places = set(graph.hierarchy(p.community))
     meetings = sorted(
-        (a for a in graph.activities(activity_kind=ActivityKind.SELECTION_MEETING)
-         if (a.project == p.id or (a.project is None and a.place in places))
-         and ev.in_time(a.date, day)),
+        (
+            a
+            for a in graph.activities(activity_kind=ActivityKind.SELECTION_MEETING)
+            if (a.project == p.id or (a.project is None and a.place in places))
+            and ev.in_time(a.date, day)
+        ),
         key=lambda a: (a.date, a.id),
     )
     if meetings:
@@ -1075,15 +1166,16 @@ def _g_branding(inc: Incubator, p: Project, day: dt.date | None) -> _GuardResult
     graph = inc.graph
     leads = ev.lead_ids(graph, p.id, day)
     if not leads:
-        return _no("the project has no lead to be trained",
-                   "graph.link(resident, Relation.LEADS, project)")
-    skills = [(i.skill, i.level) for i in inc.checklists.get(Stage.EMPOWERMENT, ())
-              if i.skill is not None]
+        return _no(
+            "the project has no lead to be trained", "graph.link(resident, Relation.LEADS, project)"
+        )
+    skills = [
+        (i.skill, i.level) for i in inc.checklists.get(Stage.EMPOWERMENT, ()) if i.skill is not None
+    ]
     for rid in leads:
         trainings = ev.trainings_of(graph, rid, day)
         if trainings:
-            return _yes(f"lead {rid} attended training {trainings[0].id} on "
-                        f"{trainings[0].date}")
+            return _yes(f"lead {rid} attended training {trainings[0].id} on {trainings[0].date}")
         resident = graph.get(rid, Resident)
         if skills and all(ev.holds(graph, resident, skill, level) for skill, level in skills):
             return _yes(f"lead {rid} has every skill of the empowerment checklist")
@@ -1100,8 +1192,7 @@ def _g_linkage(inc: Incubator, p: Project, day: dt.date | None) -> _GuardResult:
         return _yes(f"brand {brand.name!r} recorded on {brand.date} by {brand.who}")
     outreach = ev.activities_of(inc.graph, p.id, day, ActivityKind.OUTREACH)
     if p.name_zh and outreach:
-        return _yes(f"known as {p.name_zh} through outreach {outreach[0].id} on "
-                    f"{outreach[0].date}")
+        return _yes(f"known as {p.name_zh} through outreach {outreach[0].id} on {outreach[0].date}")
     lacks = []
     if not p.name_zh:
         lacks.append("a Chinese name (name_zh)")
@@ -1120,12 +1211,16 @@ def _g_running(inc: Incubator, p: Project, day: dt.date | None) -> _GuardResult:
     found: list[str] = []
     if p.budget_fen > 0:
         found.append(f"budget {ev.yuan(p.budget_fen)}")
-    found += [f"resource {link.source} linked (LINKED_TO)"
-              for link in graph.links(relation=Relation.LINKED_TO, target=p.id)
-              if ev.live(link, day)]
-    found += [f"funded by {link.source} (FUNDS)"
-              for link in graph.links(relation=Relation.FUNDS, target=p.id)
-              if ev.live(link, day)]
+    found += [
+        f"resource {link.source} linked (LINKED_TO)"
+        for link in graph.links(relation=Relation.LINKED_TO, target=p.id)
+        if ev.live(link, day)
+    ]
+    found += [
+        f"funded by {link.source} (FUNDS)"
+        for link in graph.links(relation=Relation.FUNDS, target=p.id)
+        if ev.live(link, day)
+    ]
     if found:
         return _yes("; ".join(found))
     return _no(
@@ -1140,8 +1235,10 @@ def _g_completed(inc: Incubator, p: Project, day: dt.date | None) -> _GuardResul
     if done:
         n = len(done)
         return _yes(f"ran {n} activit{'y' if n == 1 else 'ies'}, the last on {done[-1].date}")
-    return _no(f"the project has run no activity of its own{_by(day)}",
-               "record its activities (Activity with project=...)")
+    return _no(
+        f"the project has run no activity of its own{_by(day)}",
+        "record its activities (Activity with project=...)",
+    )
 
 
 def _g_sustained(inc: Incubator, p: Project, day: dt.date | None) -> _GuardResult:
@@ -1155,8 +1252,9 @@ def _g_sustained(inc: Incubator, p: Project, day: dt.date | None) -> _GuardResul
         later = [a for a in ev.activities_of(graph, p.id, day) if a.date > completed[-1]]
         if later:
             return _yes(f"still active: {later[-1].id} on {later[-1].date}, after completion")
-    since = (f" and has held no activity since it was completed on {completed[-1]}"
-             if completed else "")
+    since = (
+        f" and has held no activity since it was completed on {completed[-1]}" if completed else ""
+    )
     return _no(
         "nothing keeps the project going after incubation: no fund (e.g. a community "
         f"micro-fund, 微基金) funds it{since}{_by(day)}",
@@ -1191,8 +1289,11 @@ _GUARDS = {
 
 
 def _typed(items: Iterable[object], cls: type, path: str) -> list[Problem]:
-    return [Problem(f"{path}[{i}]", f"must be a {cls.__name__}")
-            for i, item in enumerate(items) if not isinstance(item, cls)]
+    return [
+        Problem(f"{path}[{i}]", f"must be a {cls.__name__}")
+        for i, item in enumerate(items)
+        if not isinstance(item, cls)
+    ]
 
 
 def _history_problems(
@@ -1206,32 +1307,48 @@ def _history_problems(
     for i, t in enumerate(transitions):
         where = f"{path}[{i}]"
         if t.to_stage not in TRANSITIONS[t.from_stage]:
-            problems.append(Problem(where, f"{t.from_stage.value!r} cannot move to "
-                                           f"{t.to_stage.value!r}"))
+            problems.append(
+                Problem(where, f"{t.from_stage.value!r} cannot move to {t.to_stage.value!r}")
+            )
         if t.project in last:
             j, prev = last[t.project]
             if prev.to_stage is not t.from_stage:
-                problems.append(Problem(
-                    f"{where}.from",
-                    f"{t.project!r} was at {prev.to_stage.value!r} after move {j}, not at "
-                    f"{t.from_stage.value!r}"))
+                problems.append(
+                    Problem(
+                        f"{where}.from",
+                        f"{t.project!r} was at {prev.to_stage.value!r} after move {j}, not at "
+                        f"{t.from_stage.value!r}",
+                    )
+                )
             if t.date < prev.date:
-                problems.append(Problem(f"{where}.date",
-                                        f"{t.date} is before the previous move's {prev.date}",
-                                        "list each project's moves in date order"))
+                problems.append(
+                    Problem(
+                        f"{where}.date",
+                        f"{t.date} is before the previous move's {prev.date}",
+                        "list each project's moves in date order",
+                    )
+                )
         last[t.project] = (i, t)
     for pid, (i, t) in last.items():
         if pid not in graph:
-            problems.append(Problem(f"{path}[{i}].project", f"no project {pid!r} in the graph",
-                                    "load the history with the graph it was recorded on"))
+            problems.append(
+                Problem(
+                    f"{path}[{i}].project",
+                    f"no project {pid!r} in the graph",
+                    "load the history with the graph it was recorded on",
+                )
+            )
         elif not isinstance(graph.get(pid), Project):
             problems.append(Problem(f"{path}[{i}].project", f"{pid!r} is not a project"))
         elif graph.get(pid, Project).stage is not t.to_stage:
-            problems.append(Problem(
-                f"{path}[{i}].to",
-                f"the history leaves {pid!r} at {t.to_stage.value!r} but the graph has it at "
-                f"{graph.get(pid, Project).stage.value!r}",
-                "load the history with the graph it was recorded on"))
+            problems.append(
+                Problem(
+                    f"{path}[{i}].to",
+                    f"the history leaves {pid!r} at {t.to_stage.value!r} but the graph has it at "
+                    f"{graph.get(pid, Project).stage.value!r}",
+                    "load the history with the graph it was recorded on",
+                )
+            )
     return problems
 
 
@@ -1273,8 +1390,10 @@ def _read(
             out.append(cls(**kwargs))
         except ValidationError as exc:
             back = {attr: name for name, (attr, _, _) in fields.items()}
-            problems += [Problem(f"{where}.{back.get(p.path, p.path)}", p.message, p.hint)
-                         for p in exc.problems]
+            problems += [
+                Problem(f"{where}.{back.get(p.path, p.path)}", p.message, p.hint)
+                for p in exc.problems
+            ]
     return out
 
 
@@ -1333,30 +1452,39 @@ def _texts(value: object) -> tuple[str, ...]:
 _Field = tuple[str, Any, bool]  # attribute name, converter, required
 _Spec = tuple[type, Mapping[str, _Field]]
 
-_TRANSITION: _Spec = (Transition, {
-    "project": ("project", _str, True),
-    "from": ("from_stage", _stage_of, True),
-    "to": ("to_stage", _stage_of, True),
-    "date": ("date", _iso, True),
-    "who": ("who", _str, True),
-    "why": ("why", _str, True),
-    "evidence": ("evidence", _texts, False),
-})
-_BRAND: _Spec = (Brand, {
-    "project": ("project", _str, True),
-    "name": ("name", _str, True),
-    "name_zh": ("name_zh", _str, False),
-    "logo": ("logo", _str, False),
-    "date": ("date", _iso, True),
-    "who": ("who", _str, True),
-})
-_DECISION: _Spec = (LinkDecision, {
-    "project": ("project", _str, True),
-    "need": ("need", _str, True),
-    "candidate": ("candidate", _str, True),
-    "relation": ("relation", _relation_of, True),
-    "accepted": ("accepted", _bool, True),
-    "date": ("date", _iso, True),
-    "who": ("who", _str, True),
-    "why": ("why", _str, True),
-})
+_TRANSITION: _Spec = (
+    Transition,
+    {
+        "project": ("project", _str, True),
+        "from": ("from_stage", _stage_of, True),
+        "to": ("to_stage", _stage_of, True),
+        "date": ("date", _iso, True),
+        "who": ("who", _str, True),
+        "why": ("why", _str, True),
+        "evidence": ("evidence", _texts, False),
+    },
+)
+_BRAND: _Spec = (
+    Brand,
+    {
+        "project": ("project", _str, True),
+        "name": ("name", _str, True),
+        "name_zh": ("name_zh", _str, False),
+        "logo": ("logo", _str, False),
+        "date": ("date", _iso, True),
+        "who": ("who", _str, True),
+    },
+)
+_DECISION: _Spec = (
+    LinkDecision,
+    {
+        "project": ("project", _str, True),
+        "need": ("need", _str, True),
+        "candidate": ("candidate", _str, True),
+        "relation": ("relation", _relation_of, True),
+        "accepted": ("accepted", _bool, True),
+        "date": ("date", _iso, True),
+        "who": ("who", _str, True),
+        "why": ("why", _str, True),
+    },
+)

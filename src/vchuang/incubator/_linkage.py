@@ -111,8 +111,7 @@ class LinkProposal:
 
     def link(self, *, since: dt.date | None = None) -> Link:
         """The :class:`~vchuang.model.Link` accepting this proposal adds."""
-        return Link(source=self.candidate, relation=self.relation, target=self.project,
-                    since=since)
+        return Link(source=self.candidate, relation=self.relation, target=self.project, since=since)
 
 
 @attrs.frozen(kw_only=True)
@@ -175,14 +174,33 @@ class LinkProposals:
         for need in self.open_needs:
             found = self.for_need(need.need)
             if not found:
-                rows.append({"project": need.project, "need": need.need, "what": need.what,
-                             "candidate": "", "kind": "", "relation": "", "level": "",
-                             "rank": 0, "reasons": need.reason})
+                rows.append(
+                    {
+                        "project": need.project,
+                        "need": need.need,
+                        "what": need.what,
+                        "candidate": "",
+                        "kind": "",
+                        "relation": "",
+                        "level": "",
+                        "rank": 0,
+                        "reasons": need.reason,
+                    }
+                )
             for p in found:
-                rows.append({"project": p.project, "need": p.need, "what": what[p.need],
-                             "candidate": p.candidate, "kind": p.candidate_kind,
-                             "relation": p.relation.value, "level": p.level, "rank": p.rank,
-                             "reasons": "; ".join(p.reasons)})
+                rows.append(
+                    {
+                        "project": p.project,
+                        "need": p.need,
+                        "what": what[p.need],
+                        "candidate": p.candidate,
+                        "kind": p.candidate_kind,
+                        "relation": p.relation.value,
+                        "level": p.level,
+                        "rank": p.rank,
+                        "reasons": "; ".join(p.reasons),
+                    }
+                )
         return rows
 
     def plot(self, ax: Axes | None = None, *, lang: str = "en") -> Axes:
@@ -224,29 +242,35 @@ def _org_strength(
     if able:
         n = len(able)
         level = need.min_level.name.lower()
-        return n, (f"{n} member{'s' if n > 1 else ''} can do "
-                   f"{graph.taxonomy.label(need.skill)} ({level} or above)")
+        return n, (
+            f"{n} member{'s' if n > 1 else ''} can do "
+            f"{graph.taxonomy.label(need.skill)} ({level} or above)"
+        )
     tax = graph.taxonomy
     if org.org_kind is OrgKind.HUB and any(
         c in tax and need.skill in tax and tax.is_a(need.skill, c) for c in coaching
     ):
-        return 0, (f"a social innovation centre (社会创新中心) coaches in "
-                   f"{tax.label(need.skill)}")
+        return 0, (f"a social innovation centre (社会创新中心) coaches in {tax.label(need.skill)}")
     return None
 
 
-def _load(graph: CommunityGraph, source: str, relations: Iterable[Relation],
-          project: str) -> int:
-    return sum(1 for rel in relations for link in graph.links(source=source, relation=rel)
-               if link.target != project)
+def _load(graph: CommunityGraph, source: str, relations: Iterable[Relation], project: str) -> int:
+    return sum(
+        1
+        for rel in relations
+        for link in graph.links(source=source, relation=rel)
+        if link.target != project
+    )
 
 
 def _load_reason(n: int, verb: str) -> str:
     """``verb`` is "linked to", "supports" or "funds"."""
     if n == 0:
-        return {"linked to": "not yet linked to any other project",
-                "supports": "supports no other project yet",
-                "funds": "funds no other project yet"}[verb]
+        return {
+            "linked to": "not yet linked to any other project",
+            "supports": "supports no other project yet",
+            "funds": "funds no other project yet",
+        }[verb]
     return f"already {verb} {n} other project{'s' if n > 1 else ''}"
 
 
@@ -254,12 +278,13 @@ def _open_reason(graph: CommunityGraph, project: Project, need: Need) -> str | N
     """Why a need is open, or ``None`` if something covers it."""
     pid = project.id
     if need.resource is not None:
-        linked = [graph.get(link.source, Resource)
-                  for link in graph.links(relation=Relation.LINKED_TO, target=pid)]
+        linked = [
+            graph.get(link.source, Resource)
+            for link in graph.links(relation=Relation.LINKED_TO, target=pid)
+        ]
         if any(r.resource_kind is need.resource for r in linked):
             return None
-        if need.resource is ResourceKind.MONEY and graph.links(relation=Relation.FUNDS,
-                                                               target=pid):
+        if need.resource is ResourceKind.MONEY and graph.links(relation=Relation.FUNDS, target=pid):
             return None
         return f"no {need.resource.label()} resource is linked to the project"
     team = [graph.get(r, Resident) for r in ev.lead_ids(graph, pid, None, co=True)]
@@ -267,8 +292,10 @@ def _open_reason(graph: CommunityGraph, project: Project, need: Need) -> str | N
     able = sum(1 for r in team if _covers(graph, r, need))
     if able >= need.people:
         return None
-    supporters = [graph.get(link.source, Organization)
-                  for link in graph.links(relation=Relation.SUPPORTS, target=pid)]
+    supporters = [
+        graph.get(link.source, Organization)
+        for link in graph.links(relation=Relation.SUPPORTS, target=pid)
+    ]
     if any(_org_strength(graph, o, need, HUB_COACHING) for o in supporters):
         return None
     return f"{able} of the {need.people} people it needs are in the project's team"
@@ -384,16 +411,35 @@ def propose_links(
             reason = _open_reason(graph, proj, need)
             if reason is None:
                 continue
-            found = [c for c in _candidates(graph, proj, need, chain, coach)
-                     if (proj.id, need.id, c[3], c[4].value) not in skip]
+            found = [
+                c
+                for c in _candidates(graph, proj, need, chain, coach)
+                if (proj.id, need.id, c[3], c[4].value) not in skip
+            ]
             found.sort(key=lambda c: c[:4])
-            opens.append(OpenNeed(project=proj.id, need=need.id, what=_describe(graph, need),
-                                  reason=reason, candidates=len(found)))
+            opens.append(
+                OpenNeed(
+                    project=proj.id,
+                    need=need.id,
+                    what=_describe(graph, need),
+                    reason=reason,
+                    candidates=len(found),
+                )
+            )
             for rank, (distance, _m, _u, cid, rel, kind, reasons) in enumerate(found[:limit], 1):
-                out.append(LinkProposal(project=proj.id, need=need.id, candidate=cid,
-                                        candidate_kind=kind, relation=rel,
-                                        level=LEVELS[distance], distance=distance, rank=rank,
-                                        reasons=reasons))
+                out.append(
+                    LinkProposal(
+                        project=proj.id,
+                        need=need.id,
+                        candidate=cid,
+                        candidate_kind=kind,
+                        relation=rel,
+                        level=LEVELS[distance],
+                        distance=distance,
+                        rank=rank,
+                        reasons=reasons,
+                    )
+                )
     return LinkProposals(open_needs=tuple(opens), proposals=tuple(out))
 
 
@@ -416,16 +462,30 @@ def _candidates(
             if distance is None or res.id in linked:
                 continue
             load = _load(graph, res.id, (Relation.LINKED_TO,), pid)
-            reasons = (_level_reason(graph, chain, distance), _offer(graph, res),
-                       _load_reason(load, "linked to"))
+            reasons = (
+                _level_reason(graph, chain, distance),
+                _offer(graph, res),
+                _load_reason(load, "linked to"),
+            )
             out.append((distance, 0, load, res.id, Relation.LINKED_TO, "resource", reasons))
         if need.resource is ResourceKind.MONEY:
-            out += _orgs(graph, project, chain, Relation.FUNDS, (OrgKind.FUND,),
-                         "a fund (公益基金) that can fund projects")
+            out += _orgs(
+                graph,
+                project,
+                chain,
+                Relation.FUNDS,
+                (OrgKind.FUND,),
+                "a fund (公益基金) that can fund projects",
+            )
         elif need.resource is ResourceKind.PARTNER:
-            out += _orgs(graph, project, chain, Relation.SUPPORTS,
-                         (OrgKind.SOCIAL_ORGANISATION, OrgKind.COMPANY),
-                         "a possible partner")
+            out += _orgs(
+                graph,
+                project,
+                chain,
+                Relation.SUPPORTS,
+                (OrgKind.SOCIAL_ORGANISATION, OrgKind.COMPANY),
+                "a possible partner",
+            )
         return out
     supporting = {link.source for link in graph.links(relation=Relation.SUPPORTS, target=pid)}
     for org in graph.organizations():
@@ -436,10 +496,14 @@ def _candidates(
         if strength is None:
             continue
         load = _load(graph, org.id, (Relation.SUPPORTS,), pid)
-        reasons = (_level_reason(graph, chain, distance), strength[1],
-                   _load_reason(load, "supports"))
-        out.append((distance, -strength[0], load, org.id, Relation.SUPPORTS, "organization",
-                    reasons))
+        reasons = (
+            _level_reason(graph, chain, distance),
+            strength[1],
+            _load_reason(load, "supports"),
+        )
+        out.append(
+            (distance, -strength[0], load, org.id, Relation.SUPPORTS, "organization", reasons)
+        )
     return out
 
 
@@ -459,8 +523,11 @@ def _orgs(
             continue
         load = _load(graph, org.id, (relation,), project.id)
         verb = "funds" if relation is Relation.FUNDS else "supports"
-        reasons = (_level_reason(graph, chain, distance), f"{org.name}: {what}",
-                   _load_reason(load, verb))
+        reasons = (
+            _level_reason(graph, chain, distance),
+            f"{org.name}: {what}",
+            _load_reason(load, verb),
+        )
         out.append((distance, 0, load, org.id, relation, "organization", reasons))
     return out
 
@@ -479,8 +546,9 @@ def _offer(graph: CommunityGraph, res: Resource) -> str:
     return text
 
 
-def accept_link(graph: CommunityGraph, proposal: LinkProposal, *,
-                date: dt.date | None = None) -> Link:
+def accept_link(
+    graph: CommunityGraph, proposal: LinkProposal, *, date: dt.date | None = None
+) -> Link:
     """Add a proposed link to the graph (``since=date``) and return it.
 
     Use :meth:`Incubator.accept` to also record the decision.

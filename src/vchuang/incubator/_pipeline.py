@@ -115,12 +115,20 @@ def pipeline(
     (3, 3)
     """
     if date is not None and incubator is None:
-        raise ValidationError([Problem("date", "replaying to a date needs the incubator's "
-                                               "history", "pass incubator=...")])
+        raise ValidationError(
+            [
+                Problem(
+                    "date",
+                    "replaying to a date needs the incubator's history",
+                    "pass incubator=...",
+                )
+            ]
+        )
     found = graph.communities(place)
     communities = tuple(c.id for c in found)
-    counts: dict[str, dict[Stage, int]] = {c: dict.fromkeys(PIPELINE_STAGES, 0)
-                                           for c in communities}
+    counts: dict[str, dict[Stage, int]] = {
+        c: dict.fromkeys(PIPELINE_STAGES, 0) for c in communities
+    }
     rows: list[tuple[str, str, Stage]] = []
     for project in graph.projects(place):
         stage = project.stage
@@ -128,6 +136,12 @@ def pipeline(
             stage = incubator.stage_on(project.id, date)
         rows.append((project.id, project.community, stage))
         counts[project.community][stage] += 1
-    return Pipeline(date=date, place=place, stages=PIPELINE_STAGES, communities=communities,
-                    counts=counts, projects=tuple(rows),
-                    names={c.id: (c.name, c.name_zh) for c in found})
+    return Pipeline(
+        date=date,
+        place=place,
+        stages=PIPELINE_STAGES,
+        communities=communities,
+        counts=counts,
+        projects=tuple(rows),
+        names={c.id: (c.name, c.name_zh) for c in found},
+    )

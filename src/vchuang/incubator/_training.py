@@ -56,14 +56,25 @@ class Training:
     def to_rows(self) -> list[dict[str, Any]]:
         """One row per change (``kind`` is ``"skill"`` or ``"role"``)."""
         rows: list[dict[str, Any]] = [
-            {"activity": self.activity, "resident": c.resident, "kind": "skill",
-             "what": c.skill, "before": c.before.name.lower() if c.before else "",
-             "after": c.after.name.lower()}
+            {
+                "activity": self.activity,
+                "resident": c.resident,
+                "kind": "skill",
+                "what": c.skill,
+                "before": c.before.name.lower() if c.before else "",
+                "after": c.after.name.lower(),
+            }
             for c in self.skills
         ]
         rows += [
-            {"activity": self.activity, "resident": c.resident, "kind": "role",
-             "what": c.role.value, "before": "", "after": c.role.value}
+            {
+                "activity": self.activity,
+                "resident": c.resident,
+                "kind": "role",
+                "what": c.role.value,
+                "before": "",
+                "after": c.role.value,
+            }
             for c in self.roles
         ]
         return rows
@@ -158,15 +169,25 @@ def record_training(
     where = f"activity {activity.id!r}"
     problems: list[Problem] = []
     if activity.activity_kind is not ActivityKind.TRAINING:
-        problems.append(Problem(f"{where}.activity_kind",
-                                f"is {activity.activity_kind.value!r}, not 'training'",
-                                "record other activities with graph.add"))
+        problems.append(
+            Problem(
+                f"{where}.activity_kind",
+                f"is {activity.activity_kind.value!r}, not 'training'",
+                "record other activities with graph.add",
+            )
+        )
     if not activity.skills:
-        problems.append(Problem(f"{where}.skills", "a training must teach at least one skill",
-                                "list the skills it teaches, e.g. ['press_release']"))
+        problems.append(
+            Problem(
+                f"{where}.skills",
+                "a training must teach at least one skill",
+                "list the skills it teaches, e.g. ['press_release']",
+            )
+        )
     if not activity.attendees:
-        problems.append(Problem(f"{where}.attendees", "names no attendee",
-                                "list the trainees by resident ID"))
+        problems.append(
+            Problem(f"{where}.attendees", "names no attendee", "list the trainees by resident ID")
+        )
     try:
         target = None if level is None else Level(level)
     except ValueError:
@@ -193,11 +214,16 @@ def record_training(
             after = _raise(before, target)
             if after != before:
                 levels[skill] = after
-                skill_changes.append(SkillChange(resident=old.id, skill=skill, before=before,
-                                                 after=after))
+                skill_changes.append(
+                    SkillChange(resident=old.id, skill=skill, before=before, after=after)
+                )
         roles = old.roles
-        if (new_role is not None and new_role not in roles and Role.LEADER not in roles
-                and not any(r in roles for r in STAFF_ROLES)):
+        if (
+            new_role is not None
+            and new_role not in roles
+            and Role.LEADER not in roles
+            and not any(r in roles for r in STAFF_ROLES)
+        ):
             roles = (*roles, new_role)
             role_changes.append(RoleChange(resident=old.id, role=new_role))
         skills = tuple(SkillLevel(skill=k, level=lv) for k, lv in levels.items())
@@ -218,5 +244,9 @@ def record_training(
             graph.update(by_id[new.id])
         graph.remove(activity.id)
         raise
-    return Training(activity=activity.id, date=activity.date, skills=tuple(skill_changes),
-                    roles=tuple(role_changes))
+    return Training(
+        activity=activity.id,
+        date=activity.date,
+        skills=tuple(skill_changes),
+        roles=tuple(role_changes),
+    )

@@ -95,9 +95,12 @@ def _strict(kind: type[Any], accept: tuple[type[Any], ...], what: str) -> Callab
 
 def _make_converter(*, detailed: bool) -> cattrs.Converter:
     def make() -> cattrs.Converter:
-        conv = cast(cattrs.Converter, make_converter(
-            forbid_extra_keys=True, omit_if_default=True, detailed_validation=detailed
-        ))
+        conv = cast(
+            cattrs.Converter,
+            make_converter(
+                forbid_extra_keys=True, omit_if_default=True, detailed_validation=detailed
+            ),
+        )
         # JSON types are checked, never coerced: "5" is not a number, 5 is not text,
         # "false" is not false.
         conv.register_structure_hook(str, _strict(str, (str,), "text"))
@@ -178,8 +181,7 @@ def dumps(graph: CommunityGraph, *, indent: int | None = 1) -> str:
     True
     """
     separators = (",", ":") if indent is None else (",", ": ")
-    return json.dumps(to_document(graph), ensure_ascii=False, indent=indent,
-                      separators=separators)
+    return json.dumps(to_document(graph), ensure_ascii=False, indent=indent, separators=separators)
 
 
 def save(graph: CommunityGraph, path: str | os.PathLike[str], *, indent: int | None = 1) -> None:
@@ -266,8 +268,15 @@ def loads(data: str | bytes) -> CommunityGraph:
         try:
             text = bytes(data).decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise FormatError([Problem("$", f"not UTF-8 text ({exc.reason} at byte {exc.start})",
-                                       "save the file as UTF-8")]) from None
+            raise FormatError(
+                [
+                    Problem(
+                        "$",
+                        f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                        "save the file as UTF-8",
+                    )
+                ]
+            ) from None
     elif isinstance(data, str):
         text = data.removeprefix("\ufeff")
     else:
@@ -276,12 +285,18 @@ def loads(data: str | bytes) -> CommunityGraph:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise FormatError(
-            [Problem(f"$ (line {exc.lineno}, column {exc.colno})", f"not valid JSON: {exc.msg}",
-                     "check the file is complete and was saved as JSON")]
+            [
+                Problem(
+                    f"$ (line {exc.lineno}, column {exc.colno})",
+                    f"not valid JSON: {exc.msg}",
+                    "check the file is complete and was saved as JSON",
+                )
+            ]
         ) from None
     except RecursionError:
-        raise FormatError([Problem("$", "JSON nested too deeply to be a vchuang document")]
-                          ) from None
+        raise FormatError(
+            [Problem("$", "JSON nested too deeply to be a vchuang document")]
+        ) from None
     return from_document(doc)
 
 
@@ -314,8 +329,11 @@ class _Reader:
 
     def read(self, doc: Any) -> CommunityGraph | None:
         if not isinstance(doc, dict):
-            self.add("$", f"a vchuang document is a JSON object, got {_jtype(doc)}",
-                     "start the file with '{' and give at least \"format_version\": 1")
+            self.add(
+                "$",
+                f"a vchuang document is a JSON object, got {_jtype(doc)}",
+                "start the file with '{' and give at least \"format_version\": 1",
+            )
             return None
         doc = self._upgrade(doc)
         if doc is None:
@@ -365,16 +383,21 @@ class _Reader:
     def _upgrade(self, doc: dict[str, Any]) -> dict[str, Any] | None:
         version = doc.get("format_version")
         if version is None:
-            self.add("$.format_version", "required field missing",
-                     f'add "format_version": {FORMAT_VERSION}')
+            self.add(
+                "$.format_version",
+                "required field missing",
+                f'add "format_version": {FORMAT_VERSION}',
+            )
             return None
         if isinstance(version, bool) or not isinstance(version, int) or version < 1:
             self.add("$.format_version", f"must be a whole number >= 1, got {version!r}")
             return None
         if version > FORMAT_VERSION:
-            self.add("$.format_version",
-                     f"version {version} is newer than this vchuang reads ({FORMAT_VERSION})",
-                     "upgrade vchuang: pip install --upgrade vchuang")
+            self.add(
+                "$.format_version",
+                f"version {version} is newer than this vchuang reads ({FORMAT_VERSION})",
+                "upgrade vchuang: pip install --upgrade vchuang",
+            )
             return None
         while version < FORMAT_VERSION:
             step = UPGRADES.get(version)
@@ -447,8 +470,11 @@ def _format(exc: BaseException, type_: Any) -> str:
         names = sorted(exc.extra_fields)
         fields = [a.name for a in getattr(exc.cl, "__attrs_attrs__", ())]
         near = [m for n in names for m in difflib.get_close_matches(n, fields, n=1)]
-        hint = f"did you mean {', '.join(map(repr, near))}?" if near else (
-            f"fields are: {', '.join(fields)}")
+        hint = (
+            f"did you mean {', '.join(map(repr, near))}?"
+            if near
+            else (f"fields are: {', '.join(fields)}")
+        )
         plural = "s" if len(names) > 1 else ""
         field = names[0] if len(names) == 1 else ""
         return f"unknown field{plural} {', '.join(map(repr, names))}\x00{hint}\x00{field}"
@@ -477,5 +503,11 @@ def _short(exc: BaseException) -> str:
 def _jtype(value: Any) -> str:
     if value is None:
         return "null"
-    return {dict: "an object", list: "a list", str: "a string", bool: "true/false",
-            int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+    return {
+        dict: "an object",
+        list: "a list",
+        str: "a string",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+    }.get(type(value), type(value).__name__)

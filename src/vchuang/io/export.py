@@ -321,20 +321,26 @@ def export_tables(
     shown = for_publication(graph, reveal, key=key, as_of=as_of)
     out: dict[str, tuple[list[str], list[dict[str, Any]]]] = {}
     meta = shown.metadata
-    meta_rows = [{"key": name, "value": getattr(meta, name)}
-                 for name in ("title", "description", "source", "license", "as_of")
-                 if getattr(meta, name) not in (None, "")]
+    meta_rows = [
+        {"key": name, "value": getattr(meta, name)}
+        for name in ("title", "description", "source", "license", "as_of")
+        if getattr(meta, name) not in (None, "")
+    ]
     base = default_taxonomy().skills
     skills = shown.taxonomy.skills
     if skills[: len(base)] == base:
-        extra = skills[len(base):]
+        extra = skills[len(base) :]
     else:
         extra = skills
         meta_rows.append({"key": "base_taxonomy", "value": "none"})
     out["metadata"] = (["key", "value"], meta_rows)
-    out["taxonomy"] = (["id", "en", "zh", "parent", "synonyms"],
-                       [{"id": s.id, "en": s.en, "zh": s.zh, "parent": s.parent,
-                         "synonyms": _cell(s.synonyms)} for s in extra])
+    out["taxonomy"] = (
+        ["id", "en", "zh", "parent", "synonyms"],
+        [
+            {"id": s.id, "en": s.en, "zh": s.zh, "parent": s.parent, "synonyms": _cell(s.synonyms)}
+            for s in extra
+        ],
+    )
     for kind, cls in entity_kinds().items():
         columns = _columns(cls)
         rows = [{c: _cell(getattr(r, c)) for c in columns} for r in shown.entities(kind)]
@@ -343,17 +349,31 @@ def export_tables(
     for record in [*shown.entities("project"), *shown.entities("proposal")]:
         assert isinstance(record, Project | Proposal)
         for need in record.needs:
-            need_rows.append({"owner": record.id, "id": need.id, "skill": need.skill,
-                              "resource": _cell(need.resource), "hours": need.hours,
-                              "people": need.people, "min_level": int(need.min_level),
-                              "note": need.note})
-    out["needs"] = (["owner", "id", "skill", "resource", "hours", "people", "min_level",
-                     "note"], need_rows)
-    out["attendance"] = (["activity", "resident"], [
-        {"activity": a.id, "resident": r} for a in shown.activities() for r in a.attendees])
+            need_rows.append(
+                {
+                    "owner": record.id,
+                    "id": need.id,
+                    "skill": need.skill,
+                    "resource": _cell(need.resource),
+                    "hours": need.hours,
+                    "people": need.people,
+                    "min_level": int(need.min_level),
+                    "note": need.note,
+                }
+            )
+    out["needs"] = (
+        ["owner", "id", "skill", "resource", "hours", "people", "min_level", "note"],
+        need_rows,
+    )
+    out["attendance"] = (
+        ["activity", "resident"],
+        [{"activity": a.id, "resident": r} for a in shown.activities() for r in a.attendees],
+    )
     link_columns = [a.name for a in attrs.fields(Link)]
-    out["links"] = (link_columns, [{c: _cell(getattr(x, c)) for c in link_columns}
-                                   for x in shown.links()])
+    out["links"] = (
+        link_columns,
+        [{c: _cell(getattr(x, c)) for c in link_columns} for x in shown.links()],
+    )
     return out
 
 
@@ -417,8 +437,7 @@ def to_csv(
     root = Path(directory)
     root.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for name, (columns, rows) in export_tables(graph, reveal=reveal, key=key,
-                                                as_of=as_of).items():
+    for name, (columns, rows) in export_tables(graph, reveal=reveal, key=key, as_of=as_of).items():
         buffer = io.StringIO(newline="")
         writer = csv.writer(buffer)
         writer.writerow(columns)
@@ -472,8 +491,11 @@ def to_dataframes(
     pd = require("pandas", extra="pandas", feature="DataFrame exports")
     shown = for_publication(graph, reveal, key=key, as_of=as_of)
     tables = export_tables(shown, reveal=Reveal.ALL)
-    skill_rows = [{"resident": r.id, "skill": s.skill, "level": int(s.level)}
-                  for r in shown.residents() for s in r.skills]
+    skill_rows = [
+        {"resident": r.id, "skill": s.skill, "level": int(s.level)}
+        for r in shown.residents()
+        for s in r.skills
+    ]
     tables["skills"] = (["resident", "skill", "level"], skill_rows)
     out: dict[str, Any] = {}
     for name, (columns, rows) in tables.items():
@@ -483,7 +505,8 @@ def to_dataframes(
             if values and all(isinstance(v, dt.date) for v in values):
                 frame[column] = pd.to_datetime(
                     [None if row[column] is None else row[column].isoformat() for row in rows],
-                    format="%Y-%m-%d")
+                    format="%Y-%m-%d",
+                )
         out[name] = frame
     return out
 

@@ -220,8 +220,13 @@ def _whole(text: str, where: str) -> int:
     if as_float.is_integer():
         return int(as_float)
     raise FormatError(
-        [Problem(where, f"{text!r} is not a whole number",
-                 "give money in whole units (e.g. fen or cents), points as integers")]
+        [
+            Problem(
+                where,
+                f"{text!r} is not a whole number",
+                "give money in whole units (e.g. fen or cents), points as integers",
+            )
+        ]
     )
 
 
@@ -239,14 +244,19 @@ def _check(pb: PabulibFile) -> list[Problem]:
         problems.append(Problem("VOTES", "a column name is used twice"))
     if pb.vote_type not in VOTE_TYPES:
         problems.append(
-            Problem("META.vote_type", f"unknown vote type {pb.vote_type!r}",
-                    f"use one of {', '.join(VOTE_TYPES)}")
+            Problem(
+                "META.vote_type",
+                f"unknown vote type {pb.vote_type!r}",
+                f"use one of {', '.join(VOTE_TYPES)}",
+            )
         )
     wants_points = pb.vote_type in _WITH_POINTS
     if wants_points != ("points" in pb.vote_columns) and not problems:
         problems.append(
-            Problem("VOTES", f"{pb.vote_type} ballots {'need' if wants_points else 'have no'} "
-                    "a 'points' column")
+            Problem(
+                "VOTES",
+                f"{pb.vote_type} ballots {'need' if wants_points else 'have no'} a 'points' column",
+            )
         )
     other_p = tuple(c for c in pb.project_columns if c not in ("project_id", "cost"))
     seen: set[str] = set()
@@ -259,11 +269,17 @@ def _check(pb: PabulibFile) -> list[Problem]:
             problems.append(Problem(where, f"project ID {project.project_id!r} given twice"))
         seen.add(project.project_id)
         if not _is_whole(project.cost):
-            problems.append(Problem(where, f"cost must be a whole number >= 0, got "
-                                    f"{project.cost!r}"))
+            problems.append(
+                Problem(where, f"cost must be a whole number >= 0, got {project.cost!r}")
+            )
         if tuple(k for k, _ in project.fields) != other_p:
-            problems.append(Problem(where, "its columns differ from the PROJECTS header",
-                                    f"give exactly {', '.join(other_p) or 'no other columns'}"))
+            problems.append(
+                Problem(
+                    where,
+                    "its columns differ from the PROJECTS header",
+                    f"give exactly {', '.join(other_p) or 'no other columns'}",
+                )
+            )
     other_v = tuple(c for c in pb.vote_columns if c not in ("voter_id", "vote", "points"))
     voters: set[str] = set()
     for i, vote in enumerate(pb.votes):
@@ -276,8 +292,11 @@ def _check(pb: PabulibFile) -> list[Problem]:
         voters.add(vote.voter_id)
         for item in vote.vote:
             if item not in seen:
-                problems.append(Problem(where, f"votes for unknown project {item!r}",
-                                        "list the project in PROJECTS"))
+                problems.append(
+                    Problem(
+                        where, f"votes for unknown project {item!r}", "list the project in PROJECTS"
+                    )
+                )
         if len(set(vote.vote)) != len(vote.vote):
             problems.append(Problem(where, "names a project twice"))
         if wants_points:
@@ -286,8 +305,13 @@ def _check(pb: PabulibFile) -> list[Problem]:
         elif vote.points is not None:
             problems.append(Problem(where, f"{pb.vote_type} ballots carry no points"))
         if tuple(k for k, _ in vote.fields) != other_v:
-            problems.append(Problem(where, "its columns differ from the VOTES header",
-                                    f"give exactly {', '.join(other_v) or 'no other columns'}"))
+            problems.append(
+                Problem(
+                    where,
+                    "its columns differ from the VOTES header",
+                    f"give exactly {', '.join(other_v) or 'no other columns'}",
+                )
+            )
     return problems
 
 
@@ -350,8 +374,13 @@ def loads(text: str, *, name: str = "<string>") -> PabulibFile:
             seen_sections.append(section)
             continue
         if section is None:
-            problems.append(Problem(f"{name}:{line}", "text before the META section",
-                                    "a .pb file starts with a line 'META'"))
+            problems.append(
+                Problem(
+                    f"{name}:{line}",
+                    "text before the META section",
+                    "a .pb file starts with a line 'META'",
+                )
+            )
             continue
         if header is None:
             header = [c.strip() for c in row]
@@ -361,9 +390,13 @@ def loads(text: str, *, name: str = "<string>") -> PabulibFile:
                 vcols = header
             continue
         if len(row) != len(header):
-            problems.append(Problem(f"{name}:{line}",
-                                    f"{len(row)} cells where the {section} header has "
-                                    f"{len(header)}", "quote cells holding ';' with \"…\""))
+            problems.append(
+                Problem(
+                    f"{name}:{line}",
+                    f"{len(row)} cells where the {section} header has {len(header)}",
+                    "quote cells holding ';' with \"…\"",
+                )
+            )
             continue
         if section == "META":
             meta.append((row[0], row[1]))
@@ -373,8 +406,11 @@ def loads(text: str, *, name: str = "<string>") -> PabulibFile:
             vrows.append((line, row))
     for needed in _SECTIONS:
         if needed not in seen_sections:
-            problems.append(Problem(name, f"no {needed} section",
-                                    "a .pb file has META, PROJECTS and VOTES sections"))
+            problems.append(
+                Problem(
+                    name, f"no {needed} section", "a .pb file has META, PROJECTS and VOTES sections"
+                )
+            )
     if problems:
         raise FormatError(problems)
     vote_type = dict(meta).get("vote_type", "approval")
@@ -382,13 +418,18 @@ def loads(text: str, *, name: str = "<string>") -> PabulibFile:
     votes = [_vote(vcols, row, f"{name}:{line}", vote_type, problems) for line, row in vrows]
     if problems:
         raise FormatError(problems)
-    return PabulibFile(meta=meta, project_columns=pcols,
-                       projects=[p for p in projects if p is not None],
-                       vote_columns=vcols, votes=[v for v in votes if v is not None])
+    return PabulibFile(
+        meta=meta,
+        project_columns=pcols,
+        projects=[p for p in projects if p is not None],
+        vote_columns=vcols,
+        votes=[v for v in votes if v is not None],
+    )
 
 
-def _project(cols: list[str], row: list[str], where: str,
-             problems: list[Problem]) -> PabulibProject | None:
+def _project(
+    cols: list[str], row: list[str], where: str, problems: list[Problem]
+) -> PabulibProject | None:
     cells = dict(zip(cols, row, strict=True))
     if "project_id" not in cells or "cost" not in cells:
         problems.append(Problem(where, "PROJECTS needs 'project_id' and 'cost' columns"))
@@ -409,8 +450,9 @@ def _split(text: str) -> tuple[str, ...]:
     return tuple(x.strip() for x in stripped.split(","))
 
 
-def _vote(cols: list[str], row: list[str], where: str, vote_type: str,
-          problems: list[Problem]) -> PabulibVote | None:
+def _vote(
+    cols: list[str], row: list[str], where: str, vote_type: str, problems: list[Problem]
+) -> PabulibVote | None:
     cells = dict(zip(cols, row, strict=True))
     if "voter_id" not in cells or "vote" not in cells:
         problems.append(Problem(where, "VOTES needs 'voter_id' and 'vote' columns"))
@@ -425,10 +467,12 @@ def _vote(cols: list[str], row: list[str], where: str, vote_type: str,
     elif vote_type in _WITH_POINTS:
         problems.append(Problem(where, f"{vote_type} ballots need a 'points' column"))
         return None
-    fields = [(c, v) for c, v in zip(cols, row, strict=True)
-              if c not in ("voter_id", "vote", "points")]
-    return PabulibVote(voter_id=cells["voter_id"].strip(), vote=_split(cells["vote"]),
-                       points=points, fields=fields)
+    fields = [
+        (c, v) for c, v in zip(cols, row, strict=True) if c not in ("voter_id", "vote", "points")
+    ]
+    return PabulibVote(
+        voter_id=cells["voter_id"].strip(), vote=_split(cells["vote"]), points=points, fields=fields
+    )
 
 
 def load(path: str | os.PathLike[str]) -> PabulibFile:
@@ -472,15 +516,20 @@ def dumps(pb: PabulibFile) -> str:
     1;x;3
     """
     out = io.StringIO(newline="")
-    writer = csv.writer(out, delimiter=";", quotechar='"', lineterminator="\n",
-                        quoting=csv.QUOTE_MINIMAL)
+    writer = csv.writer(
+        out, delimiter=";", quotechar='"', lineterminator="\n", quoting=csv.QUOTE_MINIMAL
+    )
     writer.writerow(["META"])
     writer.writerow(["key", "value"])
     writer.writerows(pb.meta)
     writer.writerow(["PROJECTS"])
     writer.writerow(pb.project_columns)
     for project in pb.projects:
-        pcells = {"project_id": project.project_id, "cost": str(project.cost), **dict(project.fields)}
+        pcells = {
+            "project_id": project.project_id,
+            "cost": str(project.cost),
+            **dict(project.fields),
+        }
         writer.writerow([pcells[c] for c in pb.project_columns])
     writer.writerow(["VOTES"])
     writer.writerow(pb.vote_columns)

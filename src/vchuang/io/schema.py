@@ -60,12 +60,12 @@ __all__ = ["NOT_EXPRESSIBLE", "json_schema", "schema_command"]
 #: checks them; the schema does not.
 NOT_EXPRESSIBLE: Mapping[str, str] = {
     "unique IDs": "IDs must be unique across all sections of the document (JSON Schema "
-                  "compares whole items, not one field across several lists)",
+    "compares whole items, not one field across several lists)",
     "references resolve": "a reference (a resident's community, a link's ends, an "
-                          "activity's attendees …) must name an entity of the right kind "
-                          "in the same document",
+    "activity's attendees …) must name an entity of the right kind "
+    "in the same document",
     "known skills": "a skill must be in the taxonomy: the default one plus the "
-                    "document's own `skills`, which the schema cannot see",
+    "document's own `skills`, which the schema cannot see",
     "taxonomy tree": "a skill's parent must be a skill, without cycles",
     "one skill per resident": "a resident lists each skill once (items differ in level)",
     "unique need IDs": "need IDs are unique within a project and across the graph",
@@ -73,18 +73,21 @@ NOT_EXPRESSIBLE: Mapping[str, str] = {
     "no self-link": "a link's target differs from its source",
     "one link per relation": "the same link (same ends and relation) is given once",
     "whole numbers": "JSON Schema's integer type accepts 3.0; vchuang wants 3 for money, "
-                     "counts and years",
+    "counts and years",
     "ID whitespace": "an ID has no surrounding whitespace; the schema checks this with "
-                     "a regular expression, whose idea of whitespace may differ from "
-                     "Python's str.strip() for rare characters",
+    "a regular expression, whose idea of whitespace may differ from "
+    "Python's str.strip() for rare characters",
 }
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 _ID: dict[str, Any] = {"type": "string", "minLength": 1, "not": {"pattern": "^\\s|\\s$"}}
 _NAME: dict[str, Any] = {"type": "string", "pattern": "\\S"}
-_DATE: dict[str, Any] = {"type": "string", "format": "date",
-                         "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+_DATE: dict[str, Any] = {
+    "type": "string",
+    "format": "date",
+    "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+}
 
 Rule = Callable[[dict[str, Any]], None]
 
@@ -196,8 +199,10 @@ def _apply(field: attrs.Attribute[Any], schema: dict[str, Any], owner: str) -> N
         name = f"{getattr(validator, '__module__', '?')}.{getattr(validator, '__qualname__', '?')}"
         rule = _VALIDATORS.get(name)
         if rule is None:
-            msg = (f"the JSON Schema generator does not know the validator {name} of "
-                   f"{owner}.{field.name}; teach vchuang.io.schema what it means")
+            msg = (
+                f"the JSON Schema generator does not know the validator {name} of "
+                f"{owner}.{field.name}; teach vchuang.io.schema what it means"
+            )
             raise TypeError(msg)
         rule(target)
 
@@ -245,11 +250,18 @@ def _record_schema(cls: type, defs: dict[str, Any]) -> None:
     if cls is Need:
         # _need_target: exactly one of `skill` or `resource`; a skill need asks for hours
         out["oneOf"] = [
-            {"required": ["skill", "hours"],
-             "properties": {"skill": {"type": "string"}, "resource": {"type": "null"},
-                            "hours": {"exclusiveMinimum": 0}}},
-            {"required": ["resource"],
-             "properties": {"resource": {"type": "string"}, "skill": {"type": "null"}}},
+            {
+                "required": ["skill", "hours"],
+                "properties": {
+                    "skill": {"type": "string"},
+                    "resource": {"type": "null"},
+                    "hours": {"exclusiveMinimum": 0},
+                },
+            },
+            {
+                "required": ["resource"],
+                "properties": {"resource": {"type": "string"}, "skill": {"type": "null"}},
+            },
         ]
     defs[name] = out
 
@@ -287,26 +299,33 @@ def json_schema() -> dict[str, Any]:
         _record_schema(cls, defs)
     properties: dict[str, Any] = {
         "format": {"const": "vchuang", "description": "Marks the file as a vchuang document."},
-        "format_version": {"type": "integer", "const": FORMAT_VERSION,
-                           "description": "The version of the format."},
+        "format_version": {
+            "type": "integer",
+            "const": FORMAT_VERSION,
+            "description": "The version of the format.",
+        },
         "metadata": {"$ref": "#/$defs/Metadata"},
-        "base_taxonomy": {"enum": ["default", "none"], "default": "default",
-                          "description": "Whether `skills` extends the built-in skill "
-                                         "taxonomy or replaces it."},
+        "base_taxonomy": {
+            "enum": ["default", "none"],
+            "default": "default",
+            "description": "Whether `skills` extends the built-in skill taxonomy or replaces it.",
+        },
         "skills": {"type": "array", "items": {"$ref": "#/$defs/Skill"}},
     }
     for kind, cls in entity_kinds().items():
-        properties[KIND_PLURALS[kind]] = {"type": "array",
-                                          "items": {"$ref": f"#/$defs/{cls.__name__}"}}
+        properties[KIND_PLURALS[kind]] = {
+            "type": "array",
+            "items": {"$ref": f"#/$defs/{cls.__name__}"},
+        }
     properties["links"] = {"type": "array", "items": {"$ref": "#/$defs/Link"}}
     return {
         "$schema": SCHEMA_DIALECT,
         "$id": f"urn:vchuang:format:{FORMAT_VERSION}",
         "title": f"vchuang document (format version {FORMAT_VERSION})",
         "description": "A community graph of a community-governance incubator: places, "
-                       "residents, groups, organisations, projects, activities, "
-                       "resources, calls for ideas, proposals and the links between them. "
-                       "Generated from vchuang's model; see the 'JSON format' page.",
+        "residents, groups, organisations, projects, activities, "
+        "resources, calls for ideas, proposals and the links between them. "
+        "Generated from vchuang's model; see the 'JSON format' page.",
         "type": "object",
         "required": ["format_version"],
         "additionalProperties": False,

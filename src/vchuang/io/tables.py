@@ -144,260 +144,652 @@ class TableSpec:
         raise KeyError(field)
 
 
-def _c(field: str, *headers: str, parse: str = "text", required: bool = False,
-       targets: tuple[str, ...] = (), enum: type[enum.Enum] | None = None,
-       doc: str = "") -> Column:
-    return Column(field=field, headers=headers, parse=parse, required=required,
-                  targets=targets, enum=enum, doc=doc)
+def _c(
+    field: str,
+    *headers: str,
+    parse: str = "text",
+    required: bool = False,
+    targets: tuple[str, ...] = (),
+    enum: type[enum.Enum] | None = None,
+    doc: str = "",
+) -> Column:
+    return Column(
+        field=field,
+        headers=headers,
+        parse=parse,
+        required=required,
+        targets=targets,
+        enum=enum,
+        doc=doc,
+    )
 
 
 _PLACES = ("district", "subdistrict", "community")
 
 
 def _idc(*zh: str) -> Column:
-    return _c("id", "id", "ID", "编号", "代码", *zh, parse="id",
-              doc="the record's ID; given when missing")
+    return _c(
+        "id", "id", "ID", "编号", "代码", *zh, parse="id", doc="the record's ID; given when missing"
+    )
 
 
 def _names(*zh: str, required: bool = True) -> tuple[Column, Column]:
-    return (_c("name", "name", *zh, "名称", parse="name", required=required),
-            _c("name_zh", "name_zh", "中文名称", "中文名"))
+    return (
+        _c("name", "name", *zh, "名称", parse="name", required=required),
+        _c("name_zh", "name_zh", "中文名称", "中文名"),
+    )
 
 
 #: Every table :func:`read_tables` knows, in the order they are read.
 TABLES: tuple[TableSpec, ...] = (
-    TableSpec(name="metadata", kind=None, files=("metadata", "元数据", "数据说明"),
-              doc="what the dataset is: one row per key (title, description, source, "
-                  "license, as_of, base_taxonomy)",
-              columns=(_c("key", "key", "字段", "键", parse="text", required=True),
-                       _c("value", "value", "值", "内容", parse="text"))),
-    TableSpec(name="taxonomy", kind=None,
-              files=("taxonomy", "skill_taxonomy", "技能分类", "技能目录"),
-              doc="skills added to the taxonomy",
-              columns=(_c("id", "id", "技能编号", parse="id", required=True),
-                       _c("en", "en", "英文名", "english", parse="name", required=True),
-                       _c("zh", "zh", "中文名", "chinese"),
-                       _c("parent", "parent", "上级技能", "上级", parse="text"),
-                       _c("synonyms", "synonyms", "同义词", "别名", parse="list"))),
-    TableSpec(name="districts", kind="district", files=("districts", "district", "区"),
-              columns=(_idc("区编号"), *_names("区", "区名"))),
-    TableSpec(name="subdistricts", kind="subdistrict",
-              files=("subdistricts", "subdistrict", "streets", "街道"),
-              columns=(_idc("街道编号"), *_names("街道", "街道名称"),
-                       _c("district", "district", "区", "所属区", parse="ref",
-                          required=True, targets=("district",)))),
-    TableSpec(name="communities", kind="community",
-              files=("communities", "community", "社区", "社区列表"),
-              doc="a subdistrict (and district) named here and given in no table of its "
-                  "own is created",
-              columns=(_idc("社区编号"), *_names("社区", "社区名称"),
-                       _c("subdistrict", "subdistrict", "street", "街道", "所属街道",
-                          parse="ref", required=True, targets=("subdistrict",)),
-                       _c("district", "district", "区", "所属区", parse="ref",
-                          targets=("district",),
-                          doc="only used to create the subdistrict"),
-                       _c("population", "population", "人口", "常住人口", "户籍人口",
-                          parse="count"))),
-    TableSpec(name="segments", kind="segment",
-              files=("segments", "群体", "服务对象", "受众"),
-              columns=(_idc("群体编号"), *_names("群体", "人群"),
-                       _c("place", "place", "community", "社区", "地点", parse="ref",
-                          targets=_PLACES),
-                       _c("population", "population", "人数", "人口", parse="count"))),
-    TableSpec(name="organizations", kind="organization",
-              files=("organizations", "organisations", "orgs", "组织", "机构"),
-              columns=(_idc("组织编号"), *_names("组织", "组织名称", "机构"),
-                       _c("org_kind", "org_kind", "kind", "类型", "组织类型", parse="enum",
-                          required=True, enum=OrgKind),
-                       _c("place", "place", "community", "地点", "所在地", "社区",
-                          parse="ref", required=True, targets=_PLACES),
-                       _c("parent", "parent", "上级组织", "上级", parse="ref",
-                          targets=("organization",)))),
-    TableSpec(name="groups", kind="group", files=("groups", "小组", "团队"),
-              columns=(_idc("小组编号"), *_names("小组", "小组名称", "团队"),
-                       _c("community", "community", "社区", parse="ref", required=True,
-                          targets=("community",)),
-                       _c("themes", "themes", "主题", "议题", parse="themes"))),
-    TableSpec(name="residents", kind="resident",
-              files=("residents", "resident", "people", "居民", "居民信息", "居民名单",
-                     "花名册", "居民花名册", "人员", "志愿者"),
-              columns=(
-                  _idc("居民编号"),
-                  _c("name", "name", "姓名", "名字", parse="name", required=True),
-                  _c("community", "community", "社区", "所属社区", parse="ref",
-                     required=True, targets=("community",)),
-                  _c("subdistrict", "subdistrict", "street", "街道", "所属街道", parse="ref",
-                     targets=("subdistrict",),
-                     doc="checks (and picks between same-named) communities"),
-                  _c("birth_year", "birth_year", "出生年份", "出生年", "出生日期",
-                     parse="year", doc="a full date keeps the year only"),
-                  _c("age_band", "age_band", "年龄段", parse="enum", enum=AgeBand),
-                  _c("age", "age", "年龄", parse="age",
-                     doc="kept as an age band only"),
-                  _c("segments", "segments", "群体", "所属群体", parse="refs",
-                     targets=("segment",)),
-                  _c("skills", "skills", "技能", "特长", parse="skills",
-                     doc="e.g. 平面设计:3; 演讲 (level 1–4 or 初级/中级/高级/专家)"),
-                  _c("interests", "interests", "兴趣", "关注议题", "关注", parse="themes"),
-                  _c("hours_per_week", "hours_per_week", "每周可用时间", "每周时间",
-                     "可用时间", "每周可服务时长", parse="hours"),
-                  _c("roles", "roles", "role", "角色", "身份", parse="roles"),
-                  _c("consent_to_name", "consent_to_name", "consent", "同意公开姓名",
-                     "同意署名", parse="bool"),
-                  _c("household", "household", "户", "户号", "家庭", parse="id"),
-                  _c("building", "building", "楼栋", "楼号", parse="id"),
-              )),
-    TableSpec(name="skills", kind=None, files=("skills", "技能", "居民技能"),
-              doc="one row per resident and skill (adds to the residents' skills)",
-              columns=(_c("resident", "resident", "居民", "姓名", "居民编号", parse="ref",
-                          required=True, targets=("resident",)),
-                       _c("skill", "skill", "技能", parse="skill", required=True),
-                       _c("level", "level", "水平", "熟练程度", "等级", parse="level"))),
-    TableSpec(name="projects", kind="project", files=("projects", "project", "项目", "项目表"),
-              columns=(
-                  _idc("项目编号"),
-                  *_names("项目名称", "项目"),
-                  _c("community", "community", "社区", "所属社区", parse="ref",
-                     required=True, targets=("community",)),
-                  _c("subdistrict", "subdistrict", "street", "街道", parse="ref",
-                     targets=("subdistrict",), doc="checks the community"),
-                  _c("themes", "themes", "主题", "议题", "痛点", parse="themes"),
-                  _c("stage", "stage", "阶段", "状态", parse="enum", enum=Stage),
-                  _c("target_segments", "target_segments", "服务对象", "受众", "目标群体",
-                     parse="refs", targets=("segment",)),
-                  _c("budget_fen", "budget_fen", "预算(分)", parse="fen"),
-                  _c("budget_yuan", "budget_yuan", "budget", "预算", "预算(元)", "经费",
-                     parse="yuan", doc="in yuan, kept as fen"),
-                  _c("started", "started", "开始日期", "启动日期", "开始时间", parse="date"),
-                  _c("description", "description", "简介", "项目简介", "描述"),
-                  _c("leaders", "leaders", "负责人", "带领人", "项目负责人", parse="refs",
-                     targets=("resident",), doc="adds `leads` links"),
-                  _c("co_leaders", "co_leaders", "协助负责人", "共同负责人", parse="refs",
-                     targets=("resident",), doc="adds `co_leads` links"),
-                  _c("volunteers", "volunteers", "志愿者", "参与志愿者", parse="refs",
-                     targets=("resident",), doc="adds `volunteers_in` links"),
-              )),
-    TableSpec(name="calls", kind="call", files=("calls", "征集", "金点子征集"),
-              columns=(_idc("征集编号"), *_names("征集", "征集名称"),
-                       _c("place", "place", "community", "社区", "地点", parse="ref",
-                          required=True, targets=_PLACES),
-                       _c("organiser", "organiser", "organizer", "发起方", "主办方",
-                          parse="ref", targets=("organization",)),
-                       _c("opens", "opens", "开始日期", "征集开始", parse="date"),
-                       _c("closes", "closes", "截止日期", "征集截止", parse="date"),
-                       _c("budget_fen", "budget_fen", "预算(分)", parse="fen"),
-                       _c("budget_yuan", "budget_yuan", "budget", "预算", "预算(元)",
-                          parse="yuan"),
-                       _c("themes", "themes", "主题", "议题", parse="themes"))),
-    TableSpec(name="proposals", kind="proposal",
-              files=("proposals", "ideas", "金点子", "提案"),
-              columns=(_idc("金点子编号"), *_names("金点子", "提案", "标题"),
-                       _c("call", "call", "征集", "所属征集", parse="ref", required=True,
-                          targets=("call",)),
-                       _c("proposers", "proposers", "提出人", "提交人", parse="refs",
-                          targets=("resident",)),
-                       _c("themes", "themes", "主题", "议题", parse="themes"),
-                       _c("cost_fen", "cost_fen", "费用(分)", parse="fen"),
-                       _c("cost_yuan", "cost_yuan", "cost", "费用", "预算", "费用(元)",
-                          parse="yuan"),
-                       _c("target_segments", "target_segments", "服务对象", "受众",
-                          parse="refs", targets=("segment",)),
-                       _c("submitted", "submitted", "提交日期", parse="date"),
-                       _c("project", "project", "项目", "成为项目", parse="ref",
-                          targets=("project",)),
-                       _c("description", "description", "简介", "描述", "内容"))),
-    TableSpec(name="needs", kind=None, files=("needs", "需求", "项目需求"),
-              doc="what projects (or proposals) lack: a skill for some hours, or a resource",
-              columns=(_c("owner", "project", "proposal", "owner", "项目", "项目名称",
-                          "金点子", parse="ref", required=True,
-                          targets=("project", "proposal")),
-                       _c("id", "id", "need", "需求编号", parse="id"),
-                       _c("skill", "skill", "技能", "所需技能", parse="skill"),
-                       _c("resource", "resource", "资源", "所需资源", parse="enum",
-                          enum=ResourceKind),
-                       _c("hours", "hours", "每周时长", "时长", "小时", parse="hours"),
-                       _c("people", "people", "人数", "所需人数", parse="count"),
-                       _c("min_level", "min_level", "最低水平", "技能水平", parse="level"),
-                       _c("note", "note", "备注", "说明"))),
-    TableSpec(name="activities", kind="activity",
-              files=("activities", "activity", "events", "活动", "活动表", "活动记录"),
-              doc="an activity without a place is placed in its project's community",
-              columns=(
-                  _idc("活动编号"),
-                  *_names("活动名称", "活动"),
-                  _c("activity_kind", "activity_kind", "kind", "类型", "活动类型",
-                     parse="enum", enum=ActivityKind, doc="'other' when not given"),
-                  _c("date", "date", "活动日期", "日期", "时间", parse="date", required=True),
-                  _c("place", "place", "community", "社区", "地点", parse="ref",
-                     targets=_PLACES),
-                  _c("project", "project", "项目", "所属项目", "项目名称", parse="ref",
-                     targets=("project",)),
-                  _c("organisers", "organisers", "organizers", "组织者", "负责人",
-                     parse="refs", targets=("resident",)),
-                  _c("attendees", "attendees", "参加人", "参与者", "参加者", parse="refs",
-                     targets=("resident",)),
-                  _c("attendance", "attendance", "headcount", "参加人数", "人数",
-                     "出席人数", parse="count"),
-                  _c("hours", "hours", "时长", parse="hours"),
-                  _c("skills", "skills", "技能", parse="skill_ids"),
-                  _c("description", "description", "简介", "描述", "内容"),
-              )),
-    TableSpec(name="attendance", kind=None,
-              files=("attendance", "签到", "签到表", "参加记录", "出勤"),
-              doc="one row per activity and attendee (adds to the activity's attendees)",
-              columns=(_c("activity", "activity", "活动", "活动名称", "活动编号", parse="ref",
-                          required=True, targets=("activity",)),
-                       _c("date", "date", "活动日期", "日期", parse="date",
-                          doc="picks between activities of the same name"),
-                       _c("resident", "resident", "attendee", "参加人", "居民", "姓名",
-                          parse="ref", required=True, targets=("resident",)))),
-    TableSpec(name="resources", kind="resource", files=("resources", "资源"),
-              columns=(_idc("资源编号"), *_names("资源", "资源名称"),
-                       _c("resource_kind", "resource_kind", "kind", "类型", "资源类型",
-                          parse="enum", required=True, enum=ResourceKind),
-                       _c("place", "place", "community", "社区", "地点", parse="ref",
-                          required=True, targets=_PLACES),
-                       _c("provider", "provider", "提供方", "提供者", parse="ref",
-                          targets=("organization", "resident")),
-                       _c("capacity", "capacity", "容量", "数量", parse="number"),
-                       _c("unit", "unit", "单位"),
-                       _c("amount_fen", "amount_fen", "金额(分)", parse="fen"),
-                       _c("amount_yuan", "amount_yuan", "amount", "金额", "金额(元)",
-                          parse="yuan"))),
-    TableSpec(name="memberships", kind=None,
-              files=("memberships", "members", "成员", "小组成员"),
-              doc="one row per resident and group or organisation (`member_of` links)",
-              columns=(_c("resident", "resident", "member", "居民", "成员", "姓名",
-                          parse="ref", required=True, targets=("resident",)),
-                       _c("group", "group", "organization", "小组", "组织", "团队",
-                          parse="ref", required=True, targets=("group", "organization")),
-                       _c("since", "since", "加入日期", parse="date"))),
-    TableSpec(name="ties", kind=None,
-              files=("ties", "links", "relations", "关系", "社交关系"),
-              doc="links between entities; the relation is `knows` unless given",
-              columns=(_c("source", "source", "from", "居民1", "甲", parse="ref",
-                          required=True),
-                       _c("relation", "relation", "关系", "关系类型", parse="relation"),
-                       _c("target", "target", "to", "居民2", "乙", parse="ref",
-                          required=True),
-                       _c("hours", "hours", "时长", parse="hours"),
-                       _c("weight", "weight", "强度", "亲密度", parse="number"),
-                       _c("since", "since", "开始日期", parse="date"),
-                       _c("until", "until", "结束日期", parse="date"))),
+    TableSpec(
+        name="metadata",
+        kind=None,
+        files=("metadata", "元数据", "数据说明"),
+        doc="what the dataset is: one row per key (title, description, source, "
+        "license, as_of, base_taxonomy)",
+        columns=(
+            _c("key", "key", "字段", "键", parse="text", required=True),
+            _c("value", "value", "值", "内容", parse="text"),
+        ),
+    ),
+    TableSpec(
+        name="taxonomy",
+        kind=None,
+        files=("taxonomy", "skill_taxonomy", "技能分类", "技能目录"),
+        doc="skills added to the taxonomy",
+        columns=(
+            _c("id", "id", "技能编号", parse="id", required=True),
+            _c("en", "en", "英文名", "english", parse="name", required=True),
+            _c("zh", "zh", "中文名", "chinese"),
+            _c("parent", "parent", "上级技能", "上级", parse="text"),
+            _c("synonyms", "synonyms", "同义词", "别名", parse="list"),
+        ),
+    ),
+    TableSpec(
+        name="districts",
+        kind="district",
+        files=("districts", "district", "区"),
+        columns=(_idc("区编号"), *_names("区", "区名")),
+    ),
+    TableSpec(
+        name="subdistricts",
+        kind="subdistrict",
+        files=("subdistricts", "subdistrict", "streets", "街道"),
+        columns=(
+            _idc("街道编号"),
+            *_names("街道", "街道名称"),
+            _c(
+                "district",
+                "district",
+                "区",
+                "所属区",
+                parse="ref",
+                required=True,
+                targets=("district",),
+            ),
+        ),
+    ),
+    TableSpec(
+        name="communities",
+        kind="community",
+        files=("communities", "community", "社区", "社区列表"),
+        doc="a subdistrict (and district) named here and given in no table of its own is created",
+        columns=(
+            _idc("社区编号"),
+            *_names("社区", "社区名称"),
+            _c(
+                "subdistrict",
+                "subdistrict",
+                "street",
+                "街道",
+                "所属街道",
+                parse="ref",
+                required=True,
+                targets=("subdistrict",),
+            ),
+            _c(
+                "district",
+                "district",
+                "区",
+                "所属区",
+                parse="ref",
+                targets=("district",),
+                doc="only used to create the subdistrict",
+            ),
+            _c("population", "population", "人口", "常住人口", "户籍人口", parse="count"),
+        ),
+    ),
+    TableSpec(
+        name="segments",
+        kind="segment",
+        files=("segments", "群体", "服务对象", "受众"),
+        columns=(
+            _idc("群体编号"),
+            *_names("群体", "人群"),
+            _c("place", "place", "community", "社区", "地点", parse="ref", targets=_PLACES),
+            _c("population", "population", "人数", "人口", parse="count"),
+        ),
+    ),
+    TableSpec(
+        name="organizations",
+        kind="organization",
+        files=("organizations", "organisations", "orgs", "组织", "机构"),
+        columns=(
+            _idc("组织编号"),
+            *_names("组织", "组织名称", "机构"),
+            _c(
+                "org_kind",
+                "org_kind",
+                "kind",
+                "类型",
+                "组织类型",
+                parse="enum",
+                required=True,
+                enum=OrgKind,
+            ),
+            _c(
+                "place",
+                "place",
+                "community",
+                "地点",
+                "所在地",
+                "社区",
+                parse="ref",
+                required=True,
+                targets=_PLACES,
+            ),
+            _c("parent", "parent", "上级组织", "上级", parse="ref", targets=("organization",)),
+        ),
+    ),
+    TableSpec(
+        name="groups",
+        kind="group",
+        files=("groups", "小组", "团队"),
+        columns=(
+            _idc("小组编号"),
+            *_names("小组", "小组名称", "团队"),
+            _c(
+                "community", "community", "社区", parse="ref", required=True, targets=("community",)
+            ),
+            _c("themes", "themes", "主题", "议题", parse="themes"),
+        ),
+    ),
+    TableSpec(
+        name="residents",
+        kind="resident",
+        files=(
+            "residents",
+            "resident",
+            "people",
+            "居民",
+            "居民信息",
+            "居民名单",
+            "花名册",
+            "居民花名册",
+            "人员",
+            "志愿者",
+        ),
+        columns=(
+            _idc("居民编号"),
+            _c("name", "name", "姓名", "名字", parse="name", required=True),
+            _c(
+                "community",
+                "community",
+                "社区",
+                "所属社区",
+                parse="ref",
+                required=True,
+                targets=("community",),
+            ),
+            _c(
+                "subdistrict",
+                "subdistrict",
+                "street",
+                "街道",
+                "所属街道",
+                parse="ref",
+                targets=("subdistrict",),
+                doc="checks (and picks between same-named) communities",
+            ),
+            _c(
+                "birth_year",
+                "birth_year",
+                "出生年份",
+                "出生年",
+                "出生日期",
+                parse="year",
+                doc="a full date keeps the year only",
+            ),
+            _c("age_band", "age_band", "年龄段", parse="enum", enum=AgeBand),
+            _c("age", "age", "年龄", parse="age", doc="kept as an age band only"),
+            _c("segments", "segments", "群体", "所属群体", parse="refs", targets=("segment",)),
+            _c(
+                "skills",
+                "skills",
+                "技能",
+                "特长",
+                parse="skills",
+                doc="e.g. 平面设计:3; 演讲 (level 1–4 or 初级/中级/高级/专家)",
+            ),
+            _c("interests", "interests", "兴趣", "关注议题", "关注", parse="themes"),
+            _c(
+                "hours_per_week",
+                "hours_per_week",
+                "每周可用时间",
+                "每周时间",
+                "可用时间",
+                "每周可服务时长",
+                parse="hours",
+            ),
+            _c("roles", "roles", "role", "角色", "身份", parse="roles"),
+            _c(
+                "consent_to_name",
+                "consent_to_name",
+                "consent",
+                "同意公开姓名",
+                "同意署名",
+                parse="bool",
+            ),
+            _c("household", "household", "户", "户号", "家庭", parse="id"),
+            _c("building", "building", "楼栋", "楼号", parse="id"),
+        ),
+    ),
+    TableSpec(
+        name="skills",
+        kind=None,
+        files=("skills", "技能", "居民技能"),
+        doc="one row per resident and skill (adds to the residents' skills)",
+        columns=(
+            _c(
+                "resident",
+                "resident",
+                "居民",
+                "姓名",
+                "居民编号",
+                parse="ref",
+                required=True,
+                targets=("resident",),
+            ),
+            _c("skill", "skill", "技能", parse="skill", required=True),
+            _c("level", "level", "水平", "熟练程度", "等级", parse="level"),
+        ),
+    ),
+    TableSpec(
+        name="projects",
+        kind="project",
+        files=("projects", "project", "项目", "项目表"),
+        columns=(
+            _idc("项目编号"),
+            *_names("项目名称", "项目"),
+            _c(
+                "community",
+                "community",
+                "社区",
+                "所属社区",
+                parse="ref",
+                required=True,
+                targets=("community",),
+            ),
+            _c(
+                "subdistrict",
+                "subdistrict",
+                "street",
+                "街道",
+                parse="ref",
+                targets=("subdistrict",),
+                doc="checks the community",
+            ),
+            _c("themes", "themes", "主题", "议题", "痛点", parse="themes"),
+            _c("stage", "stage", "阶段", "状态", parse="enum", enum=Stage),
+            _c(
+                "target_segments",
+                "target_segments",
+                "服务对象",
+                "受众",
+                "目标群体",
+                parse="refs",
+                targets=("segment",),
+            ),
+            _c("budget_fen", "budget_fen", "预算(分)", parse="fen"),
+            _c(
+                "budget_yuan",
+                "budget_yuan",
+                "budget",
+                "预算",
+                "预算(元)",
+                "经费",
+                parse="yuan",
+                doc="in yuan, kept as fen",
+            ),
+            _c("started", "started", "开始日期", "启动日期", "开始时间", parse="date"),
+            _c("description", "description", "简介", "项目简介", "描述"),
+            _c(
+                "leaders",
+                "leaders",
+                "负责人",
+                "带领人",
+                "项目负责人",
+                parse="refs",
+                targets=("resident",),
+                doc="adds `leads` links",
+            ),
+            _c(
+                "co_leaders",
+                "co_leaders",
+                "协助负责人",
+                "共同负责人",
+                parse="refs",
+                targets=("resident",),
+                doc="adds `co_leads` links",
+            ),
+            _c(
+                "volunteers",
+                "volunteers",
+                "志愿者",
+                "参与志愿者",
+                parse="refs",
+                targets=("resident",),
+                doc="adds `volunteers_in` links",
+            ),
+        ),
+    ),
+    TableSpec(
+        name="calls",
+        kind="call",
+        files=("calls", "征集", "金点子征集"),
+        columns=(
+            _idc("征集编号"),
+            *_names("征集", "征集名称"),
+            _c(
+                "place",
+                "place",
+                "community",
+                "社区",
+                "地点",
+                parse="ref",
+                required=True,
+                targets=_PLACES,
+            ),
+            _c(
+                "organiser",
+                "organiser",
+                "organizer",
+                "发起方",
+                "主办方",
+                parse="ref",
+                targets=("organization",),
+            ),
+            _c("opens", "opens", "开始日期", "征集开始", parse="date"),
+            _c("closes", "closes", "截止日期", "征集截止", parse="date"),
+            _c("budget_fen", "budget_fen", "预算(分)", parse="fen"),
+            _c("budget_yuan", "budget_yuan", "budget", "预算", "预算(元)", parse="yuan"),
+            _c("themes", "themes", "主题", "议题", parse="themes"),
+        ),
+    ),
+    TableSpec(
+        name="proposals",
+        kind="proposal",
+        files=("proposals", "ideas", "金点子", "提案"),
+        columns=(
+            _idc("金点子编号"),
+            *_names("金点子", "提案", "标题"),
+            _c("call", "call", "征集", "所属征集", parse="ref", required=True, targets=("call",)),
+            _c("proposers", "proposers", "提出人", "提交人", parse="refs", targets=("resident",)),
+            _c("themes", "themes", "主题", "议题", parse="themes"),
+            _c("cost_fen", "cost_fen", "费用(分)", parse="fen"),
+            _c("cost_yuan", "cost_yuan", "cost", "费用", "预算", "费用(元)", parse="yuan"),
+            _c(
+                "target_segments",
+                "target_segments",
+                "服务对象",
+                "受众",
+                parse="refs",
+                targets=("segment",),
+            ),
+            _c("submitted", "submitted", "提交日期", parse="date"),
+            _c("project", "project", "项目", "成为项目", parse="ref", targets=("project",)),
+            _c("description", "description", "简介", "描述", "内容"),
+        ),
+    ),
+    TableSpec(
+        name="needs",
+        kind=None,
+        files=("needs", "需求", "项目需求"),
+        doc="what projects (or proposals) lack: a skill for some hours, or a resource",
+        columns=(
+            _c(
+                "owner",
+                "project",
+                "proposal",
+                "owner",
+                "项目",
+                "项目名称",
+                "金点子",
+                parse="ref",
+                required=True,
+                targets=("project", "proposal"),
+            ),
+            _c("id", "id", "need", "需求编号", parse="id"),
+            _c("skill", "skill", "技能", "所需技能", parse="skill"),
+            _c("resource", "resource", "资源", "所需资源", parse="enum", enum=ResourceKind),
+            _c("hours", "hours", "每周时长", "时长", "小时", parse="hours"),
+            _c("people", "people", "人数", "所需人数", parse="count"),
+            _c("min_level", "min_level", "最低水平", "技能水平", parse="level"),
+            _c("note", "note", "备注", "说明"),
+        ),
+    ),
+    TableSpec(
+        name="activities",
+        kind="activity",
+        files=("activities", "activity", "events", "活动", "活动表", "活动记录"),
+        doc="an activity without a place is placed in its project's community",
+        columns=(
+            _idc("活动编号"),
+            *_names("活动名称", "活动"),
+            _c(
+                "activity_kind",
+                "activity_kind",
+                "kind",
+                "类型",
+                "活动类型",
+                parse="enum",
+                enum=ActivityKind,
+                doc="'other' when not given",
+            ),
+            _c("date", "date", "活动日期", "日期", "时间", parse="date", required=True),
+            _c("place", "place", "community", "社区", "地点", parse="ref", targets=_PLACES),
+            _c(
+                "project",
+                "project",
+                "项目",
+                "所属项目",
+                "项目名称",
+                parse="ref",
+                targets=("project",),
+            ),
+            _c(
+                "organisers",
+                "organisers",
+                "organizers",
+                "组织者",
+                "负责人",
+                parse="refs",
+                targets=("resident",),
+            ),
+            _c(
+                "attendees",
+                "attendees",
+                "参加人",
+                "参与者",
+                "参加者",
+                parse="refs",
+                targets=("resident",),
+            ),
+            _c(
+                "attendance",
+                "attendance",
+                "headcount",
+                "参加人数",
+                "人数",
+                "出席人数",
+                parse="count",
+            ),
+            _c("hours", "hours", "时长", parse="hours"),
+            _c("skills", "skills", "技能", parse="skill_ids"),
+            _c("description", "description", "简介", "描述", "内容"),
+        ),
+    ),
+    TableSpec(
+        name="attendance",
+        kind=None,
+        files=("attendance", "签到", "签到表", "参加记录", "出勤"),
+        doc="one row per activity and attendee (adds to the activity's attendees)",
+        columns=(
+            _c(
+                "activity",
+                "activity",
+                "活动",
+                "活动名称",
+                "活动编号",
+                parse="ref",
+                required=True,
+                targets=("activity",),
+            ),
+            _c(
+                "date",
+                "date",
+                "活动日期",
+                "日期",
+                parse="date",
+                doc="picks between activities of the same name",
+            ),
+            _c(
+                "resident",
+                "resident",
+                "attendee",
+                "参加人",
+                "居民",
+                "姓名",
+                parse="ref",
+                required=True,
+                targets=("resident",),
+            ),
+        ),
+    ),
+    TableSpec(
+        name="resources",
+        kind="resource",
+        files=("resources", "资源"),
+        columns=(
+            _idc("资源编号"),
+            *_names("资源", "资源名称"),
+            _c(
+                "resource_kind",
+                "resource_kind",
+                "kind",
+                "类型",
+                "资源类型",
+                parse="enum",
+                required=True,
+                enum=ResourceKind,
+            ),
+            _c(
+                "place",
+                "place",
+                "community",
+                "社区",
+                "地点",
+                parse="ref",
+                required=True,
+                targets=_PLACES,
+            ),
+            _c(
+                "provider",
+                "provider",
+                "提供方",
+                "提供者",
+                parse="ref",
+                targets=("organization", "resident"),
+            ),
+            _c("capacity", "capacity", "容量", "数量", parse="number"),
+            _c("unit", "unit", "单位"),
+            _c("amount_fen", "amount_fen", "金额(分)", parse="fen"),
+            _c("amount_yuan", "amount_yuan", "amount", "金额", "金额(元)", parse="yuan"),
+        ),
+    ),
+    TableSpec(
+        name="memberships",
+        kind=None,
+        files=("memberships", "members", "成员", "小组成员"),
+        doc="one row per resident and group or organisation (`member_of` links)",
+        columns=(
+            _c(
+                "resident",
+                "resident",
+                "member",
+                "居民",
+                "成员",
+                "姓名",
+                parse="ref",
+                required=True,
+                targets=("resident",),
+            ),
+            _c(
+                "group",
+                "group",
+                "organization",
+                "小组",
+                "组织",
+                "团队",
+                parse="ref",
+                required=True,
+                targets=("group", "organization"),
+            ),
+            _c("since", "since", "加入日期", parse="date"),
+        ),
+    ),
+    TableSpec(
+        name="ties",
+        kind=None,
+        files=("ties", "links", "relations", "关系", "社交关系"),
+        doc="links between entities; the relation is `knows` unless given",
+        columns=(
+            _c("source", "source", "from", "居民1", "甲", parse="ref", required=True),
+            _c("relation", "relation", "关系", "关系类型", parse="relation"),
+            _c("target", "target", "to", "居民2", "乙", parse="ref", required=True),
+            _c("hours", "hours", "时长", parse="hours"),
+            _c("weight", "weight", "强度", "亲密度", parse="number"),
+            _c("since", "since", "开始日期", parse="date"),
+            _c("until", "until", "结束日期", parse="date"),
+        ),
+    ),
 )
 
 _SPECS: dict[str, TableSpec] = {t.name: t for t in TABLES}
 _ORDER: dict[str, int] = {t.name: i for i, t in enumerate(TABLES)}
 _ID_PREFIX: dict[str, str] = {
-    "district": "d", "subdistrict": "s", "community": "c", "segment": "seg",
-    "organization": "o", "group": "g", "resident": "r", "project": "p", "activity": "a",
-    "resource": "res", "call": "call", "proposal": "idea",
+    "district": "d",
+    "subdistrict": "s",
+    "community": "c",
+    "segment": "seg",
+    "organization": "o",
+    "group": "g",
+    "resident": "r",
+    "project": "p",
+    "activity": "a",
+    "resource": "res",
+    "call": "call",
+    "proposal": "idea",
 }
 _EXTENSIONS = (".csv", ".tsv", ".xlsx", ".xlsm")
 #: Past this many names and IDs of a kind, an unknown reference gets no "did you mean".
 _MAX_SUGGEST = 20_000
-_LINK_COLUMNS = {"leaders": Relation.LEADS, "co_leaders": Relation.CO_LEADS,
-                 "volunteers": Relation.VOLUNTEERS_IN}
+_LINK_COLUMNS = {
+    "leaders": Relation.LEADS,
+    "co_leaders": Relation.CO_LEADS,
+    "volunteers": Relation.VOLUNTEERS_IN,
+}
 _META_KEYS = {
     "title": ("title", "标题", "名称"),
     "description": ("description", "说明", "描述"),
@@ -530,16 +922,23 @@ class ImportReport:
 
     def to_rows(self) -> list[dict[str, Any]]:
         """Problems then notes as rows: ``severity``, ``path``, ``message``, ``hint``."""
-        out = [{"severity": "problem", "path": p.path, "message": p.message, "hint": p.hint}
-               for p in self.problems]
-        out += [{"severity": "note", "path": p.path, "message": p.message, "hint": p.hint}
-                for p in self.notes]
+        out = [
+            {"severity": "problem", "path": p.path, "message": p.message, "hint": p.hint}
+            for p in self.problems
+        ]
+        out += [
+            {"severity": "note", "path": p.path, "message": p.message, "hint": p.hint}
+            for p in self.notes
+        ]
         return out
 
     def lines(self) -> list[str]:
         """The report as lines of text (what ``vchuang import`` prints)."""
-        out = [f"read {f.path} as {f.table}: {f.rows} row{'s' * (f.rows != 1)} ({f.encoding})"
-               for f in self.files if f.table is not None]
+        out = [
+            f"read {f.path} as {f.table}: {f.rows} row{'s' * (f.rows != 1)} ({f.encoding})"
+            for f in self.files
+            if f.table is not None
+        ]
         out += [f"note: {n}" for n in self.notes]
         if self.problems:
             n = len(self.problems)
@@ -547,8 +946,9 @@ class ImportReport:
             out += [str(p) for p in self.problems]
         singular = {plural: kind for kind, plural in KIND_PLURALS.items()}
         singular["links"] = "link"
-        counts = ", ".join(f"{v} {k if v != 1 else singular.get(k, k)}"
-                           for k, v in self.imported.items() if v)
+        counts = ", ".join(
+            f"{v} {k if v != 1 else singular.get(k, k)}" for k, v in self.imported.items() if v
+        )
         out.append(f"imported: {counts or 'nothing'}")
         return out
 
@@ -605,8 +1005,9 @@ class _Problems:
         self.notes: list[Problem] = []
         self.seen: set[tuple[str, str]] = set()
 
-    def add(self, sheet: _Sheet | None, line: int, field: str | None, message: str,
-            hint: str = "") -> None:
+    def add(
+        self, sheet: _Sheet | None, line: int, field: str | None, message: str, hint: str = ""
+    ) -> None:
         path = _path(sheet, line, field)
         if (path, message) in self.seen:
             return
@@ -686,11 +1087,15 @@ def _decode(data: bytes) -> tuple[str, str, dict[int, tuple[str, str]]]:
         else:
             parts.append(line.decode("utf-8", errors="replace"))
         if kind == "neither":
-            bad[i] = ("this line is neither UTF-8 nor GB18030 text",
-                      "open the file in Excel and save it as 'CSV UTF-8'")
+            bad[i] = (
+                "this line is neither UTF-8 nor GB18030 text",
+                "open the file in Excel and save it as 'CSV UTF-8'",
+            )
         elif kind not in ("ascii", main):
-            message = (f"this line is {other} but the file is mostly {main.upper()}: the "
-                       "file mixes encodings, so the line's text may be wrong")
+            message = (
+                f"this line is {other} but the file is mostly {main.upper()}: the "
+                "file mixes encodings, so the line's text may be wrong"
+            )
             bad[i] = (message, "open the file in Excel and save it as 'CSV UTF-8'")
     encoding = "mixed" if n_utf8 and n_gb else ("GB18030" if main == "gb18030" else "UTF-8")
     return "\n".join(parts), encoding, bad
@@ -706,8 +1111,7 @@ def _utf8_nonascii(line: bytes) -> bool:
     return True
 
 
-def _read_csv(path: Path, label: str, order: int, table: str | None,
-              problems: _Problems) -> _Sheet:
+def _read_csv(path: Path, label: str, order: int, table: str | None, problems: _Problems) -> _Sheet:
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -733,8 +1137,13 @@ def _read_csv(path: Path, label: str, order: int, table: str | None,
             sheet.raw.append((start, [cell_in(c) for c in cells]))
             start = reader.line_num + 1
     except csv.Error as exc:
-        problems.add(sheet, start, None, f"cannot read the rest of the file: {exc}",
-                     "check the quotes on this line; lines after it are not read")
+        problems.add(
+            sheet,
+            start,
+            None,
+            f"cannot read the rest of the file: {exc}",
+            "check the quotes on this line; lines after it are not read",
+        )
     return sheet
 
 
@@ -754,8 +1163,7 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _read_xlsx(path: Path, order: int, table: str | None,
-               problems: _Problems) -> list[_Sheet]:
+def _read_xlsx(path: Path, order: int, table: str | None, problems: _Problems) -> list[_Sheet]:
     openpyxl = require("openpyxl", extra="xlsx", feature="reading XLSX workbooks")
     sheets: list[_Sheet] = []
     with warnings.catch_warnings(record=True) as caught:
@@ -763,10 +1171,14 @@ def _read_xlsx(path: Path, order: int, table: str | None,
         try:
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # noqa: BLE001  (openpyxl raises many kinds on bad files)
-            sheet = _Sheet(label=path.name, order=order, table=table, encoding="XLSX",
-                           raw=[])
-            problems.add(sheet, 0, None, f"cannot read the workbook: {exc}",
-                         "open it in Excel and save it again as .xlsx")
+            sheet = _Sheet(label=path.name, order=order, table=table, encoding="XLSX", raw=[])
+            problems.add(
+                sheet,
+                0,
+                None,
+                f"cannot read the workbook: {exc}",
+                "open it in Excel and save it again as .xlsx",
+            )
             return [sheet]
         try:
             worksheets = list(book.worksheets)
@@ -779,10 +1191,19 @@ def _read_xlsx(path: Path, order: int, table: str | None,
                     if not found and len(worksheets) == 1:
                         found = _table_of(path.stem)
                     sheet_table = found[0] if len(found) == 1 else None
-                raw = [(i, [_cell_text(v) for v in values])
-                       for i, values in enumerate(ws.iter_rows(values_only=True), start=1)]
-                sheets.append(_Sheet(label=f"{path.name}[{name}]", order=order,
-                                     table=sheet_table, encoding="XLSX", raw=raw))
+                raw = [
+                    (i, [_cell_text(v) for v in values])
+                    for i, values in enumerate(ws.iter_rows(values_only=True), start=1)
+                ]
+                sheets.append(
+                    _Sheet(
+                        label=f"{path.name}[{name}]",
+                        order=order,
+                        table=sheet_table,
+                        encoding="XLSX",
+                        raw=raw,
+                    )
+                )
         finally:
             book.close()
     for w in caught:
@@ -819,9 +1240,11 @@ def _int(text: str, what: str) -> int:
 
 def _parse_date(text: str) -> dt.date:
     value = _clean(text)
-    found = (re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?"
-                          r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?", value)
-             or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", value))
+    found = re.fullmatch(
+        r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?"
+        r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?",
+        value,
+    ) or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", value)
     if found is None:
         msg = f"not a date: {text.strip()!r}"
         raise _Bad(msg, "write dates year first: 2019-09-21")
@@ -830,26 +1253,63 @@ def _parse_date(text: str) -> dt.date:
         return dt.date(year, month, day)
     except ValueError as exc:
         msg = f"not a date: {text.strip()!r} ({exc})"
-        raise _Bad(msg,
-                   "write dates year first: 2019-09-21") from None
+        raise _Bad(msg, "write dates year first: 2019-09-21") from None
 
 
 _ENUM_EXTRA: dict[type[enum.Enum], dict[str, str]] = {
-    Role: {"志愿者": "volunteer", "热心居民": "volunteer", "居民骨干": "talent",
-           "骨干": "talent", "能人": "talent", "领袖": "leader", "社区领袖": "leader",
-           "社工": "social_worker", "社会工作者": "social_worker", "工作人员": "staff",
-           "职员": "staff"},
-    Stage: {"进行中": "running", "已结束": "completed", "结束": "completed",
-            "遴选": "seed_selection", "赋能": "empowerment", "培力": "empowerment",
-            "终止": "dropped", "入选": "selected", "提交": "proposed"},
-    ActivityKind: {"动员会": "mobilisation", "征选会": "selection_meeting",
-                   "例会": "volunteer_meeting", "宣传": "outreach", "讲座": "training",
-                   "服务": "service", "其他": "other", "other activity": "other"},
-    OrgKind: {"社创中心": "hub", "社会组织": "social_organisation", "政府": "government",
-              "基金": "fund", "公司": "company", "其他": "other", "organisation": "other"},
+    Role: {
+        "志愿者": "volunteer",
+        "热心居民": "volunteer",
+        "居民骨干": "talent",
+        "骨干": "talent",
+        "能人": "talent",
+        "领袖": "leader",
+        "社区领袖": "leader",
+        "社工": "social_worker",
+        "社会工作者": "social_worker",
+        "工作人员": "staff",
+        "职员": "staff",
+    },
+    Stage: {
+        "进行中": "running",
+        "已结束": "completed",
+        "结束": "completed",
+        "遴选": "seed_selection",
+        "赋能": "empowerment",
+        "培力": "empowerment",
+        "终止": "dropped",
+        "入选": "selected",
+        "提交": "proposed",
+    },
+    ActivityKind: {
+        "动员会": "mobilisation",
+        "征选会": "selection_meeting",
+        "例会": "volunteer_meeting",
+        "宣传": "outreach",
+        "讲座": "training",
+        "服务": "service",
+        "其他": "other",
+        "other activity": "other",
+    },
+    OrgKind: {
+        "社创中心": "hub",
+        "社会组织": "social_organisation",
+        "政府": "government",
+        "基金": "fund",
+        "公司": "company",
+        "其他": "other",
+        "organisation": "other",
+    },
     ResourceKind: {"钱": "money", "经费": "money", "专家": "expertise", "伙伴": "partner"},
-    AgeBand: {"老人": "elder", "老年人": "elder", "小孩": "child", "少儿": "child",
-              "少年": "teen", "成年": "adult", "成年人": "adult"},
+    AgeBand: {
+        "老人": "elder",
+        "老年人": "elder",
+        "小孩": "child",
+        "少儿": "child",
+        "少年": "teen",
+        "成年": "adult",
+        "成年人": "adult",
+    },
     Relation: {"朋友": "knows", "邻居": "knows", "熟人": "knows", "好友": "knows"},
 }
 
@@ -898,8 +1358,7 @@ def _parse_level(text: str) -> Level:
     found = _LEVEL_WORDS.get(_hkey(value))
     if found is None:
         msg = f"{text.strip()!r} is not a skill level"
-        raise _Bad(msg,
-                   "use 1-4 or basic/intermediate/advanced/expert (初级/中级/高级/专家)")
+        raise _Bad(msg, "use 1-4 or basic/intermediate/advanced/expert (初级/中级/高级/专家)")
     return found
 
 
@@ -929,16 +1388,14 @@ def _parse_yuan(text: str) -> int:
         amount = Decimal(value)
     except InvalidOperation:
         msg = f"not an amount of money: {text.strip()!r}"
-        raise _Bad(msg, "write yuan, e.g. 3000 or 45.50"
-                   ) from None
+        raise _Bad(msg, "write yuan, e.g. 3000 or 45.50") from None
     if not amount.is_finite() or amount < 0:
         msg = f"an amount must be >= 0, got {text.strip()!r}"
         raise _Bad(msg)
     fen = amount * 100
     if fen != fen.to_integral_value() or abs(fen) > 10**15:
         msg = f"{text.strip()!r} has more than 2 decimals of a yuan"
-        raise _Bad(msg,
-                   "money is kept in whole fen (1 yuan = 100 fen)")
+        raise _Bad(msg, "money is kept in whole fen (1 yuan = 100 fen)")
     return int(fen)
 
 
@@ -958,14 +1415,18 @@ def _parse_number(text: str, what: str) -> int | float:
 
 def _skill_item(text: str, taxonomy: SkillTaxonomy) -> tuple[str, Level]:
     value = _clean(text)
-    found = (re.fullmatch(r"(.+?)\s*[:=]\s*(.+)", value)
-             or re.fullmatch(r"(.+?)\s*\(\s*(.+?)\s*\)", value))
+    found = re.fullmatch(r"(.+?)\s*[:=]\s*(.+)", value) or re.fullmatch(
+        r"(.+?)\s*\(\s*(.+?)\s*\)", value
+    )
     name, level_text = (found.group(1), found.group(2)) if found else (value, "")
     skill = taxonomy.resolve(name)
     if skill is None:
         near = taxonomy.suggest(name)
-        hint = (f"did you mean {near!r} ({taxonomy.label(near, 'zh')})?" if near
-                else "add it to a taxonomy table, or use a known skill")
+        hint = (
+            f"did you mean {near!r} ({taxonomy.label(near, 'zh')})?"
+            if near
+            else "add it to a taxonomy table, or use a known skill"
+        )
         msg = f"unknown skill {name!r}"
         raise _Bad(msg, hint)
     return skill, _parse_level(level_text) if level_text else Level.BASIC
@@ -975,8 +1436,13 @@ def _skill_item(text: str, taxonomy: SkillTaxonomy) -> tuple[str, Level]:
 
 
 class _Importer:
-    def __init__(self, *, mapping: Mapping[str, Mapping[str, str | None]] | None,
-                 taxonomy: SkillTaxonomy | None, base: CommunityGraph | None) -> None:
+    def __init__(
+        self,
+        *,
+        mapping: Mapping[str, Mapping[str, str | None]] | None,
+        taxonomy: SkillTaxonomy | None,
+        base: CommunityGraph | None,
+    ) -> None:
         self.p = _Problems()
         self.base = base
         if taxonomy is not None:
@@ -991,7 +1457,8 @@ class _Importer:
         self.rows: dict[str, list[_Row]] = {t.name: [] for t in TABLES}
         self.ids: dict[str, tuple[str, _Row | None]] = {}
         self.names: dict[str, dict[str, list[tuple[str, _Row | None]]]] = {
-            k: {} for k in entity_kinds()}
+            k: {} for k in entity_kinds()
+        }
         self.reported: set[tuple[int, str, str]] = set()
         self.counters: dict[str, int] = {}
         self.pools: dict[tuple[str, ...], dict[str, str]] = {}
@@ -1005,16 +1472,25 @@ class _Importer:
         for table, columns in mapping.items():
             spec = _SPECS.get(table)
             if spec is None:
-                problems.append(Problem(f"mapping[{table!r}]", "not a known table",
-                                        f"tables are {', '.join(_SPECS)}"))
+                problems.append(
+                    Problem(
+                        f"mapping[{table!r}]",
+                        "not a known table",
+                        f"tables are {', '.join(_SPECS)}",
+                    )
+                )
                 continue
             fields = {c.field for c in spec.columns}
             out[table] = {}
             for header, field in columns.items():
                 if field is not None and field not in fields:
-                    problems.append(Problem(f"mapping[{table!r}][{header!r}]",
-                                            f"{field!r} is not a column of {table}",
-                                            f"columns are {', '.join(sorted(fields))}"))
+                    problems.append(
+                        Problem(
+                            f"mapping[{table!r}][{header!r}]",
+                            f"{field!r} is not a column of {table}",
+                            f"columns are {', '.join(sorted(fields))}",
+                        )
+                    )
                 out[table][_hkey(header)] = field
         if problems:
             raise ValidationError(problems)
@@ -1027,8 +1503,15 @@ class _Importer:
         if isinstance(source, Mapping):
             for table, path in source.items():
                 if table not in _SPECS:
-                    raise ValidationError([Problem(f"source[{table!r}]", "not a known table",
-                                                   f"tables are {', '.join(_SPECS)}")])
+                    raise ValidationError(
+                        [
+                            Problem(
+                                f"source[{table!r}]",
+                                "not a known table",
+                                f"tables are {', '.join(_SPECS)}",
+                            )
+                        ]
+                    )
                 items.append((Path(path), table))
         elif isinstance(source, str | Path) or hasattr(source, "__fspath__"):
             root = Path(source)
@@ -1043,8 +1526,13 @@ class _Importer:
                     else:
                         items.append((p, None))
                 if not items:
-                    self.p.add(None, 0, None, f"no CSV or XLSX tables in {root}",
-                               "put residents.csv, projects.csv … in the directory")
+                    self.p.add(
+                        None,
+                        0,
+                        None,
+                        f"no CSV or XLSX tables in {root}",
+                        "put residents.csv, projects.csv … in the directory",
+                    )
             else:
                 items.append((root, None))
         else:
@@ -1068,14 +1556,25 @@ class _Importer:
         for sheet in sheets:
             self.sheets.append(sheet)
             if sheet.table is None:
-                found = _table_of(sheet.label.rsplit("[", 1)[-1].rstrip("]")
-                                  if "[" in sheet.label else Path(sheet.label).stem)
-                what = (f"its name could mean {' or '.join(found)}" if found
-                        else "its name matches no table")
-                self.p.add(sheet, 0, None, f"not read: {what}",
-                           "rename it after its table (residents, projects, activities, "
-                           "attendance, ties, skills …; or 居民, 项目, 活动, 签到 …), or "
-                           "pass {table: path}")
+                found = _table_of(
+                    sheet.label.rsplit("[", 1)[-1].rstrip("]")
+                    if "[" in sheet.label
+                    else Path(sheet.label).stem
+                )
+                what = (
+                    f"its name could mean {' or '.join(found)}"
+                    if found
+                    else "its name matches no table"
+                )
+                self.p.add(
+                    sheet,
+                    0,
+                    None,
+                    f"not read: {what}",
+                    "rename it after its table (residents, projects, activities, "
+                    "attendance, ties, skills …; or 居民, 项目, 活动, 签到 …), or "
+                    "pass {table: path}",
+                )
             else:
                 self._header(sheet)
 
@@ -1101,22 +1600,31 @@ class _Importer:
                 header_at = n
                 break
         if header_at is None:
-            expected = ", ".join(f"{c.headers[0]} ({c.headers[-1]})" for c in spec.columns
-                                 if c.required)
-            self.p.add(sheet, 0, None, f"no header row naming the columns of {spec.name}",
-                       f"the first row should name the columns, e.g. {expected}")
+            expected = ", ".join(
+                f"{c.headers[0]} ({c.headers[-1]})" for c in spec.columns if c.required
+            )
+            self.p.add(
+                sheet,
+                0,
+                None,
+                f"no header row naming the columns of {spec.name}",
+                f"the first row should name the columns, e.g. {expected}",
+            )
             return
         line, cells = sheet.raw[header_at]
         sheet.header_line = line
         if header_at:
-            above = " / ".join(" ".join(c for c in cs if c.strip())
-                               for _, cs in sheet.raw[:header_at])
-            self.p.note(_path(sheet, line, None),
-                        f"header row found on line {line}; above it skipped: {above[:80]}")
+            above = " / ".join(
+                " ".join(c for c in cs if c.strip()) for _, cs in sheet.raw[:header_at]
+            )
+            self.p.note(
+                _path(sheet, line, None),
+                f"header row found on line {line}; above it skipped: {above[:80]}",
+            )
         ignored: list[str] = []
         for i, text in enumerate(cells):
             if not text.strip():
-                if any(i < len(cs) and cs[i].strip() for _, cs in sheet.raw[header_at + 1:]):
+                if any(i < len(cs) and cs[i].strip() for _, cs in sheet.raw[header_at + 1 :]):
                     ignored.append(f"column {i + 1} (no header)")
                 continue
             field = self._header_field(spec, text)
@@ -1127,33 +1635,45 @@ class _Importer:
                 continue
             assert isinstance(field, str)
             slot = field.removesuffix("_fen").removesuffix("_yuan")
-            taken = next((f for f in sheet.headers
-                          if f.removesuffix("_fen").removesuffix("_yuan") == slot), None)
+            taken = next(
+                (f for f in sheet.headers if f.removesuffix("_fen").removesuffix("_yuan") == slot),
+                None,
+            )
             if taken is not None:
-                self.p.add(sheet, line, None,
-                           f"columns {sheet.headers[taken]} and {text.strip()} both give "
-                           f"{slot}", "keep one of them; the second is not read")
+                self.p.add(
+                    sheet,
+                    line,
+                    None,
+                    f"columns {sheet.headers[taken]} and {text.strip()} both give {slot}",
+                    "keep one of them; the second is not read",
+                )
                 continue
             sheet.fields[i] = field
             sheet.headers[field] = text.strip()
             sheet.positions[field] = i
         if ignored:
-            self.p.note(sheet.label, f"column{'s' * (len(ignored) > 1)} ignored: "
-                        f"{', '.join(ignored)}",
-                        f"not a column of {spec.name}; rename it, or map it with "
-                        f"mapping={{'{spec.name}': {{'<header>': '<field>'}}}}")
+            self.p.note(
+                sheet.label,
+                f"column{'s' * (len(ignored) > 1)} ignored: {', '.join(ignored)}",
+                f"not a column of {spec.name}; rename it, or map it with "
+                f"mapping={{'{spec.name}': {{'<header>': '<field>'}}}}",
+            )
         missing = [c for c in spec.columns if c.required and c.field not in sheet.headers]
-        data = [(ln, cs) for ln, cs in sheet.raw[header_at + 1:] if any(c.strip() for c in cs)]
+        data = [(ln, cs) for ln, cs in sheet.raw[header_at + 1 :] if any(c.strip() for c in cs)]
         if missing:
-            near = [c.strip() for c in cells if c.strip() and
-                    self._header_field(spec, c) is False]
+            near = [c.strip() for c in cells if c.strip() and self._header_field(spec, c) is False]
             for col in missing:
                 close = difflib.get_close_matches(col.headers[-1], near, n=1, cutoff=0.3)
                 hint = (f"did you mean column {close[0]!r}? " if close else "") + (
-                    f"add a column {col.headers[0]} (or {' / '.join(col.headers[1:3])})")
-                self.p.add(sheet, line, None,
-                           f"missing column {col.field!r}: none of its {len(data)} rows "
-                           "is imported", hint)
+                    f"add a column {col.headers[0]} (or {' / '.join(col.headers[1:3])})"
+                )
+                self.p.add(
+                    sheet,
+                    line,
+                    None,
+                    f"missing column {col.field!r}: none of its {len(data)} rows is imported",
+                    hint,
+                )
             sheet.rows = len(data)
             sheet.fields = {}
             return
@@ -1172,8 +1692,7 @@ class _Importer:
         self.given = {name for name, sheets in by_table.items() if sheets}
         for spec in TABLES:
             for sheet in by_table[spec.name]:
-                start = next(i for i, (ln, _) in enumerate(sheet.raw)
-                             if ln == sheet.header_line)
+                start = next(i for i, (ln, _) in enumerate(sheet.raw) if ln == sheet.header_line)
                 for bad_line, problem in sheet.bad_lines.items():
                     if bad_line <= sheet.header_line:
                         self.p.add(sheet, bad_line, None, problem.message, problem.hint)
@@ -1210,8 +1729,12 @@ class _Importer:
             if not raw.strip():
                 if col.required:
                     shown = sheet.headers.get(field, col.headers[0])
-                    self._fail(row, field, f"{shown} is empty",
-                               f"every row of {spec.name} needs a {col.headers[0]}")
+                    self._fail(
+                        row,
+                        field,
+                        f"{shown} is empty",
+                        f"every row of {spec.name} needs a {col.headers[0]}",
+                    )
                 continue
             try:
                 self._parse_cell(row, col, raw)
@@ -1266,9 +1789,11 @@ class _Importer:
             rel = cast(Relation, _parse_enum(Relation, raw))
             if rel.derived:
                 msg = f"{raw.strip()!r} comes from other columns, not a link"
-                raise _Bad(msg,
-                           "use knows, member_of, leads, co_leads, volunteers_in, supports, "
-                           "funds or linked_to")
+                raise _Bad(
+                    msg,
+                    "use knows, member_of, leads, co_leads, volunteers_in, supports, "
+                    "funds or linked_to",
+                )
             values[field] = rel
         elif kind == "roles":
             roles: list[Role] = []
@@ -1302,8 +1827,9 @@ class _Importer:
                     problems.append(bad)
                     continue
                 if any(s.skill == skill for s in items):
-                    problems.append(_Bad(f"skill {skill!r} is listed twice",
-                                         "give each skill once"))
+                    problems.append(
+                        _Bad(f"skill {skill!r} is listed twice", "give each skill once")
+                    )
                     continue
                 items.append(SkillLevel(skill=skill, level=level))
             for other in problems[1:]:
@@ -1334,8 +1860,12 @@ class _Importer:
             key = names.get(_hkey(row.values["key"]))
             value = row.values.get("value", "")
             if key is None:
-                self._fail(row, "key", f"unknown key {row.values['key'].strip()!r}",
-                           f"keys are {', '.join(_META_KEYS)}")
+                self._fail(
+                    row,
+                    "key",
+                    f"unknown key {row.values['key'].strip()!r}",
+                    f"keys are {', '.join(_META_KEYS)}",
+                )
             elif key == "as_of":
                 try:
                     fields["as_of"] = _parse_date(value)
@@ -1365,13 +1895,20 @@ class _Importer:
                 text = _clean(parent)
                 parent = text if text in known else (self.taxonomy.resolve(text) or text)
             try:
-                skills.append(Skill(id=row.values["id"], en=row.values["en"],
-                                    zh=row.values.get("zh", ""), parent=parent,
-                                    synonyms=row.values.get("synonyms", ())))
+                skills.append(
+                    Skill(
+                        id=row.values["id"],
+                        en=row.values["en"],
+                        zh=row.values.get("zh", ""),
+                        parent=parent,
+                        synonyms=row.values.get("synonyms", ()),
+                    )
+                )
             except ValidationError as exc:
                 for p in exc.problems:
-                    self._fail(row, p.path if p.path in row.sheet.headers else None,
-                               p.message, p.hint)
+                    self._fail(
+                        row, p.path if p.path in row.sheet.headers else None, p.message, p.hint
+                    )
         by_id = {r.values["id"]: r for r in rows}
         kept = list(skills)
         while kept:
@@ -1385,8 +1922,12 @@ class _Importer:
                     if culprit is None:
                         culprit = by_id[kept[0].id]
                     field = "parent" if "parent" in p.path else "id"
-                    self._fail(culprit, field if field in culprit.sheet.headers else None,
-                               p.message, p.hint)
+                    self._fail(
+                        culprit,
+                        field if field in culprit.sheet.headers else None,
+                        p.message,
+                        p.hint,
+                    )
                     culprits.add(culprit.values["id"])
                 kept = [s for s in kept if s.id not in culprits]
             else:
@@ -1408,10 +1949,17 @@ class _Importer:
                 found = self.ids.get(given)
                 if found is not None:
                     kind, other = found
-                    where = (f"also {_path(other.sheet, other.line, None)}" if other
-                             else f"a {kind} already in the graph")
-                    self._fail(row, "id", f"ID {given!r} is used twice ({where})",
-                               "give every record its own ID")
+                    where = (
+                        f"also {_path(other.sheet, other.line, None)}"
+                        if other
+                        else f"a {kind} already in the graph"
+                    )
+                    self._fail(
+                        row,
+                        "id",
+                        f"ID {given!r} is used twice ({where})",
+                        "give every record its own ID",
+                    )
                     continue
                 row.id = given
                 self._add_id(given, spec.kind, row)
@@ -1428,16 +1976,18 @@ class _Importer:
                 generated.append(candidate)
             if generated:
                 sheet = next(r.sheet for r in self.rows[spec.name] if r.generated)
-                span = generated[0] if len(generated) == 1 else \
-                    f"{generated[0]} … {generated[-1]}"
-                self.p.note(sheet.label, f"{len(generated)} row{'s' * (len(generated) > 1)} "
-                            f"without an ID given one: {span}",
-                            "add an ID column for IDs that stay the same between imports")
+                span = generated[0] if len(generated) == 1 else f"{generated[0]} … {generated[-1]}"
+                self.p.note(
+                    sheet.label,
+                    f"{len(generated)} row{'s' * (len(generated) > 1)} "
+                    f"without an ID given one: {span}",
+                    "add an ID column for IDs that stay the same between imports",
+                )
         self._index_names()
         self._implicit_places()
 
     def _index_names(self) -> None:
-        for (entity_id, (kind, row)) in self.ids.items():
+        for entity_id, (kind, row) in self.ids.items():
             names: list[str] = []
             if row is None:
                 assert self.base is not None
@@ -1452,8 +2002,7 @@ class _Importer:
                 key = _hkey(name)
                 keys.append(key)
                 if kind in _PLACES:
-                    bare = re.sub(r"(社区|街道|区|community|subdistrict|street|district)$",
-                                  "", key)
+                    bare = re.sub(r"(社区|街道|区|community|subdistrict|street|district)$", "", key)
                     if bare and bare != key:
                         keys.append(bare)
             for key in dict.fromkeys(keys):
@@ -1475,8 +2024,9 @@ class _Importer:
         """Create the subdistricts (and districts) that communities (and subdistricts)
         name, when no table of their own was given."""
         for level, parent, spec_name, source in (
-                ("subdistrict", "district", "subdistricts", "communities"),
-                ("district", None, "districts", "subdistricts")):
+            ("subdistrict", "district", "subdistricts", "communities"),
+            ("district", None, "districts", "subdistricts"),
+        ):
             if spec_name in self.given:
                 continue
             created: dict[str, _Row] = {}
@@ -1488,38 +2038,44 @@ class _Importer:
                 key = _hkey(text)
                 if key in created or self._lookup(text, (level,)) is not None:
                     continue
-                place = _Row(sheet=row.sheet, line=row.line, spec=_SPECS[spec_name],
-                             implicit=True)
+                place = _Row(sheet=row.sheet, line=row.line, spec=_SPECS[spec_name], implicit=True)
                 place.values["name"] = text
                 place.id = self._next_id(level)
                 if parent is not None:
                     ptexts = row.refs.get(parent)
                     if not ptexts:
-                        self._fail(row, level, f"subdistrict {text!r} is in no table, and "
-                                   "the row does not say which district it is in",
-                                   "add a column 区 (district), or a subdistricts table")
+                        self._fail(
+                            row,
+                            level,
+                            f"subdistrict {text!r} is in no table, and "
+                            "the row does not say which district it is in",
+                            "add a column 区 (district), or a subdistricts table",
+                        )
                         continue
                     place.refs[parent] = list(ptexts)
                 created[key] = place
                 self._add_id(place.id, level, place)
                 self.rows[spec_name].append(place)
                 self.names[level].setdefault(key, []).append((place.id, place))
-                self.p.note(_path(row.sheet, row.line, level),
-                            f"{level} {text!r} created (ID {place.id!r}): no {spec_name} "
-                            "table was given")
+                self.p.note(
+                    _path(row.sheet, row.line, level),
+                    f"{level} {text!r} created (ID {place.id!r}): no {spec_name} table was given",
+                )
 
     # -- references
 
-    def _lookup(self, text: str, kinds: Sequence[str], *,
-                date: dt.date | None = None) -> tuple[str, _Row | None] | None:
+    def _lookup(
+        self, text: str, kinds: Sequence[str], *, date: dt.date | None = None
+    ) -> tuple[str, _Row | None] | None:
         found = self.ids.get(text)
         if found is not None and found[0] in kinds:
             return text, found[1]
         hits = self._by_name(text, kinds, date)
         return hits[0] if len(hits) == 1 else None
 
-    def _by_name(self, text: str, kinds: Sequence[str],
-                 date: dt.date | None) -> list[tuple[str, _Row | None]]:
+    def _by_name(
+        self, text: str, kinds: Sequence[str], date: dt.date | None
+    ) -> list[tuple[str, _Row | None]]:
         key = _hkey(text)
         hits: dict[str, tuple[str, _Row | None]] = {}
         for kind in kinds:
@@ -1544,8 +2100,9 @@ class _Importer:
         assert self.base is not None
         return cast(dt.date | None, getattr(self.base.get(entity_id), "date", None))
 
-    def _resolve(self, text: str, kinds: Sequence[str], *,
-                 date: dt.date | None = None) -> tuple[str, _Row | None]:
+    def _resolve(
+        self, text: str, kinds: Sequence[str], *, date: dt.date | None = None
+    ) -> tuple[str, _Row | None]:
         found = self.ids.get(text)
         if found is not None and found[0] in kinds:
             return text, found[1]
@@ -1558,21 +2115,30 @@ class _Importer:
         if len(hits) > 1:
             where = ", ".join(
                 f"{h[0]}" + (f" at {_path(h[1].sheet, h[1].line, None)}" if h[1] else "")
-                for h in hits[:4])
+                for h in hits[:4]
+            )
             msg = f"{shown} matches {len(hits)} {what} records ({where})"
-            raise _Bad(msg,
-                       "use the ID instead of the name" + (
-                           ", or give the date" if "activity" in kinds else ""))
+            raise _Bad(
+                msg,
+                "use the ID instead of the name"
+                + (", or give the date" if "activity" in kinds else ""),
+            )
         if found is not None:
             msg = f"{text!r} is a {found[0]}, but this column names a {what}"
             raise _Bad(msg)
         pool = self._pool(tuple(kinds))
-        close = difflib.get_close_matches(_hkey(text), list(pool), n=1,
-                                          cutoff=0.5 if people else 0.6) if pool else []
+        close = (
+            difflib.get_close_matches(_hkey(text), list(pool), n=1, cutoff=0.5 if people else 0.6)
+            if pool
+            else []
+        )
         table = KIND_PLURALS[kinds[0]]
         if people:
-            hint = (f"the closest is resident {pool[close[0]]}" if close
-                    else f"check the spelling, or add the resident to {table} first")
+            hint = (
+                f"the closest is resident {pool[close[0]]}"
+                if close
+                else f"check the spelling, or add the resident to {table} first"
+            )
             msg = "no resident with this ID or name"
             raise _Bad(msg, hint)
         if close:
@@ -1650,9 +2216,12 @@ class _Importer:
             community = row.resolved["community"][0][0]
             actual = self._parent(community)
             if actual is not None and actual != subdistrict:
-                self._fail(row, "subdistrict",
-                           f"community {community!r} is in subdistrict {actual!r}, "
-                           f"not {subdistrict!r}", "check the 社区 and 街道 columns")
+                self._fail(
+                    row,
+                    "subdistrict",
+                    f"community {community!r} is in subdistrict {actual!r}, not {subdistrict!r}",
+                    "check the 社区 and 街道 columns",
+                )
 
     def _parent(self, community: str) -> str | None:
         _, row = self.ids[community]
@@ -1689,19 +2258,27 @@ class _Importer:
                             continue
                         where = _path(target.sheet, target.line, None)
                         if col.parse == "ref":
-                            self._fail(row, field,
-                                       f"refers to {entity_id!r} ({where}), which is not "
-                                       "imported: this row is left out too",
-                                       "fix that row first")
+                            self._fail(
+                                row,
+                                field,
+                                f"refers to {entity_id!r} ({where}), which is not "
+                                "imported: this row is left out too",
+                                "fix that row first",
+                            )
                             changed = dropped = True
                             break
                         key = (id(row), field, entity_id)
                         if key not in self.reported:
                             self.reported.add(key)
                             shown = row.sheet.headers.get(field, col.headers[0])
-                            self.p.add(row.sheet, row.line, field,
-                                       f"{entity_id!r} ({where}) is not imported, so it is "
-                                       f"left out of {shown}", "fix that row first")
+                            self.p.add(
+                                row.sheet,
+                                row.line,
+                                field,
+                                f"{entity_id!r} ({where}) is not imported, so it is "
+                                f"left out of {shown}",
+                                "fix that row first",
+                            )
                     if dropped:
                         break
                     row.resolved[field] = keep
@@ -1717,22 +2294,26 @@ class _Importer:
                 continue
             level = row.values.get("level", Level.BASIC)
             skills.setdefault(self._one(row, "resident") or "", []).append(
-                (row, SkillLevel(skill=row.values["skill"], level=level)))
+                (row, SkillLevel(skill=row.values["skill"], level=level))
+            )
         attendance: dict[str, list[tuple[_Row, str]]] = {}
         for row in self.rows["attendance"]:
-            if row.failed or not row.resolved.get("activity") or \
-                    not row.resolved.get("resident"):
+            if row.failed or not row.resolved.get("activity") or not row.resolved.get("resident"):
                 continue
             attendance.setdefault(self._one(row, "activity") or "", []).append(
-                (row, self._one(row, "resident") or ""))
+                (row, self._one(row, "resident") or "")
+            )
         needs: dict[str, list[tuple[_Row, Need]]] = {}
         for row in self.rows["needs"]:
             if row.failed or not row.resolved.get("owner"):
                 continue
             owner = self._one(row, "owner") or ""
             k = len(needs.get(owner, ())) + 1
-            fields = {f: row.values[f] for f in ("skill", "resource", "hours", "people",
-                                                 "min_level", "note") if f in row.values}
+            fields = {
+                f: row.values[f]
+                for f in ("skill", "resource", "hours", "people", "min_level", "note")
+                if f in row.values
+            }
             try:
                 need = Need(id=row.values.get("id") or f"{owner}-n{k}", **fields)
             except ValidationError as exc:
@@ -1741,8 +2322,9 @@ class _Importer:
                 changed = True
                 continue
             if any(n.id == need.id for _, n in needs.get(owner, [])):
-                self._fail(row, "id", f"need ID {need.id!r} is used twice",
-                           "give each need its own ID")
+                self._fail(
+                    row, "id", f"need ID {need.id!r} is used twice", "give each need its own ID"
+                )
                 changed = True
                 continue
             needs.setdefault(owner, []).append((row, need))
@@ -1765,17 +2347,22 @@ class _Importer:
                     changed = True
         return changed
 
-    def _base_updates(self, skills: Mapping[str, list[tuple[_Row, SkillLevel]]],
-                      attendance: Mapping[str, list[tuple[_Row, str]]],
-                      needs: Mapping[str, list[tuple[_Row, Need]]]) -> bool:
+    def _base_updates(
+        self,
+        skills: Mapping[str, list[tuple[_Row, SkillLevel]]],
+        attendance: Mapping[str, list[tuple[_Row, str]]],
+        needs: Mapping[str, list[tuple[_Row, Need]]],
+    ) -> bool:
         """Skills, attendees and needs the tables add to records of the base graph."""
         self.updates: dict[str, tuple[Entity, list[_Row]]] = {}
         if self.base is None:
             return False
         changed = False
-        for field, table, extra in (("skills", "resident", skills),
-                                    ("attendees", "activity", attendance),
-                                    ("needs", "owner", needs)):
+        for field, table, extra in (
+            ("skills", "resident", skills),
+            ("attendees", "activity", attendance),
+            ("needs", "owner", needs),
+        ):
             for entity_id, entries in extra.items():
                 if self.ids[entity_id][1] is not None:
                     continue  # a record of the tables: built with its row
@@ -1783,13 +2370,22 @@ class _Importer:
                 listed = list(getattr(record, field))
                 rows: list[_Row] = []
                 for erow, item in entries:
-                    key = getattr(item, "skill", None) if field == "skills" else (
-                        getattr(item, "id", item))
-                    if any((getattr(x, "skill", None) if field == "skills" else
-                            getattr(x, "id", x)) == key for x in listed):
-                        self._fail(erow, table if table != "owner" else "owner",
-                                   f"{key!r} is already listed in {field} of {entity_id!r}",
-                                   "give each once")
+                    key = (
+                        getattr(item, "skill", None)
+                        if field == "skills"
+                        else (getattr(item, "id", item))
+                    )
+                    if any(
+                        (getattr(x, "skill", None) if field == "skills" else getattr(x, "id", x))
+                        == key
+                        for x in listed
+                    ):
+                        self._fail(
+                            erow,
+                            table if table != "owner" else "owner",
+                            f"{key!r} is already listed in {field} of {entity_id!r}",
+                            "give each once",
+                        )
                         changed = True
                         continue
                     listed.append(item)
@@ -1808,9 +2404,13 @@ class _Importer:
                 self.updates[entity_id] = (new, rows)
         return changed
 
-    def _record(self, row: _Row, skills: Mapping[str, list[tuple[_Row, SkillLevel]]],
-                attendance: Mapping[str, list[tuple[_Row, str]]],
-                needs: Mapping[str, list[tuple[_Row, Need]]]) -> Entity:
+    def _record(
+        self,
+        row: _Row,
+        skills: Mapping[str, list[tuple[_Row, SkillLevel]]],
+        attendance: Mapping[str, list[tuple[_Row, str]]],
+        needs: Mapping[str, list[tuple[_Row, Need]]],
+    ) -> Entity:
         spec = row.spec
         kind = cast(str, spec.kind)
         cls = entity_kinds()[kind]
@@ -1823,8 +2423,9 @@ class _Importer:
         for field in row.resolved:
             col = spec.column(field)
             if field in names:
-                fields[field] = self._many(row, field) if col.parse == "refs" else \
-                    self._one(row, field)
+                fields[field] = (
+                    self._many(row, field) if col.parse == "refs" else self._one(row, field)
+                )
         for field in ("budget", "cost", "amount"):
             if f"{field}_yuan" in row.values:
                 fields[f"{field}_fen"] = row.values[f"{field}_yuan"]
@@ -1833,15 +2434,18 @@ class _Importer:
                 band = row.values["age"]
                 if "age_band" in row.values and row.values["age_band"] is not band:
                     msg = "the age and the age band disagree"
-                    raise _Bad(msg,
-                               "give one of the two columns")
+                    raise _Bad(msg, "give one of the two columns")
                 fields["age_band"] = band
             extra = skills.get(row.id, [])
             have = list(fields.get("skills", ()))
             for srow, item in extra:
                 if any(s.skill == item.skill for s in have):
-                    self._fail(srow, "skill", f"skill {item.skill!r} is already listed for "
-                               f"resident {row.id!r}", "give each skill once")
+                    self._fail(
+                        srow,
+                        "skill",
+                        f"skill {item.skill!r} is already listed for resident {row.id!r}",
+                        "give each skill once",
+                    )
                     continue
                 have.append(item)
             fields["skills"] = tuple(have)
@@ -1851,17 +2455,18 @@ class _Importer:
                 project = fields.get("project")
                 place = self._community_of(project) if project else None
                 if place is None:
-                    msg = (
-                        "the activity has no place (社区 / 地点) and no project to "
-                               "take it from"
-                    )
+                    msg = "the activity has no place (社区 / 地点) and no project to take it from"
                     raise _Bad(msg, "add a column 社区 or 项目")
                 fields["place"] = place
             listed = list(fields.get("attendees", ()))
             for arow, resident in attendance.get(row.id, []):
                 if resident in listed:
-                    self._fail(arow, "resident", f"{resident!r} is already listed as "
-                               f"attending {row.id!r}", "give each attendee once")
+                    self._fail(
+                        arow,
+                        "resident",
+                        f"{resident!r} is already listed as attending {row.id!r}",
+                        "give each attendee once",
+                    )
                     continue
                 listed.append(resident)
             fields["attendees"] = tuple(listed)
@@ -1886,8 +2491,9 @@ class _Importer:
             for field, relation in _LINK_COLUMNS.items():
                 for resident in self._many(row, field):
                     assert row.id is not None
-                    out.append((Link(source=resident, relation=relation, target=row.id),
-                                row, field, field))
+                    out.append(
+                        (Link(source=resident, relation=relation, target=row.id), row, field, field)
+                    )
         for row in self.rows["memberships"]:
             if row.failed:
                 continue
@@ -1900,16 +2506,19 @@ class _Importer:
         for row in self.rows["ties"]:
             if row.failed:
                 continue
-            fields = {f: row.values[f] for f in ("hours", "weight", "since", "until")
-                      if f in row.values}
-            link = self._link(row, "source", row.values.get("relation", Relation.KNOWS),
-                              "target", fields)
+            fields = {
+                f: row.values[f] for f in ("hours", "weight", "since", "until") if f in row.values
+            }
+            link = self._link(
+                row, "source", row.values.get("relation", Relation.KNOWS), "target", fields
+            )
             if link is not None:
                 out.append((link, row, "source", "target"))
         return out
 
-    def _link(self, row: _Row, source: str, relation: Relation, target: str,
-              fields: Mapping[str, Any]) -> Link | None:
+    def _link(
+        self, row: _Row, source: str, relation: Relation, target: str, fields: Mapping[str, Any]
+    ) -> Link | None:
         a, b = self._one(row, source), self._one(row, target)
         if a is None or b is None:
             return None
@@ -1950,8 +2559,7 @@ class _Importer:
                     break
             items, where = self.items()
             graph = self._graph()
-            tokens = {id(item): token for token, item in
-                      zip(where, items, strict=True)}
+            tokens = {id(item): token for token, item in zip(where, items, strict=True)}
             checked = graph.check(items, functools.partial(_token, tokens))
             for problem in checked:
                 token, _, rest = problem.path.partition(".")
@@ -1963,16 +2571,21 @@ class _Importer:
                     field = src or None
                 elif field == "target":
                     field = tgt or None
-                self._fail(row, field if field in row.sheet.headers else None,
-                           problem.message, problem.hint)
+                self._fail(
+                    row,
+                    field if field in row.sheet.headers else None,
+                    problem.message,
+                    problem.hint,
+                )
             if not checked:
                 graph.add_all(items)
                 for entity_id, (record, rows) in self.updates.items():
                     for problem in graph.check([record], replacing=True):
                         checked.append(problem)
                         for erow in rows:
-                            self._fail(erow, None, f"{entity_id!r}: {problem.message}",
-                                       problem.hint)
+                            self._fail(
+                                erow, None, f"{entity_id!r}: {problem.message}", problem.hint
+                            )
                 if not checked:
                     for record, _ in self.updates.values():
                         graph.update(record)
@@ -1983,18 +2596,31 @@ class _Importer:
         if strict and problems:
             raise FormatError(problems)
         for entity_id, (record, rows) in self.updates.items():
-            self.p.note(_path(rows[0].sheet, 0, None),
-                        f"{len(rows)} row{'s' * (len(rows) > 1)} added to {record.kind} "
-                        f"{entity_id!r} of the base graph")
-        imported = {KIND_PLURALS[k]: len(graph.ids(k)) - (
-            len(self.base.ids(k)) if self.base is not None else 0) for k in entity_kinds()}
+            self.p.note(
+                _path(rows[0].sheet, 0, None),
+                f"{len(rows)} row{'s' * (len(rows) > 1)} added to {record.kind} "
+                f"{entity_id!r} of the base graph",
+            )
+        imported = {
+            KIND_PLURALS[k]: len(graph.ids(k))
+            - (len(self.base.ids(k)) if self.base is not None else 0)
+            for k in entity_kinds()
+        }
         imported["links"] = len(graph.links()) - (
-            len(self.base.links()) if self.base is not None else 0)
-        files = tuple(SourceFile(path=s.label, table=s.table, encoding=s.encoding,
-                                 rows=s.rows) for s in self.sheets)
-        return ImportReport(graph=graph, problems=tuple(problems), notes=tuple(self.p.notes),
-                            files=files, rows=sum(s.rows for s in self.sheets),
-                            imported=imported)
+            len(self.base.links()) if self.base is not None else 0
+        )
+        files = tuple(
+            SourceFile(path=s.label, table=s.table, encoding=s.encoding, rows=s.rows)
+            for s in self.sheets
+        )
+        return ImportReport(
+            graph=graph,
+            problems=tuple(problems),
+            notes=tuple(self.p.notes),
+            files=files,
+            rows=sum(s.rows for s in self.sheets),
+            imported=imported,
+        )
 
     def _graph(self) -> CommunityGraph:
         if self.base is not None:
@@ -2011,8 +2637,12 @@ def _token(tokens: Mapping[int, str], item: object) -> str:
 
 def _field_of(path: str, row: _Row) -> str | None:
     field = path.split(".", maxsplit=1)[0].split("[", maxsplit=1)[0]
-    aliases = {"budget_fen": "budget_yuan", "cost_fen": "cost_yuan", "amount_fen": "amount_yuan",
-               "age_band": "age"}
+    aliases = {
+        "budget_fen": "budget_yuan",
+        "cost_fen": "cost_yuan",
+        "amount_fen": "amount_yuan",
+        "age_band": "age",
+    }
     if field not in row.sheet.headers and aliases.get(field) in row.sheet.headers:
         return aliases[field]
     return field if field in row.sheet.headers else None
@@ -2149,8 +2779,10 @@ def import_command(
         return 1, [str(exc)]
     lines = report.lines()
     if report.problems and strict:
-        lines.append(f"nothing written to {output}: fix the problems above, or import the "
-                     "good rows only with --lenient")
+        lines.append(
+            f"nothing written to {output}: fix the problems above, or import the "
+            "good rows only with --lenient"
+        )
         return 1, lines
     target = Path(output)
     try:

@@ -64,8 +64,11 @@ def _select_residents(
     graph: CommunityGraph, residents: ResidentLike | Iterable[ResidentLike] | None
 ) -> list[Resident]:
     if residents is None:
-        pool = [r for r in graph.residents()
-                if r.hours_per_week > 0 and not any(role in r.roles for role in _STAFF)]
+        pool = [
+            r
+            for r in graph.residents()
+            if r.hours_per_week > 0 and not any(role in r.roles for role in _STAFF)
+        ]
     else:
         items = [residents] if isinstance(residents, str | Resident) else list(residents)
         pool = [graph.get(r.id if isinstance(r, Resident) else r, Resident) for r in items]
@@ -86,24 +89,43 @@ def _parse_fixed(graph: CommunityGraph, fixed: Iterable[FixedLike]) -> list[tupl
         elif isinstance(item, tuple | list) and len(item) == 3:
             triple = (item[0], item[1], item[2])
         else:
-            problems.append(Problem(where, f"cannot read {item!r} as an assignment",
-                                    "give (resident, need, hours) or an Assignment"))
+            problems.append(
+                Problem(
+                    where,
+                    f"cannot read {item!r} as an assignment",
+                    "give (resident, need, hours) or an Assignment",
+                )
+            )
             continue
         resident, need, hours = triple
-        if (isinstance(hours, bool) or not isinstance(hours, int | float)
-                or not math.isfinite(hours) or hours <= 0):
+        if (
+            isinstance(hours, bool)
+            or not isinstance(hours, int | float)
+            or not math.isfinite(hours)
+            or hours <= 0
+        ):
             problems.append(Problem(where, f"hours must be a number > 0, got {hours!r}"))
             continue
         graph.get(str(resident), Resident)
         _, record = _project_of(graph, str(need))
         if record.skill is None:
-            problems.append(Problem(where, f"need {need!r} is a resource need",
-                                    "only skill needs take residents' hours"))
+            problems.append(
+                Problem(
+                    where,
+                    f"need {need!r} is a resource need",
+                    "only skill needs take residents' hours",
+                )
+            )
             continue
         key = (str(resident), str(need))
         if key in out:
-            problems.append(Problem(where, f"resident {resident!r} and need {need!r} are "
-                                    "fixed twice", "give each pair once, with its total hours"))
+            problems.append(
+                Problem(
+                    where,
+                    f"resident {resident!r} and need {need!r} are fixed twice",
+                    "give each pair once, with its total hours",
+                )
+            )
             continue
         out[key] = float(hours)
     if problems:
@@ -111,24 +133,37 @@ def _parse_fixed(graph: CommunityGraph, fixed: Iterable[FixedLike]) -> list[tupl
     return [(r, n, h) for (r, n), h in out.items()]
 
 
-def _check_options(method: object, max_projects: object, unit: object,
-                   time_limit: object) -> None:
+def _check_options(method: object, max_projects: object, unit: object, time_limit: object) -> None:
     problems: list[Problem] = []
     if method not in _METHODS:
-        problems.append(Problem("method", f"unknown method {method!r}",
-                                "use 'optimal', 'stable' or 'greedy'"))
+        problems.append(
+            Problem("method", f"unknown method {method!r}", "use 'optimal', 'stable' or 'greedy'")
+        )
     if max_projects is not None and (
         isinstance(max_projects, bool) or not isinstance(max_projects, int) or max_projects < 1
     ):
-        problems.append(Problem("max_projects_per_person", f"got {max_projects!r}",
-                                "use a whole number >= 1, or None for no cap"))
-    if isinstance(unit, bool) or not isinstance(unit, int | float) or not (
-        math.isfinite(unit) and unit > 0
+        problems.append(
+            Problem(
+                "max_projects_per_person",
+                f"got {max_projects!r}",
+                "use a whole number >= 1, or None for no cap",
+            )
+        )
+    if (
+        isinstance(unit, bool)
+        or not isinstance(unit, int | float)
+        or not (math.isfinite(unit) and unit > 0)
     ):
-        problems.append(Problem("unit", f"must be a number of hours > 0, got {unit!r}",
-                                "use 1 for whole hours, 0.5 for half hours"))
+        problems.append(
+            Problem(
+                "unit",
+                f"must be a number of hours > 0, got {unit!r}",
+                "use 1 for whole hours, 0.5 for half hours",
+            )
+        )
     if time_limit is not None and (
-        isinstance(time_limit, bool) or not isinstance(time_limit, int | float)
+        isinstance(time_limit, bool)
+        or not isinstance(time_limit, int | float)
         or not time_limit > 0
     ):
         problems.append(Problem("time_limit", f"must be seconds > 0 or None, got {time_limit!r}"))
@@ -268,8 +303,9 @@ def match(
     if extra_r:
         pool = sorted([*pool, *(graph.get(r, Resident) for r in extra_r)], key=lambda r: r.id)
     if extra_n:
-        need_list = sorted([*need_list, *(_project_of(graph, n) for n in extra_n)],
-                           key=lambda pn: pn[1].id)
+        need_list = sorted(
+            [*need_list, *(_project_of(graph, n) for n in extra_n)], key=lambda pn: pn[1].id
+        )
     r_pos = {r.id: i for i, r in enumerate(pool)}
     n_pos = {n.id: j for j, (_, n) in enumerate(need_list)}
     n_r, n_n = len(pool), len(need_list)
@@ -295,22 +331,30 @@ def match(
         fixed_projects[i].add(int(proj_of_need[j]))
         fixed_pairs.add((i, j))
     for i in np.flatnonzero(fixed_r > hours_r + _EPS).tolist():
-        notes.append(f"fixed assignments give {pool[i].id} {fixed_r[i]:g} h a week but they "
-                     f"offer {hours_r[i]:g} h; they get no more hours")
+        notes.append(
+            f"fixed assignments give {pool[i].id} {fixed_r[i]:g} h a week but they "
+            f"offer {hours_r[i]:g} h; they get no more hours"
+        )
     for j in np.flatnonzero(fixed_n > demand + _EPS).tolist():
-        notes.append(f"fixed assignments give need {need_list[j][1].id} {fixed_n[j]:g} h a "
-                     f"week, more than the {demand[j]:g} h it asks for")
+        notes.append(
+            f"fixed assignments give need {need_list[j][1].id} {fixed_n[j]:g} h a "
+            f"week, more than the {demand[j]:g} h it asks for"
+        )
     for j in np.flatnonzero(fixed_heads > people).tolist():
-        notes.append(f"fixed assignments put {fixed_heads[j]} people on need "
-                     f"{need_list[j][1].id}, which asks for {people[j]}")
+        notes.append(
+            f"fixed assignments put {fixed_heads[j]} people on need "
+            f"{need_list[j][1].id}, which asks for {people[j]}"
+        )
 
     cap_r = _units(hours_r - fixed_r, unit)
     cap_n = _units(demand - fixed_n, unit)
     people_left = np.maximum(people - fixed_heads, 0)
     lost = float(np.sum(np.maximum(hours_r - fixed_r, 0.0) - cap_r * unit))
     if lost > _EPS:
-        notes.append(f"hours are assigned in whole units of {unit:g} h; {lost:g} h of "
-                     "residents' time that does not make a whole unit is left out")
+        notes.append(
+            f"hours are assigned in whole units of {unit:g} h; {lost:g} h of "
+            "residents' time that does not make a whole unit is left out"
+        )
 
     pair_key = pairs.r * max(n_n, 1) + pairs.n
     is_fixed = np.zeros(pairs.r.size, dtype=bool)
@@ -324,22 +368,33 @@ def match(
     kcap = None
     pair_project = None
     if max_projects_per_person is not None:
-        kcap = np.array([max(0, max_projects_per_person - len(s)) for s in fixed_projects],
-                        dtype=np.int64)
+        kcap = np.array(
+            [max(0, max_projects_per_person - len(s)) for s in fixed_projects], dtype=np.int64
+        )
         pair_project = proj_of_need[nj].copy()
         n_p = max(len(project_ids), 1)
-        served = np.array([i * n_p + q for i, qs in enumerate(fixed_projects) for q in qs],
-                          dtype=np.int64)
+        served = np.array(
+            [i * n_p + q for i, qs in enumerate(fixed_projects) for q in qs], dtype=np.int64
+        )
         if served.size:  # the resident already serves that project: no new slot used
             pair_project[np.isin(ri * n_p + pair_project, served)] = -1
     points = pairs.points[use]
-    rpref = (pairs.interest[use] * 1e8 + np.rint(pairs.place[use] * 1000) * 1e4 + points)
-    npref = (np.rint(pairs.fit[use] * 1000) * 1e8 + np.rint(pairs.avail[use] * 1000) * 1e4
-             + points)
+    rpref = pairs.interest[use] * 1e8 + np.rint(pairs.place[use] * 1000) * 1e4 + points
+    npref = np.rint(pairs.fit[use] * 1000) * 1e8 + np.rint(pairs.avail[use] * 1000) * 1e4 + points
     sol = match_arrays(
-        ri, nj, points, cap_r, cap_n, need_people=people_left, pair_project=pair_project,
-        max_projects=kcap, method=method, resident_preference=rpref, need_preference=npref,
-        seated=seated, time_limit=time_limit,
+        ri,
+        nj,
+        points,
+        cap_r,
+        cap_n,
+        need_people=people_left,
+        pair_project=pair_project,
+        max_projects=kcap,
+        method=method,
+        resident_preference=rpref,
+        need_preference=npref,
+        seated=seated,
+        time_limit=time_limit,
     )
     hours_new = sol.units.astype(float) * unit
 
@@ -347,24 +402,44 @@ def match(
     assignments: list[Assignment] = []
     for rid, nid, h in fixed_list:
         c = compatibility(graph, rid, nid, model=model)
-        assignments.append(Assignment(
-            resident=rid, need=nid, project=c.project, skill=c.skill,
-            matched_skill=c.matched_skill, hours=h, score=c.score, fit=c.parts["fit"],
-            reasons=(*c.reasons, "fixed: given as an existing assignment"), fixed=True))
+        assignments.append(
+            Assignment(
+                resident=rid,
+                need=nid,
+                project=c.project,
+                skill=c.skill,
+                matched_skill=c.matched_skill,
+                hours=h,
+                score=c.score,
+                fit=c.parts["fit"],
+                reasons=(*c.reasons, "fixed: given as an existing assignment"),
+                fixed=True,
+            )
+        )
     for k in np.flatnonzero(sol.units > 0).tolist():
         rid, (project, need) = pool[int(ri[k])].id, need_list[int(nj[k])]
         c = compatibility(graph, rid, need.id, model=model)
         extra = ("adds hours to a fixed assignment",) if seated[k] else ()
-        assignments.append(Assignment(
-            resident=rid, need=need.id, project=project.id, skill=c.skill,
-            matched_skill=c.matched_skill, hours=float(hours_new[k]), score=c.score,
-            fit=c.parts["fit"], reasons=(*c.reasons, *extra)))
+        assignments.append(
+            Assignment(
+                resident=rid,
+                need=need.id,
+                project=project.id,
+                skill=c.skill,
+                matched_skill=c.matched_skill,
+                hours=float(hours_new[k]),
+                score=c.score,
+                fit=c.parts["fit"],
+                reasons=(*c.reasons, *extra),
+            )
+        )
     assignments.sort(key=lambda a: (a.project, a.need, a.resident))
 
     new_r = np.bincount(ri, weights=hours_new, minlength=n_r) if n_r else np.zeros(0)
     new_n = np.bincount(nj, weights=hours_new, minlength=n_n) if n_n else np.zeros(0)
-    heads_new = (np.bincount(nj[(sol.units > 0) & ~seated], minlength=n_n) if n_n
-                 else np.zeros(0, int))
+    heads_new = (
+        np.bincount(nj[(sol.units > 0) & ~seated], minlength=n_n) if n_n else np.zeros(0, int)
+    )
     spare = np.maximum(hours_r - fixed_r - new_r, 0.0)
     spare_units = _units(hours_r - fixed_r - new_r, unit)
     busy = {a.resident for a in assignments}
@@ -376,15 +451,20 @@ def match(
     # ---------------------------------------------------------------- unmet needs
     assigned_n = fixed_n + new_n
     unmet: list[UnmetNeed] = []
-    elig_count = np.bincount(pairs.n[pairs.eligible & ~is_fixed], minlength=n_n) if n_n \
-        else np.zeros(0, int)
+    elig_count = (
+        np.bincount(pairs.n[pairs.eligible & ~is_fixed], minlength=n_n) if n_n else np.zeros(0, int)
+    )
     tax = graph.taxonomy
     # whom training would qualify: residents near each open need, under a loose model
     heads_all = fixed_heads + heads_new
-    gaps = [j for j in range(n_n)
-            if demand[j] - assigned_n[j] >= unit - _EPS and heads_all[j] < people[j]]
-    near_model = attrs.evolve(model, related=ScoreModel().related,
-                              level_step=min(model.level_step, 0.25), threshold=0.0)
+    gaps = [
+        j
+        for j in range(n_n)
+        if demand[j] - assigned_n[j] >= unit - _EPS and heads_all[j] < people[j]
+    ]
+    near_model = attrs.evolve(
+        model, related=ScoreModel().related, level_step=min(model.level_step, 0.25), threshold=0.0
+    )
     near = _pair_table(graph, pool, [need_list[j] for j in gaps], near_model)
     near_rows = {j: np.flatnonzero(near.n == g) for g, j in enumerate(gaps)}
     for j, (project, need) in enumerate(need_list):
@@ -405,43 +485,82 @@ def match(
         elif elig_rows.size == 0:
             close = near_rows[j].size if j in near_rows else rows.size
             if close:
-                reasons.append(f"no resident in the pool qualifies; {close} come close "
-                               "(a related skill, or a lower level)")
+                reasons.append(
+                    f"no resident in the pool qualifies; {close} come close "
+                    "(a related skill, or a lower level)"
+                )
             else:
                 reasons.append(f"no resident in the pool has {want} or a related skill")
         elif free_heads == 0:
-            reasons.append("its place is taken and the person on it has no more hours"
-                           if need.people == 1 else f"all {need.people} places are taken "
-                           "and the people on them have no more hours")
+            reasons.append(
+                "its place is taken and the person on it has no more hours"
+                if need.people == 1
+                else f"all {need.people} places are taken and the people on them have no more hours"
+            )
         else:
-            others = [int(pairs.r[e]) for e in elig_rows
-                      if (pool[int(pairs.r[e])].id, need.id) not in on_need]
+            others = [
+                int(pairs.r[e])
+                for e in elig_rows
+                if (pool[int(pairs.r[e])].id, need.id) not in on_need
+            ]
             free = [i for i in others if spare_units[i] > 0]
             if not free:
-                reasons.append(f"every other eligible resident ({len(others)}) has no hours "
-                               "left" if others else
-                               "the eligible residents have no more hours")
+                reasons.append(
+                    f"every other eligible resident ({len(others)}) has no hours left"
+                    if others
+                    else "the eligible residents have no more hours"
+                )
             elif max_projects_per_person is not None and all(
                 len(projects_of.get(pool[i].id, set())) >= max_projects_per_person
                 and project.id not in projects_of.get(pool[i].id, set())
                 for i in free
             ):
-                reasons.append(f"the eligible residents with spare hours ({len(free)}) "
-                               f"already help {max_projects_per_person} projects (the cap)")
+                reasons.append(
+                    f"the eligible residents with spare hours ({len(free)}) "
+                    f"already help {max_projects_per_person} projects (the cap)"
+                )
             else:
-                reasons.append(f"left open by the {method} method, though eligible "
-                               f"residents ({len(free)}) have spare hours")
-        training = () if j not in near_rows else _training(
-            near, near_rows[j], pool, project, need, spare, spare_units, on_need,
-            projects_of, max_projects_per_person, model, tax)
+                reasons.append(
+                    f"left open by the {method} method, though eligible "
+                    f"residents ({len(free)}) have spare hours"
+                )
+        training = (
+            ()
+            if j not in near_rows
+            else _training(
+                near,
+                near_rows[j],
+                pool,
+                project,
+                need,
+                spare,
+                spare_units,
+                on_need,
+                projects_of,
+                max_projects_per_person,
+                model,
+                tax,
+            )
+        )
         if not training and elig_rows.size == 0:
             reasons.append(f"recruit or train someone in {want}")
-        unmet.append(UnmetNeed(
-            need=need.id, project=project.id, skill=need.skill, min_level=need.min_level,
-            demand_hours=float(demand[j]), assigned_hours=float(assigned_n[j]),
-            shortfall_hours=short, people=need.people, assigned_people=heads,
-            shortfall_people=short_people, candidates=int(elig_count[j]),
-            reasons=tuple(reasons), training=training))
+        unmet.append(
+            UnmetNeed(
+                need=need.id,
+                project=project.id,
+                skill=need.skill,
+                min_level=need.min_level,
+                demand_hours=float(demand[j]),
+                assigned_hours=float(assigned_n[j]),
+                shortfall_hours=short,
+                people=need.people,
+                assigned_people=heads,
+                shortfall_people=short_people,
+                candidates=int(elig_count[j]),
+                reasons=tuple(reasons),
+                training=training,
+            )
+        )
     unmet.sort(key=lambda u: (-u.shortfall_hours, u.need))
 
     # ---------------------------------------------------------------- per project
@@ -452,11 +571,19 @@ def match(
         d = float(demand[js].sum())
         f = float(fixed_n[js].sum())
         nw = float(new_n[js].sum())
-        fills.append(ProjectFill(
-            project=pid, name=project.name, name_zh=project.name_zh, demand_hours=d,
-            fixed_hours=f, new_hours=nw,
-            unmet_hours=float(np.maximum(demand[js] - fixed_n[js] - new_n[js], 0).sum()),
-            needs=len(js), needs_unmet=sum(1 for u in unmet if u.project == pid)))
+        fills.append(
+            ProjectFill(
+                project=pid,
+                name=project.name,
+                name_zh=project.name_zh,
+                demand_hours=d,
+                fixed_hours=f,
+                new_hours=nw,
+                unmet_hours=float(np.maximum(demand[js] - fixed_n[js] - new_n[js], 0).sum()),
+                needs=len(js),
+                needs_unmet=sum(1 for u in unmet if u.project == pid),
+            )
+        )
 
     idle = tuple(r.id for r in pool if r.id not in busy)
     if n_r == 0:
@@ -469,31 +596,58 @@ def match(
     partly = sum(1 for u in unmet if u.assigned_hours > 0)
     scale = unit / 1000.0
     totals: dict[str, float] = {
-        "residents": n_r, "residents_matched": n_r - len(idle), "residents_idle": len(idle),
-        "needs": n_n, "needs_filled": filled, "needs_partly": partly,
-        "needs_unmet": len(unmet) - partly, "hours_demanded": float(demand.sum()),
-        "hours_assigned": float(assigned_n.sum()), "hours_fixed": float(fixed_n.sum()),
-        "hours_new": float(new_n.sum()), "hours_unmet": float(sum(u.shortfall_hours
-                                                                  for u in unmet)),
-        "assignments": len(assignments), "eligible_pairs": int(use.size),
+        "residents": n_r,
+        "residents_matched": n_r - len(idle),
+        "residents_idle": len(idle),
+        "needs": n_n,
+        "needs_filled": filled,
+        "needs_partly": partly,
+        "needs_unmet": len(unmet) - partly,
+        "hours_demanded": float(demand.sum()),
+        "hours_assigned": float(assigned_n.sum()),
+        "hours_fixed": float(fixed_n.sum()),
+        "hours_new": float(new_n.sum()),
+        "hours_unmet": float(sum(u.shortfall_hours for u in unmet)),
+        "assignments": len(assignments),
+        "eligible_pairs": int(use.size),
         "score_hours": sol.objective * scale,
     }
     return MatchResult(
-        method=method, assignments=tuple(assignments), unmet=tuple(unmet), idle=idle,
+        method=method,
+        assignments=tuple(assignments),
+        unmet=tuple(unmet),
+        idle=idle,
         spare_hours={r.id: float(spare[i]) for i, r in enumerate(pool)},
-        projects=tuple(fills), out_of_scope=tuple(out_of_scope), totals=totals,
+        projects=tuple(fills),
+        out_of_scope=tuple(out_of_scope),
+        totals=totals,
         objective=sol.objective * scale,
         bound=None if sol.bound is None else sol.bound * scale,
-        optimal=sol.optimal, stable=sol.stable, status=sol.status, solver=sol.solver,
-        notes=tuple(notes), max_projects_per_person=max_projects_per_person, unit=unit,
+        optimal=sol.optimal,
+        stable=sol.stable,
+        status=sol.status,
+        solver=sol.solver,
+        notes=tuple(notes),
+        max_projects_per_person=max_projects_per_person,
+        unit=unit,
     )
 
 
 def _training(
-    near: _Pairs, rows: npt.NDArray[np.int64], pool: list[Resident], project: Project,
-    need: Need, spare: npt.NDArray[np.float64], spare_units: npt.NDArray[np.int64],
-    on_need: set[tuple[str, str]], projects_of: dict[str, set[str]], cap: int | None,
-    model: ScoreModel, tax: SkillTaxonomy, *, limit: int = 3,
+    near: _Pairs,
+    rows: npt.NDArray[np.int64],
+    pool: list[Resident],
+    project: Project,
+    need: Need,
+    spare: npt.NDArray[np.float64],
+    spare_units: npt.NDArray[np.int64],
+    on_need: set[tuple[str, str]],
+    projects_of: dict[str, set[str]],
+    cap: int | None,
+    model: ScoreModel,
+    tax: SkillTaxonomy,
+    *,
+    limit: int = 3,
 ) -> tuple[TrainingOption, ...]:
     """Residents with spare hours, room under the project cap, and a related skill or a
     level below the minimum for this need: whom training would qualify. Closest first
@@ -513,22 +667,42 @@ def _training(
         credit, factor = float(near.credit[e]), float(near.level_factor[e])
         if credit >= 1.0 and factor >= 1.0:
             continue
-        context = (model.place_weight * float(near.place[e])
-                   + model.interest_weight * float(near.interest[e])
-                   + model.availability_weight * float(near.avail[e]))
+        context = (
+            model.place_weight * float(near.place[e])
+            + model.interest_weight * float(near.interest[e])
+            + model.availability_weight * float(near.avail[e])
+        )
         after = int(np.rint((model.base + (1.0 - model.base) * context) * 1000.0))
         has = skill_ids[int(near.skill[e])]
         has_level = Level(int(near.level[e]))
         want, lvl = label(need.skill), need.min_level.name.lower()
         if credit < 1.0:
-            text = (f"{rid}: learn {want} to {lvl} level (has {label(has)}, "
-                    f"{has_level.name.lower()}); {spare[i]:g} h a week free")
+            text = (
+                f"{rid}: learn {want} to {lvl} level (has {label(has)}, "
+                f"{has_level.name.lower()}); {spare[i]:g} h a week free"
+            )
         else:
-            text = (f"{rid}: raise {want} from {has_level.name.lower()} to {lvl}; "
-                    f"{spare[i]:g} h a week free")
-        options.append((-float(near.fit[e]), -after, rid, TrainingOption(
-            resident=rid, need=need.id, skill=need.skill, level=need.min_level,
-            has_skill=has, has_level=has_level, spare_hours=float(spare[i]),
-            score_after=after / 1000.0, reason=text)))
+            text = (
+                f"{rid}: raise {want} from {has_level.name.lower()} to {lvl}; "
+                f"{spare[i]:g} h a week free"
+            )
+        options.append(
+            (
+                -float(near.fit[e]),
+                -after,
+                rid,
+                TrainingOption(
+                    resident=rid,
+                    need=need.id,
+                    skill=need.skill,
+                    level=need.min_level,
+                    has_skill=has,
+                    has_level=has_level,
+                    spare_hours=float(spare[i]),
+                    score_after=after / 1000.0,
+                    reason=text,
+                ),
+            )
+        )
     options.sort(key=lambda o: (o[0], o[1], o[2]))
     return tuple(o[3] for o in options[:limit])

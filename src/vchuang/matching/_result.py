@@ -237,9 +237,15 @@ class MatchResult:
         score, fit, whether fixed, and the reasons joined by ``"; "``."""
         return [
             {
-                "resident": a.resident, "need": a.need, "project": a.project,
-                "skill": a.skill, "matched_skill": a.matched_skill, "hours": a.hours,
-                "score": a.score, "fit": a.fit, "fixed": a.fixed,
+                "resident": a.resident,
+                "need": a.need,
+                "project": a.project,
+                "skill": a.skill,
+                "matched_skill": a.matched_skill,
+                "hours": a.hours,
+                "score": a.score,
+                "fit": a.fit,
+                "fixed": a.fixed,
                 "reasons": "; ".join(a.reasons),
             }
             for a in self.assignments
@@ -249,11 +255,17 @@ class MatchResult:
         """One row per unmet need, with its shortfall, reasons and training options."""
         return [
             {
-                "need": u.need, "project": u.project, "skill": u.skill,
-                "min_level": u.min_level.name.lower(), "demand_hours": u.demand_hours,
-                "assigned_hours": u.assigned_hours, "shortfall_hours": u.shortfall_hours,
-                "people": u.people, "assigned_people": u.assigned_people,
-                "shortfall_people": u.shortfall_people, "candidates": u.candidates,
+                "need": u.need,
+                "project": u.project,
+                "skill": u.skill,
+                "min_level": u.min_level.name.lower(),
+                "demand_hours": u.demand_hours,
+                "assigned_hours": u.assigned_hours,
+                "shortfall_hours": u.shortfall_hours,
+                "people": u.people,
+                "assigned_people": u.assigned_people,
+                "shortfall_people": u.shortfall_people,
+                "candidates": u.candidates,
                 "reasons": "; ".join(u.reasons),
                 "training": "; ".join(t.reason for t in u.training),
             }
@@ -277,11 +289,16 @@ class MatchResult:
         if self.status == "optimal":
             how = "proven optimal"
         elif self.status == "time_limit":
-            how = (f"best found within the time limit, at most {100 * (self.gap or 0):.2f}% "
-                   "below the optimum")
+            how = (
+                f"best found within the time limit, at most {100 * (self.gap or 0):.2f}% "
+                "below the optimum"
+            )
         elif self.status == "stable":
-            how = "stable: no resident and need would both rather be matched to each other" \
-                if self.stable else "NOT stable (a blocking pair remains)"
+            how = (
+                "stable: no resident and need would both rather be matched to each other"
+                if self.stable
+                else "NOT stable (a blocking pair remains)"
+            )
         else:
             how = "a heuristic: fast, not guaranteed best"
         lines = [f"Matching ({self.method}): {how}.", f"  Solver: {self.solver}."]
@@ -289,8 +306,9 @@ class MatchResult:
             lines.append("  No skill needs to staff.")
         else:
             weighted = (
-                f"(score-weighted hours {self.objective:g})." if not t["hours_fixed"] else
-                f"({t['hours_fixed']:g} h fixed before; score-weighted hours of the new "
+                f"(score-weighted hours {self.objective:g})."
+                if not t["hours_fixed"]
+                else f"({t['hours_fixed']:g} h fixed before; score-weighted hours of the new "
                 f"assignments {self.objective:g})."
             )
             lines.append(
@@ -308,16 +326,21 @@ class MatchResult:
                 short = f"{_h(u.shortfall_hours)} and {u.shortfall_people} {who} short"
             else:
                 short = f"{_h(u.shortfall_hours)} short"
-            lines.append(f"  - {u.need} ({u.skill}, project {u.project}): {short}; "
-                         + "; ".join(u.reasons))
+            lines.append(
+                f"  - {u.need} ({u.skill}, project {u.project}): {short}; " + "; ".join(u.reasons)
+            )
             for option in u.training:
                 lines.append(f"      train: {option.reason}")
         gaps = self.stopgaps
         if gaps:
-            lines.append(f"  Stopgaps: {len(gaps)} assignment(s) use a related skill or a "
-                         "lower level; training would make them full fits:")
-            lines += [f"  - {a.resident} on {a.need} ({a.skill}) with "
-                      f"{a.matched_skill}, fit {a.fit:.2f}" for a in gaps]
+            lines.append(
+                f"  Stopgaps: {len(gaps)} assignment(s) use a related skill or a "
+                "lower level; training would make them full fits:"
+            )
+            lines += [
+                f"  - {a.resident} on {a.need} ({a.skill}) with {a.matched_skill}, fit {a.fit:.2f}"
+                for a in gaps
+            ]
         if self.out_of_scope:
             lines.append(
                 f"  Out of scope: {len(self.out_of_scope)} resource need(s) "

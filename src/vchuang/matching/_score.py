@@ -38,16 +38,23 @@ def _unit_interval(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> N
     values = value if isinstance(value, tuple) else (value,)
     for item in values:
         if isinstance(item, bool) or not isinstance(item, int | float) or not 0 <= item <= 1:
-            raise ValidationError([Problem(
-                f"ScoreModel.{attribute.name}", f"must be between 0 and 1, got {value!r}")])
+            raise ValidationError(
+                [Problem(f"ScoreModel.{attribute.name}", f"must be between 0 and 1, got {value!r}")]
+            )
 
 
 def _place_values(inst: Any, attribute: attrs.Attribute[Any], value: tuple[float, ...]) -> None:
     _unit_interval(inst, attribute, value)
     if len(value) != 4:
-        raise ValidationError([Problem(
-            "ScoreModel.place", f"needs 4 values, got {len(value)}",
-            "give credit for the same community, subdistrict, district and elsewhere")])
+        raise ValidationError(
+            [
+                Problem(
+                    "ScoreModel.place",
+                    f"needs 4 values, got {len(value)}",
+                    "give credit for the same community, subdistrict, district and elsewhere",
+                )
+            ]
+        )
 
 
 def _floats(value: Sequence[float]) -> tuple[float, ...]:
@@ -79,11 +86,13 @@ class ScoreModel:
         Pairs scoring below it are not eligible.
     """
 
-    related: tuple[float, ...] = attrs.field(default=(0.6, 0.5, 0.4), converter=_floats,
-                                             validator=_unit_interval)
+    related: tuple[float, ...] = attrs.field(
+        default=(0.6, 0.5, 0.4), converter=_floats, validator=_unit_interval
+    )
     level_step: float = attrs.field(default=0.3, validator=_unit_interval)
-    place: tuple[float, ...] = attrs.field(default=(1.0, 0.6, 0.3, 0.1), converter=_floats,
-                                           validator=_place_values)
+    place: tuple[float, ...] = attrs.field(
+        default=(1.0, 0.6, 0.3, 0.1), converter=_floats, validator=_place_values
+    )
     place_weight: float = attrs.field(default=0.4, validator=_unit_interval)
     interest_weight: float = attrs.field(default=0.35, validator=_unit_interval)
     availability_weight: float = attrs.field(default=0.25, validator=_unit_interval)
@@ -93,9 +102,15 @@ class ScoreModel:
     def __attrs_post_init__(self) -> None:
         total = self.place_weight + self.interest_weight + self.availability_weight
         if not math.isclose(total, 1.0, abs_tol=1e-9):
-            raise ValidationError([Problem(
-                "ScoreModel", f"place, interest and availability weights add up to {total:g}",
-                "make them add up to 1")])
+            raise ValidationError(
+                [
+                    Problem(
+                        "ScoreModel",
+                        f"place, interest and availability weights add up to {total:g}",
+                        "make them add up to 1",
+                    )
+                ]
+            )
 
     @property
     def threshold_points(self) -> int:
@@ -152,8 +167,9 @@ def _root(tax: SkillTaxonomy, skill: str) -> str:
     return ancestors[-1] if ancestors else skill
 
 
-def _skill_credit(tax: SkillTaxonomy, have: str, want: str,
-                  related: tuple[float, ...]) -> tuple[float, str]:
+def _skill_credit(
+    tax: SkillTaxonomy, have: str, want: str, related: tuple[float, ...]
+) -> tuple[float, str]:
     """Credit of having ``have`` for a need of ``want``, and the kind of relation."""
     if have == want:
         return 1.0, "exact"
@@ -186,8 +202,9 @@ def _level_factor(have: int, want: int, step: float) -> float:
     return max(0.0, 1.0 - step * max(0, want - have))
 
 
-def _best_skill(tax: SkillTaxonomy, resident: Resident, need: Need,
-                model: ScoreModel) -> tuple[str | None, float, float, Level | None]:
+def _best_skill(
+    tax: SkillTaxonomy, resident: Resident, need: Need, model: ScoreModel
+) -> tuple[str | None, float, float, Level | None]:
     """(matched skill, credit, level factor, level) of the resident's best skill."""
     assert need.skill is not None
     best: tuple[float, float, int, str] | None = None
@@ -203,8 +220,12 @@ def _best_skill(tax: SkillTaxonomy, resident: Resident, need: Need,
         return None, 0.0, 0.0, None
     skill = best[3]
     level = resident.skill_level(skill)
-    return skill, -best[1], _level_factor(int(level or 0), int(need.min_level),
-                                          model.level_step), level
+    return (
+        skill,
+        -best[1],
+        _level_factor(int(level or 0), int(need.min_level), model.level_step),
+        level,
+    )
 
 
 def _place_level(hier_a: tuple[str, ...], hier_b: tuple[str, ...]) -> int:
@@ -218,11 +239,15 @@ def _theme_label(theme: str) -> str:
     return THEMES[theme][0] if theme in THEMES else theme.replace("_", " ")
 
 
-def _score(fit: float, place: float, interest: float, avail: float,
-           model: ScoreModel) -> tuple[float, int]:
+def _score(
+    fit: float, place: float, interest: float, avail: float, model: ScoreModel
+) -> tuple[float, int]:
     """(context, points): the one formula both code paths use, in the same order."""
-    context = (model.place_weight * place + model.interest_weight * interest
-               + model.availability_weight * avail)
+    context = (
+        model.place_weight * place
+        + model.interest_weight * interest
+        + model.availability_weight * avail
+    )
     score = fit * (model.base + (1.0 - model.base) * context)
     return context, int(np.rint(score * 1000.0))
 
@@ -230,10 +255,16 @@ def _score(fit: float, place: float, interest: float, avail: float,
 def _project_of(graph: CommunityGraph, need_id: str) -> tuple[Project, Need]:
     owner, position = graph.need(need_id)
     if isinstance(owner, Proposal):
-        raise ValidationError([Problem(
-            f"need {need_id!r}", f"belongs to proposal {owner.id!r}, not to a project",
-            "match the needs of projects; a golden idea's needs move to its project once "
-            "it is selected")])
+        raise ValidationError(
+            [
+                Problem(
+                    f"need {need_id!r}",
+                    f"belongs to proposal {owner.id!r}, not to a project",
+                    "match the needs of projects; a golden idea's needs move to its project once "
+                    "it is selected",
+                )
+            ]
+        )
     return owner, owner.needs[position]
 
 
@@ -301,9 +332,15 @@ def compatibility(
     person = graph.get(resident, Resident)
     project, item = _project_of(graph, need)
     if item.skill is None:
-        raise ValidationError([Problem(
-            f"need {need!r}", "is a resource need; only skill needs are matched to residents",
-            "link resources to it instead (resource linkage, 资源联动)")])
+        raise ValidationError(
+            [
+                Problem(
+                    f"need {need!r}",
+                    "is a resource need; only skill needs are matched to residents",
+                    "link resources to it instead (resource linkage, 资源联动)",
+                )
+            ]
+        )
     tax = graph.taxonomy
     matched, credit, factor, level = _best_skill(tax, person, item, model)
     fit = credit * factor
@@ -325,27 +362,31 @@ def compatibility(
     else:
         have = f"{label(matched)} ({level.name.lower()})"
         kind = _skill_credit(tax, matched, item.skill, model.related)[1]
-        reasons.append({
-            "exact": f"has {have}, the skill asked for",
-            "narrower": f"has {have}, a kind of {want} (the skill asked for)",
-            "broader": f"has {have}, the broader field of {want}: partial credit {credit:g}",
-            "sibling": f"has {have}, a skill next to {want}: partial credit {credit:g}",
-            "related": f"has {have}, related to {want}: partial credit {credit:g}",
-        }[kind])
+        reasons.append(
+            {
+                "exact": f"has {have}, the skill asked for",
+                "narrower": f"has {have}, a kind of {want} (the skill asked for)",
+                "broader": f"has {have}, the broader field of {want}: partial credit {credit:g}",
+                "sibling": f"has {have}, a skill next to {want}: partial credit {credit:g}",
+                "related": f"has {have}, related to {want}: partial credit {credit:g}",
+            }[kind]
+        )
         minimum = item.min_level.name.lower()
         if factor >= 1.0:
             reasons.append(f"level {level.name.lower()} meets the minimum {minimum}")
         else:
             gap = int(item.min_level) - int(level)
-            reasons.append(f"level {level.name.lower()} is {gap} below the minimum {minimum} "
-                           f"(x{factor:.1f})")
+            reasons.append(
+                f"level {level.name.lower()} is {gap} below the minimum {minimum} (x{factor:.1f})"
+            )
     community = graph.get(person.community)
     reasons.append(_PLACE_WORDS[place_level].format(community=getattr(community, "name", "")))
     if shared:
         reasons.append("cares about " + ", ".join(_theme_label(t) for t in shared))
     elif project.themes:
-        reasons.append("has not said they care about "
-                       + ", ".join(_theme_label(t) for t in project.themes))
+        reasons.append(
+            "has not said they care about " + ", ".join(_theme_label(t) for t in project.themes)
+        )
     else:
         reasons.append("the project names no theme")
     hours = f"offers {person.hours_per_week:g} h a week for a share of {share:g} h"
@@ -356,13 +397,26 @@ def compatibility(
     elif person.hours_per_week <= 0:
         reasons.append("not eligible: offers no hours")
     elif not eligible:
-        reasons.append(f"not eligible: score {score:.3f} is below the threshold "
-                       f"{model.threshold:g}")
+        reasons.append(
+            f"not eligible: score {score:.3f} is below the threshold {model.threshold:g}"
+        )
     return Compatibility(
-        resident=person.id, need=item.id, project=project.id, skill=item.skill,
-        matched_skill=matched, score=score, eligible=eligible,
-        parts={"skill": credit, "level": factor, "fit": fit, "place": place,
-               "interest": interest, "availability": avail, "context": context},
+        resident=person.id,
+        need=item.id,
+        project=project.id,
+        skill=item.skill,
+        matched_skill=matched,
+        score=score,
+        eligible=eligible,
+        parts={
+            "skill": credit,
+            "level": factor,
+            "fit": fit,
+            "place": place,
+            "interest": interest,
+            "availability": avail,
+            "context": context,
+        },
         reasons=tuple(reasons),
     )
 
@@ -406,7 +460,8 @@ def _pair_table(
     pos = {s: i for i, s in enumerate(skill_ids)}
     id_rank = np.empty(len(skill_ids), dtype=np.int64)
     id_rank[np.argsort(np.array(skill_ids, dtype=object), kind="stable")] = np.arange(
-        len(skill_ids))
+        len(skill_ids)
+    )
     credit_m = _credit_matrix(tax, model.related)
     # residents
     n_r = len(residents)
@@ -424,8 +479,9 @@ def _pair_table(
     def code(name: str) -> int:
         return codes.setdefault(name, len(codes))
 
-    places_r = np.array([[code(x) for x in chain(r.community)] for r in residents],
-                        dtype=np.int64).reshape(n_r, 3)
+    places_r = np.array(
+        [[code(x) for x in chain(r.community)] for r in residents], dtype=np.int64
+    ).reshape(n_r, 3)
     rs_row = np.array([i for i, r in enumerate(residents) for _ in r.skills], dtype=np.int64)
     rs_skill = np.array([pos[s.skill] for r in residents for s in r.skills], dtype=np.int64)
     rs_level = np.array([int(s.level) for r in residents for s in r.skills], dtype=np.int64)
@@ -456,8 +512,11 @@ def _pair_table(
         keep = np.flatnonzero(val > 0)
         if keep.size == 0:
             continue
-        order = keep[np.lexsort((id_rank[rs_skill[keep]], -rs_level[keep], -credit[keep],
-                                 -val[keep], rs_row[keep]))]
+        order = keep[
+            np.lexsort(
+                (id_rank[rs_skill[keep]], -rs_level[keep], -credit[keep], -val[keep], rs_row[keep])
+            )
+        ]
         first = np.concatenate(([True], rs_row[order][1:] != rs_row[order][:-1]))
         best = order[first]
         cand = rs_row[best]
@@ -471,8 +530,11 @@ def _pair_table(
             share = need.hours / need.people
             avail = np.minimum(1.0, hours[cand] / share)
             fit = credit[best] * factor[best]
-            context = (model.place_weight * place + model.interest_weight * interest
-                       + model.availability_weight * avail)
+            context = (
+                model.place_weight * place
+                + model.interest_weight * interest
+                + model.availability_weight * avail
+            )
             score = fit * (model.base + (1.0 - model.base) * context)
             points = np.rint(score * 1000.0).astype(np.int64)
             out["r"].append(cand)

@@ -95,20 +95,28 @@ class _Instance:
         return int(self.cap_n.size)
 
 
-def _int_array(name: str, value: Any, problems: list[Problem], *, size: int | None = None,
-               low: int = 0) -> IntArray:
+def _int_array(
+    name: str, value: Any, problems: list[Problem], *, size: int | None = None, low: int = 0
+) -> IntArray:
     arr = np.asarray(value)
     if arr.ndim != 1:
         problems.append(Problem(name, f"must be one-dimensional, got shape {arr.shape}"))
         return np.zeros(0, dtype=np.int64)
     if arr.size and not np.issubdtype(arr.dtype, np.integer):
-        if np.issubdtype(arr.dtype, np.floating) and np.all(np.isfinite(arr)) and np.all(
-            arr == np.round(arr)
+        if (
+            np.issubdtype(arr.dtype, np.floating)
+            and np.all(np.isfinite(arr))
+            and np.all(arr == np.round(arr))
         ):
             arr = arr.astype(np.int64)
         else:
-            problems.append(Problem(name, "must hold whole numbers",
-                                    "give time in whole units and weights as integers"))
+            problems.append(
+                Problem(
+                    name,
+                    "must hold whole numbers",
+                    "give time in whole units and weights as integers",
+                )
+            )
             return np.zeros(0, dtype=np.int64)
     out = arr.astype(np.int64, copy=False)
     if size is not None and out.size != size:
@@ -119,9 +127,19 @@ def _int_array(name: str, value: Any, problems: list[Problem], *, size: int | No
 
 
 def _instance(
-    resident: Any, need: Any, weight: Any, resident_capacity: Any, need_capacity: Any, *,
-    pair_capacity: Any, need_people: Any, pair_project: Any, max_projects: Any,
-    resident_preference: Any, need_preference: Any, seated: Any = None,
+    resident: Any,
+    need: Any,
+    weight: Any,
+    resident_capacity: Any,
+    need_capacity: Any,
+    *,
+    pair_capacity: Any,
+    need_people: Any,
+    pair_project: Any,
+    max_projects: Any,
+    resident_preference: Any,
+    need_preference: Any,
+    seated: Any = None,
 ) -> _Instance:
     problems: list[Problem] = []
     cap_r = _int_array("resident_capacity", resident_capacity, problems)
@@ -133,18 +151,25 @@ def _instance(
         raise ValidationError(problems)
     n_pairs = ri.size
     if n_pairs and (int(ri.max()) >= cap_r.size):
-        problems.append(Problem("resident", f"index {int(ri.max())} out of range "
-                                f"for {cap_r.size} residents"))
+        problems.append(
+            Problem("resident", f"index {int(ri.max())} out of range for {cap_r.size} residents")
+        )
     if n_pairs and (int(nj.max()) >= cap_n.size):
-        problems.append(Problem("need", f"index {int(nj.max())} out of range "
-                                f"for {cap_n.size} needs"))
+        problems.append(
+            Problem("need", f"index {int(nj.max())} out of range for {cap_n.size} needs")
+        )
     if problems:
         raise ValidationError(problems)
     if n_pairs:
         key = np.sort(ri * max(cap_n.size, 1) + nj)
         if np.any(key[1:] == key[:-1]):
-            problems.append(Problem("resident, need", "a (resident, need) pair is given twice",
-                                    "give each eligible pair once"))
+            problems.append(
+                Problem(
+                    "resident, need",
+                    "a (resident, need) pair is given twice",
+                    "give each eligible pair once",
+                )
+            )
     ub = np.minimum(cap_r[ri], cap_n[nj])
     if pair_capacity is not None:
         ub = np.minimum(ub, _int_array("pair_capacity", pair_capacity, problems, size=n_pairs))
@@ -154,10 +179,17 @@ def _instance(
     pproj = kcap = None
     if max_projects is not None:
         km = np.asarray(max_projects)
-        kcap = _int_array("max_projects", np.full(cap_r.size, km) if km.ndim == 0 else km,
-                          problems, size=cap_r.size)
-        pproj = (np.arange(n_pairs, dtype=np.int64) if pair_project is None
-                 else _int_array("pair_project", pair_project, problems, size=n_pairs, low=-1))
+        kcap = _int_array(
+            "max_projects",
+            np.full(cap_r.size, km) if km.ndim == 0 else km,
+            problems,
+            size=cap_r.size,
+        )
+        pproj = (
+            np.arange(n_pairs, dtype=np.int64)
+            if pair_project is None
+            else _int_array("pair_project", pair_project, problems, size=n_pairs, low=-1)
+        )
     rpref = np.asarray(w if resident_preference is None else resident_preference, dtype=float)
     npref = np.asarray(w if need_preference is None else need_preference, dtype=float)
     for name, arr in (("resident_preference", rpref), ("need_preference", npref)):
@@ -168,8 +200,20 @@ def _instance(
         problems.append(Problem("seated", f"must have one value per pair ({n_pairs})"))
     if problems:
         raise ValidationError(problems)
-    return _Instance(ri=ri, nj=nj, w=w, cap_r=cap_r, cap_n=cap_n, ub=ub, people=people,
-                     pproj=pproj, kcap=kcap, rpref=rpref, npref=npref, seated=seat)
+    return _Instance(
+        ri=ri,
+        nj=nj,
+        w=w,
+        cap_r=cap_r,
+        cap_n=cap_n,
+        ub=ub,
+        people=people,
+        pproj=pproj,
+        kcap=kcap,
+        rpref=rpref,
+        npref=npref,
+        seated=seat,
+    )
 
 
 def match_arrays(
@@ -266,13 +310,22 @@ def match_arrays(
     ([2, 1, 2], 3700, True)
     """
     if method not in _METHODS:
-        raise ValidationError([Problem("method", f"unknown method {method!r}",
-                                       "use 'optimal', 'stable' or 'greedy'")])
+        raise ValidationError(
+            [Problem("method", f"unknown method {method!r}", "use 'optimal', 'stable' or 'greedy'")]
+        )
     inst = _instance(
-        resident, need, weight, resident_capacity, need_capacity,
-        pair_capacity=pair_capacity, need_people=need_people, pair_project=pair_project,
-        max_projects=max_projects, resident_preference=resident_preference,
-        need_preference=need_preference, seated=seated,
+        resident,
+        need,
+        weight,
+        resident_capacity,
+        need_capacity,
+        pair_capacity=pair_capacity,
+        need_people=need_people,
+        pair_project=pair_project,
+        max_projects=max_projects,
+        resident_preference=resident_preference,
+        need_preference=need_preference,
+        seated=seated,
     )
     if method == "greedy":
         return _greedy(inst)
@@ -313,8 +366,14 @@ def _restricted_lp(
     b = np.concatenate([inst.cap_r, inst.cap_n]).astype(float)
     low = np.zeros(m) if lb is None else lb[cols].astype(float)
     bounds = np.column_stack([low, inst.ub[cols].astype(float)])
-    res = linprog(-inst.w[cols].astype(float), A_ub=a, b_ub=b, bounds=bounds,
-                  method="highs-ds", options={"presolve": False})
+    res = linprog(
+        -inst.w[cols].astype(float),
+        A_ub=a,
+        b_ub=b,
+        bounds=bounds,
+        method="highs-ds",
+        options={"presolve": False},
+    )
     if res.status != 0:  # pragma: no cover - the LP is feasible and bounded by construction
         msg = f"the transportation LP could not be solved: {res.message}"
         raise VchuangError(msg)
@@ -339,7 +398,7 @@ def _lp(inst: _Instance, lb: IntArray | None = None) -> tuple[IntArray, int]:
         rounds += 1
         cols = np.flatnonzero(active)
         values, duals = _restricted_lp(inst, cols, lb)
-        u, v = duals[: inst.n_r], duals[inst.n_r:]
+        u, v = duals[: inst.n_r], duals[inst.n_r :]
         reduced = inst.w - u[inst.ri] - v[inst.nj]
         entering = usable & ~active & (reduced > 1e-6)
         if not entering.any():
@@ -356,13 +415,18 @@ def _integral_lp(inst: _Instance, lb: IntArray | None) -> IntArray:  # pragma: n
     """The transportation problem with integer variables (a safety net only)."""
     m = inst.w.size
     rows = np.concatenate([inst.ri, inst.n_r + inst.nj])
-    a = sp.csr_array((np.ones(2 * m), (rows, np.tile(np.arange(m), 2))),
-                     shape=(inst.n_r + inst.n_n, m))
+    a = sp.csr_array(
+        (np.ones(2 * m), (rows, np.tile(np.arange(m), 2))), shape=(inst.n_r + inst.n_n, m)
+    )
     b = np.concatenate([inst.cap_r, inst.cap_n]).astype(float)
     low = np.zeros(m) if lb is None else lb.astype(float)
-    res = milp(-inst.w.astype(float), constraints=LinearConstraint(a, -np.inf, b),
-               integrality=np.ones(m), bounds=Bounds(low, inst.ub.astype(float)),
-               options={"mip_rel_gap": 0.0})
+    res = milp(
+        -inst.w.astype(float),
+        constraints=LinearConstraint(a, -np.inf, b),
+        integrality=np.ones(m),
+        bounds=Bounds(low, inst.ub.astype(float)),
+        options={"mip_rel_gap": 0.0},
+    )
     out: IntArray = np.rint(res.x).astype(np.int64)
     return out
 
@@ -412,9 +476,13 @@ def _optimal(inst: _Instance, time_limit: float | None) -> ArrayMatch:
     value = int(inst.w @ x)
     if _headcount_ok(inst, x) and _caps_ok(inst, x):
         return ArrayMatch(
-            units=x, objective=value, bound=value, optimal=True, status="optimal",
+            units=x,
+            objective=value,
+            bound=value,
+            optimal=True,
+            status="optimal",
             solver="HiGHS dual simplex on the transportation LP (column generation); "
-                   "headcounts and project caps do not bind",
+            "headcounts and project caps do not bind",
             rounds=rounds,
         )
     return _milp(inst, time_limit, lp_bound=value, rounds=rounds)
@@ -440,13 +508,17 @@ def _milp(inst: _Instance, time_limit: float | None, *, lp_bound: int, rounds: i
     if inst.kcap is not None and inst.pproj is not None:
         counted = usable & (inst.pproj >= 0)
         keys = np.unique(np.column_stack([inst.ri[counted], inst.pproj[counted]]), axis=0)
-        n_proj = np.bincount(keys[:, 0], minlength=inst.n_r) if keys.size else np.zeros(
-            inst.n_r, dtype=np.int64)
+        n_proj = (
+            np.bincount(keys[:, 0], minlength=inst.n_r)
+            if keys.size
+            else np.zeros(inst.n_r, dtype=np.int64)
+        )
         tight_r = n_proj > inst.kcap
         z_pairs = np.flatnonzero(counted & tight_r[inst.ri])
         if z_pairs.size:
             zk, z_of_pair = np.unique(
-                np.column_stack([inst.ri[z_pairs], inst.pproj[z_pairs]]), axis=0,
+                np.column_stack([inst.ri[z_pairs], inst.pproj[z_pairs]]),
+                axis=0,
                 return_inverse=True,
             )
             z_of_pair = z_of_pair.ravel()
@@ -507,8 +579,11 @@ def _milp(inst: _Instance, time_limit: float | None, *, lp_bound: int, rounds: i
     if time_limit is not None:
         options["time_limit"] = float(time_limit)
     res = milp(
-        cost, constraints=LinearConstraint(a, -np.inf, np.concatenate(upper)),
-        integrality=np.ones(n_var), bounds=Bounds(np.zeros(n_var), ub), options=options,
+        cost,
+        constraints=LinearConstraint(a, -np.inf, np.concatenate(upper)),
+        integrality=np.ones(n_var),
+        bounds=Bounds(np.zeros(n_var), ub),
+        options=options,
     )
     x = None
     if res.x is not None:
@@ -525,17 +600,30 @@ def _milp(inst: _Instance, time_limit: float | None, *, lp_bound: int, rounds: i
         bound = min(bound, int(np.floor(-float(dual) + 1e-6)))
     if res.status == 0 and x is not None:
         value = int(inst.w @ x)
-        return ArrayMatch(units=x, objective=value, bound=value, optimal=True,
-                          status="optimal", solver=solver, rounds=rounds)
+        return ArrayMatch(
+            units=x,
+            objective=value,
+            bound=value,
+            optimal=True,
+            status="optimal",
+            solver=solver,
+            rounds=rounds,
+        )
     greedy = _greedy(inst)
     if x is None or int(inst.w @ x) < greedy.objective:
         x = greedy.units
         solver += "; stopped early, the greedy solution was better"
     value = int(inst.w @ x)
     bound = max(bound, value)
-    return ArrayMatch(units=x, objective=value, bound=bound, optimal=value == bound,
-                      status="optimal" if value == bound else "time_limit",
-                      solver=solver + "; stopped by the time limit", rounds=rounds)
+    return ArrayMatch(
+        units=x,
+        objective=value,
+        bound=bound,
+        optimal=value == bound,
+        status="optimal" if value == bound else "time_limit",
+        solver=solver + "; stopped by the time limit",
+        rounds=rounds,
+    )
 
 
 # --------------------------------------------------------------------------- greedy
@@ -574,8 +662,14 @@ def _greedy(inst: _Instance) -> ArrayMatch:
         rem_n[j] -= units
         if not seated[e]:
             count[j] += 1
-    return ArrayMatch(units=x, objective=int(inst.w @ x), bound=None, optimal=False,
-                      status="heuristic", solver="greedy: highest score first")
+    return ArrayMatch(
+        units=x,
+        objective=int(inst.w @ x),
+        bound=None,
+        optimal=False,
+        status="heuristic",
+        solver="greedy: highest score first",
+    )
 
 
 # --------------------------------------------------------------------------- stable
@@ -677,8 +771,13 @@ def _stable(inst: _Instance) -> ArrayMatch:
     x, rounds = _lp(restricted, lb=lb)
     blocking = _blocking_pairs(inst, matched)
     return ArrayMatch(
-        units=x, objective=int(inst.w @ x), bound=None, optimal=False, status="stable",
+        units=x,
+        objective=int(inst.w @ x),
+        bound=None,
+        optimal=False,
+        status="stable",
         solver="resident-proposing deferred acceptance (many-to-many), then hours split "
-               "by a transportation LP over the stable pairs",
-        stable=blocking.size == 0, rounds=rounds,
+        "by a transportation LP over the stable pairs",
+        stable=blocking.size == 0,
+        rounds=rounds,
     )

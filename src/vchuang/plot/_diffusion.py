@@ -38,8 +38,12 @@ _TEXT: dict[str, dict[str, Any]] = {
         "seed": "seed",
         "curve_title": "Expected spread against the number of seeds ({model})",
         "k": "number of seeds k",
-        "methods": {"ris": "RIS (IMM)", "celf": "CELF greedy", "degree": "most ties",
-                    "pagerank": "PageRank"},
+        "methods": {
+            "ris": "RIS (IMM)",
+            "celf": "CELF greedy",
+            "degree": "most ties",
+            "pagerank": "PageRank",
+        },
     },
     "zh": {
         "spread_title": "{runs} 次模拟中被触达的居民（{model}）",
@@ -53,8 +57,12 @@ _TEXT: dict[str, dict[str, Any]] = {
         "seed": "种子",
         "curve_title": "期望传播范围与种子数（{model}）",
         "k": "种子数 k",
-        "methods": {"ris": "反向可达集（IMM）", "celf": "CELF 贪心", "degree": "关系最多",
-                    "pagerank": "PageRank"},
+        "methods": {
+            "ris": "反向可达集（IMM）",
+            "celf": "CELF 贪心",
+            "degree": "关系最多",
+            "pagerank": "PageRank",
+        },
     },
 }
 
@@ -80,13 +88,17 @@ def plot_spread(spread: Spread, ax: Axes | None = None, *, lang: str = "en") -> 
     lo, hi = int(dist.min()), int(dist.max())
     bins: Any = (np.arange(lo, hi + 2) - 0.5).tolist() if hi - lo <= 60 else 40
     ax.hist(dist, bins=bins, color=COLORS["resident"], alpha=0.75)
-    ax.axvspan(spread.ci[0], spread.ci[1], color=COLORS["leader"], alpha=0.2,
-               label=text["ci"].format(level=spread.confidence))
+    ax.axvspan(
+        spread.ci[0],
+        spread.ci[1],
+        color=COLORS["leader"],
+        alpha=0.2,
+        label=text["ci"].format(level=spread.confidence),
+    )
     ax.axvline(spread.mean, color=COLORS["leader"], label=text["mean"].format(mean=spread.mean))
     ax.set_xlabel(text["spread"], **font)
     ax.set_ylabel(text["runs"], **font)
-    ax.set_title(text["spread_title"].format(runs=spread.runs, model=spread.model.upper()),
-                 **font)
+    ax.set_title(text["spread_title"].format(runs=spread.runs, model=spread.model.upper()), **font)
     ax.legend(prop=font or None)
     return ax
 
@@ -100,8 +112,13 @@ def plot_choice(choice: SeedChoice, ax: Axes | None = None, *, lang: str = "en")
     k = len(choice.seeds)
     x = np.arange(1, k + 1)
     ax.bar(x, choice.gains, color=COLORS["talent"], label=text["gain"])
-    ax.plot(np.arange(0, k + 1), np.r_[choice.base, choice.cumulative], marker="o",
-            color=COLORS["leader"], label=text["cumulative"])
+    ax.plot(
+        np.arange(0, k + 1),
+        np.r_[choice.base, choice.cumulative],
+        marker="o",
+        color=COLORS["leader"],
+        label=text["cumulative"],
+    )
     ax.set_xticks(x, [str(s) for s in choice.seeds], rotation=45, ha="right")
     ax.set_xlabel(text["seed"], **font)
     ax.set_ylabel(text["cumulative"], **font)
@@ -111,8 +128,7 @@ def plot_choice(choice: SeedChoice, ax: Axes | None = None, *, lang: str = "en")
     return ax
 
 
-def plot_curves(comparison: SeedComparison, ax: Axes | None = None, *,
-                lang: str = "en") -> Axes:
+def plot_curves(comparison: SeedComparison, ax: Axes | None = None, *, lang: str = "en") -> Axes:
     """Spread against ``k``, one line and confidence band per method."""
     lang = label_lang(lang)
     text = _TEXT[lang]
@@ -123,8 +139,9 @@ def plot_curves(comparison: SeedComparison, ax: Axes | None = None, *,
         y = comparison.spread[m]
         h = comparison.halfwidth[m]
         color = _METHOD_COLORS.get(method, COLORS["group"])
-        ax.plot(ks, y, marker="o", markersize=3, color=color,
-                label=text["methods"].get(method, method))
+        ax.plot(
+            ks, y, marker="o", markersize=3, color=color, label=text["methods"].get(method, method)
+        )
         ax.fill_between(ks, y - h, y + h, color=color, alpha=0.15, linewidth=0)
     ax.set_xlabel(text["k"], **font)
     ax.set_ylabel(text["cumulative"], **font)

@@ -113,10 +113,16 @@ def plot_runway(result: Sustainability, ax: Axes | None = None, *, lang: str = "
     ys = list(range(len(outlooks)))[::-1]
     for y, o in zip(ys, outlooks, strict=True):
         if o.burn_fen == 0:  # nothing spent: no runway to speak of
-            ax.barh(y, cap, color=COLORS["unmet"], edgecolor="black", linewidth=0.5,
-                    hatch="//", alpha=0.5)
-            ax.text(cap, y, f"  {_t('no_spending', lang)}", va="center", fontsize="small",
-                    **font)
+            ax.barh(
+                y,
+                cap,
+                color=COLORS["unmet"],
+                edgecolor="black",
+                linewidth=0.5,
+                hatch="//",
+                alpha=0.5,
+            )
+            ax.text(cap, y, f"  {_t('no_spending', lang)}", va="center", fontsize="small", **font)
             continue
         width = min(o.runway_months, cap)
         ax.barh(y, width, color=cmap(o.ruin_probability), edgecolor="black", linewidth=0.5)
@@ -128,8 +134,14 @@ def plot_runway(result: Sustainability, ax: Axes | None = None, *, lang: str = "
     names = [(o.name_zh or o.name) if lang == "zh" else o.name for o in outlooks]
     ax.set_yticks(ys, names, **font)
     ax.axvline(result.horizon, color=COLORS["leader"], linestyle="--", linewidth=1)
-    ax.text(result.horizon, len(outlooks) - 0.4, f" {_t('horizon', lang)}",
-            color=COLORS["leader"], fontsize="small", **font)
+    ax.text(
+        result.horizon,
+        len(outlooks) - 0.4,
+        f" {_t('horizon', lang)}",
+        color=COLORS["leader"],
+        fontsize="small",
+        **font,
+    )
     ax.set_xlim(0, cap * 1.3)
     ax.set_ylim(-0.6, len(outlooks) - 0.2)
     ax.set_xlabel(_t("runway", lang), **font)

@@ -52,8 +52,13 @@ def _style_text(ax: Axes, lang: str) -> None:
     if lang != "zh":
         return
     family = cjk_fonts()
-    for text in (ax.title, ax.xaxis.label, ax.yaxis.label, *ax.get_xticklabels(),
-                 *ax.get_yticklabels()):
+    for text in (
+        ax.title,
+        ax.xaxis.label,
+        ax.yaxis.label,
+        *ax.get_xticklabels(),
+        *ax.get_yticklabels(),
+    ):
         text.set_fontfamily(family)
     legend = ax.get_legend()
     if legend is not None:
@@ -101,8 +106,14 @@ def plot_funnel(
         points = [p for p in result.series if p.community == community]
         months: list[Any] = [p.month for p in points]
         for stage, name in zip(result.stages, names, strict=True):
-            ax.plot(months, [p.counts[stage] for p in points], marker="o", markersize=3,
-                    color=_FUNNEL_COLORS.get(stage), label=name)
+            ax.plot(
+                months,
+                [p.counts[stage] for p in points],
+                marker="o",
+                markersize=3,
+                color=_FUNNEL_COLORS.get(stage),
+                label=name,
+            )
         ax.set_xlabel(_t("month", lang))
         ax.set_ylabel(_t("residents", lang))
         ax.legend(loc="upper left", frameon=False)
@@ -110,19 +121,25 @@ def plot_funnel(
             label.set_rotation(30)
             label.set_horizontalalignment("right")
     else:
-        counts = (result.counts if community is None
-                  else dict(result.by_community[community]))
+        counts = result.counts if community is None else dict(result.by_community[community])
         values = [counts[s] for s in result.stages]
         widest = max(values) if values and max(values) > 0 else 1
         ys = list(range(len(values)))[::-1]
         for y, stage, value in zip(ys, result.stages, values, strict=True):
-            ax.barh(y, value, left=(widest - value) / 2, height=0.7,
-                    color=_FUNNEL_COLORS.get(stage))
+            ax.barh(
+                y, value, left=(widest - value) / 2, height=0.7, color=_FUNNEL_COLORS.get(stage)
+            )
         prev = None
         for y, value in zip(ys, values, strict=True):
             share = f" ({value / prev:.0%})" if prev else ""
-            ax.text((widest + value) / 2 + widest * 0.015, y, f"{value}{share}", ha="left",
-                    va="center", fontweight="bold")
+            ax.text(
+                (widest + value) / 2 + widest * 0.015,
+                y,
+                f"{value}{share}",
+                ha="left",
+                va="center",
+                fontweight="bold",
+            )
             prev = value
         ax.set_yticks(ys, names)
         ax.set_xticks([])
@@ -167,8 +184,7 @@ def plot_pipeline(result: Pipeline, ax: Axes | None = None, *, lang: str = "en")
         i = result.stages.index(stage)
         color = COLORS["unmet"] if stage.value == "dropped" else cmap(i / n)
         widths = [result.counts[c][stage] for c in communities]
-        ax.barh(ys, widths, left=left, color=color, label=stage.label(lang),
-                edgecolor="white")
+        ax.barh(ys, widths, left=left, color=color, label=stage.label(lang), edgecolor="white")
         left = [a + b for a, b in zip(left, widths, strict=True)]
     names = [result.names.get(c, (c, c))[1 if lang == "zh" else 0] or c for c in communities]
     ax.set_yticks(ys, names)
@@ -176,8 +192,7 @@ def plot_pipeline(result: Pipeline, ax: Axes | None = None, *, lang: str = "en")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(_t("pipeline", lang))
     if shown:
-        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small",
-                  frameon=False)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small", frameon=False)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     _style_text(ax, lang)
@@ -209,8 +224,9 @@ def plot_training(result: Training, ax: Axes | None = None, *, lang: str = "en")
         if c.skill not in skills:
             skills.append(c.skill)
     new = [sum(1 for c in result.skills if c.skill == s and c.before is None) for s in skills]
-    raised = [sum(1 for c in result.skills if c.skill == s and c.before is not None)
-              for s in skills]
+    raised = [
+        sum(1 for c in result.skills if c.skill == s and c.before is not None) for s in skills
+    ]
     ys = list(range(len(skills)))[::-1]
     ax.barh(ys, new, color=COLORS["talent"], label=_t("new", lang))
     ax.barh(ys, raised, left=new, color=COLORS["volunteer"], label=_t("raised", lang))

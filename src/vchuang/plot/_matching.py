@@ -70,8 +70,15 @@ def plot_matching(result: MatchResult, ax: Axes | None = None, *, lang: str = "e
     rows = list(reversed(result.projects))  # first project on top
     ax = new_axes(ax, figsize=(7.0, 1.6 + 0.45 * max(len(rows), 1)))
     if not rows:
-        ax.text(0.5, 0.5, text["empty"], ha="center", va="center",
-                transform=ax.transAxes, fontfamily=family)
+        ax.text(
+            0.5,
+            0.5,
+            text["empty"],
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+            fontfamily=family,
+        )
         ax.set_axis_off()
         return ax
     y = np.arange(len(rows))
@@ -80,12 +87,25 @@ def plot_matching(result: MatchResult, ax: Axes | None = None, *, lang: str = "e
     unmet = np.array([p.unmet_hours for p in rows])
     ax.barh(y, fixed, color=COLORS["project"], label=text["fixed"])
     ax.barh(y, new, left=fixed, color=COLORS["volunteer"], label=text["new"])
-    ax.barh(y, unmet, left=fixed + new, color=COLORS["unmet"], hatch="//",
-            edgecolor="#7f7f7f", label=text["unmet"])
+    ax.barh(
+        y,
+        unmet,
+        left=fixed + new,
+        color=COLORS["unmet"],
+        hatch="//",
+        edgecolor="#7f7f7f",
+        label=text["unmet"],
+    )
     for k, p in enumerate(rows):
         if p.unmet_hours > 0:
-            ax.text(p.demand_hours, k, "  " + text["short"].format(h=p.unmet_hours),
-                    va="center", fontsize="small", fontfamily=family)
+            ax.text(
+                p.demand_hours,
+                k,
+                "  " + text["short"].format(h=p.unmet_hours),
+                va="center",
+                fontsize="small",
+                fontfamily=family,
+            )
     labels = [(p.name_zh or p.name) if lang == "zh" else p.name for p in rows]
     ax.set_yticks(y, labels, fontfamily=family)
     ax.set_xlim(0, max(float(np.max(fixed + new + unmet)), 1.0) * 1.3)
@@ -95,6 +115,12 @@ def plot_matching(result: MatchResult, ax: Axes | None = None, *, lang: str = "e
     if fonts:
         prop["family"] = fonts
     # below the tick labels, at a fixed distance (in font sizes) whatever the figure's height
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), borderaxespad=2.0, ncol=3,
-              frameon=False, prop=prop)
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        borderaxespad=2.0,
+        ncol=3,
+        frameon=False,
+        prop=prop,
+    )
     return ax

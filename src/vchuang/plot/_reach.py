@@ -75,8 +75,9 @@ def _spread(n: int) -> np.ndarray:
     return np.linspace(1.0, 0.0, n)
 
 
-def _order(n: int, edges: Sequence[tuple[int, int, float]], upper: np.ndarray,
-           names: Sequence[str]) -> list[int]:
+def _order(
+    n: int, edges: Sequence[tuple[int, int, float]], upper: np.ndarray, names: Sequence[str]
+) -> list[int]:
     """Order a tier by the weighted mean height of its neighbours in the tier above
     (fewer crossings), ties by name."""
     total = np.zeros(n)
@@ -158,40 +159,85 @@ def plot_tiers(
         return 0.6 + 7.0 * value / widest
 
     for p, line in tiers.point_line:
-        ax.plot([0, 1], [y_p[p], y_l[line]], color=COLORS["leader"], alpha=0.35,
-                linewidth=width(tiers.line_reach[line]), solid_capstyle="round", zorder=1)
+        ax.plot(
+            [0, 1],
+            [y_p[p], y_l[line]],
+            color=COLORS["leader"],
+            alpha=0.35,
+            linewidth=width(tiers.line_reach[line]),
+            solid_capstyle="round",
+            zorder=1,
+        )
     for line, s, c in tiers.line_segment:
         colour = COLORS["unmet"] if s == n_s else COLORS["segment"]
-        ax.plot([1, 2], [y_l[line], y_s[s]], color=colour, alpha=0.45,
-                linewidth=width(c), solid_capstyle="round", zorder=1)
+        ax.plot(
+            [1, 2],
+            [y_l[line], y_s[s]],
+            color=colour,
+            alpha=0.45,
+            linewidth=width(c),
+            solid_capstyle="round",
+            zorder=1,
+        )
 
     biggest = max([*tiers.point_reach, *tiers.line_reach, *seg_reach, 1])
 
     def area(value: float) -> float:
         return 30.0 + 600.0 * math.sqrt(value / biggest)
 
-    ax.scatter(np.zeros(n_p), y_p, s=[area(v) for v in tiers.point_reach],
-               color=COLORS["leader"], zorder=3, edgecolors="white")
+    ax.scatter(
+        np.zeros(n_p),
+        y_p,
+        s=[area(v) for v in tiers.point_reach],
+        color=COLORS["leader"],
+        zorder=3,
+        edgecolors="white",
+    )
     if n_l:
-        ax.scatter(np.ones(n_l), y_l, s=[area(v) for v in tiers.line_reach],
-                   color=COLORS["project"], zorder=3, edgecolors="white")
+        ax.scatter(
+            np.ones(n_l),
+            y_l,
+            s=[area(v) for v in tiers.line_reach],
+            color=COLORS["project"],
+            zorder=3,
+            edgecolors="white",
+        )
     if n_targets:
         colours = [COLORS["segment"]] * n_s + ([COLORS["unmet"]] if has_none else [])
-        ax.scatter(np.full(n_targets, 2.0), y_s, s=[area(v) for v in seg_reach],
-                   color=colours, zorder=3, edgecolors="white")
+        ax.scatter(
+            np.full(n_targets, 2.0),
+            y_s,
+            s=[area(v) for v in seg_reach],
+            color=colours,
+            zorder=3,
+            edgecolors="white",
+        )
     size = 9 if tallest <= 20 else max(5, int(9 * 20 / tallest))
     for i, point in enumerate(tiers.points):
-        ax.text(-0.06, y_p[i], f"{point} ({count(tiers.point_reach[i])})", ha="right",
-                va="center", fontsize=size, **font)
+        ax.text(
+            -0.06,
+            y_p[i],
+            f"{point} ({count(tiers.point_reach[i])})",
+            ha="right",
+            va="center",
+            fontsize=size,
+            **font,
+        )
     for j, line_id in enumerate(tiers.lines):
         label = f"{_name(tiers.labels, line_id, lang)} ({count(tiers.line_reach[j])})"
         ax.text(1.0, y_l[j] + 0.025, label, ha="center", va="bottom", fontsize=size, **font)
     for s, label in enumerate(seg_names):
-        ax.text(2.06, y_s[s], f"{label} ({count(seg_reach[s])})", ha="left", va="center",
-                fontsize=size, **font)
+        ax.text(
+            2.06,
+            y_s[s],
+            f"{label} ({count(seg_reach[s])})",
+            ha="left",
+            va="center",
+            fontsize=size,
+            **font,
+        )
     for x, key in ((0, "points"), (1, "lines"), (2, "surface")):
-        ax.text(x, 1.1, text[key], ha="center", va="bottom", fontsize=10, fontweight="bold",
-                **font)
+        ax.text(x, 1.1, text[key], ha="center", va="bottom", fontsize=10, fontweight="bold", **font)
     ax.set_xlim(-0.9, 2.9)
     ax.set_ylim(-0.08, 1.2)
     ax.set_axis_off()
@@ -251,8 +297,13 @@ def plot_heatmap(report: ReachReport, *, ax: Axes | None = None, lang: str = "en
         return ax
     share = np.where(denom > 0, reached / np.maximum(denom, 1), np.nan)
     top = float(np.nanmax(share)) if np.isfinite(share).any() else 1.0
-    image = ax.imshow(np.ma.masked_invalid(share), cmap="YlGn", vmin=0.0,
-                      vmax=top if top > 0 else 1.0, aspect="auto")
+    image = ax.imshow(
+        np.ma.masked_invalid(share),
+        cmap="YlGn",
+        vmin=0.0,
+        vmax=top if top > 0 else 1.0,
+        aspect="auto",
+    )
     bar = ax.figure.colorbar(image, ax=ax)
     bar.set_label(text["share"], **font)
     bar.ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
@@ -262,12 +313,26 @@ def plot_heatmap(report: ReachReport, *, ax: Axes | None = None, lang: str = "en
                 continue
             value = float(share[i, j])
             dark = top > 0 and value > 0.6 * top
-            ax.text(j, i, f"{100 * value:.1f}%\n{reached[i, j]}/{denom[i, j]}",
-                    ha="center", va="center", fontsize=8,
-                    color="white" if dark else "black")
+            ax.text(
+                j,
+                i,
+                f"{100 * value:.1f}%\n{reached[i, j]}/{denom[i, j]}",
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if dark else "black",
+            )
             if value < report.threshold:
-                ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False,
-                                       edgecolor=COLORS["leader"], linewidth=1.5))
+                ax.add_patch(
+                    Rectangle(
+                        (j - 0.5, i - 0.5),
+                        1,
+                        1,
+                        fill=False,
+                        edgecolor=COLORS["leader"],
+                        linewidth=1.5,
+                    )
+                )
     ax.set_xticks(range(len(names)), seg_names, rotation=30, ha="right", **font)
     ax.set_yticks(range(len(comms)), comm_names, **font)
     ax.set_title(text["heat_title"], **font)
@@ -300,11 +365,22 @@ def plot_gains(result: NextBest, *, ax: Axes | None = None, lang: str = "en") ->
     x = np.arange(1, len(picks) + 1)
     gains = [p.gain for p in picks]
     ax.bar(x, gains, width=0.6, color=COLORS["project"], label=text["gain"])
-    ax.plot(x, [p.cumulative for p in picks], color=COLORS["leader"], marker="o",
-            label=text["cumulative"])
+    ax.plot(
+        x,
+        [p.cumulative for p in picks],
+        color=COLORS["leader"],
+        marker="o",
+        label=text["cumulative"],
+    )
     labels = [p.name_zh if lang == "zh" else p.name for p in picks]
-    ax.set_xticks(x, labels, rotation=30 if len(picks) > 3 else 0, ha="right"
-                  if len(picks) > 3 else "center", fontsize=8, **font)
+    ax.set_xticks(
+        x,
+        labels,
+        rotation=30 if len(picks) > 3 else 0,
+        ha="right" if len(picks) > 3 else "center",
+        fontsize=8,
+        **font,
+    )
     ax.set_xlabel(text["pick"], **font)
     ax.set_ylabel(text["gain"], **font)
     ax.set_title(text["gain_title"], **font)

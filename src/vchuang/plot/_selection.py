@@ -16,18 +16,34 @@ __all__ = ["plot_comparison", "plot_eligibility", "plot_scores", "plot_selection
 
 _TEXT = {
     "en": {
-        "cost": "cost ({unit})", "selected": "selected", "not": "not selected",
-        "excluded": "left out before the vote", "budget": "budget {amount}",
+        "cost": "cost ({unit})",
+        "selected": "selected",
+        "not": "not selected",
+        "excluded": "left out before the vote",
+        "budget": "budget {amount}",
         "title": "{rule}: {n} selected, {spent} of {budget} spent",
-        "score": "combined score", "panel": "panel", "votes": "votes",
-        "rules": "rule", "eligible": "passes", "fails": "fails", "rule": "eligibility rule",
+        "score": "combined score",
+        "panel": "panel",
+        "votes": "votes",
+        "rules": "rule",
+        "eligible": "passes",
+        "fails": "fails",
+        "rule": "eligibility rule",
     },
     "zh": {
-        "cost": "费用（{unit}）", "selected": "入选", "not": "未入选",
-        "excluded": "未进入评选", "budget": "预算 {amount}",
+        "cost": "费用（{unit}）",
+        "selected": "入选",
+        "not": "未入选",
+        "excluded": "未进入评选",
+        "budget": "预算 {amount}",
         "title": "{rule}：入选 {n} 项，花费 {spent} / {budget}",
-        "score": "综合得分", "panel": "评审", "votes": "居民投票",
-        "rules": "规则", "eligible": "符合", "fails": "不符合", "rule": "资格条件",
+        "score": "综合得分",
+        "panel": "评审",
+        "votes": "居民投票",
+        "rules": "规则",
+        "eligible": "符合",
+        "fails": "不符合",
+        "rule": "资格条件",
     },
 }
 
@@ -42,7 +58,10 @@ def _money_scale(unit: str) -> tuple[float, str]:
 
 
 def plot_selection(
-    result: SelectionResult, *, ax: Axes | None = None, lang: str = "en",
+    result: SelectionResult,
+    *,
+    ax: Axes | None = None,
+    lang: str = "en",
     names: Mapping[str, str] | None = None,
 ) -> Axes:
     """Horizontal bars of each proposal's cost, selected ones coloured, in selection
@@ -54,12 +73,21 @@ def plot_selection(
     font = _font(lang)
     ax = new_axes(ax, figsize=(7.5, 0.35 * len(result.decisions) + 1.5))
     scale, unit = _money_scale(result.unit)
-    decisions = sorted(result.decisions, key=lambda d: (
-        d.order if d.order is not None else 10**9, d.phase == "ineligible", d.proposal))
+    decisions = sorted(
+        result.decisions,
+        key=lambda d: (
+            d.order if d.order is not None else 10**9,
+            d.phase == "ineligible",
+            d.proposal,
+        ),
+    )
     labels = [(names or {}).get(d.proposal, d.name) for d in decisions]
-    colours = [COLORS["project"] if d.selected else
-               (COLORS["unmet"] if d.phase not in ("ineligible", "threshold") else "white")
-               for d in decisions]
+    colours = [
+        COLORS["project"]
+        if d.selected
+        else (COLORS["unmet"] if d.phase not in ("ineligible", "threshold") else "white")
+        for d in decisions
+    ]
     ys = list(range(len(decisions)))[::-1]
     ax.barh(ys, [d.cost / scale for d in decisions], color=colours, edgecolor="#555555")
     ax.set_yticks(ys, labels, **font)
@@ -69,14 +97,22 @@ def plot_selection(
             ax.text(d.cost / scale, y, f" {d.order}", va="center", fontsize=8)
     from matplotlib.patches import Patch
 
-    handles = [Patch(color=COLORS["project"], label=text["selected"]),
-               Patch(color=COLORS["unmet"], label=text["not"])]
+    handles = [
+        Patch(color=COLORS["project"], label=text["selected"]),
+        Patch(color=COLORS["unmet"], label=text["not"]),
+    ]
     if any(d.phase in ("ineligible", "threshold") for d in decisions):
         handles.append(Patch(facecolor="white", edgecolor="#555555", label=text["excluded"]))
     ax.legend(handles=handles, loc="lower right", fontsize=8, prop=_prop(lang))
-    ax.set_title(text["title"].format(
-        rule=result.rule, n=len(result.selected), spent=format_money(result.spent, result.unit),
-        budget=format_money(result.budget, result.unit)), **font)
+    ax.set_title(
+        text["title"].format(
+            rule=result.rule,
+            n=len(result.selected),
+            spent=format_money(result.spent, result.unit),
+            budget=format_money(result.budget, result.unit),
+        ),
+        **font,
+    )
     return ax
 
 
@@ -86,7 +122,10 @@ def _prop(lang: str) -> dict[str, Any] | None:
 
 
 def plot_scores(
-    scores: Scores, *, ax: Axes | None = None, lang: str = "en",
+    scores: Scores,
+    *,
+    ax: Axes | None = None,
+    lang: str = "en",
     names: Mapping[str, str] | None = None,
 ) -> Axes:
     """Stacked bars of each proposal's combined score: its panel and its vote parts."""
@@ -109,7 +148,10 @@ def plot_scores(
 
 
 def plot_comparison(
-    comparison: Comparison, *, ax: Axes | None = None, lang: str = "en",
+    comparison: Comparison,
+    *,
+    ax: Axes | None = None,
+    lang: str = "en",
     names: Mapping[str, str] | None = None,
 ) -> Axes:
     """A proposals × rules grid with a dot where the rule selects the proposal."""
@@ -136,7 +178,10 @@ def plot_comparison(
 
 
 def plot_eligibility(
-    eligibility: Eligibility, *, ax: Axes | None = None, lang: str = "en",
+    eligibility: Eligibility,
+    *,
+    ax: Axes | None = None,
+    lang: str = "en",
     names: Mapping[str, str] | None = None,
 ) -> Axes:
     """A proposals × rules grid: green where the proposal passes the rule, red where
@@ -152,8 +197,13 @@ def plot_eligibility(
         failed = {rule for rule, _ in c.failed}
         for x, rule in enumerate(rules):
             bad = rule in failed
-            ax.scatter([x], [y], marker="x" if bad else "o", s=60,
-                       color=COLORS["leader"] if bad else COLORS["volunteer"])
+            ax.scatter(
+                [x],
+                [y],
+                marker="x" if bad else "o",
+                s=60,
+                color=COLORS["leader"] if bad else COLORS["volunteer"],
+            )
     ax.set_xticks(range(len(rules)), rules, rotation=30, ha="right")
     ax.set_yticks(ys, [(names or {}).get(c.proposal, c.name) for c in checks], **font)
     ax.set_xlabel(text["rule"], **font)

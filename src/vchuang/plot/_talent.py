@@ -121,17 +121,23 @@ def plot_talents(
     ax.set_yticks(y)
     ax.set_yticklabels(labels)
     ax.set_xlim(0, max(1.0, float(left.max()) + 0.08) if len(left) else 1.0)
-    title = (("社区能人排名：得分构成", "Community talents: what the score is made of"))
+    title = ("社区能人排名：得分构成", "Community talents: what the score is made of")
     ax.set_title(title[0] if lang == "zh" else title[1], **font)
     ax.set_xlabel("得分" if lang == "zh" else "score", **font)
-    legend = ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8,
-                       frameon=False)
+    legend = ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8, frameon=False)
     if font:
         for text in legend.get_texts():
             text.set_fontfamily(font["fontfamily"])
     if not talents:
-        ax.text(0.5, 0.5, "暂无居民" if lang == "zh" else "no residents", ha="center",
-                va="center", transform=ax.transAxes, **font)
+        ax.text(
+            0.5,
+            0.5,
+            "暂无居民" if lang == "zh" else "no residents",
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+            **font,
+        )
     return ax
 
 
@@ -159,8 +165,9 @@ def plot_key_players(result: KeyPlayers, ax: Axes | None = None, *, lang: str = 
     x = np.arange(len(labels))
     ax.bar(x, result.contributions, color=COLORS["leader"], width=0.6)
     ax.set_xticks(x)
-    ax.set_xticklabels(labels, rotation=30 if len(labels) > 5 else 0, ha="right"
-                       if len(labels) > 5 else "center")
+    ax.set_xticklabels(
+        labels, rotation=30 if len(labels) > 5 else 0, ha="right" if len(labels) > 5 else "center"
+    )
     zh = lang == "zh"
     ax.set_ylabel("对得分的贡献" if zh else "contribution to the score", **font)
     objective = {
@@ -171,8 +178,9 @@ def plot_key_players(result: KeyPlayers, ax: Axes | None = None, *, lang: str = 
     }[result.objective]
     title = (
         f"关键人物（{objective[1]}）：{result.score:.3f}，按度数选前 {len(labels)} 人："
-        f"{result.baseline_score:.3f}" if zh else
-        f"Key players ({objective[0]}): {result.score:.3f}; top {len(labels)} by degree: "
+        f"{result.baseline_score:.3f}"
+        if zh
+        else f"Key players ({objective[0]}): {result.score:.3f}; top {len(labels)} by degree: "
         f"{result.baseline_score:.3f}"
     )
     ax.set_title(title, fontsize=10, **font)

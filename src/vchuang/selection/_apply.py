@@ -33,14 +33,19 @@ class Applied:
     def to_rows(self) -> list[dict[str, Any]]:
         """One row per selected proposal: the project it became, or why it was skipped."""
         rows: list[dict[str, Any]] = [
-            {"proposal": p, "project": pr, "leads": [r for r, rel, t in self.links
-                                                    if t == pr and rel == "leads"],
-             "co_leads": [r for r, rel, t in self.links if t == pr and rel == "co_leads"],
-             "note": "new project"}
+            {
+                "proposal": p,
+                "project": pr,
+                "leads": [r for r, rel, t in self.links if t == pr and rel == "leads"],
+                "co_leads": [r for r, rel, t in self.links if t == pr and rel == "co_leads"],
+                "note": "new project",
+            }
             for p, pr in self.projects.items()
         ]
-        rows += [{"proposal": p, "project": None, "leads": [], "co_leads": [], "note": why}
-                 for p, why in self.skipped.items()]
+        rows += [
+            {"proposal": p, "project": None, "leads": [], "co_leads": [], "note": why}
+            for p, why in self.skipped.items()
+        ]
         return rows
 
 
@@ -114,11 +119,19 @@ def apply_selection(
     make_project: Callable[..., Project] = _Project
 
     if existing not in ("skip", "error"):
-        raise ValidationError([Problem("existing", f"unknown {existing!r}",
-                                       "use 'skip' or 'error'")])
+        raise ValidationError(
+            [Problem("existing", f"unknown {existing!r}", "use 'skip' or 'error'")]
+        )
     if result.call is None:
-        raise ValidationError([Problem("result", "the selection was not run on a call of the "
-                                       "graph", "run select(graph, call, ...)")])
+        raise ValidationError(
+            [
+                Problem(
+                    "result",
+                    "the selection was not run on a call of the graph",
+                    "run select(graph, call, ...)",
+                )
+            ]
+        )
     call = graph.get(result.call, Call)
     ids = dict(project_ids or {})
     new_projects: list[Project] = []
@@ -131,8 +144,9 @@ def apply_selection(
         if proposal.project is not None:
             why = f"already became project {proposal.project!r}"
             if existing == "error":
-                raise ValidationError([Problem(f"proposal {pid!r}", why,
-                                               "pass existing='skip' to leave it alone")])
+                raise ValidationError(
+                    [Problem(f"proposal {pid!r}", why, "pass existing='skip' to leave it alone")]
+                )
             skipped[pid] = why
             continue
         project_id = ids.get(pid, f"{pid}-project")
@@ -141,15 +155,29 @@ def apply_selection(
         elif isinstance(graph.get(call.place), Community):
             community = call.place
         else:
-            problems.append(Problem(f"proposal {pid!r}", "has no proposer, and the call's place "
-                                    "is not a community", "name its proposers"))
+            problems.append(
+                Problem(
+                    f"proposal {pid!r}",
+                    "has no proposer, and the call's place is not a community",
+                    "name its proposers",
+                )
+            )
             continue
         needs = tuple(attrs.evolve(n, id=f"{project_id}-{n.id}") for n in proposal.needs)
-        new_projects.append(make_project(
-            id=project_id, name=proposal.name, name_zh=proposal.name_zh, community=community,
-            themes=proposal.themes, stage=Stage.SELECTED, needs=needs,
-            target_segments=proposal.target_segments, budget_fen=proposal.cost_fen,
-            description=proposal.description))
+        new_projects.append(
+            make_project(
+                id=project_id,
+                name=proposal.name,
+                name_zh=proposal.name_zh,
+                community=community,
+                themes=proposal.themes,
+                stage=Stage.SELECTED,
+                needs=needs,
+                target_segments=proposal.target_segments,
+                budget_fen=proposal.cost_fen,
+                description=proposal.description,
+            )
+        )
         for i, rid in enumerate(proposal.proposers):
             relation = Relation.LEADS if i == 0 else Relation.CO_LEADS
             links.append(Link(source=rid, relation=relation, target=project_id, since=on))
@@ -158,8 +186,16 @@ def apply_selection(
         raise IntegrityError(problems)
     taken = [p.id for p in new_projects if p.id in graph]
     if taken:
-        raise IntegrityError([Problem(f"project {t!r}", "this ID is already in the graph",
-                                      "pass project_ids={proposal: new_id}") for t in taken])
+        raise IntegrityError(
+            [
+                Problem(
+                    f"project {t!r}",
+                    "this ID is already in the graph",
+                    "pass project_ids={proposal: new_id}",
+                )
+                for t in taken
+            ]
+        )
     problems = graph.check([*new_projects, *links])
     problems += graph.check([*new_projects, *updated], replacing=True)
     if problems:
@@ -173,7 +209,8 @@ def apply_selection(
     )
 
 
-def _commit(graph: CommunityGraph, projects: list[Any], links: list[Link],
-            updated: list[Any]) -> None:
+def _commit(
+    graph: CommunityGraph, projects: list[Any], links: list[Link], updated: list[Any]
+) -> None:
     """Add the projects and links and update the proposals in one all-or-nothing step."""
     graph.change(add=[*projects, *links], replace=updated)

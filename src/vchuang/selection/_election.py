@@ -59,8 +59,7 @@ def _ints(value: Iterable[int]) -> tuple[int, ...]:
 
 def _whole(value: object, low: int = 0) -> bool:
     """A whole number (numpy integers too, bools refused) >= ``low``."""
-    return (isinstance(value, int | np.integer) and not isinstance(value, bool)
-            and int(value) >= low)
+    return isinstance(value, int | np.integer) and not isinstance(value, bool) and int(value) >= low
 
 
 @attrs.frozen(kw_only=True)
@@ -92,10 +91,16 @@ def _only(ballot: Ballot, keep: set[str]) -> Ballot:
     """The ballot with only the items in ``keep`` (and their points)."""
     if all(x in keep for x in ballot.items):
         return ballot
-    pairs = [(x, ballot.points[i] if ballot.points else None)
-             for i, x in enumerate(ballot.items) if x in keep]
-    return Ballot(voter=ballot.voter, items=[x for x, _ in pairs],
-                  points=[p for _, p in pairs if p is not None])
+    pairs = [
+        (x, ballot.points[i] if ballot.points else None)
+        for i, x in enumerate(ballot.items)
+        if x in keep
+    ]
+    return Ballot(
+        voter=ballot.voter,
+        items=[x for x, _ in pairs],
+        points=[p for _, p in pairs if p is not None],
+    )
 
 
 def _check_ballots(
@@ -103,8 +108,11 @@ def _check_ballots(
 ) -> list[Problem]:
     problems: list[Problem] = []
     if kind not in VOTE_KINDS:
-        return [Problem("vote_type", f"unknown ballot kind {kind!r}",
-                        f"use one of {', '.join(VOTE_KINDS)}")]
+        return [
+            Problem(
+                "vote_type", f"unknown ballot kind {kind!r}", f"use one of {', '.join(VOTE_KINDS)}"
+            )
+        ]
     voters: set[str] = set()
     for i, ballot in enumerate(ballots):
         here = f"{where}[{i}]"
@@ -112,29 +120,43 @@ def _check_ballots(
             problems.append(Problem(here, f"must be a Ballot, got {type(ballot).__name__}"))  # type: ignore[unreachable]
             continue
         if ballot.voter in voters:
-            problems.append(Problem(here, f"voter {ballot.voter!r} votes twice",
-                                    "give each voter one ballot"))
+            problems.append(
+                Problem(here, f"voter {ballot.voter!r} votes twice", "give each voter one ballot")
+            )
         voters.add(ballot.voter)
         if len(set(ballot.items)) != len(ballot.items):
             problems.append(Problem(here, "names a proposal twice"))
         unknown = [x for x in ballot.items if x not in known]
         if unknown:
-            problems.append(Problem(here, f"votes for {unknown[0]!r}, which is not on the ballot",
-                                    "vote only for the election's proposals"))
+            problems.append(
+                Problem(
+                    here,
+                    f"votes for {unknown[0]!r}, which is not on the ballot",
+                    "vote only for the election's proposals",
+                )
+            )
         if kind in ("cumulative", "scoring"):
             if len(ballot.points) != len(ballot.items):
                 problems.append(Problem(here, "needs one point value per item"))
             elif not all(_whole(p, 1) for p in ballot.points):
-                problems.append(Problem(here, "points must be whole numbers >= 1",
-                                        "leave out the items a voter gives no points"))
+                problems.append(
+                    Problem(
+                        here,
+                        "points must be whole numbers >= 1",
+                        "leave out the items a voter gives no points",
+                    )
+                )
         elif ballot.points:
             problems.append(Problem(here, f"{kind} ballots carry no points"))
     return problems
 
 
 def _finite(value: object) -> bool:
-    return (isinstance(value, int | float | np.number) and not isinstance(value, bool)
-            and bool(np.isfinite(float(value))))
+    return (
+        isinstance(value, int | float | np.number)
+        and not isinstance(value, bool)
+        and bool(np.isfinite(float(value)))
+    )
 
 
 def _ballots(value: Iterable[Ballot]) -> tuple[Ballot, ...]:
@@ -203,8 +225,13 @@ class Election:
     def __attrs_post_init__(self) -> None:
         problems: list[Problem] = []
         if len(self.costs) != len(self.projects):
-            problems.append(Problem("costs", f"{len(self.costs)} costs for "
-                                    f"{len(self.projects)} proposals", "give one per proposal"))
+            problems.append(
+                Problem(
+                    "costs",
+                    f"{len(self.costs)} costs for {len(self.projects)} proposals",
+                    "give one per proposal",
+                )
+            )
         index: dict[str, int] = {}
         for i, p in enumerate(self.projects):
             if not p or p != p.strip():
@@ -214,8 +241,13 @@ class Election:
             index[p] = i
         for i, c in enumerate(self.costs):
             if not _whole(c):
-                problems.append(Problem(f"costs[{i}]", f"must be a whole number >= 0, got {c!r}",
-                                        "money is whole units (fen), never a float"))
+                problems.append(
+                    Problem(
+                        f"costs[{i}]",
+                        f"must be a whole number >= 0, got {c!r}",
+                        "money is whole units (fen), never a float",
+                    )
+                )
         b = self.budget
         if not _whole(b):
             problems.append(Problem("budget", f"must be a whole number >= 0, got {b!r}"))
@@ -225,8 +257,9 @@ class Election:
             missing = [p for p in self.projects if p not in self.scores]
             extra = [p for p in self.scores if p not in index]
             if missing:
-                problems.append(Problem("scores", f"no score for {missing[0]!r}",
-                                        "give every proposal a score"))
+                problems.append(
+                    Problem("scores", f"no score for {missing[0]!r}", "give every proposal a score")
+                )
             if extra:
                 problems.append(Problem("scores", f"a score for unknown proposal {extra[0]!r}"))
             bad = [p for p, s in self.scores.items() if not _finite(s)]
@@ -258,7 +291,9 @@ class Election:
         try:
             return self._index[project]
         except KeyError:
-            raise ValidationError([Problem("project", f"{project!r} is not in the election")]) from None
+            raise ValidationError(
+                [Problem("project", f"{project!r} is not in the election")]
+            ) from None
 
     def cost(self, project: str) -> int:
         """A proposal's cost."""
@@ -299,8 +334,11 @@ class Election:
         order = np.argsort(col, kind="stable")
         indptr = np.zeros(m + 1, dtype=np.int64)
         np.cumsum(np.bincount(col, minlength=m), out=indptr[1:])
-        out = (indptr, np.asarray(rows, dtype=np.int64)[order],
-               np.asarray(vals, dtype=np.int64)[order])
+        out = (
+            indptr,
+            np.asarray(rows, dtype=np.int64)[order],
+            np.asarray(vals, dtype=np.int64)[order],
+        )
         self._csr["m"] = out
         return out
 
@@ -346,8 +384,15 @@ class Election:
         import scipy.sparse as sp
 
         if vote_type not in ("approval", "cumulative", "scoring"):
-            raise ValidationError([Problem("vote_type", f"a matrix cannot hold {vote_type!r} "
-                                           "ballots", "use approval, cumulative or scoring")])
+            raise ValidationError(
+                [
+                    Problem(
+                        "vote_type",
+                        f"a matrix cannot hold {vote_type!r} ballots",
+                        "use approval, cumulative or scoring",
+                    )
+                ]
+            )
         mat = sp.csr_array(matrix)
         mat.eliminate_zeros()
         n, m = mat.shape
@@ -361,12 +406,21 @@ class Election:
             items = [projects[j] for j in indices[lo:hi]]
             points = [int(x) for x in data[lo:hi]] if vote_type != "approval" else []
             ballots.append(Ballot(voter=voters[i], items=items, points=points))
-        out = cls(projects=projects, costs=[int(c) for c in costs], budget=int(budget),
-                  ballots=ballots, vote_type=vote_type, unit=unit)
+        out = cls(
+            projects=projects,
+            costs=[int(c) for c in costs],
+            budget=int(budget),
+            ballots=ballots,
+            vote_type=vote_type,
+            unit=unit,
+        )
         csc = sp.csc_array(mat)  # the project-major arrays, straight from the matrix
         csc.sort_indices()
-        values = np.ones(csc.nnz, dtype=np.int64) if vote_type == "approval" else \
-            csc.data.astype(np.int64)
+        values = (
+            np.ones(csc.nnz, dtype=np.int64)
+            if vote_type == "approval"
+            else csc.data.astype(np.int64)
+        )
         out._csr["m"] = (csc.indptr.astype(np.int64), csc.indices.astype(np.int64), values)
         return out
 
@@ -406,14 +460,24 @@ class Election:
             if attrs_:
                 groups[p.project_id] = attrs_
         ballots = [
-            Ballot(voter=v.voter_id, items=v.vote,
-                   points=v.points if v.points is not None and vote_type != "ordinal" else ())
+            Ballot(
+                voter=v.voter_id,
+                items=v.vote,
+                points=v.points if v.points is not None and vote_type != "ordinal" else (),
+            )
             for v in pb.votes
         ]
         try:
-            return cls(projects=projects, costs=[p.cost for p in pb.projects], budget=pb.budget,
-                       ballots=ballots, vote_type=vote_type, names=names, groups=groups,
-                       unit=unit or pb.get("currency") or "units")
+            return cls(
+                projects=projects,
+                costs=[p.cost for p in pb.projects],
+                budget=pb.budget,
+                ballots=ballots,
+                vote_type=vote_type,
+                names=names,
+                groups=groups,
+                unit=unit or pb.get("currency") or "units",
+            )
         except ValidationError as exc:
             raise FormatError(exc.problems) from None
 
@@ -441,23 +505,28 @@ class Election:
         for key in ("num_projects", "num_votes", "budget", "vote_type"):
             given.pop(key, None)
         rows.update(given)
-        extra = [c for c in ("category", "target")
-                 if any(c in g for g in self.groups.values())]
+        extra = [c for c in ("category", "target") if any(c in g for g in self.groups.values())]
         pcols = ["project_id", "cost", "name", *extra]
         projects = [
-            PabulibProject(project_id=p, cost=c,
-                           fields=[("name", self.name(p)),
-                                   *((col, ",".join(self.group(p, col)) or "None")
-                                     for col in extra)])
+            PabulibProject(
+                project_id=p,
+                cost=c,
+                fields=[
+                    ("name", self.name(p)),
+                    *((col, ",".join(self.group(p, col)) or "None") for col in extra),
+                ],
+            )
             for p, c in zip(self.projects, self.costs, strict=True)
         ]
         with_points = self.vote_type in ("cumulative", "scoring")
         vcols = ["voter_id", "vote", *(["points"] if with_points else [])]
-        votes = [PabulibVote(voter_id=b.voter, vote=b.items,
-                             points=b.points if with_points else None)
-                 for b in self.ballots]
-        return PabulibFile(meta=rows, project_columns=pcols, projects=projects,
-                           vote_columns=vcols, votes=votes)
+        votes = [
+            PabulibVote(voter_id=b.voter, vote=b.items, points=b.points if with_points else None)
+            for b in self.ballots
+        ]
+        return PabulibFile(
+            meta=rows, project_columns=pcols, projects=projects, vote_columns=vcols, votes=votes
+        )
 
     @classmethod
     def from_call(
@@ -517,8 +586,9 @@ class Election:
         records = [graph.get(p, Proposal) for p in on_ballot]
         wrong = [p.id for p in records if p.call != call]
         if wrong:
-            raise ValidationError([Problem("proposals", f"{wrong[0]!r} was not submitted to "
-                                           f"{call!r}")])
+            raise ValidationError(
+                [Problem("proposals", f"{wrong[0]!r} was not submitted to {call!r}")]
+            )
         groups: dict[str, dict[str, tuple[str, ...]]] = {}
         for p in records:
             communities: list[str] = []
@@ -526,12 +596,16 @@ class Election:
                 com = graph.get(rid, Resident).community
                 if com not in communities:
                     communities.append(com)
-            groups[p.id] = {"theme": p.themes, "community": tuple(communities),
-                            "segment": p.target_segments}
+            groups[p.id] = {
+                "theme": p.themes,
+                "community": tuple(communities),
+                "segment": p.target_segments,
+            }
         score_map: dict[str, float] | None = None
         if scores is not None:
             source: Mapping[str, float] = (
-                scores.combined() if hasattr(scores, "combined") else scores)
+                scores.combined() if hasattr(scores, "combined") else scores
+            )
             score_map = {p: float(source[p]) for p in on_ballot if p in source}
         ballots: tuple[Ballot, ...] = ()
         kind = "approval"
@@ -544,11 +618,23 @@ class Election:
                 ballots = tuple(_only(b, on) for b in ballots)
             for i, ballot in enumerate(ballots):
                 if ballot.voter not in graph or graph.kind_of(ballot.voter) != "resident":
-                    problems.append(Problem(f"votes.ballots[{i}].voter",
-                                            f"{ballot.voter!r} is not a resident of the graph"))
+                    problems.append(
+                        Problem(
+                            f"votes.ballots[{i}].voter",
+                            f"{ballot.voter!r} is not a resident of the graph",
+                        )
+                    )
             if problems:
                 raise ValidationError(problems)
-        return cls(projects=on_ballot, costs=[p.cost_fen for p in records],
-                   budget=record.budget_fen if budget is None else budget,
-                   ballots=ballots, vote_type=kind, names=[p.name for p in records],
-                   scores=score_map, groups=groups, unit="fen", call=call)
+        return cls(
+            projects=on_ballot,
+            costs=[p.cost_fen for p in records],
+            budget=record.budget_fen if budget is None else budget,
+            ballots=ballots,
+            vote_type=kind,
+            names=[p.name for p in records],
+            scores=score_map,
+            groups=groups,
+            unit="fen",
+            call=call,
+        )

@@ -84,8 +84,15 @@ class EligibilityRule:
 
     def __attrs_post_init__(self) -> None:
         if self.kind not in RULE_KINDS:
-            raise ValidationError([Problem("kind", f"unknown rule kind {self.kind!r}",
-                                           f"use one of {', '.join(RULE_KINDS)}")])
+            raise ValidationError(
+                [
+                    Problem(
+                        "kind",
+                        f"unknown rule kind {self.kind!r}",
+                        f"use one of {', '.join(RULE_KINDS)}",
+                    )
+                ]
+            )
         if self.kind == "custom" and (self.check is None or not self.name):
             raise ValidationError([Problem("check", "a custom rule needs `check` and `name`")])
         if self.kind == "max_cost" and self.value is None:
@@ -156,21 +163,25 @@ class Eligibility:
         rows = []
         for c in self.checks:
             failed = {rule for rule, _ in c.failed}
-            row: dict[str, Any] = {"proposal": c.proposal, "name": c.name,
-                                   "eligible": c.eligible}
+            row: dict[str, Any] = {"proposal": c.proposal, "name": c.name, "eligible": c.eligible}
             row.update({rule: rule not in failed for rule in self.rules})
             row["reason"] = c.reason
             rows.append(row)
         return rows
 
     def __str__(self) -> str:
-        lines = [(f"Eligibility for call {self.call!r}: "
-                 f"{len(self.eligible())} of {len(self.checks)} eligible")]
+        lines = [
+            (
+                f"Eligibility for call {self.call!r}: "
+                f"{len(self.eligible())} of {len(self.checks)} eligible"
+            )
+        ]
         lines += [f"  {c.proposal}: {c.reason}" for c in self.checks]
         return "\n".join(lines)
 
-    def plot(self, ax: Axes | None = None, *, lang: str = "en",
-             names: Mapping[str, str] | None = None) -> Axes:
+    def plot(
+        self, ax: Axes | None = None, *, lang: str = "en", names: Mapping[str, str] | None = None
+    ) -> Axes:
         """A proposals × rules grid: green where a rule passes, red where it fails."""
         from ..plot._selection import plot_eligibility
 
@@ -188,8 +199,7 @@ def _inside(graph: CommunityGraph, place: str) -> set[str]:
     return out
 
 
-def _run(rule: EligibilityRule, graph: CommunityGraph, call: Call,
-         p: Proposal) -> tuple[bool, str]:
+def _run(rule: EligibilityRule, graph: CommunityGraph, call: Call, p: Proposal) -> tuple[bool, str]:
     from ..model import Resident, Segment
 
     money = format_money
@@ -197,10 +207,12 @@ def _run(rule: EligibilityRule, graph: CommunityGraph, call: Call,
         if call.budget_fen <= 0:
             return True, "the call sets no budget"
         if p.cost_fen <= call.budget_fen:
-            return True, (f"costs {money(p.cost_fen)}, within the call's budget "
-                          f"{money(call.budget_fen)}")
-        return False, (f"costs {money(p.cost_fen)}, more than the call's whole budget "
-                       f"{money(call.budget_fen)}")
+            return True, (
+                f"costs {money(p.cost_fen)}, within the call's budget {money(call.budget_fen)}"
+            )
+        return False, (
+            f"costs {money(p.cost_fen)}, more than the call's whole budget {money(call.budget_fen)}"
+        )
     if rule.kind == "max_cost":
         cap = int(rule.value or 0)
         if p.cost_fen <= cap:
@@ -223,9 +235,13 @@ def _run(rule: EligibilityRule, graph: CommunityGraph, call: Call,
     if rule.kind == "targets_local":
         inside = _inside(graph, call.place)
         above = set(graph.hierarchy(call.place))
-        away = [s for s in p.target_segments
-                if (place := graph.get(s, Segment).place) is not None
-                and place not in inside and place not in above]
+        away = [
+            s
+            for s in p.target_segments
+            if (place := graph.get(s, Segment).place) is not None
+            and place not in inside
+            and place not in above
+        ]
         if away:
             return False, f"targets segment {away[0]}, counted outside {call.place}"
         return True, "its target segments are counted here"
@@ -314,6 +330,13 @@ def check_eligibility(
         for rule in rules:
             ok, why = _run(rule, graph, record, proposal)
             (passed if ok else failed).append((rule.label, why))
-        checks.append(EligibilityCheck(proposal=p.id, name=p.name, eligible=not failed,
-                                       failed=tuple(failed), passed=tuple(passed)))
+        checks.append(
+            EligibilityCheck(
+                proposal=p.id,
+                name=p.name,
+                eligible=not failed,
+                failed=tuple(failed),
+                passed=tuple(passed),
+            )
+        )
     return Eligibility(call=call, rules=tuple(r.label for r in rules), checks=tuple(checks))

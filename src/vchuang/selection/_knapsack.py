@@ -103,8 +103,7 @@ def best_set(
                     ok = False
             if not ok:
                 continue
-            taken_used = frozenset(
-                c for c in (*used, *item_conflicts[i]) if last_conflict[c] > i)
+            taken_used = frozenset(c for c in (*used, *item_conflicts[i]) if last_conflict[c] > i)
             taken: dict[int, _State] = {}
             room = budget - item.cost
             for cost, (value, mask) in front.items():

@@ -40,7 +40,7 @@ class MESProblem:
 
     def uniform(self, j: int) -> int | None:
         """The utility every supporter of ``j`` has, if it is the same for all."""
-        u = self.utilities[self.indptr[j]:self.indptr[j + 1]]
+        u = self.utilities[self.indptr[j] : self.indptr[j + 1]]
         if len(u) and u.min() == u.max():
             return int(u[0])
         return None
@@ -133,10 +133,10 @@ class _State:
         start = self.k
         self.num = np.concatenate((self.num, values))
         self.epoch = np.concatenate(
-            (self.epoch, np.full(len(values), len(self.dens) - 1, dtype=np.int64)))
+            (self.epoch, np.full(len(values), len(self.dens) - 1, dtype=np.int64))
+        )
         den = self.den
-        floats = np.fromiter((int(v) / den for v in values), dtype=np.float64,
-                             count=len(values))
+        floats = np.fromiter((int(v) / den for v in values), dtype=np.float64, count=len(values))
         self.valf = np.concatenate((self.valf, floats))
         return np.arange(start, self.k, dtype=np.int64)
 
@@ -173,16 +173,18 @@ def _groups(
         u = problem.utilities[lo:hi]
         order = np.lexsort((u, cls))
         c_sorted, u_sorted = cls[order], u[order]
-        starts = np.flatnonzero(np.concatenate(
-            ([True], (np.diff(c_sorted) != 0) | (np.diff(u_sorted) != 0))))
+        starts = np.flatnonzero(
+            np.concatenate(([True], (np.diff(c_sorted) != 0) | (np.diff(u_sorted) != 0)))
+        )
         ks, us = c_sorted[starts], u_sorted[starts]
         cnt = np.diff(np.concatenate((starts, [len(order)])))
     keep = state.valf[ks] > 0
     return ks[keep], us[keep], cnt[keep]
 
 
-def _float_rho(c: int, valf: np.ndarray, us: np.ndarray, cnt: np.ndarray
-               ) -> tuple[float, float, float]:
+def _float_rho(
+    c: int, valf: np.ndarray, us: np.ndarray, cnt: np.ndarray
+) -> tuple[float, float, float]:
     """(rho, error bound, money held) in floating point; rho is -1 when the supporters
     clearly cannot pay."""
     if len(valf) == 0:
@@ -238,8 +240,8 @@ def _exact_price(
                 e = s + 1
                 while e + 1 < len(sorted_f) and sorted_f[e + 1] == sorted_f[s]:
                     e += 1
-                run = order[s:e + 1]
-                order[s:e + 1] = run[np.argsort(nums[run], kind="stable")]
+                run = order[s : e + 1]
+                order[s : e + 1] = run[np.argsort(nums[run], kind="stable")]
     else:  # compare num/u as num × (L/u) with L the lcm of the utilities
         lcm = math.lcm(*(int(x) for x in np.unique(us)))
         keys = nums * np.array([lcm // int(x) for x in us], dtype=object)
@@ -317,8 +319,9 @@ def run_mes(
             active.remove(j)
         if not screened:
             break
-        close = sorted((j for j, (r, e) in screened.items() if r - e <= best_hi),
-                       key=lambda j: rank[j])
+        close = sorted(
+            (j for j, (r, e) in screened.items() if r - e <= best_hi), key=lambda j: rank[j]
+        )
         priced: dict[int, tuple[Fraction, _Price]] = {}
         for j in close:
             found = _exact_price(costs[j], state, *groups[j])
@@ -336,8 +339,15 @@ def run_mes(
         tied = sorted((j for j, v in priced.items() if v[0] == best), key=lambda j: rank[j])
         win = tied[0]
         payers, exhausted = _pay(state, problem, win, *groups[win], priced[win][1])
-        rounds.append(MESRound(project=win, rho=best, payers=payers, exhausted=exhausted,
-                               tied=tuple(tied) if len(tied) > 1 else ()))
+        rounds.append(
+            MESRound(
+                project=win,
+                rho=best,
+                payers=payers,
+                exhausted=exhausted,
+                tied=tuple(tied) if len(tied) > 1 else (),
+            )
+        )
         selected.append(win)
         active.remove(win)
         if on_select is not None:
@@ -345,8 +355,13 @@ def run_mes(
                 if j in active:
                     active.remove(j)
                     blocked[j] = (len(rounds), win)
-    return MESRun(selected=tuple(selected), rounds=tuple(rounds), dropped=dropped,
-                  blocked=blocked, per_voter=per_voter)
+    return MESRun(
+        selected=tuple(selected),
+        rounds=tuple(rounds),
+        dropped=dropped,
+        blocked=blocked,
+        per_voter=per_voter,
+    )
 
 
 def _pay(
@@ -363,7 +378,7 @@ def _pay(
     step, factor = price.rest // g, price.weight // g
     state.rescale(factor)
     values = state.scaled(ks) - us.astype(object) * step
-    values[price.order[:price.pos]] = 0
+    values[price.order[: price.pos]] = 0
     targets = state.new_classes(values)
     exhausted = int(cnt[(values == 0).astype(bool)].sum())
     lo, hi = problem.indptr[j], problem.indptr[j + 1]

@@ -67,10 +67,13 @@ class Quota:
     def __attrs_post_init__(self) -> None:
         lo, hi = self.min_count, self.max_count
         if _check_int("min_count", lo):
-            raise ValidationError([Problem("min_count", f"must be a whole number >= 0, got {lo!r}")])
+            raise ValidationError(
+                [Problem("min_count", f"must be a whole number >= 0, got {lo!r}")]
+            )
         if hi is not None and (_check_int("max_count", hi) or hi < lo):
-            raise ValidationError([Problem("max_count", f"must be a whole number >= min_count, "
-                                           f"got {hi!r}")])
+            raise ValidationError(
+                [Problem("max_count", f"must be a whole number >= min_count, got {hi!r}")]
+            )
 
     @property
     def label(self) -> str:
@@ -160,24 +163,35 @@ class SelectionResult:
     def to_rows(self) -> list[dict[str, Any]]:
         """One row per proposal: cost, score, votes, selected, order, phase, reason."""
         return [
-            {"proposal": d.proposal, "name": d.name, "cost": d.cost,
-             "score": None if d.score is None else round(d.score, 6), "support": d.support,
-             "selected": d.selected, "order": d.order, "phase": d.phase, "reason": d.reason}
+            {
+                "proposal": d.proposal,
+                "name": d.name,
+                "cost": d.cost,
+                "score": None if d.score is None else round(d.score, 6),
+                "support": d.support,
+                "selected": d.selected,
+                "order": d.order,
+                "phase": d.phase,
+                "reason": d.reason,
+            }
             for d in self.decisions
         ]
 
     def __str__(self) -> str:
         money = format_money
-        head = (f"{self.rule}: {len(self.selected)} selected, spent "
-                f"{money(self.spent, self.unit)} of {money(self.budget, self.unit)}")
+        head = (
+            f"{self.rule}: {len(self.selected)} selected, spent "
+            f"{money(self.spent, self.unit)} of {money(self.budget, self.unit)}"
+        )
         lines = [head] + ([f"  {self.note}"] if self.note else [])
         for d in self.decisions:
             mark = f"{d.order:>2}." if d.order is not None else "  -"
             lines.append(f"  {mark} {d.proposal} ({money(d.cost, self.unit)}): {d.reason}")
         return "\n".join(lines)
 
-    def plot(self, ax: Axes | None = None, *, lang: str = "en",
-             names: Mapping[str, str] | None = None) -> Axes:
+    def plot(
+        self, ax: Axes | None = None, *, lang: str = "en", names: Mapping[str, str] | None = None
+    ) -> Axes:
         """Each proposal's cost as a bar, selected ones coloured, with the budget."""
         from ..plot._selection import plot_selection
 
@@ -205,8 +219,9 @@ class Comparison:
             rows.append(row)
         return rows
 
-    def plot(self, ax: Axes | None = None, *, lang: str = "en",
-             names: Mapping[str, str] | None = None) -> Axes:
+    def plot(
+        self, ax: Axes | None = None, *, lang: str = "en", names: Mapping[str, str] | None = None
+    ) -> Axes:
         """A proposals × rules grid, a dot where a rule selects the proposal."""
         from ..plot._selection import plot_comparison
 
@@ -229,8 +244,9 @@ def _num(value: Fraction | float) -> str:
 class _Constraints:
     """Incompatible sets and quotas, over election positions."""
 
-    def __init__(self, election: Election, incompatible: Iterable[Iterable[str]],
-                 quotas: Iterable[Quota]) -> None:
+    def __init__(
+        self, election: Election, incompatible: Iterable[Iterable[str]], quotas: Iterable[Quota]
+    ) -> None:
         self.election = election
         self.sets: list[tuple[int, ...]] = []
         problems = []
@@ -250,8 +266,13 @@ class _Constraints:
             if not isinstance(q, Quota):
                 problems.append(Problem("quotas", f"must hold Quota records, got {q!r}"))  # type: ignore[unreachable]
                 continue
-            self.members.append(frozenset(
-                j for j, p in enumerate(election.projects) if q.value in election.group(p, q.key)))
+            self.members.append(
+                frozenset(
+                    j
+                    for j, p in enumerate(election.projects)
+                    if q.value in election.group(p, q.key)
+                )
+            )
         if problems:
             raise ValidationError(problems)
 
@@ -263,25 +284,35 @@ class _Constraints:
             if j in s:
                 clash = [x for x in s if x in taken and x != j]
                 if clash:
-                    return (f"incompatible with {pid[clash[0]]!r}, selected earlier "
-                            f"(at most one of {', '.join(pid[x] for x in s)})")
+                    return (
+                        f"incompatible with {pid[clash[0]]!r}, selected earlier "
+                        f"(at most one of {', '.join(pid[x] for x in s)})"
+                    )
         for q, members in zip(self.quotas, self.members, strict=True):
-            if j in members and q.max_count is not None \
-                    and sum(1 for x in members if x in taken) >= q.max_count:
+            if (
+                j in members
+                and q.max_count is not None
+                and sum(1 for x in members if x in taken) >= q.max_count
+            ):
                 return f"quota {q.label} is full (at most {q.max_count})"
         return None
 
     def unmet(self, chosen: Sequence[int]) -> list[Quota]:
         """Quotas whose minimum ``chosen`` does not meet."""
         taken = set(chosen)
-        return [q for q, m in zip(self.quotas, self.members, strict=True)
-                if len(m & taken) < q.min_count]
+        return [
+            q
+            for q, m in zip(self.quotas, self.members, strict=True)
+            if len(m & taken) < q.min_count
+        ]
 
     def knapsack(self, pos: Mapping[int, int]) -> Quotas:
         """The constraints over knapsack item positions (``pos``: election → item)."""
         conflicts = tuple(frozenset(pos[x] for x in s if x in pos) for s in self.sets)
-        groups = tuple((frozenset(pos[x] for x in m if x in pos), q.min_count, q.max_count)
-                       for q, m in zip(self.quotas, self.members, strict=True))
+        groups = tuple(
+            (frozenset(pos[x] for x in m if x in pos), q.min_count, q.max_count)
+            for q, m in zip(self.quotas, self.members, strict=True)
+        )
         return Quotas(conflicts=tuple(c for c in conflicts if len(c) > 1), groups=groups)
 
 
@@ -341,10 +372,18 @@ def _greedy(
             for j in ranked:
                 if count >= q.min_count or (k is not None and len(chosen) >= k):
                     break
-                if j in members and j not in chosen and cons.blocked(j, chosen) is None \
-                        and cost[j] <= budget - spent:
-                    take(j, f"selected to meet quota {q.label} (at least {q.min_count}): "
-                            f"rank {rank_of[j]}, {metric} {_num(value[j])}", "quota")
+                if (
+                    j in members
+                    and j not in chosen
+                    and cons.blocked(j, chosen) is None
+                    and cost[j] <= budget - spent
+                ):
+                    take(
+                        j,
+                        f"selected to meet quota {q.label} (at least {q.min_count}): "
+                        f"rank {rank_of[j]}, {metric} {_num(value[j])}",
+                        "quota",
+                    )
                     count += 1
     last: int | None = chosen[-1] if chosen else None
     for j in ranked:
@@ -361,13 +400,18 @@ def _greedy(
         elif cost[j] > left:
             out.reasons[j] = (
                 f"costs {money(cost[j])}, more than the whole budget {money(budget)}"
-                if cost[j] > budget else
-                f"ran out of budget: costs {money(cost[j])}, but only {money(left)} remained"
-                + (f" after {pid[last]!r}" if last is not None else ""))
+                if cost[j] > budget
+                else f"ran out of budget: costs {money(cost[j])}, but only {money(left)} remained"
+                + (f" after {pid[last]!r}" if last is not None else "")
+            )
         else:
             label = "selected" if phase == "main" else "added by the greedy completion"
-            take(j, f"{label}: rank {rank_of[j]}, {metric} {_num(value[j])}; "
-                    f"{money(left - cost[j])} left after it", phase)
+            take(
+                j,
+                f"{label}: rank {rank_of[j]}, {metric} {_num(value[j])}; "
+                f"{money(left - cost[j])} left after it",
+                phase,
+            )
             last = j
     # ties that decided something: a tied proposal that would have been taken, had it
     # come first among its equals, lost its place to one that did
@@ -381,17 +425,30 @@ def _greedy(
             continue
         room, count = before[tied[0]]
         prefix = chosen[:count]
-        lost = [j for j in tied if j not in taken_here and cost[j] <= room
-                and (k is None or count < k) and cons.blocked(j, prefix) is None]
+        lost = [
+            j
+            for j in tied
+            if j not in taken_here
+            and cost[j] <= room
+            and (k is None or count < k)
+            and cons.blocked(j, prefix) is None
+        ]
         if not lost:
             continue
-        out.ties.append(Tie(where=f"rank {rank_of[tied[0]]}",
-                            proposals=tuple(pid[j] for j in tied),
-                            winners=tuple(pid[j] for j in won), value=f"{metric} {_num(v)}",
-                            rule="the lower ID wins"))
+        out.ties.append(
+            Tie(
+                where=f"rank {rank_of[tied[0]]}",
+                proposals=tuple(pid[j] for j in tied),
+                winners=tuple(pid[j] for j in won),
+                value=f"{metric} {_num(v)}",
+                rule="the lower ID wins",
+            )
+        )
         for j in lost:
-            out.reasons[j] = (f"lost the tie to {', '.join(repr(pid[w]) for w in won)} (equal "
-                              f"{metric} {_num(v)}; ties go to the lower ID): " + out.reasons[j])
+            out.reasons[j] = (
+                f"lost the tie to {', '.join(repr(pid[w]) for w in won)} (equal "
+                f"{metric} {_num(v)}; ties go to the lower ID): " + out.reasons[j]
+            )
             out.tied_with[j] = tuple(won)
         for w in won:
             out.tied_with[w] = tuple(j for j in lost)
@@ -405,22 +462,38 @@ def _money(election: Election) -> Callable[[int | float | Fraction], str]:
 # --------------------------------------------------------------------------- knapsack
 
 
-def _knapsack(election: Election, pool: list[int], value: Mapping[int, Fraction | float],
-              budget: int, cons: _Constraints, out: _Outcome, metric: str) -> None:
+def _knapsack(
+    election: Election,
+    pool: list[int],
+    value: Mapping[int, Fraction | float],
+    budget: int,
+    cons: _Constraints,
+    out: _Outcome,
+    metric: str,
+) -> None:
     pid = election.projects
     cost = election.costs
     money = _money(election)
     items_order = sorted(pool, key=lambda j: pid[j])
     exact = [Fraction(value[j]) for j in items_order]
     scale = math.lcm(*(v.denominator for v in exact)) if exact else 1
-    items = [KnapsackItem(value=int(v * scale), cost=cost[j]) for v, j in zip(
-        exact, items_order, strict=True)]
+    items = [
+        KnapsackItem(value=int(v * scale), cost=cost[j])
+        for v, j in zip(exact, items_order, strict=True)
+    ]
     pos = {j: i for i, j in enumerate(items_order)}
     quotas = cons.knapsack(pos)
     best = best_set(items, budget, quotas=quotas)
     if best is None:
-        raise ValidationError([Problem("quotas", "no set of proposals within the budget meets "
-                                       "every quota", "lower a minimum or raise the budget")])
+        raise ValidationError(
+            [
+                Problem(
+                    "quotas",
+                    "no set of proposals within the budget meets every quota",
+                    "lower a minimum or raise the budget",
+                )
+            ]
+        )
     total, spent, chosen = best
     chosen_j = [items_order[i] for i in chosen]
     total_v = Fraction(total, scale)
@@ -428,8 +501,10 @@ def _knapsack(election: Election, pool: list[int], value: Mapping[int, Fraction 
     for j in ranked:
         out.order.append(j)
         out.phases[j] = "main"
-        out.reasons[j] = (f"in the best set within {money(budget)}: total {metric} "
-                          f"{_num(total_v)}; its own {metric} {_num(value[j])}")
+        out.reasons[j] = (
+            f"in the best set within {money(budget)}: total {metric} "
+            f"{_num(total_v)}; its own {metric} {_num(value[j])}"
+        )
     explain_all = len(items) <= _KNAPSACK_EXPLAIN_MAX
     tied_sets: list[int] = []
     for j in items_order:
@@ -443,24 +518,37 @@ def _knapsack(election: Election, pool: list[int], value: Mapping[int, Fraction 
             continue
         forced = best_set(items, budget, quotas=quotas, forced=pos[j])
         if forced is None:
-            out.reasons[j] = "no set within the budget includes it and meets every rule " \
-                             "(incompatible proposals, quotas)"
+            out.reasons[j] = (
+                "no set within the budget includes it and meets every rule "
+                "(incompatible proposals, quotas)"
+            )
         elif forced[0] < total:
-            out.reasons[j] = (f"left out: the best set that includes it totals {metric} "
-                              f"{_num(Fraction(forced[0], scale))}, less than the optimum "
-                              f"{_num(total_v)}")
+            out.reasons[j] = (
+                f"left out: the best set that includes it totals {metric} "
+                f"{_num(Fraction(forced[0], scale))}, less than the optimum "
+                f"{_num(total_v)}"
+            )
         else:
             cheaper = forced[1] > spent
             out.reasons[j] = (
                 f"lost the tie: an equally good set ({metric} {_num(total_v)}) includes it, "
-                + ("but costs more (ties go to the cheaper set)" if cheaper else
-                   "but ties go to the set holding the lower-ID proposal"))
+                + (
+                    "but costs more (ties go to the cheaper set)"
+                    if cheaper
+                    else "but ties go to the set holding the lower-ID proposal"
+                )
+            )
             tied_sets.append(j)
     if tied_sets:
-        out.ties.append(Tie(where="optimum", proposals=tuple(pid[j] for j in tied_sets),
-                            winners=tuple(pid[j] for j in ranked),
-                            value=f"total {metric} {_num(total_v)}",
-                            rule="the cheaper set, then the set holding the lower-ID proposal"))
+        out.ties.append(
+            Tie(
+                where="optimum",
+                proposals=tuple(pid[j] for j in tied_sets),
+                winners=tuple(pid[j] for j in ranked),
+                value=f"total {metric} {_num(total_v)}",
+                rule="the cheaper set, then the set holding the lower-ID proposal",
+            )
+        )
         for j in tied_sets:
             out.tied_with[j] = tuple(ranked)
 
@@ -478,19 +566,40 @@ def _utilities(election: Election, utility: str) -> np.ndarray:
 
 
 def _equal_shares(
-    election: Election, pool: list[int], budget: int, cons: _Constraints, out: _Outcome, *,
-    utility: str, completion: str | None, increment: int | None,
+    election: Election,
+    pool: list[int],
+    budget: int,
+    cons: _Constraints,
+    out: _Outcome,
+    *,
+    utility: str,
+    completion: str | None,
+    increment: int | None,
 ) -> dict[str, Any]:
     pid = election.projects
     cost = election.costs
     money = _money(election)
     n = election.n_voters
     if n == 0:
-        raise ValidationError([Problem("ballots", "equal shares needs residents' ballots",
-                                       "give votes, or use greedy / knapsack on scores")])
+        raise ValidationError(
+            [
+                Problem(
+                    "ballots",
+                    "equal shares needs residents' ballots",
+                    "give votes, or use greedy / knapsack on scores",
+                )
+            ]
+        )
     if any(q.min_count for q in cons.quotas):
-        raise ValidationError([Problem("quotas", "equal shares does not support minimum quotas",
-                                       "use greedy or knapsack, or run equal shares per group")])
+        raise ValidationError(
+            [
+                Problem(
+                    "quotas",
+                    "equal shares does not support minimum quotas",
+                    "use greedy or knapsack, or run equal shares per group",
+                )
+            ]
+        )
     indptr, voters, _ = election._matrix()
     utils = _utilities(election, utility)
     in_pool = np.zeros(len(pid), dtype=bool)
@@ -503,8 +612,14 @@ def _equal_shares(
     rank = [0] * len(pid)
     for r, j in enumerate(rank_list):
         rank[j] = r
-    problem = MESProblem(costs=cost, n_voters=n, indptr=new_ptr, voters=voters[keep],
-                         utilities=utils[keep].astype(np.int64), rank=rank)
+    problem = MESProblem(
+        costs=cost,
+        n_voters=n,
+        indptr=new_ptr,
+        voters=voters[keep],
+        utilities=utils[keep].astype(np.int64),
+        rank=rank,
+    )
     supported = [j for j in pool if new_ptr[j + 1] > new_ptr[j]]
     free = sorted((j for j in supported if cost[j] == 0), key=lambda j: pid[j])
     candidates = [j for j in supported if cost[j] > 0]
@@ -547,8 +662,9 @@ def _equal_shares(
     for j in chosen_free:
         out.order.append(j)
         out.phases[j] = "free"
-        out.reasons[j] = (f"costs nothing and {int(new_ptr[j + 1] - new_ptr[j])} voter(s) "
-                          "back it: taken first")
+        out.reasons[j] = (
+            f"costs nothing and {int(new_ptr[j + 1] - new_ptr[j])} voter(s) back it: taken first"
+        )
     uniform = {j: problem.uniform(j) for j in candidates}
     for j in result.selected:
         r_no, rnd = rounds_of[j]
@@ -557,21 +673,39 @@ def _equal_shares(
             price = f"each paid at most {money(rnd.rho * u)}"
         else:
             price = f"price {_num(rnd.rho)} per point of utility"
-        exhausted = (f"; {rnd.exhausted} {'was' if rnd.exhausted == 1 else 'were'} left "
-                     "with nothing") if rnd.exhausted else ""
+        exhausted = (
+            (f"; {rnd.exhausted} {'was' if rnd.exhausted == 1 else 'were'} left with nothing")
+            if rnd.exhausted
+            else ""
+        )
         out.order.append(j)
         out.phases[j] = "main"
-        out.reasons[j] = (f"bought in round {r_no} of equal shares: {rnd.payers} supporters "
-                          f"shared its cost, {price}{exhausted}")
-        out.rounds.append({"round": r_no, "proposal": pid[j], "cost": cost[j],
-                           "rho": float(rnd.rho), "payers": rnd.payers,
-                           "exhausted": rnd.exhausted,
-                           "tied": tuple(pid[t] for t in rnd.tied)})
+        out.reasons[j] = (
+            f"bought in round {r_no} of equal shares: {rnd.payers} supporters "
+            f"shared its cost, {price}{exhausted}"
+        )
+        out.rounds.append(
+            {
+                "round": r_no,
+                "proposal": pid[j],
+                "cost": cost[j],
+                "rho": float(rnd.rho),
+                "payers": rnd.payers,
+                "exhausted": rnd.exhausted,
+                "tied": tuple(pid[t] for t in rnd.tied),
+            }
+        )
         if rnd.tied:
             losers = rnd.tied[1:]
-            out.ties.append(Tie(where=f"round {r_no}", proposals=tuple(pid[t] for t in rnd.tied),
-                                winners=(pid[j],), value=f"price per unit of utility "
-                                f"{_num(rnd.rho)}", rule="the lower ID wins"))
+            out.ties.append(
+                Tie(
+                    where=f"round {r_no}",
+                    proposals=tuple(pid[t] for t in rnd.tied),
+                    winners=(pid[j],),
+                    value=f"price per unit of utility {_num(rnd.rho)}",
+                    rule="the lower ID wins",
+                )
+            )
             out.tied_with[j] = tuple(losers)
             for t in losers:
                 out.tied_with.setdefault(t, (j,))
@@ -581,60 +715,89 @@ def _equal_shares(
         if j in result.dropped:
             r_no, held = result.dropped[j]
             after = f"after round {r_no}" if r_no else "from the start"
-            out.reasons[j] = (f"its supporters held only {money(Fraction(held))} {after}, "
-                              f"less than its cost {money(cost[j])}")
+            out.reasons[j] = (
+                f"its supporters held only {money(Fraction(held))} {after}, "
+                f"less than its cost {money(cost[j])}"
+            )
         elif j in result.blocked:
             r_no, by = result.blocked[j]
             taken_then = [*chosen_free, *result.selected[:r_no]]
             out.reasons[j] = f"ruled out in round {r_no}: " + (
-                cons.blocked(j, taken_then) or f"by {pid[by]!r}")
+                cons.blocked(j, taken_then) or f"by {pid[by]!r}"
+            )
         elif j in free and j not in chosen_free:
             out.reasons[j] = cons.blocked(j, chosen_free) or "not taken"
         elif j in candidates:
             why = cons.blocked(j, chosen_free)
             out.reasons[j] = why if why is not None else "not bought"
         elif cost[j] == 0 and indptr[j + 1] > indptr[j]:
-            out.reasons[j] = ("costs nothing, so with cost utilities it gains its supporters "
-                              "nothing: equal shares does not buy it")
+            out.reasons[j] = (
+                "costs nothing, so with cost utilities it gains its supporters "
+                "nothing: equal shares does not buy it"
+            )
         else:
             out.reasons[j] = "no voter backed it"
     for j in pool:
         if j in out.tied_with and j not in out.order:
             winner = out.tied_with[j][0]
             r_no = rounds_of[winner][0] if winner in rounds_of else 0
-            out.reasons[j] = f"lost the tie in round {r_no} to {pid[winner]!r}; then " + \
-                out.reasons[j]
+            out.reasons[j] = (
+                f"lost the tie in round {r_no} to {pid[winner]!r}; then " + out.reasons[j]
+            )
     note = ""
     if completion == "add1" and final_share != base:
-        note = (f"add1 completion: each voter's share raised from {money(base)} to "
-                f"{money(final_share)} in {steps} step(s) of {money(step)}")
+        note = (
+            f"add1 completion: each voter's share raised from {money(base)} to "
+            f"{money(final_share)} in {steps} step(s) of {money(step)}"
+        )
     if completion is not None:
         taken = list(out.order)
         if not _exhaustive(taken, pool, budget, cost, cons):
-            gain = {j: Fraction(int(utils[indptr[j]:indptr[j + 1]].sum())) for j in pool}
+            gain = {j: Fraction(int(utils[indptr[j] : indptr[j + 1]].sum())) for j in pool}
             if utility == "cost":  # gain per unit of money is the number of supporters
                 density: dict[int, Fraction | float] = {
-                    j: gain[j] / cost[j] if cost[j] > 0 else Fraction(0) for j in pool}
+                    j: gain[j] / cost[j] if cost[j] > 0 else Fraction(0) for j in pool
+                }
                 metric = "votes"
             else:
-                density, metric = _per_money(gain, cost, election.unit,
-                                             "votes" if utility == "approval" else "points")
+                density, metric = _per_money(
+                    gain, cost, election.unit, "votes" if utility == "approval" else "points"
+                )
             before = dict(out.reasons)
             rest = [j for j in pool if j not in taken]
-            _greedy(election, rest, density, budget, cons, k=None, metric=metric, out=out,
-                    start=taken, phase="completion")
+            _greedy(
+                election,
+                rest,
+                density,
+                budget,
+                cons,
+                k=None,
+                metric=metric,
+                out=out,
+                start=taken,
+                phase="completion",
+            )
             for j in rest:
                 if j not in out.order:
-                    out.reasons[j] = (before[j] + "; the greedy completion did not add it: "
-                                      + out.reasons[j])
+                    out.reasons[j] = (
+                        before[j] + "; the greedy completion did not add it: " + out.reasons[j]
+                    )
     out.note = note
-    return {"utility": utility, "completion": completion, "increment": step,
-            "per_voter_start": float(base), "per_voter_final": float(final_share),
-            "add1_steps": steps}
+    return {
+        "utility": utility,
+        "completion": completion,
+        "increment": step,
+        "per_voter_start": float(base),
+        "per_voter_final": float(final_share),
+        "add1_steps": steps,
+    }
 
 
 def _per_money(
-    value: Mapping[int, Fraction], cost: Sequence[int], unit: str, what: str,
+    value: Mapping[int, Fraction],
+    cost: Sequence[int],
+    unit: str,
+    what: str,
 ) -> tuple[dict[int, Fraction | float], str]:
     """``value / cost`` per yuan (for fen) or per unit, and its label: a cost of 0 gives
     infinity for a positive value, 0 for 0 and minus infinity for a negative one."""
@@ -648,12 +811,14 @@ def _per_money(
     return out, f"{what} per {'yuan' if unit == 'fen' else unit}"
 
 
-def _exhaustive(taken: Sequence[int], pool: Sequence[int], budget: int,
-                   cost: Sequence[int], cons: _Constraints) -> bool:
+def _exhaustive(
+    taken: Sequence[int], pool: Sequence[int], budget: int, cost: Sequence[int], cons: _Constraints
+) -> bool:
     """Whether no proposal of ``pool`` could still be added."""
     left = budget - sum(cost[j] for j in taken)
-    return not any(j not in taken and cost[j] <= left and cons.blocked(j, taken) is None
-                   for j in pool)
+    return not any(
+        j not in taken and cost[j] <= left and cons.blocked(j, taken) is None for j in pool
+    )
 
 
 # --------------------------------------------------------------------------- select
@@ -816,8 +981,15 @@ def select(
     names: dict[str, str] = {}
     if isinstance(source, Election):
         if call is not None or votes is not None or eligibility is not None:
-            raise ValidationError([Problem("call", "call, votes and eligibility apply to a "
-                                           "graph; an election carries its own ballots")])
+            raise ValidationError(
+                [
+                    Problem(
+                        "call",
+                        "call, votes and eligibility apply to a "
+                        "graph; an election carries its own ballots",
+                    )
+                ]
+            )
         election = source
         if scores is not None:
             election = attrs.evolve(election, scores=_score_map(scores))
@@ -828,14 +1000,19 @@ def select(
         proposals = None
         if eligibility is not None:
             if eligibility.call != call_id:
-                raise ValidationError([Problem("eligibility", f"checks call "
-                                               f"{eligibility.call!r}, not {call_id!r}")])
+                raise ValidationError(
+                    [Problem("eligibility", f"checks call {eligibility.call!r}, not {call_id!r}")]
+                )
             proposals = list(eligibility.eligible())
             excluded = eligibility.ineligible()
             names = {c.proposal: c.name for c in eligibility.checks}
-        election = Election.from_call(source, call_id, scores=_score_map(scores)
-                                      if scores is not None else None, votes=votes,
-                                      proposals=proposals)
+        election = Election.from_call(
+            source,
+            call_id,
+            scores=_score_map(scores) if scores is not None else None,
+            votes=votes,
+            proposals=proposals,
+        )
     total = election.budget if budget is None else budget
     problems = _check_int("budget", total)
     if rule not in RULES:
@@ -848,14 +1025,21 @@ def select(
     if key not in ("score", "density"):
         problems.append(Problem("key", f"unknown key {key!r}", "use 'score' or 'density'"))
     if completion not in COMPLETIONS:
-        problems.append(Problem("completion", f"unknown completion {completion!r}",
-                                "use 'add1', 'greedy' or None"))
+        problems.append(
+            Problem(
+                "completion", f"unknown completion {completion!r}", "use 'add1', 'greedy' or None"
+            )
+        )
     if utility is not None and utility not in _UTILITIES:
-        problems.append(Problem("utility", f"unknown utility {utility!r}",
-                                f"use one of {', '.join(_UTILITIES)}"))
+        problems.append(
+            Problem(
+                "utility", f"unknown utility {utility!r}", f"use one of {', '.join(_UTILITIES)}"
+            )
+        )
     if utility in ("cost", "approval") and election.vote_type != "approval":
-        problems.append(Problem("utility", f"{utility!r} needs approval ballots",
-                                "use utility='points'"))
+        problems.append(
+            Problem("utility", f"{utility!r} needs approval ballots", "use utility='points'")
+        )
     if increment is not None:
         problems += _check_int("increment", increment, 1)
     problems += _check_int("min_votes", min_votes)
@@ -884,17 +1068,33 @@ def select(
         elif election.ballots:
             score_of = {j: float(support[p]) for j, p in enumerate(pid)}
         else:
-            raise ValidationError([Problem("scores", f"{rule} needs scores or votes",
-                                           "pass scores= (e.g. from score()) or votes=")])
+            raise ValidationError(
+                [
+                    Problem(
+                        "scores",
+                        f"{rule} needs scores or votes",
+                        "pass scores= (e.g. from score()) or votes=",
+                    )
+                ]
+            )
         exact = {j: Fraction(s) for j, s in score_of.items()}
         if rule == "greedy" and key == "density":
-            value, metric = _per_money({j: exact[j] for j in pool}, election.costs,
-                                       election.unit, metric)
+            value, metric = _per_money(
+                {j: exact[j] for j in pool}, election.costs, election.unit, metric
+            )
         else:
             value = {j: exact[j] for j in pool}
     if rule in ("top_k", "greedy"):
-        _greedy(election, pool, value, total, cons, k=k if rule == "top_k" else None,
-                metric=metric, out=out)
+        _greedy(
+            election,
+            pool,
+            value,
+            total,
+            cons,
+            k=k if rule == "top_k" else None,
+            metric=metric,
+            out=out,
+        )
         options.update({"k": k} if rule == "top_k" else {"key": key})
     elif rule == "knapsack":
         _knapsack(election, pool, value, total, cons, out, metric)
@@ -906,8 +1106,18 @@ def select(
         score_of = {j: float(support[p]) for j, p in enumerate(pid)}
     else:
         chosen_utility = utility or ("cost" if election.vote_type == "approval" else "points")
-        options.update(_equal_shares(election, pool, total, cons, out, utility=chosen_utility,
-                                     completion=completion, increment=increment))
+        options.update(
+            _equal_shares(
+                election,
+                pool,
+                total,
+                cons,
+                out,
+                utility=chosen_utility,
+                completion=completion,
+                increment=increment,
+            )
+        )
     return _result(election, rule, total, out, score_of, support, excluded, names, options)
 
 
@@ -919,9 +1129,15 @@ def _score_map(scores: Scores | Mapping[str, float]) -> dict[str, float]:
 
 
 def _result(
-    election: Election, rule: str, budget: int, out: _Outcome,
-    score_of: Mapping[int, float] | None, support: Mapping[str, int],
-    excluded: Mapping[str, str], names: Mapping[str, str], options: dict[str, Any],
+    election: Election,
+    rule: str,
+    budget: int,
+    out: _Outcome,
+    score_of: Mapping[int, float] | None,
+    support: Mapping[str, int],
+    excluded: Mapping[str, str],
+    names: Mapping[str, str],
+    options: dict[str, Any],
 ) -> SelectionResult:
     pid = election.projects
     order = {j: i + 1 for i, j in enumerate(out.order)}
@@ -932,22 +1148,46 @@ def _result(
     decisions = []
     for j, p in enumerate(pid):
         chosen = j in order
-        decisions.append(Decision(
-            proposal=p, name=election.name(p), cost=election.costs[j],
-            score=None if score_of is None else score_of[j], support=support[p],
-            selected=chosen, order=order.get(j),
-            phase=out.phases.get(j, "main") if chosen else out.phases.get(j, "rejected"),
-            reason=out.reasons.get(j, ""),
-            tied_with=tuple(pid[t] for t in out.tied_with.get(j, ())),
-        ))
+        decisions.append(
+            Decision(
+                proposal=p,
+                name=election.name(p),
+                cost=election.costs[j],
+                score=None if score_of is None else score_of[j],
+                support=support[p],
+                selected=chosen,
+                order=order.get(j),
+                phase=out.phases.get(j, "main") if chosen else out.phases.get(j, "rejected"),
+                reason=out.reasons.get(j, ""),
+                tied_with=tuple(pid[t] for t in out.tied_with.get(j, ())),
+            )
+        )
     for p, why in excluded.items():
-        decisions.append(Decision(proposal=p, name=names.get(p, p), cost=0, score=None,
-                                  support=0, selected=False, order=None, phase="ineligible",
-                                  reason=why))
+        decisions.append(
+            Decision(
+                proposal=p,
+                name=names.get(p, p),
+                cost=0,
+                score=None,
+                support=0,
+                selected=False,
+                order=None,
+                phase="ineligible",
+                reason=why,
+            )
+        )
     return SelectionResult(
-        rule=rule, budget=budget, spent=spent, selected=tuple(pid[j] for j in out.order),
-        decisions=tuple(decisions), ties=tuple(out.ties), unit=election.unit,
-        call=election.call, options=options, rounds=tuple(out.rounds), note=out.note,
+        rule=rule,
+        budget=budget,
+        spent=spent,
+        selected=tuple(pid[j] for j in out.order),
+        decisions=tuple(decisions),
+        ties=tuple(out.ties),
+        unit=election.unit,
+        call=election.call,
+        options=options,
+        rounds=tuple(out.rounds),
+        note=out.note,
     )
 
 
@@ -1007,12 +1247,17 @@ def compare(
     for rule, res in results.items():
         chosen = set(res.selected)
         represented = sum(1 for b in ballots if any(x in chosen for x in b.items))
-        summary.append({
-            "rule": rule, "selected": len(res.selected), "spent": res.spent,
-            "budget": res.budget,
-            "score_total": None if scores is None else round(sum(
-                scores.get(p, 0.0) for p in res.selected), 6),
-            "votes_total": sum(d.support for d in res.decisions if d.selected),
-            "voters_represented": round(represented / len(ballots), 4) if ballots else None,
-        })
+        summary.append(
+            {
+                "rule": rule,
+                "selected": len(res.selected),
+                "spent": res.spent,
+                "budget": res.budget,
+                "score_total": None
+                if scores is None
+                else round(sum(scores.get(p, 0.0) for p in res.selected), 6),
+                "votes_total": sum(d.support for d in res.decisions if d.selected),
+                "voters_represented": round(represented / len(ballots), 4) if ballots else None,
+            }
+        )
     return Comparison(results=results, proposals=proposals, names=names, summary=tuple(summary))

@@ -36,8 +36,7 @@ NORMALISATIONS = ("zscore", "minmax", "additive", "raw")
 
 def _number(value: object) -> bool:
     """A finite real number (bools refused)."""
-    return (isinstance(value, int | float) and not isinstance(value, bool)
-            and math.isfinite(value))
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _weight(_inst: object, attribute: attrs.Attribute[Any], value: float) -> None:
@@ -64,8 +63,13 @@ class Criterion:
 
     def __attrs_post_init__(self) -> None:
         if not self.high > self.low:
-            raise ValidationError([Problem(f"criterion {self.id!r}",
-                                           f"high ({self.high}) must exceed low ({self.low})")])
+            raise ValidationError(
+                [
+                    Problem(
+                        f"criterion {self.id!r}", f"high ({self.high}) must exceed low ({self.low})"
+                    )
+                ]
+            )
 
 
 def _criteria(value: Iterable[Criterion]) -> tuple[Criterion, ...]:
@@ -90,11 +94,21 @@ class Rubric:
         if len(set(ids)) != len(ids):
             problems.append(Problem("criteria", "a criterion ID is used twice"))
         if ids and sum(c.weight for c in self.criteria) <= 0:
-            problems.append(Problem("criteria", "the weights add up to 0",
-                                    "give at least one criterion a positive weight"))
+            problems.append(
+                Problem(
+                    "criteria",
+                    "the weights add up to 0",
+                    "give at least one criterion a positive weight",
+                )
+            )
         if self.normalisation not in NORMALISATIONS:
-            problems.append(Problem("normalisation", f"unknown {self.normalisation!r}",
-                                    f"use one of {', '.join(NORMALISATIONS)}"))
+            problems.append(
+                Problem(
+                    "normalisation",
+                    f"unknown {self.normalisation!r}",
+                    f"use one of {', '.join(NORMALISATIONS)}",
+                )
+            )
         if problems:
             raise ValidationError(problems)
 
@@ -103,21 +117,31 @@ class Rubric:
         for c in self.criteria:
             if c.id == criterion_id:
                 return c
-        raise ValidationError([Problem("criterion", f"no criterion {criterion_id!r}",
-                                       f"use one of {', '.join(c.id for c in self.criteria)}")])
+        raise ValidationError(
+            [
+                Problem(
+                    "criterion",
+                    f"no criterion {criterion_id!r}",
+                    f"use one of {', '.join(c.id for c in self.criteria)}",
+                )
+            ]
+        )
 
 
 #: Five criteria selection meetings commonly use, marked 0–10: fit to the community's
 #: pain points (30 %), feasibility (25 %), residents' participation (20 %),
 #: sustainability (15 %) and innovation (10 %).
-DEFAULT_RUBRIC = Rubric(criteria=(
-    Criterion(id="fit", name="Fit to pain points", name_zh="切合痛点", weight=0.30),
-    Criterion(id="feasibility", name="Feasibility", name_zh="可行性", weight=0.25),
-    Criterion(id="participation", name="Residents' participation", name_zh="居民参与",
-              weight=0.20),
-    Criterion(id="sustainability", name="Sustainability", name_zh="可持续性", weight=0.15),
-    Criterion(id="innovation", name="Innovation", name_zh="创新性", weight=0.10),
-))
+DEFAULT_RUBRIC = Rubric(
+    criteria=(
+        Criterion(id="fit", name="Fit to pain points", name_zh="切合痛点", weight=0.30),
+        Criterion(id="feasibility", name="Feasibility", name_zh="可行性", weight=0.25),
+        Criterion(
+            id="participation", name="Residents' participation", name_zh="居民参与", weight=0.20
+        ),
+        Criterion(id="sustainability", name="Sustainability", name_zh="可持续性", weight=0.15),
+        Criterion(id="innovation", name="Innovation", name_zh="创新性", weight=0.10),
+    )
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -166,14 +190,23 @@ class Votes:
     max_points: int | None = None
 
     def __attrs_post_init__(self) -> None:
-        known = {p: 0 for b in self.ballots if isinstance(b, Ballot)  # type: ignore[redundant-expr]
-                 for p in b.items}
+        known = {
+            p: 0
+            for b in self.ballots
+            if isinstance(b, Ballot)  # type: ignore[redundant-expr]
+            for p in b.items
+        }
         problems = _check_ballots(self.ballots, self.kind, known)
         if self.max_points is not None and not problems:
             for i, b in enumerate(self.ballots):
                 if sum(b.points) > self.max_points:
-                    problems.append(Problem(f"ballots[{i}]", f"gives {sum(b.points)} points, "
-                                            f"more than the {self.max_points} allowed"))
+                    problems.append(
+                        Problem(
+                            f"ballots[{i}]",
+                            f"gives {sum(b.points)} points, "
+                            f"more than the {self.max_points} allowed",
+                        )
+                    )
         if problems:
             raise ValidationError(problems)
 
@@ -254,16 +287,22 @@ class Scores:
         for p in sorted(self.proposals, key=lambda x: x.rank):
             row: dict[str, Any] = {"rank": p.rank, "proposal": p.proposal, "name": p.name}
             row.update({f"crit_{k}": round(v, 4) for k, v in p.criteria.items()})
-            row.update({"judges": p.judges,
-                        "panel": None if p.panel is None else round(p.panel, 4),
-                        "panel_norm": round(p.panel_norm, 4), "support": p.support,
-                        "votes_norm": round(p.votes_norm, 4),
-                        "combined": round(p.combined, 4)})
+            row.update(
+                {
+                    "judges": p.judges,
+                    "panel": None if p.panel is None else round(p.panel, 4),
+                    "panel_norm": round(p.panel_norm, 4),
+                    "support": p.support,
+                    "votes_norm": round(p.votes_norm, 4),
+                    "combined": round(p.combined, 4),
+                }
+            )
             rows.append(row)
         return rows
 
-    def plot(self, ax: Axes | None = None, *, lang: str = "en",
-             names: Mapping[str, str] | None = None) -> Axes:
+    def plot(
+        self, ax: Axes | None = None, *, lang: str = "en", names: Mapping[str, str] | None = None
+    ) -> Axes:
         """Stacked bars: each proposal's combined score as its panel and vote parts.
 
         ``names`` maps proposal IDs to labels (e.g. Chinese titles with ``lang="zh"``).
@@ -274,7 +313,9 @@ class Scores:
 
 
 def _normalise(
-    marks: dict[tuple[str, str, str], float], rubric: Rubric, method: str,
+    marks: dict[tuple[str, str, str], float],
+    rubric: Rubric,
+    method: str,
     proposals: Sequence[str],
 ) -> dict[tuple[str, str], float]:
     """(proposal, criterion) → corrected mark on a 0–1-ish scale."""
@@ -301,8 +342,9 @@ def _normalise(
                 norm = {p: (x - mean) / sd if sd > 0 else 0.0 for p, x in items.items()}
             elif method == "minmax":
                 low, high = float(values.min()), float(values.max())
-                norm = {p: (x - low) / (high - low) if high > low else 0.5
-                        for p, x in items.items()}
+                norm = {
+                    p: (x - low) / (high - low) if high > low else 0.5 for p, x in items.items()
+                }
             else:
                 norm = dict(items)
             for p, x in norm.items():
@@ -312,8 +354,9 @@ def _normalise(
     return out
 
 
-def _additive(by_judge: dict[str, dict[str, float]], proposals: Sequence[str],
-              crit: str) -> dict[tuple[str, str], float]:
+def _additive(
+    by_judge: dict[str, dict[str, float]], proposals: Sequence[str], crit: str
+) -> dict[tuple[str, str], float]:
     """Fit mark = quality(proposal) + bias(judge) by least squares, biases summing to 0."""
     judges = [j for j in by_judge if by_judge[j]]
     rated = [p for p in proposals if any(p in by_judge[j] for j in judges)]
@@ -331,7 +374,7 @@ def _additive(by_judge: dict[str, dict[str, float]], proposals: Sequence[str],
                 rows.append(row)
                 ys.append(x)
     constraint = np.zeros(len(rated) + len(judges))
-    constraint[len(rated):] = 1.0
+    constraint[len(rated) :] = 1.0
     design = np.vstack([*rows, constraint])
     target = np.array([*ys, 0.0])
     solution, *_ = np.linalg.lstsq(design, target, rcond=None)
@@ -450,8 +493,9 @@ def score(
         graph.get(call, Call)
         ids = [p.id for p in graph.proposals(call)]
     else:
-        raise ValidationError([Problem("proposals", "nothing to score",
-                                       "give graph and call, or proposals")])
+        raise ValidationError(
+            [Problem("proposals", "nothing to score", "give graph and call, or proposals")]
+        )
     names = {p: p for p in ids}
     if graph is not None:
         for p in ids:
@@ -466,8 +510,13 @@ def score(
             problems.append(Problem(where, f"marks {m.proposal!r}, which is not being scored"))
             continue
         if m.criterion not in crit_ids:
-            problems.append(Problem(where, f"unknown criterion {m.criterion!r}",
-                                    f"use one of {', '.join(sorted(crit_ids))}"))
+            problems.append(
+                Problem(
+                    where,
+                    f"unknown criterion {m.criterion!r}",
+                    f"use one of {', '.join(sorted(crit_ids))}",
+                )
+            )
             continue
         crit = rubric.criterion(m.criterion)
         x = m.score
@@ -476,23 +525,32 @@ def score(
             continue
         key = (m.judge, m.proposal, m.criterion)
         if key in marks:
-            problems.append(Problem(where, f"judge {m.judge!r} marks {m.proposal!r} on "
-                                    f"{m.criterion!r} twice"))
+            problems.append(
+                Problem(where, f"judge {m.judge!r} marks {m.proposal!r} on {m.criterion!r} twice")
+            )
         marks[key] = float(x)
     has_panel = bool(marks)
     marked = {p for _, p, _ in marks}
     if has_panel:
         for p in ids:
             if p not in marked:
-                problems.append(Problem(f"proposal {p!r}", "no judge marked it",
-                                        "mark every proposal, or leave it out of `proposals`"))
+                problems.append(
+                    Problem(
+                        f"proposal {p!r}",
+                        "no judge marked it",
+                        "mark every proposal, or leave it out of `proposals`",
+                    )
+                )
     support = dict.fromkeys(ids, 0)
     if votes is not None:
         for i, b in enumerate(votes.ballots):
             for r, item in enumerate(b.items):
                 if item not in known:
-                    problems.append(Problem(f"votes.ballots[{i}]",
-                                            f"votes for {item!r}, which is not being scored"))
+                    problems.append(
+                        Problem(
+                            f"votes.ballots[{i}]", f"votes for {item!r}, which is not being scored"
+                        )
+                    )
                     continue
                 if votes.kind in ("cumulative", "scoring"):
                     support[item] += b.points[r]
@@ -527,17 +585,29 @@ def score(
     rank = {rows[i][0]: r + 1 for r, i in enumerate(order)}
     judges_count = {p: len({j for j, q, _ in marks if q == p}) for p in ids}
     out = tuple(
-        ProposalScore(proposal=p, name=names[p],
-                      criteria={c.id: crit_scores.get((p, c.id), float("nan"))
-                                for c in rubric.criteria} if has_panel else {},
-                      judges=judges_count[p], panel=raw, panel_norm=pn, support=support[p],
-                      votes_norm=vn, combined=comb, rank=rank[p])
+        ProposalScore(
+            proposal=p,
+            name=names[p],
+            criteria={c.id: crit_scores.get((p, c.id), float("nan")) for c in rubric.criteria}
+            if has_panel
+            else {},
+            judges=judges_count[p],
+            panel=raw,
+            panel_norm=pn,
+            support=support[p],
+            votes_norm=vn,
+            combined=comb,
+            rank=rank[p],
+        )
         for p, raw, pn, vn, comb in rows
     )
-    formula = (f"S = {w:g} × panel (best 1, worst 0; {rubric.normalisation} per judge) + "
-               f"{1 - w:g} × votes (share of the most supported)")
-    return Scores(proposals=out, judges=_biases(marks, rubric), rubric=rubric,
-                  panel_weight=w, formula=formula)
+    formula = (
+        f"S = {w:g} × panel (best 1, worst 0; {rubric.normalisation} per judge) + "
+        f"{1 - w:g} × votes (share of the most supported)"
+    )
+    return Scores(
+        proposals=out, judges=_biases(marks, rubric), rubric=rubric, panel_weight=w, formula=formula
+    )
 
 
 def _biases(marks: dict[tuple[str, str, str], float], rubric: Rubric) -> tuple[JudgeBias, ...]:
@@ -557,7 +627,13 @@ def _biases(marks: dict[tuple[str, str, str], float], rubric: Rubric) -> tuple[J
             others = [y for k, y in by_item[p, c].items() if k != judge]
             if others:
                 diffs.append(x - float(np.mean(others)))
-        out.append(JudgeBias(judge=judge, marks=len(mine), mean=float(xs.mean()),
-                             spread=float(xs.std()),
-                             leniency=float(np.mean(diffs)) if diffs else float("nan")))
+        out.append(
+            JudgeBias(
+                judge=judge,
+                marks=len(mine),
+                mean=float(xs.mean()),
+                spread=float(xs.std()),
+                leniency=float(np.mean(diffs)) if diffs else float("nan"),
+            )
+        )
     return tuple(out)
