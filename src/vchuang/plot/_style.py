@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["COLORS", "cjk_fonts", "label_lang", "new_axes"]
+__all__ = ["COLORS", "CJKFontWarning", "cjk_fonts", "font_kw", "label_lang", "new_axes"]
 
 #: One colour per entity kind, the same in every figure.
 COLORS: dict[str, str] = {
@@ -81,6 +81,18 @@ def label_lang(lang: str) -> str:
         _warn_once()
         return "en"
     return lang
+
+
+def font_kw(lang: str) -> dict[str, object]:
+    """Keyword arguments for matplotlib text in ``lang`` (the one font helper).
+
+    ``{"fontfamily": [...CJK fonts..., "DejaVu Sans"]}`` for Chinese when a CJK font
+    is installed, else ``{}``. Pass the result to ``ax.set_title(..., **font_kw(lang))``
+    and friends; global ``rcParams`` are never changed. Call :func:`label_lang` first to
+    learn which language the labels can actually be written in.
+    """
+    fonts = cjk_fonts() if lang == "zh" else []
+    return {"fontfamily": fonts} if fonts else {}
 
 
 def new_axes(ax: Axes | None = None, *, figsize: tuple[float, float] = (7.0, 4.5)) -> Axes:
