@@ -1,8 +1,10 @@
-"""Shared test set-up: Hypothesis profiles and small fixtures."""
+"""Shared test set-up: Hypothesis profiles, the CJK-font fallback and small fixtures."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -28,3 +30,38 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 def example() -> vchuang.CommunityGraph:
     """The small example graph shipped inside the package."""
     return vchuang.load_example()
+
+
+# ------------------------------------------------------------------ Chinese labels
+
+
+def chinese_figures() -> AbstractContextManager[object]:
+    """Context for code that draws figures with ``lang="zh"``.
+
+    With a CJK font, nothing is expected. Without one (as on a newcomer's machine, or in
+    the first CI pass), the documented fallback: exactly the one ``CJKFontWarning`` of
+    the process, and English labels. The warning is re-armed first, so the test does
+    not depend on which test happened to draw Chinese first.
+    """
+    from vchuang.plot import _style
+
+    if _style.cjk_fonts():
+        return nullcontext()
+    _style._warn_once.cache_clear()
+    return pytest.warns(_style.CJKFontWarning, match="no CJK font")
+
+
+@pytest.fixture(scope="session")
+def zh_figures() -> Callable[[], AbstractContextManager[object]]:
+    """:func:`chinese_figures`, as a fixture: ``with zh_figures(): ax = r.plot(lang="zh")``."""
+    return chinese_figures
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cjk_warning() -> None:
+    """Every test sees the library as a fresh process does: the ``CJKFontWarning`` not
+    given yet (so a test drawing Chinese without a CJK font, and not expecting the
+    fallback, fails whatever ran before it)."""
+    from vchuang.plot import _style
+
+    _style._warn_once.cache_clear()

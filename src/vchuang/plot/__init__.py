@@ -14,12 +14,14 @@ from ._incubator import plot_funnel, plot_linkage, plot_pipeline, plot_training
 from ._matching import plot_matching
 from ._reach import plot_gains, plot_heatmap, plot_tiers
 from ._selection import plot_comparison, plot_eligibility, plot_scores, plot_selection
-from ._style import COLORS, cjk_fonts, label_lang, new_axes
+from ._style import COLORS, CJKFontWarning, cjk_fonts, font_kw, label_lang, new_axes
 from ._talent import plot_key_players, plot_talents
 
 __all__ = [
     "COLORS",
+    "CJKFontWarning",
     "cjk_fonts",
+    "font_kw",
     "label_lang",
     "new_axes",
     "plot_balance_history",
