@@ -178,6 +178,8 @@ class _Context:
     ledger: Ledger | None
     rng: int
     progress: bool = False
+    figure_lang: str = "en"
+    """The language figures are labelled in: ``lang``, or English without a CJK font."""
     _matching: MatchResult | None = None
     _outlook: Sustainability | None = None
 
@@ -197,10 +199,18 @@ class _Context:
             self._matching = match(self.graph, rng=self.rng)
         return self._matching
 
-    def place_name(self, place_id: str) -> str:
-        record = self.graph.get(place_id)
+    def place_name(self, place_id: str, lang: str | None = None) -> str:
+        record: Any = self.graph.get(place_id)
         name_zh = getattr(record, "name_zh", "")
-        return name_zh if self.lang == "zh" and name_zh else record.name
+        return name_zh if (lang or self.lang) == "zh" and name_zh else record.name
+
+    def figure_names(self) -> dict[str, str]:
+        """Place names as tables show them -> as figures can (English without a CJK font)."""
+        if self.figure_lang == self.lang:
+            return {}
+        g = self.graph
+        places: list[Any] = [*g.districts(), *g.subdistricts(), *g.communities()]
+        return {self.place_name(p.id): self.place_name(p.id, self.figure_lang) for p in places}
 
     def table(
         self,
@@ -371,10 +381,17 @@ def _funnel(ctx: _Context) -> Section:
     )
 
     def draw(ax: Axes) -> None:
+        flang = ctx.figure_lang
         _suppressed_bars(
-            ax, tab, "place", stages, lang, rows_filter=lambda r: r[0] != rows[-1]["place"]
+            ax,
+            tab,
+            "place",
+            stages,
+            flang,
+            rows_filter=lambda r: r[0] != rows[-1]["place"],
+            names=ctx.figure_names(),
         )
-        ax.set_ylabel(_w("residents", lang), **_font(lang))
+        ax.set_ylabel(_w("residents", flang), **_font(flang))
 
     text = (
         "Social workers find engaged residents (热心居民) at mobilisation, selection and "
@@ -397,9 +414,13 @@ def _suppressed_bars(
     lang: str,
     *,
     rows_filter: Callable[[tuple[Any, ...]], bool] = lambda _: True,
+    names: Mapping[str, str] | None = None,
 ) -> None:
     """Grouped bars of a published table: a suppressed count is drawn as no bar, with
-    its marker ("<5") written where the bar would stand — figures hide what tables hide."""
+    its marker ("<5") written where the bar would stand — figures hide what tables hide.
+
+    ``lang`` is the figures' label language; ``names`` turns the table's ``label``
+    values into it (from :meth:`_Context.figure_names`)."""
     import numpy as np
 
     from .plot import COLORS
@@ -422,9 +443,9 @@ def _suppressed_bars(
         for xi, value in zip(x + i * width, values, strict=True):
             if isinstance(value, str):
                 ax.text(xi, 0, value, ha="center", va="bottom", fontsize=8)
-    ax.set_xticks(
-        x + width * (len(keys) - 1) / 2, [str(r[col[label]]) for r in rows], **_font(lang)
-    )
+    names = names or {}
+    ticks = [names.get(str(r[col[label]]), str(r[col[label]])) for r in rows]
+    ax.set_xticks(x + width * (len(keys) - 1) / 2, ticks, **_font(lang))
     ax.legend(prop=_prop(lang))
 
 
@@ -446,7 +467,9 @@ def _word_of_mouth(ctx: _Context) -> Section | None:
     for row in rows:
         row["spread"] = round(row["spread"], 1)
     tab = ctx.table("word_of_mouth", rows, ["method", "k", "spread"])
-    fig = ctx.figure("word_of_mouth", _w("mouth", lang), lambda ax: result.plot(ax=ax, lang=lang))
+    fig = ctx.figure(
+        "word_of_mouth", _w("mouth", lang), lambda ax: result.plot(ax=ax, lang=ctx.figure_lang)
+    )
     best = max(rows, key=lambda r: r["spread"])
     text = (
         f"If the incubator trains {k} engaged residents to spread the word (independent "
@@ -498,7 +521,9 @@ def _matching(ctx: _Context) -> Section | None:
                 "unmet_needs", unmet, ["project", "skill", "hours_short", "people_short", "why"]
             )
         )
-    fig = ctx.figure("matching", _w("matching", lang), lambda ax: result.plot(ax=ax, lang=lang))
+    fig = ctx.figure(
+        "matching", _w("matching", lang), lambda ax: result.plot(ax=ax, lang=ctx.figure_lang)
+    )
     total = result.totals
     text = (
         f"Residents' skills matched to projects' needs, maximising score-weighted hours "
@@ -564,12 +589,13 @@ def _selection(ctx: _Context) -> Section | None:
         def draw(ax: Axes, proposals: Sequence[Any] = proposals) -> None:
             from .plot import COLORS
 
-            labels = [(p.name_zh or p.name) if lang == "zh" else p.name for p in proposals]
+            flang = ctx.figure_lang
+            labels = [(p.name_zh or p.name) if flang == "zh" else p.name for p in proposals]
             colours = [COLORS["project"] if p.project else COLORS["unmet"] for p in proposals]
             ax.barh(range(len(proposals)), [p.cost_fen / 100 for p in proposals], color=colours)
-            ax.set_yticks(range(len(proposals)), labels, **_font(lang))
+            ax.set_yticks(range(len(proposals)), labels, **_font(flang))
             ax.invert_yaxis()
-            ax.set_xlabel("cost (yuan)" if lang == "en" else "预算（元）", **_font(lang))
+            ax.set_xlabel("cost (yuan)" if flang == "en" else "预算（元）", **_font(flang))
 
         figures.append(ctx.figure(f"ideas_{call.id}", _w("selection", lang), draw, figsize=(8, 5)))
     return Section(
@@ -605,7 +631,9 @@ def _pipeline(ctx: _Context) -> Section | None:
                 }
             )
     blocked = ctx.table("blockers", blockers, ["project", "stage", "missing"])
-    fig = ctx.figure("pipeline", _w("pipeline", lang), lambda ax: result.plot(ax=ax, lang=lang))
+    fig = ctx.figure(
+        "pipeline", _w("pipeline", lang), lambda ax: result.plot(ax=ax, lang=ctx.figure_lang)
+    )
     text = (
         "The standard process: seed selection (种子遴选) → empowerment (种子培力赋能) → brand "
         "creation (品牌创建) → resource linkage (资源联动), then running. The second table "
@@ -642,7 +670,7 @@ def _talents(ctx: _Context) -> Section | None:
     fig = ctx.figure(
         "talents",
         _w("talents", lang),
-        lambda ax: ranking.plot(ax=ax, n=12, lang=lang),
+        lambda ax: ranking.plot(ax=ax, n=12, lang=ctx.figure_lang),
         figsize=(8, 5),
     )
     text = (
@@ -683,7 +711,7 @@ def _reach(ctx: _Context) -> Section | None:
         ctx.figure(
             "reach",
             _w("reach", lang),
-            lambda ax: rep.plot(ax=ax, lang=lang, suppress=ctx.threshold),
+            lambda ax: rep.plot(ax=ax, lang=ctx.figure_lang, suppress=ctx.threshold),
             figsize=(8, 5),
         )
     ]
@@ -738,11 +766,13 @@ def _funds(ctx: _Context) -> Section | None:
     tab = ctx.table("micro_funds", rows, columns)
     projects = [o.project for o in outlook.outlooks]
     figures = (
-        ctx.figure("runway", _w("funds", lang), lambda ax: outlook.plot(ax=ax, lang=lang)),
+        ctx.figure(
+            "runway", _w("funds", lang), lambda ax: outlook.plot(ax=ax, lang=ctx.figure_lang)
+        ),
         ctx.figure(
             "balances",
             _w("funds", lang),
-            lambda ax: ledger.history(projects).plot(ax=ax, lang=lang),
+            lambda ax: ledger.history(projects).plot(ax=ax, lang=ctx.figure_lang),
         ),
     )
     text = (
@@ -794,8 +824,9 @@ def _comparison(ctx: _Context) -> Section:
             tab,
             "place",
             ["participants", "unique_reach", "activities"],
-            lang,
+            ctx.figure_lang,
             rows_filter=lambda r: r[level] == community,
+            names=ctx.figure_names(),
         )
 
     text = (
@@ -811,17 +842,18 @@ def _comparison(ctx: _Context) -> Section:
 
 
 def _font(lang: str) -> dict[str, Any]:
-    from .plot import cjk_fonts
+    """Text keywords for a figure label in ``lang`` (a ``figure_lang``)."""
+    from .plot import font_kw
 
-    fonts = cjk_fonts() if lang == "zh" else []
-    return {"fontfamily": fonts} if fonts else {}
+    return font_kw(lang)
 
 
 def _prop(lang: str) -> dict[str, Any]:
-    from .plot import cjk_fonts
+    """A legend's ``prop`` for labels in ``lang`` (a ``figure_lang``)."""
+    from .plot import font_kw
 
-    fonts = cjk_fonts() if lang == "zh" else []
-    return {"family": fonts} if fonts else {}
+    family = font_kw(lang).get("fontfamily")
+    return {"family": family} if family else {}
 
 
 _SECTIONS: tuple[Callable[[_Context], Section | None], ...] = (
@@ -1003,7 +1035,9 @@ def build_report(
         key = secrets.token_bytes(32)
     from .plot import label_lang
 
-    label_lang(lang)  # warns once when Chinese labels cannot be drawn
+    # Figures are labelled in Chinese only with a CJK font (else English, warned once);
+    # the page and its tables stay in ``lang``: the browser has its own fonts.
+    figure_lang = label_lang(lang)
     from .privacy import for_publication
 
     # Every analysis runs on the published form of the graph: residents under keyed-hash
@@ -1011,7 +1045,13 @@ def build_report(
     # table, figure or sentence of the report can carry a name or an internal ID.
     published = for_publication(graph, key=key)
     ctx = _Context(
-        graph=published, lang=lang, threshold=threshold, ledger=ledger, rng=rng, progress=progress
+        graph=published,
+        lang=lang,
+        threshold=threshold,
+        ledger=ledger,
+        rng=rng,
+        progress=progress,
+        figure_lang=figure_lang,
     )
     step = _progress(progress, len(_SECTIONS) + 1)
     sections: list[Section] = []

@@ -27,7 +27,11 @@ __all__ = ["MAX_MONEY_DIGITS", "format_fen", "parse_yuan"]
 #: The longest whole part accepted, in digits (a trillion yuan is 13 digits).
 MAX_MONEY_DIGITS = 15
 
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－＋", "0123456789.,-+")
+#: Full-width digits and signs (U+FF10-FF19 and the full stop, comma, minus and plus) as a Chinese keyboard types them.
+_FULL_WIDTH = str.maketrans(
+    {chr(0xFF10 + d): str(d) for d in range(10)}
+    | {"\uff0e": ".", "\uff0c": ",", "\uff0d": "-", "\uff0b": "+"}
+)
 _AMOUNT = re.compile(r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?|[+-]?\.[0-9]+")
 _SYMBOLS = ("¥", "￥", "RMB", "CNY", "元", "圆")
 
@@ -138,7 +142,8 @@ def format_fen(fen: int, *, symbol: bool = False, lang: str = "en") -> str:
     parse_yuan : the inverse.
     """
     if isinstance(fen, bool) or not isinstance(fen, int):
-        raise _fail("fen", f"must be an int, got {type(fen).__name__}", "money is kept in fen")
+        error = _fail("fen", f"must be an int, got {type(fen).__name__}", "money is kept in fen")
+        raise error
     value = Decimal(fen).scaleb(-2)
     if not symbol:
         return f"{value:.2f}"

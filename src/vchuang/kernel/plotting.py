@@ -29,7 +29,7 @@ __all__ = ["draw", "plot"]
 
 
 @functools.singledispatch
-def draw(result: object, /, **kwargs: Any) -> Any:
+def draw(result: object, /, **kwargs: Any) -> Any:  # noqa: ARG001  (the registered functions take them)
     """Draw ``result``; :mod:`vchuang.plot` registers one function per result type."""
     raise ValidationError(
         [

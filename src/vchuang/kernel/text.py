@@ -46,7 +46,7 @@ def catalogue() -> Mapping[str, Mapping[str, str]]:
         Two files define the same key, or a key does not start with its file's area.
     """
     entries: dict[str, Mapping[str, str]] = {}
-    folder = resources.files("vchuang").joinpath("data", "text")
+    folder = resources.files("vchuang") / "data" / "text"
     for item in sorted(folder.iterdir(), key=lambda p: p.name):
         if not item.name.endswith(".json"):
             continue
@@ -67,8 +67,10 @@ def has(key: str) -> bool:
 
 def check_lang(lang: str) -> Lang:
     """``lang`` when it is ``"en"`` or ``"zh"``; otherwise a clear error."""
-    if lang == "zh" or lang == "en":
-        return lang
+    if lang == "zh":
+        return "zh"
+    if lang == "en":
+        return "en"
     raise ValidationError(
         [Problem("lang", f"must be 'en' or 'zh', got {lang!r}", "write lang='zh' for Chinese")]
     )
