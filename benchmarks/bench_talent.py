@@ -297,7 +297,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _nx_bfs_seconds(graph: vchuang.CommunityGraph, count: int) -> float:
     """Seconds per source of networkx's betweenness accumulation on the ranking
     network (to extrapolate what plain networkx would need)."""
-    from vchuang.talent import _network  # benchmark only: reuse the same network
+    from vchuang.talent._network import _network  # benchmark only: reuse the same network
 
     ids = [r.id for r in graph.residents()]
     adj = _network(graph, ids, "work").binary

@@ -8,6 +8,8 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
@@ -32,9 +34,14 @@ def report_en(pilot: vchuang.CommunityGraph, tmp_path_factory: pytest.TempPathFa
 
 
 @pytest.fixture(scope="module")
-def report_zh(pilot: vchuang.CommunityGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def report_zh(
+    pilot: vchuang.CommunityGraph,
+    tmp_path_factory: pytest.TempPathFactory,
+    zh_figures: Callable[[], AbstractContextManager[object]],
+) -> Path:
     out = tmp_path_factory.mktemp("report-zh")
-    build_report(pilot, out, key=KEY, lang="zh")
+    with zh_figures():  # without a CJK font: one warning, figures in English
+        build_report(pilot, out, key=KEY, lang="zh")
     return out
 
 
@@ -145,6 +152,23 @@ def test_chinese_report_speaks_chinese(report_zh: Path) -> None:
     text = (report_zh / "index.html").read_text(encoding="utf-8")
     for term in ("点线面", "能人", "社区领袖", "孵化", "平南社区", '<html lang="zh-CN">'):
         assert term in text
+
+
+def test_chinese_report_without_a_cjk_font_draws_english_figures(
+    pilot: vchuang.CommunityGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A newcomer's machine, whatever this one has. Drawing Chinese with a font that lacks
+    # the glyphs (empty boxes) warns "Glyph ... missing" during savefig, an error here; so
+    # every figure of the report, its own funnel, golden ideas and comparison included,
+    # must be labelled in English. The page itself stays Chinese.
+    from vchuang.plot import _style
+
+    monkeypatch.setattr(_style, "_installed_cjk", lambda: ())
+    with pytest.warns(_style.CJKFontWarning, match="English") as record:
+        report = build_report(pilot, tmp_path, key=KEY, lang="zh")
+    assert len([w for w in record if w.category is _style.CJKFontWarning]) == 1
+    assert {"funnel", "selection", "comparison"} <= {s.id for s in report.sections}
+    assert '<html lang="zh-CN">' in report.index.read_text(encoding="utf-8")
 
 
 def test_same_key_same_report(

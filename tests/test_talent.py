@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 
 import vchuang
 from strategies import graphs
-from vchuang import talent
 from vchuang.errors import UnknownEntityError, ValidationError
 from vchuang.model import (
     Community,
@@ -34,7 +33,15 @@ from vchuang.model import (
     Stage,
     Subdistrict,
 )
-from vchuang.talent import FEATURES, KeyPlayers, TalentRanking, key_players, rank_talents
+from vchuang.talent import (
+    FEATURES,
+    KeyPlayers,
+    TalentRanking,
+    _centrality,
+    _common,
+    key_players,
+    rank_talents,
+)
 
 ROOT = Path(__file__).parent.parent
 
@@ -141,7 +148,7 @@ def test_known_values_kite_and_florentine() -> None:
 
 def test_sampled_betweenness_matches_networkx_pivots(monkeypatch: pytest.MonkeyPatch) -> None:
     """Above the exact limit, the pivots are the ones networkx samples for that seed."""
-    monkeypatch.setattr(talent, "BETWEENNESS_EXACT_LIMIT", 10)
+    monkeypatch.setattr(_centrality, "BETWEENNESS_EXACT_LIMIT", 10)
     net = nx.karate_club_graph()
     ranking = rank_talents(as_community_graph(net), ties="knows", pivots=8, rng=3)
     assert ranking.betweenness == "sampled"
@@ -153,7 +160,7 @@ def test_sampled_betweenness_matches_networkx_pivots(monkeypatch: pytest.MonkeyP
 
 
 def test_determinism_with_rng(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(talent, "BETWEENNESS_EXACT_LIMIT", 10)
+    monkeypatch.setattr(_centrality, "BETWEENNESS_EXACT_LIMIT", 10)
     g = as_community_graph(nx.les_miserables_graph())
     a = rank_talents(g, pivots=12, rng=7)
     b = rank_talents(g, pivots=12, rng=7)
@@ -328,13 +335,13 @@ def test_engagement_features(example: vchuang.CommunityGraph) -> None:
 
 
 def test_community_scope_and_explain(example: vchuang.CommunityGraph) -> None:
-    assert rank_talents(example, community="pingnan").residents == rank_talents(example).residents
+    assert rank_talents(example, place="pingnan").residents == rank_talents(example).residents
     short = rank_talents(example, explain=2)
     assert short[0].reasons and short[1].reasons and not short[2].reasons
     with pytest.raises(UnknownEntityError):
-        rank_talents(example, community="nowhere")
+        rank_talents(example, place="nowhere")
     with pytest.raises(ValidationError, match="not a community"):
-        rank_talents(example, community="pn-r01")
+        rank_talents(example, place="pn-r01")
     with pytest.raises(ValidationError, match="ties"):
         rank_talents(example, ties="friends")
 
@@ -367,7 +374,7 @@ def test_backend_forwarding(
 
     recorder.backends = {"networkx", "fake"}  # type: ignore[attr-defined]
     monkeypatch.setattr(nx, "betweenness_centrality", recorder)
-    monkeypatch.setattr(talent, "_installed_backends", lambda: {"networkx", "fake"})
+    monkeypatch.setattr(_centrality, "_installed_backends", lambda: {"networkx", "fake"})
     plain = rank_talents(example)
     assert calls == []  # no backend, no priority: the sparse path
     routed = rank_talents(example, backend="fake")
@@ -376,7 +383,7 @@ def test_backend_forwarding(
     np.testing.assert_allclose(routed.values, plain.values, atol=1e-12)
     # with the user's backend priority set and backend=None, networkx dispatches
     calls.clear()
-    monkeypatch.setattr(talent, "_priority_set", lambda: True)
+    monkeypatch.setattr(_centrality, "_priority_set", lambda: True)
     rank_talents(example)
     assert calls == [("betweenness", None)]
 
@@ -536,8 +543,8 @@ def test_key_players_errors(example: vchuang.CommunityGraph) -> None:
         key_players(kite, 1, candidates=[99])
     with pytest.raises(ValidationError, match="exhaustive search would score"):
         key_players(nx.path_graph(200), 4, method="exhaustive")
-    with pytest.raises(ValidationError, match="community"):
-        key_players(kite, 1, community="pingnan")
+    with pytest.raises(ValidationError, match="place"):
+        key_players(kite, 1, place="pingnan")
 
 
 def test_directed_and_multi_graphs_are_read_as_simple_undirected() -> None:
@@ -583,5 +590,88 @@ def test_benchmark_quick_mode(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_role_constants() -> None:
-    assert Role.SOCIAL_WORKER in talent._STAFF
+    assert Role.SOCIAL_WORKER in _common._STAFF
     assert Group  # imported for the builders' sake
+
+
+# --------------------------------------------------------------------------- issue #16
+
+
+def test_old_community_keyword_warns_and_still_works(example: vchuang.CommunityGraph) -> None:
+    new = rank_talents(example, place="pingnan")
+    with pytest.warns(DeprecationWarning, match="place="):
+        old = rank_talents(example, community="pingnan")
+    assert old == new
+    with pytest.warns(DeprecationWarning, match="place="):
+        top = new.top(2, community="pingnan")
+    assert top == new.top(2, place="pingnan")
+    with pytest.warns(DeprecationWarning, match="place="):
+        kp = key_players(example, 1, community="pingnan")
+    assert kp == key_players(example, 1, place="pingnan")
+
+
+def test_reprs_are_short() -> None:
+    from vchuang import datasets
+
+    for graph in (datasets.longgang_pilot(), datasets.synthetic(20_000)):
+        ranking = rank_talents(graph, explain=5, rng=0)
+        assert len(repr(ranking)) < 600
+        assert len(repr(ranking[0])) < 600
+        assert "<table>" in ranking._repr_html_() and len(ranking._repr_html_()) < 2_000
+        assert "<table>" in ranking[0]._repr_html_()
+    kp = key_players(datasets.longgang_pilot(), 5, rng=0)
+    assert len(repr(kp)) < 600 and "<table>" in kp._repr_html_()
+
+
+def test_sparse_centralities_equal_networkx() -> None:
+    import scipy.sparse as sp
+
+    from vchuang.kernel.pagerank import pagerank
+
+    g = nx.les_miserables_graph()
+    nodes = sorted(g)
+    w = sp.csr_array(nx.to_scipy_sparse_array(g, nodelist=nodes, weight="weight"))
+    b = w.copy()
+    b.data[:] = 1.0
+    bc = nx.betweenness_centrality(g)
+    np.testing.assert_allclose(_centrality._betweenness_sparse(b, None), [bc[v] for v in nodes])
+    pr = nx.pagerank(g, weight="weight")
+    np.testing.assert_allclose(pagerank(w, tol=1e-6), [pr[v] for v in nodes], atol=1e-8)
+    con = nx.constraint(g, weight="weight")
+    np.testing.assert_allclose(_centrality._constraint_sparse(w), [con[v] for v in nodes])
+
+
+def test_talent_network_is_csr_adjacency(example: vchuang.CommunityGraph) -> None:
+    """One co-participation rule: talent's network is knows + csr.coparticipation."""
+    from vchuang.csr import coparticipation, resident_adjacency
+    from vchuang.talent._network import _network
+
+    ids = [r.id for r in example.residents()]
+    for ties in ("knows", "work", "all"):
+        net = _network(example, ids, ties)
+        adj = resident_adjacency(example, ids, ties=ties, max_context_size=50)
+        assert (abs(net.weighted - adj.matrix)).sum() == 0
+    co, order = coparticipation(example)
+    nxg = example.coparticipation()
+    assert list(nxg) == list(order)
+    for i, j in zip(*co.nonzero(), strict=True):
+        assert nxg[order[i]][order[j]]["weight"] == co[i, j]
+    assert nxg.number_of_edges() == co.nnz // 2
+
+
+def test_csr_adapter_order_directed_and_weight(example: vchuang.CommunityGraph) -> None:
+    from vchuang.csr import resident_adjacency
+
+    w, order = resident_adjacency(example)
+    assert order == example.index.ids("resident")
+    assert (w != example.index.knows).nnz == 0
+    back, rev = resident_adjacency(example, order[::-1])
+    assert rev == order[::-1] and (back != w[::-1][:, ::-1]).nnz == 0
+    d, _ = resident_adjacency(example, directed=True)
+    assert ((d + d.T) != w).nnz == 0
+    b, _ = resident_adjacency(example, weight=None, ties="all")
+    assert set(b.data.tolist()) == {1.0}
+    with pytest.raises(ValidationError, match="ties"):
+        resident_adjacency(example, ties="friends")
+    with pytest.raises(ValidationError, match="order"):
+        resident_adjacency(example, ["pn-p1"])

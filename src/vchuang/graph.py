@@ -1128,35 +1128,30 @@ class CommunityGraph:
     def coparticipation(self, place: str | None = None) -> NxGraph:
         """The resident–resident co-participation projection.
 
-        Two residents are joined when they share a group or organisation, a project
-        (leading, co-leading or volunteering) or an activity (organising or attending);
-        ``weight`` is how many such contexts they share. Every resident of ``place``
-        is a node, joined or not.
-        """
-        index = self.index
-        residents = [r.id for r in self.residents(place)]
-        rows = np.fromiter((index.position("resident")[r] for r in residents), dtype=np.int64)
-        blocks = [
-            index.incidence(Relation.MEMBER_OF, "group"),
-            index.incidence(Relation.MEMBER_OF, "organization"),
-            (
-                index.incidence(Relation.LEADS, "project")
-                + index.incidence(Relation.CO_LEADS, "project")
-                + index.incidence(Relation.VOLUNTEERS_IN, "project")
-            ),
-            (
-                index.incidence(Relation.ATTENDED, "activity")
-                + index.incidence(Relation.ORGANISED, "activity")
-            ),
-        ]
-        import scipy.sparse as sp
+        Two residents are joined when they share a **context**: the members of a group
+        or organisation; the leaders of a group or organisation (a separate context
+        from its members); a project (leading, co-leading or volunteering); an activity
+        (organising or attending). ``weight`` is how many contexts they share. Every
+        resident of ``place`` is a node, joined or not.
 
-        incidence = sp.hstack(blocks, format="csr")[rows]
-        incidence.data[:] = 1.0
-        shared = (incidence @ incidence.T).tocoo()
+        This is the one definition of co-participation in the library;
+        :func:`vchuang.csr.coparticipation` gives it as a sparse matrix, and
+        :func:`vchuang.talent.rank_talents` builds its network with it (and, unlike
+        this method, lets contexts of more than
+        :data:`~vchuang.talent.MAX_CONTEXT_SIZE` people make no ties).
+
+        See Also
+        --------
+        vchuang.csr.coparticipation : the same projection as a scipy CSR matrix.
+        social_graph : ``knows`` ties only.
+        """
+        from .csr import coparticipation
+
+        shared, residents = coparticipation(self, place=place)
+        coo = shared.tocoo()
         out = nx.Graph()
         out.add_nodes_from(residents)
-        for i, j, w in zip(shared.row, shared.col, shared.data, strict=True):
+        for i, j, w in zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist(), strict=True):
             if i < j:
                 out.add_edge(residents[i], residents[j], weight=int(w))
         return out
@@ -1274,6 +1269,7 @@ class GraphIndex:
         self.version = graph.version
         self._ids: dict[str, tuple[str, ...]] = {}
         self._positions: dict[str, dict[str, int]] = {}
+        self._incidence: dict[tuple[Relation, str, str, str | None], Any] = {}
 
     def ids(self, kind: str) -> tuple[str, ...]:
         """The IDs of one kind, in row order."""
@@ -1287,7 +1283,6 @@ class GraphIndex:
             self._positions[kind] = {x: i for i, x in enumerate(self.ids(kind))}
         return self._positions[kind]
 
-    @functools.cache  # noqa: B019  (the index lives as long as one graph version)
     def incidence(
         self,
         relation: Relation,
@@ -1299,11 +1294,24 @@ class GraphIndex:
         """A ``source_kind × target_kind`` sparse array with a 1 (or the link's
         ``weight`` / ``hours`` attribute) where ``source -relation-> target``.
 
-        For a symmetric relation both directions are filled.
+        For a symmetric relation both directions are filled. The array is cached on
+        this index (so on this version of the graph), never in a module-level cache: a
+        graph that is dropped is freed with its index.
         """
+        rel = Relation(relation)
+        key = (rel, target_kind, source_kind, weight)
+        cached = self._incidence.get(key)
+        if cached is None:
+            cached = self._incidence[key] = self._build_incidence(
+                rel, target_kind, source_kind, weight
+            )
+        return cached
+
+    def _build_incidence(
+        self, rel: Relation, target_kind: str, source_kind: str, weight: str | None
+    ) -> scipy.sparse.csr_array:
         import scipy.sparse as sp
 
-        rel = Relation(relation)
         rows_of = self.position(source_kind)
         cols_of = self.position(target_kind)
         rows: list[int] = []
