@@ -90,8 +90,10 @@ def test_people_counts(pilot: CommunityGraph) -> None:
 
 def test_everyone_has_an_invented_name_and_minors_only_a_label(pilot: CommunityGraph) -> None:
     residents = pilot.residents()
-    minors = [r for r in residents if r.minor]
-    adults = [r for r in residents if not r.minor]
+    day = pilot.metadata.as_of
+    assert day is not None
+    minors = [r for r in residents if r.minor_on(day)]
+    adults = [r for r in residents if not r.minor_on(day)]
     assert len(minors) >= 10
     for r in minors:
         assert MINOR_NAME.match(r.name), r.name
@@ -163,7 +165,7 @@ def test_heao_golden_ideas(pilot: CommunityGraph) -> None:
     assert "traffic_safety" in little.themes
     kids = [pilot.get(r) for r in little.proposers]
     assert len(kids) == 3
-    assert all(k.minor and k.age_band is AgeBand.CHILD for k in kids)
+    assert all(k.minor_on(call.opens) and k.age_band is AgeBand.CHILD for k in kids)
     assert all(MINOR_NAME.match(k.name) for k in kids)
     assert little.project is not None
     assert pilot.get(little.project).community == "heao"
@@ -392,7 +394,7 @@ def test_synthetic_records_hang_together(seed: int) -> None:
         for rid in activity.attendees:
             assert g.get(rid).community == activity.place
     for r in g.residents():
-        if r.minor:
+        if r.minor_on(dt.date(2019, 12, 31)):
             assert MINOR_NAME.match(r.name), r.name
             assert not r.skills and not r.roles
         for item in r.skills:

@@ -77,11 +77,33 @@ def test_collections_become_tuples_and_sets_are_sorted() -> None:
 
 
 def test_minor_from_age_band_or_birth_year() -> None:
-    assert Resident(id="c", name="Child", community="x", age_band=AgeBand.CHILD).minor
-    this_year = dt.date.today().year
-    assert Resident(id="c", name="Child", community="x", birth_year=this_year - 10).minor
-    assert not Resident(id="a", name="Adult", community="x", birth_year=this_year - 30).minor
-    assert not Resident(id="a", name="Adult", community="x").minor
+    day = dt.date(2019, 9, 21)
+    assert Resident(id="c", name="Child", community="x", age_band=AgeBand.CHILD).minor_on(day)
+    assert Resident(id="c", name="Child", community="x", birth_year=2009).minor_on(day)
+    assert not Resident(id="a", name="Adult", community="x", birth_year=1989).minor_on(day)
+    assert not Resident(id="a", name="Adult", community="x").minor_on(day)
+    # the year one turns 18 is the first year as an adult
+    assert Resident(id="t", name="T", community="x", birth_year=2002).minor_on(day)
+    assert not Resident(id="t", name="T", community="x", birth_year=2001).minor_on(day)
+
+
+def test_a_record_never_reads_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Resident.minor read date.today(), so a frozen, value-compared record changed on
+    # 1 January. minor_on depends on the record and the day only; the old property warns.
+    real = dt.date
+
+    class NoClock(real):
+        @classmethod
+        def today(cls) -> dt.date:
+            msg = "a record read the clock"
+            raise AssertionError(msg)
+
+    r = Resident(id="t", name="T", community="x", birth_year=2002)
+    monkeypatch.setattr(dt, "date", NoClock)
+    assert r.minor_on(real(2019, 9, 21)) and not r.minor_on(real(2020, 9, 21))
+    monkeypatch.undo()
+    with pytest.warns(DeprecationWarning, match="minor_on"):
+        assert isinstance(r.minor, bool)
     r = Resident(id="c", name="C", community="x", birth_year=2008)
     assert r.age_band_on(dt.date(2019, 9, 21)) is AgeBand.CHILD
     assert r.age_band_on(dt.date(2030, 1, 1)) is AgeBand.YOUTH

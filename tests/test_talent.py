@@ -33,6 +33,7 @@ from vchuang.model import (
     Stage,
     Subdistrict,
 )
+from vchuang.privacy import is_minor
 from vchuang.talent import (
     FEATURES,
     KeyPlayers,
@@ -354,7 +355,7 @@ def test_pilot_finds_its_leaders() -> None:
     leaders = {r.id for r in pilot.leaders()}
     top = {t.resident for t in ranking.top(len(leaders))}
     assert len(top & leaders) >= len(leaders) // 2
-    minors = [r.name for r in pilot.residents() if r.minor]
+    minors = [r.name for r in pilot.residents() if is_minor(r, pilot.metadata.as_of)]
     text = repr(ranking.to_rows())
     assert not any(name in text for name in minors)
 

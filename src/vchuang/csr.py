@@ -47,11 +47,12 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from .errors import Problem, ValidationError
-from .graph import CommunityGraph
 from .model import Relation
 
 if TYPE_CHECKING:
     import scipy.sparse
+
+    from .graph import CommunityGraph
 
 __all__ = ["TIES", "Adjacency", "coparticipation", "resident_adjacency"]
 

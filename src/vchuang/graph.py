@@ -61,6 +61,8 @@ from networkx import MultiDiGraph as NxMultiDiGraph
 from .errors import IntegrityError, Problem, UnknownEntityError, ValidationError
 from .model import (
     KIND_PLURALS,
+    LINK_KINDS,
+    REFERENCES,
     Activity,
     ActivityKind,
     Call,
@@ -74,6 +76,7 @@ from .model import (
     OrgKind,
     Project,
     Proposal,
+    Reference,
     Relation,
     Resident,
     Resource,
@@ -93,79 +96,9 @@ if TYPE_CHECKING:
 
 __all__ = ["CommunityGraph", "GraphIndex", "Summary"]
 
+_LINK_KINDS = LINK_KINDS  # for io.tables until it imports model.LINK_KINDS
+
 E = TypeVar("E", bound=Entity)
-
-_PLACES = ("district", "subdistrict", "community")
-_PARTIES = ("organization", "resident")
-
-#: Which kinds an explicit relation may join: relation -> (source kinds, target kinds).
-_LINK_KINDS: Mapping[Relation, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    Relation.KNOWS: (("resident",), ("resident",)),
-    Relation.MEMBER_OF: (("resident",), ("group", "organization")),
-    Relation.LEADS: (("resident",), ("project", "group", "organization")),
-    Relation.CO_LEADS: (("resident",), ("project",)),
-    Relation.VOLUNTEERS_IN: (("resident",), ("project",)),
-    Relation.SUPPORTS: (("organization",), ("project", "group")),
-    Relation.FUNDS: (("organization",), ("project", "organization")),
-    Relation.LINKED_TO: (("resource",), ("project",)),
-}
-
-
-@attrs.frozen
-class _Ref:
-    """A reference field of a record and the derived relation it gives.
-
-    ``inward`` references point at the record (``resident -attended-> activity`` comes
-    from the activity's ``attendees``); the others point away from it.
-    """
-
-    field: str
-    relation: Relation
-    kinds: tuple[str, ...]
-    many: bool = False
-    inward: bool = False
-
-
-#: The reference fields of each record kind.
-_REFS: Mapping[str, tuple[_Ref, ...]] = {
-    "district": (),
-    "subdistrict": (_Ref("district", Relation.PART_OF, ("district",)),),
-    "community": (_Ref("subdistrict", Relation.PART_OF, ("subdistrict",)),),
-    "segment": (_Ref("place", Relation.LOCATED_IN, _PLACES),),
-    "organization": (
-        _Ref("place", Relation.LOCATED_IN, _PLACES),
-        _Ref("parent", Relation.PART_OF, ("organization",)),
-    ),
-    "group": (_Ref("community", Relation.LOCATED_IN, ("community",)),),
-    "resident": (
-        _Ref("community", Relation.LOCATED_IN, ("community",)),
-        _Ref("segments", Relation.IN_SEGMENT, ("segment",), many=True),
-    ),
-    "project": (
-        _Ref("community", Relation.LOCATED_IN, ("community",)),
-        _Ref("target_segments", Relation.TARGETS, ("segment",), many=True),
-    ),
-    "activity": (
-        _Ref("place", Relation.LOCATED_IN, _PLACES),
-        _Ref("project", Relation.PART_OF, ("project",)),
-        _Ref("organisers", Relation.ORGANISED, ("resident",), many=True, inward=True),
-        _Ref("attendees", Relation.ATTENDED, ("resident",), many=True, inward=True),
-    ),
-    "resource": (
-        _Ref("place", Relation.LOCATED_IN, _PLACES),
-        _Ref("provider", Relation.PROVIDES, _PARTIES, inward=True),
-    ),
-    "call": (
-        _Ref("place", Relation.LOCATED_IN, _PLACES),
-        _Ref("organiser", Relation.RUNS, ("organization",), inward=True),
-    ),
-    "proposal": (
-        _Ref("call", Relation.SUBMITTED_TO, ("call",)),
-        _Ref("proposers", Relation.PROPOSED, ("resident",), many=True, inward=True),
-        _Ref("target_segments", Relation.TARGETS, ("segment",), many=True),
-        _Ref("project", Relation.BECAME, ("project",)),
-    ),
-}
 
 
 def _skill_refs(record: Entity) -> Iterator[tuple[str, str]]:
@@ -182,7 +115,7 @@ def _skill_refs(record: Entity) -> Iterator[tuple[str, str]]:
             yield f"skills[{i}]", skill
 
 
-def _ref_values(record: Entity, ref: _Ref) -> tuple[str, ...]:
+def _ref_values(record: Entity, ref: Reference) -> tuple[str, ...]:
     value = getattr(record, ref.field)
     if value is None:
         return ()
@@ -192,8 +125,10 @@ def _ref_values(record: Entity, ref: _Ref) -> tuple[str, ...]:
 _RECORD_CLASSES = tuple(entity_kinds().values())
 
 #: For each relation, the record kinds whose fields give it and the fields.
-_REFS_BY_RELATION: Mapping[Relation, tuple[tuple[str, _Ref], ...]] = {
-    rel: tuple((kind, ref) for kind, refs in _REFS.items() for ref in refs if ref.relation is rel)
+REFERENCES_BY_REL_TMP: Mapping[Relation, tuple[tuple[str, Reference], ...]] = {
+    rel: tuple(
+        (kind, ref) for kind, refs in REFERENCES.items() for ref in refs if ref.relation is rel
+    )
     for rel in Relation
 }
 
@@ -318,7 +253,7 @@ class CommunityGraph:
         A symmetric link is given once, in the direction it was added."""
         rels = list(Relation) if relation is None else [Relation(relation)]
         for rel in rels:
-            for kind, ref in _REFS_BY_RELATION[rel]:
+            for kind, ref in REFERENCES_BY_REL_TMP[rel]:
                 for owner in self._by_kind[kind]:
                     record = self._records[owner]
                     for other in _ref_values(record, ref):
@@ -537,7 +472,7 @@ class CommunityGraph:
                         continue
                     fields = [
                         ref.field
-                        for kind, ref in _REFS_BY_RELATION[rel]
+                        for kind, ref in REFERENCES_BY_REL_TMP[rel]
                         if kind == self._records[owner].kind
                     ]
                     problems.append(
@@ -662,7 +597,7 @@ class CommunityGraph:
 
         needs_seen: dict[str, str] = {}
         for record in records:
-            for ref in _REFS[record.kind]:
+            for ref in REFERENCES[record.kind]:
                 for j, target in enumerate(_ref_values(record, ref)):
                     field = f"{ref.field}[{j}]" if ref.many else ref.field
                     found = kind(target)
@@ -702,7 +637,7 @@ class CommunityGraph:
                 needs_seen[need_id] = record.id
         seen_links: dict[tuple[str, Relation, str], Link] = {}
         for link in links:
-            src_kinds, tgt_kinds = _LINK_KINDS[link.relation]
+            src_kinds, tgt_kinds = LINK_KINDS[link.relation]
             for end, allowed in (("source", src_kinds), ("target", tgt_kinds)):
                 entity_id = getattr(link, end)
                 found = kind(entity_id)
@@ -756,7 +691,7 @@ class CommunityGraph:
                 self._by_kind[record.kind][record.id] = None
             self._records[record.id] = record
         for record in records:
-            for ref in _REFS[record.kind]:
+            for ref in REFERENCES[record.kind]:
                 for target in _ref_values(record, ref):
                     self._adj_add((target, ref.relation, not ref.inward), record.id)
             for _, need_id in _need_ids(record):
@@ -769,7 +704,7 @@ class CommunityGraph:
 
     def _drop_owned(self, record: Entity) -> None:
         """Forget the derived relations that ``record``'s fields give."""
-        for ref in _REFS[record.kind]:
+        for ref in REFERENCES[record.kind]:
             for target in _ref_values(record, ref):
                 self._adj_remove((target, ref.relation, not ref.inward), record.id)
         for need_id in [n for n, owner in self._needs.items() if owner == record.id]:
@@ -813,7 +748,7 @@ class CommunityGraph:
         out = list(self._adj.get((node, relation, inward), ()))
         if relation.derived:
             record = self._records[node]
-            for ref in _REFS[record.kind]:
+            for ref in REFERENCES[record.kind]:
                 if ref.relation is relation and ref.inward == inward:
                     out.extend(_ref_values(record, ref))
         return out
@@ -887,16 +822,40 @@ class CommunityGraph:
             return self.get(record.call, Call).place
         return None
 
-    def _in_place(self, place: str | None) -> set[str] | None:
-        if place is None:
-            return None
+    def places_within(self, place: str) -> frozenset[str]:
+        """``place`` and every place inside it: a district's subdistricts and
+        communities, a subdistrict's communities, a community alone.
+
+        Records "in" a place at any level are those located in one of these; every query
+        that takes ``place=`` uses this one rule.
+
+        Raises
+        ------
+        UnknownEntityError
+            No record has the ID ``place``.
+        ValidationError
+            ``place`` is not a district, subdistrict or community.
+
+        Examples
+        --------
+        >>> import vchuang
+        >>> g = vchuang.load_example()
+        >>> sorted(g.places_within("pingnan"))
+        ['pingnan']
+        """
         places = {place}
         kind = self.kind_of(place)
         if kind in ("district", "subdistrict"):
             places |= {c.id for c in self.communities_in(place)}
             if kind == "district":
                 places |= {s.id for s in self.subdistricts(place)}
-        return places
+        elif kind != "community":
+            msg = f"{place!r} is a {kind}, not a district, subdistrict or community"
+            raise ValidationError([Problem("place", msg, "pass the ID of a place")])
+        return frozenset(places)
+
+    def _in_place(self, place: str | None) -> frozenset[str] | None:
+        return None if place is None else self.places_within(place)
 
     def districts(self) -> list[District]:
         """All districts."""
@@ -1242,7 +1201,7 @@ def _plural(kind: str, n: int) -> str:
 
 def _prune(record: Entity, keep: Mapping[str, Entity]) -> Entity:
     changes: dict[str, Any] = {}
-    for ref in _REFS[record.kind]:
+    for ref in REFERENCES[record.kind]:
         value = getattr(record, ref.field)
         if ref.many:
             kept = tuple(x for x in value if x in keep)

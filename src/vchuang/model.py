@@ -23,7 +23,8 @@ Examples
 ...              hours_per_week=6)
 >>> r.skill_level("graphic_design")
 <Level.ADVANCED: 3>
->>> r.minor
+>>> import datetime as dt
+>>> r.minor_on(dt.date(2019, 9, 21))
 False
 >>> Resident(id="r2", name="", community="pingnan")
 Traceback (most recent call last):
@@ -36,6 +37,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import enum
+import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, ClassVar, TypeAlias
 
@@ -46,6 +48,9 @@ from .errors import Problem, ValidationError
 
 __all__ = [
     "KIND_PLURALS",
+    "LINK_KINDS",
+    "PLACE_KINDS",
+    "REFERENCES",
     "THEMES",
     "Activity",
     "ActivityKind",
@@ -63,6 +68,7 @@ __all__ = [
     "Organization",
     "Project",
     "Proposal",
+    "Reference",
     "Relation",
     "Resident",
     "Resource",
@@ -798,8 +804,9 @@ class Resident:
     """A person living in a community (居民).
 
     ``name`` is a display name; published output replaces it by a pseudonym, and a
-    minor's name never appears. A resident is a minor when their ``age_band`` is a
-    minor band or their ``birth_year`` makes them under 18 this year.
+    minor's name never appears. A resident is a minor on a day when their ``age_band`` is a
+    minor band or their ``birth_year`` makes them under 18 that year
+    (:meth:`minor_on`).
     """
 
     kind: ClassVar[str] = "resident"
@@ -823,10 +830,34 @@ class Resident:
 
     @property
     def minor(self) -> bool:
-        """Whether this resident is (or is recorded as) under 18."""
+        """Deprecated: whether this resident is under 18 *today* (it reads the clock).
+
+        A frozen record must not change on 1 January; use :meth:`minor_on` with the date
+        the data describe, or :func:`vchuang.privacy.is_minor`.
+        """
+        warnings.warn(
+            "Resident.minor reads today's date and is deprecated; use "
+            "resident.minor_on(day) or vchuang.privacy.is_minor(resident, as_of=day)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.minor_on(dt.date.today())
+
+    def minor_on(self, day: dt.date) -> bool:
+        """Whether this resident was under 18 on ``day`` (or is recorded as a minor).
+
+        A recorded minor band (``child``, ``teen``) always counts; otherwise the birth
+        year decides (the resident is a minor in every year before the one they turn 18).
+        The answer depends only on the record and ``day``, never on the clock.
+
+        >>> import datetime as dt
+        >>> r = Resident(id="r1", name="A", community="c", birth_year=2003)
+        >>> r.minor_on(dt.date(2020, 6, 1)), r.minor_on(dt.date(2021, 6, 1))
+        (True, False)
+        """
         if self.age_band is not None and self.age_band.minor:
             return True
-        return self.birth_year is not None and dt.date.today().year - self.birth_year < 18
+        return self.birth_year is not None and day.year - self.birth_year < 18
 
     def age_band_on(self, day: dt.date) -> AgeBand | None:
         """The resident's age band on ``day`` (from the birth year when known)."""
@@ -1170,3 +1201,85 @@ def entity_kinds() -> Mapping[str, type[Entity]]:
     ['district', 'subdistrict', 'community']
     """
     return dict(_KINDS)
+
+
+# --------------------------------------------------------------------------- relation schema
+
+
+#: The kinds of record that are places, from the largest.
+PLACE_KINDS: tuple[str, ...] = ("district", "subdistrict", "community")
+_PARTIES = ("organization", "resident")
+
+#: Which kinds an explicit relation may join: relation -> (source kinds, target kinds).
+LINK_KINDS: Mapping[Relation, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    Relation.KNOWS: (("resident",), ("resident",)),
+    Relation.MEMBER_OF: (("resident",), ("group", "organization")),
+    Relation.LEADS: (("resident",), ("project", "group", "organization")),
+    Relation.CO_LEADS: (("resident",), ("project",)),
+    Relation.VOLUNTEERS_IN: (("resident",), ("project",)),
+    Relation.SUPPORTS: (("organization",), ("project", "group")),
+    Relation.FUNDS: (("organization",), ("project", "organization")),
+    Relation.LINKED_TO: (("resource",), ("project",)),
+}
+
+
+@attrs.frozen
+class Reference:
+    """A reference field of a record kind and the relation it gives (the relation schema).
+
+    ``Resident.community`` is ``Reference("community", Relation.LOCATED_IN,
+    ("community",))``: a resident is located in the community its ``community`` field
+    names. :data:`REFERENCES` lists them for every kind; explicit
+    :class:`Link` records may join only the kinds :data:`LINK_KINDS` allows.
+
+    ``inward`` references point at the record (``resident -attended-> activity`` comes
+    from the activity's ``attendees``); the others point away from it.
+    """
+
+    field: str
+    relation: Relation
+    kinds: tuple[str, ...]
+    many: bool = False
+    inward: bool = False
+
+
+#: The reference fields of each record kind.
+REFERENCES: Mapping[str, tuple[Reference, ...]] = {
+    "district": (),
+    "subdistrict": (Reference("district", Relation.PART_OF, ("district",)),),
+    "community": (Reference("subdistrict", Relation.PART_OF, ("subdistrict",)),),
+    "segment": (Reference("place", Relation.LOCATED_IN, PLACE_KINDS),),
+    "organization": (
+        Reference("place", Relation.LOCATED_IN, PLACE_KINDS),
+        Reference("parent", Relation.PART_OF, ("organization",)),
+    ),
+    "group": (Reference("community", Relation.LOCATED_IN, ("community",)),),
+    "resident": (
+        Reference("community", Relation.LOCATED_IN, ("community",)),
+        Reference("segments", Relation.IN_SEGMENT, ("segment",), many=True),
+    ),
+    "project": (
+        Reference("community", Relation.LOCATED_IN, ("community",)),
+        Reference("target_segments", Relation.TARGETS, ("segment",), many=True),
+    ),
+    "activity": (
+        Reference("place", Relation.LOCATED_IN, PLACE_KINDS),
+        Reference("project", Relation.PART_OF, ("project",)),
+        Reference("organisers", Relation.ORGANISED, ("resident",), many=True, inward=True),
+        Reference("attendees", Relation.ATTENDED, ("resident",), many=True, inward=True),
+    ),
+    "resource": (
+        Reference("place", Relation.LOCATED_IN, PLACE_KINDS),
+        Reference("provider", Relation.PROVIDES, _PARTIES, inward=True),
+    ),
+    "call": (
+        Reference("place", Relation.LOCATED_IN, PLACE_KINDS),
+        Reference("organiser", Relation.RUNS, ("organization",), inward=True),
+    ),
+    "proposal": (
+        Reference("call", Relation.SUBMITTED_TO, ("call",)),
+        Reference("proposers", Relation.PROPOSED, ("resident",), many=True, inward=True),
+        Reference("target_segments", Relation.TARGETS, ("segment",), many=True),
+        Reference("project", Relation.BECAME, ("project",)),
+    ),
+}

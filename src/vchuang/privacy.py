@@ -62,8 +62,9 @@ from typing import Any
 import attrs
 
 from .errors import Problem, ValidationError
-from .graph import _REFS, CommunityGraph
+from .graph import CommunityGraph
 from .model import (
+    REFERENCES,
     Activity,
     Entity,
     Link,
@@ -243,12 +244,9 @@ def is_minor(resident: Resident, as_of: dt.date | None = None) -> bool:
     >>> is_minor(r, dt.date(2019, 12, 31))
     True
     """
-    if resident.minor:
+    if resident.minor_on(_today()):
         return True
-    if as_of is None:
-        return False
-    band = resident.age_band_on(as_of)
-    return band is not None and band.minor
+    return as_of is not None and resident.minor_on(as_of)
 
 
 def display_name(resident: Resident, *, reveal: bool = False, as_of: dt.date | None = None) -> str:
@@ -346,10 +344,10 @@ def pseudonymize(
     """
     raw_key = _as_key(key)
     chosen = tuple(kinds)
-    unknown = [k for k in chosen if k not in _REFS]
+    unknown = [k for k in chosen if k not in REFERENCES]
     if unknown:
         raise ValidationError(
-            [Problem("kinds", f"unknown kind {unknown[0]!r}", f"kinds are {', '.join(_REFS)}")]
+            [Problem("kinds", f"unknown kind {unknown[0]!r}", f"kinds are {', '.join(REFERENCES)}")]
         )
     mapping: dict[str, str] = {}
     for kind in chosen:
@@ -379,7 +377,7 @@ def _pseudonymous(
     record: Entity, mapping: Mapping[str, str], key: bytes, hashed: set[str]
 ) -> Entity:
     changes: dict[str, Any] = {}
-    for ref in _REFS[record.kind]:
+    for ref in REFERENCES[record.kind]:
         value = getattr(record, ref.field)
         if ref.many:
             new = tuple(mapping.get(x, x) for x in value)
