@@ -18,11 +18,12 @@ from hypothesis import strategies as st
 import vchuang
 from strategies import graphs
 from vchuang import CommunityGraph, FormatError, Level, Relation, Resident, ValidationError
+from vchuang.cli import import_command
 from vchuang.errors import MissingDependencyError
-from vchuang.io import tables
+from vchuang.io import cells, tables
 from vchuang.io.export import to_csv
-from vchuang.io.tables import TABLES, import_command, mapping_table, read_tables
-from vchuang.model import entity_kinds
+from vchuang.io.tables import TABLES, mapping_table, read_tables
+from vchuang.model import REFERENCES, entity_kinds
 from vchuang.privacy import is_minor, pseudonym_label
 
 HERE = Path(__file__).parent
@@ -268,14 +269,12 @@ def test_headers_are_unique_within_each_table() -> None:
         seen: dict[str, str] = {}
         for col in spec.columns:
             for header in col.headers:
-                key = tables._hkey(header)
+                key = cells.header_key(header)
                 assert seen.setdefault(key, col.field) == col.field, (spec.name, header)
 
 
 def test_every_reference_field_of_the_model_has_a_column() -> None:
-    from vchuang.graph import _REFS
-
-    for kind, refs in _REFS.items():
+    for kind, refs in REFERENCES.items():
         spec = next(t for t in TABLES if t.kind == kind)
         fields = {c.field for c in spec.columns}
         for ref in refs:
@@ -611,3 +610,74 @@ def test_the_corpus_is_what_make_corpus_writes(
     for case in ("clean", "messy"):
         for path in sorted((CORPUS / case).iterdir()):
             assert (tmp_path / case / path.name).read_bytes() == path.read_bytes(), path
+
+
+# --------------------------------------------------------------------------- the package's face
+
+
+def test_the_tables_package_shows_only_its_public_names() -> None:
+    assert sorted(dir(tables)) == sorted(tables.__all__)
+    assert all(hasattr(tables, name) for name in tables.__all__)
+
+
+def test_no_loop_variables_left_as_module_globals() -> None:
+    # the old module left `_key`, `_en`, `_zh`, `_t` behind from building a lookup table
+    for module in (tables, cells, *(sys.modules[f"vchuang.io.tables.{m}"] for m in _PARTS)):
+        assert not {"_key", "_en", "_zh", "_t"} & set(vars(module)), module.__name__
+
+
+_PARTS = ("_specs", "_reading", "_headers", "_sheets", "_cells", "_state", "_linking", "_building")
+
+
+def test_import_command_moved_to_the_cli() -> None:
+    with pytest.raises(AttributeError, match=r"vchuang\.cli\.import_command"):
+        _ = tables.import_command  # type: ignore[attr-defined]
+    with pytest.raises(AttributeError, match=r"vchuang\.cli\.import_command"):
+        _ = vchuang.io.import_command  # type: ignore[attr-defined]
+
+
+def test_the_cell_parsers_are_public_and_say_what_to_write() -> None:
+    assert cells.parse_date("2019年9月21日") == dt.date(2019, 9, 21)
+    assert cells.parse_money("¥3,000") == 300_000 and cells.parse_number("3小时") == 3
+    assert cells.parse_enum(Relation, "朋友") is Relation.KNOWS
+    with pytest.raises(cells.CellError) as exc:
+        cells.parse_date("21/09/2019")
+    assert (exc.value.message, exc.value.hint) == (
+        "not a date: '21/09/2019'",
+        "write dates year first: 2019-09-21",
+    )
+    assert isinstance(exc.value, FormatError) and isinstance(exc.value, ValueError)
+
+
+# --------------------------------------------------------------------------- messages in Chinese
+
+
+def test_a_bad_sheet_is_explained_in_chinese_with_lang_zh(tmp_path: Path) -> None:
+    _write(tmp_path / "communities.csv", PLACES)
+    _write(tmp_path / "备忘.csv", "随便,什么\n1,2\n")
+    _write(tmp_path / "projects.csv", "项目名称,预算\nA,3000\n")
+    with pytest.raises(FormatError) as exc:
+        read_tables(tmp_path, lang="zh")
+    messages = {p.path: (p.message, p.hint) for p in exc.value.problems}
+    assert messages["备忘.csv"][0] == "没有读取：文件名对不上任何一种表"
+    assert messages["projects.csv:1"] == (
+        "缺少 'community' 列：这张表的 1 行都没有导入",
+        "请添加一列 community（或 社区 / 所属社区）",
+    )
+    # the same files in English, as before
+    with pytest.raises(FormatError) as exc:
+        read_tables(tmp_path)
+    assert "not read: its name matches no table" in str(exc.value)
+
+
+def test_vchuang_import_lang_zh(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from vchuang.cli import main
+
+    _write(tmp_path / "备忘.csv", "随便,什么\n1,2\n")
+    assert main(["import", str(tmp_path), "-o", str(tmp_path / "x.json"), "--lang", "zh"]) == 1
+    assert "备忘.csv: 没有读取：文件名对不上任何一种表" in capsys.readouterr().err
+
+
+def test_a_language_other_than_en_or_zh_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="lang"):
+        read_tables(tmp_path, lang="fr")

@@ -12,11 +12,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__, example_path
-from .errors import FormatError
+from .errors import FormatError, ValidationError
 from .graph import CommunityGraph
-from .io import load
+from .io import atomic_write_text, dumps, load
+from .kernel.text import lang_from_env
+from .model import KIND_PLURALS
 
-__all__ = ["main"]
+__all__ = ["import_command", "main"]
 
 _DESCRIPTION = """\
 vchuang: community-governance incubators as one typed graph.
@@ -125,14 +127,92 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from .io.tables import import_command
-
     code, lines = import_command(
-        args.directory, args.output, strict=not args.lenient, base=args.base
+        args.directory,
+        args.output,
+        strict=not args.lenient,
+        base=args.base,
+        lang=args.lang or lang_from_env(),
     )
     for line in lines:
         print(line, file=sys.stdout if code == 0 else sys.stderr)
     return code
+
+
+def import_command(
+    directory: str | Path,
+    output: str | Path,
+    *,
+    strict: bool = True,
+    base: str | Path | None = None,
+    lang: str = "en",
+) -> tuple[int, list[str]]:
+    """Import a directory of tables and save the graph as JSON: ``vchuang import``.
+
+    Reads the tables with :func:`vchuang.io.tables.read_tables` (never strictly, so that
+    every problem is listed) and writes the graph unless ``strict`` and a row has a
+    problem.
+
+    Parameters
+    ----------
+    directory
+        The directory of CSV and XLSX tables (or one file).
+    output
+        The JSON document to write (atomically).
+    strict
+        If true, write nothing when any row has a problem.
+    base
+        A vchuang JSON document the tables add to.
+    lang : {"en", "zh"}, default "en"
+        The language of the messages about files, sheets and headers
+        (:func:`vchuang.io.tables.read_tables`).
+
+    Returns
+    -------
+    tuple
+        The exit code — 0 all imported, 1 nothing written (problems, or a file that cannot
+        be read), 2 written without the rows listed — and the lines to print.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "communities.csv").write_text("name,subdistrict,district\\nPingnan,Longgang St,Longgang\\n")
+    >>> code, lines = import_command(d, d / "data.json")
+    >>> code, lines[-1]
+    (0, 'wrote data.json: 1 district, 1 subdistrict, 1 community')
+    """
+    from .io.tables import read_tables
+
+    try:
+        graph = load(base) if base is not None else None
+    except (OSError, FormatError) as exc:
+        return 1, [f"{base}: cannot use as the base graph: {exc}"]
+    try:
+        report = read_tables(directory, strict=False, base=graph, lang=lang)
+    except ValidationError as exc:  # pragma: no cover - no mapping is given here
+        return 1, [str(exc)]
+    lines = report.lines()
+    if report.problems and strict:
+        lines.append(
+            f"nothing written to {output}: fix the problems above, or import the "
+            "good rows only with --lenient"
+        )
+        return 1, lines
+    target = Path(output)
+    try:
+        atomic_write_text(target, dumps(report.graph))
+    except OSError as exc:
+        return 1, [*lines, f"{output}: cannot write: {exc.strerror or exc}"]
+    counts = report.graph.summary().counts
+    kinds = ", ".join(f"{n} {k if n == 1 else KIND_PLURALS[k]}" for k, n in counts.items() if n)
+    lines = [line for line in lines if not line.startswith("imported:")]
+    lines.append(f"wrote {target.name}: {kinds or 'an empty graph'}")
+    if report.problems:
+        n = len(report.problems)
+        lines.append(f"{n} problem{'s' * (n != 1)} above: those rows are not in {target.name}")
+        return 2, lines
+    return 0, lines
 
 
 def _cmd_schema(_args: argparse.Namespace) -> int:
@@ -228,6 +308,13 @@ def build_parser() -> argparse.ArgumentParser:
         "nothing if any row is bad)",
     )
     imp.add_argument("--base", metavar="JSON", help="add the sheets to this existing document")
+    imp.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default=None,
+        help="language of the messages about files and sheets "
+        "(default: from the locale, LANG=zh_CN.UTF-8 gives zh)",
+    )
     imp.set_defaults(func=_cmd_import)
 
     schema = sub.add_parser(

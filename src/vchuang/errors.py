@@ -23,6 +23,7 @@ from collections.abc import Iterable
 import attrs
 
 __all__ = [
+    "CellError",
     "FormatError",
     "IntegrityError",
     "MissingDependencyError",
@@ -102,6 +103,28 @@ class FormatError(_ProblemsError, ValueError):
     found, each with its JSON path or file line; nothing is half-loaded."""
 
     what = "the document"
+
+
+class CellError(FormatError):
+    """One cell of a table cannot be read (``"21/09/2019"`` as a date, ``"19x6"`` as a
+    year). ``message`` says what is wrong and ``hint`` how to write it; whoever reads the
+    table adds the file, line and column (:mod:`vchuang.io.cells`).
+
+    Examples
+    --------
+    >>> err = CellError("not a date: '21/09/2019'", "write dates year first: 2019-09-21")
+    >>> err.message, err.hint
+    ("not a date: '21/09/2019'", 'write dates year first: 2019-09-21')
+    >>> isinstance(err, FormatError) and isinstance(err, ValueError)
+    True
+    """
+
+    what = "the cell"
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        self.message = message
+        self.hint = hint
+        super().__init__([Problem("", message, hint)])
 
 
 class UnknownEntityError(VchuangError, KeyError):

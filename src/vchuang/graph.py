@@ -96,8 +96,6 @@ if TYPE_CHECKING:
 
 __all__ = ["CommunityGraph", "GraphIndex", "Summary"]
 
-_LINK_KINDS = LINK_KINDS  # for io.tables until it imports model.LINK_KINDS
-
 E = TypeVar("E", bound=Entity)
 
 

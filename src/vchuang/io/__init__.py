@@ -3,7 +3,8 @@
 - The JSON format (:func:`load`, :func:`save`, :func:`loads`, :func:`dumps`) is the
   library's own, versioned and documented on the "JSON format" page.
 - Spreadsheets in: :func:`~vchuang.io.tables.read_tables` reads CSV (UTF-8, UTF-8 with BOM, GB18030) and
-  XLSX files with Chinese or English headers (:mod:`vchuang.io.tables`).
+  XLSX files with Chinese or English headers (:mod:`vchuang.io.tables`); one cell at a
+  time with the parsers of :mod:`vchuang.io.cells` (dates, numbers, money, yes/no …).
 - Out: GraphML and GEXF for Gephi, pandas DataFrames, CSV for Excel
   (:mod:`vchuang.io.export`), pseudonymous by default; the JSON Schema of the format
   (:func:`~vchuang.io.schema.json_schema`); Pabulib ``.pb`` files (:mod:`vchuang.io.pabulib`).
@@ -29,7 +30,7 @@ from ._json import (
 )
 
 if TYPE_CHECKING:
-    from . import export, pabulib, schema, tables
+    from . import cells, export, pabulib, schema, tables
     from .export import (
         export_tables,
         flat_graph,
@@ -40,19 +41,19 @@ if TYPE_CHECKING:
         to_graphml,
     )
     from .schema import json_schema
-    from .tables import ImportReport, import_command, read_tables
+    from .tables import ImportReport, read_tables
 
 __all__ = [
     "FORMAT_VERSION",
     "ImportReport",
     "atomic_write_bytes",
     "atomic_write_text",
+    "cells",
     "dumps",
     "export",
     "export_tables",
     "flat_graph",
     "from_document",
-    "import_command",
     "json_schema",
     "load",
     "loads",
@@ -69,10 +70,9 @@ __all__ = [
     "to_graphml",
 ]
 
-_SUBMODULES = ("export", "pabulib", "schema", "tables")
+_SUBMODULES = ("cells", "export", "pabulib", "schema", "tables")
 _LAZY = {
     "ImportReport": "tables",
-    "import_command": "tables",
     "read_tables": "tables",
     "export_tables": "export",
     "flat_graph": "export",
@@ -90,5 +90,8 @@ def __getattr__(name: str) -> Any:
         return _importlib.import_module(f".{name}", __name__)
     if name in _LAZY:
         return getattr(_importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    if name == "import_command":
+        msg = "import_command moved to vchuang.cli.import_command (the command line is above io)"
+        raise AttributeError(msg)
     msg = f"module 'vchuang.io' has no attribute {name!r}"
     raise AttributeError(msg)

@@ -1,0 +1,357 @@
+"""Cells: how one cell of a spreadsheet becomes a date, a number, a yes/no, a list …
+
+Every reader of tables (the graph import :func:`vchuang.io.tables.read_tables`, and the
+ledger CSV later) reads cells the way people type them into Chinese Excel:
+
+* text is folded first: full-width forms become ASCII (digits typed on a Chinese keyboard), and
+  surrounding spaces go (:func:`clean`);
+* dates are year first, ``2019-09-21``, ``2019/9/21``, ``2019.9.21``, ``2019年9月21日``
+  or ``20190921``, with an optional time (:func:`parse_date`);
+* numbers may carry a unit or a thousands separator: ``3小时``, ``8 hours``, ``1,200人``
+  (:func:`parse_int`, :func:`parse_number`); money is in yuan, ``¥3,000`` or ``45.50元``,
+  kept as whole fen (:func:`parse_money`);
+* yes and no in either language, ``是`` / ``否``, ``√`` / ``×`` (:func:`parse_bool`);
+* a skill level as ``1``–``4`` or a word, ``初级`` … ``专家`` (:func:`parse_level`);
+* a value of an enumeration by its value, name, English or Chinese label, or a common
+  Chinese word for it (``骨干`` is a :attr:`~vchuang.model.Role.TALENT`; :func:`parse_enum`);
+* lists split on ``;`` ``,`` ``、`` ``|`` ``/`` or a line break, full-width or not
+  (:func:`split_items`); themes by key or label (:func:`parse_themes`).
+
+A cell that cannot be read raises :class:`~vchuang.errors.CellError` with a message and
+a hint; the caller adds where the cell is (file, line, column).
+
+Examples
+--------
+>>> from vchuang.io.cells import parse_date, parse_money, parse_bool, split_items
+>>> parse_date("2019年9月21日"), parse_money("¥3,000"), parse_bool("是")
+(datetime.date(2019, 9, 21), 300000, True)
+>>> split_items("摄影；演讲、 绘画")
+['摄影', '演讲', '绘画']
+>>> parse_date("21/09/2019")
+Traceback (most recent call last):
+...
+vchuang.errors.CellError: not a date: '21/09/2019' (hint: write dates year first: 2019-09-21)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import functools
+import math
+import re
+import unicodedata
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import TypeVar
+
+from ..errors import CellError
+from ..model import (
+    THEMES,
+    ActivityKind,
+    AgeBand,
+    Level,
+    OrgKind,
+    Relation,
+    ResourceKind,
+    Role,
+    Stage,
+)
+
+__all__ = [
+    "CellError",
+    "clean",
+    "header_key",
+    "is_full_date",
+    "parse_bool",
+    "parse_date",
+    "parse_enum",
+    "parse_int",
+    "parse_level",
+    "parse_money",
+    "parse_number",
+    "parse_themes",
+    "split_items",
+]
+
+E = TypeVar("E", bound=enum.Enum)
+
+_SPLIT = re.compile(r"[;；,，、|/\n]+")
+_UNITS = re.compile(r"(小时|个小时|hours?|hrs?|h|人|名|元|块|¥|rmb|年|岁)$")
+_DATE = re.compile(
+    r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+)
+_DATE_HINT = "write dates year first: 2019-09-21"
+
+
+def header_key(text: str) -> str:
+    """A header or name as compared: full-width folded, case, spaces, ``_``, ``-``,
+    ``*`` and ``:`` ignored.
+
+    >>> header_key("Hours_per week") == header_key("\\uff28OURS-PER-WEEK")
+    True
+    """
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return re.sub(r"[\s_\-*:]+", "", text)
+
+
+def clean(text: str) -> str:
+    """The cell's text with full-width forms folded (NFKC) and outer spaces removed."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def split_items(text: str) -> list[str]:
+    """The items of a list cell, split on ``;`` ``,`` ``、`` ``|`` ``/`` or a line break
+    (full-width or not); empty items are dropped."""
+    return [x.strip() for x in _SPLIT.split(text) if x.strip()]
+
+
+def _number_text(text: str) -> str:
+    value = clean(text).casefold().lstrip("¥")
+    value = _UNITS.sub("", value).strip()
+    if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", value):
+        value = value.replace(",", "")
+    return value
+
+
+def parse_int(text: str, what: str = "the cell") -> int:
+    """A whole number, perhaps with a unit (``12人``) or thousands separators.
+
+    ``what`` names the cell in the message (usually its header).
+
+    >>> parse_int("1,200人"), parse_int("\\uff13")
+    (1200, 3)
+    """
+    value = _number_text(text)
+    if not re.fullmatch(r"[+-]?\d{1,15}", value):
+        msg = f"{what} must be a whole number, got {text.strip()!r}"
+        raise CellError(msg)
+    return int(value)
+
+
+def parse_number(text: str, what: str = "the cell") -> int | float:
+    """A number >= 0, perhaps with a unit (``3.5小时``): an int when it is whole.
+
+    >>> parse_number("3.5小时"), parse_number("8 hours")
+    (3.5, 8)
+    """
+    value = _number_text(text)
+    if re.fullmatch(r"\d{1,15}", value):
+        return int(value)
+    if len(value) > 40 or not re.fullmatch(r"(\d+\.?\d*|\.\d+)(e[+-]?\d{1,3})?", value):
+        msg = f"{what} must be a number >= 0, got {text.strip()!r}"
+        raise CellError(msg)
+    number = float(value)
+    if not math.isfinite(number):
+        msg = f"{what} must be a finite number, got {text.strip()!r}"
+        raise CellError(msg)
+    return number
+
+
+def parse_date(text: str) -> dt.date:
+    """A date written year first (a time after it is ignored).
+
+    >>> parse_date("2019/9/21"), parse_date("20190921 ")
+    (datetime.date(2019, 9, 21), datetime.date(2019, 9, 21))
+    """
+    value = clean(text)
+    found = _DATE.fullmatch(value) or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", value)
+    if found is None:
+        msg = f"not a date: {text.strip()!r}"
+        raise CellError(msg, _DATE_HINT)
+    year, month, day = (int(x) for x in found.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError as exc:
+        msg = f"not a date: {text.strip()!r} ({exc})"
+        raise CellError(msg, _DATE_HINT) from None
+
+
+def is_full_date(text: str) -> bool:
+    """Whether ``text`` is a date written out (``1984-05-03``, ``1984年5月3日``), as in a
+    year column that was given a birth date."""
+    return re.fullmatch(r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?", clean(text)) is not None
+
+
+def parse_money(text: str) -> int:
+    """An amount in yuan (``3000``, ``¥45.50``, ``3,000元``) as whole fen.
+
+    Unlike :func:`vchuang.kernel.money.parse_yuan` it accepts the units and forms a
+    spreadsheet cell carries (``块``, ``RMB``) and refuses negative amounts.
+
+    >>> parse_money("¥45.5"), parse_money("3,000元")
+    (4550, 300000)
+    """
+    value = _number_text(text)
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        msg = f"not an amount of money: {text.strip()!r}"
+        raise CellError(msg, "write yuan, e.g. 3000 or 45.50") from None
+    if not amount.is_finite() or amount < 0:
+        msg = f"an amount must be >= 0, got {text.strip()!r}"
+        raise CellError(msg)
+    fen = amount * 100
+    if fen != fen.to_integral_value() or abs(fen) > 10**15:
+        msg = f"{text.strip()!r} has more than 2 decimals of a yuan"
+        raise CellError(msg, "money is kept in whole fen (1 yuan = 100 fen)")
+    return int(fen)
+
+
+_TRUE = frozenset(("true", "yes", "y", "1", "是", "同意", "√", "✓", "有"))
+_FALSE = frozenset(("false", "no", "n", "0", "否", "不同意", "×", "x", "无"))
+
+
+def parse_bool(text: str) -> bool:
+    """Yes or no: ``是`` / ``否``, ``yes`` / ``no``, ``1`` / ``0``, ``√`` / ``×`` …
+
+    >>> parse_bool("同意"), parse_bool("No")
+    (True, False)
+    """
+    value = header_key(text)
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    msg = f"{text.strip()!r} is not yes or no"
+    raise CellError(msg, "write 是 or 否 (yes or no)")
+
+
+_LEVEL_WORDS: Mapping[str, Level] = {
+    **{header_key(w): Level.BASIC for w in ("basic", "初级", "入门", "一般", "会")},
+    **{header_key(w): Level.INTERMEDIATE for w in ("intermediate", "中级", "熟练", "较好")},
+    **{header_key(w): Level.ADVANCED for w in ("advanced", "高级", "精通", "很好")},
+    **{header_key(w): Level.EXPERT for w in ("expert", "专家", "专业")},
+}
+
+
+def parse_level(text: str) -> Level:
+    """A skill level: ``1``–``4`` or basic / intermediate / advanced / expert
+    (初级 / 中级 / 高级 / 专家, and a few everyday words).
+
+    >>> parse_level("3"), parse_level("精通")
+    (<Level.ADVANCED: 3>, <Level.ADVANCED: 3>)
+    """
+    value = clean(text)
+    if re.fullmatch(r"[1-4]", value):
+        return Level(int(value))
+    found = _LEVEL_WORDS.get(header_key(value))
+    if found is None:
+        msg = f"{text.strip()!r} is not a skill level"
+        raise CellError(msg, "use 1-4 or basic/intermediate/advanced/expert (初级/中级/高级/专家)")
+    return found
+
+
+#: Everyday words for enumeration values, beyond their values and labels.
+_ENUM_WORDS: Mapping[type[enum.Enum], Mapping[str, str]] = {
+    Role: {
+        "志愿者": "volunteer",
+        "热心居民": "volunteer",
+        "居民骨干": "talent",
+        "骨干": "talent",
+        "能人": "talent",
+        "领袖": "leader",
+        "社区领袖": "leader",
+        "社工": "social_worker",
+        "社会工作者": "social_worker",
+        "工作人员": "staff",
+        "职员": "staff",
+    },
+    Stage: {
+        "进行中": "running",
+        "已结束": "completed",
+        "结束": "completed",
+        "遴选": "seed_selection",
+        "赋能": "empowerment",
+        "培力": "empowerment",
+        "终止": "dropped",
+        "入选": "selected",
+        "提交": "proposed",
+    },
+    ActivityKind: {
+        "动员会": "mobilisation",
+        "征选会": "selection_meeting",
+        "例会": "volunteer_meeting",
+        "宣传": "outreach",
+        "讲座": "training",
+        "服务": "service",
+        "其他": "other",
+        "other activity": "other",
+    },
+    OrgKind: {
+        "社创中心": "hub",
+        "社会组织": "social_organisation",
+        "政府": "government",
+        "基金": "fund",
+        "公司": "company",
+        "其他": "other",
+        "organisation": "other",
+    },
+    ResourceKind: {"钱": "money", "经费": "money", "专家": "expertise", "伙伴": "partner"},
+    AgeBand: {
+        "老人": "elder",
+        "老年人": "elder",
+        "小孩": "child",
+        "少儿": "child",
+        "少年": "teen",
+        "成年": "adult",
+        "成年人": "adult",
+    },
+    Relation: {"朋友": "knows", "邻居": "knows", "熟人": "knows", "好友": "knows"},
+}
+
+
+@functools.cache
+def _enum_lookup(cls: type[enum.Enum]) -> Mapping[str, enum.Enum]:
+    out: dict[str, enum.Enum] = {}
+    for m in cls:
+        names = [str(m.value), m.name]
+        label = getattr(m, "label", None)
+        if callable(label):
+            names += [label("en"), label("zh")]
+        for n in names:
+            out.setdefault(header_key(n), m)
+    for word, value in _ENUM_WORDS.get(cls, {}).items():
+        out.setdefault(header_key(word), cls(value))
+    return out
+
+
+def parse_enum(cls: type[E], text: str) -> E:
+    """The member of ``cls`` a cell names: by value, name, English or Chinese label, or
+    an everyday word (``骨干`` is :attr:`~vchuang.model.Role.TALENT`).
+
+    >>> from vchuang.model import Role
+    >>> parse_enum(Role, "骨干"), parse_enum(Role, "Volunteer")
+    (<Role.TALENT: 'talent'>, <Role.VOLUNTEER: 'volunteer'>)
+    """
+    found = _enum_lookup(cls).get(header_key(text))
+    if found is None:
+        allowed = ", ".join(str(m.value) for m in cls)
+        msg = f"{text.strip()!r} is not a known {cls.__name__}"
+        raise CellError(msg, f"use one of {allowed}")
+    return found  # type: ignore[return-value]  # the lookup of cls holds members of cls
+
+
+@functools.cache
+def _theme_lookup() -> Mapping[str, str]:
+    out: dict[str, str] = {}
+    for key, (en, zh) in THEMES.items():
+        for name in (key, en, zh):
+            out.setdefault(header_key(name), key)
+    return out
+
+
+def parse_themes(text: str) -> tuple[str, ...]:
+    """The themes a cell lists, each by key, English or Chinese label (a theme not in
+    :data:`~vchuang.model.THEMES` is kept as written); each once, in order.
+
+    >>> parse_themes("高空抛物；high-altitude throwing")
+    ('high_altitude_throwing',)
+    """
+    lookup = _theme_lookup()
+    themes: list[str] = []
+    for item in split_items(text):
+        theme = lookup.get(header_key(item), clean(item))
+        if theme not in themes:
+            themes.append(theme)
+    return tuple(themes)

@@ -1,0 +1,194 @@
+"""One cell of a table, read for its column (private).
+
+:attr:`Column.parse <vchuang.io.tables.Column.parse>` names how a column's cells are
+read; :func:`read_cell` does it with the public parsers of :mod:`vchuang.io.cells`
+(dates, numbers, money, yes/no, levels, enumerations, lists) and the skill taxonomy.
+References (``ref``, ``refs``) are only split here: they are resolved once every table
+is read, since a cell may name a record of a later table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from ...errors import CellError
+from ...model import AgeBand, Level, Relation, Role, SkillLevel, SkillTaxonomy
+from ..cells import (
+    clean,
+    is_full_date,
+    parse_bool,
+    parse_date,
+    parse_enum,
+    parse_int,
+    parse_level,
+    parse_money,
+    parse_number,
+    parse_themes,
+    split_items,
+)
+from ._specs import Column
+
+__all__ = ["read_cell", "skill_item"]
+
+
+def skill_item(text: str, taxonomy: SkillTaxonomy) -> tuple[str, Level]:
+    """A skill and its level from ``平面设计:3``, ``平面设计（高级）`` or ``平面设计``
+    (basic); the skill by ID, label or synonym."""
+    value = clean(text)
+    found = re.fullmatch(r"(.+?)\s*[:=]\s*(.+)", value) or re.fullmatch(
+        r"(.+?)\s*\(\s*(.+?)\s*\)", value
+    )
+    name, level_text = (found.group(1), found.group(2)) if found else (value, "")
+    skill = taxonomy.resolve(name)
+    if skill is None:
+        near = taxonomy.suggest(name)
+        hint = (
+            f"did you mean {near!r} ({taxonomy.label(near, 'zh')})?"
+            if near
+            else "add it to a taxonomy table, or use a known skill"
+        )
+        msg = f"unknown skill {name!r}"
+        raise CellError(msg, hint)
+    return skill, parse_level(level_text) if level_text else Level.BASIC
+
+
+def _at_least_zero(n: int, what: str, raw: str) -> int:
+    if n < 0:
+        msg = f"{what} must be >= 0, got {raw.strip()!r}"
+        raise CellError(msg)
+    return n
+
+
+def _year(raw: str, what: str) -> int:
+    text = clean(raw)
+    return parse_date(text).year if is_full_date(text) else parse_int(raw, what)
+
+
+def _age(raw: str, _what: str) -> AgeBand:
+    n = parse_int(raw, "age")
+    if not 0 <= n <= 130:
+        msg = f"age must be between 0 and 130, got {raw.strip()!r}"
+        raise CellError(msg)
+    return AgeBand.from_age(n)
+
+
+def _relation(raw: str) -> Relation:
+    rel = parse_enum(Relation, raw)
+    if rel.derived:
+        msg = f"{raw.strip()!r} comes from other columns, not a link"
+        raise CellError(
+            msg,
+            "use knows, member_of, leads, co_leads, volunteers_in, supports, funds or linked_to",
+        )
+    return rel
+
+
+def _roles(raw: str) -> tuple[Role, ...]:
+    roles: list[Role] = []
+    for item in split_items(raw):
+        role = parse_enum(Role, item)
+        if role not in roles:
+            roles.append(role)
+    return tuple(roles)
+
+
+def _skills(
+    raw: str, taxonomy: SkillTaxonomy, also: Callable[[CellError], None]
+) -> tuple[SkillLevel, ...]:
+    items: list[SkillLevel] = []
+    problems: list[CellError] = []
+    for item in split_items(raw):
+        try:
+            skill, level = skill_item(item, taxonomy)
+        except CellError as bad:
+            problems.append(bad)
+            continue
+        if any(s.skill == skill for s in items):
+            problems.append(CellError(f"skill {skill!r} is listed twice", "give each skill once"))
+            continue
+        items.append(SkillLevel(skill=skill, level=level))
+    for other in problems[1:]:
+        also(other)
+    if problems:
+        raise problems[0]
+    return tuple(items)
+
+
+def _skill_ids(raw: str, taxonomy: SkillTaxonomy) -> tuple[str, ...]:
+    skills: list[str] = []
+    for item in split_items(raw):
+        skill = skill_item(item, taxonomy)[0]
+        if skill not in skills:
+            skills.append(skill)
+    return tuple(skills)
+
+
+#: How each kind of cell is read: (raw text, what the cell is called) -> value.
+_SIMPLE: dict[str, Callable[[str, str], Any]] = {
+    "text": lambda raw, _: raw,
+    "name": lambda raw, _: raw,
+    "id": lambda raw, _: clean(raw),
+    "count": lambda raw, what: _at_least_zero(parse_int(raw, what), what, raw),
+    "fen": lambda raw, what: _at_least_zero(parse_int(raw, what), what, raw),
+    "year": _year,
+    "age": _age,
+    "hours": parse_number,
+    "number": parse_number,
+    "yuan": lambda raw, _: parse_money(raw),
+    "date": lambda raw, _: parse_date(raw),
+    "bool": lambda raw, _: parse_bool(raw),
+    "relation": lambda raw, _: _relation(raw),
+    "roles": lambda raw, _: _roles(raw),
+    "level": lambda raw, _: parse_level(raw),
+    "themes": lambda raw, _: parse_themes(raw),
+    "list": lambda raw, _: tuple(split_items(raw)),
+    "ref": lambda raw, _: [clean(raw)],
+    "refs": lambda raw, _: [clean(x) for x in split_items(raw)],
+}
+
+
+def read_cell(
+    col: Column,
+    raw: str,
+    *,
+    what: str,
+    taxonomy: SkillTaxonomy,
+    also: Callable[[CellError], None],
+) -> Any:
+    """The value of a non-empty cell of ``col``: for ``ref`` and ``refs`` the list of
+    texts it names, to be resolved later.
+
+    Parameters
+    ----------
+    col
+        The column, whose ``parse`` says how to read the cell.
+    raw
+        The cell's text as read from the file.
+    what
+        What the cell is called in messages (its header as written).
+    taxonomy
+        The skills a ``skills``, ``skill`` or ``skill_ids`` cell may name.
+    also
+        Called with each problem of a list cell beyond the first (which is raised).
+
+    Raises
+    ------
+    CellError
+        The cell cannot be read.
+    """
+    kind = col.parse
+    simple = _SIMPLE.get(kind)
+    if simple is not None:
+        return simple(raw, what)
+    if kind == "enum" and col.enum is not None:
+        return parse_enum(col.enum, raw)
+    if kind == "skills":
+        return _skills(raw, taxonomy, also)
+    if kind == "skill":
+        return skill_item(raw, taxonomy)[0]
+    if kind == "skill_ids":
+        return _skill_ids(raw, taxonomy)
+    msg = f"unknown cell kind {kind!r}"  # pragma: no cover - the specs use only the kinds above
+    raise AssertionError(msg)  # pragma: no cover

@@ -1,0 +1,325 @@
+"""IDs, names and references: which record a cell names (private).
+
+Rows with an ID keep it (an ID used twice is a problem); rows without one get the next
+free ``r0001``, ``p0001`` …. Every record is indexed by its folded name, and a place also
+without its ending (``平南社区`` is found as ``平南``). A reference is resolved by ID first,
+then by name; several records of one name are a problem unless a date picks one (an
+attendance row naming an activity). An unknown name gets a "did you mean" from the names
+and IDs of its kinds, and a resident's name is never repeated in a message.
+Subdistricts and districts that communities name, with no table of their own, are created.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Sequence
+from typing import cast
+
+from ...errors import CellError
+from ...model import KIND_PLURALS, LINK_KINDS, PLACE_KINDS, Relation
+from ..cells import header_key
+from ._sheets import location
+from ._specs import ID_PREFIX, MAX_SUGGEST, SPECS, TABLES
+from ._state import Hit, Row, State
+
+__all__ = ["Linking"]
+
+
+class Linking(State):
+    """The steps that give IDs, index names and resolve references."""
+
+    def register(self) -> None:
+        if self.base is not None:
+            for record in self.base:
+                self._add_id(record.id, record.kind, None)
+        for spec in TABLES:
+            if spec.kind is None:
+                continue
+            for row in self.rows[spec.name]:
+                given = row.values.get("id")
+                if given is None:
+                    continue
+                found = self.ids.get(given)
+                if found is not None:
+                    kind, other = found
+                    where = (
+                        f"also {location(other.sheet, other.line, None)}"
+                        if other
+                        else f"a {kind} already in the graph"
+                    )
+                    self._fail(
+                        row,
+                        "id",
+                        f"ID {given!r} is used twice ({where})",
+                        "give every record its own ID",
+                    )
+                    continue
+                row.id = given
+                self._add_id(given, spec.kind, row)
+        for spec in TABLES:
+            if spec.kind is None:
+                continue
+            generated: list[str] = []
+            for row in self.rows[spec.name]:
+                if row.id is not None or "id" in row.values:
+                    continue
+                candidate = self._next_id(spec.kind)
+                row.id, row.generated = candidate, True
+                self._add_id(candidate, spec.kind, row)
+                generated.append(candidate)
+            if generated:
+                sheet = next(r.sheet for r in self.rows[spec.name] if r.generated)
+                span = generated[0] if len(generated) == 1 else f"{generated[0]} … {generated[-1]}"
+                self.p.note(
+                    sheet.label,
+                    f"{len(generated)} row{'s' * (len(generated) > 1)} "
+                    f"without an ID given one: {span}",
+                    "add an ID column for IDs that stay the same between imports",
+                )
+        self._index_names()
+        self._implicit_places()
+
+    def _index_names(self) -> None:
+        for entity_id, (kind, row) in self.ids.items():
+            names: list[str] = []
+            if row is None:
+                assert self.base is not None
+                record = self.base.get(entity_id)
+                names = [record.name, getattr(record, "name_zh", "")]
+            else:
+                names = [row.values.get("name", ""), row.values.get("name_zh", "")]
+            keys: list[str] = []
+            for name in names:
+                if not name or not name.strip():
+                    continue
+                key = header_key(name)
+                keys.append(key)
+                if kind in PLACE_KINDS:
+                    bare = re.sub(r"(社区|街道|区|community|subdistrict|street|district)$", "", key)
+                    if bare and bare != key:
+                        keys.append(bare)
+            for key in dict.fromkeys(keys):
+                self.names[kind].setdefault(key, []).append((entity_id, row))
+
+    def _next_id(self, kind: str) -> str:
+        n = self.counters.get(kind, 0)
+        while True:
+            n += 1
+            candidate = f"{ID_PREFIX[kind]}{n:04d}"
+            if candidate not in self.ids:
+                self.counters[kind] = n
+                return candidate
+
+    def _add_id(self, entity_id: str, kind: str, row: Row | None) -> None:
+        self.ids[entity_id] = (kind, row)
+
+    def _implicit_places(self) -> None:
+        """Create the subdistricts (and districts) that communities (and subdistricts)
+        name, when no table of their own was given."""
+        for level, parent, spec_name, source in (
+            ("subdistrict", "district", "subdistricts", "communities"),
+            ("district", None, "districts", "subdistricts"),
+        ):
+            if spec_name in self.given:
+                continue
+            created: dict[str, Row] = {}
+            for row in self.rows[source]:
+                texts = row.refs.get(level)
+                if not texts or row.failed:
+                    continue
+                text = texts[0]
+                key = header_key(text)
+                if key in created or self._lookup(text, (level,)) is not None:
+                    continue
+                place = Row(sheet=row.sheet, line=row.line, spec=SPECS[spec_name], implicit=True)
+                place.values["name"] = text
+                place.id = self._next_id(level)
+                if parent is not None:
+                    ptexts = row.refs.get(parent)
+                    if not ptexts:
+                        self._fail(
+                            row,
+                            level,
+                            f"subdistrict {text!r} is in no table, and "
+                            "the row does not say which district it is in",
+                            "add a column 区 (district), or a subdistricts table",
+                        )
+                        continue
+                    place.refs[parent] = list(ptexts)
+                created[key] = place
+                self._add_id(place.id, level, place)
+                self.rows[spec_name].append(place)
+                self.names[level].setdefault(key, []).append((place.id, place))
+                self.p.note(
+                    location(row.sheet, row.line, level),
+                    f"{level} {text!r} created (ID {place.id!r}): no {spec_name} table was given",
+                )
+
+    # -- references
+
+    def _lookup(
+        self, text: str, kinds: Sequence[str], *, date: dt.date | None = None
+    ) -> Hit | None:
+        found = self.ids.get(text)
+        if found is not None and found[0] in kinds:
+            return text, found[1]
+        hits = self._by_name(text, kinds, date)
+        return hits[0] if len(hits) == 1 else None
+
+    def _by_name(self, text: str, kinds: Sequence[str], date: dt.date | None) -> list[Hit]:
+        key = header_key(text)
+        hits: dict[str, Hit] = {}
+        for kind in kinds:
+            keys = [key]
+            if kind in PLACE_KINDS:
+                bare = re.sub(r"(社区|街道|区)$", "", key)
+                if bare:
+                    keys.append(bare)
+            for k in keys:
+                for entity_id, row in self.names[kind].get(k, []):
+                    hits.setdefault(entity_id, (entity_id, row))
+        out = list(hits.values())
+        if date is not None and len(out) > 1:
+            out = [h for h in out if self._date_of(h) == date]
+        return out
+
+    def _date_of(self, hit: Hit) -> dt.date | None:
+        entity_id, row = hit
+        if row is not None:
+            value = row.values.get("date")
+            return value if isinstance(value, dt.date) else None
+        assert self.base is not None
+        return cast(dt.date | None, getattr(self.base.get(entity_id), "date", None))
+
+    def _resolve(self, text: str, kinds: Sequence[str], *, date: dt.date | None = None) -> Hit:
+        found = self.ids.get(text)
+        if found is not None and found[0] in kinds:
+            return text, found[1]
+        hits = self._by_name(text, kinds, date)
+        what = " or ".join(kinds)
+        people = kinds == ("resident",)
+        shown = "this name" if people else repr(text)
+        if len(hits) == 1:
+            return hits[0]
+        if len(hits) > 1:
+            where = ", ".join(
+                f"{h[0]}" + (f" at {location(h[1].sheet, h[1].line, None)}" if h[1] else "")
+                for h in hits[:4]
+            )
+            msg = f"{shown} matches {len(hits)} {what} records ({where})"
+            raise CellError(
+                msg,
+                "use the ID instead of the name"
+                + (", or give the date" if "activity" in kinds else ""),
+            )
+        if found is not None:
+            msg = f"{text!r} is a {found[0]}, but this column names a {what}"
+            raise CellError(msg)
+        pool = self._pool(tuple(kinds))
+        close = (
+            difflib.get_close_matches(
+                header_key(text), list(pool), n=1, cutoff=0.5 if people else 0.6
+            )
+            if pool
+            else []
+        )
+        table = KIND_PLURALS[kinds[0]]
+        if people:
+            hint = (
+                f"the closest is resident {pool[close[0]]}"
+                if close
+                else f"check the spelling, or add the resident to {table} first"
+            )
+            msg = "no resident with this ID or name"
+            raise CellError(msg, hint)
+        if close:
+            entity_id = pool[close[0]]
+            hint = f"did you mean {self._display(entity_id)}?"
+        else:
+            hint = f"add it to the {table} table first, or check the spelling"
+        msg = f"unknown {what} {text!r}"
+        raise CellError(msg, hint)
+
+    def _pool(self, kinds: tuple[str, ...]) -> dict[str, str]:
+        """Names and IDs of ``kinds`` to suggest from (none past :data:`MAX_SUGGEST`,
+        where looking for the nearest would take too long)."""
+        found = self.pools.get(kinds)
+        if found is not None:
+            return found
+        pool: dict[str, str] = {}
+        for kind in kinds:
+            for key, hits in self.names[kind].items():
+                for entity_id, _ in hits:
+                    pool.setdefault(key, entity_id)
+            for entity_id, (k, _) in self.ids.items():
+                if k == kind:
+                    pool.setdefault(header_key(entity_id), entity_id)
+        if len(pool) > MAX_SUGGEST:
+            pool = {}
+        self.pools[kinds] = pool
+        return pool
+
+    def _display(self, entity_id: str) -> str:
+        _, row = self.ids[entity_id]
+        if row is not None:
+            names = [row.values.get("name", ""), row.values.get("name_zh", "")]
+        else:
+            assert self.base is not None
+            record = self.base.get(entity_id)
+            names = [record.name, getattr(record, "name_zh", "")]
+        shown = " / ".join(repr(n) for n in dict.fromkeys(names) if n and n != entity_id)
+        return f"{shown} (ID {entity_id!r})" if shown else repr(entity_id)
+
+    def resolve(self) -> None:
+        for spec in TABLES:
+            for row in self.rows[spec.name]:
+                self._resolve_row(row)
+
+    def _resolve_row(self, row: Row) -> None:
+        spec = row.spec
+        date = row.values.get("date") if spec.name == "attendance" else None
+        subdistrict: str | None = None
+        for field, texts in row.refs.items():
+            if field == "district" and spec.name == "communities":
+                continue  # used only to create the subdistrict
+            col = spec.column(field)
+            kinds: tuple[str, ...] = col.targets
+            if spec.name == "ties":
+                if "relation" in row.bad:
+                    return
+                relation = row.values.get("relation", Relation.KNOWS)
+                kinds = LINK_KINDS[relation][0 if field == "source" else 1]
+            out: list[Hit] = []
+            for text in texts:
+                try:
+                    hit = self._resolve(text, kinds, date=date)
+                except CellError as bad:
+                    self._fail(row, field, bad.message, bad.hint)
+                    continue
+                if hit[0] in (h[0] for h in out):
+                    self._fail(row, field, f"{hit[0]!r} is listed twice", "give each once")
+                    continue
+                out.append(hit)
+            row.resolved[field] = out
+            if field == "subdistrict" and spec.name in ("residents", "projects") and out:
+                subdistrict = out[0][0]
+        if subdistrict is not None and row.resolved.get("community"):
+            community = row.resolved["community"][0][0]
+            actual = self._parent(community)
+            if actual is not None and actual != subdistrict:
+                self._fail(
+                    row,
+                    "subdistrict",
+                    f"community {community!r} is in subdistrict {actual!r}, not {subdistrict!r}",
+                    "check the 社区 and 街道 columns",
+                )
+
+    def _parent(self, community: str) -> str | None:
+        _, row = self.ids[community]
+        if row is None:
+            assert self.base is not None
+            return cast(str | None, getattr(self.base.get(community), "subdistrict", None))
+        hits = row.resolved.get("subdistrict")
+        return hits[0][0] if hits else None

@@ -1,0 +1,294 @@
+"""Opening tables: CSV and XLSX files, their encodings and delimiters (private).
+
+A CSV file may be UTF-8 (with or without a byte-order mark), GB18030 (what Chinese
+Excel saves) or UTF-16; :func:`decode` tells them apart, and a file whose lines are in
+different encodings is read line by line, each odd line reported. The delimiter is the
+most common of ``,`` ``\t`` ``;`` on the first line. A cell written after an apostrophe
+so that a spreadsheet would not run it as a formula loses the apostrophe
+(:mod:`vchuang.io._csvsafe`). XLSX workbooks are read with openpyxl, each sheet a table.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..._optional import require
+from ...errors import Problem, ValidationError
+from ...kernel.text import Lang, text
+from .._csvsafe import cell_in
+from ._headers import HeaderMap, find_header
+from ._sheets import Problems, Sheet, location
+from ._specs import EXTENSIONS, SPECS, table_of
+
+__all__ = ["decode", "read_csv", "read_sheets", "read_xlsx"]
+
+
+def read_sheets(source: Any, mapping: HeaderMap, problems: Problems) -> list[Sheet]:
+    """Every sheet of ``source`` (a directory, a file, a list of files, or ``{table:
+    path}``), decoded, with its header row found."""
+    lang = problems.lang
+    sheets: list[Sheet] = []
+    items: list[tuple[Path, str | None]] = []
+    if isinstance(source, Mapping):
+        for table, path in source.items():
+            if table not in SPECS:
+                raise ValidationError(
+                    [
+                        Problem(
+                            f"source[{table!r}]",
+                            text("tables.not_known_table", lang),
+                            text("tables.tables_are", lang, tables=", ".join(SPECS)),
+                        )
+                    ]
+                )
+            items.append((Path(path), table))
+    elif isinstance(source, str | Path) or hasattr(source, "__fspath__"):
+        root = Path(source)
+        if root.is_dir():
+            files = sorted(p for p in root.iterdir() if p.is_file())
+            for p in files:
+                if p.name.startswith(("~$", ".")):
+                    problems.note(p.name, text("tables.ignored_hidden", lang))
+                elif p.suffix.lower() not in EXTENSIONS:
+                    xls = p.suffix.lower() == ".xls"
+                    hint = text("tables.hint_save_as_xlsx", lang) if xls else ""
+                    problems.note(p.name, text("tables.ignored_not_a_table", lang), hint)
+                else:
+                    items.append((p, None))
+            if not items:
+                problems.add(
+                    None,
+                    0,
+                    None,
+                    text("tables.no_tables", lang, folder=root),
+                    text("tables.hint_no_tables", lang),
+                )
+        else:
+            items.append((root, None))
+    else:
+        items = [(Path(p), None) for p in source]
+    for order, (path, table) in enumerate(items):
+        sheets += _read_file(path, table, order, mapping, problems)
+    return sheets
+
+
+def _read_file(
+    path: Path, table: str | None, order: int, mapping: HeaderMap, problems: Problems
+) -> list[Sheet]:
+    if not path.exists():
+        sheet = Sheet(label=path.name, order=order, table=table, encoding="?", raw=[])
+        problems.add(sheet, 0, None, text("tables.no_such_file", problems.lang))
+        return [sheet]
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        sheets = read_xlsx(path, order, table, problems)
+    else:
+        if table is None:
+            found = table_of(path.stem)
+            table = found[0] if len(found) == 1 else None
+        sheets = [read_csv(path, path.name, order, table, problems)]
+    for sheet in sheets:
+        if sheet.table is None:
+            found = table_of(
+                sheet.label.rsplit("[", 1)[-1].rstrip("]")
+                if "[" in sheet.label
+                else Path(sheet.label).stem
+            )
+            lang = problems.lang
+            why = (
+                text("tables.name_could_mean", lang, tables=text("tables.or", lang).join(found))
+                if found
+                else text("tables.name_matches_no_table", lang)
+            )
+            problems.add(
+                sheet,
+                0,
+                None,
+                text("tables.not_read", lang, why=why),
+                text("tables.hint_rename", lang, mapping="{table: path}"),
+            )
+        else:
+            find_header(sheet, mapping, problems)
+    return sheets
+
+
+def decode(data: bytes, lang: Lang = "en") -> tuple[str, str, dict[int, tuple[str, str]]]:
+    """(text, encoding, {line: (message, hint)}) for a CSV file's bytes."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "UTF-16", {}
+        except UnicodeDecodeError as exc:
+            lineno = data[: exc.start].count(b"\n") + 1
+            content = data.decode("utf-16", errors="replace")
+            problem = (text("tables.not_utf16", lang), text("tables.hint_save_again", lang))
+            return content, "UTF-16", {lineno: problem}
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8"), "UTF-8 with BOM", {}
+        except UnicodeDecodeError:
+            data = data[3:]
+    else:
+        try:
+            return data.decode("utf-8"), "UTF-8", {}
+        except UnicodeDecodeError:
+            pass
+    try:
+        content = data.decode("gb18030")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if not any(_utf8_nonascii(line) for line in data.split(b"\n")):
+            return content, "GB18030", {}
+    # lines in different encodings: read each line in its own, report the odd ones
+    lines = data.split(b"\n")
+    kinds: list[str] = []
+    for line in lines:
+        if not any(b > 127 for b in line):
+            kinds.append("ascii")
+        elif _utf8_nonascii(line):
+            kinds.append("utf-8")
+        else:
+            try:
+                line.decode("gb18030")
+                kinds.append("gb18030")
+            except UnicodeDecodeError:
+                kinds.append("neither")
+    n_utf8, n_gb = kinds.count("utf-8"), kinds.count("gb18030")
+    main = "gb18030" if n_gb > n_utf8 else "utf-8"
+    other = {"utf-8": "GB18030", "gb18030": "UTF-8"}[main]
+    bad: dict[int, tuple[str, str]] = {}
+    parts: list[str] = []
+    for i, (line, kind) in enumerate(zip(lines, kinds, strict=True), start=1):
+        if kind in ("ascii", "utf-8"):
+            parts.append(line.decode("utf-8"))
+        elif kind == "gb18030":
+            parts.append(line.decode("gb18030"))
+        else:
+            parts.append(line.decode("utf-8", errors="replace"))
+        if kind == "neither":
+            bad[i] = (text("tables.line_neither", lang), text("tables.hint_save_utf8", lang))
+        elif kind not in ("ascii", main):
+            message = text("tables.line_mixed", lang, other=other, main=main.upper())
+            bad[i] = (message, text("tables.hint_save_utf8", lang))
+    encoding = "mixed" if n_utf8 and n_gb else ("GB18030" if main == "gb18030" else "UTF-8")
+    return "\n".join(parts), encoding, bad
+
+
+def _utf8_nonascii(line: bytes) -> bool:
+    if not any(b > 127 for b in line):
+        return False
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def read_csv(path: Path, label: str, order: int, table: str | None, problems: Problems) -> Sheet:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        sheet = Sheet(label=label, order=order, table=table, encoding="?", raw=[])
+        problems.add(
+            sheet,
+            0,
+            None,
+            text("tables.cannot_read_file", problems.lang, error=exc.strerror or exc),
+        )
+        return sheet
+    content, encoding, bad = decode(data, problems.lang)
+    sheet = Sheet(label=label, order=order, table=table, encoding=encoding, raw=[])
+    for line, (message, hint) in bad.items():
+        sheet.bad_lines[line] = Problem(location(sheet, line, None), message, hint)
+    first = next((ln for ln in content.splitlines() if ln.strip()), "")
+    if path.suffix.lower() == ".tsv":
+        delimiter = "\t"
+    else:
+        counts = {d: first.count(d) for d in (",", "\t", ";")}
+        delimiter = max(counts, key=lambda d: (counts[d], d == ","))
+    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
+    start = 1
+    try:
+        for cells in reader:
+            # a cell a spreadsheet would run as a formula was written after an apostrophe
+            # (vchuang.io._csvsafe); the apostrophe goes
+            sheet.raw.append((start, [cell_in(c) for c in cells]))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        problems.add(
+            sheet,
+            start,
+            None,
+            text("tables.cannot_read_rest", problems.lang, error=exc),
+            text("tables.hint_check_quotes", problems.lang),
+        )
+    return sheet
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_xlsx(path: Path, order: int, table: str | None, problems: Problems) -> list[Sheet]:
+    openpyxl = require("openpyxl", extra="xlsx", feature="reading XLSX workbooks")
+    sheets: list[Sheet] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # noqa: BLE001  (openpyxl raises many kinds on bad files)
+            sheet = Sheet(label=path.name, order=order, table=table, encoding="XLSX", raw=[])
+            problems.add(
+                sheet,
+                0,
+                None,
+                text("tables.cannot_read_workbook", problems.lang, error=exc),
+                text("tables.hint_resave_xlsx", problems.lang),
+            )
+            return [sheet]
+        try:
+            worksheets = list(book.worksheets)
+            for ws in worksheets:
+                name = ws.title
+                if table is not None:
+                    sheet_table: str | None = table
+                else:
+                    found = table_of(name)
+                    if not found and len(worksheets) == 1:
+                        found = table_of(path.stem)
+                    sheet_table = found[0] if len(found) == 1 else None
+                raw = [
+                    (i, [_cell_text(v) for v in values])
+                    for i, values in enumerate(ws.iter_rows(values_only=True), start=1)
+                ]
+                sheets.append(
+                    Sheet(
+                        label=f"{path.name}[{name}]",
+                        order=order,
+                        table=sheet_table,
+                        encoding="XLSX",
+                        raw=raw,
+                    )
+                )
+        finally:
+            book.close()
+    for w in caught:
+        problems.note(path.name, f"openpyxl: {w.message}")
+    return sheets
