@@ -23,6 +23,7 @@ from collections.abc import Iterable
 import attrs
 
 __all__ = [
+    "CJKFontWarning",
     "CellError",
     "FormatError",
     "IntegrityError",
@@ -153,3 +154,11 @@ class MissingDependencyError(VchuangError, ImportError):
             f"{feature} needs the optional package {package!r}; "
             f"install it with: pip install 'vchuang[{extra}]'"
         )
+
+
+class CJKFontWarning(UserWarning):
+    """No font able to show Chinese was found; figure labels fall back to English.
+
+    ``pip install 'vchuang[zh]'`` brings one (Noto Sans SC); so does a system font
+    such as Debian's ``fonts-noto-cjk``.
+    """

@@ -8,6 +8,9 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..errors import CJKFontWarning
+from ..kernel.text import lang_from_env, text
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
@@ -75,10 +78,6 @@ _CJK_FILES = (
 _PROBE = 0x4E2D
 
 _log = logging.getLogger(__name__)
-
-
-class CJKFontWarning(UserWarning):
-    """No font able to show Chinese is installed; labels fall back to English."""
 
 
 def _looks_cjk(path: str) -> bool:
@@ -196,10 +195,7 @@ def _installed_cjk() -> tuple[str, ...]:
 @functools.cache
 def _warn_once() -> None:
     warnings.warn(
-        "no CJK font found, neither in matplotlib's font cache, nor in a font package, nor "
-        "in the system font folders (pip install 'vchuang[zh]' adds one; or on "
-        "Debian/Ubuntu: sudo apt-get install fonts-noto-cjk, then restart Python); "
-        "figures use English labels",
+        text("plot.no_cjk_font", lang_from_env()),
         CJKFontWarning,
         stacklevel=3,
     )
