@@ -13,7 +13,7 @@ Three measurements, each against a baseline run on the same graph in the same ru
    ``sqrt(2)`` times ours (the two estimators have the same variance), and the row
    says "yes" when ``|z| <= 1.96``.
 2. **Seed choice, k = ``--k``, by RIS (IMM)** on the same graph
-   (:func:`vchuang.diffusion.choose_seeds`, ``--ris-weights`` / ``--ris-p``,
+   (:func:`vchuang.diffusion.choose_seeds`, ``--ris-p``, a probability or ``wc``;
    ``--epsilon``): time, RR sets, and the simulated spread of the seeds against the
    degree and PageRank baselines (same simulation for all three).
 3. **RIS against CELF** (Monte Carlo lazy greedy, ``--celf-runs`` runs per estimate)
@@ -96,7 +96,7 @@ def timed(fn: Any) -> tuple[Any, float]:
 
 
 def _kw(p: str) -> dict[str, Any]:
-    return {"weights": "wc"} if p == "wc" else {"p": float(p)}
+    return {"probability": "wc"} if p == "wc" else {"p": float(p)}
 
 
 def bench_simulate(adj: sp.csr_array, seeds: np.ndarray, ps: Sequence[str], runs: int) -> None:

@@ -3,7 +3,7 @@
 Two measurements, each against a baseline run on the same synthetic data in the same run:
 
 1. **Max coverage, k picks** over a lines × residents incidence: the library's lazy
-   greedy (CELF, :func:`vchuang._coverage.max_coverage`) against a plain set-based
+   greedy (CELF, :func:`vchuang.kernel.coverage.max_coverage`) against a plain set-based
    greedy (Python sets; every set's gain recomputed at every pick) and against a
    non-lazy vectorised greedy (one sparse mat-vec per pick). The picks must agree.
 2. **All reach measures for P points in one pass** (:func:`vchuang.reach._measures`:
@@ -40,7 +40,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import scipy.sparse as sp
 
-from vchuang._coverage import as_incidence, max_coverage
+from vchuang.kernel.coverage import as_incidence, max_coverage
 from vchuang.reach import _measures
 
 

@@ -1,4 +1,4 @@
-"""The coverage engine (vchuang._coverage): laws of coverage, greedy against brute force
+"""The coverage engine (vchuang.kernel.coverage): laws of coverage, greedy against brute force
 and against a plain reference greedy, the budgeted form, bounds and input checks."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vchuang import ValidationError
-from vchuang._coverage import (
+from vchuang.kernel.coverage import (
     as_incidence,
     budgeted_max_coverage,
     coverage,

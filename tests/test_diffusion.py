@@ -12,6 +12,7 @@ fixed seed, so a pass is reproducible).
 from __future__ import annotations
 
 import importlib.util
+import inspect
 import itertools
 import math
 import os
@@ -27,8 +28,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import vchuang
-from vchuang import diffusion as D
-from vchuang.diffusion import choose_seeds, compare_seeds, simulate
+from vchuang.diffusion import _cascade, _seeds, _visited, choose_seeds, compare_seeds, simulate
 from vchuang.errors import MissingDependencyError, UnknownEntityError, ValidationError
 from vchuang.plot import cjk_fonts
 
@@ -101,15 +101,15 @@ def test_weight_rule_and_weighted_cascade():
     g = nx.DiGraph()
     g.add_edge("a", "b", weight=3)
     g.add_edge("a", "c", weight=0)  # a tie of weight 0 carries nothing
-    s = simulate(g, ["a"], p=0.2, weights="weight", runs=20000, rng=3)
+    s = simulate(g, ["a"], p=0.2, probability="weight", runs=20000, rng=3)
     assert close(s.mean, 1 + 1 - 0.8**3, s.stderr)
     assert s.probability("c") == 0.0
     # weighted cascade: every leaf of a star has in-degree 1, so p = 1
-    wc = simulate(nx.star_graph(6), [0], weights="wc", runs=20, rng=0)
+    wc = simulate(nx.star_graph(6), [0], probability="wc", runs=20, rng=0)
     assert np.all(wc.distribution == 7)
     # a node with in-degree 4 is reached from one seed with probability 1/4
     h = nx.DiGraph([(i, 9) for i in range(4)])
-    s = simulate(h, [0], weights="wc", runs=20000, rng=2)
+    s = simulate(h, [0], probability="wc", runs=20000, rng=2)
     assert close(s.probability(9), 0.25, math.sqrt(0.25 * 0.75 / 20000))
 
 
@@ -222,7 +222,7 @@ def test_agrees_with_cynetdiff():
             ours = simulate(g, seeds, p=0.08, runs=3000, rng=1)
         else:
             m, mapping = networkx_to_lt_model(g, rng=7)  # weights 1 / in-degree
-            ours = simulate(g, seeds, model="lt", weights="wc", runs=3000, rng=1)
+            ours = simulate(g, seeds, model="lt", probability="wc", runs=3000, rng=1)
         m.set_seeds([mapping[s] for s in seeds])
         theirs = []
         for _ in range(3000):
@@ -245,8 +245,8 @@ def test_inputs_give_the_same_network(pilot):
     c = simulate(pilot.index.knows, [pos[s] for s in seeds], p=0.15, runs=300, rng=9)
     assert np.array_equal(a.distribution, b.distribution)
     assert np.array_equal(a.distribution, c.distribution)
-    w1 = simulate(pilot, seeds, p=0.15, weights="weight", runs=300, rng=9)
-    w2 = simulate(social, seeds, p=0.15, weights="weight", runs=300, rng=9)
+    w1 = simulate(pilot, seeds, p=0.15, probability="weight", runs=300, rng=9)
+    w2 = simulate(social, seeds, p=0.15, probability="weight", runs=300, rng=9)
     assert np.array_equal(w1.distribution, w2.distribution)
 
 
@@ -263,7 +263,7 @@ def _mean(graph, seeds, **kw):
         ("karate", {"p": 0.1}, 3),
         ("barabasi", {"p": 0.05}, 5),
         ("watts", {"p": 0.2}, 4),
-        ("karate-lt", {"model": "lt", "weights": "wc"}, 3),
+        ("karate-lt", {"model": "lt", "probability": "wc"}, 3),
     ],
 )
 def test_ris_reaches_at_least_as_much_as_degree(name, kw, k):
@@ -370,7 +370,7 @@ def test_compare_seeds_curves(pilot):
 def test_same_result_whatever_n_jobs(pilot):
     pytest.importorskip("joblib")
     seeds = [r.id for r in pilot.leaders()][:5]
-    for model, kw in (("ic", {"p": 0.2}), ("lt", {"weights": "wc"})):
+    for model, kw in (("ic", {"p": 0.2}), ("lt", {"probability": "wc"})):
         one = simulate(pilot, seeds, model=model, runs=350, rng=11, **kw)
         two = simulate(pilot, seeds, model=model, runs=350, rng=11, n_jobs=2, **kw)
         assert np.array_equal(one.distribution, two.distribution)
@@ -387,6 +387,84 @@ def test_runs_come_in_fixed_chunks():
     assert not np.array_equal(
         long.distribution, simulate(g, [0], p=0.2, runs=250, rng=6).distribution
     )
+
+
+def test_n_jobs_missing_from_choose_seeds_and_compare_seeds(pilot, monkeypatch):
+    """Regression: only ``simulate`` took ``n_jobs``. Every Monte Carlo entry point takes
+    it now, uses it, and a fixed ``rng`` gives the same answer with 1 and 2 jobs."""
+    pytest.importorskip("joblib")
+    engaged = [r.id for r in pilot.engaged()][:12]
+    # small CELF blocks, so that its estimates really go through joblib
+    monkeypatch.setattr(_seeds, "_MC_CELLS", 2000)
+    for method in ("ris", "celf", "degree"):
+        kw = {"method": method, "p": 0.1, "runs": 150, "rng": 3, "candidates": engaged}
+        one = choose_seeds(pilot, 3, **kw)
+        two = choose_seeds(pilot, 3, n_jobs=2, **kw)
+        assert one.seeds == two.seeds, method
+        assert np.array_equal(one.gains, two.gains), method
+        assert one.spread == two.spread, method
+    kw = {"methods": ("ris", "degree"), "p": 0.1, "runs": 150, "rng": 4}
+    one_cmp = compare_seeds(pilot, 3, **kw)
+    two_cmp = compare_seeds(pilot, 3, n_jobs=2, **kw)
+    assert np.array_equal(one_cmp.spread, two_cmp.spread)
+    with pytest.raises(ValidationError, match="n_jobs"):
+        choose_seeds(pilot, 2, n_jobs=0)
+    with pytest.raises(ValidationError, match="n_jobs"):
+        compare_seeds(pilot, 2, n_jobs=1.5)
+
+
+@pytest.mark.parametrize("entry", [simulate, choose_seeds, compare_seeds])
+def test_monte_carlo_entry_points_share_one_set_of_names(entry):
+    params = inspect.signature(entry).parameters
+    names = list(params)
+    assert {"runs", "rng", "n_jobs", "progress", "probability"} <= set(names)
+    assert "n_sims" not in names
+    if entry is not simulate:  # k, the number to choose, is second and positional
+        assert names[1] == "k"
+        assert params["k"].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+
+
+def test_weights_named_an_arc_rule_so_it_is_now_probability(pilot):
+    """Regression: ``weights=`` meant numeric weights elsewhere but a rule here. The rule
+    is ``probability=``; ``weights=`` still works for one release, with a warning."""
+    team = [r.id for r in pilot.leaders("pingnan")][:3]
+    new = simulate(pilot, team, probability="wc", runs=200, rng=1)
+    with pytest.warns(DeprecationWarning, match=r"simulate\(weights=\.\.\.\).*probability="):
+        old = simulate(pilot, team, weights="wc", runs=200, rng=1)
+    assert np.array_equal(new.distribution, old.distribution)
+    kw = {"method": "degree", "runs": 50, "rng": 1}
+    with pytest.warns(DeprecationWarning, match=r"choose_seeds\(weights="):
+        c = choose_seeds(pilot, 2, weights="wc", **kw)
+    assert c.seeds == choose_seeds(pilot, 2, probability="wc", **kw).seeds
+    with pytest.warns(DeprecationWarning, match=r"compare_seeds\(weights="):
+        cmp = compare_seeds(pilot, 2, weights="wc", methods=("degree",), runs=50, rng=1)
+    assert cmp.rule == c.rule
+    with (
+        pytest.warns(DeprecationWarning, match="weights"),
+        pytest.raises(TypeError, match="probability"),
+    ):
+        simulate(pilot, team, probability="wc", weights="weight", runs=10)
+    with pytest.warns(DeprecationWarning, match="PROBABILITIES"):
+        assert vchuang.diffusion.WEIGHTS == vchuang.diffusion.PROBABILITIES
+
+
+def test_public_surface():
+    D = vchuang.diffusion
+    assert sorted(dir(D)) == sorted(D.__all__)
+    for name in D.__all__:
+        assert getattr(D, name) is not None
+    assert D.PROBABILITIES == (None, "weight", "wc")
+
+
+def test_pagerank_baseline_is_the_library_pagerank():
+    """Regression: diffusion had its own PageRank (another tolerance) beside talent's;
+    the baseline now uses :func:`vchuang.kernel.pagerank.pagerank`, networkx's rule."""
+    g = nx.karate_club_graph()
+    c = choose_seeds(g, 4, method="pagerank", p=0.1, runs=10, rng=0)
+    ref = nx.pagerank(g, weight=None, tol=1e-12)
+    best = sorted(ref, key=lambda x: (-ref[x], x))[:4]
+    assert list(c.seeds) == best
+    assert np.allclose(c.scores, [ref[x] for x in best], atol=1e-9)
 
 
 _SCRIPT = """
@@ -423,10 +501,10 @@ def test_bad_inputs(pilot):
         simulate(pilot, [], model="sir", runs=10)
     with pytest.raises(ValidationError, match="probability"):
         simulate(pilot, [], p=1.5, runs=10)
-    with pytest.raises(ValidationError, match="weights"):
-        simulate(pilot, [], weights="hours", runs=10)
+    with pytest.raises(ValidationError, match="probability"):
+        simulate(pilot, [], probability="hours", runs=10)
     with pytest.raises(ValidationError, match="not used"):
-        simulate(pilot, [], p=0.1, weights="wc", runs=10)
+        simulate(pilot, [], p=0.1, probability="wc", runs=10)
     with pytest.raises(ValidationError, match="runs"):
         simulate(pilot, [], runs=0)
     with pytest.raises(ValidationError, match="n_jobs"):
@@ -496,6 +574,52 @@ def test_rows_and_plots(pilot):
             assert ax.figure is not None
 
 
+@pytest.fixture(scope="module")
+def district() -> vchuang.CommunityGraph:
+    return vchuang.datasets.synthetic(20_000, rng=1)
+
+
+def test_repr_of_a_district_result_floods_the_notebook(district):
+    """Regression: ``repr(simulate(...))`` on 20,000 residents printed every node and
+    array (~250,000 characters). Reprs give counts and the first rows only."""
+    ids = district.index.ids("resident")
+    s = simulate(district, ids[:2000], p=0.05, runs=20, rng=1)
+    c = choose_seeds(district, 50, method="degree", p=0.05, runs=20, rng=1)
+    cmp = compare_seeds(district, 50, methods=("degree", "pagerank"), p=0.05, runs=20, rng=1)
+    for result in (s, c, cmp):
+        assert len(repr(result)) < 500, repr(result)
+        page = result._repr_html_()
+        assert page.startswith("<table>")
+        assert len(page) < 1000
+    assert "seeds=2000" in repr(s)
+    assert "nodes=20000" in repr(s)
+    assert "seeds=50" in repr(c)
+    assert "k=50" in repr(cmp)
+    assert page.count("<tr>") == 1 + 2  # the header and two methods
+
+
+def test_plot_labels_come_from_the_text_catalogue(pilot):
+    import vchuang.plot  # registers the figures with the seam
+    from vchuang.kernel.plotting import draw
+    from vchuang.kernel.text import catalogue, fields_of, text
+
+    for result_type in (vchuang.diffusion.Spread, vchuang.diffusion.SeedChoice):
+        assert draw.dispatch(result_type) is not draw.dispatch(object)
+    keys = [key for key in catalogue() if key.startswith("diffusion.")]
+    assert len(keys) > 10
+    for key in keys:
+        entry = catalogue()[key]
+        assert fields_of(entry["en"]) == fields_of(entry["zh"]), key
+    for method in vchuang.diffusion.METHODS:
+        assert f"diffusion.method.{method}" in keys
+    lang = "zh" if cjk_fonts() else "en"
+    s = simulate(pilot, [r.id for r in pilot.leaders()][:3], p=0.1, runs=50, rng=0)
+    ax = s.plot(lang=lang)
+    assert ax.get_xlabel() == text("diffusion.spread", lang)
+    ax = vchuang.plot.plot_spread(s, lang=lang)
+    assert ax.get_ylabel() == text("diffusion.runs", lang)
+
+
 # --------------------------------------------------------------------------- internals
 
 
@@ -505,7 +629,7 @@ def test_bernoulli_positions_are_exact():
     counts = np.zeros(total)
     trials = 3000
     for _ in range(trials):
-        pos = D._hits(rng, total, q)
+        pos = _cascade._hits(rng, total, q)
         assert np.all(np.diff(pos) > 0)
         assert pos.size == 0 or (pos[0] >= 0 and pos[-1] < total)
         counts[pos] += 1
@@ -518,7 +642,7 @@ def test_bernoulli_positions_are_exact():
 
 def test_visited_structures_agree():
     rng = np.random.default_rng(1)
-    dense, bits, srt = D._Dense(5000), D._Bits(5000), D._Sorted()
+    dense, bits, srt = _visited._Dense(5000), _visited._Bits(5000), _visited._Sorted()
     for _ in range(20):
         keys = rng.integers(0, 5000, size=300)
         a, b, c = dense.add_new(keys), bits.add_new(keys), srt.add_new(keys)
@@ -536,8 +660,8 @@ def test_memory_layouts_give_the_same_runs(monkeypatch, limits):
     kw = {"runs": 300, "rng": 4}
     dense = {m: simulate(g, [0, 1, 2], model=m, p=0.3, **kw) for m in ("ic", "lt")}
     ris = choose_seeds(g, 3, p=0.3, rng=1, runs=50).seeds
-    monkeypatch.setattr(D, "_DENSE_CELLS", limits[0])
-    monkeypatch.setattr(D, "_BIT_CELLS", limits[1])
+    monkeypatch.setattr(_visited, "_DENSE_CELLS", limits[0])
+    monkeypatch.setattr(_visited, "_BIT_CELLS", limits[1])
     for m in ("ic", "lt"):
         other = simulate(g, [0, 1, 2], model=m, p=0.3, **kw)
         assert np.array_equal(other.distribution, dense[m].distribution)

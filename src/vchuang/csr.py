@@ -94,8 +94,18 @@ def _rows(
             raise ValidationError([Problem("order", msg, "list resident IDs only")])
         if len(set(ids)) != len(ids):
             raise ValidationError([Problem("order", "lists a resident twice")])
+    if order is None and place is None:
+        return ids, None  # every resident in the index's order: no re-indexing
     rows = np.fromiter((pos[r] for r in ids), dtype=np.int64, count=len(ids))
     return ids, rows
+
+
+def _take(m: Any, rows: Any, *, columns: bool = False) -> Any:
+    """``m[rows]`` (and ``[:, rows]`` with ``columns``); ``m`` itself when ``rows`` is None."""
+    if rows is None:
+        return m
+    m = m[rows]
+    return m[:, rows] if columns else m
 
 
 def _clean(m: Any) -> scipy.sparse.csr_array:
@@ -127,7 +137,7 @@ def _contexts(graph: CommunityGraph, rows: Any, attended: bool) -> scipy.sparse.
     if attended:
         activity = activity + index.incidence(Relation.ATTENDED, "activity")
     blocks.append(activity)
-    b = sp.csr_array(sp.hstack(blocks, format="csr")[rows])
+    b = sp.csr_array(_take(sp.hstack(blocks, format="csr"), rows))
     b.sum_duplicates()
     b.data[:] = 1.0
     return b
@@ -279,10 +289,13 @@ def resident_adjacency(
                     v.append(value)
             m = len(pos)
             knows = sp.csr_array((np.asarray(v, dtype=np.float64), (r, c)), shape=(m, m))
-        total = sp.csr_array(knows[rows][:, rows], dtype=np.float64)
+        total = sp.csr_array(_take(knows, rows, columns=True), dtype=np.float64)
     if ties != "knows":
         shared = coparticipation(
-            graph, ids, attended=ties != "work", max_context_size=max_context_size
+            graph,
+            None if rows is None else ids,  # None: all residents, no re-indexing
+            attended=ties != "work",
+            max_context_size=max_context_size,
         ).matrix
         total = total + shared
     out = _clean(total)

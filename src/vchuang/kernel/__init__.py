@@ -8,6 +8,9 @@ other layer may import from here. Each module holds one idea:
   the nearest allowed value;
 - :mod:`vchuang.kernel.text` -- the one Chinese/English text catalogue;
 - :mod:`vchuang.kernel.pagerank` -- the one PageRank, on a sparse matrix;
+- :mod:`vchuang.kernel.coverage` -- greedy maximum coverage (reach and seed choice);
+- :mod:`vchuang.kernel.display` -- short reprs and notebook tables of results;
+- :mod:`vchuang.kernel.renames` -- old argument names kept for one release;
 - :mod:`vchuang.kernel.plotting` -- the seam through which results' ``.plot()`` reach
   :mod:`vchuang.plot` without importing it.
 """

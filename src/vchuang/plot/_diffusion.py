@@ -1,13 +1,14 @@
 """Figures of word-of-mouth diffusion (private; reached through the ``plot`` methods of
-:mod:`vchuang.diffusion` results).
+:mod:`vchuang.diffusion` results, or called by their public names from :mod:`vchuang.plot`).
 
 * :func:`plot_spread`: histogram of the spread over Monte Carlo runs, with the mean and
   its confidence interval;
 * :func:`plot_choice`: each chosen seed's marginal gain and the spread after it;
 * :func:`plot_curves`: spread against the number of seeds, one line per method.
 
-Labels are English (``lang="en"``) or Chinese (``lang="zh"``, with the font family from
-:func:`~vchuang.plot._style.cjk_fonts` passed explicitly; no global state is changed).
+Labels come from the text catalogue (``data/text/diffusion.json``), in English
+(``lang="en"``) or Chinese (``lang="zh"``, with the font family of
+:func:`~vchuang.plot.font_kw` passed explicitly; no global state is changed).
 """
 
 from __future__ import annotations
@@ -16,55 +17,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._style import COLORS, cjk_fonts, label_lang, new_axes
+from ..diffusion import SeedChoice, SeedComparison, Spread
+from ..kernel.plotting import draw
+from ..kernel.text import has, text
+from ._style import COLORS, font_kw, label_lang, new_axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from ..diffusion import SeedChoice, SeedComparison, Spread
-
 __all__ = ["plot_choice", "plot_curves", "plot_spread"]
-
-_TEXT: dict[str, dict[str, Any]] = {
-    "en": {
-        "spread_title": "Residents reached in {runs} runs ({model})",
-        "spread": "residents reached (spread)",
-        "runs": "runs",
-        "mean": "mean {mean:.1f}",
-        "ci": "{level:.0%} interval",
-        "choice_title": "Whom to train next ({method})",
-        "gain": "marginal gain",
-        "cumulative": "expected spread",
-        "seed": "seed",
-        "curve_title": "Expected spread against the number of seeds ({model})",
-        "k": "number of seeds k",
-        "methods": {
-            "ris": "RIS (IMM)",
-            "celf": "CELF greedy",
-            "degree": "most ties",
-            "pagerank": "PageRank",
-        },
-    },
-    "zh": {
-        "spread_title": "{runs} 次模拟中被触达的居民（{model}）",
-        "spread": "被触达的居民数（传播范围）",
-        "runs": "模拟次数",
-        "mean": "平均 {mean:.1f}",
-        "ci": "{level:.0%} 置信区间",
-        "choice_title": "下一步培训谁（{method}）",
-        "gain": "边际收益",
-        "cumulative": "期望传播范围",
-        "seed": "种子",
-        "curve_title": "期望传播范围与种子数（{model}）",
-        "k": "种子数 k",
-        "methods": {
-            "ris": "反向可达集（IMM）",
-            "celf": "CELF 贪心",
-            "degree": "关系最多",
-            "pagerank": "PageRank",
-        },
-    },
-}
 
 _METHOD_COLORS = {
     "ris": COLORS["leader"],
@@ -74,15 +35,35 @@ _METHOD_COLORS = {
 }
 
 
-def _font(lang: str) -> dict[str, Any]:
-    return {"family": cjk_fonts()} if lang == "zh" else {}
+def _name(kind: str, value: str, lang: str) -> str:
+    """The label of a model or method (its own name when the catalogue has none)."""
+    key = f"diffusion.{kind}.{value}"
+    return text(key, lang) if has(key) else value
+
+
+def _legend(ax: Axes, font: dict[str, Any]) -> None:
+    ax.legend(prop={"family": font["fontfamily"]} if font else None)
 
 
 def plot_spread(spread: Spread, ax: Axes | None = None, *, lang: str = "en") -> Axes:
-    """Histogram of the spread over runs, the mean and its confidence interval."""
+    """Histogram of the spread over runs, the mean and its confidence interval.
+
+    Parameters
+    ----------
+    spread : vchuang.diffusion.Spread
+        From :func:`vchuang.diffusion.simulate`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when ``None``.
+    lang : {"en", "zh"}
+        Label language (Chinese needs a CJK font; otherwise English, with a warning).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+    """
     lang = label_lang(lang)
-    text = _TEXT[lang]
-    font = _font(lang)
+    font: dict[str, Any] = font_kw(lang)
     ax = new_axes(ax)
     dist = np.asarray(spread.distribution)
     lo, hi = int(dist.min()), int(dist.max())
@@ -93,58 +74,106 @@ def plot_spread(spread: Spread, ax: Axes | None = None, *, lang: str = "en") -> 
         spread.ci[1],
         color=COLORS["leader"],
         alpha=0.2,
-        label=text["ci"].format(level=spread.confidence),
+        label=text("diffusion.ci", lang, level=f"{spread.confidence:.0%}"),
     )
-    ax.axvline(spread.mean, color=COLORS["leader"], label=text["mean"].format(mean=spread.mean))
-    ax.set_xlabel(text["spread"], **font)
-    ax.set_ylabel(text["runs"], **font)
-    ax.set_title(text["spread_title"].format(runs=spread.runs, model=spread.model.upper()), **font)
-    ax.legend(prop=font or None)
+    ax.axvline(
+        spread.mean,
+        color=COLORS["leader"],
+        label=text("diffusion.mean", lang, mean=f"{spread.mean:.1f}"),
+    )
+    ax.set_xlabel(text("diffusion.spread", lang), **font)
+    ax.set_ylabel(text("diffusion.runs", lang), **font)
+    model = _name("model", spread.model, lang)
+    ax.set_title(text("diffusion.spread_title", lang, runs=spread.runs, model=model), **font)
+    _legend(ax, font)
     return ax
 
 
 def plot_choice(choice: SeedChoice, ax: Axes | None = None, *, lang: str = "en") -> Axes:
-    """Bars: each seed's marginal gain; line: the expected spread after it."""
+    """Bars: each seed's marginal gain; line: the expected spread after it.
+
+    Parameters
+    ----------
+    choice : vchuang.diffusion.SeedChoice
+        From :func:`vchuang.diffusion.choose_seeds`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when ``None``.
+    lang : {"en", "zh"}
+        Label language.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on. Seeds are labelled by resident ID, never by name.
+    """
     lang = label_lang(lang)
-    text = _TEXT[lang]
-    font = _font(lang)
+    font: dict[str, Any] = font_kw(lang)
     ax = new_axes(ax)
     k = len(choice.seeds)
     x = np.arange(1, k + 1)
-    ax.bar(x, choice.gains, color=COLORS["talent"], label=text["gain"])
+    ax.bar(x, choice.gains, color=COLORS["talent"], label=text("diffusion.gain", lang))
     ax.plot(
         np.arange(0, k + 1),
         np.r_[choice.base, choice.cumulative],
         marker="o",
         color=COLORS["leader"],
-        label=text["cumulative"],
+        label=text("diffusion.cumulative", lang),
     )
     ax.set_xticks(x, [str(s) for s in choice.seeds], rotation=45, ha="right")
-    ax.set_xlabel(text["seed"], **font)
-    ax.set_ylabel(text["cumulative"], **font)
-    name = text["methods"].get(choice.method, choice.method)
-    ax.set_title(text["choice_title"].format(method=name), **font)
-    ax.legend(prop=font or None)
+    ax.set_xlabel(text("diffusion.seed", lang), **font)
+    ax.set_ylabel(text("diffusion.cumulative", lang), **font)
+    method = _name("method", choice.method, lang)
+    ax.set_title(text("diffusion.choice_title", lang, method=method), **font)
+    _legend(ax, font)
     return ax
 
 
 def plot_curves(comparison: SeedComparison, ax: Axes | None = None, *, lang: str = "en") -> Axes:
-    """Spread against ``k``, one line and confidence band per method."""
+    """Spread against ``k``, one line and confidence band per method.
+
+    Parameters
+    ----------
+    comparison : vchuang.diffusion.SeedComparison
+        From :func:`vchuang.diffusion.compare_seeds`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when ``None``.
+    lang : {"en", "zh"}
+        Label language.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+    """
     lang = label_lang(lang)
-    text = _TEXT[lang]
-    font = _font(lang)
+    font: dict[str, Any] = font_kw(lang)
     ax = new_axes(ax)
     ks = np.arange(comparison.spread.shape[1])
     for m, method in enumerate(comparison.methods):
         y = comparison.spread[m]
         h = comparison.halfwidth[m]
         color = _METHOD_COLORS.get(method, COLORS["group"])
-        ax.plot(
-            ks, y, marker="o", markersize=3, color=color, label=text["methods"].get(method, method)
-        )
+        label = _name("method", method, lang)
+        ax.plot(ks, y, marker="o", markersize=3, color=color, label=label)
         ax.fill_between(ks, y - h, y + h, color=color, alpha=0.15, linewidth=0)
-    ax.set_xlabel(text["k"], **font)
-    ax.set_ylabel(text["cumulative"], **font)
-    ax.set_title(text["curve_title"].format(model=comparison.model.upper()), **font)
-    ax.legend(prop=font or None)
+    ax.set_xlabel(text("diffusion.k", lang), **font)
+    ax.set_ylabel(text("diffusion.cumulative", lang), **font)
+    model = _name("model", comparison.model, lang)
+    ax.set_title(text("diffusion.curve_title", lang, model=model), **font)
+    _legend(ax, font)
     return ax
+
+
+@draw.register(Spread)
+def _draw_spread(result: Spread, /, *, ax: Axes | None = None, **kwargs: Any) -> Axes:
+    return plot_spread(result, ax, **kwargs)
+
+
+@draw.register(SeedChoice)
+def _draw_choice(result: SeedChoice, /, *, ax: Axes | None = None, **kwargs: Any) -> Axes:
+    return plot_choice(result, ax, **kwargs)
+
+
+@draw.register(SeedComparison)
+def _draw_comparison(result: SeedComparison, /, *, ax: Axes | None = None, **kwargs: Any) -> Axes:
+    return plot_curves(result, ax, **kwargs)

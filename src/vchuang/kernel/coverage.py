@@ -1,4 +1,4 @@
-"""The coverage engine: greedy maximum coverage over a sparse incidence (private).
+"""The coverage engine: greedy maximum coverage over a sparse incidence.
 
 One engine for the whole library. Point–line–surface reach (:mod:`vchuang.reach`) uses
 it to choose the leaders or projects that reach the most new residents; influence
@@ -44,7 +44,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from .errors import Problem, ValidationError
+from ..errors import Problem, ValidationError
 
 if TYPE_CHECKING:
     import scipy.sparse

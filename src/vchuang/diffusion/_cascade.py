@@ -1,0 +1,285 @@
+"""The cascade kernels: arcs grouped for sampling, and many runs (or RR sets) advanced
+together by array operations — independent cascade and linear threshold.
+
+A *cell* is one node in one column (a run, or an RR set); its key is
+``column * n + node``. A *stage* is a set of cells that become active together (the
+seeds; in CELF and prefix scoring, later seeds are later stages of the same runs).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from . import _visited
+from ._network import FloatArray, IntArray, _Net
+
+
+class _Arcs:
+    """Arcs ready for simulation (rows are sources; only arcs of value > 0).
+
+    For IC the arcs of each row are grouped in probability buckets
+    :math:`(2^{-(b+1)}, 2^{-b}]`; a bucket is sampled at its largest probability ``q``
+    by geometric skips and each hit kept with probability ``p / q`` (at least 1/2), so
+    the work is proportional to the arcs that fire, not to the arcs looked at.
+    For LT each row also has cumulative weights, for the reverse random walk.
+    """
+
+    def __init__(self, n: int, indptr: IntArray, indices: IntArray, value: FloatArray) -> None:
+        rows: IntArray | None = None
+        low = float(value.min()) if value.size else 1.0
+        high = float(value.max()) if value.size else 1.0
+        if low <= 0.0:
+            rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
+            keep = value > 0.0
+            rows, indices, value = rows[keep], indices[keep], value[keep]
+            indptr = np.zeros(n + 1, dtype=np.int64)
+            np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+            low = float(value.min()) if value.size else 1.0
+        if value.size == 0 or low == high:
+            bucket = np.zeros(value.size, dtype=np.int64)
+            levels = np.zeros(1, dtype=np.int64)
+        else:
+            bucket = np.minimum(np.floor(-np.log2(value)), 40).astype(np.int64)
+            bucket[value >= 1.0] = 0
+            levels = np.flatnonzero(np.bincount(bucket))
+        if levels.size > 1:  # group each row's arcs by bucket (rows stay in order)
+            if rows is None:
+                rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
+            dense = np.searchsorted(levels, bucket)
+            order = np.argsort(rows * levels.size + dense, kind="stable")
+            rows, indices, value, bucket = rows[order], indices[order], value[order], bucket[order]
+        self.n = n
+        self.indices = indices
+        self.value = value
+        self._rows = rows
+        self.indptr = np.asarray(indptr, dtype=np.int64)
+        self.buckets: list[tuple[IntArray, IntArray, float, bool]] = []
+        self.has = np.zeros(n, dtype=np.int64)  # bit j set: the row has arcs in bucket j
+        self.mixed = False  # some row has arcs in two buckets
+        before = self.indptr[:-1].copy()
+        for b in levels.tolist():
+            if levels.size > 1:
+                here = bucket == b
+                count = np.bincount(self.rows[here], minlength=n)
+                vals = value[here]
+            else:
+                count, vals = np.diff(self.indptr), value
+            if vals.size == 0:
+                continue
+            rate = float(vals.max())
+            self.has |= (count > 0).astype(np.int64) << len(self.buckets)
+            self.buckets.append((before.copy(), before + count, rate, bool(vals.min() == rate)))
+            before = before + count
+        self._cumkey: FloatArray | None = None
+        # the one bucket of each row (-1: none or several); the step groups its frontier
+        # by it instead of testing every bucket for every cell
+        single = (self.has & (self.has - 1)) == 0
+        self.mixed = not bool(single.all())
+        self.row_bucket = (
+            np.where(
+                single & (self.has > 0), np.log2(np.maximum(self.has, 1)).astype(np.int64), -1
+            ).astype(np.int8)
+            if len(self.buckets) > 1
+            else np.zeros(0, dtype=np.int8)
+        )
+
+    @property
+    def rows(self) -> IntArray:
+        """The source of each arc."""
+        if self._rows is None:
+            self._rows = np.repeat(np.arange(self.n, dtype=np.int64), np.diff(self.indptr))
+        return self._rows
+
+    @classmethod
+    def build(cls, net: _Net, value: FloatArray, *, reverse: bool = False) -> _Arcs:
+        if not reverse:
+            return cls(net.n, net.indptr, net.indices, value)
+        import scipy.sparse as sp
+
+        m = sp.csr_array((value, net.indices, net.indptr), shape=(net.n, net.n))
+        t = sp.csr_array(m.T)
+        t.sort_indices()
+        return cls(
+            net.n,
+            np.asarray(t.indptr, dtype=np.int64),
+            np.asarray(t.indices, dtype=np.int64),
+            np.asarray(t.data, dtype=np.float64),
+        )
+
+    @property
+    def cumkey(self) -> FloatArray:
+        """``2 · row + (cumulative weight within the row)``: increasing over all arcs."""
+        if self._cumkey is None:
+            cum = np.cumsum(self.value)
+            before = np.r_[0.0, cum][self.indptr[:-1]]  # weight of all earlier rows
+            start = np.repeat(before, np.diff(self.indptr))
+            self._cumkey = 2.0 * self.rows + (cum - start)
+        return self._cumkey
+
+
+def _hits(rng: np.random.Generator, total: int, q: float) -> IntArray:
+    """Positions of the successes among ``total`` Bernoulli(q) trials, increasing."""
+    if q >= 1.0:
+        return np.arange(total, dtype=np.int64)
+    if q >= 0.25:
+        return np.flatnonzero(rng.random(total) < q)
+    m = total * q
+    size = int(m + 6.0 * math.sqrt(m) + 16)
+    pos = np.cumsum(rng.geometric(q, size)) - 1
+    while pos[-1] < total:
+        more = np.cumsum(rng.geometric(q, size)) + pos[-1]
+        pos = np.concatenate([pos, more])
+    return pos[: np.searchsorted(pos, total)]
+
+
+def _ic_step(arcs: _Arcs, front: IntArray, rng: np.random.Generator) -> IntArray:
+    """The cells the frontier's live arcs point to (independent cascade)."""
+    n = arcs.n
+    col = front // n
+    u = front - col * n
+    nb = len(arcs.buckets)
+    if nb > 1 and not arcs.mixed:  # group the frontier by the bucket of its row
+        rb = arcs.row_bucket[u]
+        order = np.argsort(rb, kind="stable")
+        u, col = u[order], col[order]
+        bounds = np.searchsorted(rb[order], np.arange(-1, nb + 1))
+        groups = [np.arange(bounds[j + 1], bounds[j + 2]) for j in range(nb)]
+    parts: list[IntArray] = []
+    for j, (start, stop, rate, uniform) in enumerate(arcs.buckets):
+        if nb == 1:
+            lo = start[u]
+            length = stop[u] - lo
+            nz = np.flatnonzero(length)
+            lo, length = lo[nz], length[nz]
+        elif not arcs.mixed:
+            nz = groups[j]
+            lo = start[u[nz]]
+            length = stop[u[nz]] - lo
+        else:
+            nz = np.flatnonzero((arcs.has[u] >> j) & 1)
+            lo = start[u[nz]]
+            length = stop[u[nz]] - lo
+        if nz.size == 0:
+            continue
+        ends = np.cumsum(length)
+        pos = _hits(rng, int(ends[-1]), rate)
+        if pos.size == 0:
+            continue
+        seg = np.searchsorted(ends, pos, side="right")
+        arc = lo[seg] + pos - (ends[seg] - length[seg])
+        if not uniform:
+            keep = rng.random(arc.size) * rate < arcs.value[arc]
+            arc, seg = arc[keep], seg[keep]
+        parts.append(col[nz[seg]] * n + arcs.indices[arc])
+    if not parts:
+        return np.zeros(0, dtype=np.int64)
+    return np.concatenate(parts) if len(parts) > 1 else parts[0]
+
+
+def _ic_stages(
+    arcs: _Arcs,
+    stages: Sequence[IntArray],
+    rng: np.random.Generator,
+    visited: _visited._Visited,
+) -> list[IntArray]:
+    """Run each stage's new seeds to the end of their cascade; the cells each reached."""
+    out = []
+    for init in stages:
+        front = visited.add_new(init)
+        got = [front]
+        while front.size:
+            front = visited.add_new(_ic_step(arcs, front, rng))
+            got.append(front)
+        out.append(np.concatenate(got))
+    return out
+
+
+class _Acc:
+    """Weight collected by each cell (LT): dense, or sorted keys."""
+
+    def __init__(self, size: int, dense: bool) -> None:
+        self.dense = np.zeros(size) if dense else None
+        self.keys = np.zeros(0, dtype=np.int64)
+        self.vals = np.zeros(0)
+
+    def add(self, cells: IntArray, dw: FloatArray) -> FloatArray:
+        """Add ``dw`` to the (distinct) ``cells``; return what they held before."""
+        if self.dense is not None:
+            before = self.dense[cells]
+            self.dense[cells] = before + dw
+            return np.asarray(before)
+        before = np.zeros(cells.size)
+        known = np.zeros(cells.size, dtype=bool)
+        if self.keys.size:
+            at = np.minimum(np.searchsorted(self.keys, cells), self.keys.size - 1)
+            known = self.keys[at] == cells
+            before[known] = self.vals[at[known]]
+            self.vals[at[known]] += dw[known]
+        keys = np.concatenate([self.keys, cells[~known]])
+        vals = np.concatenate([self.vals, dw[~known]])
+        order = np.argsort(keys, kind="stable")
+        self.keys, self.vals = keys[order], vals[order]
+        return before
+
+
+def _lt_stages(
+    arcs: _Arcs,
+    stages: Sequence[IntArray],
+    cols: int,
+    rng: np.random.Generator,
+    visited: _visited._Visited,
+) -> list[IntArray]:
+    """Linear threshold with thresholds drawn lazily (see Notes of :func:`simulate`)."""
+    n = arcs.n
+    acc = _Acc(n * cols, n * cols <= _visited._DENSE_CELLS // 2)  # 8 bytes a cell: at most 128 MB
+    out = []
+    for init in stages:
+        front = visited.add_new(init)
+        got = [front]
+        while front.size:
+            col = front // n
+            u = front - col * n
+            lo = arcs.indptr[u]
+            length = arcs.indptr[u + 1] - lo
+            total = int(length.sum())
+            if total == 0:
+                break
+            seg = np.repeat(np.arange(u.size), length)
+            arc = lo[seg] + np.arange(total) - np.repeat(np.cumsum(length) - length, length)
+            keys = col[seg] * n + arcs.indices[arc]
+            fresh = ~visited.seen(keys)
+            keys, w = keys[fresh], arcs.value[arc][fresh]
+            if keys.size == 0:
+                break
+            order = np.argsort(keys, kind="stable")
+            keys, w = keys[order], w[order]
+            first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+            cells, dw = keys[first], np.add.reduceat(w, first)
+            before = acc.add(cells, dw)
+            # P(threshold <= before + dw | threshold > before) = dw / (1 - before)
+            hit = rng.random(cells.size) * (1.0 - before) < dw
+            front = visited.add_new(cells[hit])
+            got.append(front)
+        out.append(np.concatenate(got))
+    return out
+
+
+def _cascade(
+    arcs: _Arcs,
+    model: str,
+    stages: Sequence[IntArray],
+    cols: int,
+    rng: np.random.Generator,
+    visited: _visited._Visited,
+) -> list[IntArray]:
+    if model == "ic":
+        return _ic_stages(arcs, stages, rng, visited)
+    return _lt_stages(arcs, stages, cols, rng, visited)
+
+
+def _stage_keys(nodes: IntArray, cols: int, n: int) -> IntArray:
+    """The cells of ``nodes`` in every one of ``cols`` columns."""
+    return np.asarray((np.arange(cols)[:, None] * n + nodes[None, :]).ravel(), dtype=np.int64)

@@ -1,0 +1,528 @@
+"""Whom to train: :func:`choose_seeds` (RIS with IMM, CELF, degree and PageRank) and
+:func:`compare_seeds` (every method's seed list scored by the same simulation)."""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Hashable, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .._rng import RNGLike, spawn
+from ..errors import Problem, ValidationError
+from ..kernel.pagerank import pagerank
+from ..kernel.renames import UNSET, renamed
+from . import _visited
+from ._cascade import _Arcs, _cascade, _stage_keys
+from ._network import FloatArray, IntArray, _arc_values, _check_options, _Net, _network
+from ._results import SeedChoice, SeedComparison
+from ._rrsets import _imm
+from ._runs import _bar, _check_jobs, _check_runs, _parallel, _prefix_spreads, _z
+
+#: Ways to choose seeds.
+METHODS = ("ris", "celf", "degree", "pagerank")
+
+#: Cells (nodes × columns) per pass when CELF estimates many candidates at once.
+_MC_CELLS = 1 << 22
+
+
+def _gain_block(
+    arcs: _Arcs,
+    model: str,
+    base: IntArray,
+    cands: IntArray,
+    runs: int,
+    lo: int,
+    hi: int,
+    seed: np.random.SeedSequence,
+) -> FloatArray:
+    """Columns ``lo … hi - 1`` of :func:`_mc_gains` (column ``c`` is run ``c % runs`` of
+    candidate ``c // runs``): the residents each candidate adds, summed over its runs."""
+    cols = hi - lo
+    col_cand = np.arange(lo, hi) // runs
+    rng = np.random.default_rng(seed)
+    first = _stage_keys(base, cols, arcs.n)
+    second = np.arange(cols) * arcs.n + cands[col_cand]
+    keys = _cascade(arcs, model, [first, second], cols, rng, _visited._new(arcs.n, cols))
+    per_col = np.bincount(keys[1] // arcs.n, minlength=cols)
+    return np.asarray(np.bincount(col_cand, weights=per_col, minlength=cands.size), np.float64)
+
+
+def _mc_gains(
+    arcs: _Arcs,
+    model: str,
+    base: IntArray,
+    cands: IntArray,
+    runs: int,
+    seq: np.random.SeedSequence,
+    n_jobs: int = 1,
+) -> FloatArray:
+    """Monte Carlo marginal gain of each candidate over ``base``: the same runs play
+    ``base`` to the end and then add the candidate (common random numbers).
+
+    The columns are cut into blocks of about ``_MC_CELLS`` cells, each with the next
+    child of ``seq``; blocks run through joblib when ``n_jobs != 1`` and there are
+    several, and are added in order, so ``n_jobs`` never changes the answer."""
+    total_cols = cands.size * runs
+    per_call = max(runs, _MC_CELLS // max(arcs.n, 1))
+    bounds = [(lo, min(total_cols, lo + per_call)) for lo in range(0, total_cols, per_call)]
+    seeds = seq.spawn(len(bounds))
+    tasks = [
+        (arcs, model, base, cands, runs, lo, hi, s)
+        for (lo, hi), s in zip(bounds, seeds, strict=True)
+    ]
+    sums = np.zeros(cands.size)
+    for got in _parallel(_gain_block, tasks, n_jobs if len(tasks) > 1 else 1, "parallel CELF"):
+        sums += got
+    return sums / runs
+
+
+def _celf(
+    net: _Net,
+    arcs: _Arcs,
+    model: str,
+    k: int,
+    cand: IntArray,
+    given: IntArray,
+    runs: int,
+    seq: np.random.SeedSequence,
+    progress: bool,
+    n_jobs: int,
+) -> tuple[IntArray, FloatArray, int]:
+    """The CELF lazy greedy: chosen nodes, their gains, and the re-estimates made."""
+    bar = _bar(progress, cand.size + k, "CELF")
+    try:
+        first = _mc_gains(arcs, model, given, cand, runs, seq, n_jobs)
+        bar.update(cand.size)
+        heap = [(-float(g), int(net.rank[c]), int(c), 0) for g, c in zip(first, cand, strict=True)]
+        heapq.heapify(heap)
+        chosen: list[int] = []
+        gains: list[float] = []
+        evals = 0
+        while len(chosen) < k and heap:
+            neg, r, c, stamp = heap[0]
+            if stamp == len(chosen):
+                heapq.heappop(heap)
+                chosen.append(c)
+                gains.append(-neg)
+                bar.update(1)
+            else:
+                base = np.concatenate([given, np.asarray(chosen, dtype=np.int64)])
+                g = float(_mc_gains(arcs, model, base, np.asarray([c]), runs, seq, n_jobs)[0])
+                evals += 1
+                heapq.heapreplace(heap, (-g, r, c, len(chosen)))
+    finally:
+        bar.close()
+    return np.asarray(chosen, dtype=np.int64), np.asarray(gains), evals
+
+
+def _influence_rank(n: int, arcs: _Arcs) -> FloatArray:
+    """PageRank of the reversed propagation graph (influence flows against the arcs):
+    a resident ranks high when the residents they can reach rank high. The library's one
+    PageRank, run to a tight tolerance so that ties between equal residents stay exact."""
+    import scipy.sparse as sp
+
+    m = sp.csr_array((arcs.value, arcs.indices, arcs.indptr), shape=(n, n))
+    return pagerank(m.T, alpha=0.85, tol=1e-13, max_iter=1000)
+
+
+def choose_seeds(
+    graph: Any,
+    k: int,
+    *,
+    model: str = "ic",
+    method: str = "ris",
+    p: float | None = None,
+    probability: str | None = None,
+    epsilon: float = 0.1,
+    ell: float = 1.0,
+    candidates: Iterable[Hashable] | None = None,
+    given: Iterable[Hashable] = (),
+    runs: int = 1000,
+    max_rr_sets: int = 50_000_000,
+    rng: RNGLike = None,
+    n_jobs: int = 1,
+    progress: bool = False,
+    weights: Any = UNSET,
+) -> SeedChoice:
+    """Whom to train so that word of mouth reaches the most residents.
+
+    Parameters
+    ----------
+    graph : CommunityGraph, networkx.Graph or scipy.sparse.sparray
+        The network, as in :func:`simulate`.
+    k : int
+        How many seeds to choose (fewer when there are fewer candidates).
+    model, p, probability
+        The diffusion model and arc probabilities, as in :func:`simulate`.
+    method : {"ris", "celf", "degree", "pagerank"}
+        ``"ris"``: reverse-reachable sets with the IMM stopping rule, solved as
+        maximum coverage (fast, with a guarantee); ``"celf"``: lazy greedy on Monte
+        Carlo estimates (slow; for checking on small networks); ``"degree"``: most ties
+        first; ``"pagerank"``: highest PageRank first (baselines).
+    epsilon : float
+        IMM accuracy: the seeds reach at least :math:`(1 - 1/e - \\varepsilon)` of the
+        best possible, with probability at least :math:`1 - n^{-\\ell}`. Smaller is
+        slower (samples grow like :math:`\\varepsilon^{-2}`).
+    ell : float
+        IMM confidence exponent :math:`\\ell`.
+    candidates : iterable, optional
+        Who may be chosen (default: everyone), e.g. ``[r.id for r in g.engaged()]``.
+    given : iterable
+        Residents already trained: they stay seeds and the choice adds to them.
+    runs : int
+        Monte Carlo runs per estimate: the reported spread and gains of every method
+        are simulated with ``runs`` runs (and each CELF gain).
+    max_rr_sets : int
+        ``ris``: refuse (with a hint) to sample more RR sets than this; memory grows
+        with them.
+    rng : None, int or numpy.random.Generator
+        Randomness; a seed gives the same choice every time, whatever ``n_jobs`` is.
+    n_jobs : int
+        ``1``: everything runs in this process. Otherwise the Monte Carlo
+        simulations (the reported spread and gains of every method, and CELF's
+        estimates) run in chunks through :class:`joblib.Parallel`, as in
+        :func:`simulate`. The RR sets of ``ris`` are drawn here, from one stream.
+    progress : bool
+        Show a progress bar (``pip install 'vchuang[progress]'``).
+    weights : {None, "weight", "wc"}
+        Deprecated old name of ``probability``; it warns and will be removed in the
+        next release.
+
+    Returns
+    -------
+    SeedChoice
+        Seeds in order with their marginal gains, the estimated spread, a reason for
+        each seed and notes on how they were chosen. Ties go to the smaller ID.
+
+    Raises
+    ------
+    UnknownEntityError
+        A candidate or given resident is not in the network.
+    ValidationError
+        A bad option, or no candidates.
+
+    Notes
+    -----
+    **Reverse-reachable sets** (Borgs et al. [3]_). Pick a resident :math:`v`
+    uniformly at random and flip every arc's coin; the RR set of :math:`v` is everyone
+    who could have reached :math:`v` through live arcs (for LT: a random walk back
+    along one in-arc :math:`u \\to w` chosen with probability :math:`b_{uw}`, stopping
+    with probability :math:`1 - \\sum_u b_{uw}` or on a resident already on the walk).
+    Then :math:`\\sigma(S) = n \\cdot \\Pr[S \\cap RR \\neq \\emptyset]`, so with
+    :math:`\\theta` RR sets :math:`\\hat\\sigma(S) = n \\cdot F_R(S)`, where
+    :math:`F_R(S)` is the share of RR sets :math:`S` touches. Choosing :math:`S` is
+    maximum coverage — nodes are sets, RR sets are elements — solved by the library's
+    lazy greedy (:mod:`vchuang.kernel.coverage`).
+
+    **How many RR sets: IMM** (Tang, Shi & Xiao [4]_). With
+    :math:`\\varepsilon' = \\sqrt 2\\,\\varepsilon` and
+    :math:`\\ell \\leftarrow \\ell\\,(1 + \\ln 2 / \\ln n)`, the sampling phase
+    tries :math:`x = n/2^i` for :math:`i = 1, 2, \\dots, \\log_2 n - 1`: it grows
+    :math:`R` to :math:`\\theta_i = \\lambda' / x` sets,
+
+    .. math::
+
+       \\lambda' = \\frac{(2 + \\tfrac23 \\varepsilon')\\,
+       (\\ln \\binom{n}{k} + \\ell \\ln n + \\ln \\log_2 n)\\, n}{\\varepsilon'^2},
+
+    picks :math:`S_i` greedily and stops at the first :math:`i` with
+    :math:`n F_R(S_i) \\ge (1 + \\varepsilon')\\, x`, taking
+    :math:`LB = n F_R(S_i) / (1 + \\varepsilon')` (else :math:`LB = 1`). The final
+    collection has :math:`\\theta = \\lambda^* / LB` sets,
+
+    .. math::
+
+       \\lambda^* = 2n \\bigl((1 - 1/e)\\,\\alpha + \\beta\\bigr)^2 \\varepsilon^{-2},\\quad
+       \\alpha = \\sqrt{\\ell \\ln n + \\ln 2},\\quad
+       \\beta = \\sqrt{(1 - 1/e)\\,(\\ln \\tbinom{n}{k} + \\ell \\ln n + \\ln 2)},
+
+    and the greedy choice on it is a :math:`(1 - 1/e - \\varepsilon)`-approximation
+    with probability at least :math:`1 - n^{-\\ell}`. As Chen [5]_ advises, the final
+    :math:`\\theta` sets are sampled afresh rather than reusing the sampling phase's.
+    With ``candidates`` the binomial is :math:`\\binom{|C|}{k}`; with ``given``, the
+    sets they touch count as covered and the objective is
+    :math:`\\sigma(\\text{given} \\cup S)`.
+
+    **CELF** (Leskovec et al. [2]_) is the greedy of Kempe et al. [1]_ with lazy
+    re-evaluation: marginal gains only shrink (submodularity), so a stale gain is an
+    upper bound and only the top of the heap is re-estimated. Each gain is estimated
+    with ``runs`` runs that first play out the seeds so far and then add the
+    candidate (common random numbers).
+
+    **Baselines.** ``degree``: number of out-arcs with a positive probability;
+    ``pagerank``: PageRank (damping 0.85) on the reversed network with arc weights
+    :math:`p_{uv}` — influence flows against PageRank's direction. Their spread and
+    gains are Monte Carlo estimates of each prefix of the list.
+
+    References
+    ----------
+    .. [1] Kempe, D., Kleinberg, J., & Tardos, É. (2003). Maximizing the spread of
+       influence through a social network. KDD '03, 137–146.
+    .. [2] Leskovec, J., Krause, A., Guestrin, C., Faloutsos, C., VanBriesen, J., &
+       Glance, N. (2007). Cost-effective outbreak detection in networks. KDD '07,
+       420–429.
+    .. [3] Borgs, C., Brautbar, M., Chayes, J., & Lucier, B. (2014). Maximizing social
+       influence in nearly optimal time. SODA '14, 946–957.
+    .. [4] Tang, Y., Shi, Y., & Xiao, X. (2015). Influence maximization in near-linear
+       time: a martingale approach. SIGMOD '15, 1539–1554.
+    .. [5] Chen, W. (2018). An issue in the martingale analysis of the influence
+       maximization algorithm IMM. CSoNet 2018, LNCS 11280, 286–297.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> g = nx.karate_club_graph()
+    >>> c = choose_seeds(g, 2, p=0.1, rng=3)
+    >>> sorted(c.seeds)  # the two leaders of the club
+    [0, 33]
+    >>> [r["rank"] for r in c.to_rows()]
+    [1, 2]
+    >>> choose_seeds(g, 2, method="degree", p=0.1, runs=200, rng=3).seeds
+    (33, 0)
+    """
+    probability = renamed("choose_seeds", "weights", weights, "probability", probability)
+    model_p = _check_options(model, p, probability)
+    if method not in METHODS:
+        raise ValidationError([Problem("method", f"must be one of {METHODS}, got {method!r}")])
+    k_in: Any = k
+    if isinstance(k_in, bool) or not isinstance(k_in, int | np.integer) or k_in < 0:
+        raise ValidationError([Problem("k", f"must be an integer >= 0, got {k!r}")])
+    if not 0.0 < epsilon < 1.0:
+        raise ValidationError([Problem("epsilon", f"must be in (0, 1), got {epsilon!r}")])
+    if not ell > 0:
+        raise ValidationError([Problem("ell", f"must be > 0, got {ell!r}")])
+    runs = _check_runs(runs)
+    n_jobs = _check_jobs(n_jobs)
+    net = _network(graph)
+    given_idx = net.index_of(given, "given")
+    if candidates is None:
+        cand = np.arange(net.n, dtype=np.int64)
+    else:
+        cand = np.unique(net.index_of(candidates, "candidates"))
+    cand = cand[~np.isin(cand, given_idx)]
+    if cand.size == 0:
+        msg = "no one to choose from"
+        raise ValidationError([Problem("candidates", msg, "pass residents who are not given")])
+    cand = cand[np.argsort(net.rank[cand], kind="stable")]  # ties go to the smaller ID
+    k = min(int(k), int(cand.size))
+    values, rule = _arc_values(net, model, model_p, probability)
+    arcs = _Arcs.build(net, values)
+    pick_seq, eval_seq = spawn(rng, 2)
+    notes: list[str] = []
+    if method == "ris":
+        arcs_t = _Arcs.build(net, values, reverse=True)
+        chosen, scores, _, samples, evals, imm_notes = _imm(
+            net,
+            arcs_t,
+            model,
+            k,
+            cand,
+            given_idx,
+            epsilon,
+            ell,
+            np.random.default_rng(pick_seq),
+            progress,
+            max_rr_sets,
+        )
+        del arcs_t
+        cum = _prefix_spreads(arcs, model, given_idx, chosen, runs, eval_seq, n_jobs)
+        cum = cum.mean(axis=1)
+        base, spread, gains = float(cum[0]), float(cum[-1]), np.diff(cum)
+        notes += imm_notes
+        estimator = "monte-carlo"
+        reasons = tuple(
+            f"touches {s:.2%} of the RR sets not yet touched; adds about {g:.1f} residents"
+            for s, g in zip(scores, gains, strict=True)
+        )
+    elif method == "celf":
+        chosen, gains, evals = _celf(
+            net, arcs, model, k, cand, given_idx, runs, pick_seq, progress, n_jobs
+        )
+        scores = gains.copy()
+        spread_given = _prefix_spreads(
+            arcs, model, given_idx, np.zeros(0, np.int64), runs, eval_seq, n_jobs
+        )
+        base = float(spread_given[0].mean())
+        spread = base + float(gains.sum())
+        samples = runs
+        estimator = "monte-carlo"
+        reasons = tuple(
+            f"adds about {g:.1f} residents on top of the seeds before it ({runs} runs)"
+            for g in gains
+        )
+        notes.append(
+            f"CELF lazy greedy: {cand.size} candidates estimated once, then "
+            f"{evals} re-estimates, {runs} runs each."
+        )
+    else:
+        if method == "degree":
+            score = np.diff(arcs.indptr).astype(np.float64)
+            what = "ties"
+        else:
+            score = _influence_rank(net.n, arcs)
+            what = "PageRank"
+        order = np.lexsort((net.rank[cand], -score[cand]))
+        chosen = cand[order[:k]]
+        scores = score[chosen]
+        cum = _prefix_spreads(arcs, model, given_idx, chosen, runs, eval_seq, n_jobs)
+        cum = cum.mean(axis=1)
+        base = float(cum[0])
+        spread = float(cum[-1])
+        gains = np.diff(cum)
+        samples = runs
+        evals = 0
+        estimator = "monte-carlo"
+        reasons = tuple(
+            (f"{int(s)} {what}" if method == "degree" else f"{what} {s:.4f}")
+            + f" (rank {i + 1} of {cand.size} candidates); adds about {g:.1f} residents"
+            for i, (s, g) in enumerate(zip(scores, gains, strict=True))
+        )
+        notes.append(f"Heuristic ({method}); spread by simulation, {runs} runs per prefix.")
+    return SeedChoice(
+        seeds=tuple(net.ids[i] for i in chosen.tolist()),
+        given=tuple(net.ids[i] for i in given_idx.tolist()),
+        method=method,
+        model=model,
+        rule=rule,
+        spread=float(spread),
+        base=float(base),
+        gains=np.asarray(gains, dtype=np.float64),
+        scores=np.asarray(scores, dtype=np.float64),
+        estimator=estimator,
+        samples=int(samples),
+        evaluations=int(evals),
+        candidates=int(cand.size),
+        reasons=reasons,
+        notes=tuple(notes),
+    )
+
+
+def compare_seeds(
+    graph: Any,
+    k: int,
+    *,
+    methods: Sequence[str] = ("ris", "degree", "pagerank"),
+    model: str = "ic",
+    p: float | None = None,
+    probability: str | None = None,
+    epsilon: float = 0.1,
+    candidates: Iterable[Hashable] | None = None,
+    given: Iterable[Hashable] = (),
+    runs: int = 1000,
+    confidence: float = 0.95,
+    rng: RNGLike = None,
+    n_jobs: int = 1,
+    progress: bool = False,
+    weights: Any = UNSET,
+) -> SeedComparison:
+    """Choose ``k`` seeds by several methods and score every prefix the same way.
+
+    Each method's seed list is scored by one Monte Carlo simulation of ``runs`` runs
+    (given seeds first, then each seed in turn within the same runs), so the curves
+    are comparable whatever estimator the method itself uses; every method is scored
+    from the same random seed (common random numbers, which make the differences
+    between methods less noisy).
+
+    Parameters
+    ----------
+    graph, k, model, p, probability, epsilon, candidates, given, runs, rng, n_jobs, progress
+        As in :func:`choose_seeds`; ``n_jobs`` also runs the scoring simulation in
+        parallel chunks (the same answer whatever ``n_jobs`` is).
+    methods : sequence of str
+        Methods to compare (see :data:`METHODS`).
+    confidence : float
+        Level of the intervals.
+    weights : {None, "weight", "wc"}
+        Deprecated old name of ``probability``; it warns and will be removed in the
+        next release.
+
+    Returns
+    -------
+    SeedComparison
+        The choices and a ``methods × (k + 1)`` table of spreads; ``plot()`` draws
+        spread against :math:`k`.
+
+    Raises
+    ------
+    ValidationError, UnknownEntityError
+        As in :func:`choose_seeds`.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> cmp = compare_seeds(nx.karate_club_graph(), 3, p=0.1, runs=300, rng=0)
+    >>> cmp.methods, cmp.spread.shape
+    (('ris', 'degree', 'pagerank'), (3, 4))
+    """
+    probability = renamed("compare_seeds", "weights", weights, "probability", probability)
+    z = _z(confidence)
+    n_jobs = _check_jobs(n_jobs)
+    methods = tuple(methods)
+    for m in methods:
+        if m not in METHODS:
+            raise ValidationError([Problem("methods", f"unknown method {m!r}; use {METHODS}")])
+    runs = _check_runs(runs)
+    cand_list = None if candidates is None else list(candidates)
+    given_list = list(given)
+    seqs = spawn(rng, len(methods) + 1)
+    choices = tuple(
+        choose_seeds(
+            graph,
+            k,
+            model=model,
+            method=m,
+            p=p,
+            probability=probability,
+            epsilon=epsilon,
+            candidates=cand_list,
+            given=given_list,
+            runs=runs,
+            rng=seqs[i],
+            n_jobs=n_jobs,
+            progress=progress,
+        )
+        for i, m in enumerate(methods)
+    )
+    # one seed for scoring every method: the same random streams (common random numbers)
+    score_seed = int(seqs[-1].generate_state(1, dtype=np.uint64)[0])
+    model_p = _check_options(model, p, probability)
+    net = _network(graph)
+    values, rule = _arc_values(net, model, model_p, probability)
+    arcs = _Arcs.build(net, values)
+    given_idx = net.index_of(given_list, "given")
+    width = max((len(c.seeds) for c in choices), default=0) + 1
+    spread = np.full((len(methods), width), np.nan)
+    half = np.full((len(methods), width), np.nan)
+    for i, c in enumerate(choices):
+        seeds = net.index_of(c.seeds, "seeds")
+        cum = _prefix_spreads(arcs, model, given_idx, seeds, runs, score_seed, n_jobs)
+        spread[i, : cum.shape[0]] = cum.mean(axis=1)
+        sd = cum.std(axis=1, ddof=1) if runs > 1 else np.zeros(cum.shape[0])
+        half[i, : cum.shape[0]] = z * sd / math.sqrt(runs)
+    last = spread[:, -1]
+    reasons: tuple[str, ...] = ()
+    if methods and not np.all(np.isnan(last)):
+        best = int(np.nanargmax(last))
+        reasons = tuple(
+            f"{m}: {last[i]:.1f} residents reached with {width - 1} seeds"
+            + (
+                " (best)"
+                if i == best
+                else f" ({last[i] - last[best]:+.1f} against {methods[best]})"
+            )
+            for i, m in enumerate(methods)
+        )
+    return SeedComparison(
+        methods=methods,
+        choices=choices,
+        spread=spread,
+        halfwidth=half,
+        runs=runs,
+        confidence=confidence,
+        model=model,
+        rule=rule,
+        reasons=reasons,
+    )
