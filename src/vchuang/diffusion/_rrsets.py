@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from ..kernel import coverage as _coverage
 from ..errors import Problem, ValidationError
+from ..kernel import coverage as _coverage
 from . import _visited
 from ._cascade import _Arcs, _ic_stages
 from ._network import BoolArray, FloatArray, IntArray, _Net
