@@ -33,6 +33,7 @@ from vchuang import (
     UnknownEntityError,
     ValidationError,
 )
+from vchuang.kernel import format_fen
 from vchuang.model import Call
 from vchuang.plot import cjk_fonts
 from vchuang.reach import CountEstimate, best_next, reach_report, surface
@@ -382,7 +383,7 @@ def test_best_next_is_the_greedy_on_new_reach(items, k):
     g = build(items)
     base = set(surface(g).residents)
     cands = sorted(p.id for p in g.projects())
-    nb = best_next(g, cands, k=k)
+    nb = best_next(g, k, candidates=cands)
     assert nb.base == len(base)
     # plain greedy over project surfaces, ties to the lower ID
     covered, want = set(base), []
@@ -399,22 +400,56 @@ def test_best_next_is_the_greedy_on_new_reach(items, k):
     assert nb.value <= nb.bound
 
 
-def test_best_next_with_a_budget_and_weights():
+def test_best_next_with_a_budget_and_priorities():
     g = vchuang.load_example()
-    nb = best_next(g, ["pn-p2"], budget=10**6, include="attendees")
+    nb = best_next(g, candidates=["pn-p2"], budget=10**6, include="attendees")
     assert nb.rule in ("cost-benefit", "best-single")
     assert nb.picks[0].cost_fen == g.get("pn-p2").budget_fen
-    heavy = best_next(g, ["pn-p2"], k=1, include="attendees", weights={"pingnan-elders": 5})
+    assert "costs ¥" in nb.picks[0].reason
+    assert format_fen(nb.picks[0].cost_fen, symbol=True) in nb.picks[0].reason
+    heavy = best_next(
+        g, 1, candidates=["pn-p2"], include="attendees", priorities={"pingnan-elders": 5}
+    )
     assert heavy.picks[0].gain == 5.0
     assert heavy.picks[0].new_residents == 1
     with pytest.raises(ValidationError, match="not both"):
         best_next(g, k=1, budget=5)
     with pytest.raises(ValidationError, match="no cost"):
-        best_next(g, ["pn-r02"], budget=5)
+        best_next(g, candidates=["pn-r02"], budget=5)
     with pytest.raises(ValidationError):
-        best_next(g, ["pingnan"], k=1)
-    with pytest.raises(ValidationError):
-        best_next(g, ["pn-p2"], k=1, weights={"pingnan-elders": -1})
+        best_next(g, 1, candidates=["pingnan"])
+    with pytest.raises(ValidationError, match="priorities"):
+        best_next(g, 1, candidates=["pn-p2"], priorities={"pingnan-elders": -1})
+    with pytest.raises(ValidationError, match="whole number"):
+        best_next(g, 1.5)  # type: ignore[arg-type]
+
+
+def test_best_next_weights_is_the_old_name_of_priorities():
+    g = vchuang.load_example()
+    new = best_next(
+        g, 1, candidates=["pn-p2"], include="attendees", priorities={"pingnan-elders": 5}
+    )
+    with pytest.warns(DeprecationWarning, match="priorities="):
+        old = best_next(
+            g, 1, candidates=["pn-p2"], include="attendees", weights={"pingnan-elders": 5}
+        )
+    assert old.to_rows() == new.to_rows()
+    with (
+        pytest.raises(TypeError, match="priorities= only"),
+        pytest.warns(DeprecationWarning, match="weights"),
+    ):
+        best_next(g, 1, weights={"pingnan-elders": 5}, priorities={"pingnan-elders": 2})
+
+
+def test_best_next_takes_k_second_and_candidates_by_name():
+    g = vchuang.load_example()
+    by_name = best_next(g, k=2, include="attendees")
+    assert best_next(g, 2, include="attendees").to_rows() == by_name.to_rows()
+    # the old spelling, candidates second, still works for one release (with a warning)
+    with pytest.warns(DeprecationWarning, match="candidates="):
+        old = best_next(g, ["pn-p2"], budget=10**6, include="attendees")  # type: ignore[arg-type]
+    new = best_next(g, candidates=["pn-p2"], budget=10**6, include="attendees")
+    assert old.to_rows() == new.to_rows()
 
 
 def test_golden_ideas_reach_through_their_segments():
@@ -430,7 +465,7 @@ def test_golden_ideas_reach_through_their_segments():
         ),
     )
     nb = best_next(
-        g, ["idea"], k=1, include="attendees", candidate_include=("attendees", "segments")
+        g, 1, candidates=["idea"], include="attendees", candidate_include=("attendees", "segments")
     )
     members = {r.id for r in g.members("pingnan-dog-owners")} | {
         r.id for r in g.members("pingnan-children")
@@ -530,3 +565,45 @@ def test_benchmark_quick_mode(capsys):
     out = capsys.readouterr().out
     assert "speed-up" in out
     assert "same picks: True" in out
+
+
+# ---------------------------------------------------------------- short reprs
+
+
+def _short(obj, limit=500):
+    text = repr(obj)
+    assert len(text) < limit, (type(obj).__name__, len(text), text[:200])
+    html = getattr(obj, "_repr_html_", None)
+    if html is not None:
+        table = html()
+        assert table.startswith("<table>") and len(table) < 2 * limit, type(obj).__name__
+
+
+def test_results_flooded_the_notebook_with_their_repr():
+    # ReachReport's repr was ~175,000 characters on this district (the surface's sparse
+    # arrays, every coverage cell and point); each result now shows counts and the top 3.
+    g = vchuang.datasets.synthetic(20_000, rng=1)
+    rep = reach_report(g)
+    assert rep.unique_reach > 10_000
+    for obj in (
+        rep,
+        rep.surface,
+        rep.surface.tiers,
+        rep.counts,
+        rep.points[0],
+        rep.lines[0],
+        rep.segments[0],
+        rep.cells[0],
+        rep.overlaps(top=1)[0],
+        rep.surface.reached_by(rep.surface.residents[0])[0],
+    ):
+        _short(obj)
+    assert "unique_reach=" in repr(rep) and "top points=" in repr(rep)
+    points, lines = rep.surface.points[:5], rep.surface.lines
+    for nb in (
+        best_next(g, 5, points=points, candidates=lines),
+        best_next(g, budget=10**7, points=points, candidates=lines),
+    ):
+        assert nb.picks
+        _short(nb)
+        _short(nb.picks[0])

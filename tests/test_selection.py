@@ -28,6 +28,7 @@ from vchuang import CommunityGraph
 from vchuang.datasets import longgang_pilot
 from vchuang.errors import IntegrityError, ValidationError
 from vchuang.io import pabulib
+from vchuang.kernel import format_fen
 from vchuang.model import (
     Call,
     Community,
@@ -53,6 +54,8 @@ from vchuang.selection import (
     apply_selection,
     check_eligibility,
     compare,
+    compare_rules,
+    format_money,
     score,
     select,
 )
@@ -551,13 +554,13 @@ def test_a_tie_that_decides_nothing_is_not_reported() -> None:
 
 _SCRIPT = """
 from vchuang.datasets import longgang_pilot
-from vchuang.selection import Ballot, Votes, compare
+from vchuang.selection import Ballot, Votes, compare_rules
 g = longgang_pilot()
 call = g.calls("heao")[0].id
 props = [p.id for p in g.proposals(call)]
 people = [r.id for r in g.residents("heao")]
 votes = Votes(ballots=[Ballot(voter=r, items=props[i % 3::3]) for i, r in enumerate(people)])
-c = compare(g, call, votes=votes, k=4)
+c = compare_rules(g, 4, call=call, votes=votes)
 for res in c.results.values():
     print(res)
     print(res.ties)
@@ -1002,7 +1005,7 @@ def test_selected_ideas_become_projects_led_by_their_proposers() -> None:
     g.update(kids_idea.id, project=None)  # as if the meeting had not happened yet
     before = g.copy()
     r = select(g, call, rule="greedy", scores=dict.fromkeys(props, 1.0), budget=10**9)
-    done = apply_selection(g, r, on=dt.date(2019, 8, 10))
+    done = apply_selection(g, r, as_of=dt.date(2019, 8, 10))
     new = done.projects[kids_idea.id]
     project = g[new]
     assert project.stage is Stage.SELECTED
@@ -1012,7 +1015,7 @@ def test_selected_ideas_become_projects_led_by_their_proposers() -> None:
     co = [x.source for x in g.links(relation=Relation.CO_LEADS, target=new)]
     assert leads == [kids_idea.proposers[0]]
     assert co == list(kids_idea.proposers[1:])
-    assert all(g.get(rid, Resident).minor for rid in kids_idea.proposers)
+    assert all(g.get(rid, Resident).minor_on(dt.date(2019, 8, 10)) for rid in kids_idea.proposers)
     assert g.links(relation=Relation.LEADS, target=new)[0].since == dt.date(2019, 8, 10)
     assert len(done.skipped) == 3  # the pilot's other projects already exist
     assert all(not p.id.startswith(tuple(done.projects)) for p in before.projects())
@@ -1049,7 +1052,7 @@ def test_the_heao_meeting_end_to_end() -> None:
         for k, c in enumerate(DEFAULT_RUBRIC.criteria)
     ]
     scores = score(g, call, proposals=eligibility.eligible(), panel=panel, votes=votes)
-    comparison = compare(g, call, scores=scores, votes=votes, eligibility=eligibility, k=4)
+    comparison = compare_rules(g, 4, call=call, scores=scores, votes=votes, eligibility=eligibility)
     assert set(comparison.results) == set(RULES)
     budget = g.get(call, Call).budget_fen
     for res in comparison.results.values():
@@ -1067,7 +1070,7 @@ def test_plots_draw() -> None:
     votes = Votes(ballots=[Ballot(voter=r.id, items=props[:3]) for r in g.residents("heao")])
     s = score(g, call, votes=votes)
     r = select(g, call, rule="equal_shares", votes=votes)
-    c = compare(g, call, votes=votes, k=3)
+    c = compare_rules(g, 3, call=call, votes=votes)
     e = check_eligibility(g, call)
     for lang in ("en", "zh"):
         names = {p.id: p.name_zh for p in g.proposals(call)} if lang == "zh" else None
@@ -1091,3 +1094,90 @@ def test_benchmark_quick_mode(capsys: pytest.CaptureFixture[str]) -> None:
     assert module.main(["--quick"]) == 0
     out = capsys.readouterr().out
     assert "equal shares (MES)" in out
+
+
+# ------------------------------------------------------------------ renamed names
+
+
+def test_compare_is_the_deprecated_name_of_compare_rules() -> None:
+    g, call, props = _heao()
+    votes = Votes(ballots=[Ballot(voter=r.id, items=props[:3]) for r in g.residents("heao")])
+    new = compare_rules(g, 3, call=call, votes=votes)
+    assert compare_rules(g, k=3, call=call, votes=votes).summary == new.summary
+    with pytest.warns(DeprecationWarning, match="compare_rules"):
+        old = compare(g, call, votes=votes, k=3)
+    assert old.summary == new.summary
+    assert old.to_rows() == new.to_rows()
+
+
+def test_compare_rules_says_when_a_call_is_given_for_k() -> None:
+    g, call, _ = _heao()
+    with pytest.raises(ValidationError, match="call="):
+        compare_rules(g, call)  # type: ignore[arg-type]
+
+
+def test_apply_selection_on_is_the_old_name_of_as_of() -> None:
+    day = dt.date(2019, 8, 10)
+    links = []
+    for kwargs in ({"as_of": day}, {"on": day}):
+        g, call, props = _heao()
+        r = select(g, call, rule="greedy", scores=dict.fromkeys(props, 1.0), budget=10**9)
+        if "on" in kwargs:
+            with pytest.warns(DeprecationWarning, match="as_of="):
+                done = apply_selection(g, r, **kwargs)
+        else:
+            done = apply_selection(g, r, **kwargs)
+        links.append(done.links)
+        new = next(iter(done.projects.values()))
+        assert g.links(relation=Relation.LEADS, target=new)[0].since == day
+    assert links[0] == links[1]
+
+
+def test_format_money_is_deprecated_for_format_fen() -> None:
+    with pytest.warns(DeprecationWarning, match="format_fen"):
+        assert format_money(123450) == format_fen(123450, symbol=True) == "¥1,234.50"
+    with pytest.warns(DeprecationWarning, match="format_money"):
+        assert format_money(25000, "PLN") == "25,000 PLN"
+
+
+# ------------------------------------------------------------------ short reprs
+
+
+def _short(obj: object, limit: int = 500) -> None:
+    text = repr(obj)
+    assert len(text) < limit, (type(obj).__name__, len(text), text[:200])
+    html = getattr(obj, "_repr_html_", None)
+    if html is not None:
+        table = html()
+        assert table.startswith("<table>") and len(table) < 2 * limit, type(obj).__name__
+
+
+def test_results_flooded_the_notebook_with_their_repr() -> None:
+    # A district-sized vote: 20,000 residents approving 40 ideas. Results used to print
+    # every decision with its reason (and an election every ballot).
+    import numpy as np
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(1)
+    approvals = sp.random_array((20_000, 40), density=0.1, random_state=1, format="csr")
+    approvals.data[:] = 1
+    costs = rng.integers(50_000, 500_000, 40).tolist()
+    election = Election.from_matrix(approvals, costs=costs, budget=3_000_000)
+    _short(election)
+    for rule in ("approval_greedy", "knapsack"):
+        result = select(election, rule=rule)
+        assert len(result.selected) > 3
+        _short(result)
+        assert "spent='¥" in repr(result)
+    _short(result.decisions[0])
+    _short(compare_rules(election, 5, rules=["top_k", "approval_greedy", "knapsack"]))
+    g, call, props = _heao()
+    votes = Votes(ballots=[Ballot(voter=r.id, items=props[:3]) for r in g.residents("heao")])
+    _short(votes)
+    _short(score(g, call, votes=votes))
+    eligibility = check_eligibility(g, call)
+    _short(eligibility)
+    _short(eligibility.checks[0])
+    chosen = select(g, call, rule="greedy", scores=dict.fromkeys(props, 1.0), budget=10**9)
+    _short(chosen)
+    _short(apply_selection(g, chosen))

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
@@ -47,8 +48,12 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from . import _coverage
 from .errors import Problem, UnknownEntityError, ValidationError
+from .kernel import coverage as _coverage
+from .kernel.display import SHOWN, html_table, preview
+from .kernel.money import format_fen
+from .kernel.plotting import plot
+from .kernel.renames import UNSET, renamed
 from .model import Community, Project, Proposal, Relation, Role, Segment, Stage
 
 if TYPE_CHECKING:
@@ -67,6 +72,7 @@ __all__ = [
     "Reach",
     "ReachReport",
     "Surface",
+    "Tiers",
     "best_next",
     "reach_report",
     "surface",
@@ -115,21 +121,55 @@ class Reach:
 
 
 @attrs.frozen(kw_only=True)
-class _Tiers:
-    """What the point–line–surface diagram draws (private)."""
+class Tiers:
+    """What the point–line–surface diagram draws: three tiers and the links between them.
+
+    Every :class:`Surface` carries one (``surface.tiers``);
+    :func:`vchuang.plot.plot_tiers` draws it. Positions index the tuples of IDs.
+
+    Attributes
+    ----------
+    points, lines, segments : tuple of str
+        The points, their lines, and the segments the lines reach (IDs, sorted).
+    labels : Mapping
+        Line and segment ID -> (English name, Chinese name); segments of the same name
+        in several places carry the place's name too.
+    point_reach, line_reach, segment_reach : tuple of int
+        Residents each point, line and segment reaches (in the order of the IDs).
+    point_line : tuple of (int, int)
+        (point, line) positions: the point holds the line.
+    line_segment : tuple of (int, int, int)
+        (line, segment, reached residents of the line in the segment); segment position
+        ``len(segments)`` is "in no segment".
+    unique_reach : int
+        :math:`|S(P)|`.
+    """
 
     points: tuple[str, ...]
     lines: tuple[str, ...]
     segments: tuple[str, ...]
-    labels: Mapping[str, tuple[str, str]]
-    point_reach: tuple[int, ...]
-    line_reach: tuple[int, ...]
-    segment_reach: tuple[int, ...]
-    point_line: tuple[tuple[int, int], ...]
-    line_segment: tuple[tuple[int, int, int], ...]
-    """(line, segment, reached residents of the line in the segment); segment index
-    ``len(segments)`` is "in no segment"."""
+    labels: Mapping[str, tuple[str, str]] = attrs.field(repr=False)
+    point_reach: tuple[int, ...] = attrs.field(repr=False)
+    line_reach: tuple[int, ...] = attrs.field(repr=False)
+    segment_reach: tuple[int, ...] = attrs.field(repr=False)
+    point_line: tuple[tuple[int, int], ...] = attrs.field(repr=False)
+    line_segment: tuple[tuple[int, int, int], ...] = attrs.field(repr=False)
     unique_reach: int
+
+    def __repr__(self) -> str:
+        return (
+            f"Tiers(points={len(self.points)}, lines={len(self.lines)}, "
+            f"segments={len(self.segments)}, unique_reach={self.unique_reach})"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [
+            ("points", len(self.points), preview(self.points)),
+            ("lines", len(self.lines), preview(self.lines)),
+            ("segments", len(self.segments), preview(self.segments)),
+        ]
+        caption = f"Tiers: {self.unique_reach} residents reached"
+        return html_table(caption, ("tier", "count", "first"), rows)
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -161,7 +201,23 @@ class Surface:
     _point_line: Any = attrs.field(alias="point_line", repr=False)
     _line_resident: Any = attrs.field(alias="line_resident", repr=False)
     _resident_ids: tuple[str, ...] = attrs.field(alias="resident_ids", repr=False)
-    _tiers: _Tiers = attrs.field(alias="tiers", repr=False)
+    tiers: Tiers = attrs.field(repr=False)
+    """What the point–line–surface diagram draws (see :func:`vchuang.plot.plot_tiers`)."""
+
+    def __repr__(self) -> str:
+        return (
+            f"Surface(points={len(self.points)}, lines={len(self.lines)}, "
+            f"residents={len(self.residents)}, include={self.include!r}, steps={self.steps}, "
+            f"first points={preview(self.points)})"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [(p, len(self.lines_of(p))) for p in self.points[:SHOWN]]
+        caption = (
+            f"Surface: {len(self.points)} points, {len(self.lines)} lines, "
+            f"{len(self.residents)} residents reached"
+        )
+        return html_table(caption, ("point", "lines"), rows)
 
     def __len__(self) -> int:
         return len(self.residents)
@@ -236,11 +292,10 @@ class Surface:
         return rows
 
     def plot(self, ax: Axes | None = None, *, lang: str = "en", suppress: int = 0) -> Axes:
-        """The point–line–surface diagram (see :func:`vchuang.plot._reach.plot_tiers`);
+        """The point–line–surface diagram (see :func:`vchuang.plot.plot_tiers`);
         counts below ``suppress`` are labelled ``"<suppress"``."""
-        from .plot._reach import plot_tiers
-
-        return plot_tiers(self._tiers, ax=ax, lang=lang, suppress=suppress)
+        out: Axes = plot(self, ax=ax, lang=lang, suppress=suppress)
+        return out
 
     def _point_pos(self, point: str) -> int:
         try:
@@ -347,7 +402,7 @@ class CountEstimate:
     """
 
     named: int
-    headcounts: tuple[int, ...]
+    headcounts: tuple[int, ...] = attrs.field(repr=False)
     unnamed: int
     lower: int
     upper: int
@@ -356,6 +411,14 @@ class CountEstimate:
     source: str
     exact: bool
     clipped: bool = False
+
+    def __repr__(self) -> str:
+        return (
+            f"CountEstimate(lower={self.lower}, upper={self.upper}, "
+            f"independence={self.independence:.1f}, named={self.named}, "
+            f"activities={len(self.headcounts)}, unnamed={self.unnamed}, "
+            f"population={self.population}, source={self.source!r}, exact={self.exact})"
+        )
 
     @property
     def label(self) -> str:
@@ -495,6 +558,27 @@ class ReachReport:
     reasons: tuple[str, ...]
     _pairs: tuple[Any, ...] = attrs.field(alias="pairs", repr=False)
 
+    def __repr__(self) -> str:
+        top = sorted(self.points, key=lambda p: (-p.reach, p.id))[:SHOWN]
+        more = ", ..." if len(self.points) > SHOWN else ""
+        shown = ", ".join(f"({p.id!r}, {p.reach})" for p in top)
+        return (
+            f"ReachReport(points={len(self.points)}, lines={len(self.lines)}, "
+            f"unique_reach={self.unique_reach}, leverage={self.leverage:.1f}, "
+            f"segments={len(self.segments)}, communities={len(self.communities)}, "
+            f"gaps={len(self.gaps)}, counts=[{self.counts.lower}, {self.counts.upper}], "
+            f"top points=[{shown}{more}])"
+        )
+
+    def _repr_html_(self) -> str:
+        top = sorted(self.points, key=lambda p: (-p.reach, p.id))[:SHOWN]
+        rows = [(p.id, len(p.lines), p.reach, p.fragility, f"{p.shapley:.1f}") for p in top]
+        caption = (
+            f"ReachReport: {len(self.points)} points reach {self.unique_reach} residents "
+            f"(leverage {self.leverage:.1f}); {len(self.gaps)} gaps"
+        )
+        return html_table(caption, ("point", "lines", "reach", "fragility", "shapley"), rows)
+
     def overlaps(self, *, top: int | None = None, min_jaccard: float = 0.0) -> list[Overlap]:
         """Pairs of lines that share residents, most overlapping first (ties by IDs).
 
@@ -554,16 +638,14 @@ class ReachReport:
         suppress: int = 0,
     ) -> Axes:
         """``kind="diagram"``: the point–line–surface diagram (counts below ``suppress``
-        labelled ``"<suppress"``); ``kind="heatmap"``: coverage of each segment in each
-        community."""
-        from .plot._reach import plot_heatmap, plot_tiers
-
-        if kind == "diagram":
-            return plot_tiers(self.surface._tiers, ax=ax, lang=lang, suppress=suppress)
-        if kind == "heatmap":
-            return plot_heatmap(self, ax=ax, lang=lang)
-        msg = f"kind must be 'diagram' or 'heatmap', got {kind!r}"
-        raise ValidationError([Problem("kind", msg)])
+        labelled ``"<suppress"``, see :func:`vchuang.plot.plot_tiers`);
+        ``kind="heatmap"``: coverage of each segment in each community (see
+        :func:`vchuang.plot.plot_heatmap`)."""
+        if kind not in ("diagram", "heatmap"):
+            msg = f"kind must be 'diagram' or 'heatmap', got {kind!r}"
+            raise ValidationError([Problem("kind", msg)])
+        out: Axes = plot(self, ax=ax, kind=kind, lang=lang, suppress=suppress)
+        return out
 
 
 @attrs.frozen(kw_only=True)
@@ -580,7 +662,7 @@ class Pick:
     new_residents: int
     cumulative: float
     cost_fen: int | None
-    segments: tuple[tuple[str, int], ...]
+    segments: tuple[tuple[str, int], ...] = attrs.field(repr=False)
     """New residents by segment (most first)."""
     reason: str
 
@@ -618,6 +700,27 @@ class NextBest:
     candidates: int
     reasons: tuple[str, ...]
 
+    def __repr__(self) -> str:
+        shown = ", ".join(f"({p.id!r}, {p.gain:g})" for p in self.picks[:SHOWN])
+        more = ", ..." if len(self.picks) > SHOWN else ""
+        limit = f"k={self.k}" if self.budget_fen is None else f"budget_fen={self.budget_fen}"
+        return (
+            f"NextBest(rule={self.rule!r}, {limit}, candidates={self.candidates}, "
+            f"base={self.base}, value={self.value:g}, bound={self.bound:g}, "
+            f"picks=[{shown}{more}])"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [
+            (i, p.id, p.kind, f"{p.gain:g}", p.new_residents, f"{p.cumulative:g}")
+            for i, p in enumerate(self.picks[:SHOWN], start=1)
+        ]
+        caption = (
+            f"NextBest ({self.rule}): {len(self.picks)} picks add {self.value:g} "
+            f"beyond {self.base} reached"
+        )
+        return html_table(caption, ("rank", "id", "kind", "gain", "new", "cumulative"), rows)
+
     def to_rows(self) -> list[dict[str, Any]]:
         """One row per pick."""
         rows = []
@@ -628,10 +731,10 @@ class NextBest:
         return rows
 
     def plot(self, ax: Axes | None = None, *, lang: str = "en") -> Axes:
-        """The marginal-gain curve: each pick's gain and the running total."""
-        from .plot._reach import plot_gains
-
-        return plot_gains(self, ax=ax, lang=lang)
+        """The marginal-gain curve: each pick's gain and the running total (see
+        :func:`vchuang.plot.plot_gains`)."""
+        out: Axes = plot(self, ax=ax, lang=lang)
+        return out
 
 
 # --------------------------------------------------------------------------- options
@@ -777,33 +880,31 @@ class _Arrays:
         return _bool(self.index.incidence(Relation.IN_SEGMENT, "segment"))
 
 
-def _weights_vector(
-    graph: CommunityGraph, arrays: _Arrays, weights: Mapping[str, float] | None
+def _priorities_vector(
+    graph: CommunityGraph, arrays: _Arrays, priorities: Mapping[str, float] | None
 ) -> FloatArray | None:
-    if weights is None:
+    if priorities is None:
         return None
     w = np.ones(arrays.n_residents, dtype=np.float64)
     seg_pos = arrays.index.position("segment")
     seg_w = np.full(len(seg_pos), np.nan)
     explicit: dict[int, float] = {}
     problems: list[Problem] = []
-    for key in sorted(weights):
-        value = float(weights[key])
+    for key in sorted(priorities):
+        value = float(priorities[key])
+        where = f"priorities[{key!r}]"
         if not math.isfinite(value) or value < 0:
-            problems.append(Problem(f"weights[{key!r}]", f"must be finite and >= 0, got {value}"))
+            problems.append(Problem(where, f"must be finite and >= 0, got {value}"))
             continue
         if key not in graph:
-            problems.append(Problem(f"weights[{key!r}]", "no such resident or segment"))
+            problems.append(Problem(where, "no such resident or segment"))
         elif graph.kind_of(key) == "segment":
             seg_w[seg_pos[key]] = value
         elif graph.kind_of(key) == "resident":
             explicit[arrays.rpos[key]] = value
         else:
-            problems.append(
-                Problem(
-                    f"weights[{key!r}]", f"is a {graph.kind_of(key)}; weigh residents or segments"
-                )
-            )
+            kind = graph.kind_of(key)
+            problems.append(Problem(where, f"is a {kind}; give residents or segments a priority"))
     if problems:
         raise ValidationError(problems)
     if not np.all(np.isnan(seg_w)):
@@ -870,7 +971,7 @@ def _tiers(
     point_line: Any,
     line_resident: Any,
     unique: int,
-) -> _Tiers:
+) -> Tiers:
     members = arrays.members()
     seg_ids = arrays.index.ids("segment")
     lr = _bool(line_resident)
@@ -904,7 +1005,7 @@ def _tiers(
     for i in range(len(points)):
         rows = point_line[[i]].indices
         point_reach.append(int(np.unique(lr[rows].indices).size) if rows.size else 0)
-    return _Tiers(
+    return Tiers(
         points=points,
         lines=lines,
         segments=segments,
@@ -1472,12 +1573,12 @@ def _default_candidates(graph: CommunityGraph, surf: Surface, place: str | None)
 
 def best_next(
     graph: CommunityGraph,
-    candidates: Iterable[str] | None = None,
-    *,
     k: int | None = None,
+    *,
+    candidates: Iterable[str] | None = None,
     budget: int | None = None,
     costs: Mapping[str, int] | None = None,
-    weights: Mapping[str, float] | None = None,
+    priorities: Mapping[str, float] | None = None,
     points: str | Iterable[str] | None = None,
     lines: str | Iterable[str] = ("leads", "co_leads"),
     include: str | Iterable[str] = INCLUDES,
@@ -1485,6 +1586,7 @@ def best_next(
     candidate_lines: str | Iterable[str] = ("leads", "co_leads", "volunteers"),
     candidate_include: str | Iterable[str] | None = None,
     place: str | None = None,
+    weights: Any = UNSET,
 ) -> NextBest:
     """Which leaders to grow or projects to add for the most *new* reach.
 
@@ -1495,6 +1597,8 @@ def best_next(
     ----------
     graph : CommunityGraph
         The community graph.
+    k : int, optional
+        Pick this many (default 1 when no budget is given).
     candidates : iterable of str, optional
         Project, proposal (golden idea) or resident IDs. A project reaches its surface;
         a proposal the members of the segments it targets (with ``"segments"`` in
@@ -1502,17 +1606,16 @@ def best_next(
         ``candidate_lines``. Default: projects that are not yet lines of a point (and
         not dropped), proposals not yet projects, and talents (:attr:`Role.TALENT`)
         who are not points.
-    k : int, optional
-        Pick this many (default 1 when no budget is given).
     budget : int, optional
         Pick within this budget, in fen, instead of ``k``.
     costs : mapping of str to int, optional
         Cost in fen per candidate; default a project's ``budget_fen``, a proposal's
         ``cost_fen``; a resident's must be given when ``budget`` is. A cost of 0 is free.
-    weights : mapping of str to float, optional
+    priorities : mapping of str to float, optional
         Priority of residents, by segment ID (every member) or resident ID (that
-        resident, overriding segments); a resident in several weighted segments takes
-        the largest; others weigh 1.
+        resident, overriding segments); a resident in several prioritised segments
+        takes the largest; others count 1. New reach is the sum of the priorities of
+        the new residents.
     points, lines, include, steps, place
         The current surface, as in :func:`surface`.
     candidate_lines : str or iterable of str
@@ -1523,6 +1626,9 @@ def best_next(
         yet run, or a golden idea, has no attendees: to weigh it by the segments it
         targets against the audience the current lines actually met, pass
         ``include="attendees", candidate_include=("attendees", "segments")``.
+    weights : mapping of str to float, optional
+        Deprecated name of ``priorities`` (kept for one release, with a
+        :class:`DeprecationWarning`).
 
     Returns
     -------
@@ -1533,7 +1639,7 @@ def best_next(
     ------
     ValidationError
         Both or neither of a usable ``k`` and ``budget``, a candidate of the wrong kind, a
-        missing cost, a bad weight.
+        missing cost, a bad priority.
     UnknownEntityError
         A candidate is not in the graph.
 
@@ -1560,12 +1666,24 @@ def best_next(
     Examples
     --------
     >>> import vchuang
-    >>> nb = best_next(vchuang.load_example(), k=1, include="attendees")
+    >>> nb = best_next(vchuang.load_example(), 1, include="attendees")
     >>> nb.base, nb.picks[0].id, nb.picks[0].new_residents
     (4, 'pn-p2', 1)
     >>> print(nb.picks[0].reason)
     project pn-p2 (Don't get cheated) adds 1 resident beyond the surface; mostly pingnan-elders 1
     """
+    priorities = renamed("best_next", "weights", weights, "priorities", priorities)
+    given: object = k  # callers typed before k came second passed candidates here
+    if given is not None and not isinstance(given, int | np.integer):
+        if candidates is not None or not isinstance(given, str | Iterable):
+            raise ValidationError([Problem("k", f"must be a whole number >= 1, got {given!r}")])
+        warnings.warn(
+            "best_next(graph, candidates) is deprecated and will be removed in the next "
+            "release: k is the second argument; pass candidates=...",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        candidates, k = cast(Iterable[str], given), None
     if k is not None and budget is not None:
         hint = "k picks a number of candidates; budget picks within a cost in fen"
         raise ValidationError([Problem("k", "give k or budget, not both", hint)])
@@ -1596,7 +1714,7 @@ def best_next(
     inc = _coverage.as_incidence(rows)
     base_mask = np.zeros(arrays.n_residents, dtype=bool)
     base_mask[surf._line_resident.indices] = True
-    w = _weights_vector(graph, arrays, weights)
+    w = _priorities_vector(graph, arrays, priorities)
     cost_of: dict[str, int] = {}
     if budget is not None:
         missing = []
@@ -1718,7 +1836,7 @@ def _picks(
         if segs:
             reason += "; mostly " + ", ".join(f"{s} {n}" for s, n in segs[:3])
         if cost is not None:
-            reason += f"; costs ¥{cost // 100:,}.{cost % 100:02d}"
+            reason += f"; costs {format_fen(cost, symbol=True)}"
         out.append(
             Pick(
                 id=c,

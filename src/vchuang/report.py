@@ -196,7 +196,7 @@ class _Context:
         from .matching import match
 
         if self._matching is None and self.graph.projects() and self.graph.residents():
-            self._matching = match(self.graph, rng=self.rng)
+            self._matching = match(self.graph)
         return self._matching
 
     def place_name(self, place_id: str, lang: str | None = None) -> str:
@@ -462,7 +462,9 @@ def _word_of_mouth(ctx: _Context) -> Section | None:
     k = min(5, len(engaged))
     # the inner progress bar needs tqdm (an optional extra); the report's own bar does not
     inner = ctx.progress and importlib.util.find_spec("tqdm") is not None
-    result = compare_seeds(g, k, weights="wc", candidates=engaged, rng=ctx.rng, progress=inner)
+    result = compare_seeds(
+        g, k, probability="wc", candidates=engaged, rng=ctx.rng, progress=inner
+    )
     rows = [row for row in result.to_rows() if row["k"] == k]
     for row in rows:
         row["spread"] = round(row["spread"], 1)
@@ -778,11 +780,11 @@ def _funds(ctx: _Context) -> Section | None:
     text = (
         f"Balances in yuan; runway is the months the money lasts at the recent burn rate "
         f"once incubation money ends; the chance of running dry within {outlook.horizon} "
-        f"months comes from {outlook.n_sims:,} simulated futures of the project's own "
+        f"months comes from {outlook.runs:,} simulated futures of the project's own "
         "donation history. Projects that need a micro-fund (微基金) campaign come first."
         if lang == "en"
         else f"金额单位为元；可持续月数指孵化资金结束后按近期支出速度资金可维持的月数；{outlook.horizon} "
-        f"个月内资金耗尽的概率来自基于项目自身捐赠记录的 {outlook.n_sims:,} 次模拟。需要开展微基金募捐的项目排在前面。",
+        f"个月内资金耗尽的概率来自基于项目自身捐赠记录的 {outlook.runs:,} 次模拟。需要开展微基金募捐的项目排在前面。",
     )
     return Section(id="funds", title=_w("funds", lang), text=text, tables=(tab,), figures=figures)
 

@@ -49,3 +49,7 @@ __all__ = [
     "match",
     "match_arrays",
 ]
+
+
+def __dir__() -> list[str]:
+    return list(__all__)

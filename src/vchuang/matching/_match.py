@@ -10,7 +10,6 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from .._rng import RNGLike, as_generator
 from ..errors import Problem, ValidationError
 from ..graph import CommunityGraph
 from ..model import Level, Need, Project, Resident, Role, SkillTaxonomy, Stage
@@ -187,7 +186,6 @@ def match(
     model: ScoreModel | None = None,
     unit: float = 1.0,
     time_limit: float | None = 60.0,
-    rng: RNGLike = None,
 ) -> MatchResult:
     """Match residents to projects' skill needs (需求): who helps where, for how many hours.
 
@@ -221,9 +219,6 @@ def match(
     time_limit : float or None
         Seconds allowed to the exact solver when headcounts or project caps bind
         (``None``: no limit). If it stops early the result says so and gives a bound.
-    rng : None, int or numpy.random.Generator
-        Accepted for a uniform API and checked; every method is deterministic (ties go
-        to the lower ID), so the result does not depend on it.
 
     Returns
     -------
@@ -288,8 +283,6 @@ def match(
     (True, ('pn-p3-venue',))
     """
     _check_options(method, max_projects_per_person, unit, time_limit)
-    if rng is not None:
-        as_generator(rng)
     model = model if model is not None else ScoreModel()
     need_list, out_of_scope = _select_needs(graph, needs)
     pool = _select_residents(graph, residents)

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ..kernel.display import SHOWN, html_table
+from ..kernel.plotting import plot
 from ..model import Level
 
 if TYPE_CHECKING:
@@ -53,7 +55,7 @@ class Assignment:
     hours: float
     score: float
     fit: float
-    reasons: tuple[str, ...]
+    reasons: tuple[str, ...] = attrs.field(repr=False)
     fixed: bool = False
 
 
@@ -89,7 +91,7 @@ class TrainingOption:
     has_level: Level | None
     spare_hours: float
     score_after: float
-    reason: str
+    reason: str = attrs.field(repr=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -128,8 +130,16 @@ class UnmetNeed:
     assigned_people: int
     shortfall_people: int
     candidates: int
-    reasons: tuple[str, ...]
-    training: tuple[TrainingOption, ...] = ()
+    reasons: tuple[str, ...] = attrs.field(repr=False)
+    training: tuple[TrainingOption, ...] = attrs.field(default=(), repr=False)
+
+    def __repr__(self) -> str:
+        return (
+            f"UnmetNeed(need={self.need!r}, project={self.project!r}, skill={self.skill!r}, "
+            f"shortfall_hours={self.shortfall_hours:g}, "
+            f"shortfall_people={self.shortfall_people}, candidates={self.candidates}, "
+            f"training={len(self.training)})"
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -202,12 +212,12 @@ class MatchResult:
     """
 
     method: str
-    assignments: tuple[Assignment, ...]
-    unmet: tuple[UnmetNeed, ...]
-    idle: tuple[str, ...]
-    spare_hours: Mapping[str, float]
-    projects: tuple[ProjectFill, ...]
-    out_of_scope: tuple[str, ...]
+    assignments: tuple[Assignment, ...] = attrs.field(repr=False)
+    unmet: tuple[UnmetNeed, ...] = attrs.field(repr=False)
+    idle: tuple[str, ...] = attrs.field(repr=False)
+    spare_hours: Mapping[str, float] = attrs.field(repr=False)
+    projects: tuple[ProjectFill, ...] = attrs.field(repr=False)
+    out_of_scope: tuple[str, ...] = attrs.field(repr=False)
     totals: Mapping[str, float]
     objective: float
     bound: float | None
@@ -218,6 +228,31 @@ class MatchResult:
     notes: tuple[str, ...] = ()
     max_projects_per_person: int | None = None
     unit: float = 1.0
+
+    def __repr__(self) -> str:
+        t = self.totals
+        shown = ", ".join(
+            f"({a.resident!r}, {a.need!r}, {a.hours:g})" for a in self.assignments[:SHOWN]
+        )
+        more = ", ..." if len(self.assignments) > SHOWN else ""
+        return (
+            f"MatchResult(method={self.method!r}, status={self.status!r}, "
+            f"assignments={len(self.assignments)}, "
+            f"hours={t.get('hours_assigned', 0):g} of {t.get('hours_demanded', 0):g}, "
+            f"unmet={len(self.unmet)}, idle={len(self.idle)}, "
+            f"objective={self.objective:g}, first=[{shown}{more}])"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [
+            (a.resident, a.need, a.project, f"{a.hours:g}", f"{a.score:.3f}")
+            for a in self.assignments[:SHOWN]
+        ]
+        caption = (
+            f"MatchResult ({self.method}, {self.status}): {len(self.assignments)} "
+            f"assignments, {len(self.unmet)} needs unmet, {len(self.idle)} idle"
+        )
+        return html_table(caption, ("resident", "need", "project", "hours", "score"), rows)
 
     @property
     def stopgaps(self) -> tuple[Assignment, ...]:
@@ -278,10 +313,9 @@ class MatchResult:
 
     def plot(self, ax: Axes | None = None, *, lang: str = "en") -> Axes:
         """Filled and unmet hours by project, as stacked bars
-        (see :func:`vchuang.plot._matching.plot_matching`)."""
-        from ..plot._matching import plot_matching
-
-        return plot_matching(self, ax=ax, lang=lang)
+        (see :func:`vchuang.plot.plot_matching`)."""
+        out: Axes = plot(self, ax=ax, lang=lang)
+        return out
 
     def summary(self) -> str:
         """The matching in plain words: who was matched, what stays unmet and why."""

@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from ..errors import Problem, ValidationError
 from ..graph import CommunityGraph
+from ..kernel.display import html_table
 from ..model import THEMES, Level, Need, Project, Proposal, Resident, SkillTaxonomy
 
 __all__ = ["Compatibility", "ScoreModel", "compatibility"]
@@ -151,6 +152,19 @@ class Compatibility:
     eligible: bool
     parts: Mapping[str, float]
     reasons: tuple[str, ...]
+
+    def __repr__(self) -> str:
+        return (
+            f"Compatibility(resident={self.resident!r}, need={self.need!r}, "
+            f"skill={self.skill!r}, matched_skill={self.matched_skill!r}, "
+            f"score={self.score:.3f}, eligible={self.eligible}, reasons={len(self.reasons)})"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [(name, f"{value:.3f}") for name, value in self.parts.items()]
+        verdict = "eligible" if self.eligible else "not eligible"
+        caption = f"{self.resident} -> {self.need}: {self.score:.3f} ({verdict})"
+        return html_table(caption, ("part", "value"), rows)
 
     def __str__(self) -> str:
         verdict = "eligible" if self.eligible else "not eligible"

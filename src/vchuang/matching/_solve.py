@@ -20,6 +20,7 @@ import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from ..errors import Problem, ValidationError, VchuangError
+from ..kernel.display import html_table
 
 __all__ = ["ArrayMatch", "match_arrays"]
 
@@ -67,6 +68,24 @@ class ArrayMatch:
     solver: str
     stable: bool | None = None
     rounds: int = 0
+
+    def __repr__(self) -> str:
+        used = int(np.count_nonzero(self.units))
+        return (
+            f"ArrayMatch(pairs={self.units.size}, used={used}, units={int(self.units.sum())}, "
+            f"objective={self.objective}, bound={self.bound}, status={self.status!r}, "
+            f"rounds={self.rounds})"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [
+            ("pairs used", int(np.count_nonzero(self.units))),
+            ("units", int(self.units.sum())),
+            ("objective", self.objective),
+            ("bound", self.bound),
+            ("solver", self.solver),
+        ]
+        return html_table(f"ArrayMatch ({self.status})", ("", "value"), rows)
 
 
 @attrs.frozen(kw_only=True, eq=False)

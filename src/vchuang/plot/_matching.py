@@ -5,45 +5,26 @@
   already fixed, newly filled by the matching, and still unmet.
 
 Labels are English (``lang="en"``) or Chinese (``lang="zh"``, with the font family from
-:func:`~vchuang.plot._style.cjk_fonts` passed explicitly; no global state is changed).
+:func:`~vchuang.plot.cjk_fonts` passed explicitly; no global state is changed); their
+words live in the text catalogue (``matching.plot.*``).
 Residents never appear in this figure, only projects.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._style import COLORS, cjk_fonts, label_lang, new_axes
+from ..kernel.plotting import draw
+from ..kernel.text import has, text
+from ..matching import MatchResult
+from ._style import COLORS, font_kw, label_lang, new_axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from ..matching import MatchResult
-
 __all__ = ["plot_matching"]
-
-_METHOD_ZH = {"optimal": "最优", "stable": "稳定", "greedy": "贪心"}
-
-_TEXT = {
-    "en": {
-        "fixed": "filled (fixed before)",
-        "new": "filled (this matching)",
-        "unmet": "unmet",
-        "title": "Hours a week by project: filled and unmet ({method})",
-        "empty": "no skill needs to staff",
-        "short": "{h:g} h short",
-    },
-    "zh": {
-        "fixed": "已安排（固定）",
-        "new": "本次匹配",
-        "unmet": "缺口",
-        "title": "各项目每周时长：已满足与缺口（{method}）",
-        "empty": "没有需要匹配的技能需求",
-        "short": "缺 {h:g} 小时",
-    },
-}
 
 
 def plot_matching(result: MatchResult, ax: Axes | None = None, *, lang: str = "en") -> Axes:
@@ -64,8 +45,7 @@ def plot_matching(result: MatchResult, ax: Axes | None = None, *, lang: str = "e
         The axes drawn on.
     """
     lang = label_lang(lang)
-    text = _TEXT[lang]
-    fonts = cjk_fonts() if lang == "zh" else []
+    fonts: Any = font_kw(lang).get("fontfamily", [])
     family = fonts or None
     rows = list(reversed(result.projects))  # first project on top
     ax = new_axes(ax, figsize=(7.0, 1.6 + 0.45 * max(len(rows), 1)))
@@ -73,7 +53,7 @@ def plot_matching(result: MatchResult, ax: Axes | None = None, *, lang: str = "e
         ax.text(
             0.5,
             0.5,
-            text["empty"],
+            text("matching.plot.empty", lang),
             ha="center",
             va="center",
             transform=ax.transAxes,
@@ -85,8 +65,8 @@ def plot_matching(result: MatchResult, ax: Axes | None = None, *, lang: str = "e
     fixed = np.array([p.fixed_hours for p in rows])
     new = np.array([p.new_hours for p in rows])
     unmet = np.array([p.unmet_hours for p in rows])
-    ax.barh(y, fixed, color=COLORS["project"], label=text["fixed"])
-    ax.barh(y, new, left=fixed, color=COLORS["volunteer"], label=text["new"])
+    ax.barh(y, fixed, color=COLORS["project"], label=text("matching.plot.fixed", lang))
+    ax.barh(y, new, left=fixed, color=COLORS["volunteer"], label=text("matching.plot.new", lang))
     ax.barh(
         y,
         unmet,
@@ -94,14 +74,14 @@ def plot_matching(result: MatchResult, ax: Axes | None = None, *, lang: str = "e
         color=COLORS["unmet"],
         hatch="//",
         edgecolor="#7f7f7f",
-        label=text["unmet"],
+        label=text("matching.plot.unmet", lang),
     )
     for k, p in enumerate(rows):
         if p.unmet_hours > 0:
             ax.text(
                 p.demand_hours,
                 k,
-                "  " + text["short"].format(h=p.unmet_hours),
+                "  " + text("matching.plot.short", lang, hours=f"{p.unmet_hours:g}"),
                 va="center",
                 fontsize="small",
                 fontfamily=family,
@@ -109,8 +89,9 @@ def plot_matching(result: MatchResult, ax: Axes | None = None, *, lang: str = "e
     labels = [(p.name_zh or p.name) if lang == "zh" else p.name for p in rows]
     ax.set_yticks(y, labels, fontfamily=family)
     ax.set_xlim(0, max(float(np.max(fixed + new + unmet)), 1.0) * 1.3)
-    method = _METHOD_ZH.get(result.method, result.method) if lang == "zh" else result.method
-    ax.set_title(text["title"].format(method=method), fontfamily=family)
+    key = f"matching.method.{result.method}"
+    method = text(key, lang) if has(key) else result.method
+    ax.set_title(text("matching.plot.title", lang, method=method), fontfamily=family)
     prop: dict[str, object] = {"size": "small"}
     if fonts:
         prop["family"] = fonts
@@ -124,3 +105,8 @@ def plot_matching(result: MatchResult, ax: Axes | None = None, *, lang: str = "e
         prop=prop,
     )
     return ax
+
+
+@draw.register(MatchResult)
+def _draw_matching(result: MatchResult, /, *, ax: Axes | None = None, **kwargs: Any) -> Axes:
+    return plot_matching(result, ax, **kwargs)

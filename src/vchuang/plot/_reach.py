@@ -7,7 +7,8 @@ methods of :mod:`vchuang.reach` results).
 * :func:`plot_gains`: the marginal-gain curve of :func:`vchuang.reach.best_next`.
 
 Labels are English (``lang="en"``) or Chinese (``lang="zh"``, with the font family from
-:func:`~vchuang.plot._style.cjk_fonts` passed explicitly; no global state is changed).
+:func:`~vchuang.plot.cjk_fonts` passed explicitly; no global state is changed); their
+words live in the text catalogue (``reach.plot.*``).
 """
 
 from __future__ import annotations
@@ -18,49 +19,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._style import COLORS, cjk_fonts, label_lang, new_axes
+from ..kernel.plotting import draw
+from ..kernel.text import text
+from ..reach import NextBest, ReachReport, Surface, Tiers
+from ._style import COLORS, font_kw, label_lang, new_axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from ..reach import NextBest, ReachReport, _Tiers
-
 __all__ = ["plot_gains", "plot_heatmap", "plot_tiers"]
-
-_TEXT = {
-    "en": {
-        "points": "points (leaders)",
-        "lines": "lines (projects)",
-        "surface": "surface (segments)",
-        "none": "(no segment)",
-        "title": "Point–line–surface: {n} residents reached",
-        "heat_title": "Coverage of each segment in each community",
-        "share": "share reached",
-        "gain_title": "New reach of each pick",
-        "gain": "new reach (marginal gain)",
-        "cumulative": "cumulative",
-        "pick": "pick",
-        "empty": "nothing to show",
-    },
-    "zh": {
-        "points": "点（社区领袖）",
-        "lines": "线（自治项目）",
-        "surface": "面（受众群体）",
-        "none": "（未归入群体）",
-        "title": "点线面：覆盖 {n} 名居民",
-        "heat_title": "各社区各受众群体的覆盖率",
-        "share": "覆盖率",
-        "gain_title": "每一步新增的覆盖",
-        "gain": "新增覆盖（边际收益）",
-        "cumulative": "累计",
-        "pick": "选择",
-        "empty": "暂无数据",
-    },
-}
-
-
-def _fonts(lang: str) -> dict[str, Any]:
-    return {"fontfamily": cjk_fonts()} if lang == "zh" else {}
 
 
 def _name(labels: Any, key: str, lang: str) -> str:
@@ -90,7 +57,11 @@ def _order(
 
 
 def plot_tiers(
-    tiers: _Tiers, *, ax: Axes | None = None, lang: str = "en", suppress: int = 0
+    tiers: Tiers | Surface | ReachReport,
+    *,
+    ax: Axes | None = None,
+    lang: str = "en",
+    suppress: int = 0,
 ) -> Axes:
     """Draw the point–line–surface diagram.
 
@@ -102,9 +73,9 @@ def plot_tiers(
 
     Parameters
     ----------
-    tiers
-        The diagram data of a :class:`~vchuang.reach.Surface` (``surface.plot()``
-        or ``report.plot()`` call this).
+    tiers : Tiers, Surface or ReachReport
+        The diagram data (``surface.tiers``, a :class:`vchuang.reach.Tiers`), or the surface or
+        report that holds it (``surface.plot()`` and ``report.plot()`` call this).
     ax : Axes, optional
         Axes to draw on; a new figure otherwise.
     lang : str
@@ -117,9 +88,12 @@ def plot_tiers(
     -------
     Axes
     """
+    if isinstance(tiers, ReachReport):
+        tiers = tiers.surface
+    if isinstance(tiers, Surface):
+        tiers = tiers.tiers
     lang = label_lang(lang)
-    text = _TEXT[lang]
-    font = _fonts(lang)
+    font: dict[str, Any] = font_kw(lang)
 
     def count(n: int) -> str:
         return f"<{suppress}" if 0 < n < suppress else str(n)
@@ -129,11 +103,11 @@ def plot_tiers(
     has_none = any(s == n_s for _, s, _ in tiers.line_segment)
     seg_names = [_name(tiers.labels, s, lang) for s in tiers.segments]
     if has_none:
-        seg_names.append(text["none"])
+        seg_names.append(text("reach.plot.no_segment", lang))
     tallest = max(n_p, n_l, len(seg_names), 1)
     ax = new_axes(ax, figsize=(9.0, max(4.5, 0.32 * tallest + 1.5)))
     if n_p == 0:
-        ax.text(0.5, 0.5, text["empty"], ha="center", va="center", **font)
+        ax.text(0.5, 0.5, text("reach.plot.empty", lang), ha="center", va="center", **font)
         ax.set_axis_off()
         return ax
 
@@ -237,11 +211,20 @@ def plot_tiers(
             **font,
         )
     for x, key in ((0, "points"), (1, "lines"), (2, "surface")):
-        ax.text(x, 1.1, text[key], ha="center", va="bottom", fontsize=10, fontweight="bold", **font)
+        ax.text(
+            x,
+            1.1,
+            text(f"reach.plot.{key}", lang),
+            ha="center",
+            va="bottom",
+            fontsize=10,
+            fontweight="bold",
+            **font,
+        )
     ax.set_xlim(-0.9, 2.9)
     ax.set_ylim(-0.08, 1.2)
     ax.set_axis_off()
-    ax.set_title(text["title"].format(n=tiers.unique_reach), **font)
+    ax.set_title(text("reach.plot.diagram_title", lang, n=tiers.unique_reach), **font)
     return ax
 
 
@@ -267,8 +250,7 @@ def plot_heatmap(report: ReachReport, *, ax: Axes | None = None, lang: str = "en
     from matplotlib.ticker import PercentFormatter
 
     lang = label_lang(lang)
-    text = _TEXT[lang]
-    font = _fonts(lang)
+    font: dict[str, Any] = font_kw(lang)
     comms = [c.id for c in report.communities]
     comm_names = [c.name_zh if lang == "zh" else c.name for c in report.communities]
     # Columns are segment *names*: segments counted per community ("Elders" of each
@@ -292,7 +274,7 @@ def plot_heatmap(report: ReachReport, *, ax: Axes | None = None, lang: str = "en
     width = min(14.0, max(5.0, 1.1 * len(names) + 3))
     ax = new_axes(ax, figsize=(width, max(3.0, 0.7 * len(comms) + 2)))
     if not comms or not names:
-        ax.text(0.5, 0.5, text["empty"], ha="center", va="center", **font)
+        ax.text(0.5, 0.5, text("reach.plot.empty", lang), ha="center", va="center", **font)
         ax.set_axis_off()
         return ax
     share = np.where(denom > 0, reached / np.maximum(denom, 1), np.nan)
@@ -305,7 +287,7 @@ def plot_heatmap(report: ReachReport, *, ax: Axes | None = None, lang: str = "en
         aspect="auto",
     )
     bar = ax.figure.colorbar(image, ax=ax)
-    bar.set_label(text["share"], **font)
+    bar.set_label(text("reach.plot.share", lang), **font)
     bar.ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
     for i in range(len(comms)):
         for j in range(len(names)):
@@ -335,7 +317,7 @@ def plot_heatmap(report: ReachReport, *, ax: Axes | None = None, lang: str = "en
                 )
     ax.set_xticks(range(len(names)), seg_names, rotation=30, ha="right", **font)
     ax.set_yticks(range(len(comms)), comm_names, **font)
-    ax.set_title(text["heat_title"], **font)
+    ax.set_title(text("reach.plot.heatmap_title", lang), **font)
     return ax
 
 
@@ -354,23 +336,22 @@ def plot_gains(result: NextBest, *, ax: Axes | None = None, lang: str = "en") ->
     Axes
     """
     lang = label_lang(lang)
-    text = _TEXT[lang]
-    font = _fonts(lang)
+    font: dict[str, Any] = font_kw(lang)
     ax = new_axes(ax)
     picks = result.picks
     if not picks:
-        ax.text(0.5, 0.5, text["empty"], ha="center", va="center", **font)
+        ax.text(0.5, 0.5, text("reach.plot.empty", lang), ha="center", va="center", **font)
         ax.set_axis_off()
         return ax
     x = np.arange(1, len(picks) + 1)
     gains = [p.gain for p in picks]
-    ax.bar(x, gains, width=0.6, color=COLORS["project"], label=text["gain"])
+    ax.bar(x, gains, width=0.6, color=COLORS["project"], label=text("reach.plot.gain", lang))
     ax.plot(
         x,
         [p.cumulative for p in picks],
         color=COLORS["leader"],
         marker="o",
-        label=text["cumulative"],
+        label=text("reach.plot.cumulative", lang),
     )
     labels = [p.name_zh if lang == "zh" else p.name for p in picks]
     ax.set_xticks(
@@ -381,8 +362,28 @@ def plot_gains(result: NextBest, *, ax: Axes | None = None, lang: str = "en") ->
         fontsize=8,
         **font,
     )
-    ax.set_xlabel(text["pick"], **font)
-    ax.set_ylabel(text["gain"], **font)
-    ax.set_title(text["gain_title"], **font)
-    ax.legend(prop={"family": cjk_fonts()} if lang == "zh" else None)
+    ax.set_xlabel(text("reach.plot.pick", lang), **font)
+    ax.set_ylabel(text("reach.plot.gain", lang), **font)
+    ax.set_title(text("reach.plot.gains_title", lang), **font)
+    ax.legend(prop={"family": font["fontfamily"]} if font else None)
     return ax
+
+
+@draw.register(Surface)
+def _draw_surface(result: Surface, /, *, ax: Axes | None = None, **kwargs: Any) -> Axes:
+    return plot_tiers(result, ax=ax, **kwargs)
+
+
+@draw.register(ReachReport)
+def _draw_report(
+    result: ReachReport, /, *, ax: Axes | None = None, kind: str = "diagram", **kwargs: Any
+) -> Axes:
+    if kind == "heatmap":
+        kwargs.pop("suppress", None)
+        return plot_heatmap(result, ax=ax, **kwargs)
+    return plot_tiers(result, ax=ax, **kwargs)
+
+
+@draw.register(NextBest)
+def _draw_gains(result: NextBest, /, *, ax: Axes | None = None, **kwargs: Any) -> Axes:
+    return plot_gains(result, ax=ax, **kwargs)

@@ -16,7 +16,7 @@ follows those steps:
    ``equal_shares``, ``approval_greedy``) under a budget, with minimum-vote
    thresholds, incompatible proposals and :class:`Quota` records; deterministic
    tie-breaking by ID, and a reason for every proposal in the :class:`SelectionResult`;
-   :func:`compare` sets rules side by side;
+   :func:`compare_rules` sets rules side by side;
 4. :func:`apply_selection` — the selected ideas become projects at stage ``selected``,
    led by their proposers.
 
@@ -60,6 +60,7 @@ from ._rules import (
     SelectionResult,
     Tie,
     compare,
+    compare_rules,
     select,
 )
 from ._scoring import (
@@ -104,7 +105,12 @@ __all__ = [
     "apply_selection",
     "check_eligibility",
     "compare",
+    "compare_rules",
     "format_money",
     "score",
     "select",
 ]
+
+
+def __dir__() -> list[str]:
+    return list(__all__)

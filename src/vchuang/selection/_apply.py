@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..errors import IntegrityError, Problem, ValidationError
+from ..kernel.display import SHOWN, html_table, preview
+from ..kernel.renames import UNSET, renamed
 
 if TYPE_CHECKING:
     from ..graph import CommunityGraph
@@ -29,6 +31,21 @@ class Applied:
     """(resident, relation, project) for each link added."""
     skipped: Mapping[str, str]
     """Selected proposals left alone → why (already a project)."""
+
+    def __repr__(self) -> str:
+        return (
+            f"Applied(call={self.call!r}, projects={len(self.projects)} "
+            f"{preview(self.projects.values())}, links={len(self.links)}, "
+            f"skipped={len(self.skipped)})"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [(p, pr) for p, pr in list(self.projects.items())[:SHOWN]]
+        caption = (
+            f"Applied to {self.call}: {len(self.projects)} new projects, "
+            f"{len(self.links)} links, {len(self.skipped)} skipped"
+        )
+        return html_table(caption, ("proposal", "project"), rows)
 
     def to_rows(self) -> list[dict[str, Any]]:
         """One row per selected proposal: the project it became, or why it was skipped."""
@@ -54,8 +71,9 @@ def apply_selection(
     result: SelectionResult,
     *,
     project_ids: Mapping[str, str] | None = None,
-    on: dt.date | None = None,
+    as_of: dt.date | None = None,
     existing: str = "skip",
+    on: Any = UNSET,
 ) -> Applied:
     """Make each selected proposal a project of the graph, all or nothing.
 
@@ -76,11 +94,14 @@ def apply_selection(
         A :class:`SelectionResult` of :func:`select` on that graph's call.
     project_ids
         Proposal → ID of its new project (default ``"<proposal>-project"``).
-    on
+    as_of
         The date of the selection meeting: the links' ``since``.
     existing
         What to do with a selected proposal that already became a project:
         ``"skip"`` (default; reported in ``Applied.skipped``) or ``"error"``.
+    on
+        Deprecated name of ``as_of`` (kept for one release, with a
+        :class:`DeprecationWarning`).
 
     Returns
     -------
@@ -117,6 +138,7 @@ def apply_selection(
     # mypy's attrs plugin cannot solve the records' generic tuple converters; the record
     # still validates its arguments at run time
     make_project: Callable[..., Project] = _Project
+    as_of = renamed("apply_selection", "on", on, "as_of", as_of)
 
     if existing not in ("skip", "error"):
         raise ValidationError(
@@ -180,7 +202,7 @@ def apply_selection(
         )
         for i, rid in enumerate(proposal.proposers):
             relation = Relation.LEADS if i == 0 else Relation.CO_LEADS
-            links.append(Link(source=rid, relation=relation, target=project_id, since=on))
+            links.append(Link(source=rid, relation=relation, target=project_id, since=as_of))
         updated.append(attrs.evolve(proposal, project=project_id))
     if problems:
         raise IntegrityError(problems)

@@ -7,6 +7,7 @@ community graph (:meth:`Election.from_call`), from a Pabulib file
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -15,10 +16,13 @@ import attrs
 import numpy as np
 
 from ..errors import FormatError, Problem, ValidationError
-from ..io.pabulib import PabulibFile, PabulibProject, PabulibVote
+from ..io.pabulib import PabulibFile, PabulibProject, PabulibVote, currency_meta, voter_ids
+from ..kernel.display import SHOWN, html_table, preview
+from ..kernel.money import format_fen
 
 if TYPE_CHECKING:
     from ..graph import CommunityGraph
+    from ..privacy import Reveal
     from ._scoring import Scores, Votes
 
 __all__ = ["VOTE_KINDS", "Ballot", "Election", "format_money"]
@@ -27,24 +31,36 @@ __all__ = ["VOTE_KINDS", "Ballot", "Election", "format_money"]
 VOTE_KINDS = ("approval", "cumulative", "scoring", "ordinal")
 
 
-def format_money(amount: float | Fraction, unit: str = "fen") -> str:
-    """Money for people to read: fen as ``¥1,234.50``, other units as ``1,234 PLN``.
+def _format_amount(amount: float | Fraction, unit: str = "fen") -> str:
+    """Money for people to read: fen as yuan by :func:`~vchuang.kernel.money.format_fen`
+    (``¥1,234.50``), other units (a Pabulib file's currency) as ``1,234 PLN``.
 
     Examples
     --------
-    >>> format_money(123450), format_money(25000, "PLN")
-    ('¥1,234.50', '25,000 PLN')
+    >>> _format_amount(123450), _format_amount(25000, "PLN"), _format_amount(Fraction(1, 3))
+    ('¥1,234.50', '25,000 PLN', '¥0.00')
     """
     if unit == "fen":
-        yuan = Fraction(amount) / 100
-        cents = round(yuan * 100)
-        sign = "-" if cents < 0 else ""
-        whole, frac = divmod(abs(cents), 100)
-        return f"{sign}¥{whole:,}.{frac:02d}"
+        return format_fen(round(Fraction(amount)), symbol=True)
     value = Fraction(amount)
     if value.denominator == 1:
         return f"{int(value):,} {unit}".rstrip()
     return f"{float(value):,.2f} {unit}".rstrip()
+
+
+def format_money(amount: float | Fraction, unit: str = "fen") -> str:
+    """Deprecated: money for people to read; use :func:`vchuang.kernel.money.format_fen`.
+
+    ``format_money(fen)`` is ``format_fen(fen, symbol=True)``; other units are written
+    as ``1,234 PLN``. Kept for one release; it warns with a :class:`DeprecationWarning`.
+    """
+    warnings.warn(
+        "vchuang.selection.format_money is deprecated and will be removed in the next "
+        "release; use vchuang.kernel.format_fen(fen, symbol=True)",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return _format_amount(amount, unit)
 
 
 def _strs(value: Iterable[str]) -> tuple[str, ...]:
@@ -221,6 +237,25 @@ class Election:
     call: str | None = None
     _index: dict[str, int] = attrs.field(init=False, repr=False)
     _csr: dict[str, Any] = attrs.field(init=False, repr=False)
+
+    def __repr__(self) -> str:
+        return (
+            f"Election(call={self.call!r}, projects={len(self.projects)} "
+            f"{preview(self.projects)}, voters={len(self.ballots)}, "
+            f"vote_type={self.vote_type!r}, budget={_format_amount(self.budget, self.unit)!r}, "
+            f"scores={self.scores is not None})"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [
+            (p, self.name(p), _format_amount(c, self.unit))
+            for p, c in zip(self.projects[:SHOWN], self.costs, strict=False)
+        ]
+        caption = (
+            f"Election: {len(self.projects)} proposals, {len(self.ballots)} {self.vote_type} "
+            f"ballots, budget {_format_amount(self.budget, self.unit)}"
+        )
+        return html_table(caption, ("proposal", "name", "cost"), rows)
 
     def __attrs_post_init__(self) -> None:
         problems: list[Problem] = []
@@ -481,14 +516,25 @@ class Election:
         except ValidationError as exc:
             raise FormatError(exc.problems) from None
 
-    def to_pabulib(self, *, meta: Mapping[str, str] | None = None) -> PabulibFile:
-        """The election as a Pabulib file.
+    def to_pabulib(
+        self,
+        *,
+        meta: Mapping[str, str] | None = None,
+        key: bytes | str | None = None,
+        reveal: Reveal | str = "nothing",
+        graph: CommunityGraph | None = None,
+    ) -> PabulibFile:
+        """The election as a Pabulib file, voters under pseudonyms.
 
         ``META`` holds ``description``, ``country``, ``unit``, ``instance``,
-        ``num_projects``, ``num_votes``, ``budget``, ``vote_type`` and ``rule`` (from
-        ``meta`` where given, placeholders otherwise), then any other ``meta`` keys.
-        Projects carry ``project_id;cost;name`` (and ``category`` / ``target`` where the
-        election has those groups); votes carry ``voter_id;vote`` (and ``points``).
+        ``num_projects``, ``num_votes``, ``budget`` and ``vote_type`` (from ``meta``
+        where given, placeholders otherwise), ``rule`` only when ``meta`` names one,
+        ``currency`` (see :func:`vchuang.io.pabulib.currency_meta`), then any other
+        ``meta`` keys. Projects carry ``project_id;cost;name`` (and ``category`` /
+        ``target`` where the election has those groups); votes carry ``voter_id;vote``
+        (and ``points``). Voter IDs are keyed hashes unless ``reveal`` asks for real
+        ones, which needs ``graph`` and never shows a minor's ID
+        (:func:`vchuang.io.pabulib.voter_ids`).
         """
         given = dict(meta or {})
         rows = {
@@ -500,11 +546,15 @@ class Election:
             "num_votes": str(len(self.ballots)),
             "budget": str(self.budget),
             "vote_type": self.vote_type,
-            "rule": given.pop("rule", "greedy"),
         }
-        for key in ("num_projects", "num_votes", "budget", "vote_type"):
-            given.pop(key, None)
+        if given.get("rule"):
+            rows["rule"] = given.pop("rule")
+        given.pop("rule", None)
+        for key_ in ("num_projects", "num_votes", "budget", "vote_type"):
+            given.pop(key_, None)
+        rows.update({k: v for k, v in currency_meta(self.unit).items() if k not in given})
         rows.update(given)
+        ids = voter_ids([b.voter for b in self.ballots], key=key, reveal=reveal, graph=graph)
         extra = [c for c in ("category", "target") if any(c in g for g in self.groups.values())]
         pcols = ["project_id", "cost", "name", *extra]
         projects = [
@@ -521,8 +571,8 @@ class Election:
         with_points = self.vote_type in ("cumulative", "scoring")
         vcols = ["voter_id", "vote", *(["points"] if with_points else [])]
         votes = [
-            PabulibVote(voter_id=b.voter, vote=b.items, points=b.points if with_points else None)
-            for b in self.ballots
+            PabulibVote(voter_id=v, vote=b.items, points=b.points if with_points else None)
+            for v, b in zip(ids, self.ballots, strict=True)
         ]
         return PabulibFile(
             meta=rows, project_columns=pcols, projects=projects, vote_columns=vcols, votes=votes
@@ -576,8 +626,8 @@ class Election:
         >>> g = longgang_pilot()
         >>> call = g.calls("heao")[0].id
         >>> e = Election.from_call(g, call)
-        >>> len(e.projects), format_money(e.budget), e.group("ha-i01", "theme")
-        (12, '¥15,000.00', ('traffic_safety',))
+        >>> len(e.projects), e.budget, e.group("ha-i01", "theme")
+        (12, 1500000, ('traffic_safety',))
         """
         from ..model import Call, Proposal, Resident
 

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..errors import Problem, ValidationError
-from ._election import format_money
+from ..kernel.display import SHOWN, html_table, preview
+from ..kernel.plotting import plot
+from ._election import _format_amount
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -123,10 +125,16 @@ class EligibilityCheck:
     proposal: str
     name: str
     eligible: bool
-    failed: tuple[tuple[str, str], ...]
+    failed: tuple[tuple[str, str], ...] = attrs.field(repr=False)
     """(rule, reason) for every rule it fails."""
-    passed: tuple[tuple[str, str], ...]
+    passed: tuple[tuple[str, str], ...] = attrs.field(repr=False)
     """(rule, reason) for every rule it passes."""
+
+    def __repr__(self) -> str:
+        return (
+            f"EligibilityCheck(proposal={self.proposal!r}, eligible={self.eligible}, "
+            f"failed={[rule for rule, _ in self.failed]!r})"
+        )
 
     @property
     def reason(self) -> str:
@@ -142,7 +150,23 @@ class Eligibility:
 
     call: str
     rules: tuple[str, ...]
-    checks: tuple[EligibilityCheck, ...]
+    checks: tuple[EligibilityCheck, ...] = attrs.field(repr=False)
+
+    def __repr__(self) -> str:
+        bad = [c.proposal for c in self.checks if not c.eligible]
+        return (
+            f"Eligibility(call={self.call!r}, eligible={len(self.checks) - len(bad)} of "
+            f"{len(self.checks)}, rules={len(self.rules)}, ineligible={preview(bad)})"
+        )
+
+    def _repr_html_(self) -> str:
+        bad = [c for c in self.checks if not c.eligible]
+        rows = [(c.proposal, c.name, c.failed[0][1] if c.failed else "") for c in bad[:SHOWN]]
+        caption = (
+            f"Eligibility for {self.call}: {len(self.checks) - len(bad)} of "
+            f"{len(self.checks)} eligible"
+        )
+        return html_table(caption, ("ineligible", "name", "first reason"), rows)
 
     def eligible(self) -> tuple[str, ...]:
         """IDs of the eligible proposals, in graph order."""
@@ -182,10 +206,10 @@ class Eligibility:
     def plot(
         self, ax: Axes | None = None, *, lang: str = "en", names: Mapping[str, str] | None = None
     ) -> Axes:
-        """A proposals × rules grid: green where a rule passes, red where it fails."""
-        from ..plot._selection import plot_eligibility
-
-        return plot_eligibility(self, ax=ax, lang=lang, names=names)
+        """A proposals × rules grid: green where a rule passes, red where it fails
+        (see :func:`vchuang.plot.plot_eligibility`)."""
+        out: Axes = plot(self, ax=ax, lang=lang, names=names)
+        return out
 
 
 def _inside(graph: CommunityGraph, place: str) -> set[str]:
@@ -202,7 +226,7 @@ def _inside(graph: CommunityGraph, place: str) -> set[str]:
 def _run(rule: EligibilityRule, graph: CommunityGraph, call: Call, p: Proposal) -> tuple[bool, str]:
     from ..model import Resident, Segment
 
-    money = format_money
+    money = _format_amount
     if rule.kind == "within_budget":
         if call.budget_fen <= 0:
             return True, "the call sets no budget"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -11,7 +12,9 @@ import attrs
 import numpy as np
 
 from ..errors import Problem, ValidationError
-from ._election import Election, _segment_sums, _whole, format_money
+from ..kernel.display import SHOWN, html_table, preview
+from ..kernel.plotting import plot
+from ._election import Election, _format_amount, _segment_sums, _whole
 from ._knapsack import KnapsackItem, Quotas, best_set
 from ._mes import MESProblem, MESRun, run_mes
 
@@ -32,6 +35,7 @@ __all__ = [
     "SelectionResult",
     "Tie",
     "compare",
+    "compare_rules",
     "select",
 ]
 
@@ -135,14 +139,35 @@ class SelectionResult:
     budget: int
     spent: int
     selected: tuple[str, ...]
-    decisions: tuple[Decision, ...]
-    ties: tuple[Tie, ...]
+    decisions: tuple[Decision, ...] = attrs.field(repr=False)
+    ties: tuple[Tie, ...] = attrs.field(repr=False)
     unit: str
     call: str | None
     options: Mapping[str, Any]
-    rounds: tuple[Mapping[str, Any], ...] = ()
+    rounds: tuple[Mapping[str, Any], ...] = attrs.field(default=(), repr=False)
     """For equal shares: one row per round (project, price, payers …)."""
     note: str = ""
+
+    def __repr__(self) -> str:
+        money = _format_amount
+        return (
+            f"SelectionResult(rule={self.rule!r}, call={self.call!r}, "
+            f"proposals={len(self.decisions)}, selected={len(self.selected)} "
+            f"{preview(self.selected)}, spent={money(self.spent, self.unit)!r}, "
+            f"budget={money(self.budget, self.unit)!r}, ties={len(self.ties)})"
+        )
+
+    def _repr_html_(self) -> str:
+        money = _format_amount
+        chosen = sorted(
+            (d for d in self.decisions if d.order is not None), key=lambda d: d.order or 0
+        )
+        rows = [(d.order, d.proposal, d.name, money(d.cost, self.unit)) for d in chosen[:SHOWN]]
+        caption = (
+            f"SelectionResult ({self.rule}): {len(self.selected)} of {len(self.decisions)} "
+            f"selected, {money(self.spent, self.unit)} of {money(self.budget, self.unit)}"
+        )
+        return html_table(caption, ("order", "proposal", "name", "cost"), rows)
 
     @property
     def remaining(self) -> int:
@@ -178,7 +203,7 @@ class SelectionResult:
         ]
 
     def __str__(self) -> str:
-        money = format_money
+        money = _format_amount
         head = (
             f"{self.rule}: {len(self.selected)} selected, spent "
             f"{money(self.spent, self.unit)} of {money(self.budget, self.unit)}"
@@ -192,15 +217,15 @@ class SelectionResult:
     def plot(
         self, ax: Axes | None = None, *, lang: str = "en", names: Mapping[str, str] | None = None
     ) -> Axes:
-        """Each proposal's cost as a bar, selected ones coloured, with the budget."""
-        from ..plot._selection import plot_selection
-
-        return plot_selection(self, ax=ax, lang=lang, names=names)
+        """Each proposal's cost as a bar, selected ones coloured, with the budget (see
+        :func:`vchuang.plot.plot_selection`)."""
+        out: Axes = plot(self, ax=ax, lang=lang, names=names)
+        return out
 
 
 @attrs.frozen(kw_only=True)
 class Comparison:
-    """Several rules run on the same election; see :func:`compare`."""
+    """Several rules run on the same election; see :func:`compare_rules`."""
 
     results: Mapping[str, SelectionResult]
     proposals: tuple[str, ...]
@@ -208,6 +233,21 @@ class Comparison:
     summary: tuple[Mapping[str, Any], ...]
     """Per rule: how many selected, money spent, total score and votes, and the share
     of voters with at least one proposal they backed selected."""
+
+    def __repr__(self) -> str:
+        picked = ", ".join(f"{rule}: {len(r.selected)}" for rule, r in self.results.items())
+        return (
+            f"Comparison(rules={len(self.results)}, proposals={len(self.proposals)}, "
+            f"selected={{{picked}}})"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [
+            (row["rule"], row["selected"], row["spent"], row["voters_represented"])
+            for row in self.summary
+        ]
+        caption = f"Comparison: {len(self.results)} rules on {len(self.proposals)} proposals"
+        return html_table(caption, ("rule", "selected", "spent", "voters represented"), rows)
 
     def to_rows(self) -> list[dict[str, Any]]:
         """One row per proposal: which rules select it."""
@@ -222,10 +262,10 @@ class Comparison:
     def plot(
         self, ax: Axes | None = None, *, lang: str = "en", names: Mapping[str, str] | None = None
     ) -> Axes:
-        """A proposals × rules grid, a dot where a rule selects the proposal."""
-        from ..plot._selection import plot_comparison
-
-        return plot_comparison(self, ax=ax, lang=lang, names=names)
+        """A proposals × rules grid, a dot where a rule selects the proposal (see
+        :func:`vchuang.plot.plot_comparison`)."""
+        out: Axes = plot(self, ax=ax, lang=lang, names=names)
+        return out
 
 
 # --------------------------------------------------------------------------- helpers
@@ -456,7 +496,7 @@ def _greedy(
 
 def _money(election: Election) -> Callable[[int | float | Fraction], str]:
     unit = election.unit
-    return lambda amount: format_money(amount, unit)
+    return lambda amount: _format_amount(amount, unit)
 
 
 # --------------------------------------------------------------------------- knapsack
@@ -1191,10 +1231,11 @@ def _result(
     )
 
 
-def compare(
+def compare_rules(
     source: Election | CommunityGraph,
-    call: str | Call | None = None,
+    k: int | None = None,
     *,
+    call: str | Call | None = None,
     rules: Sequence[str] = RULES,
     **options: Any,
 ) -> Comparison:
@@ -1202,12 +1243,18 @@ def compare(
 
     Parameters
     ----------
-    source, call
-        As for :func:`select`.
+    source
+        An :class:`Election`, or the community graph with ``call``, as for
+        :func:`select`.
+    k
+        How many proposals ``top_k`` takes (the other rules choose within the budget
+        and ignore it); needed when ``rules`` holds ``top_k``.
+    call
+        The call's ID (or record), when ``source`` is a graph.
     rules
         The rules to run (default: all of :data:`RULES`).
     **options
-        Passed to :func:`select` for every rule (``k`` is used by ``top_k`` only).
+        Passed to :func:`select` for every rule.
 
     Returns
     -------
@@ -1216,16 +1263,31 @@ def compare(
         per rule, including the share of voters who backed at least one selected
         proposal (a simple measure of how widely an outcome represents the voters).
 
+    Raises
+    ------
+    ValidationError
+        As :func:`select`; also when ``k`` is given a call (pass ``call=``).
+
+    See Also
+    --------
+    select : one rule, with the reason for every proposal.
+
     Examples
     --------
-    >>> from vchuang.selection import Ballot, Election, compare
+    >>> from vchuang.selection import Ballot, Election, compare_rules
     >>> e = Election(projects=["a", "b", "c"], costs=[60, 40, 40], budget=100,
     ...              ballots=[Ballot(voter=str(i), items=["a"]) for i in range(3)]
     ...                     + [Ballot(voter=f"y{i}", items=["b", "c"]) for i in range(2)])
-    >>> c = compare(e, rules=["approval_greedy", "knapsack"])
+    >>> c = compare_rules(e, 1, rules=["top_k", "approval_greedy", "knapsack"])
     >>> [(row["rule"], row["selected"], row["voters_represented"]) for row in c.summary]
-    [('approval_greedy', 2, 1.0), ('knapsack', 2, 1.0)]
+    [('top_k', 1, 0.6), ('approval_greedy', 2, 1.0), ('knapsack', 2, 1.0)]
     """
+    given: object = k
+    if given is not None and not isinstance(given, int | np.integer):
+        hint = "k is how many proposals top_k takes; give the call as call=..."
+        raise ValidationError([Problem("k", f"must be a whole number, got {given!r}", hint)])
+    if k is not None:
+        options["k"] = k
     results: dict[str, SelectionResult] = {}
     for rule in rules:
         opts = dict(options)
@@ -1261,3 +1323,25 @@ def compare(
             }
         )
     return Comparison(results=results, proposals=proposals, names=names, summary=tuple(summary))
+
+
+def compare(
+    source: Election | CommunityGraph,
+    call: str | Call | None = None,
+    *,
+    rules: Sequence[str] = RULES,
+    **options: Any,
+) -> Comparison:
+    """Deprecated name of :func:`compare_rules` (kept for one release).
+
+    ``compare(source, call, k=4, ...)`` is ``compare_rules(source, 4, call=call, ...)``;
+    it warns with a :class:`DeprecationWarning`.
+    """
+    warnings.warn(
+        "vchuang.selection.compare is deprecated and will be removed in the next release; "
+        "use compare_rules(source, k, call=call, ...)",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    k = options.pop("k", None)
+    return compare_rules(source, k, call=call, rules=rules, **options)

@@ -10,6 +10,8 @@ import attrs
 import numpy as np
 
 from ..errors import Problem, ValidationError
+from ..kernel.display import SHOWN, html_table
+from ..kernel.plotting import plot
 from ._election import Ballot, _check_ballots
 
 if TYPE_CHECKING:
@@ -189,6 +191,12 @@ class Votes:
     ballots: tuple[Ballot, ...] = attrs.field(default=(), converter=_ballots)
     max_points: int | None = None
 
+    def __repr__(self) -> str:
+        return (
+            f"Votes(kind={self.kind!r}, ballots={len(self.ballots)}, "
+            f"max_points={self.max_points!r})"
+        )
+
     def __attrs_post_init__(self) -> None:
         known = {
             p: 0
@@ -271,6 +279,22 @@ class Scores:
     panel_weight: float
     formula: str
 
+    def __repr__(self) -> str:
+        top = sorted(self.proposals, key=lambda p: p.rank)[:SHOWN]
+        shown = ", ".join(f"({p.proposal!r}, {p.combined:.3f})" for p in top)
+        more = ", ..." if len(self.proposals) > SHOWN else ""
+        return (
+            f"Scores(proposals={len(self.proposals)}, judges={len(self.judges)}, "
+            f"normalisation={self.rubric.normalisation!r}, panel_weight={self.panel_weight:g}, "
+            f"top=[{shown}{more}])"
+        )
+
+    def _repr_html_(self) -> str:
+        top = sorted(self.proposals, key=lambda p: p.rank)[:SHOWN]
+        rows = [(p.rank, p.proposal, p.name, f"{p.combined:.3f}", p.support) for p in top]
+        caption = f"Scores: {len(self.proposals)} proposals, {len(self.judges)} judges"
+        return html_table(caption, ("rank", "proposal", "name", "combined", "votes"), rows)
+
     def combined(self) -> dict[str, float]:
         """Proposal → combined score (the score the selection rules use)."""
         return {p.proposal: p.combined for p in self.proposals}
@@ -305,11 +329,11 @@ class Scores:
     ) -> Axes:
         """Stacked bars: each proposal's combined score as its panel and vote parts.
 
-        ``names`` maps proposal IDs to labels (e.g. Chinese titles with ``lang="zh"``).
+        ``names`` maps proposal IDs to labels (e.g. Chinese titles with ``lang="zh"``);
+        see :func:`vchuang.plot.plot_scores`.
         """
-        from ..plot._selection import plot_scores
-
-        return plot_scores(self, ax=ax, lang=lang, names=names)
+        out: Axes = plot(self, ax=ax, lang=lang, names=names)
+        return out
 
 
 def _normalise(
