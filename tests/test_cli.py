@@ -86,3 +86,83 @@ def test_import_and_schema_commands(tmp_path: Path, capsys: pytest.CaptureFixtur
     capsys.readouterr()
     assert main(["schema"]) == 0
     assert json.loads(capsys.readouterr().out)["$schema"].endswith("2020-12/schema")
+
+
+# ------------------------------------------------------------------ mistakes, no tracebacks
+
+BAD = json.loads(
+    (Path(__file__).parent / "data" / "malformed" / "cli" / "cases.json").read_text("utf-8")
+)["cases"]
+
+
+@pytest.fixture
+def places(tmp_path: Path) -> dict[str, str]:
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "plain.txt").write_text("not json\n", encoding="utf-8")
+    (tmp_path / "junk.json").write_bytes(bytes(range(256)))
+    return {
+        "file": str(tmp_path / "plain.txt"),
+        "dir": str(tmp_path / "folder"),
+        "missing": str(tmp_path / "nope.json"),
+        "junk": str(tmp_path / "junk.json"),
+    }
+
+
+@pytest.mark.parametrize("case", BAD, ids=[" ".join(c["argv"]) for c in BAD])
+def test_bad_arguments_give_one_line_and_the_exit_code(
+    case: dict[str, object],
+    places: dict[str, str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import vchuang.report
+
+    def no_analysis(*_args: object, **_kwargs: object) -> None:
+        msg = "an analysis ran before the arguments were checked"
+        raise AssertionError(msg)
+
+    monkeypatch.setattr(vchuang.report, "build_report", no_analysis)
+    monkeypatch.setattr(vchuang.datasets, "longgang_pilot", no_analysis)
+    monkeypatch.delenv("VCHUANG_KEY", raising=False)
+    argv = [str(a).format(**places) for a in case["argv"]]  # type: ignore[attr-defined]
+    assert main(argv) == case["code"]
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert str(case["says"]) in err, err
+    if case["argv"] != ["validate", "{junk}"]:  # validate lists every problem, one a line
+        assert err.count("\n") == 1, err
+
+
+def test_short_key_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VCHUANG_KEY", "tiny")
+    assert main(["report"]) == 1
+
+
+def test_help_of_every_command_in_chinese(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for command in ("report", "import", "schema", "validate", "summary"):
+        assert main([command, "--help", "--lang", "zh"]) == 0
+        out = capsys.readouterr().out
+        assert out.startswith("用法：vchuang " + command) and "选项" in out, out
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert main(["--help"]) == 0
+    assert "退出码" in capsys.readouterr().out
+    assert main(["report", "--threshold", "0"]) == 2
+    assert "不是不小于 1 的整数" in capsys.readouterr().err
+
+
+def test_mistakes_through_a_real_process(tmp_path: Path) -> None:
+    for argv, code in (
+        (["report", "--key", "short"], 1),
+        (["report", "--threshold", "0"], 2),
+        (["report", str(tmp_path)], 1),
+        (["validate", str(tmp_path / "nope.json")], 1),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "vchuang", *argv], capture_output=True, text=True, check=False
+        )
+        assert done.returncode == code, done.stderr
+        assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1

@@ -8,13 +8,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vchuang.errors import FormatError
+import vchuang
+from vchuang.errors import FormatError, ValidationError
 from vchuang.io import pabulib
 from vchuang.io.pabulib import PabulibFile, PabulibProject, PabulibVote
+from vchuang.privacy import keyed_id
 from vchuang.selection import Ballot, Election
 
 DATA = Path(__file__).parent / "data" / "pabulib"
 FILES = sorted(DATA.glob("*.pb"))
+KEY = "a secret key of 16+ bytes"
 
 
 def test_the_real_files_are_there() -> None:
@@ -122,20 +125,48 @@ def _doc(
 @pytest.mark.parametrize(
     ("text", "where", "what"),
     [
-        (_doc(projects="project_id;cost\n1;ten\n"), "<string>:7 (cost)", "not a whole number"),
-        (_doc(projects="project_id;cost\n1;10;x\n"), "<string>:7", "3 cells"),
-        (_doc(votes="voter_id;vote\n1;3\n"), "VOTES[0]", "unknown project '3'"),
-        (_doc(projects="project_id;cost\n1;10\n1;20\n"), "PROJECTS[1]", "given twice"),
-        (_doc(votes="voter_id;vote\n1;1\n1;2\n"), "VOTES[1]", "voter ID '1' given twice"),
+        (
+            _doc(projects="project_id;cost\n1;ten\n"),
+            "<string>: PROJECTS row 1 (line 7), column cost",
+            "not a whole number",
+        ),
+        (
+            _doc(projects="project_id;cost\n1;10;x\n"),
+            "<string>: PROJECTS row 1 (line 7)",
+            "3 cells",
+        ),
+        (
+            _doc(votes="voter_id;vote\n1;3\n"),
+            "<string>: VOTES row 1 (line 11)",
+            "unknown project '3'",
+        ),
+        (
+            _doc(projects="project_id;cost\n1;10\n1;20\n"),
+            "<string>: PROJECTS row 2 (line 8)",
+            "given twice",
+        ),
+        (
+            _doc(votes="voter_id;vote\n1;1\n1;2\n"),
+            "<string>: VOTES row 2 (line 12)",
+            "voter ID '1' given twice",
+        ),
         (
             _doc(meta="budget;30\nvote_type;cumulative\n", votes="voter_id;vote;points\n1;1,2;3\n"),
-            "VOTES[0]",
+            "<string>: VOTES row 1 (line 11)",
             "one point value per project",
         ),
-        (_doc(meta="budget;30\nvote_type;cumulative\n"), "<string>:11", "need a 'points' column"),
-        (_doc(meta="budget;30\nvote_type;lottery\n"), "META.vote_type", "unknown vote type"),
+        (
+            _doc(meta="budget;30\nvote_type;cumulative\n"),
+            "<string>: VOTES header (line 10)",
+            "need a 'points' column",
+        ),
+        (
+            _doc(meta="budget;30\nvote_type;lottery\n"),
+            "<string>: META vote_type (line 4)",
+            "unknown vote type",
+        ),
         ("PROJECTS\nproject_id;cost\n1;10\n", "<string>", "no META section"),
-        ("hello\nMETA\nkey;value\n", "<string>:1", "text before the META section"),
+        ("hello\nMETA\nkey;value\n", "<string>: line 1", "text before the META section"),
     ],
 )
 def test_errors_name_the_line_and_the_fix(text: str, where: str, what: str) -> None:
@@ -152,7 +183,15 @@ def test_decimal_cost_with_zero_fraction_is_accepted() -> None:
 
 
 def test_budget_must_be_whole() -> None:
-    pb = pabulib.loads(_doc(meta="budget;12.5\nvote_type;approval\n"))
+    with pytest.raises(FormatError, match=r"<string>: META budget \(line 3\): '12.5'"):
+        pabulib.loads(_doc(meta="budget;12.5\nvote_type;approval\n"))
+    pb = PabulibFile(
+        meta={"budget": "12.5"},
+        project_columns=["project_id", "cost"],
+        projects=[],
+        vote_columns=["voter_id", "vote"],
+        votes=[],
+    )
     with pytest.raises(FormatError, match=r"META\.budget"):
         _ = pb.budget
 
@@ -171,16 +210,19 @@ def test_election_round_trip_through_pabulib() -> None:
         names=["Benches; new", 'The "big" tree'],
         groups={"a": {"category": ("public space", "sport")}},
     )
-    pb = e.to_pabulib(meta={"description": "test", "rule": "equal_shares"})
+    pb = e.to_pabulib(meta={"description": "test", "rule": "equal_shares"}, key=KEY)
     back = Election.from_pabulib(pabulib.loads(pabulib.dumps(pb)), unit="fen")
-    assert (back.projects, back.costs, back.budget, back.vote_type, back.ballots, back.names) == (
+    assert (back.projects, back.costs, back.budget, back.vote_type, back.names) == (
         e.projects,
         e.costs,
         e.budget,
         e.vote_type,
-        e.ballots,
         e.names,
     )
+    assert [(b.items, b.points) for b in back.ballots] == [(b.items, b.points) for b in e.ballots]
+    assert [b.voter for b in back.ballots] == [
+        keyed_id(b.voter, KEY, prefix="r") for b in e.ballots
+    ]
     assert back.group("a", "category") == ("public space", "sport")
     assert pb.get("num_votes") == "3"
     assert pb.get("rule") == "equal_shares"
@@ -222,3 +264,80 @@ def test_pabutools_reads_what_we_write(tmp_path: Path) -> None:
     assert sorted(p.name for p in instance) == ["p1", "p2", "p3"]
     assert profile.num_ballots() == 3
     assert sorted(sorted(p.name for p in b) for b in profile) == [[], ["p1", "p3"], ["p2"]]
+    assert pabulib.conformance(pabulib.load(path)) == []
+
+
+def _pilot_election(unit: str = "fen") -> tuple[Election, vchuang.CommunityGraph]:
+    g = vchuang.load_example()
+    voters = [r.id for r in g.residents()]  # pn-r08 is a child on the data's date
+    e = Election(
+        projects=["a", "b"],
+        costs=[300, 500],
+        budget=600,
+        vote_type="cumulative",
+        ballots=[Ballot(voter=v, items=["a"], points=[1]) for v in voters],
+        unit=unit,
+    )
+    return e, g
+
+
+def test_export_used_raw_resident_ids_as_voter_id() -> None:
+    e, _ = _pilot_election()
+    pb = e.to_pabulib()
+    assert all(v.voter_id.startswith("r-") and len(v.voter_id) == 18 for v in pb.votes)
+    assert not {v.voter_id for v in pb.votes} & {b.voter for b in e.ballots}
+    # a fresh key each time unless one is given; the same key gives the same pseudonyms
+    assert e.to_pabulib().votes[0].voter_id != pb.votes[0].voter_id
+    assert e.to_pabulib(key=KEY) == e.to_pabulib(key=KEY)
+
+
+def test_real_ids_only_when_asked_and_never_a_minors() -> None:
+    e, g = _pilot_election()
+    with pytest.raises(ValidationError, match="needs the community graph"):
+        e.to_pabulib(reveal="ids")
+    with pytest.raises(ValidationError, match="unknown level"):
+        e.to_pabulib(reveal="everything")
+    pb = e.to_pabulib(reveal="ids", graph=g, key=KEY)
+    shown = {v.voter_id for v in pb.votes}
+    assert "pn-r01" in shown
+    assert "pn-r08" not in shown  # a minor on the data's date keeps a pseudonym
+    assert keyed_id("pn-r08", KEY, prefix="r") in shown
+
+
+def test_export_wrote_rule_greedy_when_no_rule_was_chosen() -> None:
+    e, _ = _pilot_election()
+    assert e.to_pabulib().get("rule") is None
+    assert e.to_pabulib(meta={"rule": "greedy"}).get("rule") == "greedy"
+
+
+def test_export_gave_no_currency() -> None:
+    e, _ = _pilot_election()
+    pb = e.to_pabulib()
+    assert (pb.get("currency"), pb.get("comment")) == (
+        "CNY",
+        "#1: costs and budget in fen (1 yuan = 100 fen)",
+    )
+    assert _pilot_election("PLN")[0].to_pabulib().get("currency") == "PLN"
+
+
+def test_written_files_pass_the_checker_rules(tmp_path: Path) -> None:
+    e, _ = _pilot_election()
+    pb = e.to_pabulib()
+    assert pabulib.conformance(pb) == []
+    assert [k for k, _ in pb.meta][:8] == list(pabulib.REQUIRED_META)
+    bad = PabulibFile(
+        meta={"budget": "1.5", "num_votes": "3", "rule": "", "currency": "yuan"},
+        project_columns=["project_id", "cost"],
+        projects=[],
+        vote_columns=["voter_id", "vote"],
+        votes=[],
+    )
+    paths = {p.path for p in pabulib.conformance(bad)}
+    assert {"META.description", "META.num_votes", "META.rule", "META.currency"} <= paths
+    assert "META.budget" in paths
+    # pabutools reads what we write, pseudonyms and currency included
+    election_mod = pytest.importorskip("pabutools.election")
+    path = tmp_path / "pilot.pb"
+    pabulib.save(pb, path)
+    instance, profile = election_mod.parse_pabulib(str(path))
+    assert int(instance.budget_limit) == 600 and profile.num_ballots() == len(e.ballots)

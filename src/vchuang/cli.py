@@ -1,6 +1,24 @@
 """The ``vchuang`` command line.
 
 Run ``vchuang --help`` for the commands, ``vchuang COMMAND --help`` for one of them.
+Every message and every help text comes from the text catalogue
+(``vchuang/data/text/cli.json``), in Chinese with ``--lang zh`` or a Chinese locale
+(``LANG=zh_CN.UTF-8``), else in English.
+
+A user's mistake never ends in a traceback: every argument and path is checked before
+any analysis runs, and a mistake is one line saying what is wrong and how to fix it.
+
+Exit codes
+----------
+0
+    Done.
+1
+    Bad input: a file that is missing, a folder, unreadable or not a valid document, a
+    value the command cannot use (a short ``--key``, ``--threshold 0``, a file as
+    ``--out``). Nothing was written.
+2
+    Wrong usage: an unknown command or option, a missing argument. (``vchuang import
+    --lenient`` also exits 2 when it wrote the good rows and left the listed ones out.)
 """
 
 from __future__ import annotations
@@ -8,131 +26,312 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, NoReturn
 
 from . import __version__, example_path
-from .errors import FormatError, ValidationError
+from .errors import FormatError, ValidationError, VchuangError
 from .graph import CommunityGraph
 from .io import atomic_write_text, dumps, load
-from .kernel.text import lang_from_env
+from .kernel.text import Lang, lang_from_env, text
 from .model import KIND_PLURALS
 
-__all__ = ["import_command", "main"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "EXIT_USAGE", "build_parser", "import_command", "main"]
 
-_DESCRIPTION = """\
-vchuang: community-governance incubators as one typed graph.
+#: Exit code: done.
+EXIT_OK = 0
+#: Exit code: bad input (nothing was written).
+EXIT_BAD_INPUT = 1
+#: Exit code: wrong usage (unknown option, missing argument).
+EXIT_USAGE = 2
 
-It reads a community dataset (a vchuang JSON document: residents, groups,
-organisations, projects, activities, resources) and answers the questions an
-incubator team asks. Start with:
+#: The smallest pseudonymisation key, in bytes (as :data:`vchuang.privacy.MIN_KEY_BYTES`).
+_MIN_KEY_BYTES = 16
 
-  vchuang report                  the report of the built-in Longgang pilot, written
-                                  to ./vchuang-report/index.html (open it in a browser)
-  vchuang report data.json        the report of your own dataset
-  vchuang validate data.json      check your own dataset; each problem is printed
-                                  with where it is (a JSON path) and how to fix it
-  vchuang summary data.json       counts per community
-  vchuang import sheets/ -o data.json
-                                  turn a folder of Excel/CSV sheets into a dataset
-"""
+#: What a reader may raise on input it was not hardened against yet: reported as bad
+#: input, never as a traceback.
+_READ_ERRORS = (VchuangError, OSError, UnicodeError, ValueError, TypeError, RecursionError)
 
 
-def _read(path: str | None, use_example: bool) -> CommunityGraph:
-    if use_example or path is None:
-        return load(example_path())
-    return load(path)
+class _Refused(Exception):
+    """A user's mistake, found before any work: one line for stderr and exit code 1."""
+
+    def __init__(self, message: str, fix: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
 
 
-def _cmd_validate(args: argparse.Namespace) -> int:
-    name = "the example dataset" if args.example or args.file is None else args.file
+def _t(key: str, lang: str, **fields: object) -> str:
+    return text("cli." + key, lang, **fields)
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Help in the catalogue's language: the ``usage:`` prefix too."""
+
+    lang: str = "en"
+
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Any,
+        groups: Any,
+        prefix: str | None = None,
+    ) -> None:
+        super().add_usage(
+            usage, actions, groups, _t("usage", self.lang) if prefix is None else prefix
+        )
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line with the fix, exit code 2."""
+
+    lang: str = "en"
+
+    def error(self, message: str) -> NoReturn:
+        head, sep, rest = message.partition(": ")
+        if sep and head.startswith("argument ") and rest.startswith("--"):
+            message = rest  # our own message already names the option
+        line = _t(
+            "with_fix", self.lang, message=message, fix=_t("usage_fix", self.lang, prog=self.prog)
+        )
+        print(_t("error", self.lang, prog=self.prog, message=line), file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _lang_of(argv: Sequence[str]) -> Lang:
+    """``--lang`` from the command line if given (``--lang zh`` / ``--lang=zh``), else the
+    locale."""
+    for i, arg in enumerate(argv):
+        value = None
+        if arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+        if value in ("en", "zh"):
+            return "zh" if value == "zh" else "en"
+    return lang_from_env()
+
+
+# ------------------------------------------------------------------ checks before the work
+
+
+def _existing_file(path: str, lang: str) -> Path:
+    """``path`` as a readable file, or :class:`_Refused` with the fix."""
+    target = Path(path)
+    if not target.exists():
+        raise _Refused(_t("no_such_file", lang, path=path), _t("fix_path", lang))
+    if target.is_dir():
+        raise _Refused(_t("is_a_folder", lang, path=path), _t("fix_folder", lang))
     try:
-        graph = _read(args.file, args.example)
+        with target.open("rb") as handle:
+            handle.read(1)
+    except OSError as exc:
+        raise _Refused(
+            _t("not_readable", lang, path=path, reason=exc.strerror or exc),
+            _t("fix_readable", lang),
+        ) from None
+    return target
+
+
+def _existing(path: str, lang: str) -> Path:
+    """``path`` as an existing file or folder (``import`` takes both)."""
+    target = Path(path)
+    if not target.exists():
+        raise _Refused(_t("no_such_file", lang, path=path), _t("fix_path", lang))
+    if target.is_file():
+        return _existing_file(path, lang)
+    if not os.access(target, os.R_OK | os.X_OK):
+        raise _Refused(
+            _t("not_readable", lang, path=path, reason="permission denied"),
+            _t("fix_readable", lang),
+        )
+    return target
+
+
+def _writable_place(path: Path, lang: str) -> None:
+    """The nearest existing folder above ``path`` can be written to."""
+    above = path.absolute().parent
+    while not above.exists():
+        above = above.parent
+    if not above.is_dir():
+        raise _Refused(
+            _t("not_writable", lang, path=path, reason=f"{above} is a file"),
+            _t("fix_writable", lang),
+        )
+    if not os.access(above, os.W_OK | os.X_OK):
+        raise _Refused(
+            _t("not_writable", lang, path=path, reason="permission denied"),
+            _t("fix_writable", lang),
+        )
+
+
+def _out_folder(path: str, lang: str) -> Path:
+    target = Path(path)
+    if target.exists() and not target.is_dir():
+        raise _Refused(_t("out_is_file", lang, path=path), _t("fix_out_file", lang))
+    if target.is_dir():
+        if not os.access(target, os.W_OK | os.X_OK):
+            raise _Refused(
+                _t("not_writable", lang, path=path, reason="permission denied"),
+                _t("fix_writable", lang),
+            )
+    else:
+        _writable_place(target, lang)
+    return target
+
+
+def _out_file(path: str, lang: str) -> Path:
+    target = Path(path)
+    if target.is_dir():
+        raise _Refused(_t("output_is_folder", lang, path=path), _t("fix_output_folder", lang))
+    _writable_place(target, lang)
+    return target
+
+
+def _key(args: argparse.Namespace, lang: str) -> str | None:
+    given = args.key if args.key is not None else os.environ.get("VCHUANG_KEY")
+    if given is None:
+        return None
+    size = len(given.encode("utf-8", "surrogateescape"))
+    if size < _MIN_KEY_BYTES:
+        which = "key_short" if args.key is not None else "key_env_short"
+        raise _Refused(_t(which, lang, n=size, min=_MIN_KEY_BYTES), _t("fix_key", lang))
+    return given
+
+
+def _threshold(lang: str) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        try:
+            number = int(value.strip())
+        except ValueError:
+            number = 0
+        if number < 1 or not value.strip().isdigit():
+            raise argparse.ArgumentTypeError(
+                _t(
+                    "with_fix",
+                    lang,
+                    message=_t("threshold_bad", lang, value=value),
+                    fix=_t("fix_threshold", lang),
+                )
+            )
+        return number
+
+    parse.__name__ = "threshold"
+    return parse
+
+
+def _read_graph(path: Path | None, name: str, lang: str) -> CommunityGraph:
+    """Load a graph; a bad document is :class:`_Refused` with the fix."""
+    try:
+        return load(path if path is not None else example_path())
+    except FormatError as exc:
+        first = str(exc.problems[0]) if exc.problems else str(exc)
+        raise _Refused(
+            _t("not_valid_doc", lang, name=name),
+            f"{_t('fix_validate', lang, name=name)} ({first})",
+        ) from None
+    except _READ_ERRORS as exc:
+        raise _Refused(_t("cannot_read", lang, name=name, reason=_reason(exc))) from None
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return str(exc.strerror or exc)
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+
+
+# ------------------------------------------------------------------ commands
+
+
+def _cmd_validate(args: argparse.Namespace, lang: str) -> int:
+    if args.file is None and not args.example:
+        raise _UsageError(_t("needs_file", lang))
+    name = _t("the_example", lang) if args.example or args.file is None else args.file
+    path = None if args.example else _existing_file(args.file, lang)
+    try:
+        graph = load(path if path is not None else example_path())
     except FormatError as exc:
         count = len(exc.problems)
-        print(f"{name}: {count} problem{'s' if count != 1 else ''}", file=sys.stderr)
+        which = "problem" if count == 1 else "problems"
+        print(_t(which, lang, name=name, n=count), file=sys.stderr)
         for problem in exc.problems:
             print(str(problem), file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"{name}: cannot read the file: {exc.strerror or exc}", file=sys.stderr)
-        return 1
+        return EXIT_BAD_INPUT
+    except _READ_ERRORS as exc:
+        raise _Refused(_t("cannot_read", lang, name=name, reason=_reason(exc))) from None
     kinds = str(graph.summary()).splitlines()[1].strip()
-    print(f"{name}: valid vchuang document ({kinds})")
-    return 0
+    print(_t("valid", lang, name=name, kinds=kinds))
+    return EXIT_OK
 
 
-def _cmd_summary(args: argparse.Namespace) -> int:
-    try:
-        graph = _read(args.file, args.example)
-    except FormatError as exc:
-        print(
-            f"{args.file}: not a valid vchuang document; run `vchuang validate` on it",
-            file=sys.stderr,
-        )
-        print(str(exc), file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"{args.file}: cannot read the file: {exc.strerror or exc}", file=sys.stderr)
-        return 1
+def _cmd_summary(args: argparse.Namespace, lang: str) -> int:
+    use_example = args.example or args.file is None
+    name = _t("the_example", lang) if use_example else args.file
+    path = None if use_example else _existing_file(args.file, lang)
+    graph = _read_graph(path, name, lang)
     print(graph.summary())
-    return 0
+    return EXIT_OK
 
 
-def _cmd_report(args: argparse.Namespace) -> int:
-    from .report import build_report
-
-    name = args.data or "the built-in Longgang pilot"
+def _cmd_report(args: argparse.Namespace, lang: str) -> int:
+    # Every check first: nothing is analysed until every argument is usable.
+    data = _existing_file(args.data, lang) if args.data is not None else None
+    ledger_path = _existing_file(args.ledger, lang) if args.ledger is not None else None
+    out = _out_folder(args.out, lang)
+    key = _key(args, lang)
+    name = args.data or _t("the_pilot", lang)
     ledger = None
-    try:
-        if args.data is None:
-            from .datasets import longgang_ledger, longgang_pilot
+    if data is None:
+        from .datasets import longgang_ledger, longgang_pilot
 
-            graph = longgang_pilot()
-            if args.ledger is None:
-                ledger = longgang_ledger(graph)
-        else:
-            graph = load(args.data)
-    except FormatError as exc:
-        print(f"{name}: not a valid vchuang document; nothing was written", file=sys.stderr)
-        print(str(exc), file=sys.stderr)
-        return 1
-    if args.ledger is not None:
+        graph = longgang_pilot()
+        if ledger_path is None:
+            ledger = longgang_ledger(graph)
+    else:
+        graph = _read_graph(data, name, lang)
+    if ledger_path is not None:
         from .funding import load_ledger
 
         try:
-            ledger = load_ledger(args.ledger)
+            ledger = load_ledger(ledger_path)
         except FormatError as exc:
-            print(f"{args.ledger}: not a valid ledger; nothing was written", file=sys.stderr)
-            print(str(exc), file=sys.stderr)
-            return 1
-    key = args.key or os.environ.get("VCHUANG_KEY")
+            first = str(exc.problems[0]) if exc.problems else str(exc)
+            raise _Refused(_t("not_valid_ledger", lang, name=args.ledger), first) from None
+        except _READ_ERRORS as exc:
+            raise _Refused(_t("cannot_read", lang, name=args.ledger, reason=_reason(exc))) from None
+    from .report import build_report
+
     progress = args.progress if args.progress is not None else sys.stderr.isatty()
     report = build_report(
         graph,
-        args.out,
-        lang=args.lang,
+        out,
+        lang=lang,
         ledger=ledger,
         key=key,
         threshold=args.threshold,
         progress=progress,
     )
-    print(f"report of {name} written to {report.index}")
+    print(_t("report_written", lang, name=name, index=report.index))
     if key is None:
-        print(
-            "(residents appear under pseudonyms drawn for this report only; give --key or "
-            "set VCHUANG_KEY for pseudonyms that stay the same between reports)"
-        )
-    return 0
+        print(_t("report_fresh_key", lang))
+    return EXIT_OK
 
 
-def _cmd_import(args: argparse.Namespace) -> int:
+def _cmd_import(args: argparse.Namespace, lang: str) -> int:
+    _existing(args.directory, lang)
+    _out_file(args.output, lang)
+    if args.base is not None:
+        _existing_file(args.base, lang)
     code, lines = import_command(
         args.directory,
         args.output,
         strict=not args.lenient,
         base=args.base,
-        lang=args.lang or lang_from_env(),
+        lang=lang,
     )
     for line in lines:
         print(line, file=sys.stdout if code == 0 else sys.stderr)
@@ -215,142 +414,156 @@ def import_command(
     return 0, lines
 
 
-def _cmd_schema(_args: argparse.Namespace) -> int:
+def _cmd_schema(_args: argparse.Namespace, _lang: str) -> int:
     from .io.schema import schema_command
 
     print(schema_command())
-    return 0
+    return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser (exposed for the docs)."""
-    parser = argparse.ArgumentParser(
-        prog="vchuang",
-        description=_DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--version", action="version", version=f"vchuang {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+class _UsageError(Exception):
+    """A usage mistake found after parsing (exit code 2)."""
 
-    validate = sub.add_parser(
-        "validate",
-        help="check a vchuang JSON document and list every problem",
-        description="Check a vchuang JSON document. Prints a one-line summary and exits 0 "
-        "when it is valid; otherwise prints each problem on its own line, with its JSON "
-        "path and a hint, and exits 1.",
+
+def build_parser(lang: str = "en") -> argparse.ArgumentParser:
+    """The argument parser, its help in ``lang`` (exposed for the docs).
+
+    >>> "用法" in build_parser("zh").format_help()
+    True
+    """
+
+    def fmt(prog: str) -> argparse.HelpFormatter:
+        formatter = _Formatter(prog)
+        formatter.lang = lang
+        return formatter
+
+    def new(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        if isinstance(parser, _Parser):
+            parser.lang = lang
+        parser._positionals.title = _t("positionals", lang)
+        parser._optionals.title = _t("options", lang)
+        parser.add_argument("-h", "--help", action="help", help=_t("help", lang))
+        return parser
+
+    def lang_option(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--lang", choices=("en", "zh"), default=None, help=_t("lang", lang))
+
+    parser = new(
+        _Parser(
+            prog="vchuang",
+            description=_t("description", lang),
+            formatter_class=fmt,
+            add_help=False,
+        )
     )
-    validate.add_argument("file", nargs="?", help="the JSON document to check")
-    validate.add_argument(
-        "--example", action="store_true", help="check the example document shipped with vchuang"
+    parser.add_argument(
+        "--version", action="version", version=f"vchuang {__version__}", help=_t("version", lang)
     )
+    lang_option(parser)
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", title=_t("commands", lang), parser_class=_Parser
+    )
+
+    def command(name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        made = sub.add_parser(
+            name,
+            help=_t(f"{name}.help", lang),
+            description=_t(f"{name}.description", lang),
+            formatter_class=fmt,
+            add_help=False,
+            **kwargs,
+        )
+        return new(made)
+
+    validate = command("validate")
+    validate.add_argument("file", nargs="?", help=_t("validate.file", lang))
+    validate.add_argument("--example", action="store_true", help=_t("validate.example", lang))
+    lang_option(validate)
     validate.set_defaults(func=_cmd_validate)
 
-    report = sub.add_parser(
-        "report",
-        help="write the HTML report (the main job)",
-        description="Run the analyses and write a self-contained HTML report, with its "
-        "figures as PNG and its tables as CSV, into a folder. Without DATA it reports on "
-        "the built-in Longgang pilot. Residents appear under pseudonyms only; small counts "
-        "are suppressed; no minor is named.",
-    )
+    report = command("report")
+    report.add_argument("data", nargs="?", help=_t("report.data", lang))
     report.add_argument(
-        "data", nargs="?", help="a vchuang JSON document (default: the built-in Longgang pilot)"
+        "--out", default="vchuang-report", metavar="DIR", help=_t("report.out", lang)
     )
+    lang_option(report)
+    report.add_argument("--ledger", metavar="FILE", help=_t("report.ledger", lang))
+    report.add_argument("--key", help=_t("report.key", lang))
     report.add_argument(
-        "--out",
-        default="vchuang-report",
-        metavar="DIR",
-        help="folder to write into (default: ./vchuang-report)",
-    )
-    report.add_argument(
-        "--lang", choices=("en", "zh"), default="en", help="language of the report (default: en)"
-    )
-    report.add_argument(
-        "--ledger",
-        metavar="FILE",
-        help="a micro-fund ledger (JSON, from vchuang.funding.save_ledger); "
-        "the built-in pilot comes with its own",
-    )
-    report.add_argument(
-        "--key",
-        help="key for the pseudonyms (at least 16 characters; "
-        "default: $VCHUANG_KEY, else a fresh random key)",
-    )
-    report.add_argument(
-        "--threshold",
-        type=int,
-        default=5,
-        help="counts of people below this are suppressed (default: 5)",
+        "--threshold", type=_threshold(lang), default=5, help=_t("report.threshold", lang)
     )
     report.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="show a progress bar (default: when run in a terminal)",
+        help=_t("report.progress", lang),
     )
     report.set_defaults(func=_cmd_report)
 
-    imp = sub.add_parser(
-        "import",
-        help="turn a folder of spreadsheets (CSV/XLSX) into a vchuang JSON document",
-        description="Read the residents, projects, activities, attendance, ties and skills "
-        "sheets of a folder (CSV in UTF-8 or GB18030, or XLSX; Chinese or English headers) "
-        "and write one JSON document. Every bad row is listed with its file, line and "
-        "column. Exit 0: all imported; 1: nothing written; 2: written without the listed "
-        "rows (--lenient).",
-    )
-    imp.add_argument("directory", help="the folder of spreadsheets")
-    imp.add_argument("-o", "--output", required=True, help="the JSON document to write")
-    imp.add_argument(
-        "--lenient",
-        action="store_true",
-        help="import the good rows and list the bad ones (default: import "
-        "nothing if any row is bad)",
-    )
-    imp.add_argument("--base", metavar="JSON", help="add the sheets to this existing document")
-    imp.add_argument(
-        "--lang",
-        choices=("en", "zh"),
-        default=None,
-        help="language of the messages about files and sheets "
-        "(default: from the locale, LANG=zh_CN.UTF-8 gives zh)",
-    )
+    imp = command("import")
+    imp.add_argument("directory", help=_t("import.directory", lang))
+    imp.add_argument("-o", "--output", required=True, help=_t("import.output", lang))
+    imp.add_argument("--lenient", action="store_true", help=_t("import.lenient", lang))
+    imp.add_argument("--base", metavar="JSON", help=_t("import.base", lang))
+    lang_option(imp)
     imp.set_defaults(func=_cmd_import)
 
-    schema = sub.add_parser(
-        "schema",
-        help="print the JSON Schema of the format",
-        description="Print the JSON Schema (draft 2020-12) of the vchuang "
-        "JSON format, generated from the model.",
-    )
+    schema = command("schema")
+    lang_option(schema)
     schema.set_defaults(func=_cmd_schema)
 
-    summary = sub.add_parser(
-        "summary",
-        help="print counts per community",
-        description="Print counts by kind and a table per community.",
-    )
-    summary.add_argument("file", nargs="?", help="the JSON document (default: the example)")
-    summary.add_argument("--example", action="store_true", help="use the example document")
+    summary = command("summary")
+    summary.add_argument("file", nargs="?", help=_t("summary.file", lang))
+    summary.add_argument("--example", action="store_true", help=_t("summary.example", lang))
+    lang_option(summary)
     summary.set_defaults(func=_cmd_summary)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Run the command line; returns the exit code (see the module's docs).
+
+    >>> main(["report", "--threshold", "0"])
+    2
+    """
+    args_in = list(sys.argv[1:] if argv is None else argv)
+    lang = _lang_of(args_in)
+    parser = build_parser(lang)
+    try:
+        args = parser.parse_args(args_in)
+    except SystemExit as exc:  # --help, --version and usage errors
+        return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_USAGE
     if args.command is None:
         parser.print_help()
-        return 0
-    if args.command == "validate" and args.file is None and not args.example:
-        parser.error("validate needs a FILE (or --example)")
-    for name in ("file", "data", "ledger", "directory", "base"):
-        path = getattr(args, name, None)
-        if path is not None and not getattr(args, "example", False) and not Path(path).exists():
-            print(f"{path}: no such file", file=sys.stderr)
-            return 1
-    return int(args.func(args))
+        return EXIT_OK
+    lang = args.lang or lang
+    prog = f"vchuang {args.command}"
+    try:
+        return int(args.func(args, lang))
+    except _UsageError as exc:
+        print(
+            _t(
+                "error",
+                lang,
+                prog=prog,
+                message=_t(
+                    "with_fix", lang, message=str(exc), fix=_t("usage_fix", lang, prog=prog)
+                ),
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    except _Refused as exc:
+        message = _t("with_fix", lang, message=exc.message, fix=exc.fix) if exc.fix else exc.message
+        print(_t("error", lang, prog=prog, message=message), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (ValidationError, FormatError) as exc:
+        first = str(exc.problems[0]) if exc.problems else str(exc)
+        print(_t("error", lang, prog=prog, message=first), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print(_t("error", lang, prog=prog, message=_t("interrupted", lang)), file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,11 @@
+META
+key;value
+description;test
+num_projects;2
+num_votes;2
+budget;30
+vote_type;approval
+VOTES
+voter_id;vote
+v1;1,2
+v2;2
