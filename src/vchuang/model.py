@@ -45,6 +45,7 @@ import attrs
 
 from . import _validators as v
 from .errors import Problem, ValidationError
+from .kernel.text import text
 
 __all__ = [
     "KIND_PLURALS",
@@ -89,11 +90,11 @@ __all__ = [
 # --------------------------------------------------------------------------- enums
 
 
-_ZH: dict[tuple[str, str], str] = {}
-
-
 class _Labelled(enum.Enum):
-    """An enum whose members have English and Chinese labels."""
+    """An enum whose members have English and Chinese labels (in the text catalogue,
+    ``model.<Enum>.<value>``), and that accepts what users type for a value: any case,
+    spaces or hyphens for underscores, and American or British spelling
+    (``"Organized"``, ``"organised"``)."""
 
     def label(self, lang: str = "en") -> str:
         """The member's label in ``lang`` (``"en"`` or ``"zh"``).
@@ -101,14 +102,29 @@ class _Labelled(enum.Enum):
         >>> Stage.EMPOWERMENT.label("zh"), Stage.EMPOWERMENT.label()
         ('种子培力赋能', 'empowerment')
         """
-        if lang == "zh":
-            return _ZH.get((type(self).__name__, self.name), str(self.value))
-        return str(self.value).replace("_", " ")
+        return text(f"model.{type(self).__name__}.{self.value}", lang)
+
+    @classmethod
+    def _missing_(cls, value: object) -> enum.Enum | None:
+        if not isinstance(value, str):
+            return None
+        wanted = _spelling_key(value)
+        for member in cls:
+            if _spelling_key(str(member.value)) == wanted:
+                return member
+        return None
 
 
-def _zh_labels(cls: type[_Labelled], labels: Mapping[str, str]) -> None:
-    for member, zh in labels.items():
-        _ZH[cls.__name__, cls[member].name] = zh
+#: American spellings users may type, and the British spelling the library's values use.
+_SPELLINGS = (("organiz", "organis"), ("color", "colour"), ("center", "centre"))
+
+
+def _spelling_key(value: str) -> str:
+    """``value`` in lower case with ``_`` for spaces and hyphens, in British spelling."""
+    key = "_".join(value.strip().lower().replace("-", " ").split())
+    for american, british in _SPELLINGS:
+        key = key.replace(american, british)
+    return key
 
 
 class Role(_Labelled):
@@ -124,18 +140,6 @@ class Role(_Labelled):
     """Professional staff (社工) who coach residents."""
     STAFF = "staff"
     """Staff of a service centre, street office or hub."""
-
-
-_zh_labels(
-    Role,
-    {
-        "VOLUNTEER": "热心居民",
-        "TALENT": "能人",
-        "LEADER": "社区领袖",
-        "SOCIAL_WORKER": "社工",
-        "STAFF": "工作人员",
-    },
-)
 
 
 class Stage(_Labelled):
@@ -154,24 +158,6 @@ class Stage(_Labelled):
     DROPPED = "dropped"
 
 
-_zh_labels(
-    Stage,
-    {
-        "IDEA": "构想",
-        "PROPOSED": "已提交",
-        "SELECTED": "已入选",
-        "SEED_SELECTION": "种子遴选",
-        "EMPOWERMENT": "种子培力赋能",
-        "BRANDING": "品牌创建",
-        "RESOURCE_LINKAGE": "资源联动",
-        "RUNNING": "运行中",
-        "COMPLETED": "已完成",
-        "SUSTAINED": "持续运作",
-        "DROPPED": "已终止",
-    },
-)
-
-
 class ActivityKind(_Labelled):
     """What kind of dated event an :class:`Activity` is."""
 
@@ -182,20 +168,6 @@ class ActivityKind(_Labelled):
     TRAINING = "training"
     SERVICE = "service"
     OTHER = "other"
-
-
-_zh_labels(
-    ActivityKind,
-    {
-        "MOBILISATION": "社区动员会",
-        "SELECTION_MEETING": "项目征选会",
-        "VOLUNTEER_MEETING": "志愿者例会",
-        "OUTREACH": "宣传活动",
-        "TRAINING": "培训",
-        "SERVICE": "服务活动",
-        "OTHER": "其他活动",
-    },
-)
 
 
 class OrgKind(_Labelled):
@@ -214,20 +186,6 @@ class OrgKind(_Labelled):
     OTHER = "other"
 
 
-_zh_labels(
-    OrgKind,
-    {
-        "HUB": "社会创新中心",
-        "SERVICE_CENTRE": "党群服务中心",
-        "SOCIAL_ORGANISATION": "社区社会组织",
-        "GOVERNMENT": "政府部门",
-        "FUND": "公益基金",
-        "COMPANY": "企业",
-        "OTHER": "其他组织",
-    },
-)
-
-
 class ResourceKind(_Labelled):
     """What a :class:`Resource` offers."""
 
@@ -236,18 +194,6 @@ class ResourceKind(_Labelled):
     MONEY = "money"
     EXPERTISE = "expertise"
     PARTNER = "partner"
-
-
-_zh_labels(
-    ResourceKind,
-    {
-        "VENUE": "场地",
-        "MATERIALS": "物资",
-        "MONEY": "资金",
-        "EXPERTISE": "专业支持",
-        "PARTNER": "合作伙伴",
-    },
-)
 
 
 class AgeBand(_Labelled):
@@ -283,11 +229,6 @@ class AgeBand(_Labelled):
             if age <= upper:
                 return band
         return cls.ELDER
-
-
-_zh_labels(
-    AgeBand, {"CHILD": "儿童", "TEEN": "青少年", "YOUTH": "青年", "ADULT": "中年", "ELDER": "长者"}
-)
 
 
 class Level(enum.IntEnum):
@@ -374,31 +315,6 @@ _EXPLICIT = frozenset(
         Relation.FUNDS,
         Relation.LINKED_TO,
     }
-)
-
-_zh_labels(
-    Relation,
-    {
-        "KNOWS": "认识",
-        "MEMBER_OF": "成员",
-        "LEADS": "带领",
-        "CO_LEADS": "共同带领",
-        "VOLUNTEERS_IN": "志愿参与",
-        "SUPPORTS": "支持",
-        "FUNDS": "资助",
-        "LINKED_TO": "资源联动",
-        "PART_OF": "隶属",
-        "LOCATED_IN": "位于",
-        "IN_SEGMENT": "属于群体",
-        "TARGETS": "服务对象",
-        "ORGANISED": "组织",
-        "ATTENDED": "参加",
-        "PROVIDES": "提供",
-        "PROPOSED": "提出",
-        "SUBMITTED_TO": "提交至",
-        "BECAME": "成为项目",
-        "RUNS": "发起",
-    },
 )
 
 #: Known themes (pain points, 痛点) with English and Chinese labels. Projects may use
@@ -535,9 +451,9 @@ class SkillTaxonomy:
             raise ValidationError(problems)
         names: dict[str, str] = {}
         for skill in by_id.values():
-            for text in (skill.id, skill.en, skill.zh, *skill.synonyms):
-                if text:
-                    names.setdefault(_norm(text), skill.id)
+            for name in (skill.id, skill.en, skill.zh, *skill.synonyms):
+                if name:
+                    names.setdefault(_norm(name), skill.id)
         object.__setattr__(self, "_by_id", by_id)
         object.__setattr__(self, "_children", {k: tuple(c) for k, c in children.items()})
         object.__setattr__(self, "_names", names)
