@@ -216,3 +216,24 @@ def test_taxonomy_refuses_cycles_unknown_parents_and_duplicates() -> None:
         SkillTaxonomy(skills=[Skill(id="a", en="A"), Skill(id="a", en="A2")])
     bigger = default_taxonomy().extend([Skill(id="drone", en="drone flying", parent="technology")])
     assert bigger.parent("drone") == "technology" and len(bigger) == len(default_taxonomy()) + 1
+
+
+def test_enum_values_typed_by_users_accept_either_spelling_and_any_case() -> None:
+    # One spelling rule: British in code, both accepted where users type a value.
+    from vchuang.model import OrgKind, Relation, Stage
+
+    assert Relation("organized") is Relation("Organised") is Relation.ORGANISED
+    assert OrgKind("Social Organization") is OrgKind.SOCIAL_ORGANISATION
+    assert Stage("seed-selection") is Stage.SEED_SELECTION
+    with pytest.raises(ValueError, match="not a valid"):
+        Stage("sprouting")
+
+
+def test_enum_labels_come_from_the_text_catalogue() -> None:
+    from vchuang.kernel.text import text
+    from vchuang.model import AgeBand, Stage
+
+    for member in Stage:
+        assert member.label("zh") == text(f"model.Stage.{member.value}", "zh")
+        assert member.label("en") == member.value.replace("_", " ")
+    assert AgeBand.ELDER.label("zh") == "长者"
