@@ -1,7 +1,7 @@
 """Benchmark: balance-at-a-date queries of vchuang.funding.Ledger against full scans.
 
 The ledger keeps, for each account, the days its balance changed and the running
-balance after each, so ``ledger.balance(account, at=day)`` is a binary search. The
+balance after each, so ``ledger.balance(account, as_of=day)`` is a binary search. The
 baselines answer the same queries by scanning the whole journal: once in plain Python
 (what a spreadsheet-minded script does) and once vectorised with NumPy (arrays of
 dates, accounts and amounts prepared beforehand). All three must agree.

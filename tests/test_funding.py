@@ -12,6 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -202,7 +203,7 @@ def test_reimbursement_cannot_exceed_approved_grant(ledger: Ledger) -> None:
     ledger.reverse("E000006", date=D(2019, 9, 23))
     assert ledger.grant_lines("p1")[0].undrawn_fen == 150_000
     # as of an earlier date
-    assert ledger.grant_lines("p1", at=D(2019, 8, 6))[0].paid_fen == 100_000
+    assert ledger.grant_lines("p1", as_of=D(2019, 8, 6))[0].paid_fen == 100_000
 
 
 @pytest.mark.parametrize(
@@ -864,7 +865,7 @@ def test_ledger_from_graph_and_check() -> None:
 
 def test_check_flags_a_minor_named_account() -> None:
     graph = vchuang.load_example()
-    minors = [r for r in graph.entities("resident") if r.minor]
+    minors = [r for r in graph.entities("resident") if r.minor_on(dt.date(2019, 12, 31))]
     if not minors:
         pytest.skip("the example has no minor")
     child = minors[0]
@@ -887,7 +888,7 @@ def runway_ledger() -> Ledger:
 
 def test_runway_hand_computed() -> None:
     ledger = runway_ledger()
-    result = sustainability(ledger, projects=["p1"], horizon=6, n_sims=200, rng=0)
+    result = sustainability(ledger, projects=["p1"], horizon=6, runs=200, rng=0)
     o = result["p1"]
     # balance ¥1,000, burn ¥1,000 / 4 months = ¥250 a month: 4 months
     assert (o.balance_fen, o.burn_fen, o.available_fen) == (100_000, 25_000, 100_000)
@@ -963,7 +964,7 @@ def test_ruin_probability_converges_to_the_exact_value() -> None:
     assert 0.2 < exact < 0.9
     errors = []
     for n in (500, 8_000, 128_000):
-        estimate = ruin_curve(100, 120, history, horizon=5, n_sims=n, rng=11)[-1]
+        estimate = ruin_curve(100, 120, history, horizon=5, runs=n, rng=11)[-1]
         stderr = math.sqrt(exact * (1 - exact) / n)
         assert abs(estimate - exact) < 4.5 * stderr
         errors.append(abs(estimate - exact))
@@ -972,7 +973,7 @@ def test_ruin_probability_converges_to_the_exact_value() -> None:
 
 @pytest.mark.parametrize("model", ["bootstrap", "compound_poisson"])
 def test_ruin_is_monotone_in_the_horizon_and_seeded(model: str) -> None:
-    kwargs = {"n_sims": 2_000, "model": model, "gifts": [5_000, 20_000, 8_000, 1_000]}
+    kwargs = {"runs": 2_000, "model": model, "gifts": [5_000, 20_000, 8_000, 1_000]}
     short = ruin_curve(30_000, 10_000, [0, 25_000, 0, 9_000], horizon=6, rng=7, **kwargs)
     long = ruin_curve(30_000, 10_000, [0, 25_000, 0, 9_000], horizon=18, rng=7, **kwargs)
     assert np.array_equal(short, long[:6])
@@ -1044,7 +1045,7 @@ def test_compound_poisson_model_runs() -> None:
     ledger = runway_ledger()
     for month in (1, 2, 3, 4):
         ledger.donate("donors", "p1", yuan("200"), date=D(2020, 4, 28), memo=str(month))
-    result = sustainability(ledger, projects=["p1"], model="compound_poisson", rng=1, n_sims=3_000)
+    result = sustainability(ledger, projects=["p1"], model="compound_poisson", rng=1, runs=3_000)
     o = result["p1"]
     assert 0.0 <= o.ruin_probability <= 1.0
     assert o.months_with_donations == 1
@@ -1062,7 +1063,7 @@ def test_figures(lang: str) -> None:
     from matplotlib.figure import Figure
 
     ledger = runway_ledger()
-    result = sustainability(ledger, horizon=6, n_sims=100, rng=0)
+    result = sustainability(ledger, horizon=6, runs=100, rng=0)
     with (
         pytest.warns(UserWarning, match="no CJK font")
         if lang == "zh" and not _has_cjk()
@@ -1097,3 +1098,256 @@ def test_benchmark_quick_mode(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "naive scan" in out
     assert "same balances: yes" in out
+
+
+# --------------------------------------------------------------------------- plot seam
+
+
+def test_funding_does_not_import_plot() -> None:
+    """Regression: funding results imported ``vchuang.plot`` inside ``.plot()``,
+    closing an import circle; they now go through the plot seam only."""
+    import ast
+
+    folder = ROOT / "src" / "vchuang" / "funding"
+    for path in sorted(folder.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            for name in names:
+                assert not name.split(".")[-1].startswith("plot") or name.endswith(
+                    "kernel.plotting"
+                ), f"{path.name} imports {name}"
+
+
+def test_funding_figures_are_registered_on_the_seam() -> None:
+    from vchuang.funding import BalanceHistory, Sustainability
+    from vchuang.kernel.plotting import draw, plot
+    from vchuang.plot import plot_balance_history, plot_runway
+
+    assert plot is not None
+    assert draw.dispatch(BalanceHistory) is not draw.dispatch(object)
+    assert draw.dispatch(Sustainability) is not draw.dispatch(object)
+    assert callable(plot_balance_history) and callable(plot_runway)
+
+
+# --------------------------------------------------------------------------- reprs
+
+
+def big_ledger(projects: int = 300, months: int = 12) -> Ledger:
+    """A micro-fund with many projects, each with a grant and monthly spending."""
+    ledger = Ledger(
+        [
+            Account(id="mf", name="Micro-fund", kind="micro_fund"),
+            Account(id="donors", name="Donors", kind="outside"),
+            Account(id="costs", name="Costs", kind="expense"),
+            *(
+                Account(id=f"p{i:03d}", name=f"Project {i}", kind="project", parent="mf")
+                for i in range(projects)
+            ),
+        ]
+    )
+    ledger.donate("donors", "mf", 10**9, date=D(2020, 1, 1), tags=["launch"])
+    for i in range(projects):
+        ledger.approve("mf", f"p{i:03d}", 50_000, date=D(2020, 1, 2), line=f"l{i}")
+        ledger.grant("mf", f"p{i:03d}", 50_000, date=D(2020, 1, 2), line=f"l{i}")
+    for m in range(1, months + 1):
+        for i in range(projects):
+            pid = f"p{i:03d}"
+            ledger.spend(pid, "costs", 1_000 + i, date=D(2020, m, 20), receipt=f"R{i}-{m}")
+        for i in range(projects):
+            if (i + m) % 3 == 0:
+                ledger.donate("donors", f"p{i:03d}", 500, date=D(2020, m, 21), tags=[f"t{m}"])
+    return ledger
+
+
+def test_funding_reprs_stay_short_on_a_big_ledger() -> None:
+    """Regression: results printed every row (``Sustainability``, ``Statement``,
+    ``FundReport`` and ``BalanceHistory`` ran to thousands of characters)."""
+    ledger = big_ledger()
+    results = [
+        ledger,
+        ledger.statement("p001"),
+        ledger.report("mf", by="tag"),
+        ledger.history(),
+        sustainability(ledger, runs=20, rng=0),
+        sustainability(ledger, runs=20, rng=0)["p001"],
+    ]
+    for result in results:
+        assert len(repr(result)) < 500, type(result).__name__
+        html = getattr(result, "_repr_html_", None)
+        if html is not None:
+            assert len(html()) < 1500, type(result).__name__
+            assert html().startswith("<table>")
+
+
+# --------------------------------------------------------------------------- names
+
+
+def test_runs_replaces_n_sims() -> None:
+    ledger = runway_ledger()
+    new = sustainability(ledger, projects=["p1"], horizon=6, runs=200, rng=0)
+    assert new.runs == 200
+    with pytest.warns(DeprecationWarning, match=r"sustainability\(n_sims=\.\.\.\)"):
+        old = sustainability(ledger, projects=["p1"], horizon=6, n_sims=200, rng=0)
+    assert old == new
+    with pytest.warns(DeprecationWarning, match="Sustainability.n_sims"):
+        assert new.n_sims == 200
+    curve = ruin_curve(1000, 250, [0, 300], horizon=6, runs=500, rng=3)
+    with pytest.warns(DeprecationWarning, match=r"ruin_curve\(n_sims=\.\.\.\)"):
+        again = ruin_curve(1000, 250, [0, 300], horizon=6, n_sims=500, rng=3)
+    assert curve.tolist() == again.tolist()
+    with (
+        pytest.warns(DeprecationWarning, match="n_sims"),
+        pytest.raises(TypeError, match="pass runs= only"),
+    ):
+        ruin_curve(1000, 250, [0], runs=5, n_sims=6)
+
+
+def test_same_seed_same_result_for_any_n_jobs() -> None:
+    ledger = big_ledger(projects=8, months=6)
+    one = sustainability(ledger, runs=3_000, rng=7, n_jobs=1)
+    two = sustainability(ledger, runs=3_000, rng=7, n_jobs=2)
+    assert one == two
+    history = [0, 100, 0, 400, 50]
+    a = ruin_curve(900, 200, history, horizon=8, runs=10_000, rng=5, n_jobs=1)
+    b = ruin_curve(900, 200, history, horizon=8, runs=10_000, rng=5, n_jobs=2)
+    assert a.tolist() == b.tolist()
+    with pytest.raises(ValidationError, match="n_jobs"):
+        sustainability(ledger, n_jobs=0)
+
+
+def test_progress_bar_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("tqdm")
+    ledger = runway_ledger()
+    quiet = sustainability(ledger, runs=100, rng=1)
+    shown = sustainability(ledger, runs=100, rng=1, progress=True)
+    assert quiet == shown
+    assert "projects" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- money
+
+
+def test_yuan_is_the_one_money_parser() -> None:
+    """Regression: funding had its own yuan parser, looser than the graph import's
+    (``1E3`` was read as 1000 yuan, ``80元`` refused)."""
+    from vchuang.kernel import format_fen, parse_yuan
+
+    for text in ("12.50", "¥1,234.5", "８０元", "-3", "0.01"):
+        assert yuan(text) == parse_yuan(text)
+    assert yuan("80元") == 8_000
+    for bad in ("1E3", "1,2,3", "NaN"):
+        with pytest.raises(ValidationError, match="is not an amount of yuan"):
+            yuan(bad)
+    for fen in (0, 5, -5, 123_450, 10**12):
+        assert format_yuan(fen) == format_fen(fen)
+        assert format_yuan(fen, symbol=True) == format_fen(fen, symbol=True)
+
+
+def test_as_of_replaces_at() -> None:
+    """Issue 16 item 6: "on this day" is ``as_of=``; ``at=`` works for one release."""
+    ledger = runway_ledger()
+    day = D(2020, 2, 29)
+    with pytest.warns(DeprecationWarning, match=r"Ledger.balance\(at=\.\.\.\)"):
+        assert ledger.balance("p1", at=day) == ledger.balance("p1", as_of=day) == 150_000
+    with pytest.warns(DeprecationWarning, match=r"Ledger.balances\(at=\.\.\.\)"):
+        assert ledger.balances(at=day) == ledger.balances(as_of=day)
+    with pytest.warns(DeprecationWarning, match=r"Ledger.grant_lines\(at=\.\.\.\)"):
+        assert ledger.grant_lines(at=day) == ledger.grant_lines(as_of=day)
+
+
+# --------------------------------------------------------------------------- saved files
+
+DATA = ROOT / "tests" / "data" / "json"
+
+
+def small_saved_ledger() -> Ledger:
+    """The ledger ``tests/data/json/small_ledger_v1.json`` was written from (by the
+    hand-written writer of vchuang 0.x, before the ledger used the one converter)."""
+    ledger = Ledger(
+        [
+            Account(id="mf", name="He'ao micro-fund", name_zh="荷坳社区微基金", kind="micro_fund"),
+            Account(id="patrol", name="Safety patrol", kind="project", parent="mf", owner="ha-p1"),
+            Account(id="residents", name="Residents", kind="outside"),
+            Account(id="shop", name="Print shop", kind="outside", may_go_negative=False),
+            Account(id="costs", name="Printing", kind="expense"),
+        ],
+        name="小账本",
+    )
+    ledger.donate(
+        "residents",
+        "mf",
+        yuan("2000"),
+        date=D(2020, 5, 1),
+        memo="=SUM(A1)",
+        tags=["launch", "anti_fraud"],
+    )
+    ledger.approve(
+        "mf", "patrol", yuan("1500"), date=D(2020, 5, 8), line="mf-2020", tags=["incubation"]
+    )
+    ledger.grant("mf", "patrol", yuan("1000"), date=D(2020, 5, 8), line="mf-2020")
+    spent = ledger.spend("patrol", "costs", yuan("120.50"), date=D(2020, 5, 9), receipt="发票 001")
+    ledger.reverse(spent.id, date=D(2020, 5, 10), memo="wrong account")
+    ledger.reimburse(
+        "mf",
+        "residents",
+        yuan("80"),
+        date=D(2020, 5, 11),
+        line="mf-2020",
+        project="patrol",
+        receipt="R-2",
+    )
+    return ledger
+
+
+def test_ledger_files_saved_before_the_one_converter_still_load() -> None:
+    """Regression for the move to one JSON converter: files written by the old
+    hand-written writer load, and are written again key for key."""
+    saved = DATA / "small_ledger_v1.json"
+    ledger = load_ledger(saved)
+    assert ledger == small_saved_ledger()
+    assert vchuang.funding.ledger_to_dict(ledger) == json.loads(saved.read_text("utf-8"))
+    pilot = DATA / "longgang_ledger_v1.json"
+    datasets = pytest.importorskip("vchuang.datasets")
+    assert load_ledger(pilot) == datasets.longgang_ledger()
+    assert vchuang.funding.ledger_to_dict(load_ledger(pilot)) == json.loads(
+        pilot.read_text("utf-8")
+    )
+
+
+def test_ledger_header_follows_the_one_policy(tmp_path: Path) -> None:
+    data = vchuang.funding.ledger_to_dict(small_saved_ledger())
+    with pytest.raises(FormatError) as info:
+        ledger_from_dict({**data, "format_version": 2})
+    assert str(info.value.problems[0]) == (
+        "$.format_version: version 2 is newer than this vchuang reads (1) "
+        "(hint: upgrade vchuang: pip install --upgrade vchuang)"
+    )
+    with pytest.raises(FormatError, match=r"\$.entrys: unknown key \(hint: did you mean 'entries'"):
+        ledger_from_dict({**data, "entrys": []})
+    with pytest.raises(FormatError, match="a vchuang ledger is a JSON object, got a list"):
+        ledger_from_dict([])  # type: ignore[arg-type]
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format_version": 1,', encoding="utf-8")
+    with pytest.raises(FormatError, match=r"line 1, column 22.*not valid JSON"):
+        load_ledger(bad)
+
+
+def test_ledger_upgrades_through_its_own_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    from vchuang.funding import _io
+
+    def rename_journal(doc: dict[str, object]) -> dict[str, object]:
+        doc["entries"] = doc.pop("journal", [])
+        return doc
+
+    fmt = attrs.evolve(_io.LEDGER_FORMAT, version=2, upgrades={1: rename_journal})
+    monkeypatch.setattr(_io, "LEDGER_FORMAT", fmt)
+    data = _io.ledger_to_dict(small_saved_ledger())
+    assert data["format_version"] == 2
+    old = {**data, "format_version": 1, "journal": data["entries"]}
+    del old["entries"]
+    assert ledger_from_dict(old) == small_saved_ledger()

@@ -428,7 +428,7 @@ class IncubatorMachine(RuleBasedStateMachine):
         graph_before = self.graph.copy()
         history_before = self.inc.history
         stage_before = self.graph.get(pid, Project).stage
-        preview = self.inc.check(pid, to, date=day)
+        preview = self.inc.check(pid, to, as_of=day)
         refused: TransitionRefused | None = None
         try:
             t = self.inc.move(pid, to, date=day, who=who, why=why)
@@ -473,7 +473,7 @@ class IncubatorMachine(RuleBasedStateMachine):
         if stage in (Stage.DROPPED, Stage.SUSTAINED):
             assert self.inc.blockers(pid) == ()
             return
-        blockers = self.inc.blockers(pid, date=self.today)
+        blockers = self.inc.blockers(pid, as_of=self.today)
         assert all(not b.ok and b.reason for b in blockers)
         if blockers:
             with pytest.raises(TransitionRefused) as info:
@@ -574,7 +574,7 @@ def test_full_walk_with_refusals_and_replay() -> None:
     g.link("r0", Relation.LEADS, "p", since=D(2019, 7, 12))
     inc.advance("p", date=D(2019, 7, 12), who="sw")
     # branding needs the six coaching items and a trained lead
-    blockers = inc.blockers("p", date=D(2019, 7, 13))
+    blockers = inc.blockers("p", as_of=D(2019, 7, 13))
     assert [b.id for b in blockers] == [*COACHING, "enter_branding"]
     assert all(b.source == "checklist" for b in blockers[:-1])
     record_training(
@@ -590,7 +590,7 @@ def test_full_walk_with_refusals_and_replay() -> None:
         ),
     )
     # skills are undated: once raised by the training they count on any day (documented)
-    assert inc.blockers("p", date=D(2019, 7, 19)) == ()
+    assert inc.blockers("p", as_of=D(2019, 7, 19)) == ()
     t = inc.advance("p", date=D(2019, 7, 20), who="sw")
     assert "attended training t1" in t.why
     # resource linkage needs a brand: a Chinese name and an outreach campaign
@@ -632,7 +632,7 @@ def test_full_walk_with_refusals_and_replay() -> None:
     assert inc.stage_on("p", D(2020, 1, 1)) is Stage.SUSTAINED
     assert [t.to_stage for t in inc.history_of("p")] == list(ORDER[1:])
     # the pipeline replays too
-    assert inc.pipeline(date=D(2019, 8, 1)).counts["c1"][Stage.RESOURCE_LINKAGE] == 1
+    assert inc.pipeline(as_of=D(2019, 8, 1)).counts["c1"][Stage.RESOURCE_LINKAGE] == 1
 
 
 def test_refusals_say_why_and_change_nothing() -> None:
@@ -750,8 +750,8 @@ def test_sustained_by_activity_after_completion() -> None:
             id="a2", name="A", activity_kind="service", date=D(2019, 6, 1), place="c1", project="p"
         )
     )
-    assert not inc.guard("p", "sustained", date=D(2019, 5, 1)).ok
-    assert inc.guard("p", "sustained", date=D(2019, 6, 1)).ok
+    assert not inc.guard("p", "sustained", as_of=D(2019, 5, 1)).ok
+    assert inc.guard("p", "sustained", as_of=D(2019, 6, 1)).ok
 
 
 def test_brand_counts_from_its_date() -> None:
@@ -759,9 +759,9 @@ def test_brand_counts_from_its_date() -> None:
     g.add(Project(id="p", name="P", community="c1", stage="branding"))
     inc = Incubator(g)
     brand = inc.record_brand("p", name="Safe steps", logo="steps.svg", date=D(2019, 5, 1), who="sw")
-    assert inc.brand_of("p", date=D(2019, 4, 30)) is None
+    assert inc.brand_of("p", as_of=D(2019, 4, 30)) is None
     assert inc.brand_of("p") == brand
-    assert inc.guard("p", "resource_linkage", date=D(2019, 5, 1)).ok
+    assert inc.guard("p", "resource_linkage", as_of=D(2019, 5, 1)).ok
     with pytest.raises(UnknownEntityError):
         inc.record_brand("nope", name="x", date=D(2019, 5, 1), who="sw")
 
@@ -1082,8 +1082,8 @@ def test_accept_and_reject_through_the_incubator() -> None:
     assert [p.candidate for p in inc.propose_links().for_need("n-plan")] == ["dhub"]
     inc.accept(found.for_need("n-room")[0], date=D(2019, 9, 2), who="sw")
     assert g.links("hall", Relation.LINKED_TO, "p")[0].since == D(2019, 9, 2)
-    assert inc.blockers("p", date=D(2019, 9, 1)) != ()
-    assert inc.blockers("p", date=D(2019, 9, 2)) == ()
+    assert inc.blockers("p", as_of=D(2019, 9, 1)) != ()
+    assert inc.blockers("p", as_of=D(2019, 9, 2)) == ()
     assert [n.need for n in inc.propose_links().open_needs] == ["n-plan"]
     with pytest.raises(IntegrityError):
         accept_link(g, found.for_need("n-room")[0])
@@ -1130,14 +1130,17 @@ def test_pipeline_and_plots() -> None:
         "total": 2,
     }
     with pytest.raises(ValidationError, match="incubator"):
-        pipeline(g, date=D(2019, 1, 1))
+        pipeline(g, as_of=D(2019, 1, 1))
     ax = p.plot()
     assert isinstance(ax, Axes) and len(ax.patches) == 2 * 2  # two stages shown, two rows
     f = funnel(g)
     assert isinstance(f.plot(), Axes)
     assert isinstance(f.plot(over_time=True), Axes)
-    zh = f.plot(lang="zh", community="c1")
+    zh = f.plot(lang="zh", place="c1")
     assert "人才成长漏斗" in zh.get_title()
+    with pytest.warns(DeprecationWarning, match=r"community=\.\.\.\) is deprecated"):
+        old = f.plot(community="c1")
+    assert old.get_title().endswith("c1")
     assert isinstance(p.plot(lang="zh"), Axes)
 
 
@@ -1151,7 +1154,7 @@ def test_longgang_walk_through_the_four_steps() -> None:
     day = D(2019, 9, 2)
     inc.advance(project.id, date=day, who="sw")  # seed selection
     inc.advance(project.id, date=day, who="sw")  # empowerment
-    blockers = inc.blockers(project.id, date=day)
+    blockers = inc.blockers(project.id, as_of=day)
     record_training(
         g,
         Activity(
@@ -1164,7 +1167,7 @@ def test_longgang_walk_through_the_four_steps() -> None:
             skills=COACHING,
         ),
     )
-    assert blockers and inc.blockers(project.id, date=D(2019, 9, 7)) == ()
+    assert blockers and inc.blockers(project.id, as_of=D(2019, 9, 7)) == ()
     inc.advance(project.id, date=D(2019, 9, 7), who="sw")  # branding
     inc.record_brand(project.id, name=project.name, date=D(2019, 9, 20), who="sw")
     g.add(
@@ -1213,3 +1216,176 @@ def test_public_names() -> None:
     assert TransitionRefused.__module__ == "vchuang.incubator"  # tracebacks name it so
     assert vchuang.load_example  # the example graph used in the doctests
     assert Link  # re-exported records used above
+
+
+def test_incubator_does_not_import_plot() -> None:
+    """Regression: incubator results imported ``vchuang.plot`` inside ``.plot()``,
+    closing an import circle; they now go through the plot seam only."""
+    import ast
+    from pathlib import Path
+
+    folder = Path(vchuang.__file__).parent / "incubator"
+    for path in sorted(folder.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            for name in names:
+                assert not name.split(".")[-1].startswith("plot") or name.endswith(
+                    "kernel.plotting"
+                ), f"{path.name} imports {name}"
+
+
+def test_incubator_figures_are_registered_on_the_seam() -> None:
+    import vchuang.plot  # noqa: F401  (registers the drawing functions)
+    from vchuang.incubator import Funnel, LinkProposals, Pipeline, Training
+    from vchuang.kernel.plotting import draw
+
+    for cls in (Funnel, LinkProposals, Pipeline, Training):
+        assert draw.dispatch(cls) is not draw.dispatch(object), cls
+
+
+def test_incubator_reprs_stay_short_on_a_district() -> None:
+    """Regression: ``repr(funnel(pilot))`` was ~17,000 characters (every member and
+    date), ~430,000 on a 20k-resident district."""
+    datasets = pytest.importorskip("vchuang.datasets")
+    g = datasets.synthetic(20_000, rng=1)
+    inc = Incubator(g)
+    project = g.projects()[0].id
+    results: list[Any] = [
+        funnel(g),
+        pipeline(g),
+        propose_links(g),
+        inc,
+        inc.check(project, "dropped"),
+    ]
+    for result in results:
+        assert len(repr(result)) < 500, type(result).__name__
+        html = getattr(result, "_repr_html_", None)
+        if html is not None:
+            assert len(html()) < 1500, type(result).__name__
+            assert html().startswith("<table>")
+
+
+def test_as_of_replaces_date_and_place_replaces_community() -> None:
+    """Issue 16 item 6: "on this day" is ``as_of=``; the old ``date=`` (and the
+    funnel's ``community=``) still work for one release, with a warning."""
+    g = vchuang.load_example()
+    inc = Incubator(g)
+    day = D(2019, 12, 31)
+    old = pytest.warns(DeprecationWarning, match=r"\(date=\.\.\.\) is deprecated")
+    assert inc.check("pn-p1", as_of=day).ok == inc.check("pn-p1").ok
+    with old:
+        assert inc.check("pn-p1", date=day) == inc.check("pn-p1", as_of=day)
+    with old:
+        assert inc.guard("pn-p3", "running", date=day) == inc.guard("pn-p3", "running", as_of=day)
+    with old:
+        assert inc.checklist("pn-p1", date=day) == inc.checklist("pn-p1", as_of=day)
+    with old:
+        assert inc.blockers("pn-p1", date=day) == inc.blockers("pn-p1", as_of=day)
+    with old:
+        assert inc.brand_of("pn-p1", date=day) == inc.brand_of("pn-p1", as_of=day)
+    with old:
+        assert inc.stage_on("pn-p1", date=day) is inc.stage_on("pn-p1", as_of=day)
+    with old:
+        assert inc.state_on(date=day) == inc.state_on(as_of=day) == inc.state_on(day)
+    with old:
+        assert inc.pipeline(date=day) == inc.pipeline(as_of=day)
+    with old:
+        assert pipeline(g, incubator=inc, date=day) == pipeline(g, incubator=inc, as_of=day)
+    f = funnel(g)
+    with old:
+        assert f.count_on(date=day) == f.count_on(day)
+    with pytest.warns(DeprecationWarning, match=r"community=\.\.\.\) is deprecated"):
+        assert f.count_on(day, community="pingnan") == f.count_on(as_of=day, place="pingnan")
+
+
+def walked_pilot() -> tuple[vchuang.CommunityGraph, Incubator]:
+    """The walk ``tests/data/json/incubator_history_v1.json`` was saved from (by the
+    hand-written writer, before the history used the one JSON converter)."""
+    datasets = pytest.importorskip("vchuang.datasets")
+    g = datasets.longgang_pilot()
+    inc = Incubator(g)
+    project = g.projects(stage="selected")[0]
+    lead = g.leads_of(project.id, co=False)[0]
+    inc.advance(project.id, date=D(2019, 9, 2), who="sw")
+    inc.advance(project.id, date=D(2019, 9, 2), who="sw")
+    record_training(
+        g,
+        Activity(
+            id="walk-t",
+            name="Coaching",
+            activity_kind="training",
+            date=D(2019, 9, 7),
+            place=project.community,
+            attendees=[lead.id],
+            skills=COACHING,
+        ),
+    )
+    inc.advance(project.id, date=D(2019, 9, 7), who="sw")
+    inc.record_brand(
+        project.id, name=project.name, name_zh="楼道微光", date=D(2019, 9, 20), who="sw"
+    )
+    g.add(
+        Activity(
+            id="walk-o",
+            name="Open day",
+            activity_kind="outreach",
+            date=D(2019, 9, 21),
+            place=project.community,
+            project=project.id,
+        )
+    )
+    inc.advance(project.id, date=D(2019, 9, 21), who="sw", why="品牌已建立")
+    proposals = inc.propose_links().proposals
+    inc.reject(proposals[0], date=D(2019, 9, 25), who="sw", why="太远")
+    inc.accept(proposals[1], date=D(2019, 9, 26), who="sw")
+    return g, inc
+
+
+def test_history_files_saved_before_the_one_converter_still_load() -> None:
+    """Regression for the move to one JSON converter: a history written by the old
+    hand-written writer (empty ``name_zh``, ``logo`` and ``evidence`` written out)
+    loads into the same records."""
+    from pathlib import Path
+
+    saved = Path(__file__).parent / "data" / "json" / "incubator_history_v1.json"
+    g, inc = walked_pilot()
+    again = Incubator.from_dict(json.loads(saved.read_text("utf-8")), g)
+    assert again.history == inc.history
+    assert again.brands == inc.brands
+    assert again.decisions == inc.decisions
+    assert Incubator.from_dict(json.loads(json.dumps(inc.to_dict())), g).history == inc.history
+    assert inc.history[0].to_dict()["from"] == "selected"
+
+
+def test_history_errors_name_the_json_key_and_hint() -> None:
+    g, inc = walked_pilot()
+    data = inc.to_dict()
+    data["transitions"][0]["to"] = "lauched"
+    data["transitions"][1]["frm"] = "x"
+    data["brands"][0]["date"] = 20190920
+    with pytest.raises(FormatError) as info:
+        Incubator.from_dict(data, g)
+    found = {p.path: p for p in info.value.problems}
+    assert "use one of 'idea'" in found["$.transitions[0].to"].hint
+    assert found["$.transitions[1].frm"].hint == "did you mean 'from'?"
+    assert "$.brands[0].date" in found
+    with pytest.raises(FormatError, match="newer than this vchuang reads"):
+        Incubator.from_dict({**data, "format_version": 9}, g)
+
+
+def test_policy_lives_in_one_module() -> None:
+    """Issue 16: the incubation policy (stages, checklists, guards) is read in one
+    place; the lifecycle holds no rule of its own."""
+    import inspect
+
+    from vchuang.incubator import _lifecycle, _policy
+
+    assert set(_policy.GUARDS) == set(Stage)
+    assert _policy.default_checklists().keys() == set(_policy.STEPS)
+    source = inspect.getsource(_lifecycle)
+    assert "def _g_" not in source and "def default_checklists" not in source

@@ -190,7 +190,7 @@ def build_longgang_ledger(graph: CommunityGraph) -> Ledger:
         if method == "spend":
             # a project never spends more than it holds
             fields["amount_fen"] = min(
-                fields["amount_fen"], ledger.balance(fields["source"], at=day)
+                fields["amount_fen"], ledger.balance(fields["source"], as_of=day)
             )
             if fields["amount_fen"] <= 0:
                 continue

@@ -100,3 +100,7 @@ __all__ = [
     "write_csv_text",
     "yuan",
 ]
+
+
+def __dir__() -> list[str]:
+    return list(__all__)

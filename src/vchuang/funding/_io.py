@@ -20,9 +20,10 @@ import attrs
 
 from ..errors import FormatError, Problem, ValidationError
 from ..io import atomic_write_text
-from ..io._csvsafe import cell_in, cell_out
+from ..io.csvsafe import cell_in, cell_out
+from ..io.documents import DocumentFormat, DocumentReader, parse_json, unstructure
 from ._ledger import EntryRefused, Ledger
-from ._records import Account, AccountKind, Entry, EntryKind, format_yuan, yuan
+from ._records import Account, Entry, EntryKind, format_yuan, yuan
 
 __all__ = [
     "ACCOUNT_COLUMNS",
@@ -71,6 +72,10 @@ ACCOUNT_COLUMNS: tuple[str, ...] = (
 
 #: The version of the ledger's JSON form this vchuang writes.
 LEDGER_FORMAT_VERSION = 1
+
+#: Steps that upgrade a ledger document from version ``n`` to ``n + 1`` (the ledger's
+#: own registry; none yet).
+LEDGER_UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 _BOM = "\ufeff"
 # Entry fields -> the CSV column that holds them (for error places).
@@ -495,6 +500,17 @@ def read_accounts_csv(path: str | os.PathLike[str]) -> list[Account]:
 
 # --------------------------------------------------------------------------- JSON
 
+#: The ledger's JSON document: its ``format`` tag, the version this vchuang writes and
+#: the steps that upgrade older versions (none yet).
+LEDGER_FORMAT = DocumentFormat(
+    tag="vchuang-ledger",
+    version=LEDGER_FORMAT_VERSION,
+    upgrades=LEDGER_UPGRADES,
+    what="a vchuang ledger",
+    hint="this does not look like a vchuang ledger",
+)
+_LEDGER_KEYS = ("format", "format_version", "name", "accounts", "entries")
+
 
 def ledger_to_dict(ledger: Ledger) -> dict[str, Any]:
     """The ledger as a JSON-ready dict.
@@ -502,7 +518,8 @@ def ledger_to_dict(ledger: Ledger) -> dict[str, Any]:
     The form is ``{"format": "vchuang-ledger", "format_version": 1, "name": …,
     "accounts": […], "entries": […]}``; each account and entry is an object with its
     fields (those at their default left out), dates ISO, kinds their values, money in
-    integer fen, entries in posting order.
+    integer fen, entries in posting order. The records are written by the library's
+    one JSON converter (the one the graph's format uses).
 
     Examples
     --------
@@ -516,113 +533,12 @@ def ledger_to_dict(ledger: Ledger) -> dict[str, Any]:
     >>> ledger_from_dict(ledger_to_dict(ledger)) == ledger
     True
     """
-    accounts = []
-    for a in ledger.accounts.values():
-        item: dict[str, Any] = {"id": a.id, "name": a.name, "kind": a.kind.value}
-        if a.name_zh:
-            item["name_zh"] = a.name_zh
-        if a.owner is not None:
-            item["owner"] = a.owner
-        if a.parent is not None:
-            item["parent"] = a.parent
-        if a.may_go_negative != (a.kind is AccountKind.OUTSIDE):
-            item["may_go_negative"] = a.may_go_negative
-        accounts.append(item)
-    entries = []
-    for e in ledger.entries:
-        item = {
-            "id": e.id,
-            "date": e.date.isoformat(),
-            "kind": e.kind.value,
-            "source": e.source,
-            "target": e.target,
-            "amount_fen": e.amount_fen,
-        }
-        for field in ("line", "project", "reverses"):
-            if getattr(e, field) is not None:
-                item[field] = getattr(e, field)
-        for field in ("receipt", "memo"):
-            if getattr(e, field):
-                item[field] = getattr(e, field)
-        if e.tags:
-            item["tags"] = list(e.tags)
-        entries.append(item)
     return {
-        "format": "vchuang-ledger",
-        "format_version": LEDGER_FORMAT_VERSION,
+        **LEDGER_FORMAT.header(),
         "name": ledger.name,
-        "accounts": accounts,
-        "entries": entries,
+        "accounts": [unstructure(a) for a in ledger.accounts.values()],
+        "entries": [unstructure(e) for e in ledger.entries],
     }
-
-
-_ACCOUNT_KEYS = frozenset(ACCOUNT_COLUMNS)
-_ENTRY_KEYS = frozenset(
-    {
-        "id",
-        "date",
-        "kind",
-        "source",
-        "target",
-        "amount_fen",
-        "line",
-        "project",
-        "receipt",
-        "memo",
-        "tags",
-        "reverses",
-    }
-)
-
-
-def _json_record(
-    cls: type[Any],
-    item: object,
-    path: str,
-    keys: frozenset[str],
-    problems: list[Problem],
-    convert: Mapping[str, Callable[[Any], Any]],
-) -> Any:
-    if not isinstance(item, Mapping):
-        problems.append(Problem(path, f"must be an object, got {type(item).__name__}"))
-        return None
-    bad = sorted(set(item) - keys)
-    for key in bad:
-        near = difflib.get_close_matches(str(key), sorted(keys), n=1)
-        problems.append(
-            Problem(f"{path}.{key}", "unknown field", f"did you mean {near[0]!r}?" if near else "")
-        )
-    fields = dict(item)
-    for key, fn in convert.items():
-        if key in fields:
-            try:
-                fields[key] = fn(fields[key])
-            except (TypeError, ValueError):
-                problems.append(Problem(f"{path}.{key}", f"cannot read {fields[key]!r}"))
-                return None
-    if bad:
-        return None
-    try:
-        return cls(**fields)
-    except ValidationError as err:
-        problems.extend(Problem(f"{path}.{p.path}", p.message, p.hint) for p in err.problems)
-    except TypeError as err:
-        problems.append(Problem(path, str(err), "give every required field"))
-    return None
-
-
-def _iso_date(value: Any) -> dt.date:
-    if not isinstance(value, str):
-        msg = "not an ISO date string"
-        raise TypeError(msg)
-    return dt.date.fromisoformat(value)
-
-
-def _tag_list(value: Any) -> tuple[Any, ...]:
-    if not isinstance(value, list):
-        msg = "tags must be a list"
-        raise TypeError(msg)
-    return tuple(value)
 
 
 def ledger_from_dict(data: Mapping[str, Any]) -> Ledger:
@@ -632,38 +548,36 @@ def ledger_from_dict(data: Mapping[str, Any]) -> Ledger:
     Raises
     ------
     FormatError
-        Every problem with its JSON path (``$.entries[3].amount_fen``); nothing is
-        half-loaded.
+        Every problem with its JSON path (``$.entries[3].amount_fen``) and a hint; the
+        accounts are read first, and the entries only when every account could be
+        opened. Nothing is half-loaded.
+
+    Examples
+    --------
+    >>> ledger_from_dict({"format_version": 1, "entries": [{"id": "E1", "amount_fen": "5"}]})
+    Traceback (most recent call last):
+    ...
+    vchuang.errors.FormatError: 5 problems in the document:
+      $.entries[0].date: required field missing
+      $.entries[0].kind: required field missing
+      $.entries[0].source: required field missing
+      $.entries[0].target: required field missing
+      $.entries[0].amount_fen: must be a whole number, got a string
     """
-    if not isinstance(data, Mapping):
-        raise FormatError([Problem("$", "must be an object")])
-    problems: list[Problem] = []
-    if data.get("format") != "vchuang-ledger":
-        problems.append(
-            Problem(
-                "$.format",
-                f"is {data.get('format')!r}, not 'vchuang-ledger'",
-                "this does not look like a vchuang ledger",
-            )
-        )
-    version = data.get("format_version")
-    if version != LEDGER_FORMAT_VERSION:
-        problems.append(
-            Problem(
-                "$.format_version",
-                f"cannot read version {version!r}",
-                f"this vchuang reads version {LEDGER_FORMAT_VERSION}",
-            )
-        )
-    for key in sorted(set(data) - {"format", "format_version", "name", "accounts", "entries"}):
-        problems.append(Problem(f"$.{key}", "unknown field"))
-    if problems:
-        raise FormatError(problems)
-    ledger = Ledger(name=str(data.get("name", "")))
+    reader = DocumentReader(_LEDGER_KEYS)
+    doc = reader.header(data, LEDGER_FORMAT)
+    if doc is None or reader.problems:  # header() notes a problem when it gives None
+        raise FormatError(reader.report())
+    name = doc.get("name", "")
+    if not isinstance(name, str):
+        reader.add("$.name", f"must be text, got {type(name).__name__}")
+        name = ""
+    ledger = Ledger(name=name)
     failed: set[str] = set()
-    for i, item in enumerate(data.get("accounts", [])):
-        account = _json_record(Account, item, f"$.accounts[{i}]", _ACCOUNT_KEYS, problems, {})
+    raw_accounts = doc.get("accounts", [])
+    for i, account in enumerate(reader.records(doc, "accounts", Account)):
         if account is None:
+            item = raw_accounts[i]
             if isinstance(item, Mapping):
                 failed.add(str(item.get("id")))
         elif account.parent in failed:  # its parent's problem is reported already
@@ -672,17 +586,13 @@ def ledger_from_dict(data: Mapping[str, Any]) -> Ledger:
             try:
                 ledger.open(account)
             except ValidationError as err:
-                problems.extend(
-                    Problem(f"$.accounts[{i}]", p.message, p.hint) for p in err.problems
-                )
-    if problems:
-        raise FormatError(problems)
-    convert: dict[str, Callable[[Any], Any]] = {"date": _iso_date, "tags": _tag_list}
-    for i, item in enumerate(data.get("entries", [])):
-        path = f"$.entries[{i}]"
-        entry = _json_record(Entry, item, path, _ENTRY_KEYS, problems, convert)
+                for p in err.problems:
+                    reader.add(f"$.accounts[{i}]", p.message, p.hint)
+    reader.raise_if_any()
+    for i, entry in enumerate(reader.records(doc, "entries", Entry)):
         if entry is None:
             continue
+        path = f"$.entries[{i}]"
 
         def place(field: str, path: str = path) -> str:
             return f"{path}.{field}" if field else path
@@ -690,9 +600,8 @@ def ledger_from_dict(data: Mapping[str, Any]) -> Ledger:
         try:
             ledger.post(entry)
         except EntryRefused as err:
-            problems.extend(_refusal_places(err, place, {}))
-    if problems:
-        raise FormatError(problems)
+            reader.problems.extend(_refusal_places(err, place, {}))
+    reader.raise_if_any()
     return ledger
 
 
@@ -708,12 +617,7 @@ def load_ledger(path: str | os.PathLike[str]) -> Ledger:
     Raises
     ------
     FormatError
-        The file is not JSON, or every problem with its JSON path.
+        The file is not JSON (with its line and column), or every problem with its
+        JSON path.
     """
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
-    except json.JSONDecodeError as err:
-        raise FormatError(
-            [Problem(f"{Path(path).name}:{err.lineno}", f"not JSON: {err.msg}")]
-        ) from None
-    return ledger_from_dict(data)
+    return ledger_from_dict(parse_json(Path(path).read_bytes()))

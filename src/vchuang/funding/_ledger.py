@@ -16,7 +16,11 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 import attrs
 
 from ..errors import Problem, ValidationError
+from ..kernel.display import SHOWN, html_table, preview
+from ..kernel.plotting import plot
+from ..kernel.renames import UNSET, renamed
 from ..model import Organization, OrgKind, Project, Resident
+from ..privacy import is_minor
 from ._records import (
     FUND_KINDS,
     KIND_RULES,
@@ -192,6 +196,30 @@ class Statement:
             )
         return "\n".join(out)
 
+    def __repr__(self) -> str:
+        return (
+            f"Statement(account={self.account.id!r}, start={self.start}, end={self.end}, "
+            f"opening_fen={self.opening_fen}, closing_fen={self.closing_fen}, "
+            f"lines={len(self.lines)}, grant_lines={len(self.grant_lines)})"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [
+            (
+                line.entry.date,
+                line.entry.kind.value,
+                line.counterparty,
+                _fmt(line.in_fen - line.out_fen),
+                _fmt(line.balance_fen),
+            )
+            for line in self.lines[:SHOWN]
+        ]
+        caption = (
+            f"Statement of {self.account.id}: {len(self.lines)} lines, "
+            f"{_fmt(self.opening_fen)} to {_fmt(self.closing_fen)}"
+        )
+        return html_table(caption, ("date", "kind", "counterparty", "amount", "balance"), rows)
+
     def plot(self, ax: Axes | None = None, *, lang: str = "en") -> Axes:
         """The account's balance over the period (see
         ``vchuang.plot.plot_balance_history``)."""
@@ -235,6 +263,21 @@ class FundReport:
     in_fen: int
     out_fen: int
     rows: tuple[ReportRow, ...]
+
+    def __repr__(self) -> str:
+        top = preview((r.key, r.net_fen) for r in self.rows)
+        return (
+            f"FundReport(fund={self.fund.id!r}, by={self.by!r}, accounts={len(self.accounts)}, "
+            f"in_fen={self.in_fen}, out_fen={self.out_fen}, rows={len(self.rows)}, top={top})"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [
+            (r.key, _fmt(r.in_fen), _fmt(r.out_fen), _fmt(r.net_fen), r.entries)
+            for r in self.rows[:SHOWN]
+        ]
+        caption = f"{self.fund.id} by {self.by}: {len(self.rows)} rows"
+        return html_table(caption, (self.by, "in", "out", "net", "entries"), rows)
 
     def to_rows(self) -> list[dict[str, Any]]:
         """One row per key: key, in, out, net, number of entries."""
@@ -284,6 +327,21 @@ class BalanceHistory:
     balances: tuple[tuple[int, ...], ...]
     include_children: bool
 
+    def __repr__(self) -> str:
+        span = f", {self.dates[0]} to {self.dates[-1]}" if self.dates else ""
+        return (
+            f"BalanceHistory(accounts={len(self.accounts)} {preview(self.accounts)}, "
+            f"dates={len(self.dates)}{span}, include_children={self.include_children})"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [
+            (acc, _fmt(series[-1]) if series else "")
+            for acc, series in zip(self.accounts[:SHOWN], self.balances, strict=False)
+        ]
+        caption = f"BalanceHistory: {len(self.accounts)} accounts, {len(self.dates)} dates"
+        return html_table(caption, ("account", "last balance"), rows)
+
     def to_rows(self) -> list[dict[str, Any]]:
         """One row per date and account."""
         return [
@@ -295,9 +353,8 @@ class BalanceHistory:
     def plot(self, ax: Axes | None = None, *, lang: str = "en") -> Axes:
         """Step lines of each balance over time (see
         ``vchuang.plot.plot_balance_history``)."""
-        from ..plot._funding import plot_balance_history
-
-        return plot_balance_history(self, ax, lang=lang)
+        out: Axes = plot(self, ax=ax, lang=lang)
+        return out
 
 
 # --------------------------------------------------------------------------- ledger
@@ -611,6 +668,17 @@ class Ledger:
     def __repr__(self) -> str:
         name = f" {self.name!r}" if self.name else ""
         return f"<Ledger{name}: {len(self._accounts)} accounts, {len(self._entries)} entries>"
+
+    def _repr_html_(self) -> str:
+        rows = [
+            (e.id, e.date, e.kind.value, e.source, e.target, _fmt(e.amount_fen))
+            for e in self._entries[-SHOWN:]
+        ]
+        caption = (
+            f"Ledger {self.name}: {len(self._accounts)} accounts, {len(self._entries)} entries"
+            " (the last shown)"
+        )
+        return html_table(caption, ("entry", "date", "kind", "source", "target", "amount"), rows)
 
     # ------------------------------------------------------------------ posting
 
@@ -1091,16 +1159,21 @@ class Ledger:
     # ------------------------------------------------------------------ queries
 
     def balance(
-        self, account: str, at: dt.date | None = None, *, include_children: bool = False
+        self,
+        account: str,
+        as_of: dt.date | None = None,
+        *,
+        include_children: bool = False,
+        at: Any = UNSET,
     ) -> int:
-        """The balance of an account in fen at the end of ``at`` (default: now).
+        """The balance of an account in fen at the end of ``as_of`` (default: now).
 
         Parameters
         ----------
         account : str
             An account ID.
-        at : datetime.date, optional
-            The day; entries dated that day count.
+        as_of : datetime.date, optional
+            The day; entries dated that day count. ``at=`` is its deprecated old name.
         include_children : bool, default False
             Add the balances of every account under this one.
 
@@ -1114,9 +1187,10 @@ class Ledger:
         each, so a balance at a date is a binary search: :math:`O(\\log n)` for an
         account with :math:`n` changes, instead of a scan of the whole journal.
         """
+        as_of = renamed("Ledger.balance", "at", at, "as_of", as_of)
         self.account(account)
         ids = self.family(account) if include_children else [account]
-        return sum(self._balance_at(acc, at) for acc in ids)
+        return sum(self._balance_at(acc, as_of) for acc in ids)
 
     def _balance_at(self, account: str, at: dt.date | None) -> int:
         if at is None:
@@ -1124,16 +1198,19 @@ class Ledger:
         i = bisect.bisect_right(self._dates[account], at.toordinal())
         return self._cum[account][i - 1] if i else 0
 
-    def balances(self, at: dt.date | None = None) -> dict[str, int]:
-        """Every account's balance at the end of ``at`` (default: now), in opening
-        order. They add up to zero."""
-        return {acc: self._balance_at(acc, at) for acc in self._accounts}
+    def balances(self, as_of: dt.date | None = None, *, at: Any = UNSET) -> dict[str, int]:
+        """Every account's balance at the end of ``as_of`` (default: now), in opening
+        order. They add up to zero. (``at=`` is the deprecated old name of ``as_of``.)"""
+        as_of = renamed("Ledger.balances", "at", at, "as_of", as_of)
+        return {acc: self._balance_at(acc, as_of) for acc in self._accounts}
 
     def grant_lines(
-        self, project: str | None = None, *, at: dt.date | None = None
+        self, project: str | None = None, *, as_of: dt.date | None = None, at: Any = UNSET
     ) -> list[GrantLine]:
         """The grant lines (approved, paid, undrawn), of one project or all, as of the
-        end of ``at`` (default: now), sorted by project and line."""
+        end of ``as_of`` (default: now), sorted by project and line. (``at=`` is the
+        deprecated old name of ``as_of``.)"""
+        at = renamed("Ledger.grant_lines", "at", at, "as_of", as_of)
         if project is not None:
             self.account(project)
         if at is None:
@@ -1262,7 +1339,7 @@ class Ledger:
             opening_fen=opening,
             closing_fen=closing,
             lines=tuple(lines),
-            grant_lines=tuple(self.grant_lines(account, at=end))
+            grant_lines=tuple(self.grant_lines(account, as_of=end))
             if acc.kind is AccountKind.PROJECT
             else (),
             history=self.history([account], start=start, end=end),
@@ -1429,7 +1506,7 @@ class Ledger:
                     )
                     continue
                 self._check_project_parent(acc, record, graph, problems)
-            elif isinstance(record, Resident) and record.minor:
+            elif isinstance(record, Resident) and is_minor(record, graph.metadata.as_of):
                 names = {record.name.casefold()}
                 if any(n.casefold() in names for n in (acc.name, acc.name_zh) if n):
                     problems.append(

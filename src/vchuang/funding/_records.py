@@ -8,13 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import attrs
 
 from .. import _validators as v
-from ..errors import Problem, ValidationError
+from ..kernel.money import format_fen, parse_yuan
 
 __all__ = [
     "Account",
@@ -30,14 +30,14 @@ __all__ = [
 
 
 def yuan(amount: str | Decimal | int) -> int:
-    """Fen (分) from an amount in yuan (元), exactly.
+    """Fen (分) from an amount in yuan (元), exactly: :func:`vchuang.kernel.parse_yuan`.
 
     Parameters
     ----------
     amount : str, Decimal or int
-        Yuan as text (``"12.50"``, ``"1,234.5"``, ``"¥80"``), a :class:`~decimal.Decimal`
-        or a whole number. At most two decimal places (one fen). A float is refused:
-        money is never kept as a float.
+        Yuan as text (``"12.50"``, ``"1,234.5"``, ``"¥80"``, ``"80元"``), a
+        :class:`~decimal.Decimal` or a whole number. At most two decimal places (one
+        fen). A float is refused: money is never kept as a float.
 
     Returns
     -------
@@ -47,7 +47,13 @@ def yuan(amount: str | Decimal | int) -> int:
     Raises
     ------
     ValidationError
-        The amount is a float, is not a number, or has a fraction of a fen.
+        The amount is a float, is not money as a person writes it (an exponent such as
+        ``1E3`` or a misplaced comma is refused), or has a fraction of a fen.
+
+    See Also
+    --------
+    vchuang.kernel.parse_yuan : the one money parser this names for funding.
+    format_yuan : the inverse.
 
     Examples
     --------
@@ -58,44 +64,11 @@ def yuan(amount: str | Decimal | int) -> int:
     ...
     vchuang.errors.ValidationError: amount: '0.125' is not a whole number of fen (hint: give at most two decimal places)
     """
-    if isinstance(amount, bool) or not isinstance(amount, str | Decimal | int):
-        raise ValidationError(
-            [
-                Problem(
-                    "amount",
-                    f"must be yuan as text, a Decimal or an int, got {type(amount).__name__}",
-                    "money is never a float: write yuan('12.50') or give fen as an int",
-                )
-            ]
-        )
-    if isinstance(amount, str):
-        text = amount.strip().replace(",", "").replace("¥", "").replace("￥", "").strip()
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            raise ValidationError(
-                [Problem("amount", f"{amount!r} is not an amount of yuan", "write e.g. 1234.50")]
-            ) from None
-    else:
-        value = Decimal(amount)
-    if not value.is_finite():
-        raise ValidationError([Problem("amount", f"{amount!r} is not a finite amount")])
-    fen = value.scaleb(2)
-    if fen != fen.to_integral_value():
-        raise ValidationError(
-            [
-                Problem(
-                    "amount",
-                    f"{amount!r} is not a whole number of fen",
-                    "give at most two decimal places",
-                )
-            ]
-        )
-    return int(fen)
+    return parse_yuan(amount)
 
 
 def format_yuan(fen: int, *, symbol: bool = False) -> str:
-    """Yuan with two decimals from fen, exactly (the inverse of :func:`yuan`).
+    """Yuan with two decimals from fen, exactly: :func:`vchuang.kernel.format_fen`.
 
     Parameters
     ----------
@@ -109,19 +82,18 @@ def format_yuan(fen: int, *, symbol: bool = False) -> str:
     -------
     str
 
+    See Also
+    --------
+    vchuang.kernel.format_fen : the one money formatter (it also writes ``元`` for
+        Chinese readers).
+    yuan : the inverse.
+
     Examples
     --------
     >>> format_yuan(123450), format_yuan(-5), format_yuan(123450, symbol=True)
     ('1234.50', '-0.05', '¥1,234.50')
     """
-    if isinstance(fen, bool) or not isinstance(fen, int):
-        msg = f"fen must be an int, got {type(fen).__name__}"
-        raise ValidationError([Problem("fen", msg, "money is kept in integer fen")])
-    value = Decimal(fen).scaleb(-2)
-    if symbol:
-        sign = "-" if fen < 0 else ""
-        return f"{sign}¥{abs(value):,.2f}"
-    return f"{value:.2f}"
+    return format_fen(fen, symbol=symbol)
 
 
 # --------------------------------------------------------------------------- kinds

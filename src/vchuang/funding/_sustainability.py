@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import warnings
 import zlib
 from collections.abc import Collection, Iterable, Sequence
 from fractions import Fraction
@@ -15,8 +16,12 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 import numpy as np
 
+from .._optional import require
 from .._rng import RNGLike, as_generator
 from ..errors import Problem, ValidationError
+from ..kernel.display import SHOWN, html_table, preview
+from ..kernel.plotting import plot
+from ..kernel.renames import UNSET, renamed
 from ._ledger import Ledger
 from ._records import AccountKind, Entry, EntryKind, format_yuan
 
@@ -47,16 +52,73 @@ def _check_positive_int(name: str, value: object, hint: str = "") -> int:
     return int(value)
 
 
+#: Runs per block of work sent to a worker (fixed, so blocks never depend on n_jobs).
+_BLOCK = 4096
+
+
+def _check_jobs(n_jobs: object) -> int:
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int | np.integer) or n_jobs == 0:
+        msg = f"must be a non-zero integer (1: in this process; -1: all cores), got {n_jobs!r}"
+        raise ValidationError([Problem("n_jobs", msg)])
+    return int(n_jobs)
+
+
+class _NoBar:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _bar(progress: bool, total: int, desc: str) -> Any:
+    if not progress:
+        return _NoBar()
+    tqdm = require("tqdm", extra="progress", feature="the progress bar (progress=True)")
+    return tqdm.tqdm(total=total, desc=desc)
+
+
+def _map(
+    fn: Any, tasks: Sequence[tuple[Any, ...]], *, n_jobs: int, progress: bool, desc: str
+) -> list[Any]:
+    """``[fn(*t) for t in tasks]``, in this process or through joblib; same order."""
+    bar = _bar(progress, len(tasks), desc)
+    if n_jobs == 1:
+        results: Iterable[Any] = (fn(*t) for t in tasks)
+    else:
+        joblib = require("joblib", extra="parallel", feature="parallel runs (n_jobs != 1)")
+        par = joblib.Parallel(n_jobs=n_jobs, return_as="generator")
+        results = par(joblib.delayed(fn)(*t) for t in tasks)
+    out: list[Any] = []
+    try:
+        for item in results:
+            out.append(item)
+            bar.update(1)
+    finally:
+        bar.close()
+    return out
+
+
+def _dry_counts(cash0: int, flows: np.ndarray) -> np.ndarray:
+    """For a block of runs (columns): how many had run dry by each month."""
+    cash = cash0 + np.cumsum(flows, axis=0)
+    dry = np.minimum.accumulate(cash, axis=0) < 0
+    return np.asarray(dry.sum(axis=1), dtype=np.int64)
+
+
 def ruin_curve(
     available_fen: int,
     burn_fen: int | Fraction,
     donations_by_month: Sequence[int],
     *,
     horizon: int = 12,
-    n_sims: int = 10_000,
+    runs: int | None = None,
     model: Model = "bootstrap",
     gifts: Sequence[int] | None = None,
     rng: RNGLike = None,
+    n_jobs: int = 1,
+    progress: bool = False,
+    n_sims: Any = UNSET,
 ) -> np.ndarray:
     """The chance that a project has run dry by each month of the horizon.
 
@@ -76,14 +138,20 @@ def ruin_curve(
         months without a donation included as 0.
     horizon : int, default 12
         Months to look ahead.
-    n_sims : int, default 10000
-        Simulated futures.
+    runs : int, default 10000
+        Simulated futures (``n_sims=`` is its deprecated old name).
     model : {"bootstrap", "compound_poisson"}
         How future monthly donations are drawn; see Notes.
     gifts : sequence of int, optional
         For ``"compound_poisson"``: the individual donations of the history.
     rng : None, int or numpy.random.Generator
         Seed or generator.
+    n_jobs : int, default 1
+        Workers for the runs (``-1``: all cores; needs joblib). Every future is drawn
+        from one stream first and the runs are then split in fixed blocks, so a seed
+        gives the same curve whatever ``n_jobs`` is.
+    progress : bool, default False
+        Show a progress bar over the blocks of runs (needs tqdm).
 
     Returns
     -------
@@ -132,8 +200,10 @@ def ruin_curve(
     >>> curve.tolist()
     [0.0, 0.0, 0.0, 0.0, 1.0, 1.0]
     """
+    runs = renamed("ruin_curve", "n_sims", n_sims, "runs", runs)
     horizon = _check_positive_int("horizon", horizon)
-    n_sims = _check_positive_int("n_sims", n_sims)
+    n_sims = _check_positive_int("runs", 10_000 if runs is None else runs)
+    n_jobs = _check_jobs(n_jobs)
     if model not in _MODELS:
         raise ValidationError(
             [Problem("model", f"unknown model {model!r}", f"use one of: {', '.join(_MODELS)}")]
@@ -160,9 +230,10 @@ def ruin_curve(
     else:
         months = _compound_poisson(history.size, gifts, horizon, n_sims, draw_rng, gift_rng)
     flows = months * scale - spend
-    cash = int(available_fen) * scale + np.cumsum(flows, axis=0)
-    dry = np.minimum.accumulate(cash, axis=0) < 0
-    return np.asarray(dry.mean(axis=1), dtype=np.float64)
+    cash0 = int(available_fen) * scale
+    blocks = [(cash0, flows[:, i : i + _BLOCK]) for i in range(0, n_sims, _BLOCK)]
+    counts = _map(_dry_counts, blocks, n_jobs=n_jobs, progress=progress, desc="ruin curve")
+    return np.asarray(np.sum(counts, axis=0) / n_sims, dtype=np.float64)
 
 
 def _compound_poisson(
@@ -245,6 +316,15 @@ class ProjectOutlook:
     """1 for the project that most needs a micro-fund campaign."""
     reasons: tuple[str, ...]
 
+    def __repr__(self) -> str:
+        return (
+            f"ProjectOutlook(project={self.project!r}, rank={self.rank}, "
+            f"available_fen={self.available_fen}, burn_fen={self.burn_fen}, "
+            f"runway_months={self.runway_months:.1f}, "
+            f"ruin_probability={self.ruin_probability:.3f}, "
+            f"needs_campaign={self.needs_campaign}, reasons={len(self.reasons)})"
+        )
+
     def to_row(self) -> dict[str, Any]:
         """The outlook as a table row."""
         return {
@@ -273,16 +353,50 @@ class Sustainability:
     as_of: dt.date
     horizon: int
     window: int
-    n_sims: int
+    runs: int
+    """Simulated futures per project."""
     model: str
     threshold: float
     incubation_lines: tuple[str, ...]
     outlooks: tuple[ProjectOutlook, ...]
 
     @property
+    def n_sims(self) -> int:
+        """Deprecated old name of :attr:`runs`."""
+        warnings.warn(
+            "Sustainability.n_sims is deprecated and will be removed in the next release; "
+            "use Sustainability.runs",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.runs
+
+    @property
     def campaign_first(self) -> tuple[ProjectOutlook, ...]:
         """The projects that need a micro-fund campaign, most urgent first."""
         return tuple(o for o in self.outlooks if o.needs_campaign)
+
+    def __repr__(self) -> str:
+        top = preview((o.project, round(o.ruin_probability, 3)) for o in self.outlooks)
+        return (
+            f"Sustainability(as_of={self.as_of}, horizon={self.horizon}, runs={self.runs}, "
+            f"model={self.model!r}, projects={len(self.outlooks)}, "
+            f"campaign_first={len(self.campaign_first)}, top={top})"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [
+            (
+                o.rank,
+                o.project,
+                f"{o.runway_months:.1f}",
+                f"{o.ruin_probability:.0%}",
+                "yes" if o.needs_campaign else "",
+            )
+            for o in self.outlooks[:SHOWN]
+        ]
+        caption = f"Sustainability on {self.as_of}: {len(self.outlooks)} projects"
+        return html_table(caption, ("rank", "project", "runway", "ruin", "campaign"), rows)
 
     def __getitem__(self, project: str) -> ProjectOutlook:
         for outlook in self.outlooks:
@@ -297,9 +411,8 @@ class Sustainability:
     def plot(self, ax: Axes | None = None, *, lang: str = "en") -> Axes:
         """Runway by project, coloured by the chance of running dry (see
         ``vchuang.plot.plot_runway``)."""
-        from ..plot._funding import plot_runway
-
-        return plot_runway(self, ax, lang=lang)
+        out: Axes = plot(self, ax=ax, lang=lang)
+        return out
 
 
 # --------------------------------------------------------------------------- analysis
@@ -353,11 +466,14 @@ def sustainability(
     horizon: int = 12,
     window: int = 6,
     history: int | None = None,
-    n_sims: int = 10_000,
+    runs: int | None = None,
     model: Model = "bootstrap",
     incubation_lines: Iterable[str] = (),
     threshold: float = 0.25,
     rng: RNGLike = None,
+    n_jobs: int = 1,
+    progress: bool = False,
+    n_sims: Any = UNSET,
 ) -> Sustainability:
     """Burn rate, runway after incubation money ends, and the chance of running dry of
     each project; which need a micro-fund (微基金) campaign first.
@@ -378,8 +494,8 @@ def sustainability(
     history : int, optional
         Months of donation history to learn from (default: all since the project's
         first entry).
-    n_sims : int, default 10000
-        Simulated futures per project.
+    runs : int, default 10000
+        Simulated futures per project (``n_sims=`` is its deprecated old name).
     model : {"bootstrap", "compound_poisson"}
         The donation model of :func:`ruin_curve`.
     incubation_lines : iterable of str, optional
@@ -393,6 +509,12 @@ def sustainability(
         Seed or generator. Each project draws from its own stream, derived from the
         seed and the project's ID, so its result does not depend on the other
         projects analysed.
+    n_jobs : int, default 1
+        Workers (``-1``: all cores; needs joblib): projects are simulated in parallel.
+        Each project keeps its own stream, so a seed gives the same result whatever
+        ``n_jobs`` is.
+    progress : bool, default False
+        Show a progress bar over the projects (needs tqdm).
 
     Returns
     -------
@@ -447,9 +569,11 @@ def sustainability(
     >>> o.ruin_by_month
     (0.0, 1.0, 1.0)
     """
+    runs = renamed("sustainability", "n_sims", n_sims, "runs", runs)
     horizon = _check_positive_int("horizon", horizon)
     window = _check_positive_int("window", window)
-    n_sims = _check_positive_int("n_sims", n_sims)
+    n_sims = _check_positive_int("runs", 10_000 if runs is None else runs)
+    n_jobs = _check_jobs(n_jobs)
     if history is not None:
         history = _check_positive_int("history", history)
     if model not in _MODELS:
@@ -483,10 +607,12 @@ def sustainability(
             break
         if entry.kind is EntryKind.APPROVAL and "incubation" in entry.tags and entry.line:
             incubation.add(entry.line)
-    lines = ledger.grant_lines(at=as_of)
+    lines = ledger.grant_lines(as_of=as_of)
     base = int(as_generator(rng).integers(2**63))
     now = _month(as_of)
     unranked: list[dict[str, Any]] = []
+    tasks: list[tuple[Any, ...]] = []
+    simulated: list[int] = []
     for p in ids:
         account = ledger.account(p)
         f = flows[p]
@@ -512,19 +638,8 @@ def sustainability(
         net_runway = math.inf if net <= 0 else float(Fraction(available) / net)
         if burn > 0 and donations:
             seed = np.random.SeedSequence([base, zlib.crc32(p.encode("utf-8"))])
-            curve = ruin_curve(
-                available,
-                burn,
-                donations,
-                horizon=horizon,
-                n_sims=n_sims,
-                model=model,
-                gifts=gifts,
-                rng=np.random.default_rng(seed),
-            )
-        else:
-            curve = np.zeros(horizon)
-        prob = float(curve[-1])
+            tasks.append((available, burn, donations, horizon, n_sims, model, gifts, seed))
+            simulated.append(len(unranked))
         unranked.append(
             {
                 "project": p,
@@ -539,28 +654,41 @@ def sustainability(
                 "donations_fen": round(mean_don),
                 "runway_months": runway,
                 "net_runway_months": net_runway,
-                "ruin_probability": prob,
-                "ruin_by_month": tuple(float(x) for x in curve),
-                "stderr": math.sqrt(prob * (1 - prob) / n_sims),
                 "months_of_history": m_hist,
                 "months_with_donations": sum(1 for d in donations if d > 0),
-                "needs_campaign": burn > 0 and prob >= threshold,
-                "reasons": _reasons(
-                    burn,
-                    available,
-                    balance,
-                    undrawn,
-                    undrawn_inc,
-                    mean_don,
-                    donations,
-                    prob,
-                    horizon,
-                    n_sims,
-                    runway,
-                    m_hist,
-                    w,
-                ),
+                "_why": (burn, available, balance, undrawn, undrawn_inc, mean_don, donations),
+                "_window": w,
             }
+        )
+    curves = dict(
+        zip(
+            simulated,
+            _map(_curve, tasks, n_jobs=n_jobs, progress=progress, desc="projects"),
+            strict=True,
+        )
+    )
+    for i, o in enumerate(unranked):
+        curve = curves.get(i, np.zeros(horizon))
+        prob = float(curve[-1])
+        burn, available, balance, undrawn, undrawn_inc, mean_don, donations = o.pop("_why")
+        o["ruin_probability"] = prob
+        o["ruin_by_month"] = tuple(float(x) for x in curve)
+        o["stderr"] = math.sqrt(prob * (1 - prob) / n_sims)
+        o["needs_campaign"] = burn > 0 and prob >= threshold
+        o["reasons"] = _reasons(
+            burn,
+            available,
+            balance,
+            undrawn,
+            undrawn_inc,
+            mean_don,
+            donations,
+            prob,
+            horizon,
+            n_sims,
+            o["runway_months"],
+            o["months_of_history"],
+            o.pop("_window"),
         )
     unranked.sort(
         key=lambda o: (
@@ -575,11 +703,34 @@ def sustainability(
         as_of=as_of,
         horizon=horizon,
         window=window,
-        n_sims=n_sims,
+        runs=n_sims,
         model=model,
         threshold=float(threshold),
         incubation_lines=tuple(sorted(incubation)),
         outlooks=outlooks,
+    )
+
+
+def _curve(
+    available: int,
+    burn: Fraction,
+    donations: list[int],
+    horizon: int,
+    runs: int,
+    model: Model,
+    gifts: list[int],
+    seed: np.random.SeedSequence,
+) -> np.ndarray:
+    """One project's ruin curve from its own stream (a task for :func:`_map`)."""
+    return ruin_curve(
+        available,
+        burn,
+        donations,
+        horizon=horizon,
+        runs=runs,
+        model=model,
+        gifts=gifts,
+        rng=np.random.default_rng(seed),
     )
 
 

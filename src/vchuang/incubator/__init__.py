@@ -12,7 +12,9 @@ Longgang's V创空间 made incubation a standard process in four steps: **seed s
   raises :class:`TransitionRefused` saying every reason, and changes nothing. Each
   move is an immutable :class:`Transition` (date, who, why); the history replays to
   any date (:meth:`Incubator.state_on`) and is stored as JSON
-  (:meth:`Incubator.to_dict`).
+  (:meth:`Incubator.to_dict`), through the library's one JSON converter.
+* **Policy.** The rules of the process -- the stages, each step's checklist and
+  what entering each stage needs -- live together in one module (``_policy.py``).
 * **Checklists.** Each step has a checklist (:func:`default_checklists`, after the
   case: coaching in plan design, funding application and reimbursement, running an
   activity, writing a press release, public speaking);
@@ -45,15 +47,8 @@ no lead is trained: no lead (pn-r03) attended a training (培训) or has every s
 from __future__ import annotations
 
 from ._funnel import FUNNEL_LABELS, FUNNEL_STAGES, Funnel, FunnelPoint, funnel
-from ._lifecycle import (
-    FORMAT,
-    FORMAT_VERSION,
-    ORDER,
-    STEPS,
-    TRANSITIONS,
-    Incubator,
-    default_checklists,
-)
+from ._history import FORMAT, FORMAT_VERSION
+from ._lifecycle import Incubator
 from ._linkage import (
     HUB_COACHING,
     LEVELS,
@@ -65,6 +60,7 @@ from ._linkage import (
     propose_links,
 )
 from ._pipeline import PIPELINE_STAGES, Pipeline, pipeline
+from ._policy import ORDER, STEPS, TRANSITIONS, default_checklists
 from ._records import Brand, Check, ChecklistItem, Transition, TransitionRefused, Verdict
 from ._training import RoleChange, SkillChange, Training, record_training
 
@@ -106,3 +102,7 @@ __all__ = [
 
 # A refused move's traceback names the public path, not the private module.
 TransitionRefused.__module__ = __name__
+
+
+def __dir__() -> list[str]:
+    return list(__all__)

@@ -14,9 +14,9 @@ what counts as evidence on a date:
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from ..graph import CommunityGraph
+from ..kernel.money import format_fen
 from ..model import Activity, ActivityKind, Level, Link, Relation, Resident
 
 __all__ = [
@@ -129,5 +129,5 @@ def skill_evidence(
 
 
 def yuan(fen: int) -> str:
-    """``123456`` fen as ``'1234.56 yuan'`` (exact, no float)."""
-    return f"{Decimal(fen) / 100:.2f} yuan"
+    """``123456`` fen as ``'1234.56 yuan'`` (exact, no float; :func:`~vchuang.kernel.format_fen`)."""
+    return f"{format_fen(fen)} yuan"

@@ -11,6 +11,10 @@ import attrs
 
 from ..errors import Problem, ValidationError
 from ..graph import CommunityGraph
+from ..kernel.display import html_table
+from ..kernel.plotting import plot
+from ..kernel.renames import UNSET, renamed
+from ..kernel.text import text
 from ..model import ActivityKind, Project, Relation, Role, Stage
 
 if TYPE_CHECKING:
@@ -24,11 +28,10 @@ __all__ = ["FUNNEL_STAGES", "Funnel", "FunnelPoint", "funnel"]
 FUNNEL_STAGES: tuple[str, ...] = ("engaged", "talent", "leader", "project_lead")
 
 #: English and Chinese labels of the funnel stages.
+#: (From the text catalogue, ``incubator.funnel.<stage>``.)
 FUNNEL_LABELS: Mapping[str, tuple[str, str]] = {
-    "engaged": ("engaged residents", "热心居民"),
-    "talent": ("talents", "能人"),
-    "leader": ("leaders", "社区领袖"),
-    "project_lead": ("project leads", "项目负责人"),
+    s: (text(f"incubator.funnel.{s}", "en"), text(f"incubator.funnel.{s}", "zh"))
+    for s in FUNNEL_STAGES
 }
 
 
@@ -70,6 +73,19 @@ class Funnel:
     series: tuple[FunnelPoint, ...]
     """Per month: all communities first (``community=None``), then each community."""
 
+    def __repr__(self) -> str:
+        return (
+            f"Funnel(place={self.place!r}, counts={self.counts}, "
+            f"communities={len(self.communities)}, projects={self.projects}, "
+            f"months={len(self.months)})"
+        )
+
+    def _repr_html_(self) -> str:
+        counts, rates = self.counts, self.conversion
+        rows = [(s, counts[s], "" if rates[s] is None else f"{rates[s]:.0%}") for s in self.stages]
+        caption = f"Funnel of {self.place or 'all'}: {len(self.communities)} communities"
+        return html_table(caption, ("stage", "residents", "of previous"), rows)
+
     @property
     def counts(self) -> dict[str, int]:
         """Stage → how many residents reached it."""
@@ -90,14 +106,27 @@ class Funnel:
         """Stage → how many of its residents have no dated record of reaching it."""
         return {s: sum(1 for d in self.reached[s].values() if d is None) for s in self.stages}
 
-    def count_on(self, date: dt.date, community: str | None = None) -> dict[str, int]:
-        """Stage → residents who had reached it by ``date`` (undated ones included),
-        in one community or all."""
+    def count_on(
+        self,
+        as_of: dt.date | None = None,
+        place: str | None = None,
+        *,
+        date: Any = UNSET,
+        community: Any = UNSET,
+    ) -> dict[str, int]:
+        """Stage → residents who had reached it by ``as_of`` (undated ones included),
+        in one community (``place``, a community ID) or all. ``date=`` and
+        ``community=`` are the deprecated old names of ``as_of`` and ``place``."""
+        as_of = renamed("Funnel.count_on", "date", date, "as_of", as_of)
+        community = renamed("Funnel.count_on", "community", community, "place", place)
+        if as_of is None:
+            raise ValidationError([Problem("as_of", "give the day to count on")])
+        day = as_of
         return {
             s: sum(
                 1
                 for r, d in self.reached[s].items()
-                if (d is None or d <= date)
+                if (d is None or d <= day)
                 and (community is None or self.community_of[r] == community)
             )
             for s in self.stages
@@ -142,13 +171,15 @@ class Funnel:
         *,
         lang: str = "en",
         over_time: bool = False,
-        community: str | None = None,
+        place: str | None = None,
+        community: Any = UNSET,
     ) -> Axes:
         """A funnel chart, or the funnel month by month (``over_time=True``) (see
-        ``vchuang.plot.plot_funnel``)."""
-        from ..plot._incubator import plot_funnel
-
-        return plot_funnel(self, ax, lang=lang, over_time=over_time, community=community)
+        :func:`vchuang.plot.plot_funnel`); ``place`` draws one community's funnel
+        (``community=`` is its deprecated old name)."""
+        place = renamed("Funnel.plot", "community", community, "place", place)
+        out: Axes = plot(self, ax=ax, lang=lang, over_time=over_time, place=place)
+        return out
 
 
 def _month(day: dt.date) -> dt.date:

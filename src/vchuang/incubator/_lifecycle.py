@@ -1,210 +1,38 @@
-"""The project lifecycle: stages, guarded transitions, checklists and the history
-(private; re-exported by :mod:`vchuang.incubator`)."""
+"""The project lifecycle: the incubator that applies the policy, records each move and
+replays the history (private; re-exported by :mod:`vchuang.incubator`).
+
+The rules it applies -- the stages, the checklists and the guards -- are in
+``_policy.py``; the history's JSON document is in ``_history.py``.
+"""
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
-import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._validators import enum_value
-from ..errors import FormatError, Problem, ValidationError
+from ..errors import Problem, ValidationError
 from ..graph import CommunityGraph
+from ..kernel.display import SHOWN, html_table
+from ..kernel.renames import UNSET, renamed
 from ..model import (
-    ActivityKind,
-    Organization,
-    OrgKind,
     Project,
-    Relation,
     Resident,
-    Resource,
     Stage,
 )
 from . import _evidence as ev
+from . import _history
 from ._linkage import LinkDecision, LinkProposal, LinkProposals, propose_links
+from ._policy import GUARDS, TRANSITIONS, default_checklists
 from ._records import Brand, Check, ChecklistItem, Transition, TransitionRefused, Verdict
 
 if TYPE_CHECKING:
     from ._funnel import Funnel
     from ._pipeline import Pipeline
 
-__all__ = [
-    "FORMAT",
-    "FORMAT_VERSION",
-    "ORDER",
-    "STEPS",
-    "TRANSITIONS",
-    "Incubator",
-    "default_checklists",
-]
-
-#: The forward order of the stages, from idea to sustained (``DROPPED`` is off it).
-ORDER: tuple[Stage, ...] = (
-    Stage.IDEA,
-    Stage.PROPOSED,
-    Stage.SELECTED,
-    Stage.SEED_SELECTION,
-    Stage.EMPOWERMENT,
-    Stage.BRANDING,
-    Stage.RESOURCE_LINKAGE,
-    Stage.RUNNING,
-    Stage.COMPLETED,
-    Stage.SUSTAINED,
-)
-
-#: The four steps of the incubator's standard process (the toolkit): seed selection
-#: (种子遴选) → empowerment (种子培力赋能) → brand creation (品牌创建) → resource
-#: linkage (资源联动).
-STEPS: tuple[Stage, ...] = (
-    Stage.SEED_SELECTION,
-    Stage.EMPOWERMENT,
-    Stage.BRANDING,
-    Stage.RESOURCE_LINKAGE,
-)
-
-#: The stages each stage may move to: the next stage of :data:`ORDER`, or ``DROPPED``.
-#: A dropped project stays dropped.
-TRANSITIONS: Mapping[Stage, tuple[Stage, ...]] = {
-    **{a: (b, Stage.DROPPED) for a, b in itertools.pairwise(ORDER)},
-    Stage.SUSTAINED: (Stage.DROPPED,),
-    Stage.DROPPED: (),
-}
-
-#: The ``format`` tag and version of :meth:`Incubator.to_dict` documents.
-FORMAT = "vchuang-incubator"
-FORMAT_VERSION = 1
-
-#: The skills of the default empowerment checklist, from the case: coaching in
-#: activity-plan design, funding application and reimbursement, running an activity,
-#: writing a press release, public speaking.
-COACHING: tuple[tuple[str, str, str], ...] = (
-    ("plan_design", "coaching in activity-plan design", "活动方案设计辅导"),
-    ("funding_application", "coaching in funding application", "经费申请辅导"),
-    ("reimbursement", "coaching in reimbursement", "经费报销辅导"),
-    ("event_organising", "coaching in running an activity", "活动执行辅导"),
-    ("press_release", "coaching in writing a press release", "新闻稿写作辅导"),
-    ("public_speaking", "coaching in public speaking", "公众演讲辅导"),
-)
-
-
-# --------------------------------------------------------------------------- checklists
-
-
-def _has_theme(_inc: Incubator, project: Project, _day: dt.date | None) -> str | None:
-    if project.themes:
-        return f"answers the pain point {', '.join(project.themes)}"
-    return None
-
-
-def _has_audience(_inc: Incubator, project: Project, _day: dt.date | None) -> str | None:
-    if project.target_segments:
-        return f"serves {', '.join(project.target_segments)}"
-    return None
-
-
-def _has_name(inc: Incubator, project: Project, day: dt.date | None) -> str | None:
-    brand = inc.brand_of(project.id, date=day)
-    if brand is not None:
-        return f"brand {brand.name!r} recorded on {brand.date}"
-    if project.name_zh:
-        return f"known as {project.name_zh}"
-    return None
-
-
-def _has_outreach(inc: Incubator, project: Project, day: dt.date | None) -> str | None:
-    found = ev.activities_of(inc.graph, project.id, day, ActivityKind.OUTREACH)
-    if found:
-        return f"outreach campaign {found[0].id} on {found[0].date}"
-    return None
-
-
-def _resource_needs_linked(inc: Incubator, project: Project, day: dt.date | None) -> str | None:
-    graph = inc.graph
-    wanted = [n for n in project.needs if n.resource is not None]
-    if not wanted:
-        return "the project lists no resource needs"
-    linked = {
-        graph.get(link.source, Resource).resource_kind
-        for link in graph.links(relation=Relation.LINKED_TO, target=project.id)
-        if ev.live(link, day)
-    }
-    missing = [n for n in wanted if n.resource not in linked]
-    if missing:
-        return None
-    return f"a resource is linked for each resource need ({len(wanted)})"
-
-
-def default_checklists() -> dict[Stage, tuple[ChecklistItem, ...]]:
-    """The checklist of each incubation step, following the Longgang case.
-
-    * seed selection (种子遴选): name the pain point; say whom the project serves;
-    * empowerment (种子培力赋能): coaching in activity-plan design, funding application,
-      reimbursement, running an activity, writing a press release and public speaking
-      (skills ``plan_design``, ``funding_application``, ``reimbursement``,
-      ``event_organising``, ``press_release``, ``public_speaking``);
-    * brand creation (品牌创建): a name residents know (a Chinese name or a recorded
-      brand); a first outreach campaign (宣传活动);
-    * resource linkage (资源联动): a linked resource for every resource need.
-
-    Returns
-    -------
-    dict
-        Stage → checklist items; a new dict each call, to change freely.
-
-    Examples
-    --------
-    >>> from vchuang import Stage
-    >>> [item.skill for item in default_checklists()[Stage.EMPOWERMENT]]
-    ['plan_design', 'funding_application', 'reimbursement', 'event_organising', 'press_release', 'public_speaking']
-    """
-    return {
-        Stage.SEED_SELECTION: (
-            ChecklistItem(
-                id="pain_point",
-                en="name the pain point (痛点) the project answers",
-                zh="明确项目回应的社区痛点",
-                test=_has_theme,
-                hint="give the project a theme, e.g. 'high_altitude_throwing'",
-            ),
-            ChecklistItem(
-                id="audience",
-                en="say whom the project serves (服务对象)",
-                zh="明确服务对象",
-                test=_has_audience,
-                hint="give the project target segments (target_segments)",
-            ),
-        ),
-        Stage.EMPOWERMENT: tuple(
-            ChecklistItem(id=skill, en=en, zh=zh, skill=skill) for skill, en, zh in COACHING
-        ),
-        Stage.BRANDING: (
-            ChecklistItem(
-                id="brand_name",
-                en="give the project a name residents know it by",
-                zh="确定项目品牌名称",
-                test=_has_name,
-                hint="set the project's name_zh, or record a brand (Incubator.record_brand)",
-            ),
-            ChecklistItem(
-                id="outreach",
-                en="hold a first outreach campaign (宣传活动) under that name",
-                zh="开展首次宣传活动",
-                test=_has_outreach,
-                hint="record an Activity of the project with activity_kind=OUTREACH",
-            ),
-        ),
-        Stage.RESOURCE_LINKAGE: (
-            ChecklistItem(
-                id="resource_needs",
-                en="link a resource for every resource the project needs",
-                zh="为每项资源需求链接资源",
-                test=_resource_needs_linked,
-                hint="see Incubator.propose_links, then accept a proposal",
-            ),
-        ),
-    }
+__all__ = ["Incubator"]
 
 
 def _check_checklists(
@@ -437,8 +265,9 @@ class Incubator:
 
     # ------------------------------------------------------------------ replay
 
-    def stage_on(self, project: str, date: dt.date) -> Stage:
-        """The stage a project was at on ``date``, replayed from the history.
+    def stage_on(self, project: str, as_of: dt.date | None = None, *, date: Any = UNSET) -> Stage:
+        """The stage a project was at on ``as_of``, replayed from the history
+        (``date=`` is the deprecated old name of ``as_of``).
 
         Before its first recorded move a project is taken to be at that move's
         starting stage; a project with no recorded move is at its stage in the graph.
@@ -448,7 +277,7 @@ class Incubator:
         UnknownEntityError
             The project is neither in the history nor in the graph.
         """
-        day = _as_day(date)
+        day = _as_day(renamed("Incubator.stage_on", "date", date, "as_of", as_of), "as_of")
         moves = self._by_project.get(project)
         if not moves:
             return self.stage(project)
@@ -456,9 +285,10 @@ class Incubator:
         i = bisect.bisect_right(dates, day)
         return moves[i - 1].to_stage if i else moves[0].from_stage
 
-    def state_on(self, date: dt.date) -> dict[str, Stage]:
-        """Every project's stage on ``date``: the projects of the graph (in its order),
-        then any project only the history knows.
+    def state_on(self, as_of: dt.date | None = None, *, date: Any = UNSET) -> dict[str, Stage]:
+        """Every project's stage on ``as_of``: the projects of the graph (in its order),
+        then any project only the history knows (``date=`` is the deprecated old name
+        of ``as_of``).
 
         Examples
         --------
@@ -469,7 +299,7 @@ class Incubator:
         >>> inc.state_on(dt.date(2019, 12, 31))["pn-p1"]
         <Stage.RUNNING: 'running'>
         """
-        day = _as_day(date)
+        day = _as_day(renamed("Incubator.state_on", "date", date, "as_of", as_of), "as_of")
         out = {p.id: self.stage_on(p.id, day) for p in self._graph.projects()}
         for pid in self._by_project:
             if pid not in out:
@@ -494,8 +324,10 @@ class Incubator:
 
     # ------------------------------------------------------------------ checks
 
-    def guard(self, project: str, to: Stage | str, *, date: dt.date | None = None) -> Check:
-        """The condition for entering stage ``to``, checked for ``project`` on ``date``.
+    def guard(
+        self, project: str, to: Stage | str, *, as_of: dt.date | None = None, date: Any = UNSET
+    ) -> Check:
+        """The condition for entering stage ``to``, checked for ``project`` on ``as_of``.
 
         ========================  ====================================================
         entering                  needs
@@ -524,8 +356,9 @@ class Incubator:
             The project's ID.
         to : Stage or str
             The stage to enter.
-        date : date, optional
+        as_of : date, optional
             The day to check on; ``None`` counts every record the graph holds.
+            ``date=`` is its deprecated old name.
 
         Returns
         -------
@@ -540,16 +373,22 @@ class Incubator:
         >>> print(inc.guard("pn-p3", "running").reason)
         budget 1500.00 yuan; resource pn-hall linked (LINKED_TO)
         """
+        as_of = renamed("Incubator.guard", "date", date, "as_of", as_of)
         stage = _as_stage(to)
         record = self._project(project)
-        day = _opt_day(date)
-        ok, reason, hint = _GUARDS[stage](self, record, day)
+        day = _opt_day(as_of, "as_of")
+        ok, reason, hint = GUARDS[stage](self, record, day)
         return Check(
             id=f"enter_{stage.value}", ok=ok, reason=reason, hint=hint, stage=stage, source="guard"
         )
 
     def checklist(
-        self, project: str, stage: Stage | str | None = None, *, date: dt.date | None = None
+        self,
+        project: str,
+        stage: Stage | str | None = None,
+        *,
+        as_of: dt.date | None = None,
+        date: Any = UNSET,
     ) -> tuple[Check, ...]:
         """The checklist of a step for a project: each item, done or not.
 
@@ -559,8 +398,9 @@ class Incubator:
             The project's ID.
         stage : Stage or str, optional
             The step; defaults to the project's current stage.
-        date : date, optional
+        as_of : date, optional
             The day to check on; ``None`` counts every record the graph holds.
+            ``date=`` is its deprecated old name.
 
         Returns
         -------
@@ -575,9 +415,10 @@ class Incubator:
         >>> [c.ok for c in inc.checklist("pn-p1", "empowerment")]
         [False, False, False, True, False, True]
         """
+        as_of = renamed("Incubator.checklist", "date", date, "as_of", as_of)
         record = self._project(project)
         step = record.stage if stage is None else _as_stage(stage, "stage")
-        day = _opt_day(date)
+        day = _opt_day(as_of, "as_of")
         return tuple(self._item(record, step, item, day) for item in self._checklists.get(step, ()))
 
     def _item(
@@ -625,9 +466,14 @@ class Incubator:
         )
 
     def check(
-        self, project: str, to: Stage | str | None = None, *, date: dt.date | None = None
+        self,
+        project: str,
+        to: Stage | str | None = None,
+        *,
+        as_of: dt.date | None = None,
+        date: Any = UNSET,
     ) -> Verdict:
-        """Whether ``project`` may move to ``to`` on ``date``, with every reason.
+        """Whether ``project`` may move to ``to`` on ``as_of``, with every reason.
 
         Parameters
         ----------
@@ -635,9 +481,9 @@ class Incubator:
             The project's ID.
         to : Stage or str, optional
             The stage to move to; defaults to the next forward stage.
-        date : date, optional
+        as_of : date, optional
             The day of the move; ``None`` counts every record the graph holds and
-            skips the date-order check.
+            skips the date-order check. ``date=`` is its deprecated old name.
 
         Returns
         -------
@@ -662,9 +508,10 @@ class Incubator:
         >>> verdict.to_stage, verdict.ok
         (<Stage.COMPLETED: 'completed'>, True)
         """
+        as_of = renamed("Incubator.check", "date", date, "as_of", as_of)
         record = self._project(project)
         target = self._forward(record) if to is None else _as_stage(to)
-        return self._verdict(record, target, _opt_day(date))
+        return self._verdict(record, target, _opt_day(as_of, "as_of"))
 
     def _forward(self, record: Project) -> Stage:
         forward = [s for s in TRANSITIONS[record.stage] if s is not Stage.DROPPED]
@@ -734,12 +581,14 @@ class Incubator:
                     self._item(record, record.stage, item, day)
                     for item in self._checklists.get(record.stage, ())
                 )
-            checks.append(self.guard(record.id, to, date=day))
+            checks.append(self.guard(record.id, to, as_of=day))
         return Verdict(
             project=record.id, from_stage=record.stage, to_stage=to, date=day, checks=tuple(checks)
         )
 
-    def blockers(self, project: str, *, date: dt.date | None = None) -> tuple[Check, ...]:
+    def blockers(
+        self, project: str, *, as_of: dt.date | None = None, date: Any = UNSET
+    ) -> tuple[Check, ...]:
         """What stops a project from taking its next step, in plain words.
 
         The unmet checks of the move to the next forward stage: unfinished items of the
@@ -750,8 +599,9 @@ class Incubator:
         ----------
         project : str
             The project's ID.
-        date : date, optional
+        as_of : date, optional
             The day to check on; ``None`` counts every record the graph holds.
+            ``date=`` is its deprecated old name.
 
         Returns
         -------
@@ -770,14 +620,15 @@ class Incubator:
         say whom the project serves (服务对象) (种子遴选 checklist): not done
         the project has no lead: no resident has a LEADS link to it, and empowerment (种子培力赋能) trains a project's lead
         """
+        as_of = renamed("Incubator.blockers", "date", date, "as_of", as_of)
         record = self._project(project)
         forward = [s for s in TRANSITIONS[record.stage] if s is not Stage.DROPPED]
         if not forward:
             return ()
-        failed = self._verdict(record, forward[0], _opt_day(date)).failed
+        failed = self._verdict(record, forward[0], _opt_day(as_of, "as_of")).failed
         if self.enforce_checklists:
             return failed
-        return (*(c for c in self.checklist(record.id, date=date) if not c.ok), *failed)
+        return (*(c for c in self.checklist(record.id, as_of=as_of) if not c.ok), *failed)
 
     # ------------------------------------------------------------------ moves
 
@@ -921,20 +772,27 @@ class Incubator:
         self._brands.append(brand)
         return brand
 
-    def brand_of(self, project: str, *, date: dt.date | None = None) -> Brand | None:
-        """The project's latest brand recorded on or before ``date`` (any date if
-        ``None``), or ``None``."""
-        day = _opt_day(date)
+    def brand_of(
+        self, project: str, *, as_of: dt.date | None = None, date: Any = UNSET
+    ) -> Brand | None:
+        """The project's latest brand recorded on or before ``as_of`` (any date if
+        ``None``), or ``None``. ``date=`` is the deprecated old name of ``as_of``."""
+        as_of = renamed("Incubator.brand_of", "date", date, "as_of", as_of)
+        day = _opt_day(as_of, "as_of")
         found = [b for b in self._brands if b.project == project and ev.in_time(b.date, day)]
         return max(found, key=lambda b: b.date) if found else None
 
     # ------------------------------------------------------------------ analyses
 
-    def pipeline(self, *, date: dt.date | None = None, place: str | None = None) -> Pipeline:
-        """Projects by stage per community (see :func:`pipeline`)."""
+    def pipeline(
+        self, *, as_of: dt.date | None = None, place: str | None = None, date: Any = UNSET
+    ) -> Pipeline:
+        """Projects by stage per community (see :func:`pipeline`); ``date=`` is the
+        deprecated old name of ``as_of``."""
         from ._pipeline import pipeline
 
-        return pipeline(self._graph, incubator=self, date=date, place=place)
+        as_of = renamed("Incubator.pipeline", "date", date, "as_of", as_of)
+        return pipeline(self._graph, incubator=self, as_of=as_of, place=place)
 
     def funnel(
         self,
@@ -1014,13 +872,7 @@ class Incubator:
         >>> json.dumps(inc.to_dict())
         '{"format": "vchuang-incubator", "format_version": 1, "transitions": [], "brands": [], "decisions": []}'
         """
-        return {
-            "format": FORMAT,
-            "format_version": FORMAT_VERSION,
-            "transitions": [t.to_dict() for t in self._history],
-            "brands": [b.to_dict() for b in self._brands],
-            "decisions": [d.to_dict() for d in self._decisions],
-        }
+        return _history.write(self.history, self.brands, self.decisions)
 
     @classmethod
     def from_dict(
@@ -1054,30 +906,10 @@ class Incubator:
         ...                     g).stage_on("pn-p1", dt.date(2019, 7, 1))
         <Stage.RESOURCE_LINKAGE: 'resource_linkage'>
         """
-        problems: list[Problem] = []
-        if not isinstance(data, Mapping):
-            raise FormatError([Problem("$", "must be a JSON object")])
-        if data.get("format") != FORMAT:
-            problems.append(Problem("$.format", f"must be {FORMAT!r}, got {data.get('format')!r}"))
-        if data.get("format_version") != FORMAT_VERSION:
-            problems.append(
-                Problem(
-                    "$.format_version",
-                    f"must be {FORMAT_VERSION}, got {data.get('format_version')!r}",
-                    "this vchuang reads version 1",
-                )
-            )
-        extra = sorted(
-            set(data) - {"format", "format_version", "transitions", "brands", "decisions"}
-        )
-        problems += [Problem(f"$.{k}", "unknown field") for k in extra]
-        transitions = _read(data, "transitions", _TRANSITION, problems)
-        brands = _read(data, "brands", _BRAND, problems)
-        decisions = _read(data, "decisions", _DECISION, problems)
-        if not problems:
-            problems += _history_problems(transitions, graph, "$.transitions")
-        if problems:
-            raise FormatError(problems)
+        reader, transitions, brands, decisions = _history.read(data)
+        if not reader.problems:
+            reader.problems += _history_problems(transitions, graph, "$.transitions")
+        reader.raise_if_any()
         return cls(
             graph,
             checklists=checklists,
@@ -1092,197 +924,16 @@ class Incubator:
             f"<Incubator: {len(self._graph.projects())} projects, {len(self._history)} transitions>"
         )
 
-
-# --------------------------------------------------------------------------- guards
-
-_GuardResult = tuple[bool, str, str]
-
-
-def _yes(reason: str) -> _GuardResult:
-    return True, reason, ""
-
-
-def _no(reason: str, hint: str) -> _GuardResult:
-    return False, reason, hint
-
-
-def _g_proposed(inc: Incubator, p: Project, day: dt.date | None) -> _GuardResult:
-    for proposal in inc.graph.proposals():
-        if proposal.project == p.id and ev.in_time(proposal.submitted, day):
-            return _yes(f"golden idea {proposal.id} became this project")
-    if p.description.strip() or p.themes:
-        return _yes("the idea is written down (a description or theme)")
-    return _no(
-        "the idea is not written down: no golden idea (金点子) became this project, and it "
-        "has no description or theme",
-        "give it a description or a theme, or set Proposal.project on the golden idea",
-    )
-
-
-def _g_selected(inc: Incubator, p: Project, day: dt.date | None) -> _GuardResult:
-    graph = inc.graph
-    places = set(graph.hierarchy(p.community))
-    meetings = sorted(
-        (
-            a
-            for a in graph.activities(activity_kind=ActivityKind.SELECTION_MEETING)
-            if (a.project == p.id or (a.project is None and a.place in places))
-            and ev.in_time(a.date, day)
-        ),
-        key=lambda a: (a.date, a.id),
-    )
-    if meetings:
-        return _yes(f"selection meeting {meetings[-1].id} on {meetings[-1].date}")
-    return _no(
-        "no project selection meeting (项目征选会) was held for the project or in its "
-        f"community, street or district{_by(day)}",
-        "record the meeting as an Activity with activity_kind=SELECTION_MEETING",
-    )
-
-
-def _g_seed(inc: Incubator, p: Project, day: dt.date | None) -> _GuardResult:
-    seeds = ev.attached(inc.graph, p.id, day)
-    if seeds:
-        return _yes(f"seed residents: {', '.join(seeds)}")
-    return _no(
-        "no resident is attached to the project: it has no lead, co-lead or volunteer, and "
-        "no proposer",
-        "link the seed residents (LEADS, CO_LEADS or VOLUNTEERS_IN)",
-    )
-
-
-def _g_empowerment(inc: Incubator, p: Project, day: dt.date | None) -> _GuardResult:
-    leads = ev.lead_ids(inc.graph, p.id, day)
-    if leads:
-        return _yes(f"led by {', '.join(leads)}")
-    return _no(
-        "the project has no lead: no resident has a LEADS link to it, and empowerment "
-        "(种子培力赋能) trains a project's lead",
-        "graph.link(resident, Relation.LEADS, project)",
-    )
-
-
-def _g_branding(inc: Incubator, p: Project, day: dt.date | None) -> _GuardResult:
-    graph = inc.graph
-    leads = ev.lead_ids(graph, p.id, day)
-    if not leads:
-        return _no(
-            "the project has no lead to be trained", "graph.link(resident, Relation.LEADS, project)"
+    def _repr_html_(self) -> str:
+        rows = [
+            (t.project, t.from_stage.value, t.to_stage.value, t.date, t.who)
+            for t in self._history[-SHOWN:]
+        ]
+        caption = (
+            f"Incubator: {len(self._graph.projects())} projects, "
+            f"{len(self._history)} transitions (the last shown)"
         )
-    skills = [
-        (i.skill, i.level) for i in inc.checklists.get(Stage.EMPOWERMENT, ()) if i.skill is not None
-    ]
-    for rid in leads:
-        trainings = ev.trainings_of(graph, rid, day)
-        if trainings:
-            return _yes(f"lead {rid} attended training {trainings[0].id} on {trainings[0].date}")
-        resident = graph.get(rid, Resident)
-        if skills and all(ev.holds(graph, resident, skill, level) for skill, level in skills):
-            return _yes(f"lead {rid} has every skill of the empowerment checklist")
-    return _no(
-        f"no lead is trained: no lead ({', '.join(leads)}) attended a training (培训)"
-        f"{_by(day)} or has every skill of the empowerment checklist",
-        "record a training the lead attends (record_training)",
-    )
-
-
-def _g_linkage(inc: Incubator, p: Project, day: dt.date | None) -> _GuardResult:
-    brand = inc.brand_of(p.id, date=day)
-    if brand is not None:
-        return _yes(f"brand {brand.name!r} recorded on {brand.date} by {brand.who}")
-    outreach = ev.activities_of(inc.graph, p.id, day, ActivityKind.OUTREACH)
-    if p.name_zh and outreach:
-        return _yes(f"known as {p.name_zh} through outreach {outreach[0].id} on {outreach[0].date}")
-    lacks = []
-    if not p.name_zh:
-        lacks.append("a Chinese name (name_zh)")
-    if not outreach:
-        lacks.append("an outreach campaign (宣传活动)")
-    return _no(
-        f"the project has no brand (品牌) yet: none is recorded, and it lacks "
-        f"{' and '.join(lacks)}{_by(day)}",
-        "record one with Incubator.record_brand, or give it a name_zh and hold an OUTREACH "
-        "activity",
-    )
-
-
-def _g_running(inc: Incubator, p: Project, day: dt.date | None) -> _GuardResult:
-    graph = inc.graph
-    found: list[str] = []
-    if p.budget_fen > 0:
-        found.append(f"budget {ev.yuan(p.budget_fen)}")
-    found += [
-        f"resource {link.source} linked (LINKED_TO)"
-        for link in graph.links(relation=Relation.LINKED_TO, target=p.id)
-        if ev.live(link, day)
-    ]
-    found += [
-        f"funded by {link.source} (FUNDS)"
-        for link in graph.links(relation=Relation.FUNDS, target=p.id)
-        if ev.live(link, day)
-    ]
-    if found:
-        return _yes("; ".join(found))
-    return _no(
-        "the project has neither money nor a resource: no resource is linked to it "
-        f"(LINKED_TO), no organisation funds it (FUNDS){_by(day)}, and its budget is 0",
-        "accept a proposed link (Incubator.propose_links), or give it a budget",
-    )
-
-
-def _g_completed(inc: Incubator, p: Project, day: dt.date | None) -> _GuardResult:
-    done = ev.activities_of(inc.graph, p.id, day)
-    if done:
-        n = len(done)
-        return _yes(f"ran {n} activit{'y' if n == 1 else 'ies'}, the last on {done[-1].date}")
-    return _no(
-        f"the project has run no activity of its own{_by(day)}",
-        "record its activities (Activity with project=...)",
-    )
-
-
-def _g_sustained(inc: Incubator, p: Project, day: dt.date | None) -> _GuardResult:
-    graph = inc.graph
-    for link in graph.links(relation=Relation.FUNDS, target=p.id):
-        org = graph.get(link.source, Organization)
-        if org.org_kind is OrgKind.FUND and ev.live(link, day):
-            return _yes(f"funded by the fund {org.id}")
-    completed = [t.date for t in inc.history_of(p.id) if t.to_stage is Stage.COMPLETED]
-    if completed:
-        later = [a for a in ev.activities_of(graph, p.id, day) if a.date > completed[-1]]
-        if later:
-            return _yes(f"still active: {later[-1].id} on {later[-1].date}, after completion")
-    since = (
-        f" and has held no activity since it was completed on {completed[-1]}" if completed else ""
-    )
-    return _no(
-        "nothing keeps the project going after incubation: no fund (e.g. a community "
-        f"micro-fund, 微基金) funds it{since}{_by(day)}",
-        "link the fund with a FUNDS link, or record its activities after completion",
-    )
-
-
-def _g_dropped(_inc: Incubator, _p: Project, _day: dt.date | None) -> _GuardResult:
-    return _yes("a project may be dropped at any stage")
-
-
-def _g_none(_inc: Incubator, p: Project, _day: dt.date | None) -> _GuardResult:
-    return _yes(f"{p.id} is an idea")
-
-
-_GUARDS = {
-    Stage.IDEA: _g_none,
-    Stage.PROPOSED: _g_proposed,
-    Stage.SELECTED: _g_selected,
-    Stage.SEED_SELECTION: _g_seed,
-    Stage.EMPOWERMENT: _g_empowerment,
-    Stage.BRANDING: _g_branding,
-    Stage.RESOURCE_LINKAGE: _g_linkage,
-    Stage.RUNNING: _g_running,
-    Stage.COMPLETED: _g_completed,
-    Stage.SUSTAINED: _g_sustained,
-    Stage.DROPPED: _g_dropped,
-}
+        return html_table(caption, ("project", "from", "to", "date", "who"), rows)
 
 
 # --------------------------------------------------------------------------- history I/O
@@ -1350,141 +1001,3 @@ def _history_problems(
                 )
             )
     return problems
-
-
-def _read(
-    data: Mapping[str, Any],
-    key: str,
-    spec: _Spec,
-    problems: list[Problem],
-) -> list[Any]:
-    """Read the list ``data[key]`` of records described by ``spec``, adding every
-    problem (with its JSON path) to ``problems``."""
-    items = data.get(key, [])
-    if not isinstance(items, list):
-        problems.append(Problem(f"$.{key}", "must be a list"))
-        return []
-    cls, fields = spec
-    out = []
-    for i, item in enumerate(items):
-        where = f"$.{key}[{i}]"
-        if not isinstance(item, Mapping):
-            problems.append(Problem(where, "must be an object"))
-            continue
-        before = len(problems)
-        kwargs: dict[str, Any] = {}
-        for name in sorted(set(item) - set(fields)):
-            problems.append(Problem(f"{where}.{name}", "unknown field"))
-        for name, (attr, convert, required) in fields.items():
-            if name not in item:
-                if required:
-                    problems.append(Problem(f"{where}.{name}", "is missing"))
-                continue
-            try:
-                kwargs[attr] = convert(item[name])
-            except ValidationError as exc:
-                problems += [Problem(f"{where}.{name}", p.message, p.hint) for p in exc.problems]
-        if len(problems) > before:
-            continue
-        try:
-            out.append(cls(**kwargs))
-        except ValidationError as exc:
-            back = {attr: name for name, (attr, _, _) in fields.items()}
-            problems += [
-                Problem(f"{where}.{back.get(p.path, p.path)}", p.message, p.hint)
-                for p in exc.problems
-            ]
-    return out
-
-
-def _fail(message: str, hint: str = "") -> ValidationError:
-    return ValidationError([Problem("", message, hint)])
-
-
-def _iso(value: object) -> dt.date:
-    if not isinstance(value, str):
-        msg = f"must be an ISO date string, got {value!r}"
-        raise _fail(msg)
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        msg = f"{value!r} is not an ISO date"
-        raise _fail(msg, "write it as '2019-09-21'") from None
-
-
-def _str(value: object) -> str:
-    if not isinstance(value, str):
-        msg = f"must be text, got {type(value).__name__}"
-        raise _fail(msg)
-    return value
-
-
-def _stage_of(value: object) -> Stage:
-    try:
-        return Stage(_str(value))
-    except ValueError:
-        msg = f"{value!r} is not a stage"
-        raise _fail(msg, f"use one of {', '.join(s.value for s in Stage)}") from None
-
-
-def _relation_of(value: object) -> Relation:
-    try:
-        return Relation(_str(value))
-    except ValueError:
-        msg = f"{value!r} is not a relation"
-        raise _fail(msg) from None
-
-
-def _bool(value: object) -> bool:
-    if not isinstance(value, bool):
-        msg = f"must be true or false, got {value!r}"
-        raise _fail(msg)
-    return value
-
-
-def _texts(value: object) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(e, str) for e in value):
-        msg = "must be a list of texts"
-        raise _fail(msg)
-    return tuple(value)
-
-
-_Field = tuple[str, Any, bool]  # attribute name, converter, required
-_Spec = tuple[type, Mapping[str, _Field]]
-
-_TRANSITION: _Spec = (
-    Transition,
-    {
-        "project": ("project", _str, True),
-        "from": ("from_stage", _stage_of, True),
-        "to": ("to_stage", _stage_of, True),
-        "date": ("date", _iso, True),
-        "who": ("who", _str, True),
-        "why": ("why", _str, True),
-        "evidence": ("evidence", _texts, False),
-    },
-)
-_BRAND: _Spec = (
-    Brand,
-    {
-        "project": ("project", _str, True),
-        "name": ("name", _str, True),
-        "name_zh": ("name_zh", _str, False),
-        "logo": ("logo", _str, False),
-        "date": ("date", _iso, True),
-        "who": ("who", _str, True),
-    },
-)
-_DECISION: _Spec = (
-    LinkDecision,
-    {
-        "project": ("project", _str, True),
-        "need": ("need", _str, True),
-        "candidate": ("candidate", _str, True),
-        "relation": ("relation", _relation_of, True),
-        "accepted": ("accepted", _bool, True),
-        "date": ("date", _iso, True),
-        "who": ("who", _str, True),
-        "why": ("why", _str, True),
-    },
-)

@@ -13,6 +13,9 @@ import attrs
 from .. import _validators as v
 from ..errors import Problem, ValidationError
 from ..graph import CommunityGraph
+from ..io.documents import unstructure
+from ..kernel.display import SHOWN, html_table, preview
+from ..kernel.plotting import plot
 from ..model import (
     Link,
     Need,
@@ -133,17 +136,9 @@ class LinkDecision:
         return (self.project, self.need, self.candidate, self.relation.value)
 
     def to_dict(self) -> dict[str, Any]:
-        """The decision as JSON-ready data."""
-        return {
-            "project": self.project,
-            "need": self.need,
-            "candidate": self.candidate,
-            "relation": self.relation.value,
-            "accepted": self.accepted,
-            "date": self.date.isoformat(),
-            "who": self.who,
-            "why": self.why,
-        }
+        """The decision as JSON-ready data, by the library's one JSON converter."""
+        data: dict[str, Any] = unstructure(self)
+        return data
 
 
 @attrs.frozen(kw_only=True)
@@ -152,6 +147,18 @@ class LinkProposals:
 
     open_needs: tuple[OpenNeed, ...]
     proposals: tuple[LinkProposal, ...]
+
+    def __repr__(self) -> str:
+        best = preview((p.need, p.candidate) for p in self.best())
+        return (
+            f"LinkProposals(open_needs={len(self.open_needs)}, "
+            f"proposals={len(self.proposals)}, unmatched={len(self.unmatched)}, best={best})"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [(p.project, p.need, p.candidate, p.level, p.rank) for p in self.proposals[:SHOWN]]
+        caption = f"{len(self.proposals)} proposals for {len(self.open_needs)} open needs"
+        return html_table(caption, ("project", "need", "candidate", "level", "rank"), rows)
 
     @property
     def unmatched(self) -> tuple[OpenNeed, ...]:
@@ -205,9 +212,8 @@ class LinkProposals:
 
     def plot(self, ax: Axes | None = None, *, lang: str = "en") -> Axes:
         """Candidates per open need and level (drawn by ``vchuang.plot.plot_linkage``)."""
-        from ..plot._incubator import plot_linkage
-
-        return plot_linkage(self, ax, lang=lang)
+        out: Axes = plot(self, ax=ax, lang=lang)
+        return out
 
 
 def _level_of(chain: tuple[str, ...], place: str) -> int | None:

@@ -11,6 +11,9 @@ import attrs
 
 from ..errors import Problem, ValidationError
 from ..graph import CommunityGraph
+from ..kernel.display import html_table
+from ..kernel.plotting import plot
+from ..kernel.renames import UNSET, renamed
 from ..model import Stage
 
 if TYPE_CHECKING:
@@ -52,6 +55,19 @@ class Pipeline:
     names: Mapping[str, tuple[str, str]]
     """Community ID → its English and Chinese names (for figures)."""
 
+    def __repr__(self) -> str:
+        totals = {s.value: n for s, n in self.totals.items() if n}
+        return (
+            f"Pipeline(date={self.date}, place={self.place!r}, "
+            f"communities={len(self.communities)}, projects={len(self.projects)}, "
+            f"totals={totals})"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [(s.value, n) for s, n in self.totals.items() if n]
+        caption = f"Pipeline: {len(self.projects)} projects in {len(self.communities)} communities"
+        return html_table(caption, ("stage", "projects"), rows)
+
     @property
     def totals(self) -> dict[Stage, int]:
         """Stage → projects in all communities."""
@@ -70,17 +86,17 @@ class Pipeline:
     def plot(self, ax: Axes | None = None, *, lang: str = "en") -> Axes:
         """Stacked bars of projects by stage per community (see
         ``vchuang.plot.plot_pipeline``)."""
-        from ..plot._incubator import plot_pipeline
-
-        return plot_pipeline(self, ax, lang=lang)
+        out: Axes = plot(self, ax=ax, lang=lang)
+        return out
 
 
 def pipeline(
     graph: CommunityGraph,
     *,
     incubator: Incubator | None = None,
-    date: dt.date | None = None,
+    as_of: dt.date | None = None,
     place: str | None = None,
+    date: Any = UNSET,
 ) -> Pipeline:
     """Projects by stage per community: where the incubator's work stands.
 
@@ -89,10 +105,10 @@ def pipeline(
     graph : CommunityGraph
         The graph.
     incubator : Incubator, optional
-        Needed to replay to a past ``date``.
-    date : date, optional
+        Needed to replay to a past ``as_of``.
+    as_of : date, optional
         Replay the stages to this day (see :meth:`Incubator.state_on`); ``None`` for
-        the stages in the graph now.
+        the stages in the graph now. ``date=`` is its deprecated old name.
     place : str, optional
         A community, subdistrict or district; ``None`` for all.
 
@@ -104,7 +120,7 @@ def pipeline(
     Raises
     ------
     ValidationError
-        ``date`` is given without an ``incubator``.
+        ``as_of`` is given without an ``incubator``.
 
     Examples
     --------
@@ -114,11 +130,12 @@ def pipeline(
     >>> p.to_rows()[0]["running"], p.totals[Stage.RUNNING]
     (3, 3)
     """
-    if date is not None and incubator is None:
+    as_of = renamed("pipeline", "date", date, "as_of", as_of)
+    if as_of is not None and incubator is None:
         raise ValidationError(
             [
                 Problem(
-                    "date",
+                    "as_of",
                     "replaying to a date needs the incubator's history",
                     "pass incubator=...",
                 )
@@ -132,12 +149,12 @@ def pipeline(
     rows: list[tuple[str, str, Stage]] = []
     for project in graph.projects(place):
         stage = project.stage
-        if date is not None and incubator is not None:
-            stage = incubator.stage_on(project.id, date)
+        if as_of is not None and incubator is not None:
+            stage = incubator.stage_on(project.id, as_of)
         rows.append((project.id, project.community, stage))
         counts[project.community][stage] += 1
     return Pipeline(
-        date=date,
+        date=as_of,
         place=place,
         stages=PIPELINE_STAGES,
         communities=communities,

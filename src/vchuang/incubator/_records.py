@@ -11,6 +11,8 @@ import attrs
 
 from .. import _validators as v
 from ..errors import Problem, ValidationError
+from ..io.documents import unstructure
+from ..kernel.display import SHOWN, html_table, preview
 from ..model import Level, Project, Stage
 
 if TYPE_CHECKING:
@@ -49,6 +51,10 @@ def _texts(value: Any) -> tuple[str, ...]:
     return v.to_tuple(value)
 
 
+def _clip(text: str, width: int = 80) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 @attrs.frozen(kw_only=True)
 class Check:
     """One condition of a transition, met or not, in plain words.
@@ -80,6 +86,20 @@ class Verdict:
     to_stage: Stage
     date: dt.date | None
     checks: tuple[Check, ...]
+
+    def __repr__(self) -> str:
+        failed = preview(c.id for c in self.failed)
+        return (
+            f"Verdict(project={self.project!r}, {self.from_stage.value!r} -> "
+            f"{self.to_stage.value!r}, date={self.date}, ok={self.ok}, "
+            f"checks={len(self.checks)}, failed={failed})"
+        )
+
+    def _repr_html_(self) -> str:
+        shown = (self.failed or self.checks)[:SHOWN]
+        rows = [(c.id, c.source, "yes" if c.ok else "no", _clip(c.reason)) for c in shown]
+        caption = f"{self.project}: {self.from_stage.value} -> {self.to_stage.value}"
+        return html_table(caption, ("check", "source", "ok", "reason"), rows)
 
     @property
     def ok(self) -> bool:
@@ -161,17 +181,18 @@ class Transition:
     evidence: tuple[str, ...] = attrs.field(default=(), converter=_texts)
     """What every check found: the checklist items of the step left and the guard."""
 
+    def __repr__(self) -> str:
+        return (
+            f"Transition(project={self.project!r}, from_stage={self.from_stage.value!r}, "
+            f"to_stage={self.to_stage.value!r}, date={self.date}, who={self.who!r}, "
+            f"why={_clip(self.why)!r}, evidence={len(self.evidence)})"
+        )
+
     def to_dict(self) -> dict[str, Any]:
-        """The transition as JSON-ready data (dates as ISO strings)."""
-        return {
-            "project": self.project,
-            "from": self.from_stage.value,
-            "to": self.to_stage.value,
-            "date": self.date.isoformat(),
-            "who": self.who,
-            "why": self.why,
-            "evidence": list(self.evidence),
-        }
+        """The transition as JSON-ready data (dates as ISO strings; the stages as
+        ``"from"`` and ``"to"``), by the library's one JSON converter."""
+        data: dict[str, Any] = unstructure(self)
+        return data
 
 
 @attrs.frozen(kw_only=True)
@@ -187,15 +208,9 @@ class Brand:
     who: str = attrs.field(validator=v.name)
 
     def to_dict(self) -> dict[str, Any]:
-        """The brand as JSON-ready data."""
-        return {
-            "project": self.project,
-            "name": self.name,
-            "name_zh": self.name_zh,
-            "logo": self.logo,
-            "date": self.date.isoformat(),
-            "who": self.who,
-        }
+        """The brand as JSON-ready data, by the library's one JSON converter."""
+        data: dict[str, Any] = unstructure(self)
+        return data
 
 
 ChecklistTest = Callable[["Incubator", Project, "dt.date | None"], "str | None"]

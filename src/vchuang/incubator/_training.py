@@ -10,6 +10,8 @@ import attrs
 
 from ..errors import IntegrityError, Problem, ValidationError
 from ..graph import CommunityGraph
+from ..kernel.display import SHOWN, html_table, preview
+from ..kernel.plotting import plot
 from ..model import Activity, ActivityKind, Level, Resident, Role, SkillLevel
 
 if TYPE_CHECKING:
@@ -53,6 +55,21 @@ class Training:
     skills: tuple[SkillChange, ...]
     roles: tuple[RoleChange, ...]
 
+    def __repr__(self) -> str:
+        return (
+            f"Training(activity={self.activity!r}, date={self.date}, "
+            f"skills={len(self.skills)} {preview((c.resident, c.skill) for c in self.skills)}, "
+            f"roles={len(self.roles)})"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [
+            (c.resident, c.skill, c.before.name.lower() if c.before else "", c.after.name.lower())
+            for c in self.skills[:SHOWN]
+        ]
+        caption = f"Training {self.activity}: {len(self.skills)} skill changes"
+        return html_table(caption, ("resident", "skill", "before", "after"), rows)
+
     def to_rows(self) -> list[dict[str, Any]]:
         """One row per change (``kind`` is ``"skill"`` or ``"role"``)."""
         rows: list[dict[str, Any]] = [
@@ -81,9 +98,8 @@ class Training:
 
     def plot(self, ax: Axes | None = None, *, lang: str = "en") -> Axes:
         """Skills given or raised, per skill (drawn by ``vchuang.plot.plot_training``)."""
-        from ..plot._incubator import plot_training
-
-        return plot_training(self, ax, lang=lang)
+        out: Axes = plot(self, ax=ax, lang=lang)
+        return out
 
 
 def _raise(before: Level | None, level: Level | None) -> Level:

@@ -23,6 +23,14 @@ levels the numbers 1–4, money whole fen. Chinese is written as is (UTF-8).
 One cattrs converter does all the work. Reading checks everything and raises a single
 :class:`~vchuang.errors.FormatError` listing every problem with its JSON path; nothing is
 half-loaded. Writing to a file is atomic.
+
+The same converter and the same header policy serve the library's other documents (the
+funding ledger, the incubator history): each is a :class:`DocumentFormat` (its
+``format`` tag, the ``format_version`` this vchuang writes and its own registry of
+upgrade steps); :class:`DocumentReader` checks the header (:meth:`DocumentReader.header`)
+and reads each record with the converter, naming every problem by its JSON path
+(:meth:`DocumentReader.record`). A record that spells a field differently in JSON
+declares it once with :func:`register_record` (cattrs overrides, not hand-written specs).
 """
 
 from __future__ import annotations
@@ -39,6 +47,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, cast
 
+import attrs
 import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from cattrs.preconf.json import make_converter
@@ -58,13 +67,18 @@ from ..model import (
 
 __all__ = [
     "FORMAT_VERSION",
+    "DocumentFormat",
+    "DocumentReader",
     "atomic_write_bytes",
     "atomic_write_text",
     "dumps",
     "load",
     "loads",
+    "parse_json",
+    "register_record",
     "save",
     "to_document",
+    "unstructure",
 ]
 
 #: The version of the format this vchuang writes.
@@ -133,6 +147,75 @@ def _make_converter(*, detailed: bool) -> cattrs.Converter:
 _FAST = _make_converter(detailed=False)
 _DETAILED = _make_converter(detailed=True)
 
+#: Record class -> {attribute: the key it has in JSON}, for records registered with
+#: :func:`register_record` (used to name problems by the key a reader sees).
+_RENAMED: dict[type, dict[str, str]] = {}
+
+
+def register_record(cls: type[Any], *, renames: typing.Mapping[str, str]) -> None:
+    """Give ``cls``'s attributes other names in JSON, on the one converter.
+
+    Parameters
+    ----------
+    cls : attrs class
+        A record read and written by the converter.
+    renames : mapping
+        Attribute name -> the key it has in JSON (``{"from_stage": "from"}``).
+
+    Notes
+    -----
+    Registers cattrs overrides (``override(rename=...)``) for structuring, with the
+    same strictness as every other record (unknown keys refused, detailed errors),
+    and for unstructuring, with fields at their default left out.
+    """
+    from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+    overrides: dict[str, Any] = {name: override(rename=key) for name, key in renames.items()}
+    for conv in (_FAST, _DETAILED):
+        conv.register_structure_hook(cls, make_dict_structure_fn(cls, conv, **overrides))
+        conv.register_unstructure_hook(
+            cls, make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True, **overrides)
+        )
+    _RENAMED[cls] = dict(renames)
+
+
+def unstructure(record: Any) -> Any:
+    """``record`` as JSON-ready data, by the one converter (defaults left out)."""
+    return _FAST.unstructure(record)
+
+
+@attrs.frozen(kw_only=True)
+class DocumentFormat:
+    """A kind of vchuang document: its header and how older versions are upgraded.
+
+    Every document starts with ``"format"`` (the tag; it may be left out) and
+    ``"format_version"`` (required). A document of an older version is upgraded step
+    by step with ``upgrades[n]`` (version ``n`` -> ``n + 1``) before it is read; a newer
+    one is refused with a hint to upgrade vchuang.
+    """
+
+    tag: str
+    """The ``format`` value, e.g. ``"vchuang-ledger"``."""
+    version: int
+    """The version this vchuang writes."""
+    upgrades: typing.Mapping[int, Callable[[dict[str, Any]], dict[str, Any]]] = attrs.field(
+        factory=dict
+    )
+    """Steps that upgrade a document from version ``n`` to ``n + 1``."""
+    what: str = "a vchuang document"
+    """What a reader calls the document in a message."""
+    hint: str = ""
+    """Said when ``format`` names another kind of document."""
+
+    def header(self) -> dict[str, Any]:
+        """The first two keys of a document of this format."""
+        return {"format": self.tag, "format_version": self.version}
+
+
+def _graph_format() -> DocumentFormat:
+    # read at call time: FORMAT_VERSION and UPGRADES are module globals tests may patch
+    return DocumentFormat(tag="vchuang", version=FORMAT_VERSION, upgrades=UPGRADES)
+
 
 # --------------------------------------------------------------------------- writing
 
@@ -140,7 +223,7 @@ _DETAILED = _make_converter(detailed=True)
 def to_document(graph: CommunityGraph) -> dict[str, Any]:
     """The graph as a JSON-ready dict (what :func:`dumps` writes)."""
     conv = _FAST
-    doc: dict[str, Any] = {"format": "vchuang", "format_version": FORMAT_VERSION}
+    doc: dict[str, Any] = _graph_format().header()
     metadata = conv.unstructure(graph.metadata)
     if metadata:
         doc["metadata"] = metadata
@@ -264,6 +347,12 @@ def loads(data: str | bytes) -> CommunityGraph:
       $.residents[0].name: required field missing
       $.residents[0].community: required field missing
     """
+    return from_document(parse_json(data))
+
+
+def parse_json(data: str | bytes) -> Any:
+    """The JSON value of ``data`` (text, or UTF-8 bytes with or without a byte-order
+    mark), or a :class:`~vchuang.errors.FormatError` naming the line and column."""
     if isinstance(data, bytes | bytearray):
         try:
             text = bytes(data).decode("utf-8-sig")
@@ -297,7 +386,7 @@ def loads(data: str | bytes) -> CommunityGraph:
         raise FormatError(
             [Problem("$", "JSON nested too deeply to be a vchuang document")]
         ) from None
-    return from_document(doc)
+    return doc
 
 
 def from_document(doc: Any) -> CommunityGraph:
@@ -310,41 +399,153 @@ def from_document(doc: Any) -> CommunityGraph:
     return graph
 
 
-class _Reader:
-    """Collects every problem of one document."""
+class DocumentReader:
+    """Collects every problem of one document, read with the one converter.
 
-    def __init__(self) -> None:
+    Parameters
+    ----------
+    known : sequence of str
+        The top-level keys of the document, in document order (problems are sorted by
+        it, and an unknown key gets a "did you mean" hint from it).
+    """
+
+    def __init__(self, known: typing.Sequence[str] = ()) -> None:
         self.problems: list[Problem] = []
+        self.known = tuple(known)
 
     def add(self, path: str, message: str, hint: str = "") -> None:
+        """Note a problem at the JSON path ``path``."""
         self.problems.append(Problem(path, message, hint))
 
     def report(self) -> list[Problem]:
         """The problems in document order, at most :data:`MAX_PROBLEMS` of them."""
-        self.problems.sort(key=_document_order)
+        self.problems.sort(key=lambda p: _document_order(p, self.known))
         if len(self.problems) <= MAX_PROBLEMS:
             return self.problems
         rest = len(self.problems) - MAX_PROBLEMS
         return [*self.problems[:MAX_PROBLEMS], Problem("", f"… and {rest} more problems")]
 
-    def read(self, doc: Any) -> CommunityGraph | None:
+    def raise_if_any(self) -> None:
+        """Raise a :class:`~vchuang.errors.FormatError` with :meth:`report` if any
+        problem was noted."""
+        if self.problems:
+            raise FormatError(self.report())
+
+    def header(self, doc: Any, fmt: DocumentFormat) -> dict[str, Any] | None:
+        """``doc`` checked against ``fmt``'s header and upgraded to its version, with
+        every unknown top-level key noted; ``None`` when it cannot be read further.
+
+        The policy, the same for every format: a document is a JSON object; a
+        ``format`` it gives must be ``fmt.tag``; ``format_version`` is required, a
+        whole number no newer than ``fmt.version``, and older versions are upgraded
+        step by step with ``fmt.upgrades``.
+        """
         if not isinstance(doc, dict):
             self.add(
                 "$",
-                f"a vchuang document is a JSON object, got {_jtype(doc)}",
-                "start the file with '{' and give at least \"format_version\": 1",
+                f"{fmt.what} is a JSON object, got {_jtype(doc)}",
+                f"start the file with '{{' and give at least \"format_version\": {fmt.version}",
             )
             return None
-        doc = self._upgrade(doc)
+        if "format" in doc and doc["format"] != fmt.tag:
+            self.add("$.format", f"expected {fmt.tag!r}, got {doc['format']!r}", fmt.hint)
+        upgraded = self._upgrade(doc, fmt)
+        if upgraded is None:
+            return None
+        for key in upgraded:
+            if key not in self.known:
+                near = difflib.get_close_matches(str(key), self.known, n=1)
+                hint = (
+                    f"did you mean {near[0]!r}?" if near else f"known keys: {', '.join(self.known)}"
+                )
+                self.add(f"$.{key}", "unknown key", hint)
+        return upgraded
+
+    def records(self, doc: typing.Mapping[str, Any], key: str, cls: type[Any]) -> list[Any]:
+        """Each item of the list ``doc[key]`` read as a ``cls`` (``None`` for one that
+        cannot be read; its problems are noted). A missing key is an empty list."""
+        raw = doc.get(key, [])
+        if not isinstance(raw, list):
+            self.add(f"$.{key}", f"must be a list, got {_jtype(raw)}")
+            return []
+        return [self.record(item, cls, f"$.{key}[{i}]") for i, item in enumerate(raw)]
+
+    def record(self, entry: Any, cls: type[Any], path: str) -> Any:
+        """``entry`` read as a ``cls`` by the converter, or ``None`` with every problem
+        noted under ``path`` (a field's problem at ``path.<its JSON key>``)."""
+        before = len(self.problems)
+        found = self._one(entry, cls, path)
+        renames = _RENAMED.get(cls)
+        if renames:
+            for i in range(before, len(self.problems)):
+                p = self.problems[i]
+                for name, key in renames.items():
+                    for old in (f"{path}.{name}", f"{path} ({name})"):
+                        if p.path == old or p.path.startswith(old + "."):
+                            new = old.replace(name, key)
+                            self.problems[i] = Problem(new + p.path[len(old) :], p.message, p.hint)
+        return found
+
+    def _upgrade(self, doc: dict[str, Any], fmt: DocumentFormat) -> dict[str, Any] | None:
+        version = doc.get("format_version")
+        if version is None:
+            self.add(
+                "$.format_version",
+                "required field missing",
+                f'add "format_version": {fmt.version}',
+            )
+            return None
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            self.add("$.format_version", f"must be a whole number >= 1, got {version!r}")
+            return None
+        if version > fmt.version:
+            self.add(
+                "$.format_version",
+                f"version {version} is newer than this vchuang reads ({fmt.version})",
+                "upgrade vchuang: pip install --upgrade vchuang",
+            )
+            return None
+        while version < fmt.version:
+            step = fmt.upgrades.get(version)
+            if step is None:
+                self.add("$.format_version", f"no upgrade from version {version}")
+                return None
+            doc = step(dict(doc))
+            version += 1
+            doc["format_version"] = version
+        return doc
+
+    def _one(self, entry: Any, cls: type[Any], path: str) -> Any:
+        if not isinstance(entry, dict):
+            self.add(path, f"must be a JSON object, got {_jtype(entry)}")
+            return None
+        with contextlib.suppress(Exception):  # re-read in detail below to name every problem
+            return _FAST.structure(entry, cls)
+        try:
+            return _DETAILED.structure(entry, cls)
+        except (ClassValidationError, IterableValidationError) as exc:
+            for line in cattrs.transform_error(exc, path, format_exception=_format):
+                text, _, where = line.rpartition(" @ ")
+                message, hint, field = (*text.split("\x00"), "", "")[:3]
+                self.add(f"{where}.{field}" if field else where, message, hint)
+        except ValidationError as exc:
+            for p in exc.problems:
+                self.add(f"{path}.{p.path}" if p.path else path, p.message, p.hint)
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+            self.add(path, f"cannot be read: {exc}")
+        return None
+
+
+class _Reader(DocumentReader):
+    """Reads one graph document."""
+
+    def __init__(self) -> None:
+        super().__init__(_KNOWN)
+
+    def read(self, doc: Any) -> CommunityGraph | None:
+        doc = self.header(doc, _graph_format())
         if doc is None:
             return None
-        for key in doc:
-            if key not in _KNOWN:
-                near = difflib.get_close_matches(str(key), _KNOWN, n=1)
-                hint = f"did you mean {near[0]!r}?" if near else f"known keys: {', '.join(_KNOWN)}"
-                self.add(f"$.{key}", "unknown key", hint)
-        if doc.get("format", "vchuang") != "vchuang":
-            self.add("$.format", f"expected 'vchuang', got {doc['format']!r}")
         metadata = self._one(doc.get("metadata", {}), Metadata, "$.metadata")
         taxonomy = self._taxonomy(doc)
         items: list[Entity | Link] = []
@@ -380,35 +581,6 @@ class _Reader:
         graph._apply(items, where=lambda item: where(id(item)), checked=True)
         return graph
 
-    def _upgrade(self, doc: dict[str, Any]) -> dict[str, Any] | None:
-        version = doc.get("format_version")
-        if version is None:
-            self.add(
-                "$.format_version",
-                "required field missing",
-                f'add "format_version": {FORMAT_VERSION}',
-            )
-            return None
-        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-            self.add("$.format_version", f"must be a whole number >= 1, got {version!r}")
-            return None
-        if version > FORMAT_VERSION:
-            self.add(
-                "$.format_version",
-                f"version {version} is newer than this vchuang reads ({FORMAT_VERSION})",
-                "upgrade vchuang: pip install --upgrade vchuang",
-            )
-            return None
-        while version < FORMAT_VERSION:
-            step = UPGRADES.get(version)
-            if step is None:
-                self.add("$.format_version", f"no upgrade from version {version}")
-                return None
-            doc = step(dict(doc))
-            version += 1
-            doc["format_version"] = version
-        return doc
-
     def _taxonomy(self, doc: dict[str, Any]) -> SkillTaxonomy | None:
         base_name = doc.get("base_taxonomy", "default")
         if base_name not in ("default", "none"):
@@ -429,37 +601,17 @@ class _Reader:
                 self.add(f"$.skills ({p.path})", p.message, p.hint)
             return None
 
-    def _one(self, entry: Any, cls: type[Any], path: str) -> Any:
-        if not isinstance(entry, dict):
-            self.add(path, f"must be a JSON object, got {_jtype(entry)}")
-            return None
-        with contextlib.suppress(Exception):  # re-read in detail below to name every problem
-            return _FAST.structure(entry, cls)
-        try:
-            return _DETAILED.structure(entry, cls)
-        except (ClassValidationError, IterableValidationError) as exc:
-            for line in cattrs.transform_error(exc, path, format_exception=_format):
-                text, _, where = line.rpartition(" @ ")
-                message, hint, field = (*text.split("\x00"), "", "")[:3]
-                self.add(f"{where}.{field}" if field else where, message, hint)
-        except ValidationError as exc:
-            for p in exc.problems:
-                self.add(f"{path}.{p.path}" if p.path else path, p.message, p.hint)
-        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
-            self.add(path, f"cannot be read: {exc}")
-        return None
-
 
 _PATH = re.compile(r"^\$\.(\w+)(?:\[(\d+)\])?")
 
 
-def _document_order(problem: Problem) -> tuple[int, int]:
+def _document_order(problem: Problem, known: tuple[str, ...] = _KNOWN) -> tuple[int, int]:
     """Sort key: the section's place in a document, then the record's index."""
     found = _PATH.match(problem.path)
     if found is None:
         return (-1, 0)
     section, index = found.groups()
-    rank = _KNOWN.index(section) if section in _KNOWN else len(_KNOWN)
+    rank = known.index(section) if section in known else len(known)
     return (rank, int(index) if index is not None else -1)
 
 
@@ -468,7 +620,8 @@ def _format(exc: BaseException, type_: Any) -> str:
     the field the error is in, where cattrs's own path stops at the record."""
     if isinstance(exc, ForbiddenExtraKeysError):
         names = sorted(exc.extra_fields)
-        fields = [a.name for a in getattr(exc.cl, "__attrs_attrs__", ())]
+        renames = _RENAMED.get(exc.cl, {})
+        fields = [renames.get(a.name, a.name) for a in getattr(exc.cl, "__attrs_attrs__", ())]
         near = [m for n in names for m in difflib.get_close_matches(n, fields, n=1)]
         hint = (
             f"did you mean {', '.join(map(repr, near))}?"

@@ -8,30 +8,19 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from ..funding import BalanceHistory, Sustainability
+from ..kernel.plotting import draw
+from ..kernel.text import text
 from ._style import COLORS, cjk_fonts, label_lang, new_axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from ..funding import BalanceHistory, Sustainability
-
 __all__ = ["plot_balance_history", "plot_runway"]
-
-_TEXT = {
-    "balance": ("balance (yuan)", "余额（元）"),
-    "balance_title": ("Balance over time", "余额变化"),
-    "runway": ("runway (months, no new money)", "可持续月数（无新增资金）"),
-    "runway_title": ("Runway by project", "各项目资金可持续月数"),
-    "horizon": ("horizon", "预测期"),
-    "ruin": ("chance of running dry within the horizon", "预测期内资金耗尽的概率"),
-    "campaign": ("campaign", "需筹款"),
-    "no_spending": ("no spending recorded", "无支出记录"),
-}
 
 
 def _t(key: str, lang: str) -> str:
-    en, zh = _TEXT[key]
-    return zh if lang == "zh" else en
+    return text(f"funding.plot.{key}", lang)
 
 
 def _font_kw(lang: str) -> dict[str, Any]:
@@ -150,3 +139,13 @@ def plot_runway(result: Sustainability, ax: Axes | None = None, *, lang: str = "
     bar = ax.figure.colorbar(mappable, ax=ax, fraction=0.05)
     bar.set_label(_t("ruin", lang), **font)
     return ax
+
+
+@draw.register(BalanceHistory)
+def _draw_history(result: BalanceHistory, /, *, ax: Axes | None = None, **kwargs: Any) -> Axes:
+    return plot_balance_history(result, ax, **kwargs)
+
+
+@draw.register(Sustainability)
+def _draw_runway(result: Sustainability, /, *, ax: Axes | None = None, **kwargs: Any) -> Axes:
+    return plot_runway(result, ax, **kwargs)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..incubator import FUNNEL_STAGES, LEVELS, Funnel, LinkProposals, Pipeline, Training
+from ..kernel.plotting import draw
+from ..kernel.renames import UNSET, renamed
+from ..kernel.text import text
 from ._style import COLORS, cjk_fonts, label_lang, new_axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-
-    from ..incubator import Funnel, LinkProposals, Pipeline, Training
 
 __all__ = ["plot_funnel", "plot_linkage", "plot_pipeline", "plot_training"]
 
@@ -21,49 +23,27 @@ _FUNNEL_COLORS = {
     "project_lead": COLORS["project"],
 }
 
-_TEXT = {
-    "funnel": ("People's funnel", "人才成长漏斗"),
-    "residents": ("residents", "居民人数"),
-    "month": ("month", "月份"),
-    "pipeline": ("Projects by stage", "项目所处阶段"),
-    "projects": ("projects", "项目数"),
-    "training": ("Skills given or raised", "培训带来的技能提升"),
-    "changes": ("attendees", "学员人数"),
-    "new": ("new skill", "新技能"),
-    "raised": ("raised", "技能提升"),
-    "linkage": ("Candidates for open needs", "资源联动候选"),
-    "candidates": ("candidates", "候选数"),
-    "all": ("all", "全部"),
-}
-
-_LEVEL_TEXT = {
-    "community": ("community", "社区"),
-    "subdistrict": ("street", "街道"),
-    "district": ("district", "区"),
-}
-
 
 def _t(key: str, lang: str) -> str:
-    en, zh = _TEXT[key]
-    return zh if lang == "zh" else en
+    return text(f"incubator.plot.{key}", lang)
 
 
 def _style_text(ax: Axes, lang: str) -> None:
     if lang != "zh":
         return
     family = cjk_fonts()
-    for text in (
+    for label in (
         ax.title,
         ax.xaxis.label,
         ax.yaxis.label,
         *ax.get_xticklabels(),
         *ax.get_yticklabels(),
     ):
-        text.set_fontfamily(family)
+        label.set_fontfamily(family)
     legend = ax.get_legend()
     if legend is not None:
-        for text in legend.get_texts():
-            text.set_fontfamily(family)
+        for label in legend.get_texts():
+            label.set_fontfamily(family)
 
 
 def plot_funnel(
@@ -72,7 +52,8 @@ def plot_funnel(
     *,
     lang: str = "en",
     over_time: bool = False,
-    community: str | None = None,
+    place: str | None = None,
+    community: Any = UNSET,
 ) -> Axes:
     """Draw the people's funnel: centred bars, widest (engaged) on top, each labelled
     with its count and the share of the stage above; or, with ``over_time``, one line
@@ -88,19 +69,21 @@ def plot_funnel(
         Label language (``"zh"`` needs a CJK font; otherwise English with a warning).
     over_time : bool
         Draw the monthly series instead of the funnel.
-    community : str, optional
-        One community's funnel; all of the result's residents by default.
+    place : str, optional
+        One community's funnel (a community ID); all of the result's residents by
+        default. ``community=`` is its deprecated old name.
 
     Returns
     -------
     Axes
         The axes drawn on.
     """
-    from ..incubator import FUNNEL_LABELS
-
+    community = renamed("plot_funnel", "community", community, "place", place)
     lang = label_lang(lang)
     ax = new_axes(ax)
-    names = [FUNNEL_LABELS[s][1 if lang == "zh" else 0] for s in result.stages]
+    names = [
+        text(f"incubator.funnel.{s}", lang) if s in FUNNEL_STAGES else s for s in result.stages
+    ]
     where = "" if community is None else f" — {community}"
     if over_time:
         points = [p for p in result.series if p.community == community]
@@ -256,8 +239,6 @@ def plot_linkage(result: LinkProposals, ax: Axes | None = None, *, lang: str = "
     Axes
         The axes drawn on.
     """
-    from ..incubator import LEVELS
-
     lang = label_lang(lang)
     ax = new_axes(ax)
     needs = [n.need for n in result.open_needs]
@@ -266,7 +247,7 @@ def plot_linkage(result: LinkProposals, ax: Axes | None = None, *, lang: str = "
     colors = (COLORS["community"], COLORS["subdistrict"], COLORS["district"])
     for level, color in zip(LEVELS, colors, strict=True):
         widths = [sum(1 for p in result.for_need(n) if p.level == level) for n in needs]
-        name = _LEVEL_TEXT[level][1 if lang == "zh" else 0]
+        name = text(f"incubator.level.{level}", lang)
         ax.barh(ys, widths, left=left, color=color, label=name)
         left = [a + b for a, b in zip(left, widths, strict=True)]
     ax.set_yticks(ys, needs)
@@ -275,3 +256,23 @@ def plot_linkage(result: LinkProposals, ax: Axes | None = None, *, lang: str = "
     ax.legend(loc="lower right", frameon=False)
     _style_text(ax, lang)
     return ax
+
+
+@draw.register(Funnel)
+def _draw_funnel(result: Funnel, /, *, ax: Axes | None = None, **kwargs: Any) -> Axes:
+    return plot_funnel(result, ax, **kwargs)
+
+
+@draw.register(Pipeline)
+def _draw_pipeline(result: Pipeline, /, *, ax: Axes | None = None, **kwargs: Any) -> Axes:
+    return plot_pipeline(result, ax, **kwargs)
+
+
+@draw.register(Training)
+def _draw_training(result: Training, /, *, ax: Axes | None = None, **kwargs: Any) -> Axes:
+    return plot_training(result, ax, **kwargs)
+
+
+@draw.register(LinkProposals)
+def _draw_linkage(result: LinkProposals, /, *, ax: Axes | None = None, **kwargs: Any) -> Axes:
+    return plot_linkage(result, ax, **kwargs)

@@ -1,4 +1,7 @@
-"""Cells that a spreadsheet would run as formulas (CSV injection), made safe (private).
+"""Cells that a spreadsheet would run as formulas (CSV injection), made safe.
+
+Every CSV the library writes goes through :func:`cell_out`; every CSV it reads through
+:func:`cell_in`.
 
 Text starting with ``=``, ``+``, ``-``, ``@``, a tab, a carriage return or an apostrophe is
 written after an apostrophe, which Excel and LibreOffice show as plain text and which
