@@ -258,3 +258,97 @@ def test_csv_cells_that_look_like_formulas_are_guarded(tmp_path: Path) -> None:
     back = read_tables(tmp_path).graph
     assert back.get("pn-r02").name == '=HYPERLINK("x")'
     assert back.get("pn-p1").description == "-2 floors, +3 doors @ night"  # type: ignore[union-attr]
+
+
+# --------------------------------------------------------------------------- issue 20 item 5
+# Regression tests named after the defects: exports that tools take as they are.
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_to_networkx_could_not_be_written_by_networkx(
+    example: CommunityGraph, tmp_path: Path, fmt: str
+) -> None:
+    """``to_networkx()`` carries records and enums; ``flat=True`` carries scalars only."""
+    flat = example.to_networkx(flat=True)
+    for _, data in flat.nodes(data=True):
+        assert all(isinstance(v, str | int | float | bool) for v in data.values())
+    path = tmp_path / f"g.{fmt}"
+    write = nx.write_graphml if fmt == "graphml" else nx.write_gexf
+    read = nx.read_graphml if fmt == "graphml" else nx.read_gexf
+    write(flat, path)
+    back = read(path)
+    assert back.number_of_nodes() == example.nx.number_of_nodes()
+    assert back.number_of_edges() == example.nx.number_of_edges()
+    r01 = back.nodes["pn-r01"]
+    assert (r01["kind"], r01["community"], r01["roles"]) == (
+        "resident",
+        "pingnan",
+        "volunteer;leader",
+    )
+    assert r01["skills"] == "graphic_design:4;public_speaking:2"
+    relations = {d["relation"] for _, _, d in back.edges(data=True)}
+    assert "leads" in relations
+
+
+def test_to_networkx_flat_keeps_only_some_relations(example: CommunityGraph) -> None:
+    flat = example.to_networkx(["knows"], flat=True)
+    assert {d["relation"] for _, _, d in flat.edges(data=True)} == {"knows"}
+    assert example.to_networkx()["pn-r01"] == example.nx["pn-r01"]  # unflat: as before
+
+
+def test_social_graph_nodes_carried_no_attributes(example: CommunityGraph, tmp_path: Path) -> None:
+    g = example.social_graph()
+    r = example.get("pn-r01", Resident)
+    assert g.nodes["pn-r01"] == {
+        "community": r.community,
+        "roles": ";".join(x.value for x in r.roles),
+        "segments": ";".join(r.segments),
+    }
+    nx.write_graphml(g, tmp_path / "social.graphml")
+    assert nx.read_graphml(tmp_path / "social.graphml").number_of_nodes() == len(g)
+
+
+def test_to_dataframe_rejected_monthly_and_reach_segments(example: CommunityGraph) -> None:
+    pytest.importorskip("pandas")
+    from vchuang import indicators, reach
+
+    monthly = to_dataframe(indicators.monthly(example))
+    assert len(monthly) == len(indicators.monthly(example)) and "attendance" in monthly
+    report = reach.reach_report(example)
+    segments = to_dataframe(report.segments)
+    assert len(segments) == len(report.segments)
+    assert to_dataframe(report, table="segments").equals(segments)
+
+
+def test_to_dataframe_silently_returned_one_table_of_a_reach_report(
+    example: CommunityGraph,
+) -> None:
+    pytest.importorskip("pandas")
+    from vchuang import ValidationError, reach
+
+    report = reach.reach_report(example)
+    with pytest.raises(ValidationError, match="several tables") as exc:
+        to_dataframe(report)
+    assert "'points'" in exc.value.problems[0].hint and "'segments'" in exc.value.problems[0].hint
+    with pytest.raises(ValidationError, match="no table 'people'"):
+        to_dataframe(report, table="people")
+    assert len(to_dataframe(report, table="points")) == len(report.points)
+    with pytest.raises(ValidationError, match="one table"):
+        to_dataframe(example.summary(), table="points")
+
+
+def test_csv_had_no_gb18030_option_for_older_wps(example: CommunityGraph, tmp_path: Path) -> None:
+    from vchuang import ValidationError
+    from vchuang.io.tables import read_tables
+
+    paths = to_csv(example, tmp_path / "gbk", reveal="all", encoding="gb18030")
+    data = (tmp_path / "gbk" / "communities.csv").read_bytes()
+    assert not data.startswith(b"\xef\xbb\xbf")
+    assert "平南" in data.decode("gb18030") and len(paths) == len(to_csv(example, tmp_path / "u8"))
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    back = read_tables(tmp_path / "gbk").graph
+    assert back.ids("resident") == example.ids("resident")
+    with pytest.raises(ValidationError, match="not an encoding Python knows") as exc:
+        to_csv(example, tmp_path / "bad", encoding="gb-18030x")
+    assert "gb18030" in exc.value.problems[0].hint and not (tmp_path / "bad").exists()

@@ -1056,27 +1056,122 @@ class CommunityGraph:
 
     # ------------------------------------------------------------------ views
 
-    def to_networkx(self, relations: Iterable[Relation | str] | None = None) -> NxMultiDiGraph:
+    def to_networkx(
+        self, relations: Iterable[Relation | str] | None = None, *, flat: bool = False
+    ) -> NxMultiDiGraph:
         """A copy of the graph as a :class:`networkx.MultiDiGraph`, optionally with only
-        some relations. Nodes carry ``kind`` and ``record``; edges carry ``relation``
-        and, for explicit links, ``link``."""
-        if relations is None:
-            return self.nx.copy()
-        keep = {Relation(r).value for r in relations}
+        some relations.
+
+        Parameters
+        ----------
+        relations
+            Keep only these relations as edges (default: all, derived and explicit).
+        flat
+            If false (default), nodes carry ``kind`` and ``record`` (the record itself)
+            and edges carry ``relation`` and, for explicit links, ``link``. If true, every
+            attribute is a scalar (text, integer, float or boolean) so that
+            :func:`networkx.write_graphml`, :func:`networkx.write_gexf` and igraph take
+            the graph as it is: nodes carry ``kind``, ``label`` (the name) and each
+            non-empty field of the record; edges carry ``relation`` and the link's
+            non-empty fields. Enums become their values, dates ISO text, lists text
+            joined with ``;`` (a skill as ``skill:level``, a need as its skill or
+            resource), and empty values are left out. Names are kept: for files to
+            publish use :func:`vchuang.io.export.to_graphml`, which pseudonymises.
+
+        Examples
+        --------
+        >>> import io, networkx as nx, vchuang
+        >>> flat = vchuang.load_example().to_networkx(flat=True)
+        >>> flat.nodes["pn-r01"]["skills"], flat.nodes["pn-r01"]["roles"]
+        ('graphic_design:4;public_speaking:2', 'volunteer;leader')
+        >>> nx.write_graphml(flat, io.BytesIO())
+        """
+        import datetime as dt
+        import enum
+
+        def scalar(value: Any) -> str | int | float | bool | None:
+            if value is None or isinstance(value, bool | str | float):
+                return value
+            if isinstance(value, enum.Enum):
+                return scalar(value.value)
+            if isinstance(value, int):
+                return int(value)
+            if isinstance(value, dt.date):
+                return value.isoformat()
+            if isinstance(value, tuple | list | frozenset | set):
+                items = sorted(value) if isinstance(value, frozenset | set) else value
+                return ";".join(item(v) for v in items)
+            return str(value)
+
+        def item(value: Any) -> str:
+            if isinstance(value, enum.Enum):
+                return str(value.value)
+            if hasattr(value, "skill") and hasattr(value, "level"):  # a SkillLevel
+                return f"{value.skill}:{int(value.level)}"
+            if hasattr(value, "resource") and hasattr(value, "hours"):  # a Need
+                kind = value.resource
+                return str(value.skill if value.skill is not None else kind.value)
+            return str(value)
+
+        def fields(record: Any, skip: Collection[str]) -> dict[str, Any]:
+            out: dict[str, Any] = {}
+            for a in attrs.fields(type(record)):
+                if a.name in skip:
+                    continue
+                value = scalar(getattr(record, a.name))
+                if value is not None and value != "":
+                    out[a.name] = value
+            return out
+
+        keep = None if relations is None else {Relation(r).value for r in relations}
+        if not flat:
+            if keep is None:
+                return self.nx.copy()
+            out = nx.MultiDiGraph()
+            out.add_nodes_from(self.nx.nodes(data=True))
+            out.add_edges_from(
+                (u, w, k, d) for u, w, k, d in self.nx.edges(keys=True, data=True) if k in keep
+            )
+            return out
         out = nx.MultiDiGraph()
-        out.add_nodes_from(self.nx.nodes(data=True))
-        out.add_edges_from(
-            (u, w, k, d) for u, w, k, d in self.nx.edges(keys=True, data=True) if k in keep
-        )
+        for node, data in self.nx.nodes(data=True):
+            record = data["record"]
+            attributes = {"kind": data["kind"], **fields(record, ("id",))}
+            attributes["label"] = str(getattr(record, "name", node))
+            out.add_node(node, **attributes)
+        for u, w, k, d in self.nx.edges(keys=True, data=True):
+            if keep is not None and k not in keep:
+                continue
+            link = d.get("link")
+            extra = {} if link is None else fields(link, ("source", "target", "relation"))
+            out.add_edge(u, w, key=k, relation=scalar(d["relation"]), **extra)
         return out
 
     def social_graph(self, place: str | None = None) -> NxGraph:
         """Residents (all of them, or of a place) as an undirected :class:`networkx.Graph`
-        of ``knows`` ties, with ``weight`` on each edge."""
-        residents = [r.id for r in self.residents(place)]
-        keep = set(residents)
+        of ``knows`` ties, with ``weight`` on each edge.
+
+        Each node carries ``community`` (its ID), ``roles`` and ``segments`` (text joined
+        with ``;``, empty when none), all scalars, so the graph can be written with
+        :func:`networkx.write_graphml` as it is.
+
+        Examples
+        --------
+        >>> import vchuang
+        >>> g = vchuang.load_example().social_graph()
+        >>> g.nodes["pn-r01"]["community"], g.nodes["pn-r01"]["roles"]
+        ('pingnan', 'volunteer;leader')
+        """
+        residents = self.residents(place)
+        keep = {r.id for r in residents}
         out = nx.Graph()
-        out.add_nodes_from(residents)
+        for r in residents:
+            out.add_node(
+                r.id,
+                community=r.community,
+                roles=";".join(role.value for role in r.roles),
+                segments=";".join(r.segments),
+            )
         for link in self._links.values():
             if link.relation is Relation.KNOWS and link.source in keep and link.target in keep:
                 out.add_edge(link.source, link.target, weight=link.weight)

@@ -4,11 +4,14 @@ Every reader of tables (the graph import :func:`vchuang.io.tables.read_tables`, 
 ledger CSV later) reads cells the way people type them into Chinese Excel:
 
 * text is folded first: full-width forms become ASCII (digits typed on a Chinese keyboard), and
-  surrounding spaces go (:func:`clean`);
+  surrounding spaces go (:func:`clean`); a name or free text keeps its Chinese punctuation
+  (:func:`clean_text`);
 * dates are year first, ``2019-09-21``, ``2019/9/21``, ``2019.9.21``, ``2019年9月21日``
   or ``20190921``, with an optional time (:func:`parse_date`);
-* numbers may carry a unit or a thousands separator: ``3小时``, ``8 hours``, ``1,200人``
-  (:func:`parse_int`, :func:`parse_number`); money is in yuan, ``¥3,000`` or ``45.50元``,
+* numbers may carry a unit or a thousands separator: ``3小时``, ``8 hours``, ``1,200人``,
+  or be written in Chinese numerals, ``三``, ``十二``, ``两``, ``半`` (0.5)
+  (:func:`parse_int`, :func:`parse_number`); a year may be given as a date, ``05/03/1988``
+  or ``1988年3月`` (:func:`parse_year`); money is in yuan, ``¥3,000`` or ``45.50元``,
   kept as whole fen (:func:`parse_money`);
 * yes and no in either language, ``是`` / ``否``, ``√`` / ``×`` (:func:`parse_bool`);
 * a skill level as ``1``–``4`` or a word, ``初级`` … ``专家`` (:func:`parse_level`);
@@ -61,8 +64,10 @@ from ..model import (
 __all__ = [
     "CellError",
     "clean",
+    "clean_text",
     "header_key",
     "is_full_date",
+    "is_year_of_date",
     "parse_bool",
     "parse_date",
     "parse_enum",
@@ -71,13 +76,14 @@ __all__ = [
     "parse_money",
     "parse_number",
     "parse_themes",
+    "parse_year",
     "split_items",
 ]
 
 E = TypeVar("E", bound=enum.Enum)
 
 _SPLIT = re.compile(r"[;；,，、|/\n]+")
-_UNITS = re.compile(r"(小时|个小时|hours?|hrs?|h|人|名|元|块|¥|rmb|年|岁)$")
+_UNITS = re.compile(r"(个小时|小时|hours?|hrs?|h|个人|人|名|个|元|块|¥|rmb|年|岁)$")
 _DATE = re.compile(
     r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 )
@@ -100,10 +106,55 @@ def clean(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
+def clean_text(text: str) -> str:
+    """A name or free text as kept: outer spaces removed and NFKC-folded (full-width
+    letters and digits, ideographic spaces), except punctuation, so that Chinese text keeps
+    its ``，`` ``：`` ``（）`` ``……``.
+
+    >>> clean_text(" 张浩\u3000"), clean_text("\\uff21\\uff22\\uff13"), clean_text("平南（东区）， 好")
+    ('张浩', 'AB3', '平南（东区）， 好')
+    """
+    parts = _PUNCT_RUNS.split(text)
+    folded = "".join(
+        part if i % 2 else unicodedata.normalize("NFKC", part) for i, part in enumerate(parts)
+    )
+    return folded.strip()
+
+
+_PUNCT_RUNS = re.compile(
+    r"([\u2010-\u2027\u3001-\u303f\uff01-\uff0f\uff1a-\uff20"
+    r"\uff3b-\uff40\uff5b-\uff65\ufe10-\ufe6f]+)"
+)
+
+
 def split_items(text: str) -> list[str]:
     """The items of a list cell, split on ``;`` ``,`` ``、`` ``|`` ``/`` or a line break
     (full-width or not); empty items are dropped."""
     return [x.strip() for x in _SPLIT.split(text) if x.strip()]
+
+
+_DIGITS = {"零": 0, "\u3007": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+           "七": 7, "八": 8, "九": 9}  # fmt: skip
+
+
+def _chinese_number(text: str) -> str | None:
+    """A number written in Chinese numerals (0 to 99, and ``半`` for a half) as digits,
+    or None: ``三`` is ``3``, ``十二`` ``12``, ``二十`` ``20``, ``两`` ``2``, ``三十五``
+    ``35``, ``半`` ``0.5``, ``三个半`` ``3.5``."""
+    value = text.strip()
+    half = value.endswith("半")
+    value = value.removesuffix("半").removesuffix("个")
+    if not value:
+        return "0.5" if half else None
+    if value in _DIGITS:
+        n = _DIGITS[value]
+    else:
+        found = re.fullmatch(r"([一二两三四五六七八九]?)十([一二三四五六七八九]?)", value)
+        if found is None or found.group(1) == "两":
+            return None
+        tens, units = found.groups()
+        n = (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[units] if units else 0)
+    return f"{n}.5" if half else str(n)
 
 
 def _number_text(text: str) -> str:
@@ -111,7 +162,7 @@ def _number_text(text: str) -> str:
     value = _UNITS.sub("", value).strip()
     if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", value):
         value = value.replace(",", "")
-    return value
+    return _chinese_number(value) or value
 
 
 def parse_int(text: str, what: str = "the cell") -> int:
@@ -119,8 +170,8 @@ def parse_int(text: str, what: str = "the cell") -> int:
 
     ``what`` names the cell in the message (usually its header).
 
-    >>> parse_int("1,200人"), parse_int("\\uff13")
-    (1200, 3)
+    >>> parse_int("1,200人"), parse_int("\\uff13"), parse_int("十二"), parse_int("两个")
+    (1200, 3, 12, 2)
     """
     value = _number_text(text)
     if not re.fullmatch(r"[+-]?\d{1,15}", value):
@@ -132,8 +183,8 @@ def parse_int(text: str, what: str = "the cell") -> int:
 def parse_number(text: str, what: str = "the cell") -> int | float:
     """A number >= 0, perhaps with a unit (``3.5小时``): an int when it is whole.
 
-    >>> parse_number("3.5小时"), parse_number("8 hours")
-    (3.5, 8)
+    >>> parse_number("3.5小时"), parse_number("8 hours"), parse_number("三个半小时")
+    (3.5, 8, 3.5)
     """
     value = _number_text(text)
     if re.fullmatch(r"\d{1,15}", value):
@@ -171,6 +222,38 @@ def is_full_date(text: str) -> bool:
     """Whether ``text`` is a date written out (``1984-05-03``, ``1984年5月3日``), as in a
     year column that was given a birth date."""
     return re.fullmatch(r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?", clean(text)) is not None
+
+
+_YEAR_OF_DATE = (
+    # year first: 1988-03-05, 1988/3/5, 1988.3.5, 1988年3月5日 (a time after it ignored)
+    re.compile(r"(\d{4})[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"),
+    # year last: 05/03/1988, 5-3-1988, 05.03.1988 (day and month order does not matter)
+    re.compile(r"\d{1,2}[-/.]\d{1,2}[-/.](\d{4})"),
+    # year and month: 1988-03, 1988/3, 1988年3月 (not 1988.3, which reads as a decimal)
+    re.compile(r"(\d{4})(?:[-/]\d{1,2}|年\d{1,2}月(?:份)?)"),
+    re.compile(r"(\d{4})年(?:出生|生)?"),
+)
+
+
+def parse_year(text: str, what: str = "the cell") -> int:
+    """A year: ``1988``, or the year of a date written in a year column (``05/03/1988``,
+    ``1988-03-05``, ``1988年3月``); :func:`is_year_of_date` tells the two apart.
+
+    >>> parse_year("1988"), parse_year("05/03/1988"), parse_year("1988年3月")
+    (1988, 1988, 1988)
+    """
+    value = clean(text)
+    for pattern in _YEAR_OF_DATE:
+        found = pattern.fullmatch(value)
+        if found is not None:
+            return int(found.group(1))
+    return parse_int(text, what)
+
+
+def is_year_of_date(text: str) -> bool:
+    """Whether ``text`` is a date (or year and month) rather than a bare year."""
+    value = clean(text)
+    return any(p.fullmatch(value) for p in _YEAR_OF_DATE[:3])
 
 
 def parse_money(text: str) -> int:

@@ -38,9 +38,11 @@ False
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import enum
+import inspect
 import io
 import os
 import re
@@ -52,7 +54,9 @@ import attrs
 import networkx as nx
 
 from .._optional import require
+from ..errors import Problem, ValidationError
 from ..graph import CommunityGraph
+from ..kernel.text import text
 from ..model import (
     KIND_PLURALS,
     Activity,
@@ -65,8 +69,9 @@ from ..model import (
     entity_kinds,
 )
 from ..privacy import Reveal, for_publication
-from ._csvsafe import cell_out
+from .csvsafe import cell_out
 from ._json import atomic_write_text
+from .cells import clean_text
 
 __all__ = [
     "export_tables",
@@ -387,7 +392,12 @@ def _csv_text(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, str):
-        return cell_out(value)  # a spreadsheet must not run it as a formula
+        guarded = cell_out(value)  # a spreadsheet must not run it as a formula
+        if guarded == value and clean_text(value) != value:
+            # the reader strips and folds text (spaces, full-width letters); after an
+            # apostrophe it keeps the text as written, so the round trip is exact
+            return "'" + value
+        return guarded
     return str(value)
 
 
@@ -398,6 +408,7 @@ def to_csv(
     reveal: Reveal | str = Reveal.NOTHING,
     key: bytes | str | None = None,
     as_of: dt.date | None = None,
+    encoding: str = "utf-8-sig",
 ) -> list[Path]:
     """Write every table of :func:`export_tables` as a CSV file for Excel.
 
@@ -416,11 +427,20 @@ def to_csv(
         Where to write.
     reveal, key, as_of
         As for :func:`flat_graph` (default: pseudonymous).
+    encoding
+        ``"utf-8-sig"`` (default: UTF-8 with a byte-order mark), or ``"gb18030"`` for
+        older WPS and Excel versions that open CSV files as GBK; any encoding Python
+        knows (all the files are written in it, or none if a cell cannot be).
 
     Returns
     -------
     list of Path
         The files written.
+
+    Raises
+    ------
+    ValidationError
+        ``encoding`` is not an encoding Python knows, or cannot write some cell.
 
     Examples
     --------
@@ -434,17 +454,45 @@ def to_csv(
     >>> [r.id for r in g if back.get(r.id) != r]   # the minor, whose name is never written
     ['pn-r08']
     """
-    root = Path(directory)
-    root.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        problem = Problem(
+            "encoding",
+            text("export.unknown_encoding", "en", encoding=repr(encoding)),
+            text("export.hint_encoding", "en"),
+        )
+        raise ValidationError([problem]) from None
+    texts: dict[str, str] = {}
     for name, (columns, rows) in export_tables(graph, reveal=reveal, key=key, as_of=as_of).items():
         buffer = io.StringIO(newline="")
         writer = csv.writer(buffer)
         writer.writerow(columns)
         for row in rows:
             writer.writerow([_csv_text(row[c]) for c in columns])
+        content = buffer.getvalue()
+        try:
+            content.encode(encoding)
+        except UnicodeEncodeError as exc:
+            line = content[: exc.start].count("\n") + 1
+            problem = Problem(
+                f"{name}.csv:{line}",
+                text(
+                    "export.cannot_encode",
+                    "en",
+                    encoding=encoding,
+                    char=repr(exc.object[exc.start]),
+                ),
+                text("export.hint_encoding", "en"),
+            )
+            raise ValidationError([problem]) from None
+        texts[name] = content
+    root = Path(directory)
+    root.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for name, content in texts.items():
         path = root / f"{name}.csv"
-        atomic_write_text(path, buffer.getvalue(), encoding="utf-8-sig")
+        atomic_write_text(path, content, encoding=encoding)
         written.append(path)
     return written
 
@@ -511,40 +559,94 @@ def to_dataframes(
     return out
 
 
-def to_dataframe(result: Any) -> Any:
-    """A ``pandas.DataFrame`` of an analysis result (anything with ``to_rows()``) or
-    of a list of dicts.
+def to_dataframe(result: Any, table: str | None = None) -> Any:
+    """A ``pandas.DataFrame`` of an analysis result or of a sequence of records.
 
     Parameters
     ----------
     result
-        A result object or an iterable of mappings.
+        A result with ``to_rows()`` (when its ``to_rows`` takes a ``table``, the result
+        has several tables and ``table`` must name one), or a sequence of mappings,
+        of records (attrs classes, such as :func:`vchuang.indicators.monthly`'s rows or
+        ``ReachReport.segments``) or of objects with ``to_dict()``.
+    table
+        Which table of a result that has several (``ReachReport``: ``"points"``,
+        ``"lines"``, ``"segments"`` …).
 
     Returns
     -------
     object
-        A ``pandas.DataFrame``, one row per row of the result.
+        A ``pandas.DataFrame``, one row per row of the result; enums as their values,
+        lists of records as text joined with ``;``.
 
     Raises
     ------
     MissingDependencyError
         pandas is not installed.
+    ValidationError
+        The result has several tables and ``table`` names none of them (the message
+        lists them), or ``table`` is given for a result with one table.
     TypeError
-        ``result`` has no ``to_rows()`` and is not an iterable of mappings.
+        ``result`` has no ``to_rows()`` and is not a sequence of rows or records.
 
     Examples
     --------
     >>> import vchuang
-    >>> to_dataframe(vchuang.load_example().summary()).loc[0, "community"]
+    >>> from vchuang import indicators
+    >>> g = vchuang.load_example()
+    >>> to_dataframe(g.summary()).loc[0, "community"]
     'Pingnan'
+    >>> to_dataframe(indicators.monthly(g)).columns.tolist()[:3]
+    ['place', 'month', 'activities']
     """
     pd = require("pandas", extra="pandas", feature="DataFrame exports")
-    rows = result.to_rows() if hasattr(result, "to_rows") else result
-    if isinstance(rows, Mapping | str | bytes):
-        msg = f"expected a result with to_rows() or rows of dicts, got {type(result).__name__}"
+    return pd.DataFrame(_rows_of(result, table))
+
+
+def _table_names(result: Any, to_rows: Any) -> list[str]:
+    names = getattr(result, "TABLES", None) or getattr(result, "tables", None)
+    if isinstance(names, Iterable) and not isinstance(names, str):
+        found = [str(n) for n in names]
+        if found:
+            return found
+    return re.findall(r'``"(\w+)"``', to_rows.__doc__ or "")
+
+
+def _record_row(item: Any) -> dict[str, Any]:
+    if isinstance(item, Mapping):
+        return dict(item)
+    to_dict = getattr(item, "to_dict", None)
+    if callable(to_dict):
+        return dict(to_dict())
+    if attrs.has(type(item)):
+        return {a.name: _cell(getattr(item, a.name)) for a in attrs.fields(type(item))}
+    msg = f"every row must be a mapping or a record, got {type(item).__name__}"
+    raise TypeError(msg)
+
+
+def _rows_of(result: Any, table: str | None) -> list[dict[str, Any]]:
+    """The rows of ``result`` (see :func:`to_dataframe`)."""
+    to_rows = getattr(result, "to_rows", None)
+    what = type(result).__name__
+    if callable(to_rows):
+        if "table" in inspect.signature(to_rows).parameters:
+            names = _table_names(result, to_rows)
+            if table is None or (names and table not in names):
+                message = (
+                    text("export.several_tables", "en", what=what)
+                    if table is None
+                    else text("export.no_such_table", "en", what=what, table=repr(table))
+                )
+                hint = text("export.hint_tables", "en", names=", ".join(map(repr, names)))
+                raise ValidationError([Problem("table", message, hint)])
+            return [_record_row(r) for r in to_rows(table=table)]
+        rows: Any = to_rows()
+    else:
+        rows = result
+    if table is not None:
+        problem = Problem("table", text("export.one_table", "en", what=what))
+        raise ValidationError([problem])
+    if isinstance(rows, Mapping | str | bytes) or not isinstance(rows, Iterable):
+        msg = f"expected a result with to_rows() or a sequence of rows or records, got {what}"
         raise TypeError(msg)
-    rows = list(rows)
-    if not all(isinstance(row, Mapping) for row in rows):
-        msg = "every row must be a mapping of column to value"
-        raise TypeError(msg)
-    return pd.DataFrame([dict(row) for row in rows])
+    return [_record_row(r) for r in rows]

@@ -17,6 +17,7 @@ from ...errors import CellError
 from ...model import AgeBand, Level, Relation, Role, SkillLevel, SkillTaxonomy
 from ..cells import (
     clean,
+    clean_text,
     is_full_date,
     parse_bool,
     parse_date,
@@ -26,6 +27,7 @@ from ..cells import (
     parse_money,
     parse_number,
     parse_themes,
+    parse_year,
     split_items,
 )
 from ._specs import Column
@@ -63,7 +65,7 @@ def _at_least_zero(n: int, what: str, raw: str) -> int:
 
 def _year(raw: str, what: str) -> int:
     text = clean(raw)
-    return parse_date(text).year if is_full_date(text) else parse_int(raw, what)
+    return parse_date(text).year if is_full_date(text) else parse_year(raw, what)
 
 
 def _age(raw: str, _what: str) -> AgeBand:
@@ -127,8 +129,8 @@ def _skill_ids(raw: str, taxonomy: SkillTaxonomy) -> tuple[str, ...]:
 
 #: How each kind of cell is read: (raw text, what the cell is called) -> value.
 _SIMPLE: dict[str, Callable[[str, str], Any]] = {
-    "text": lambda raw, _: raw,
-    "name": lambda raw, _: raw,
+    "text": lambda raw, _: clean_text(raw),
+    "name": lambda raw, _: clean_text(raw),
     "id": lambda raw, _: clean(raw),
     "count": lambda raw, what: _at_least_zero(parse_int(raw, what), what, raw),
     "fen": lambda raw, what: _at_least_zero(parse_int(raw, what), what, raw),

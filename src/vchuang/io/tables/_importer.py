@@ -13,29 +13,40 @@ import functools
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
 from ...errors import CellError, FormatError, ValidationError
 from ...graph import CommunityGraph
-from ...kernel.text import check_lang
+from ...kernel.text import check_lang, text
 from ...model import KIND_PLURALS, Skill, SkillTaxonomy, entity_kinds
-from ..cells import clean, header_key, parse_date
+from ..cells import clean, clean_text, header_key, is_year_of_date, parse_date
 from ._building import Building
 from ._cells import read_cell
 from ._linking import Linking
 from ._reading import read_sheets
 from ._report import ImportReport, SourceFile
 from ._sheets import Sheet, location
-from ._specs import META_KEYS, TABLES
+from ._specs import META_KEYS, SPECS, TABLES
 from ._state import Row
 
 __all__ = ["Importer", "read_tables"]
 
 
+#: Words that start a totals, notes or signature row rather than a record.
+_SUMMARY = re.compile(
+    r"(合计|总计|小计|共计|累计|总数|填表人|填报人|制表人|统计人|审核人|审批人|负责人签字|签字|签名|"
+    r"盖章|备注|说明|注|total|subtotal|signature)(?=$|[\s:：\d(（,，.。])",
+    re.IGNORECASE,
+)
+
+
 class Importer(Linking, Building):
     """One import: the steps of :func:`read_tables` over the state they share."""
+
+    strict: bool = True
+    """Whether any problem fails the import (set by :meth:`run`)."""
 
     def collect(self, source: Any) -> None:
         """Read every sheet of ``source`` and find its header row."""
@@ -63,6 +74,13 @@ class Importer(Linking, Building):
                     line, cells = raw[k]
                     if not any(c.strip() for c in cells):
                         continue
+                    word = self._summary_row(sheet, cells)
+                    if word is not None:
+                        self.p.note(
+                            location(sheet, line, None),
+                            text("tables.summary_row", self.p.lang, line=line, word=word),
+                        )
+                        continue
                     row = Row(sheet=sheet, line=line, spec=spec)
                     self._parse_row(row, cells)
                     end = raw[k + 1][0] if k + 1 < len(raw) else None
@@ -78,11 +96,17 @@ class Importer(Linking, Building):
 
     def _parse_row(self, row: Row, cells: list[str]) -> None:
         sheet, spec = row.sheet, row.spec
+        lang = self.p.lang
         for i, field in sheet.fields.items():
             raw = cells[i] if i < len(cells) else ""
             col = spec.column(field)
+            if col.parse in ("text", "name") and raw and (row.line, i) in sheet.literal:
+                row.values[field] = raw  # written after an apostrophe: kept as written
+                continue
             if col.parse == "text" and raw and not col.required:
-                row.values[field] = raw  # free text is kept as typed, spaces and all
+                kept = clean_text(raw)
+                if kept:
+                    row.values[field] = kept
                 continue
             if not raw.strip():
                 if col.required:
@@ -90,26 +114,62 @@ class Importer(Linking, Building):
                     self._fail(
                         row,
                         field,
-                        f"{shown} is empty",
-                        f"every row of {spec.name} needs a {col.headers[0]}",
+                        text("tables.cell_empty", lang, column=shown),
+                        text(
+                            "tables.hint_cell_empty", lang, table=spec.name, header=col.headers[0]
+                        ),
                     )
                 continue
+            errors: list[CellError] = []
             try:
                 value = read_cell(
                     col,
                     raw,
                     what=sheet.headers.get(field, col.headers[0]),
                     taxonomy=self.taxonomy,
-                    also=functools.partial(self._fail_cell, row, field),
+                    also=errors.append,
                 )
             except CellError as bad:
-                row.bad.add(field)
-                self._fail_cell(row, field, bad)
+                errors.append(bad)
+            if errors:
+                if self.strict or col.required or col.parse in ("id", "ref", "refs"):
+                    row.bad.add(field)
+                    for error in errors:
+                        self._fail_cell(row, field, error)
+                else:  # lenient: the row may still be imported without this cell
+                    for error in errors:
+                        self.p.add(sheet, row.line, field, error.message, error.hint)
+                    row.dropped.append(field)
                 continue
+            if col.parse == "year" and is_year_of_date(raw):
+                self.p.note(
+                    location(sheet, row.line, field),
+                    text("tables.year_from_date", lang, year=value),
+                )
             if col.parse in ("ref", "refs"):
                 row.refs[field] = value
             else:
                 row.values[field] = value
+
+    def _summary_row(self, sheet: Sheet, cells: list[str]) -> str | None:
+        """The word that makes ``cells`` a totals, notes or signature row (``合计``,
+        ``填表人``, ``备注`` …), or None: some cell starts with such a word and every
+        required column is empty or holds one."""
+        words: list[str] = []
+        for c in cells:
+            found = _SUMMARY.match(clean(c))
+            if found:
+                words.append(found.group(1))
+        if not words:
+            return None
+        spec = SPECS[cast(str, sheet.table)]
+        for col in spec.columns:
+            if col.required and col.field in sheet.positions:
+                i = sheet.positions[col.field]
+                cell = clean(cells[i]) if i < len(cells) else ""
+                if cell and not _SUMMARY.match(cell):
+                    return None
+        return words[0]
 
     def _fail_cell(self, row: Row, field: str, bad: CellError) -> None:
         self._fail(row, field, bad.message, bad.hint)
@@ -156,8 +216,8 @@ class Importer(Linking, Building):
         for row in rows:
             parent = row.values.get("parent")
             if parent is not None:
-                text = clean(parent)
-                parent = text if text in known else (self.taxonomy.resolve(text) or text)
+                named = clean(parent)
+                parent = named if named in known else (self.taxonomy.resolve(named) or named)
             try:
                 skills.append(
                     Skill(
@@ -198,6 +258,7 @@ class Importer(Linking, Building):
                 break
 
     def run(self, source: Any, *, strict: bool) -> ImportReport:
+        self.strict = strict
         self.collect(source)
         self.parse()
         self.register()
@@ -253,6 +314,14 @@ class Importer(Linking, Building):
                 f"{len(rows)} row{'s' * (len(rows) > 1)} added to {record.kind} "
                 f"{entity_id!r} of the base graph",
             )
+        for table_rows in self.rows.values():
+            for row in table_rows:
+                if row.dropped and not row.failed:
+                    for field in row.dropped:
+                        self.p.note(
+                            location(row.sheet, row.line, field),
+                            text("tables.cell_left_out", self.p.lang),
+                        )
         imported = {
             KIND_PLURALS[k]: len(graph.ids(k))
             - (len(self.base.ids(k)) if self.base is not None else 0)

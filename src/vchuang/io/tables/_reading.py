@@ -2,10 +2,12 @@
 
 A CSV file may be UTF-8 (with or without a byte-order mark), GB18030 (what Chinese
 Excel saves) or UTF-16; :func:`decode` tells them apart, and a file whose lines are in
-different encodings is read line by line, each odd line reported. The delimiter is the
-most common of ``,`` ``\t`` ``;`` on the first line. A cell written after an apostrophe
-so that a spreadsheet would not run it as a formula loses the apostrophe
-(:mod:`vchuang.io._csvsafe`). XLSX workbooks are read with openpyxl, each sheet a table.
+different encodings is read line by line, each odd line reported. The delimiter
+(``,`` ``\t`` or ``;``) and the header row are found together: the delimiter is the one
+that splits one of the first lines into known headers (a title line above the header
+says nothing about it), else the one found on most of the first lines. A cell written
+after an apostrophe (so that a spreadsheet would not run it as a formula, or keeps its
+spaces) loses the apostrophe and is kept as written (:mod:`vchuang.io.csvsafe`). XLSX workbooks are read with openpyxl, each sheet a table.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ from typing import Any
 from ..._optional import require
 from ...errors import Problem, ValidationError
 from ...kernel.text import Lang, text
-from .._csvsafe import cell_in
-from ._headers import HeaderMap, find_header
+from ..csvsafe import cell_in
+from ._headers import HeaderMap, find_header, header_field
 from ._sheets import Problems, Sheet, location
 from ._specs import EXTENSIONS, SPECS, table_of
 
@@ -91,7 +93,7 @@ def _read_file(
         if table is None:
             found = table_of(path.stem)
             table = found[0] if len(found) == 1 else None
-        sheets = [read_csv(path, path.name, order, table, problems)]
+        sheets = [read_csv(path, path.name, order, table, problems, mapping)]
     for sheet in sheets:
         if sheet.table is None:
             found = table_of(
@@ -189,7 +191,43 @@ def _utf8_nonascii(line: bytes) -> bool:
     return True
 
 
-def read_csv(path: Path, label: str, order: int, table: str | None, problems: Problems) -> Sheet:
+#: How many lines the delimiter and the header row are looked for in.
+HEAD_LINES = 10
+
+
+def _delimiter(lines: list[str], table: str | None, mapping: HeaderMap) -> str:
+    """The delimiter that splits one of the first lines into the most known headers (of
+    ``table``, or of any table when it is not known yet); failing that, the one found on
+    most of the first lines, ``,`` first on a tie."""
+    candidates = (",", "\t", ";")
+    specs = [SPECS[table]] if table is not None else list(SPECS.values())
+    best: dict[str, tuple[int, int]] = {}
+    for d in candidates:
+        known = 0
+        for line in lines:
+            cells = next(csv.reader([line], delimiter=d), [])
+            if len(cells) < 2:
+                continue
+            for spec in specs:
+                hits = sum(
+                    1
+                    for c in cells
+                    if c.strip() and header_field(spec, mapping, c) not in (False, None)
+                )
+                known = max(known, hits)
+        found_on = sum(1 for line in lines if d in line)
+        best[d] = (known, found_on)
+    return max(candidates, key=lambda d: (*best[d], d == ","))
+
+
+def read_csv(
+    path: Path,
+    label: str,
+    order: int,
+    table: str | None,
+    problems: Problems,
+    mapping: HeaderMap | None = None,
+) -> Sheet:
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -205,18 +243,18 @@ def read_csv(path: Path, label: str, order: int, table: str | None, problems: Pr
     sheet = Sheet(label=label, order=order, table=table, encoding=encoding, raw=[])
     for line, (message, hint) in bad.items():
         sheet.bad_lines[line] = Problem(location(sheet, line, None), message, hint)
-    first = next((ln for ln in content.splitlines() if ln.strip()), "")
-    if path.suffix.lower() == ".tsv":
-        delimiter = "\t"
-    else:
-        counts = {d: first.count(d) for d in (",", "\t", ";")}
-        delimiter = max(counts, key=lambda d: (counts[d], d == ","))
+    head = [ln for ln in content.splitlines() if ln.strip()][:HEAD_LINES]
+    tsv = path.suffix.lower() == ".tsv"
+    delimiter = "\t" if tsv else _delimiter(head, table, mapping or {})
     reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
     start = 1
     try:
         for cells in reader:
             # a cell a spreadsheet would run as a formula was written after an apostrophe
-            # (vchuang.io._csvsafe); the apostrophe goes
+            # (vchuang.io.csvsafe); the apostrophe goes
+            for i, c in enumerate(cells):
+                if c.startswith("'"):
+                    sheet.literal.add((start, i))
             sheet.raw.append((start, [cell_in(c) for c in cells]))
             start = reader.line_num + 1
     except csv.Error as exc:

@@ -32,6 +32,8 @@ class Sheet:
     headers: dict[str, str] = attrs.Factory(dict)  # field -> header text
     positions: dict[str, int] = attrs.Factory(dict)  # field -> column index
     rows: int = 0
+    literal: set[tuple[int, int]] = attrs.Factory(set)
+    """Cells ``(line, column index)`` written after an apostrophe: kept as written."""
 
 
 class Problems:

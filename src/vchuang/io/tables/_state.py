@@ -40,6 +40,7 @@ class Row:
     implicit: bool = False
     record: Any = None
     bad: set[str] = attrs.Factory(set)
+    dropped: list[str] = attrs.Factory(list)  # fields whose bad cell was left out (lenient)
 
 
 #: A resolved reference: the entity ID and the row that gives it (None: the base graph's).
