@@ -69,9 +69,9 @@ from ..model import (
     entity_kinds,
 )
 from ..privacy import Reveal, for_publication
-from .csvsafe import cell_out
 from ._json import atomic_write_text
 from .cells import clean_text
+from .csvsafe import cell_out
 
 __all__ = [
     "export_tables",
