@@ -35,6 +35,26 @@ def example() -> vchuang.CommunityGraph:
 # ------------------------------------------------------------------ Chinese labels
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """With ``VCHUANG_TEST_NO_CJK=1``, the library sees no CJK font at all (none cached,
+    none in a font package, none in the system folders), as on a newcomer's machine.
+    CI runs the figure and report tests once this way, so the documented fallback
+    (English figure labels and one warning) cannot regress."""
+    if os.environ.get("VCHUANG_TEST_NO_CJK") != "1":
+        return
+    from matplotlib import font_manager
+
+    from vchuang.plot import _style
+
+    manager = font_manager.fontManager
+    manager.ttflist = [f for f in manager.ttflist if not _style._looks_cjk(str(f.fname))]
+    # kept for the tests of the finder itself (test_plot.py)
+    _style.unpatched_package_font_files = _style._package_font_files  # type: ignore[attr-defined]
+    _style._package_font_files = list  # type: ignore[assignment]
+    _style._system_font_files = list  # type: ignore[assignment]
+    _style._installed_cjk.cache_clear()
+
+
 def chinese_figures() -> AbstractContextManager[object]:
     """Context for code that draws figures with ``lang="zh"``.
 

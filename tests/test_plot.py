@@ -20,7 +20,7 @@ from vchuang.plot import _style, cjk_fonts, label_lang, new_axes
 DEJAVU = Path(mpl.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
 
 
-_PACKAGE_FONT_FILES = _style._package_font_files
+_PACKAGE_FONT_FILES = getattr(_style, "unpatched_package_font_files", _style._package_font_files)
 
 
 @pytest.fixture

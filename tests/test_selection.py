@@ -16,6 +16,7 @@ import math
 import os
 import subprocess
 import sys
+from contextlib import nullcontext
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from conftest import chinese_figures
 from vchuang import CommunityGraph
 from vchuang.datasets import longgang_pilot
 from vchuang.errors import IntegrityError, ValidationError
@@ -1074,12 +1076,14 @@ def test_plots_draw() -> None:
     e = check_eligibility(g, call)
     for lang in ("en", "zh"):
         names = {p.id: p.name_zh for p in g.proposals(call)} if lang == "zh" else None
-        for ax in (
-            r.plot(lang=lang, names=names),
-            s.plot(lang=lang, names=names),
-            c.plot(lang=lang, names=names),
-            e.plot(lang=lang, names=names),
-        ):
+        with chinese_figures() if lang == "zh" else nullcontext():
+            axes = [
+                r.plot(lang=lang, names=names),
+                s.plot(lang=lang, names=names),
+                c.plot(lang=lang, names=names),
+                e.plot(lang=lang, names=names),
+            ]
+        for ax in axes:
             assert ax.figure is not None
             assert ax.get_yticklabels()
 
