@@ -43,6 +43,7 @@ from vchuang.model import (
     Subdistrict,
 )
 from vchuang.selection import (
+    COMPLETIONS,
     DEFAULT_RUBRIC,
     RULES,
     Ballot,
@@ -162,6 +163,12 @@ def _pabutools_outcome(
     sat = _sat(election, utility)
     if rule == "approval_greedy":
         out = rules.greedy_utilitarian_welfare(instance, profile, sat_class=pe.Cost_Sat)
+    elif rule == "phragmen":
+        out = rules.sequential_phragmen(instance, profile)
+    elif completion == "budget_increase":
+        out = rules.exhaustion_by_budget_increase(
+            instance, profile, rules.method_of_equal_shares, {"sat_class": sat}
+        )
     elif rule == "greedy_density":  # votes per unit of money: approvals or points / cost
         density = _sat(election, "approval")
         out = rules.greedy_utilitarian_welfare(instance, profile, sat_class=density)
@@ -202,16 +209,20 @@ def test_no_rule_exceeds_the_budget_or_breaks_a_constraint(
         Quota(key="theme", value=t, max_count=data.draw(st.integers(0, 2)))
         for t in data.draw(st.lists(st.sampled_from("xyz"), unique=True, max_size=2))
     ]
-    if rule != "equal_shares" and data.draw(st.booleans()):
+    if rule not in ("equal_shares", "phragmen") and data.draw(st.booleans()):
         quotas.append(Quota(key="theme", value="x", min_count=1))
-    if rule in ("equal_shares", "approval_greedy") and not election.ballots:
+    if rule in ("equal_shares", "approval_greedy", "phragmen") and not election.ballots:
         with pytest.raises(ValidationError):
+            select(election, rule=rule)
+        return
+    if rule == "phragmen" and election.vote_type != "approval":
+        with pytest.raises(ValidationError, match="approval ballots"):
             select(election, rule=rule)
         return
     options: dict[str, Any] = {
         "k": data.draw(st.integers(0, 4)),
         "key": data.draw(st.sampled_from(["score", "density"])),
-        "completion": data.draw(st.sampled_from([None, "greedy", "add1"])),
+        "completion": data.draw(st.sampled_from(COMPLETIONS)),
         "incompatible": incompatible,
         "quotas": quotas,
         "min_votes": data.draw(st.integers(0, 2)),
@@ -357,14 +368,14 @@ def test_equal_shares_equals_pabutools_on_files_we_write(
         if election.vote_type == "cumulative"
         else data.draw(st.sampled_from(["cost", "approval"]))
     )
-    completion = data.draw(st.sampled_from([None, "greedy", "add1"]))
+    completion = data.draw(st.sampled_from([None, "greedy", "add1", "budget_increase"]))
     path = _write(election, tmp_path_factory.mktemp("pb"))
     ours = select(
         Election.from_pabulib(pabulib.load(path)),
         rule="equal_shares",
         utility=utility,
         completion=completion,
-        increment=1,
+        increment=None if completion == "budget_increase" else 1,
     )
     theirs = _pabutools_outcome(
         path, election, rule="equal_shares", utility=utility, completion=completion, increment=1
@@ -375,9 +386,9 @@ def test_equal_shares_equals_pabutools_on_files_we_write(
 @settings(max_examples=50, deadline=None)
 @given(
     election=elections(min_voters=1, empty_ballots=False),
-    rule=st.sampled_from(["approval_greedy", "greedy_density"]),
+    rule=st.sampled_from(["approval_greedy", "greedy_density", "phragmen"]),
 )
-def test_greedy_rules_equal_pabutools_on_files_we_write(
+def test_greedy_rules_and_phragmen_equal_pabutools_on_files_we_write(
     election: Election,
     rule: str,
     tmp_path_factory: pytest.TempPathFactory,
@@ -386,7 +397,9 @@ def test_greedy_rules_equal_pabutools_on_files_we_write(
     assume(rule == "greedy_density" or election.vote_type == "approval")
     path = _write(election, tmp_path_factory.mktemp("pb"))
     read = Election.from_pabulib(pabulib.load(path))
-    if rule == "approval_greedy":
+    if rule == "phragmen":
+        ours = select(read, rule="phragmen")
+    elif rule == "approval_greedy":
         ours = select(read, rule="approval_greedy")
     else:  # score = votes (no panel), ranked by votes per unit of money
         ours = select(read, rule="greedy", key="density")
@@ -419,6 +432,13 @@ def test_rules_equal_pabutools_on_real_elections(path: Path) -> None:
         assert sorted(select(election, rule="approval_greedy").selected) == _pabutools_outcome(
             path, election, rule="approval_greedy"
         )
+        assert sorted(select(election, rule="phragmen").selected) == _pabutools_outcome(
+            path, election, rule="phragmen"
+        )
+    ours = select(election, rule="equal_shares", utility=utility, completion="budget_increase")
+    assert sorted(ours.selected) == _pabutools_outcome(
+        path, election, rule="equal_shares", utility=utility, completion="budget_increase"
+    )
 
 
 def test_real_election_outcomes_are_pinned() -> None:

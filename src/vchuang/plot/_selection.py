@@ -46,7 +46,13 @@ def plot_selection(
     names: Mapping[str, str] | None = None,
 ) -> Axes:
     """Horizontal bars of each proposal's cost, selected ones coloured, in selection
-    order then the rest; the title gives the money spent."""
+    order then the rest; the title gives the money spent.
+
+    See Also
+    --------
+    vchuang.selection.SelectionResult.plot : the same figure, from the result.
+    plot_comparison, plot_scores, plot_eligibility : the other selection figures.
+    """
     lang = label_lang(lang)
     font: dict[str, Any] = font_kw(lang)
     ax = new_axes(ax, figsize=(7.5, 0.35 * len(result.decisions) + 1.5))
@@ -112,7 +118,13 @@ def plot_scores(
     lang: str = "en",
     names: Mapping[str, str] | None = None,
 ) -> Axes:
-    """Stacked bars of each proposal's combined score: its panel and its vote parts."""
+    """Stacked bars of each proposal's combined score: its panel and its vote parts.
+
+    See Also
+    --------
+    vchuang.selection.Scores.plot : the same figure, from the result.
+    plot_selection, plot_comparison, plot_eligibility : the other selection figures.
+    """
     lang = label_lang(lang)
     font: dict[str, Any] = font_kw(lang)
     rows = sorted(scores.proposals, key=lambda p: p.rank)
@@ -139,7 +151,13 @@ def plot_comparison(
     lang: str = "en",
     names: Mapping[str, str] | None = None,
 ) -> Axes:
-    """A proposals × rules grid with a dot where the rule selects the proposal."""
+    """A proposals × rules grid with a dot where the rule selects the proposal.
+
+    See Also
+    --------
+    vchuang.selection.Comparison.plot : the same figure, from the result.
+    plot_selection, plot_scores, plot_eligibility : the other selection figures.
+    """
     lang = label_lang(lang)
     font: dict[str, Any] = font_kw(lang)
     rules = list(comparison.results)
@@ -169,7 +187,13 @@ def plot_eligibility(
     names: Mapping[str, str] | None = None,
 ) -> Axes:
     """A proposals × rules grid: green where the proposal passes the rule, red where
-    it fails."""
+    it fails.
+
+    See Also
+    --------
+    vchuang.selection.Eligibility.plot : the same figure, from the result.
+    plot_selection, plot_scores, plot_comparison : the other selection figures.
+    """
     lang = label_lang(lang)
     font: dict[str, Any] = font_kw(lang)
     rules = list(eligibility.rules)

@@ -42,6 +42,7 @@ ran out of budget: costs 400 yuan, but only 0 yuan remained after 'bench'
 from __future__ import annotations
 
 from ._apply import Applied, apply_selection
+from ._audit import PROPERTIES, Audit, PriceSystem, Violation, audit
 from ._election import VOTE_KINDS, Ballot, Election, format_money
 from ._eligibility import (
     DEFAULT_RULES,
@@ -51,6 +52,7 @@ from ._eligibility import (
     EligibilityRule,
     check_eligibility,
 )
+from ._explain import Shortfall, WhyNot, why_not_funded
 from ._rules import (
     COMPLETIONS,
     RULES,
@@ -81,10 +83,12 @@ __all__ = [
     "DEFAULT_RUBRIC",
     "DEFAULT_RULES",
     "NORMALISATIONS",
+    "PROPERTIES",
     "RULES",
     "RULE_KINDS",
     "VOTE_KINDS",
     "Applied",
+    "Audit",
     "Ballot",
     "Comparison",
     "Criterion",
@@ -95,20 +99,26 @@ __all__ = [
     "EligibilityRule",
     "JudgeBias",
     "JudgeScore",
+    "PriceSystem",
     "ProposalScore",
     "Quota",
     "Rubric",
     "Scores",
     "SelectionResult",
+    "Shortfall",
     "Tie",
+    "Violation",
     "Votes",
+    "WhyNot",
     "apply_selection",
+    "audit",
     "check_eligibility",
     "compare",
     "compare_rules",
     "format_money",
     "score",
     "select",
+    "why_not_funded",
 ]
 
 

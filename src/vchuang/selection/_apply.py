@@ -117,6 +117,10 @@ def apply_selection(
         A project ID or need ID is taken, or a proposal has no proposer and the call's
         place is not a community. Nothing is changed.
 
+    See Also
+    --------
+    select : the selection this applies.
+
     Examples
     --------
     >>> from vchuang.datasets import longgang_pilot

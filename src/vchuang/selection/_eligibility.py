@@ -331,6 +331,13 @@ def check_eligibility(
     ValidationError
         ``call`` is not a call.
 
+    See Also
+    --------
+    score : score the eligible proposals.
+    select : choose proposals to fund, by a rule.
+    compare_rules : several rules on the same election.
+    vchuang.selection.Eligibility.plot : a proposals × rules grid of passes and failures.
+
     Examples
     --------
     >>> from vchuang.datasets import longgang_pilot

@@ -17,6 +17,7 @@ from ..kernel.plotting import plot
 from ._election import Election, _format_amount, _segment_sums, _whole
 from ._knapsack import KnapsackItem, Quotas, best_set
 from ._mes import MESProblem, MESRun, run_mes
+from ._phragmen import run_phragmen
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -40,9 +41,12 @@ __all__ = [
 ]
 
 #: The selection rules :func:`select` knows.
-RULES = ("top_k", "greedy", "knapsack", "equal_shares", "approval_greedy")
-#: How the Method of Equal Shares may be completed (``None``: not at all).
-COMPLETIONS = (None, "greedy", "add1")
+RULES = ("top_k", "greedy", "knapsack", "equal_shares", "approval_greedy", "phragmen")
+#: How the Method of Equal Shares may be completed (``None``: not at all): ``"greedy"``
+#: and ``"add1"`` are pabutools' ``completion_by_rule_combination`` (MES, then greedy;
+#: with ``voter_budget_increment`` for ``"add1"``), ``"budget_increase"`` is its
+#: ``exhaustion_by_budget_increase`` (MES alone, the budget raised step by step).
+COMPLETIONS = (None, "greedy", "add1", "budget_increase")
 _UTILITIES = ("cost", "approval", "points")
 #: Above this many proposals the knapsack rule does not price every left-out proposal.
 _KNAPSACK_EXPLAIN_MAX = 40
@@ -145,8 +149,16 @@ class SelectionResult:
     call: str | None
     options: Mapping[str, Any]
     rounds: tuple[Mapping[str, Any], ...] = attrs.field(default=(), repr=False)
-    """For equal shares: one row per round (project, price, payers …)."""
+    """For equal shares and Phragmén: one row per round (project, price or load …)."""
     note: str = ""
+    dropped_after: Mapping[str, int] = attrs.field(factory=dict, repr=False)
+    """Unselected proposal → how many proposals were selected when it dropped out (the
+    round, for equal shares and Phragmén)."""
+    election: Election | None = attrs.field(default=None, repr=False, eq=False)
+    """The election the rule ran on (for audits and "why not funded")."""
+    inputs: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
+    """The options :func:`select` was given, to run the rule again on a changed
+    election."""
 
     def __repr__(self) -> str:
         money = _format_amount
@@ -366,6 +378,8 @@ class _Outcome:
     ties: list[Tie] = attrs.field(factory=list)
     tied_with: dict[int, tuple[int, ...]] = attrs.field(factory=dict)
     rounds: list[dict[str, Any]] = attrs.field(factory=list)
+    dropped: dict[int, int] = attrs.field(factory=dict)
+    """Unselected proposal → how many proposals were selected when it dropped out."""
     note: str = ""
 
 
@@ -431,6 +445,7 @@ def _greedy(
             continue
         left = budget - spent
         before[j] = (left, len(chosen))
+        out.dropped.setdefault(j, len(chosen))
         if k is not None and len(chosen) >= k:
             out.reasons[j] = f"not in the top {k}: rank {rank_of[j]}, {metric} {_num(value[j])}"
             continue
@@ -669,7 +684,9 @@ def _equal_shares(
         if why is None:
             chosen_free.append(j)
     base = Fraction(budget, n)
-    step = increment if increment is not None else max(1, math.ceil(budget / n / 100))
+    step: int | Fraction = (
+        increment if increment is not None else max(1, math.ceil(budget / n / 100))
+    )
 
     def run(per_voter: Fraction) -> MESRun:
         chosen = list(chosen_free)
@@ -686,6 +703,22 @@ def _equal_shares(
 
     result = run(base)
     steps = 0
+    if completion == "budget_increase":
+        budget_step = Fraction(increment) if increment is not None else Fraction(budget, 100)
+        step = budget_step
+        raised = Fraction(budget)
+        previous = None
+        while budget_step > 0 and raised <= budget * (n + 1):
+            trial = result if previous is None else run(raised / n)
+            if spent_of(trial) > budget:
+                result = previous if previous is not None else run(Fraction(0))
+                break
+            result = trial
+            if _exhaustive([*chosen_free, *trial.selected], candidates, budget, cost, cons):
+                break
+            previous = trial
+            raised += budget_step
+            steps += 1
     if completion == "add1":
         previous = result
         per_voter = base
@@ -754,6 +787,7 @@ def _equal_shares(
             continue
         if j in result.dropped:
             r_no, held = result.dropped[j]
+            out.dropped[j] = len(chosen_free) + r_no
             after = f"after round {r_no}" if r_no else "from the start"
             out.reasons[j] = (
                 f"its supporters held only {money(Fraction(held))} {after}, "
@@ -761,6 +795,7 @@ def _equal_shares(
             )
         elif j in result.blocked:
             r_no, by = result.blocked[j]
+            out.dropped[j] = len(chosen_free) + r_no
             taken_then = [*chosen_free, *result.selected[:r_no]]
             out.reasons[j] = f"ruled out in round {r_no}: " + (
                 cons.blocked(j, taken_then) or f"by {pid[by]!r}"
@@ -790,7 +825,12 @@ def _equal_shares(
             f"add1 completion: each voter's share raised from {money(base)} to "
             f"{money(final_share)} in {steps} step(s) of {money(step)}"
         )
-    if completion is not None:
+    if completion == "budget_increase" and final_share != base:
+        note = (
+            f"budget_increase completion: the budget MES shares out raised from "
+            f"{money(budget)} to {money(final_share * n)} in {steps} step(s) of {money(step)}"
+        )
+    if completion in ("greedy", "add1"):
         taken = list(out.order)
         if not _exhaustive(taken, pool, budget, cost, cons):
             gain = {j: Fraction(int(utils[indptr[j] : indptr[j + 1]].sum())) for j in pool}
@@ -826,11 +866,152 @@ def _equal_shares(
     return {
         "utility": utility,
         "completion": completion,
-        "increment": step,
+        "increment": step if isinstance(step, int) else float(step),
         "per_voter_start": float(base),
         "per_voter_final": float(final_share),
         "add1_steps": steps,
+        "budget_final": float(final_share * n),
     }
+
+
+# --------------------------------------------------------------------------- Phragmén
+
+
+def _phragmen(
+    election: Election,
+    pool: list[int],
+    budget: int,
+    cons: _Constraints,
+    out: _Outcome,
+) -> dict[str, Any]:
+    pid = election.projects
+    cost = election.costs
+    money = _money(election)
+    if election.vote_type != "approval":
+        raise ValidationError(
+            [
+                Problem(
+                    "rule",
+                    f"sequential Phragmén needs approval ballots, not {election.vote_type}",
+                    "use equal_shares or approval_greedy",
+                )
+            ]
+        )
+    if any(q.min_count for q in cons.quotas):
+        raise ValidationError(
+            [
+                Problem(
+                    "quotas",
+                    "sequential Phragmén does not support minimum quotas",
+                    "use greedy or knapsack, or run the rule per group",
+                )
+            ]
+        )
+    indptr, voters, _ = election._matrix()
+    rank_list = sorted(range(len(pid)), key=lambda j: pid[j])
+    rank = [0] * len(pid)
+    for r, j in enumerate(rank_list):
+        rank[j] = r
+    for j in pool:
+        if cost[j] > budget:
+            out.reasons[j] = f"costs {money(cost[j])}, more than the whole budget {money(budget)}"
+    candidates = [j for j in pool if cost[j] <= budget and cons.blocked(j, []) is None]
+    for j in pool:
+        if j not in candidates and j not in out.reasons:
+            out.reasons[j] = cons.blocked(j, []) or "not taken"
+    chosen: list[int] = []
+
+    def hook(win: int, active: list[int]) -> list[int]:
+        chosen.append(win)
+        return [j for j in active if cons.blocked(j, chosen) is not None]
+
+    run = run_phragmen(
+        costs=cost,
+        indptr=indptr,
+        voters=voters,
+        n_voters=election.n_voters,
+        candidates=candidates,
+        rank=rank,
+        budget=budget,
+        on_select=hook,
+    )
+    spent = 0
+    for r_no, rnd in enumerate(run.rounds, start=1):
+        j = rnd.project
+        spent += cost[j]
+        out.order.append(j)
+        out.phases[j] = "main"
+        if rnd.supporters:
+            out.reasons[j] = (
+                f"bought in round {r_no} of sequential Phragmén: its {rnd.supporters} "
+                f"supporters shared its cost, each ending with a load of {money(rnd.load)}"
+            )
+        else:
+            out.reasons[j] = (
+                f"taken in round {r_no}: no voter backed it, and sequential Phragmén "
+                "takes such proposals last while they fit (pass min_votes=1 to leave "
+                "them out)"
+            )
+        out.rounds.append(
+            {
+                "round": r_no,
+                "proposal": pid[j],
+                "cost": cost[j],
+                "load": float(rnd.load),
+                "supporters": rnd.supporters,
+                "spent": spent,
+                "tied": tuple(pid[t] for t in rnd.tied),
+            }
+        )
+    unfunded = set(run.loads)
+    for r_no, rnd in enumerate(run.rounds, start=1):
+        losers = [t for t in rnd.tied[1:] if t in unfunded or t in run.blocked]
+        if losers:
+            out.ties.append(
+                Tie(
+                    where=f"round {r_no}",
+                    proposals=tuple(pid[t] for t in rnd.tied),
+                    winners=(pid[rnd.project],),
+                    value=f"load {_num(rnd.load)}",
+                    rule="the lower ID wins",
+                )
+            )
+            out.tied_with[rnd.project] = tuple(losers)
+            for t in losers:  # the last tie it lost is the one that decided
+                out.tied_with[t] = (rnd.project,)
+    for j, (r_no, by) in run.blocked.items():
+        out.dropped[j] = r_no
+        out.reasons[j] = f"ruled out in round {r_no}: " + (
+            cons.blocked(j, list(run.selected[:r_no])) or f"by {pid[by]!r}"
+        )
+    if run.stopped is not None:
+        r_no, stop, stop_load = run.stopped
+        left = budget - spent
+        for j, load in run.loads.items():
+            out.dropped[j] = r_no
+            own = "no voter backed it" if math.isinf(load) else f"its load {money(load)}"
+            if j == stop:
+                out.reasons[j] = (
+                    f"next in line after round {r_no} ({own}), but it costs "
+                    f"{money(cost[j])}, more than the {money(left)} left: the rule stops here"
+                )
+            else:
+                out.reasons[j] = (
+                    f"not reached: the rule stopped after round {r_no}, when {pid[stop]!r} "
+                    f"(load {money(stop_load) if not math.isinf(stop_load) else 'unbounded'}) "
+                    f"no longer fitted the budget; {own}"
+                )
+    for j in pool:
+        if j not in out.reasons:
+            out.reasons[j] = "not taken"
+    for j in pool:
+        if j in out.tied_with and j not in out.order:
+            winner = out.tied_with[j][0]
+            r_no = out.order.index(winner) + 1
+            out.reasons[j] = (
+                f"lost the tie in round {r_no} to {pid[winner]!r}; then " + out.reasons[j]
+            )
+    return {"rounds": len(run.rounds)}
 
 
 def _per_money(
@@ -915,6 +1096,10 @@ def select(
         ``"approval_greedy"``
             Most votes first (approvals, points or Borda points), taking each proposal
             that still fits: the rule most participatory budgets use.
+        ``"phragmen"``
+            Sequential Phragmén (approval ballots): each round buys the proposal whose
+            supporters end with the lowest load; it stops at the first one that no
+            longer fits (pabutools' ``sequential_phragmen``).
     budget
         The money to share out (default: the call's or the election's budget).
     scores
@@ -939,7 +1124,10 @@ def select(
         For equal shares: ``"add1"`` (default) raises every voter's share step by step
         while the outcome stays within the budget and is not exhaustive, then fills the
         rest greedily by utility per unit of money; ``"greedy"`` only fills greedily;
-        ``None`` leaves the MES outcome as it is.
+        ``None`` leaves the MES outcome as it is; ``"budget_increase"`` raises the
+        budget MES shares out by ``increment`` (default 1 % of the budget) while the
+        outcome fits and is not exhaustive, with no greedy pass. See
+        :data:`COMPLETIONS` for the pabutools names.
     increment
         The ``add1`` step, per voter, in money units (default: 1 % of a voter's initial
         share, rounded up; pabutools and equalshares.net use 1 unit).
@@ -963,6 +1151,14 @@ def select(
     ValidationError
         An unknown rule or option, ``top_k`` without ``k``, equal shares without
         ballots, quotas no set can meet …
+
+    See Also
+    --------
+    compare_rules : several rules on the same election, side by side.
+    score : the judges' and residents' scores that can feed the election.
+    check_eligibility : which proposals may stand at all, with reasons.
+    apply_selection : make the selected proposals projects of the graph.
+    vchuang.selection.SelectionResult.plot : each proposal's cost, the selected ones coloured.
 
     Notes
     -----
@@ -1000,7 +1196,8 @@ def select(
        Systems 34 (NeurIPS 2021). https://arxiv.org/abs/2008.13276
     .. [3] Faliszewski, P., Flis, J., Peters, D., Pierczyński, G., Skowron, P.,
        Stolicki, D., Szufa, S., Talmon, N. (2023). Participatory budgeting: data,
-       tools, and analysis. Proceedings of IJCAI 2023. https://pabulib.org
+       tools, and analysis. Proceedings of IJCAI 2023, 2667–2674.
+       https://doi.org/10.24963/ijcai.2023/297, https://pabulib.org
 
     Examples
     --------
@@ -1019,6 +1216,8 @@ def select(
     """
     excluded: dict[str, str] = {}
     names: dict[str, str] = {}
+    incompatible = list(incompatible)
+    quotas = list(quotas)
     if isinstance(source, Election):
         if call is not None or votes is not None or eligibility is not None:
             raise ValidationError(
@@ -1144,6 +1343,13 @@ def select(
         votes_value: dict[int, Fraction | float] = {j: Fraction(support[pid[j]]) for j in pool}
         _greedy(election, pool, votes_value, total, cons, k=None, metric="votes", out=out)
         score_of = {j: float(support[p]) for j, p in enumerate(pid)}
+    elif rule == "phragmen":
+        if election.n_voters == 0:
+            raise ValidationError(
+                [Problem("ballots", "sequential Phragmén needs residents' approval ballots")]
+            )
+        options.update(_phragmen(election, pool, total, cons, out))
+        score_of = {j: float(support[p]) for j, p in enumerate(pid)}
     else:
         chosen_utility = utility or ("cost" if election.vote_type == "approval" else "points")
         options.update(
@@ -1158,7 +1364,20 @@ def select(
                 increment=increment,
             )
         )
-    return _result(election, rule, total, out, score_of, support, excluded, names, options)
+    res = _result(election, rule, total, out, score_of, support, excluded, names, options)
+    inputs = {
+        "rule": rule,
+        "budget": total,
+        "k": k,
+        "key": key,
+        "utility": utility,
+        "completion": completion,
+        "increment": increment,
+        "min_votes": min_votes,
+        "incompatible": incompatible,
+        "quotas": quotas,
+    }
+    return attrs.evolve(res, election=election, inputs=inputs)
 
 
 def _score_map(scores: Scores | Mapping[str, float]) -> dict[str, float]:
@@ -1227,6 +1446,7 @@ def _result(
         call=election.call,
         options=options,
         rounds=tuple(out.rounds),
+        dropped_after={pid[j]: r for j, r in out.dropped.items() if j not in order},
         note=out.note,
     )
 
@@ -1271,6 +1491,9 @@ def compare_rules(
     See Also
     --------
     select : one rule, with the reason for every proposal.
+    score : the judges' and residents' scores that can feed the election.
+    check_eligibility : which proposals may stand at all, with reasons.
+    vchuang.selection.Comparison.plot : a proposals × rules grid of what each rule selects.
 
     Examples
     --------

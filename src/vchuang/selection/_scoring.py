@@ -10,6 +10,7 @@ import attrs
 import numpy as np
 
 from ..errors import Problem, ValidationError
+from ..kernel.checks import check_number
 from ..kernel.display import SHOWN, html_table
 from ..kernel.plotting import plot
 from ._election import Ballot, _check_ballots
@@ -450,6 +451,13 @@ def score(
         range; a judge marks the same item twice; a proposal has no marks; the weight
         is outside 0–1.
 
+    See Also
+    --------
+    check_eligibility : which proposals may be scored at all.
+    select : choose proposals to fund, by a rule.
+    compare_rules : several rules on the same election.
+    vchuang.selection.Scores.plot : each proposal's combined score.
+
     Notes
     -----
     Each mark :math:`x_{jpc}` (judge :math:`j`, proposal :math:`p`, criterion :math:`c`)
@@ -509,8 +517,7 @@ def score(
     """
     from ..model import Call, Proposal
 
-    if isinstance(panel_weight, bool) or not 0 <= panel_weight <= 1:
-        raise ValidationError([Problem("panel_weight", f"must be in 0–1, got {panel_weight!r}")])
+    panel_weight = check_number(panel_weight, "panel_weight", minimum=0, maximum=1)
     if proposals is not None:
         ids = list(proposals)
     elif graph is not None and call is not None:
