@@ -16,7 +16,7 @@ import pytest
 
 import vchuang
 from vchuang.cli import main
-from vchuang.report import build_report
+from vchuang.report import Report, Scale, build_report
 
 KEY = "a test key of more than 16 bytes"
 
@@ -27,10 +27,14 @@ def pilot() -> vchuang.CommunityGraph:
 
 
 @pytest.fixture(scope="module")
-def report_en(pilot: vchuang.CommunityGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def pilot_report(pilot: vchuang.CommunityGraph, tmp_path_factory: pytest.TempPathFactory) -> Report:
     out = tmp_path_factory.mktemp("report-en")
-    build_report(pilot, out, key=KEY, ledger=vchuang.datasets.longgang_ledger(pilot))
-    return out
+    return build_report(pilot, out, key=KEY, ledger=vchuang.datasets.longgang_ledger(pilot))
+
+
+@pytest.fixture(scope="module")
+def report_en(pilot_report: Report) -> Path:
+    return pilot_report.out
 
 
 @pytest.fixture(scope="module")
@@ -260,3 +264,110 @@ def test_published_reach_diagram_hides_small_counts(pilot: vchuang.CommunityGrap
     assert any(re.search(r"\([1-4]\)", t) for t in shown)  # the case the test is about
     assert not any(re.search(r"\([1-4]\)", t) for t in hidden)
     assert any("(<5)" in t for t in hidden)
+
+
+# --------------------------------------------------------------------------- at district scale
+
+#: Limits low enough that a small synthetic district crosses every one of them.
+LOW = Scale(exact_pairs=1, spread_residents=100, pivot_residents=100, pivots=8)
+
+
+@pytest.fixture(scope="module")
+def small_district() -> vchuang.CommunityGraph:
+    return vchuang.datasets.synthetic(600, rng=1)
+
+
+def test_pilot_report_stays_on_the_exact_methods(pilot_report: Report) -> None:
+    assert pilot_report.methods == {"talents": "exact", "mouth": "full", "matching": "optimal"}
+    assert "method" not in {s.id for s in pilot_report.sections}  # the page as it was
+    (matching,) = [s for s in pilot_report.sections if s.id == "matching"]
+    assert "HiGHS" in matching.text[0]
+
+
+def test_scale_switches_at_its_documented_sizes() -> None:
+    scale = Scale()
+    assert scale.matching(20_000) == "optimal"
+    assert scale.matching(20_001) == "greedy"
+    assert not scale.spread_fast(20_000)
+    assert scale.spread_fast(20_001)
+    assert scale.talent_pivots(200_000) is None
+    assert scale.talent_pivots(200_001) == scale.pivots
+    exact = Scale.exact()
+    assert exact.matching(10**9) == "optimal"
+    assert not exact.spread_fast(10**9)
+    assert exact.talent_pivots(10**9) is None
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_report_at_district_scale_does_not_run_the_exact_matching(
+    small_district: vchuang.CommunityGraph, tmp_path: Path, lang: str
+) -> None:
+    """At 100,000 residents the exact matching ran out of 14 GB: above the limit of
+    eligible pairs the report matches greedily, and says so, with the count, in both
+    languages."""
+    from vchuang.kernel.text import text
+
+    report = build_report(small_district, tmp_path, key=KEY, lang=lang, scale=LOW)
+    assert report.methods["matching"] == "greedy"
+    assert report.methods["mouth"] == "fast"
+    (matching,) = [s for s in report.sections if s.id == "matching"]
+    assert matching.text[-1] == report.sections[-1].text[-1]  # the section says it too
+    note = report.sections[-1]
+    assert note.id == "method"
+    assert note.title == text("report.method.title", lang)
+    assert len(note.text) == 4  # the district, then talents, word of mouth, matching
+    greedy = text("report.method.matching_greedy", lang, pairs="@", limit="1").split("@")[0]
+    assert note.text[-1].startswith(greedy)
+    page = report.index.read_text(encoding="utf-8")
+    assert text("report.method.title", lang) in page
+    if lang == "zh":
+        assert "贪心法" in page
+
+
+def test_word_of_mouth_above_the_limit_keeps_the_best_connected_candidates(
+    small_district: vchuang.CommunityGraph, tmp_path: Path
+) -> None:
+    scale = Scale(spread_residents=100, spread_candidates=6, spread_runs=50)
+    report = build_report(small_district, tmp_path, key=KEY, scale=scale)
+    assert report.methods["mouth"] == "fast"
+    assert report.methods["matching"] == "optimal"
+    note = report.sections[-1].text
+    assert any("the 6 best-connected" in line and "50 simulations" in line for line in note)
+
+
+def test_talent_table_is_the_best_five_of_each_community(
+    small_district: vchuang.CommunityGraph, tmp_path: Path
+) -> None:
+    """The table was built by scanning the whole ranking once per community (100 s at
+    100,000 residents); one pass must give the same rows."""
+    from vchuang.privacy import for_publication
+    from vchuang.talent import rank_talents
+
+    build_report(small_district, tmp_path, key=KEY)
+    published = for_publication(small_district, key=KEY)
+    ranking = rank_talents(published, rng=0)
+    expected = [
+        (t.resident, t.community_rank)
+        for c in published.communities()
+        for t in [t for t in ranking if t.community == c.id][:5]
+    ]
+    with (tmp_path / "tables" / "talents.csv").open(encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["resident"], int(r["rank"])) for r in rows] == expected
+
+
+@pytest.mark.parametrize("make", ["pilot", "synthetic"])
+def test_for_publication_in_one_pass_gives_the_same_graph(
+    pilot: vchuang.CommunityGraph, small_district: vchuang.CommunityGraph, make: str
+) -> None:
+    """``for_publication`` redacts and pseudonymises in one pass (it built the graph
+    twice): the graph and its JSON must be exactly what the two steps give."""
+    from vchuang.privacy import for_publication, pseudonymize, redact
+
+    graph = pilot if make == "pilot" else small_district
+    key = b"a fixed key of 32 bytes........."
+    two_steps = pseudonymize(redact(graph, "standard"), key)
+    one_pass = for_publication(graph, key=key)
+    assert one_pass == two_steps
+    assert vchuang.dumps(one_pass) == vchuang.dumps(two_steps)
+    assert [r.id for r in one_pass] == [r.id for r in two_steps]

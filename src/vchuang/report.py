@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from .graph import CommunityGraph
     from .matching import MatchResult
 
-__all__ = ["Report", "Section", "Table", "build_report"]
+__all__ = ["Report", "Scale", "Section", "Table", "build_report"]
 
 #: Counts of people below this are suppressed in published tables.
 SMALL_CELL = 5
@@ -101,6 +101,69 @@ class Report:
     index: Path
     sections: tuple[Section, ...]
     files: tuple[Path, ...]
+    methods: Mapping[str, str] = attrs.field(factory=dict)
+    """The method each size-dependent section used, by section ID (``"matching"``:
+    ``"optimal"`` or ``"greedy"``; ``"mouth"``: ``"full"`` or ``"fast"``; ``"talents"``:
+    ``"exact"``, ``"sampled"`` or ``"few pivots"`` betweenness); see :class:`Scale`."""
+
+
+# --------------------------------------------------------------------------- scale
+
+
+@attrs.frozen(kw_only=True)
+class Scale:
+    """The sizes above which a section of the report switches to a method that fits.
+
+    A pilot of a few hundred residents gets the exact methods; a district of 100,000
+    gets methods whose time and memory grow gently with its size. Every switch is
+    stated in the report's "how this was computed" note, with the count that caused it.
+    The defaults were measured on synthetic districts on a 2-core machine (see
+    ``benchmarks/bench_report.py`` and the "at district scale" section of the docs).
+
+    Examples
+    --------
+    >>> Scale().matching(4_981), Scale().matching(110_240)
+    ('optimal', 'greedy')
+    >>> Scale.exact().matching(10**9)
+    'optimal'
+    """
+
+    exact_pairs: int = 20_000
+    """Eligible resident–need pairs (binaries of the exact solver) up to which the
+    matching is optimal; above, greedy. The exact solver's memory grows with them (a
+    process peak of 1.9 GB at 23,000 pairs, 2.7 GB at 40,000; 110,000 ran out of 14 GB)."""
+    spread_residents: int = 20_000
+    """Residents up to which word of mouth compares its methods in full (1,000
+    simulations, every engaged resident a candidate, RIS with ε = 0.1)."""
+    spread_runs: int = 300
+    """Simulations scoring each method above ``spread_residents``."""
+    spread_epsilon: float = 0.3
+    """RIS accuracy above ``spread_residents`` (its samples grow as 1/ε²)."""
+    spread_candidates: int = 500
+    """Candidates above ``spread_residents``: the engaged residents with most ``knows``
+    ties."""
+    pivot_residents: int = 200_000
+    """Residents up to which talent betweenness uses the library's default pivots."""
+    pivots: int = 32
+    """Sampled sources for betweenness above ``pivot_residents``."""
+
+    @classmethod
+    def exact(cls) -> Scale:
+        """No switch at any size: the settings of the report before sizes were weighed."""
+        big = sys.maxsize
+        return cls(exact_pairs=big, spread_residents=big, pivot_residents=big)
+
+    def matching(self, pairs: int) -> str:
+        """The matching method for ``pairs`` eligible resident–need pairs."""
+        return "optimal" if pairs <= self.exact_pairs else "greedy"
+
+    def spread_fast(self, residents: int) -> bool:
+        """Whether word of mouth takes its cheaper settings for ``residents``."""
+        return residents > self.spread_residents
+
+    def talent_pivots(self, residents: int) -> int | None:
+        """``pivots=`` for the talent ranking (``None``: the library's default)."""
+        return None if residents <= self.pivot_residents else self.pivots
 
 
 # --------------------------------------------------------------------------- words
@@ -180,7 +243,15 @@ class _Context:
     progress: bool = False
     figure_lang: str = "en"
     """The language figures are labelled in: ``lang``, or English without a CJK font."""
+    scale: Scale = attrs.field(factory=Scale)
+    notes: dict[str, str] = attrs.field(factory=dict)
+    """The "how this was computed" line of each size-dependent section, by section ID."""
+    methods: dict[str, str] = attrs.field(factory=dict)
+    """The method each size-dependent section chose, by section ID."""
+    reduced: set[str] = attrs.field(factory=set)
+    """Sections that took a cheaper method than the full one."""
     _matching: MatchResult | None = None
+    _matched: bool = False
     _outlook: Sustainability | None = None
 
     def outlook(self) -> Sustainability | None:
@@ -192,12 +263,42 @@ class _Context:
         return self._outlook
 
     def matching(self) -> MatchResult | None:
-        """The optimal matching of the graph's residents to its projects' needs (once)."""
+        """The matching of the graph's residents to its projects' needs (once): optimal
+        up to :attr:`Scale.exact_pairs` eligible pairs, else greedy."""
         from .matching import match
 
-        if self._matching is None and self.graph.projects() and self.graph.residents():
-            self._matching = match(self.graph)
+        if self._matched:
+            return self._matching
+        self._matched = True
+        if not (self.graph.projects() and self.graph.residents()):
+            return None
+        # the greedy pass is cheap (well under a second at 100,000 residents) and counts
+        # the eligible pairs, which decide whether the exact solver fits
+        quick = match(self.graph, method="greedy")
+        pairs = int(quick.totals["eligible_pairs"])
+        method = self.scale.matching(pairs)
+        self._matching = quick if method == "greedy" else match(self.graph)
+        self.methods["matching"] = method
+        self.note(
+            "matching",
+            f"matching_{method}",
+            method == "greedy",
+            pairs=f"{pairs:,}",
+            limit=f"{self.scale.exact_pairs:,}",
+        )
         return self._matching
+
+    def noted(self, section: str, text: tuple[str, ...]) -> tuple[str, ...]:
+        """``text`` with the section's method line when it took a cheaper method."""
+        return (*text, self.notes[section]) if section in self.reduced else text
+
+    def note(self, section: str, key: str, reduced: bool, **fields: object) -> None:
+        """Record how ``section`` was computed (catalogue entry ``report.method.<key>``)."""
+        from .kernel.text import text
+
+        self.notes[section] = text(f"report.method.{key}", self.lang, **fields)
+        if reduced:
+            self.reduced.add(section)
 
     def place_name(self, place_id: str, lang: str | None = None) -> str:
         record: Any = self.graph.get(place_id)
@@ -462,8 +563,41 @@ def _word_of_mouth(ctx: _Context) -> Section | None:
     k = min(5, len(engaged))
     # the inner progress bar needs tqdm (an optional extra); the report's own bar does not
     inner = ctx.progress and importlib.util.find_spec("tqdm") is not None
+    residents = len(g.residents())
+    scale = ctx.scale
+    if scale.spread_fast(residents):
+        degree: dict[str, int] = dict.fromkeys(engaged, 0)
+        for link in g.links(relation="knows"):
+            for end in (link.source, link.target):
+                if end in degree:
+                    degree[end] += 1
+        chosen = sorted(engaged, key=lambda r: (-degree[r], r))[: max(scale.spread_candidates, k)]
+        settings: dict[str, Any] = {"runs": scale.spread_runs, "epsilon": scale.spread_epsilon}
+        ctx.methods["mouth"] = "fast"
+        ctx.note(
+            "mouth",
+            "mouth_fast",
+            True,
+            runs=f"{scale.spread_runs:,}",
+            epsilon=scale.spread_epsilon,
+            candidates=f"{len(chosen):,}",
+            engaged=f"{len(engaged):,}",
+            residents=f"{residents:,}",
+            limit=f"{scale.spread_residents:,}",
+        )
+    else:
+        chosen, settings = engaged, {}
+        ctx.methods["mouth"] = "full"
+        ctx.note(
+            "mouth",
+            "mouth_full",
+            False,
+            engaged=f"{len(engaged):,}",
+            residents=f"{residents:,}",
+            limit=f"{scale.spread_residents:,}",
+        )
     result = compare_seeds(
-        g, k, probability="wc", candidates=engaged, rng=ctx.rng, progress=inner
+        g, k, probability="wc", candidates=chosen, rng=ctx.rng, progress=inner, **settings
     )
     rows = [row for row in result.to_rows() if row["k"] == k]
     for row in rows:
@@ -482,7 +616,13 @@ def _word_of_mouth(ctx: _Context) -> Section | None:
         else f"如果孵化器培训 {k} 位热心居民进行口碑传播（基于邻里关系的独立级联模型），所找到的最佳方案"
         f"（{best['method']}）约可覆盖 {best['spread']:.0f} 位居民；图中比较了不同的选择方法。",
     )
-    return Section(id="mouth", title=_w("mouth", lang), text=text, tables=(tab,), figures=(fig,))
+    return Section(
+        id="mouth",
+        title=_w("mouth", lang),
+        text=ctx.noted("mouth", text),
+        tables=(tab,),
+        figures=(fig,),
+    )
 
 
 def _matching(ctx: _Context) -> Section | None:
@@ -538,7 +678,11 @@ def _matching(ctx: _Context) -> Section | None:
         f"{total['needs_unmet']:.0f} 项需求未能满足。",
     )
     return Section(
-        id="matching", title=_w("matching", lang), text=text, tables=tuple(tables), figures=(fig,)
+        id="matching",
+        title=_w("matching", lang),
+        text=ctx.noted("matching", text),
+        tables=tuple(tables),
+        figures=(fig,),
     )
 
 
@@ -649,15 +793,47 @@ def _pipeline(ctx: _Context) -> Section | None:
 
 
 def _talents(ctx: _Context) -> Section | None:
-    from .talent import rank_talents
+    from .talent import BETWEENNESS_EXACT_LIMIT, DEFAULT_PIVOTS, rank_talents
 
     g, lang = ctx.graph, ctx.lang
     if not g.residents():
         return None
-    ranking = rank_talents(g, rng=ctx.rng, lang=lang)
+    residents = len(g.residents())
+    pivots = ctx.scale.talent_pivots(residents)
+    ranking = rank_talents(g, rng=ctx.rng, lang=lang, pivots=pivots)
+    ctx.methods["talents"] = (
+        "exact" if ranking.betweenness == "exact" else "sampled" if pivots is None else "few pivots"
+    )
+    if ranking.betweenness == "exact":
+        ctx.note("talents", "talents_exact", False, residents=f"{residents:,}")
+    elif pivots is None:
+        ctx.note(
+            "talents",
+            "talents_sampled",
+            False,
+            pivots=f"{ranking.pivots or DEFAULT_PIVOTS:,}",
+            residents=f"{residents:,}",
+            exact=f"{BETWEENNESS_EXACT_LIMIT:,}",
+        )
+    else:
+        ctx.note(
+            "talents",
+            "talents_few",
+            True,
+            pivots=f"{pivots:,}",
+            default=f"{DEFAULT_PIVOTS:,}",
+            residents=f"{residents:,}",
+            limit=f"{ctx.scale.pivot_residents:,}",
+        )
+    # the best five of each community, in one pass over the ranking (not one a community)
+    best: dict[str, list[int]] = {}
+    for i, place in enumerate(ranking.communities):
+        kept = best.setdefault(place, [])
+        if len(kept) < 5:
+            kept.append(i)
     rows = []
     for community in g.communities():
-        top = [t for t in ranking if t.community == community.id][:5]
+        top = [ranking[i] for i in best.get(community.id, [])]
         for t in top:
             rows.append(
                 {
@@ -682,7 +858,11 @@ def _talents(ctx: _Context) -> Section | None:
         else "按网络位置、参与程度、技能（及可填补的需求）和可投入时间，在各社区内对居民排序；并说明理由。",
     )
     return Section(
-        id="talents", title=_w("talents", lang), text=text, tables=(tab,), figures=(fig,)
+        id="talents",
+        title=_w("talents", lang),
+        text=ctx.noted("talents", text),
+        tables=(tab,),
+        figures=(fig,),
     )
 
 
@@ -858,6 +1038,21 @@ def _prop(lang: str) -> dict[str, Any]:
     return {"family": family} if family else {}
 
 
+def _method(ctx: _Context) -> Section | None:
+    """How this was computed: shown only when some section took a cheaper method, so a
+    pilot's report (all exact) is what it always was."""
+    from .kernel.text import text
+
+    if not ctx.reduced:
+        return None
+    lang = ctx.lang
+    residents = len(ctx.graph.residents())
+    engaged = len(ctx.graph.engaged())
+    lines = [text("report.method.intro", lang, residents=f"{residents:,}", engaged=f"{engaged:,}")]
+    lines += [ctx.notes[s] for s in ("talents", "mouth", "matching") if s in ctx.notes]
+    return Section(id="method", title=text("report.method.title", lang), text=tuple(lines))
+
+
 _SECTIONS: tuple[Callable[[_Context], Section | None], ...] = (
     _overview,
     _funnel,
@@ -994,6 +1189,7 @@ def build_report(
     threshold: int = SMALL_CELL,
     rng: int = 0,
     progress: bool = False,
+    scale: Scale | None = None,
 ) -> Report:
     """Write the report of ``graph`` into the folder ``out``.
 
@@ -1018,6 +1214,11 @@ def build_report(
         Seed for the analyses that sample (talent ranking on big graphs …).
     progress : bool
         Show a progress bar on standard error.
+    scale : Scale, optional
+        The sizes above which sections switch to methods that fit (default
+        :class:`Scale`; :meth:`Scale.exact` never switches). A pilot stays on the exact
+        methods either way; the page says which method each section used, and why,
+        whenever one switched.
 
     Returns
     -------
@@ -1054,6 +1255,7 @@ def build_report(
         rng=rng,
         progress=progress,
         figure_lang=figure_lang,
+        scale=scale if scale is not None else Scale(),
     )
     step = _progress(progress, len(_SECTIONS) + 1)
     sections: list[Section] = []
@@ -1062,6 +1264,9 @@ def build_report(
         step(make.__name__.strip("_"))
         if section is not None:
             sections.append(section)
+    note = _method(ctx)  # after the sections, which chose their methods
+    if note is not None:
+        sections.append(note)
     folder = Path(out)
     (folder / "figures").mkdir(parents=True, exist_ok=True)
     (folder / "tables").mkdir(parents=True, exist_ok=True)
@@ -1080,4 +1285,10 @@ def build_report(
     atomic_write_text(index, _render(sections, title, lang, threshold))
     files.append(index)
     step("index.html")
-    return Report(out=folder, index=index, sections=tuple(sections), files=tuple(files))
+    return Report(
+        out=folder,
+        index=index,
+        sections=tuple(sections),
+        files=tuple(files),
+        methods=dict(ctx.methods),
+    )
