@@ -726,6 +726,34 @@ def test_csv_from_a_bookkeeper(tmp_path: Path) -> None:
     assert got.entries[0].memo == "居民捐赠"
 
 
+@pytest.mark.parametrize(
+    "written", ["2019-09-21", "2019/9/21", "2019.9.21", "2019年9月21日", "20190921"]
+)
+def test_ledger_csv_refused_chinese_dates(written: str) -> None:
+    """Regression (issue 16): the ledger CSV read dates with its own pattern and refused
+    ``2019年9月21日``, which the graph import takes; both read cells with
+    :mod:`vchuang.io.cells` now, dates and amounts alike."""
+    from vchuang.io import cells
+
+    text = f"date,kind,source,target,amount_yuan\n{written},捐赠,donors,lg,3000元\n"
+    got = read_csv_text(text, accounts=Ledger(accounts()))
+    assert got.entries[0].date == cells.parse_date(written) == D(2019, 9, 21)
+    assert got.entries[0].amount_fen == cells.parse_money("3000元") == 300_000
+
+
+def test_ledger_csv_refuses_what_the_graph_import_refuses() -> None:
+    for date, amount, column in (
+        ("21/09/2019", "100", "date"),
+        ("2019-09-21", "1e3", "amount_yuan"),
+        ("2019-09-21", "", "amount_yuan"),
+    ):
+        text = f"date,kind,source,target,amount_yuan\n{date},捐赠,donors,lg,{amount}\n"
+        with pytest.raises(FormatError) as info:
+            read_csv_text(text, accounts=Ledger(accounts()), name="j.csv")
+        (problem,) = info.value.problems
+        assert problem.path == f"j.csv:2, column {column}" and problem.hint
+
+
 def test_csv_bad_rows_name_file_line_column_and_hint() -> None:
     text = write_csv_text(rich_ledger())
     lines = text.split("\r\n")
@@ -988,7 +1016,7 @@ def test_ruin_curve_exact_fractions_and_errors() -> None:
     assert ruin_curve(1_000, Fraction(1_000, 3), [0], horizon=4).tolist() == [0, 0, 0, 1]
     with pytest.raises(ValidationError, match="at least one month"):
         ruin_curve(1, 1, [], horizon=2)
-    with pytest.raises(ValidationError, match="unknown model"):
+    with pytest.raises(ValidationError, match="model: must be one of"):
         ruin_curve(1, 1, [0], model="normal")  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="individual gifts"):
         ruin_curve(1, 1, [0], model="compound_poisson")

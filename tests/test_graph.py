@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import attrs
 import pytest
@@ -366,3 +368,81 @@ def test_change_adds_and_replaces_in_one_step() -> None:
         g.change(add=[Resident(id="r1", name="dup", community="c")])
     with pytest.raises(UnknownEntityError):
         g.change(replace=[Resident(id="zz", name="Z", community="c")])
+
+
+# --------------------------------------------------------------------------- leaks
+
+
+def test_index_incidence_cache_kept_every_graph_alive() -> None:
+    """Regression (issue 16): ``GraphIndex.incidence`` was a ``functools.cache`` on a
+    method, so the module-level cache held every index (and its graph) ever asked; a
+    dropped graph must be freed once its index has built an array."""
+    import gc
+    import weakref
+
+    from vchuang.datasets import synthetic
+
+    g = synthetic(2_000, rng=1)
+    index = g.index
+    attended = index.incidence(Relation.ATTENDED, "activity")
+    assert attended.shape[0] == len(g.residents())
+    assert index.incidence(Relation.ATTENDED, "activity") is attended  # still cached
+    graph_ref, index_ref = weakref.ref(g), weakref.ref(index)
+    del g, index, attended
+    gc.collect()
+    assert graph_ref() is None
+    assert index_ref() is None
+
+
+def _cached_methods(tree: ast.AST) -> list[tuple[int, str]]:
+    """``(line, name)`` of every function taking ``self`` decorated with
+    ``functools.cache`` / ``functools.lru_cache`` (called or not, imported by either name)."""
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        args = node.args.posonlyargs + node.args.args
+        if not args or args[0].arg != "self":
+            continue
+        for decorator in node.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            name = (
+                target.attr
+                if isinstance(target, ast.Attribute)
+                else target.id
+                if isinstance(target, ast.Name)
+                else ""
+            )
+            if name in {"cache", "lru_cache"}:
+                found.append((node.lineno, node.name))
+    return found
+
+
+def test_no_module_level_cache_decorates_a_method() -> None:
+    """A ``functools.cache`` / ``lru_cache`` on a method keys on ``self`` in a cache that
+    lives as long as the class: every instance asked stays alive (the index leak).
+    Cache per instance instead (a dict on the instance, or ``functools.cached_property``)."""
+    src = Path(vchuang.__file__).parent
+    offenders = [
+        f"{path.relative_to(src)}:{line} {name}"
+        for path in sorted(src.rglob("*.py"))
+        for line, name in _cached_methods(ast.parse(path.read_text(encoding="utf-8")))
+    ]
+    assert offenders == []
+    # the scan finds the pattern it forbids
+    leaky = textwrap.dedent(
+        """
+        import functools
+        from functools import lru_cache
+        class A:
+            @functools.cache
+            def f(self, x): ...
+            @lru_cache(maxsize=8)
+            def g(self): ...
+            @functools.cached_property
+            def h(self): ...
+        @functools.cache
+        def free(x): ...
+        """
+    )
+    assert [name for _, name in _cached_methods(ast.parse(leaky))] == ["f", "g"]

@@ -347,7 +347,24 @@ def test_money_in_yuan_is_kept_in_whole_fen(tmp_path: Path) -> None:
     report = read_tables(tmp_path, strict=False)
     # lenient: the bad budget is left out (reported), the project imported without it
     assert [p.budget_fen for p in report.graph.projects()] == [300_000, 4550, 0]
-    assert report.problems[0].message == "'1.005' has more than 2 decimals of a yuan"
+    assert report.problems[0].message == "'1.005' is not a whole number of fen"
+    assert report.problems[0].hint == "give at most two decimal places"
+
+
+def test_sheet_money_uses_the_one_money_parser() -> None:
+    """Regression (issue 16): ``io.cells.parse_money`` had its own Decimal parser and
+    read ``1e3`` as 1000 yuan, which ``kernel.money.parse_yuan`` refuses; the cell parser
+    now reads the number with ``parse_yuan`` and only adds the sheet's units."""
+    from vchuang.kernel.money import parse_yuan
+
+    for text in ("3000", "¥45.5", "3,000", "0.01", "\uff11\uff12\uff13"):
+        assert cells.parse_money(text) == parse_yuan(text)
+    assert cells.parse_money("\uff13,\uff10\uff10\uff10元") == 300_000
+    assert cells.parse_money("RMB 3000") == cells.parse_money("cny3000") == 300_000
+    assert cells.parse_money("80块") == cells.parse_money("80 块钱") == 8_000
+    for bad in ("1e3", "1E3", "1,2,3", "nan", "inf", "3小时", "-5", "12.345"):
+        with pytest.raises(cells.CellError):
+            cells.parse_money(bad)
 
 
 def test_two_columns_for_one_field_are_refused(tmp_path: Path) -> None:

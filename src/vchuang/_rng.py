@@ -11,7 +11,7 @@ from typing import TypeAlias
 
 import numpy as np
 
-from .errors import Problem, ValidationError
+from .kernel.checks import check_whole
 
 __all__ = ["RNGLike", "as_generator", "spawn"]
 
@@ -29,12 +29,13 @@ def as_generator(rng: RNGLike = None) -> np.random.Generator:
         return rng
     if rng is None or isinstance(rng, np.random.SeedSequence):
         return np.random.default_rng(rng)
-    if isinstance(rng, bool) or not isinstance(rng, int | np.integer):
-        msg = f"rng must be None, an int seed or a numpy Generator, got {type(rng).__name__}"
-        raise ValidationError([Problem("rng", msg, "pass rng=42 for a reproducible run")])
-    if rng < 0:
-        raise ValidationError([Problem("rng", f"a seed must be >= 0, got {rng}")])
-    return np.random.default_rng(int(rng))
+    return np.random.default_rng(as_seed(rng))
+
+
+def as_seed(rng: object) -> int:
+    """``rng`` as an int seed (a whole number >= 0), or a :class:`ValidationError`."""
+    hint = "pass None, an int seed such as rng=42 (reproducible) or a numpy Generator"
+    return check_whole(rng, "rng", minimum=0, hint=hint)
 
 
 def spawn(rng: RNGLike, n: int) -> list[np.random.SeedSequence]:
@@ -45,5 +46,5 @@ def spawn(rng: RNGLike, n: int) -> list[np.random.SeedSequence]:
     elif isinstance(rng, np.random.Generator):
         seq = np.random.SeedSequence(int(rng.integers(2**63)))
     else:
-        seq = np.random.SeedSequence(None if rng is None else int(rng))
+        seq = np.random.SeedSequence(None if rng is None else as_seed(rng))
     return list(seq.spawn(n))

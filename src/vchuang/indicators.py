@@ -278,6 +278,10 @@ def table(
     IndicatorTable
         One :class:`IndicatorRow` per place.
 
+    See Also
+    --------
+    monthly : activity month by month, for one place.
+
     Notes
     -----
     Every measure is computed directly on the residents, projects and activities of
@@ -298,6 +302,10 @@ def monthly(graph: CommunityGraph, place: str | None = None) -> tuple[MonthRow, 
     whole graph), from the first to the last month with an activity.
 
     Months without activities appear with zeros, so a chart of them has no gaps.
+
+    See Also
+    --------
+    table : the indicators of every place, at every level.
     """
     activities = sorted(graph.activities(place), key=lambda a: (a.date, a.id))
     if not activities:

@@ -50,6 +50,7 @@ import numpy.typing as npt
 
 from .errors import Problem, UnknownEntityError, ValidationError
 from .kernel import coverage as _coverage
+from .kernel.checks import check_choice, check_number, check_whole
 from .kernel.display import SHOWN, html_table, preview
 from .kernel.money import format_fen
 from .kernel.plotting import plot
@@ -759,15 +760,8 @@ def _includes(include: str | Iterable[str]) -> tuple[str, ...]:
     return tuple(x for x in INCLUDES if x in asked)
 
 
-def _is_count(value: object) -> bool:
-    """Whether ``value`` is a whole number >= 0 (not a bool)."""
-    return bool(isinstance(value, int | np.integer) and not isinstance(value, bool) and value >= 0)
-
-
 def _steps(steps: int) -> int:
-    if not _is_count(steps):
-        raise ValidationError([Problem("steps", f"must be an integer >= 0, got {steps!r}")])
-    return int(steps)
+    return check_whole(steps, "steps", minimum=0)
 
 
 def _residents_of(graph: CommunityGraph, ids: Iterable[str], path: str) -> tuple[str, ...]:
@@ -1061,6 +1055,12 @@ def surface(
     ValidationError
         A point is not a resident, or an option has an unknown value.
 
+    See Also
+    --------
+    reach_report : every measure of the points (tiers, overlaps, shares) from one pass.
+    best_next : which leaders or projects to add for the most new reach.
+    vchuang.reach.Surface.plot : the point–line–surface diagram.
+
     Notes
     -----
     With :math:`L(p)` the lines of point :math:`p` and :math:`S(l)` the surface of line
@@ -1322,6 +1322,12 @@ def reach_report(
         A point is not a resident, an option has an unknown value, or ``threshold`` is
         outside [0, 1].
 
+    See Also
+    --------
+    surface : the residents the points reach, and nothing else.
+    best_next : which leaders or projects to add for the most new reach.
+    vchuang.reach.ReachReport.plot : the tiers, or the overlap heatmap.
+
     Notes
     -----
     Let :math:`M` be the points × residents incidence, :math:`M_{pr} = 1` when some line
@@ -1353,9 +1359,10 @@ def reach_report(
     ----------
     .. [1] Shapley, L. S. (1953). A value for n-person games. In H. W. Kuhn & A. W.
        Tucker (Eds.), Contributions to the Theory of Games II (pp. 307–317). Princeton
-       University Press.
+       University Press. https://doi.org/10.1515/9781400881970-018
     .. [2] Borgatti, S. P. (2006). Identifying sets of key players in a social network.
        Computational and Mathematical Organization Theory, 12, 21–34.
+       https://doi.org/10.1007/s10588-006-7084-x
 
     Examples
     --------
@@ -1368,12 +1375,8 @@ def reach_report(
     >>> [g.id for g in rep.gaps][:2]
     ['pingnan-children', 'pingnan']
     """
-    if denominators not in ("population", "listed"):
-        msg = f"must be 'population' or 'listed', got {denominators!r}"
-        raise ValidationError([Problem("denominators", msg)])
-    if isinstance(threshold, bool) or not 0.0 <= float(threshold) <= 1.0:
-        msg = f"must be a share between 0 and 1, got {threshold!r}"
-        raise ValidationError([Problem("threshold", msg)])
+    check_choice(denominators, ("population", "listed"), "denominators")
+    threshold = check_number(threshold, "threshold", minimum=0, maximum=1, what="a share")
     relations = _line_relations(lines)
     parts = _includes(include)
     steps = _steps(steps)
@@ -1643,6 +1646,13 @@ def best_next(
     UnknownEntityError
         A candidate is not in the graph.
 
+    See Also
+    --------
+    reach_report : every measure of the points already there.
+    surface : the residents a set of points reaches.
+    vchuang.talent.key_players : the same greedy choice over residents.
+    vchuang.reach.NextBest.plot : the gain of each pick.
+
     Notes
     -----
     Each candidate :math:`c` is a set of residents :math:`T(c)`; the value of a choice
@@ -1657,11 +1667,13 @@ def best_next(
     ----------
     .. [1] Nemhauser, G. L., Wolsey, L. A., & Fisher, M. L. (1978). An analysis of
        approximations for maximizing submodular set functions—I. Mathematical
-       Programming, 14(1), 265–294.
+       Programming, 14(1), 265–294. https://doi.org/10.1007/BF01588971
     .. [2] Leskovec, J., Krause, A., Guestrin, C., Faloutsos, C., VanBriesen, J., &
        Glance, N. (2007). Cost-effective outbreak detection in networks. KDD '07.
+       https://doi.org/10.1145/1281192.1281239
     .. [3] Khuller, S., Moss, A., & Naor, J. (1999). The budgeted maximum coverage
        problem. Information Processing Letters, 70(1), 39–45.
+       https://doi.org/10.1016/S0020-0190(99)00031-9
 
     Examples
     --------
@@ -1687,8 +1699,8 @@ def best_next(
     if k is not None and budget is not None:
         hint = "k picks a number of candidates; budget picks within a cost in fen"
         raise ValidationError([Problem("k", "give k or budget, not both", hint)])
-    if budget is not None and not _is_count(budget):
-        raise ValidationError([Problem("budget", f"must be whole fen >= 0, got {budget!r}")])
+    if budget is not None:
+        budget = check_whole(budget, "budget", minimum=0, hint="a budget in whole fen")
     if k is None and budget is None:
         k = 1
     relations = _line_relations(lines)

@@ -79,6 +79,12 @@ def longgang_pilot() -> CommunityGraph:
         adults and minors), 11 projects, 12 proposals, about 50 activities; metadata with the
         title, source, licence (CC0-1.0) and ``as_of`` 2019-12-31.
 
+    See Also
+    --------
+    longgang_pilot_path : where the same document is stored.
+    longgang_ledger : the micro-fund ledger of the same pilot.
+    synthetic : a district of any size, for trying methods at scale.
+
     Notes
     -----
     Minors (``Resident.minor``) carry no name but a label such as "Child (He'ao) 1".
@@ -134,6 +140,10 @@ def longgang_ledger(graph: CommunityGraph | None = None) -> Ledger:
     Returns
     -------
     vchuang.funding.Ledger
+
+    See Also
+    --------
+    longgang_pilot : the pilot's communities, people and projects.
 
     Examples
     --------

@@ -95,7 +95,7 @@ def davis_southern_women() -> CommunityGraph:
     .. [1] Davis, A., Gardner, B. B., & Gardner, M. R. (1941). *Deep South: A Social
        Anthropological Study of Caste and Class*. University of Chicago Press.
     .. [2] Breiger, R. L. (1974). The duality of persons and groups. *Social Forces*,
-       53(2), 181–190.
+       53(2), 181–190. https://doi.org/10.2307/2576011
     .. [3] Freeman, L. C. (2003). Finding social groups: A meta-analysis of the southern
        women data. In R. Breiger, K. Carley & P. Pattison (Eds.), *Dynamic Social
        Network Modeling and Analysis* (pp. 39–97). National Academies Press.

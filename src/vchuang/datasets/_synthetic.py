@@ -15,6 +15,7 @@ import scipy.sparse as sp
 from .._rng import RNGLike, as_generator
 from ..errors import Problem, ValidationError
 from ..graph import CommunityGraph
+from ..kernel.checks import check_number, check_whole, collect
 from ..model import (
     THEMES,
     Activity,
@@ -112,23 +113,6 @@ _GIVEN = (
 )  # fmt: skip
 
 
-def _check(problems: list[Problem], name: str, ok: bool, message: str, hint: str = "") -> None:
-    if not ok:
-        problems.append(Problem(name, message, hint))
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int | np.integer) and not isinstance(value, bool)
-
-
-def _is_number(value: object) -> bool:
-    return (
-        isinstance(value, int | float | np.integer | np.floating)
-        and not isinstance(value, bool)
-        and math.isfinite(float(value))
-    )
-
-
 def synthetic(
     n_residents: int,
     *,
@@ -209,6 +193,10 @@ def synthetic(
     ValidationError
         A parameter is out of range (every such problem is listed).
 
+    See Also
+    --------
+    longgang_pilot : the real pilot of 2019, three communities small enough to read.
+
     Notes
     -----
     *Ties.* Residents are numbered so that each household, building and community is a
@@ -233,8 +221,9 @@ def synthetic(
     ----------
     .. [1] Holland, P. W., Laskey, K. B., & Leinhardt, S. (1983). Stochastic blockmodels:
        First steps. *Social Networks*, 5(2), 109–137.
+       https://doi.org/10.1016/0378-8733(83)90021-7
     .. [2] Batagelj, V., & Brandes, U. (2005). Efficient generation of large random
-       networks. *Physical Review E*, 71(3), 036113.
+       networks. *Physical Review E*, 71(3), 036113. https://doi.org/10.1103/PhysRevE.71.036113
 
     Examples
     --------
@@ -282,79 +271,49 @@ def _prepare(
 ) -> _Generator:
     """Check the parameters of :func:`synthetic` and set up a run."""
     problems: list[Problem] = []
-    _check(
-        problems,
-        "n_residents",
-        _is_int(n_residents) and n_residents >= 1,
-        f"must be a whole number >= 1, got {n_residents!r}",
-    )
-    if problems:
+    n = collect(problems, check_whole, n_residents, "n_residents", minimum=1)
+    if n is None:
         raise ValidationError(problems)
-    n = int(n_residents)
     if n_communities is None:
         n_communities = min(n, max(3, round(n / 10_000)))
-    _check(
-        problems,
-        "n_communities",
-        _is_int(n_communities) and 1 <= n_communities <= n,
-        f"must be a whole number between 1 and n_residents ({n}), got {n_communities!r}",
+    hint = "at most one community per resident"
+    communities = collect(
+        problems, check_whole, n_communities, "n_communities", minimum=1, maximum=n, hint=hint
     )
-    if n_subdistricts is None and _is_int(n_communities):
-        n_subdistricts = max(1, math.ceil(int(n_communities) / 8))
-    _check(
-        problems,
-        "n_subdistricts",
-        _is_int(n_subdistricts)
-        and _is_int(n_communities)
-        and 1 <= int(n_subdistricts or 0) <= int(n_communities),
-        f"must be a whole number between 1 and n_communities, got {n_subdistricts!r}",
-    )
-    _check(
-        problems,
-        "building_size",
-        _is_int(building_size) and building_size >= 1,
-        f"must be a whole number >= 1, got {building_size!r}",
-    )
+    if n_subdistricts is None and communities is not None:
+        n_subdistricts = max(1, math.ceil(communities / 8))
+    if communities is not None:
+        hint = "at most one subdistrict per community"
+        collect(
+            problems,
+            check_whole,
+            n_subdistricts,
+            "n_subdistricts",
+            minimum=1,
+            maximum=communities,
+            hint=hint,
+        )
+    collect(problems, check_whole, building_size, "building_size", minimum=1)
     for name, value in (
         ("degree_building", degree_building),
         ("degree_community", degree_community),
         ("degree_across", degree_across),
     ):
-        _check(
-            problems,
-            name,
-            _is_number(value) and value >= 0,
-            f"must be a number >= 0, got {value!r}",
-            "an expected number of ties",
-        )
+        collect(problems, check_number, value, name, minimum=0, hint="an expected number of ties")
     for name, value in (("engaged_share", engaged_share), ("leader_share", leader_share)):
-        _check(
-            problems,
-            name,
-            _is_number(value) and 0 <= value <= 1,
-            f"must be a share between 0 and 1, got {value!r}",
-        )
-    _check(
-        problems,
-        "activities_per_project",
-        _is_int(activities_per_project) and activities_per_project >= 0,
-        f"must be a whole number >= 0, got {activities_per_project!r}",
-    )
-    _check(
-        problems,
-        "named_per_activity",
-        _is_int(named_per_activity) and named_per_activity >= 0,
-        f"must be a whole number >= 0, got {named_per_activity!r}",
-    )
-    _check(
-        problems,
-        "year",
-        _is_int(year) and 1950 <= year <= 2100,
-        f"must be a year between 1950 and 2100, got {year!r}",
-    )
+        collect(problems, check_number, value, name, minimum=0, maximum=1, what="a share")
+    collect(problems, check_whole, activities_per_project, "activities_per_project", minimum=0)
+    collect(problems, check_whole, named_per_activity, "named_per_activity", minimum=0)
+    collect(problems, check_whole, year, "year", minimum=1950, maximum=2100, hint="a calendar year")
     if problems:
         raise ValidationError(problems)
-    seed_text = str(rng) if _is_int(rng) else "unseeded" if rng is None else "given generator"
+    seed_text = (
+        str(rng)
+        if isinstance(rng, int | np.integer)
+        else "unseeded"
+        if rng is None
+        else "given generator"
+    )
     gen = as_generator(rng)
     return _Generator(
         gen,

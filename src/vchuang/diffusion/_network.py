@@ -13,6 +13,7 @@ import numpy.typing as npt
 from ..csr import resident_adjacency
 from ..errors import Problem, UnknownEntityError, ValidationError
 from ..graph import CommunityGraph
+from ..kernel.checks import check_choice, check_number, collect
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -175,12 +176,9 @@ def _network(graph: Any) -> _Net:
 
 def _check_options(model: str, p: Any, probability: str | None) -> float:
     """``p`` (or its default) once ``model``, ``p`` and ``probability`` are checked."""
-    problems = []
-    if model not in MODELS:
-        problems.append(Problem("model", f"must be one of {MODELS}, got {model!r}"))
-    if probability not in PROBABILITIES:
-        msg = f"must be one of {PROBABILITIES}, got {probability!r}"
-        problems.append(Problem("probability", msg))
+    problems: list[Problem] = []
+    collect(problems, check_choice, model, MODELS, "model")
+    collect(problems, check_choice, probability, PROBABILITIES, "probability")
     if probability == "wc" and p is not None:
         problems.append(
             Problem(
@@ -191,15 +189,12 @@ def _check_options(model: str, p: Any, probability: str | None) -> float:
             )
         )
     value: Any = _DEFAULT_P if p is None else p
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float | np.floating | np.integer)
-        or not 0.0 <= float(value) <= 1.0
-    ):
-        problems.append(Problem("p", f"must be a probability in [0, 1], got {p!r}"))
-    if problems:
+    checked = collect(
+        problems, check_number, value, "p", minimum=0, maximum=1, what="a probability"
+    )
+    if problems or checked is None:
         raise ValidationError(problems)
-    return float(value)
+    return checked
 
 
 def _arc_values(net: _Net, model: str, p: float, probability: str | None) -> tuple[FloatArray, str]:

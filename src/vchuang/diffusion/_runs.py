@@ -16,7 +16,7 @@ import numpy as np
 
 from .._optional import require
 from .._rng import RNGLike, spawn
-from ..errors import Problem, ValidationError
+from ..kernel.checks import check_jobs, check_number, check_whole
 from ..kernel.renames import UNSET, renamed
 from . import _visited
 from ._cascade import _Arcs, _cascade, _stage_keys
@@ -75,13 +75,6 @@ def _bar(progress: bool, total: int | None, desc: str) -> Any:
 def _chunks(runs: int) -> list[int]:
     full, rest = divmod(runs, _CHUNK)
     return [_CHUNK] * full + ([rest] if rest else [])
-
-
-def _check_jobs(n_jobs: Any) -> int:
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int | np.integer) or n_jobs == 0:
-        msg = f"must be a non-zero integer (1: in this process; -1: all cores), got {n_jobs!r}"
-        raise ValidationError([Problem("n_jobs", msg)])
-    return int(n_jobs)
 
 
 def _parallel(
@@ -151,14 +144,11 @@ def _prefix_spreads(
 
 
 def _check_runs(runs: Any, name: str = "runs") -> int:
-    if isinstance(runs, bool) or not isinstance(runs, int | np.integer) or runs < 1:
-        raise ValidationError([Problem(name, f"must be an integer >= 1, got {runs!r}")])
-    return int(runs)
+    return check_whole(runs, name, minimum=1)
 
 
 def _z(confidence: float) -> float:
-    if not 0.0 < confidence < 1.0:
-        raise ValidationError([Problem("confidence", f"must be in (0, 1), got {confidence!r}")])
+    confidence = check_number(confidence, "confidence", above=0, below=1)
     from statistics import NormalDist
 
     return NormalDist().inv_cdf(0.5 + confidence / 2.0)
@@ -236,6 +226,12 @@ def simulate(
     MissingDependencyError
         ``n_jobs != 1`` without joblib, or ``progress=True`` without tqdm.
 
+    See Also
+    --------
+    choose_seeds : the ``k`` seeds with the largest expected spread.
+    compare_seeds : several seed sets on the same simulated worlds.
+    vchuang.diffusion.Spread.plot : the spread over runs, as a histogram.
+
     Notes
     -----
     **Independent cascade** (Kempe, Kleinberg & Tardos [1]_): the seeds are active at
@@ -271,8 +267,10 @@ def simulate(
     ----------
     .. [1] Kempe, D., Kleinberg, J., & Tardos, É. (2003). Maximizing the spread of
        influence through a social network. KDD '03, 137–146.
+       https://doi.org/10.1145/956750.956769
     .. [2] Chen, W., Wang, C., & Wang, Y. (2010). Scalable influence maximization for
        prevalent viral marketing in large-scale social networks. KDD '10, 1029–1038.
+       https://doi.org/10.1145/1835804.1835934
 
     Examples
     --------
@@ -290,7 +288,7 @@ def simulate(
     model_p = _check_options(model, p, probability)
     runs = _check_runs(runs)
     z = _z(confidence)
-    n_jobs = _check_jobs(n_jobs)
+    n_jobs = check_jobs(n_jobs)
     net = _network(graph)
     seed_idx = net.index_of(seeds, "seeds")
     values, rule = _arc_values(net, model, model_p, probability)

@@ -12,6 +12,7 @@ import numpy as np
 
 from .._rng import RNGLike, spawn
 from ..errors import Problem, ValidationError
+from ..kernel.checks import check_choice, check_jobs, check_number, check_whole
 from ..kernel.pagerank import pagerank
 from ..kernel.renames import UNSET, renamed
 from . import _visited
@@ -19,7 +20,7 @@ from ._cascade import _Arcs, _cascade, _stage_keys
 from ._network import FloatArray, IntArray, _arc_values, _check_options, _Net, _network
 from ._results import SeedChoice, SeedComparison
 from ._rrsets import _imm
-from ._runs import _bar, _check_jobs, _check_runs, _parallel, _prefix_spreads, _z
+from ._runs import _bar, _check_runs, _parallel, _prefix_spreads, _z
 
 #: Ways to choose seeds.
 METHODS = ("ris", "celf", "degree", "pagerank")
@@ -204,6 +205,13 @@ def choose_seeds(
     ValidationError
         A bad option, or no candidates.
 
+    See Also
+    --------
+    simulate : the spread of seeds already chosen.
+    compare_seeds : the chosen seeds against other seed sets.
+    vchuang.talent.key_players : the residents who together reach the most.
+    vchuang.diffusion.SeedChoice.plot : the spread as each seed is added.
+
     Notes
     -----
     **Reverse-reachable sets** (Borgs et al. [3]_). Pick a resident :math:`v`
@@ -261,15 +269,19 @@ def choose_seeds(
     ----------
     .. [1] Kempe, D., Kleinberg, J., & Tardos, É. (2003). Maximizing the spread of
        influence through a social network. KDD '03, 137–146.
+       https://doi.org/10.1145/956750.956769
     .. [2] Leskovec, J., Krause, A., Guestrin, C., Faloutsos, C., VanBriesen, J., &
        Glance, N. (2007). Cost-effective outbreak detection in networks. KDD '07,
-       420–429.
+       420–429. https://doi.org/10.1145/1281192.1281239
     .. [3] Borgs, C., Brautbar, M., Chayes, J., & Lucier, B. (2014). Maximizing social
        influence in nearly optimal time. SODA '14, 946–957.
+       https://doi.org/10.1137/1.9781611973402.70
     .. [4] Tang, Y., Shi, Y., & Xiao, X. (2015). Influence maximization in near-linear
        time: a martingale approach. SIGMOD '15, 1539–1554.
+       https://doi.org/10.1145/2723372.2723734
     .. [5] Chen, W. (2018). An issue in the martingale analysis of the influence
        maximization algorithm IMM. CSoNet 2018, LNCS 11280, 286–297.
+       https://arxiv.org/abs/1808.09363
 
     Examples
     --------
@@ -285,17 +297,12 @@ def choose_seeds(
     """
     probability = renamed("choose_seeds", "weights", weights, "probability", probability)
     model_p = _check_options(model, p, probability)
-    if method not in METHODS:
-        raise ValidationError([Problem("method", f"must be one of {METHODS}, got {method!r}")])
-    k_in: Any = k
-    if isinstance(k_in, bool) or not isinstance(k_in, int | np.integer) or k_in < 0:
-        raise ValidationError([Problem("k", f"must be an integer >= 0, got {k!r}")])
-    if not 0.0 < epsilon < 1.0:
-        raise ValidationError([Problem("epsilon", f"must be in (0, 1), got {epsilon!r}")])
-    if not ell > 0:
-        raise ValidationError([Problem("ell", f"must be > 0, got {ell!r}")])
+    check_choice(method, METHODS, "method")
+    k = check_whole(k, "k", minimum=0)
+    epsilon = check_number(epsilon, "epsilon", above=0, below=1)
+    ell = check_number(ell, "ell", above=0)
     runs = _check_runs(runs)
-    n_jobs = _check_jobs(n_jobs)
+    n_jobs = check_jobs(n_jobs)
     net = _network(graph)
     given_idx = net.index_of(given, "given")
     if candidates is None:
@@ -450,6 +457,12 @@ def compare_seeds(
     ValidationError, UnknownEntityError
         As in :func:`choose_seeds`.
 
+    See Also
+    --------
+    simulate : the spread of one seed set.
+    choose_seeds : the seeds with the largest expected spread.
+    vchuang.diffusion.SeedComparison.plot : the seed sets' spread curves.
+
     Examples
     --------
     >>> import networkx as nx
@@ -459,11 +472,10 @@ def compare_seeds(
     """
     probability = renamed("compare_seeds", "weights", weights, "probability", probability)
     z = _z(confidence)
-    n_jobs = _check_jobs(n_jobs)
+    n_jobs = check_jobs(n_jobs)
     methods = tuple(methods)
-    for m in methods:
-        if m not in METHODS:
-            raise ValidationError([Problem("methods", f"unknown method {m!r}; use {METHODS}")])
+    for i, m in enumerate(methods):
+        check_choice(m, METHODS, f"methods[{i}]")
     runs = _check_runs(runs)
     cand_list = None if candidates is None else list(candidates)
     given_list = list(given)

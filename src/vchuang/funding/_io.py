@@ -11,19 +11,18 @@ import difflib
 import io
 import json
 import os
-import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from ..errors import FormatError, Problem, ValidationError
-from ..io import atomic_write_text
+from ..errors import CellError, FormatError, Problem, ValidationError
+from ..io import atomic_write_text, cells
 from ..io.csvsafe import cell_in, cell_out
 from ..io.documents import DocumentFormat, DocumentReader, parse_json, unstructure
 from ._ledger import EntryRefused, Ledger
-from ._records import Account, Entry, EntryKind, format_yuan, yuan
+from ._records import Account, Entry, EntryKind, format_yuan
 
 __all__ = [
     "ACCOUNT_COLUMNS",
@@ -205,22 +204,6 @@ def _decode(data: bytes, name: str) -> str:
         ) from None
 
 
-_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
-
-
-def _parse_date(text: str) -> dt.date:
-    match = _DATE.match(text.strip())
-    if match is None:
-        msg = f"{text!r} is not a date"
-        raise ValueError(msg)
-    year, month, day = (int(g) for g in match.groups())
-    try:
-        return dt.date(year, month, day)
-    except ValueError as err:
-        msg = f"{text!r} is not a date ({err})"
-        raise ValueError(msg) from None
-
-
 _KIND_NAMES: dict[str, EntryKind] = {
     **{k.value: k for k in EntryKind},
     **{k.label("zh"): k for k in EntryKind},
@@ -313,20 +296,25 @@ def _parse_entry(rows: _Rows, line: int, row: Mapping[str, str]) -> tuple[Entry 
 
     def convert(column: str, fn: Callable[[str], Any], hint: str) -> Any:
         text = row.get(column, "").strip()
+        if not text:
+            problems.append(Problem(rows.place(line, column), "is empty", hint))
+            return None
         try:
             return fn(text)
+        except CellError as err:  # the graph import's cell parsers (vchuang.io.cells)
+            problems.append(Problem(rows.place(line, column), err.message, err.hint or hint))
         except (ValueError, ValidationError) as err:
-            message = (
-                err.problems[0].message
-                if isinstance(err, ValidationError)
-                else (str(err) if text else "is empty")
-            )
+            message = err.problems[0].message if isinstance(err, ValidationError) else str(err)
             problems.append(Problem(rows.place(line, column), message, hint))
-            return None
+        return None
 
-    date = convert("date", _parse_date, "write dates as 2020-01-31")
+    # dates and amounts are read as the graph import reads cells (vchuang.io.cells):
+    # 2019-09-21, 2019/9/21, 2019年9月21日, 20190921; ¥1,234.50, 3,000元 (whole fen)
+    date = convert("date", cells.parse_date, "write dates year first, e.g. 2020-01-31")
     kind = convert("kind", _kind, f"use one of: {', '.join(k.value for k in EntryKind)}")
-    amount = convert("amount_yuan", yuan, "write yuan with at most two decimals, e.g. 1234.50")
+    amount = convert(
+        "amount_yuan", cells.parse_money, "write yuan with at most two decimals, e.g. 1234.50"
+    )
     if len(problems) > n:
         return None, False
     fields: dict[str, Any] = {
@@ -421,9 +409,12 @@ def read_csv(
         The journal. UTF-8 (with or without a byte-order mark) or GB 18030, as Excel
         saves it on a Chinese system. Columns may come in any order; ``date``,
         ``kind``, ``source``, ``target`` and ``amount_yuan`` are required, the others of
-        :data:`JOURNAL_COLUMNS` optional. Dates may be ``2020-01-31`` or ``2020/1/31``;
-        kinds their English value or Chinese label (``捐赠``); amounts yuan with at most
-        two decimals (``¥1,234.50`` is read as 123450 fen). Rows without an ID are
+        :data:`JOURNAL_COLUMNS` optional. Dates and amounts are read as the graph
+        import reads cells (:func:`vchuang.io.cells.parse_date`,
+        :func:`vchuang.io.cells.parse_money`): dates year first (``2020-01-31``,
+        ``2020/1/31``, ``2020年1月31日``); amounts yuan with at most two decimals
+        (``¥1,234.50`` is read as 123450 fen, ``3,000元`` as 300000); kinds their
+        English value or Chinese label (``捐赠``). Rows without an ID are
         numbered (in date order). Blank rows are skipped. Rows are posted in date
         order, rows of the same day in the file's order.
     accounts : Ledger, iterable of Account, str or PathLike

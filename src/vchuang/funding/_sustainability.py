@@ -19,6 +19,7 @@ import numpy as np
 from .._optional import require
 from .._rng import RNGLike, as_generator
 from ..errors import Problem, ValidationError
+from ..kernel.checks import check_choice, check_jobs, check_number, check_whole
 from ..kernel.display import SHOWN, html_table, preview
 from ..kernel.plotting import plot
 from ..kernel.renames import UNSET, renamed
@@ -46,21 +47,8 @@ def _fmt(fen: float) -> str:
 # --------------------------------------------------------------------------- model
 
 
-def _check_positive_int(name: str, value: object, hint: str = "") -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise ValidationError([Problem(name, f"must be a whole number >= 1, got {value!r}", hint)])
-    return int(value)
-
-
 #: Runs per block of work sent to a worker (fixed, so blocks never depend on n_jobs).
 _BLOCK = 4096
-
-
-def _check_jobs(n_jobs: object) -> int:
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int | np.integer) or n_jobs == 0:
-        msg = f"must be a non-zero integer (1: in this process; -1: all cores), got {n_jobs!r}"
-        raise ValidationError([Problem("n_jobs", msg)])
-    return int(n_jobs)
 
 
 class _NoBar:
@@ -164,6 +152,10 @@ def ruin_curve(
     ValidationError
         A bad option, or an empty history.
 
+    See Also
+    --------
+    sustainability : burn rate, runway and the chance of running dry, per project.
+
     Notes
     -----
     With :math:`A` available, burn :math:`b` and donations :math:`D_s` in month
@@ -190,7 +182,7 @@ def ruin_curve(
     References
     ----------
     .. [1] Efron, B., & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*.
-       Chapman & Hall.
+       Chapman & Hall. https://doi.org/10.1201/9780429246593
     .. [2] Klugman, S. A., Panjer, H. H., & Willmot, G. E. (2012). *Loss Models: From
        Data to Decisions* (4th ed.), ch. 9 (aggregate loss models). Wiley.
 
@@ -201,13 +193,10 @@ def ruin_curve(
     [0.0, 0.0, 0.0, 0.0, 1.0, 1.0]
     """
     runs = renamed("ruin_curve", "n_sims", n_sims, "runs", runs)
-    horizon = _check_positive_int("horizon", horizon)
-    n_sims = _check_positive_int("runs", 10_000 if runs is None else runs)
-    n_jobs = _check_jobs(n_jobs)
-    if model not in _MODELS:
-        raise ValidationError(
-            [Problem("model", f"unknown model {model!r}", f"use one of: {', '.join(_MODELS)}")]
-        )
+    horizon = check_whole(horizon, "horizon", minimum=1)
+    n_sims = check_whole(10_000 if runs is None else runs, "runs", minimum=1)
+    n_jobs = check_jobs(n_jobs)
+    check_choice(model, _MODELS, "model")
     history = np.asarray(donations_by_month, dtype=np.int64)
     if history.ndim != 1 or history.size == 0:
         raise ValidationError(
@@ -527,6 +516,11 @@ def sustainability(
     ValidationError
         An unknown or non-project account, or a bad option.
 
+    See Also
+    --------
+    ruin_curve : the chance of running dry by each month of the horizon.
+    vchuang.funding.Sustainability.plot : each project's runway.
+
     Notes
     -----
     For a project :math:`p` on day ``as_of``:
@@ -570,19 +564,14 @@ def sustainability(
     (0.0, 1.0, 1.0)
     """
     runs = renamed("sustainability", "n_sims", n_sims, "runs", runs)
-    horizon = _check_positive_int("horizon", horizon)
-    window = _check_positive_int("window", window)
-    n_sims = _check_positive_int("runs", 10_000 if runs is None else runs)
-    n_jobs = _check_jobs(n_jobs)
+    horizon = check_whole(horizon, "horizon", minimum=1)
+    window = check_whole(window, "window", minimum=1)
+    n_sims = check_whole(10_000 if runs is None else runs, "runs", minimum=1)
+    n_jobs = check_jobs(n_jobs)
     if history is not None:
-        history = _check_positive_int("history", history)
-    if model not in _MODELS:
-        raise ValidationError(
-            [Problem("model", f"unknown model {model!r}", f"use one of: {', '.join(_MODELS)}")]
-        )
-    value: object = threshold
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-        raise ValidationError([Problem("threshold", f"must be in [0, 1], got {threshold!r}")])
+        history = check_whole(history, "history", minimum=1)
+    check_choice(model, _MODELS, "model")
+    threshold = check_number(threshold, "threshold", minimum=0, maximum=1)
     if projects is None:
         ids = [a.id for a in ledger.accounts.values() if a.kind is AccountKind.PROJECT]
     else:

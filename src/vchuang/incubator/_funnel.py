@@ -252,6 +252,12 @@ def funnel(
     UnknownEntityError
         ``place`` is not in the graph.
 
+    See Also
+    --------
+    pipeline : the projects' side: projects by incubation stage.
+    record_training : the training that moves residents along the funnel.
+    vchuang.incubator.Funnel.plot : the funnel, now or over time.
+
     Notes
     -----
     With :math:`P` the project leads, :math:`L`, :math:`T`, :math:`V` the holders of
@@ -270,6 +276,7 @@ def funnel(
     ----------
     .. [1] Arnstein, S. R. (1969). A ladder of citizen participation. Journal of the
        American Institute of Planners, 35(4), 216–224.
+       https://doi.org/10.1080/01944366908977225
 
     Examples
     --------

@@ -162,6 +162,7 @@ class Incubator:
        https://martinfowler.com/eaaDev/EventSourcing.html
     .. [2] Harel, D. (1987). Statecharts: a visual formalism for complex systems.
        Science of Computer Programming, 8(3), 231–274.
+       https://doi.org/10.1016/0167-6423(87)90035-9
 
     Examples
     --------

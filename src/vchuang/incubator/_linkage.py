@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .. import _validators as v
-from ..errors import Problem, ValidationError
 from ..graph import CommunityGraph
 from ..io.documents import unstructure
+from ..kernel.checks import check_whole
 from ..kernel.display import SHOWN, html_table, preview
 from ..kernel.plotting import plot
 from ..model import (
@@ -368,6 +368,13 @@ def propose_links(
     UnknownEntityError
         ``project`` or ``place`` is not in the graph.
 
+    See Also
+    --------
+    accept_link : add a proposal to the graph once it is agreed.
+    pipeline : projects by incubation stage.
+    vchuang.matching.match : residents (rather than resources) for the same needs.
+    vchuang.incubator.LinkProposals.plot : the candidates proposed for each open need, by level.
+
     Notes
     -----
     Ranking is lexicographic on :math:`(\\ell, -m, u, \\mathrm{id})`: :math:`\\ell \\in
@@ -400,9 +407,7 @@ def propose_links(
     >>> print("; ".join(found.best()[0].reasons))
     at 平南社区, the project's own community (community level); offers venue: Service centre hall, capacity 80 people (provided by Pingnan Party-Mass Service Centre); already linked to 1 other project
     """
-    given: object = limit
-    if isinstance(given, bool) or not isinstance(given, int) or given < 1:
-        raise ValidationError([Problem("limit", f"must be a whole number >= 1, got {limit!r}")])
+    limit = check_whole(limit, "limit", minimum=1)
     skip = {tuple(k) for k in exclude}
     coach = tuple(coaching)
     if project is not None:
@@ -563,6 +568,10 @@ def accept_link(
     ------
     IntegrityError
         The link exists already, or an end is no longer in the graph.
+
+    See Also
+    --------
+    propose_links : the proposals this accepts.
 
     Examples
     --------

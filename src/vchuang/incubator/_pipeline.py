@@ -122,6 +122,12 @@ def pipeline(
     ValidationError
         ``as_of`` is given without an ``incubator``.
 
+    See Also
+    --------
+    funnel : the people's side: how residents move towards leading projects.
+    propose_links : resources and organisations for the projects' open needs.
+    vchuang.incubator.Pipeline.plot : projects by stage, as bars.
+
     Examples
     --------
     >>> from vchuang import load_example, Stage

@@ -150,6 +150,10 @@ def record_training(
         The activity's ID is taken, an attendee is not in the graph, or a skill is not
         in the taxonomy. Nothing is changed.
 
+    See Also
+    --------
+    funnel : where residents stand on the way to leading projects.
+
     Notes
     -----
     With :math:`\\ell_{r,s}` the level of skill :math:`s` for resident :math:`r`

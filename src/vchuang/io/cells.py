@@ -1,7 +1,7 @@
 """Cells: how one cell of a spreadsheet becomes a date, a number, a yes/no, a list …
 
 Every reader of tables (the graph import :func:`vchuang.io.tables.read_tables`, and the
-ledger CSV later) reads cells the way people type them into Chinese Excel:
+ledger CSV :func:`vchuang.funding.read_csv`) reads cells the way people type them into Chinese Excel:
 
 * text is folded first: full-width forms become ASCII (digits typed on a Chinese keyboard), and
   surrounding spaces go (:func:`clean`); a name or free text keeps its Chinese punctuation
@@ -45,10 +45,10 @@ import math
 import re
 import unicodedata
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
-from ..errors import CellError
+from ..errors import CellError, ValidationError
+from ..kernel.money import parse_yuan
 from ..model import (
     THEMES,
     ActivityKind,
@@ -256,29 +256,36 @@ def is_year_of_date(text: str) -> bool:
     return any(p.fullmatch(value) for p in _YEAR_OF_DATE[:3])
 
 
+_MONEY = re.compile(r"(?:¥|rmb|cny)?\s*(.*?)\s*(?:块钱|块|元|圆|rmb|cny)?")
+
+
 def parse_money(text: str) -> int:
     """An amount in yuan (``3000``, ``¥45.50``, ``3,000元``) as whole fen.
 
-    Unlike :func:`vchuang.kernel.money.parse_yuan` it accepts the units and forms a
-    spreadsheet cell carries (``块``, ``RMB``) and refuses negative amounts.
+    The number is read by :func:`vchuang.kernel.money.parse_yuan`, the one money
+    parser (so ``1e3`` and more than two decimals are refused here as in the ledger);
+    this adds what a spreadsheet cell carries: full-width forms, ``RMB`` or ``CNY`` in
+    any case, ``块`` / ``块钱``, small Chinese numerals (``两块``), and it refuses
+    negative amounts.
 
-    >>> parse_money("¥45.5"), parse_money("3,000元")
-    (4550, 300000)
+    >>> parse_money("¥45.5"), parse_money("3,000元"), parse_money("rmb 80"), parse_money("两块")
+    (4550, 300000, 8000, 200)
+    >>> parse_money("1e3")
+    Traceback (most recent call last):
+    ...
+    vchuang.errors.CellError: '1e3' is not an amount of yuan (hint: write digits with an optional ¥ or 元, e.g. 1234.50)
     """
-    value = _number_text(text)
+    found = _MONEY.fullmatch(clean(text).casefold())
+    value = found.group(1) if found else clean(text)
     try:
-        amount = Decimal(value)
-    except InvalidOperation:
-        msg = f"not an amount of money: {text.strip()!r}"
-        raise CellError(msg, "write yuan, e.g. 3000 or 45.50") from None
-    if not amount.is_finite() or amount < 0:
+        fen = parse_yuan(_chinese_number(value) or value)
+    except ValidationError as err:
+        problem = err.problems[0]
+        raise CellError(problem.message, problem.hint) from None
+    if fen < 0:
         msg = f"an amount must be >= 0, got {text.strip()!r}"
         raise CellError(msg)
-    fen = amount * 100
-    if fen != fen.to_integral_value() or abs(fen) > 10**15:
-        msg = f"{text.strip()!r} has more than 2 decimals of a yuan"
-        raise CellError(msg, "money is kept in whole fen (1 yuan = 100 fen)")
-    return int(fen)
+    return fen
 
 
 _TRUE = frozenset(("true", "yes", "y", "1", "是", "同意", "√", "✓", "有"))

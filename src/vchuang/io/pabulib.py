@@ -55,7 +55,8 @@ References
 ----------
 .. [1] Faliszewski, P., Flis, J., Peters, D., Pierczyński, G., Skowron, P., Stolicki, D.,
    Szufa, S., Talmon, N. (2023). Participatory budgeting: data, tools, and analysis.
-   Proceedings of IJCAI 2023, 2667–2674. https://pabulib.org
+   Proceedings of IJCAI 2023, 2667–2674. https://doi.org/10.24963/ijcai.2023/297,
+   https://pabulib.org
 """
 
 from __future__ import annotations
@@ -511,6 +512,11 @@ def loads(
         ``num_projects`` / ``num_votes`` that disagree with the rows, a vote for an
         unknown project, a duplicate or empty ID.
 
+    See Also
+    --------
+    vchuang.io.pabulib.dumps : the inverse.
+    vchuang.io.pabulib.load : the same, from a file.
+
     Examples
     --------
     >>> loads("META\\nkey;value\\nbudget;10\\nPROJECTS\\nproject_id;cost\\n"
@@ -811,6 +817,11 @@ def load(path: str | os.PathLike[str], *, lang: str = "en") -> PabulibFile:
         or is larger than :data:`MAX_BYTES`.
     OSError
         The file cannot be read (missing, a folder, no permission).
+
+    See Also
+    --------
+    vchuang.io.pabulib.save : the inverse.
+    vchuang.io.pabulib.loads : the same, from a string.
     """
     path = Path(path)
     check_lang(lang)
@@ -831,6 +842,11 @@ def load(path: str | os.PathLike[str], *, lang: str = "en") -> PabulibFile:
 def dumps(pb: PabulibFile) -> str:
     """The ``.pb`` text of a file, in canonical form (``\\n`` line ends, cells quoted
     only where needed).
+
+    See Also
+    --------
+    vchuang.io.pabulib.loads : the inverse.
+    vchuang.io.pabulib.save : the same text, written to a file.
 
     Examples
     --------
@@ -879,7 +895,13 @@ def dumps(pb: PabulibFile) -> str:
 
 def save(pb: PabulibFile, path: str | os.PathLike[str]) -> None:
     """Write a ``.pb`` file (UTF-8, no byte-order mark) atomically: through a temporary
-    file and a rename, so a failure never leaves half a file."""
+    file and a rename, so a failure never leaves half a file.
+
+    See Also
+    --------
+    vchuang.io.pabulib.load : the inverse.
+    vchuang.io.pabulib.dumps : the same text, as a string.
+    """
     atomic_write_text(Path(path), dumps(pb))
 
 

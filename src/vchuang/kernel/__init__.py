@@ -17,14 +17,17 @@ other layer may import from here. Each module holds one idea:
 
 from __future__ import annotations
 
-from .checks import check_choice, check_whole, suggest
+from .checks import check_choice, check_jobs, check_number, check_whole, collect, suggest
 from .money import format_fen, parse_yuan
 from .text import Lang, lang_from_env, text
 
 __all__ = [
     "Lang",
     "check_choice",
+    "check_jobs",
+    "check_number",
     "check_whole",
+    "collect",
     "format_fen",
     "lang_from_env",
     "parse_yuan",

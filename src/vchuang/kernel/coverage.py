@@ -45,6 +45,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import Problem, ValidationError
+from .checks import check_number, check_whole
 
 if TYPE_CHECKING:
     import scipy.sparse
@@ -201,12 +202,6 @@ def _costs(costs: Any, m: int) -> FloatArray:
     return c
 
 
-def _count(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
-        raise ValidationError([Problem(name, f"must be an integer >= 0, got {value!r}")])
-    return int(value)
-
-
 # --------------------------------------------------------------------------- basics
 
 
@@ -337,10 +332,10 @@ def max_coverage(
     ----------
     .. [1] Nemhauser, G. L., Wolsey, L. A., & Fisher, M. L. (1978). An analysis of
        approximations for maximizing submodular set functions—I. Mathematical
-       Programming, 14(1), 265–294.
+       Programming, 14(1), 265–294. https://doi.org/10.1007/BF01588971
     .. [2] Leskovec, J., Krause, A., Guestrin, C., Faloutsos, C., VanBriesen, J., &
        Glance, N. (2007). Cost-effective outbreak detection in networks. KDD '07,
-       420–429.
+       420–429. https://doi.org/10.1145/1281192.1281239
 
     Examples
     --------
@@ -351,7 +346,7 @@ def max_coverage(
     >>> max_coverage(inc, 2, covered=[True, True, True, False]).chosen.tolist()
     [1]
     """
-    k = _count(k, "k")
+    k = check_whole(k, "k", minimum=0)
     n = incidence.shape[1]
     residual = _weights(weights, n) * ~_covered(covered, n)
     first = np.asarray(incidence @ residual, dtype=np.float64)
@@ -436,8 +431,10 @@ def budgeted_max_coverage(
     ----------
     .. [1] Khuller, S., Moss, A., & Naor, J. (1999). The budgeted maximum coverage
        problem. Information Processing Letters, 70(1), 39–45.
+       https://doi.org/10.1016/S0020-0190(99)00031-9
     .. [2] Leskovec, J., Krause, A., Guestrin, C., Faloutsos, C., VanBriesen, J., &
        Glance, N. (2007). Cost-effective outbreak detection in networks. KDD '07.
+       https://doi.org/10.1145/1281192.1281239
     .. [3] Krause, A., & Guestrin, C. (2005). A note on the budgeted maximization of
        submodular functions. Technical report CMU-CALD-05-103, Carnegie Mellon
        University.
@@ -449,9 +446,7 @@ def budgeted_max_coverage(
     >>> r.chosen.tolist(), r.rule, r.alternative
     ([1], 'best-single', 1.0)
     """
-    if isinstance(budget, bool) or not np.isfinite(budget) or budget < 0:
-        msg = f"must be a finite number >= 0, got {budget!r}"
-        raise ValidationError([Problem("budget", msg)])
+    budget = check_number(budget, "budget", minimum=0)
     m, n = incidence.shape
     cost = _costs(costs, m)
     start = _covered(covered, n)

@@ -12,6 +12,7 @@ import numpy.typing as npt
 
 from ..errors import Problem, ValidationError
 from ..graph import CommunityGraph
+from ..kernel.checks import check_choice, check_number, check_whole, collect
 from ..model import Level, Need, Project, Resident, Role, SkillTaxonomy, Stage
 from ._result import Assignment, MatchResult, ProjectFill, TrainingOption, UnmetNeed
 from ._score import ScoreModel, _pair_table, _Pairs, _project_of, compatibility
@@ -97,13 +98,7 @@ def _parse_fixed(graph: CommunityGraph, fixed: Iterable[FixedLike]) -> list[tupl
             )
             continue
         resident, need, hours = triple
-        if (
-            isinstance(hours, bool)
-            or not isinstance(hours, int | float)
-            or not math.isfinite(hours)
-            or hours <= 0
-        ):
-            problems.append(Problem(where, f"hours must be a number > 0, got {hours!r}"))
+        if collect(problems, check_number, hours, f"{where}.hours", above=0) is None:
             continue
         graph.get(str(resident), Resident)
         _, record = _project_of(graph, str(need))
@@ -134,38 +129,26 @@ def _parse_fixed(graph: CommunityGraph, fixed: Iterable[FixedLike]) -> list[tupl
 
 def _check_options(method: object, max_projects: object, unit: object, time_limit: object) -> None:
     problems: list[Problem] = []
-    if method not in _METHODS:
-        problems.append(
-            Problem("method", f"unknown method {method!r}", "use 'optimal', 'stable' or 'greedy'")
+    collect(problems, check_choice, method, _METHODS, "method")
+    if max_projects is not None:
+        hint = "use a whole number >= 1, or None for no cap"
+        collect(
+            problems, check_whole, max_projects, "max_projects_per_person", minimum=1, hint=hint
         )
-    if max_projects is not None and (
-        isinstance(max_projects, bool) or not isinstance(max_projects, int) or max_projects < 1
-    ):
-        problems.append(
-            Problem(
-                "max_projects_per_person",
-                f"got {max_projects!r}",
-                "use a whole number >= 1, or None for no cap",
-            )
+    hint = "use 1 for whole hours, 0.5 for half hours"
+    collect(problems, check_number, unit, "unit", above=0, what="a number of hours", hint=hint)
+    if time_limit is not None:
+        hint = "or None for no limit"
+        collect(
+            problems,
+            check_number,
+            time_limit,
+            "time_limit",
+            above=0,
+            finite=False,
+            what="seconds",
+            hint=hint,
         )
-    if (
-        isinstance(unit, bool)
-        or not isinstance(unit, int | float)
-        or not (math.isfinite(unit) and unit > 0)
-    ):
-        problems.append(
-            Problem(
-                "unit",
-                f"must be a number of hours > 0, got {unit!r}",
-                "use 1 for whole hours, 0.5 for half hours",
-            )
-        )
-    if time_limit is not None and (
-        isinstance(time_limit, bool)
-        or not isinstance(time_limit, int | float)
-        or not time_limit > 0
-    ):
-        problems.append(Problem("time_limit", f"must be seconds > 0 or None, got {time_limit!r}"))
     if problems:
         raise ValidationError(problems)
 
@@ -265,6 +248,7 @@ def match(
     ----------
     .. [1] Gale, D., & Shapley, L. S. (1962). College admissions and the stability of
        marriage. The American Mathematical Monthly, 69(1), 9-15.
+       https://doi.org/10.1080/00029890.1962.11989827
     .. [2] Roth, A. E. (1984). Stability and polarization of interests in job matching.
        Econometrica, 52(1), 47-57.
     .. [3] Ahuja, R. K., Magnanti, T. L., & Orlin, J. B. (1993). Network Flows: Theory,

@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from ..errors import Problem, ValidationError
 from ..graph import CommunityGraph
+from ..kernel.checks import check_number
 from ..kernel.display import html_table
 from ..model import THEMES, Level, Need, Project, Proposal, Resident, SkillTaxonomy
 
@@ -38,10 +39,7 @@ _PLACE_WORDS = (
 def _unit_interval(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     values = value if isinstance(value, tuple) else (value,)
     for item in values:
-        if isinstance(item, bool) or not isinstance(item, int | float) or not 0 <= item <= 1:
-            raise ValidationError(
-                [Problem(f"ScoreModel.{attribute.name}", f"must be between 0 and 1, got {value!r}")]
-            )
+        check_number(item, f"ScoreModel.{attribute.name}", minimum=0, maximum=1)
 
 
 def _place_values(inst: Any, attribute: attrs.Attribute[Any], value: tuple[float, ...]) -> None:
@@ -313,6 +311,11 @@ def compatibility(
         No resident or need with that ID.
     ValidationError
         The need is a resource need, or belongs to a proposal rather than a project.
+
+    See Also
+    --------
+    match : the best assignment of residents to every need.
+    vchuang.matching.ScoreModel : the weights and thresholds of the score.
 
     Notes
     -----

@@ -20,6 +20,7 @@ import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from ..errors import Problem, ValidationError, VchuangError
+from ..kernel.checks import check_choice
 from ..kernel.display import html_table
 
 __all__ = ["ArrayMatch", "match_arrays"]
@@ -297,6 +298,10 @@ def match_arrays(
         Arrays of the wrong shape, negative capacities, fractional units, a pair given
         twice, an unknown method.
 
+    See Also
+    --------
+    match : the same solver on a community graph, with reasons and gaps.
+
     Notes
     -----
     ``optimal`` maximises :math:`\\sum_e w_e x_e` over whole units :math:`x_e \\ge 0` with
@@ -328,10 +333,7 @@ def match_arrays(
     >>> m.units.tolist(), m.objective, m.optimal
     ([2, 1, 2], 3700, True)
     """
-    if method not in _METHODS:
-        raise ValidationError(
-            [Problem("method", f"unknown method {method!r}", "use 'optimal', 'stable' or 'greedy'")]
-        )
+    check_choice(method, _METHODS, "method")
     inst = _instance(
         resident,
         need,

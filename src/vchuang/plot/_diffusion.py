@@ -61,6 +61,11 @@ def plot_spread(spread: Spread, ax: Axes | None = None, *, lang: str = "en") -> 
     -------
     matplotlib.axes.Axes
         The axes drawn on.
+
+    See Also
+    --------
+    vchuang.diffusion.Spread.plot : the same figure, from the result.
+    plot_choice, plot_curves : the other word-of-mouth figures.
     """
     lang = label_lang(lang)
     font: dict[str, Any] = font_kw(lang)
@@ -105,6 +110,11 @@ def plot_choice(choice: SeedChoice, ax: Axes | None = None, *, lang: str = "en")
     -------
     matplotlib.axes.Axes
         The axes drawn on. Seeds are labelled by resident ID, never by name.
+
+    See Also
+    --------
+    vchuang.diffusion.SeedChoice.plot : the same figure, from the result.
+    plot_spread, plot_curves : the other word-of-mouth figures.
     """
     lang = label_lang(lang)
     font: dict[str, Any] = font_kw(lang)
@@ -144,6 +154,11 @@ def plot_curves(comparison: SeedComparison, ax: Axes | None = None, *, lang: str
     -------
     matplotlib.axes.Axes
         The axes drawn on.
+
+    See Also
+    --------
+    vchuang.diffusion.SeedComparison.plot : the same figure, from the result.
+    plot_spread, plot_choice : the other word-of-mouth figures.
     """
     lang = label_lang(lang)
     font: dict[str, Any] = font_kw(lang)

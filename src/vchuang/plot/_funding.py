@@ -45,6 +45,11 @@ def plot_balance_history(
     Returns
     -------
     matplotlib.axes.Axes
+
+    See Also
+    --------
+    vchuang.funding.BalanceHistory.plot : the same figure, from the result.
+    plot_runway : each project's runway.
     """
     import numpy as np
     from matplotlib.font_manager import FontProperties
@@ -82,6 +87,11 @@ def plot_runway(result: Sustainability, ax: Axes | None = None, *, lang: str = "
     Returns
     -------
     matplotlib.axes.Axes
+
+    See Also
+    --------
+    vchuang.funding.Sustainability.plot : the same figure, from the result.
+    plot_balance_history : account balances over time.
 
     Notes
     -----

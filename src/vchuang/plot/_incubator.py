@@ -77,6 +77,11 @@ def plot_funnel(
     -------
     Axes
         The axes drawn on.
+
+    See Also
+    --------
+    vchuang.incubator.Funnel.plot : the same figure, from the result.
+    plot_pipeline : the projects' side of the incubator.
     """
     community = renamed("plot_funnel", "community", community, "place", place)
     lang = label_lang(lang)
@@ -151,6 +156,11 @@ def plot_pipeline(result: Pipeline, ax: Axes | None = None, *, lang: str = "en")
     -------
     Axes
         The axes drawn on.
+
+    See Also
+    --------
+    vchuang.incubator.Pipeline.plot : the same figure, from the result.
+    plot_funnel : the people's side of the incubator.
     """
     from matplotlib import colormaps
     from matplotlib.ticker import MaxNLocator
@@ -199,6 +209,10 @@ def plot_training(result: Training, ax: Axes | None = None, *, lang: str = "en")
     -------
     Axes
         The axes drawn on.
+
+    See Also
+    --------
+    vchuang.incubator.Training.plot : the same figure, from the result.
     """
     lang = label_lang(lang)
     ax = new_axes(ax)
@@ -238,6 +252,10 @@ def plot_linkage(result: LinkProposals, ax: Axes | None = None, *, lang: str = "
     -------
     Axes
         The axes drawn on.
+
+    See Also
+    --------
+    vchuang.incubator.LinkProposals.plot : the same figure, from the result.
     """
     lang = label_lang(lang)
     ax = new_axes(ax)

@@ -43,6 +43,10 @@ def plot_matching(result: MatchResult, ax: Axes | None = None, *, lang: str = "e
     -------
     matplotlib.axes.Axes
         The axes drawn on.
+
+    See Also
+    --------
+    vchuang.matching.MatchResult.plot : the same figure, from the result.
     """
     lang = label_lang(lang)
     fonts: Any = font_kw(lang).get("fontfamily", [])

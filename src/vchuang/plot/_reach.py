@@ -87,6 +87,11 @@ def plot_tiers(
     Returns
     -------
     Axes
+
+    See Also
+    --------
+    vchuang.reach.Surface.plot, vchuang.reach.ReachReport.plot : the same figure, from the result.
+    plot_heatmap, plot_gains : the other reach figures.
     """
     if isinstance(tiers, ReachReport):
         tiers = tiers.surface
@@ -245,6 +250,11 @@ def plot_heatmap(report: ReachReport, *, ax: Axes | None = None, lang: str = "en
     Returns
     -------
     Axes
+
+    See Also
+    --------
+    vchuang.reach.ReachReport.plot : the same figure, with ``kind="heatmap"``.
+    plot_tiers, plot_gains : the other reach figures.
     """
     from matplotlib.patches import Rectangle
     from matplotlib.ticker import PercentFormatter
@@ -334,6 +344,11 @@ def plot_gains(result: NextBest, *, ax: Axes | None = None, lang: str = "en") ->
     Returns
     -------
     Axes
+
+    See Also
+    --------
+    vchuang.reach.NextBest.plot : the same figure, from the result.
+    plot_tiers, plot_heatmap : the other reach figures.
     """
     lang = label_lang(lang)
     font: dict[str, Any] = font_kw(lang)

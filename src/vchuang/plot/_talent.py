@@ -63,6 +63,11 @@ def plot_talents(
     -------
     matplotlib.axes.Axes
         The axes drawn on. Bars are labelled by resident ID, never by name.
+
+    See Also
+    --------
+    vchuang.talent.TalentRanking.plot : the same figure, from the result.
+    plot_key_players : the key players' contributions.
     """
 
     if by not in ("group", "feature"):
@@ -128,6 +133,11 @@ def plot_key_players(result: KeyPlayers, ax: Axes | None = None, *, lang: str = 
     -------
     matplotlib.axes.Axes
         The axes drawn on.
+
+    See Also
+    --------
+    vchuang.talent.KeyPlayers.plot : the same figure, from the result.
+    plot_talents : the talent ranking's score parts.
     """
     lang = label_lang(lang)
     font: dict[str, Any] = font_kw(lang)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import NoReturn
 
 import numpy as np
@@ -72,18 +71,3 @@ _TIE_DIGITS = 12  # scores equal to 12 decimals are ties, broken by ID
 
 def _fail(path: str, message: str, hint: str = "") -> NoReturn:
     raise ValidationError([Problem(path, message, hint)])
-
-
-def _choice(name: str, value: object, allowed: Sequence[str]) -> str:
-    if not isinstance(value, str) or value not in allowed:
-        near = difflib.get_close_matches(str(value), list(allowed), n=1)
-        hint = f"did you mean {near[0]!r}?" if near else f"use one of {', '.join(allowed)}"
-        return_msg = f"must be one of {', '.join(map(repr, allowed))}, got {value!r}"
-        _fail(name, return_msg, hint)
-    return value
-
-
-def _positive_int(name: str, value: object, *, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        _fail(name, f"must be an integer >= {minimum}, got {value!r}")
-    return int(value)

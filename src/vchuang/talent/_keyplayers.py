@@ -14,6 +14,7 @@ import numpy.typing as npt
 
 from .. import _rng
 from ..graph import CommunityGraph
+from ..kernel.checks import check_choice, check_whole
 from ._centrality import _batches, _bfs
 from ._common import (
     _DEFAULT_SOURCES,
@@ -25,9 +26,7 @@ from ._common import (
     DISTANCE_EXACT_LIMIT,
     FloatArray,
     IntArray,
-    _choice,
     _fail,
-    _positive_int,
 )
 from ._network import _network, _scope
 from ._results import KeyPlayers, _place_alias
@@ -454,6 +453,13 @@ def key_players(
         ``k``, ``m``, ``objective`` or ``method`` out of range, unknown candidates,
         exhaustive search too large.
 
+    See Also
+    --------
+    rank_talents : every resident scored one by one, with the reasons.
+    vchuang.reach.best_next : which leaders or projects to add for the most new reach.
+    vchuang.diffusion.choose_seeds : seeds for word of mouth rather than for reach.
+    vchuang.talent.KeyPlayers.plot : each key player's contribution.
+
     Notes
     -----
     Let :math:`G = (V, E)`, :math:`n = |V|`, :math:`S` the set, :math:`d(i, j)` the
@@ -492,9 +498,10 @@ def key_players(
     ----------
     .. [1] Borgatti, S. P. (2006). Identifying sets of key players in a social network.
        Computational and Mathematical Organization Theory, 12, 21-34.
+       https://doi.org/10.1007/s10588-006-7084-x
     .. [2] Nemhauser, G. L., Wolsey, L. A., & Fisher, M. L. (1978). An analysis of
        approximations for maximizing submodular set functions. Mathematical
-       Programming, 14, 265-294.
+       Programming, 14, 265-294. https://doi.org/10.1007/BF01588971
 
     Examples
     --------
@@ -507,12 +514,12 @@ def key_players(
     (3, 8)
     """
     place = _place_alias(place, community, "key_players")
-    size = _positive_int("k", k)
-    objective = _choice("objective", objective, _OBJECTIVES)
-    method = _choice("method", method, _METHODS)
-    m = _positive_int("m", m)
-    ties = _choice("ties", ties, _TIES)
-    restarts = _positive_int("restarts", restarts, minimum=0)
+    size = check_whole(k, "k", minimum=1)
+    objective = check_choice(objective, _OBJECTIVES, "objective")
+    method = check_choice(method, _METHODS, "method")
+    m = check_whole(m, "m", minimum=1)
+    ties = check_choice(ties, _TIES, "ties")
+    restarts = check_whole(restarts, "restarts", minimum=0)
     generator = _rng.as_generator(rng)
     nodes, adj = _key_network(graph, place, ties)
     n = len(nodes)
@@ -544,7 +551,7 @@ def key_players(
         if count is None and n > DISTANCE_EXACT_LIMIT:
             count = _DEFAULT_SOURCES
         if count is not None:
-            count = _positive_int("sources", count)
+            count = check_whole(count, "sources", minimum=1)
         if count is not None and count < n:
             src = np.sort(generator.choice(n, size=count, replace=False)).astype(np.int64)
             exact = False

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
@@ -14,6 +12,7 @@ import numpy.typing as npt
 from .. import _rng
 from ..errors import Problem, ValidationError
 from ..graph import CommunityGraph
+from ..kernel.checks import check_choice, check_number, check_whole, collect, suggest
 from ..model import Activity, Relation, Resident
 from ._centrality import _check_backend, _position
 from ._common import (
@@ -27,9 +26,7 @@ from ._common import (
     RECENCY_HALF_LIFE_DAYS,
     FloatArray,
     IntArray,
-    _choice,
     _fail,
-    _positive_int,
 )
 from ._network import _network, _scope
 from ._reasons import _name, _reason_context, _reasons
@@ -47,17 +44,11 @@ def _weights(weights: Mapping[str, float] | None) -> dict[str, float]:
     for key, value in weights.items():
         path = f"weights[{key!r}]"
         if key not in names:
-            near = difflib.get_close_matches(str(key), names, n=1)
-            hint = f"did you mean {near[0]!r}?" if near else f"use one of {', '.join(names)}"
+            near = suggest(str(key), names)
+            hint = f"did you mean {near!r}?" if near else f"use one of {', '.join(names)}"
             problems.append(Problem(path, f"unknown feature or group {key!r}", hint))
             continue
-        given: object = value
-        if (
-            isinstance(given, bool)
-            or not isinstance(given, int | float)
-            or not (math.isfinite(given) and given >= 0)
-        ):
-            problems.append(Problem(path, f"must be a finite number >= 0, got {value!r}"))
+        collect(problems, check_number, value, path, minimum=0)
     if problems:
         raise ValidationError(problems)
     for key, value in weights.items():  # groups first: a feature named too overrides
@@ -236,6 +227,11 @@ def rank_talents(
     UnknownEntityError
         ``place`` is not in the graph.
 
+    See Also
+    --------
+    key_players : the ``k`` residents who together reach the most, chosen as a set.
+    vchuang.talent.TalentRanking.plot : the ranking as stacked bars.
+
     Notes
     -----
     **Features** (raw values; each is then divided by the community's maximum, so a 1
@@ -284,9 +280,10 @@ def rank_talents(
     References
     ----------
     .. [1] Brandes, U. (2001). A faster algorithm for betweenness centrality. Journal
-       of Mathematical Sociology, 25(2), 163-177.
+       of Mathematical Sociology, 25(2), 163-177. https://doi.org/10.1080/0022250X.2001.9990249
     .. [2] Brandes, U., & Pich, C. (2007). Centrality estimation in large networks.
        International Journal of Bifurcation and Chaos, 17(7), 2303-2318.
+       https://doi.org/10.1142/S0218127407018403
     .. [3] Burt, R. S. (1992). Structural Holes: The Social Structure of Competition.
        Harvard University Press.
     .. [4] Page, L., Brin, S., Motwani, R., & Winograd, T. (1999). The PageRank citation
@@ -307,14 +304,14 @@ def rank_talents(
     place = _place_alias(place, community, "rank_talents")
     if not isinstance(graph, CommunityGraph):
         _fail("graph", f"must be a CommunityGraph, got {type(graph).__name__}")
-    ties = _choice("ties", ties, _TIES)
-    lang = _choice("lang", lang, ("en", "zh"))
+    ties = check_choice(ties, _TIES, "ties")
+    lang = check_choice(lang, ("en", "zh"), "lang")
     w = _weights(weights)
     backend = _check_backend(backend)
     if pivots is not None:
-        pivots = _positive_int("pivots", pivots, minimum=2)
+        pivots = check_whole(pivots, "pivots", minimum=2)
     if explain is not None:
-        explain = _positive_int("explain", explain, minimum=0)
+        explain = check_whole(explain, "explain", minimum=0)
     if as_of is not None and not isinstance(as_of, dt.date):
         _fail("as_of", f"must be a datetime.date, got {as_of!r}")
     generator = _rng.as_generator(rng)
