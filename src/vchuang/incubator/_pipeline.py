@@ -15,6 +15,7 @@ from ..kernel.display import html_table
 from ..kernel.plotting import plot
 from ..kernel.renames import UNSET, renamed
 from ..model import Stage
+from ._policy import ORDER
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -23,20 +24,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Pipeline", "pipeline"]
 
-#: The stages in pipeline order: the forward order, then dropped.
-PIPELINE_STAGES: tuple[Stage, ...] = (
-    Stage.IDEA,
-    Stage.PROPOSED,
-    Stage.SELECTED,
-    Stage.SEED_SELECTION,
-    Stage.EMPOWERMENT,
-    Stage.BRANDING,
-    Stage.RESOURCE_LINKAGE,
-    Stage.RUNNING,
-    Stage.COMPLETED,
-    Stage.SUSTAINED,
-    Stage.DROPPED,
-)
+#: The stages in pipeline order: the policy's forward order, then dropped.
+PIPELINE_STAGES: tuple[Stage, ...] = (*ORDER, Stage.DROPPED)
 
 
 @attrs.frozen(kw_only=True)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 import warnings
-from collections.abc import Hashable, Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 import numpy as np
 
 from ..errors import UnknownEntityError
+from ..kernel.display import html_table
 from ..kernel.plotting import plot
 from ._common import _FEATURE_NAMES, FEATURES, FloatArray, IntArray
 
@@ -48,7 +48,7 @@ class Talent:
         )
 
     def _repr_html_(self) -> str:
-        return _html_table(
+        return html_table(
             f"Talent {self.resident} (rank {self.rank})",
             ("feature", "value", "part"),
             [(f, f"{self.values[f]:.3g}", f"{self.parts[f]:.3f}") for f in _FEATURE_NAMES],
@@ -59,18 +59,6 @@ class Talent:
         """The score split into its four groups (network, engagement, skills,
         availability)."""
         return {g: sum(self.parts[f] for f in names) for g, names in FEATURES.items()}
-
-
-def _html_table(caption: str, head: tuple[str, ...], rows: Sequence[tuple[object, ...]]) -> str:
-    """A small HTML table for notebooks (cells escaped)."""
-    cells = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows
-    )
-    header = "".join(f"<th>{html.escape(h)}</th>" for h in head)
-    return (
-        f"<table><caption>{html.escape(caption)}</caption>"
-        f"<thead><tr>{header}</tr></thead><tbody>{cells}</tbody></table>"
-    )
 
 
 def _place_alias(place: str | None, community: str | None, where: str) -> str | None:
@@ -147,7 +135,7 @@ class TalentRanking:
             for i in range(min(3, len(self)))
         ]
         caption = f"TalentRanking: {len(self)} residents, ties={self.ties}"
-        return _html_table(caption, ("rank", "resident", "community", "score"), rows)
+        return html_table(caption, ("rank", "resident", "community", "score"), rows)
 
     @property
     def features(self) -> tuple[str, ...]:
@@ -280,7 +268,7 @@ class KeyPlayers:
             f"KeyPlayers ({self.objective}): score {self.score:.3f}, "
             f"baseline {self.baseline_score:.3f}"
         )
-        return _html_table(caption, ("order", "player", "contribution"), rows)
+        return html_table(caption, ("order", "player", "contribution"), rows)
 
     def to_rows(self) -> list[dict[str, Any]]:
         """One dict per player: order, ID, contribution and reason."""

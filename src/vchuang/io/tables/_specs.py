@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import attrs
 
 from ...model import (
+    KIND_PLURALS,
     PLACE_KINDS,
     ActivityKind,
     AgeBand,
@@ -21,6 +22,7 @@ from ...model import (
     ResourceKind,
     Stage,
 )
+from ...privacy import ID_PREFIXES
 from ..cells import header_key
 
 __all__ = ["TABLES", "Column", "TableSpec", "mapping_table"]
@@ -690,20 +692,8 @@ TABLES: tuple[TableSpec, ...] = (
 )
 
 SPECS: dict[str, TableSpec] = {t.name: t for t in TABLES}
-ID_PREFIX: dict[str, str] = {
-    "district": "d",
-    "subdistrict": "s",
-    "community": "c",
-    "segment": "seg",
-    "organization": "o",
-    "group": "g",
-    "resident": "r",
-    "project": "p",
-    "activity": "a",
-    "resource": "res",
-    "call": "call",
-    "proposal": "idea",
-}
+#: The prefix of a new ID, by kind: the same prefixes as pseudonyms (``r0001``, ``c0001`` ...).
+ID_PREFIX: dict[str, str] = {kind: ID_PREFIXES[kind] for kind in KIND_PLURALS}
 EXTENSIONS = (".csv", ".tsv", ".xlsx", ".xlsm")
 #: Past this many names and IDs of a kind, an unknown reference gets no "did you mean".
 MAX_SUGGEST = 20_000
