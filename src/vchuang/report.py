@@ -9,12 +9,17 @@ one folder:
 * ``tables/*.csv`` — every table, UTF-8 with a byte-order mark so that Excel opens the
   Chinese correctly.
 
-The page has a section for each question the incubator asks: the overview and the
+The page opens with what the programme achieved (an at-a-glance summary, then the trends
+month by month), then has a section for each question the incubator asks: the overview and the
 district – street – community hierarchy ("1+N"), the funnel from engaged residents to
 leaders, the community talents (能人), point – line – surface (点线面) reach with its
 gaps, the matching of residents to project needs, the golden ideas (金点子) and their
 selection, the incubation pipeline, the micro-funds (微基金) when a ledger is given, and
 the comparison of communities.
+
+Every word of the page comes from the text catalogue (``report.*`` entries), in Chinese or
+English; the CSV files keep stable machine column names and money in fen, and guard cells a
+spreadsheet would run as formulas. The page prints on A4 with repeated table headers.
 
 Everything published is pseudonymous: residents appear only under keyed-hash IDs,
 counts of people below a threshold are suppressed, and a minor's name never appears.
@@ -25,7 +30,7 @@ Examples
 >>> from vchuang.report import build_report
 >>> out = build_report(vchuang.load_example(), tempfile.mkdtemp(), key="doctest key 16 bytes")
 >>> out.index.name, [s.id for s in out.sections][:3]
-('index.html', ['overview', 'funnel', 'talents'])
+('index.html', ['glance', 'trends', 'overview'])
 """
 
 from __future__ import annotations
@@ -46,7 +51,10 @@ import attrs
 from . import __version__
 from .errors import Problem, ValidationError
 from .io import atomic_write_bytes, atomic_write_text
-from .model import KIND_PLURALS, OrgKind, Stage
+from .io.csvsafe import cell_out
+from .kernel.money import format_fen
+from .kernel.text import text
+from .model import OrgKind, Role, Stage
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -54,8 +62,9 @@ if TYPE_CHECKING:
     from .funding import Ledger, Sustainability
     from .graph import CommunityGraph
     from .matching import MatchResult
+    from .reach import ReachReport
 
-__all__ = ["Report", "Scale", "Section", "Table", "build_report"]
+__all__ = ["Fen", "Report", "Scale", "Section", "Table", "build_report"]
 
 #: Counts of people below this are suppressed in published tables.
 SMALL_CELL = 5
@@ -67,7 +76,11 @@ class Table:
 
     name: str
     columns: tuple[str, ...]
+    """Stable machine names: the CSV's header."""
     rows: tuple[tuple[Any, ...], ...]
+    """Published cells: money as :class:`Fen`, ``None`` for no data."""
+    labels: tuple[str, ...] = ()
+    """The page's headers, in the report's language (one per column)."""
     caption: str = ""
     suppressed: int = 0
     """How many cells were hidden by small-cell suppression."""
@@ -91,6 +104,8 @@ class Section:
     text: tuple[str, ...]
     tables: tuple[Table, ...] = ()
     figures: tuple[Figure, ...] = ()
+    given: tuple[str, ...] = ()
+    """Text the dataset gave, shown as it was written (it may be in either language)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -168,66 +183,32 @@ class Scale:
 
 # --------------------------------------------------------------------------- words
 
-_WORDS: dict[str, tuple[str, str]] = {
-    "title": ("Community governance report", "社区治理报告"),
-    "overview": ("Overview and hierarchy", "概况与层级"),
-    "funnel": ("From engaged residents to leaders", "从热心居民到社区领袖"),
-    "talents": ("Community talents (能人)", "社区能人"),
-    "reach": ("Points, lines, surfaces (点线面)", "点线面"),
-    "matching": ("Who helps which project", "技能与需求匹配"),
-    "mouth": ("Word of mouth: whom to train next", "口碑传播：下一步培训谁"),
-    "selection": ("Golden ideas (金点子) and selection", "金点子与项目征选"),
-    "pipeline": ("Incubation pipeline", "孵化进程"),
-    "funds": ("Micro-funds (微基金)", "微基金"),
-    "comparison": ("Comparison of communities", "社区比较"),
-    "made": ("Made with vchuang", "由 vchuang 生成"),
-    "privacy": (
-        (
-            "Residents appear under pseudonymous IDs only; counts of people below {n} are "
-            "shown as “<{n}”; no minor is named."
-        ),
-        "居民仅以化名编号出现；少于 {n} 人的计数显示为“<{n}”；不出现任何未成年人的姓名。",
-    ),
-    "place": ("place", "地点"),
-    "level": ("level", "层级"),
-    "hub": ("social innovation centre", "社会创新中心"),
-    "centre": ("service centre", "党群服务中心"),
-    "community": ("community", "社区"),
-    "subdistrict": ("subdistrict", "街道"),
-    "district": ("district", "区"),
-    "residents": ("residents", "居民"),
-    "engaged": ("engaged residents", "热心居民"),
-    "talents_n": ("talents", "能人"),
-    "leaders": ("leaders", "社区领袖"),
-    "project_leads": ("project leads", "项目负责人"),
-    "projects": ("projects", "项目"),
-    "activities": ("activities", "活动"),
-    "attendance": ("attendance", "参与人次"),
-    "participants": ("participants", "参与居民"),
-    "unique_reach": ("unique reach", "覆盖居民"),
-    "population": ("population", "人口"),
-}
+
+def _w(key: str, lang: str, /, **fields: object) -> str:
+    """The catalogue entry ``report.<key>`` in ``lang`` (every word of the page)."""
+    return text(f"report.{key}", lang, **fields)
 
 
-_KIND_ZH = {
-    "district": "区",
-    "subdistrict": "街道",
-    "community": "社区",
-    "segment": "服务群体",
-    "organization": "组织",
-    "group": "小组",
-    "resident": "居民",
-    "project": "项目",
-    "activity": "活动",
-    "resource": "资源",
-    "call": "金点子征集",
-    "proposal": "金点子",
-}
+def _column_label(column: str, lang: str) -> str:
+    """The header a page shows for a table's machine column name."""
+    stage = column.removeprefix("stage_")
+    if stage in _STAGE_VALUES:
+        return Stage(stage).label(lang)
+    return _w(f"col.{column}", lang)
 
 
-def _w(key: str, lang: str) -> str:
-    en, zh = _WORDS[key]
-    return zh if lang == "zh" else en
+_STAGE_VALUES = frozenset(s.value for s in Stage)
+
+
+@attrs.frozen
+class Fen:
+    """A table cell holding money: fen in the CSV, yuan with separators on the page."""
+
+    fen: int
+
+
+def _pct(share: float) -> str:
+    return f"{100 * share:.0f}%"
 
 
 # --------------------------------------------------------------------------- context
@@ -253,6 +234,7 @@ class _Context:
     _matching: MatchResult | None = None
     _matched: bool = False
     _outlook: Sustainability | None = None
+    _reach: ReachReport | None = None
 
     def outlook(self) -> Sustainability | None:
         """The projects' money outlook from the ledger (once), ``None`` without one."""
@@ -261,6 +243,14 @@ class _Context:
         if self._outlook is None and self.ledger is not None:
             self._outlook = sustainability(self.ledger, rng=self.rng)
         return self._outlook
+
+    def reach(self) -> ReachReport | None:
+        """Points, lines and surfaces of the graph (once), ``None`` without leaders."""
+        from .reach import reach_report
+
+        if self._reach is None and self.graph.leaders():
+            self._reach = reach_report(self.graph)
+        return self._reach
 
     def matching(self) -> MatchResult | None:
         """The matching of the graph's residents to its projects' needs (once): optimal
@@ -288,9 +278,9 @@ class _Context:
         )
         return self._matching
 
-    def noted(self, section: str, text: tuple[str, ...]) -> tuple[str, ...]:
-        """``text`` with the section's method line when it took a cheaper method."""
-        return (*text, self.notes[section]) if section in self.reduced else text
+    def noted(self, section: str, lines: tuple[str, ...]) -> tuple[str, ...]:
+        """``lines`` with the section's method line when it took a cheaper method."""
+        return (*lines, self.notes[section]) if section in self.reduced else lines
 
     def note(self, section: str, key: str, reduced: bool, **fields: object) -> None:
         """Record how ``section`` was computed (catalogue entry ``report.method.<key>``)."""
@@ -341,6 +331,7 @@ class _Context:
         return Table(
             name=name,
             columns=tuple(columns),
+            labels=tuple(_column_label(c, self.lang) for c in columns),
             rows=tuple(tuple(row.get(c) for c in columns) for row in published),
             caption=caption,
             suppressed=suppressed,
@@ -389,6 +380,110 @@ def _column_secondary(
 # --------------------------------------------------------------------------- sections
 
 
+def _glance(ctx: _Context) -> Section:
+    """What the programme achieved, first: people, projects, reach, hours and money."""
+    from collections import Counter
+
+    g, lang, threshold = ctx.graph, ctx.lang, ctx.threshold
+    hidden = 0
+
+    def people(n: int) -> int | str:
+        nonlocal hidden
+        if 0 < n < threshold:
+            hidden += 1
+            return f"<{threshold}"
+        return n
+
+    roles = Counter(role for r in g.residents() for role in r.roles)
+    rows: list[dict[str, Any]] = [
+        {"measure": _w("measure.engaged", lang), "value": people(len(g.engaged()))},
+        {"measure": _w("measure.talents", lang), "value": people(roles[Role.TALENT])},
+        {"measure": _w("measure.leaders", lang), "value": people(roles[Role.LEADER])},
+    ]
+    stages = Counter(p.stage for p in g.projects())
+    rows += [
+        {"measure": _w("measure.projects_in", lang, stage=s.label(lang)), "value": stages[s]}
+        for s in Stage
+        if stages[s]
+    ]
+    rep = ctx.reach()
+    if rep is not None:
+        rows.append(
+            {"measure": _w("measure.unique_reach", lang), "value": people(rep.unique_reach)}
+        )
+        rows.append({"measure": _w("measure.leverage", lang), "value": f"{rep.leverage:.1f}"})
+    result = ctx.matching()
+    if result is not None:
+        totals = result.totals
+        for key, total in (("hours_staffed", "hours_assigned"), ("hours_unmet", "hours_unmet")):
+            rows.append({"measure": _w(f"measure.{key}", lang), "value": f"{totals[total]:,.0f}"})
+    outlook = ctx.outlook()
+    paragraphs = [_w("text.talent_definition", lang)]
+    if outlook is not None:
+        risky = [o for o in outlook.outlooks if o.needs_campaign]
+        money = sum(o.available_fen for o in risky)
+        rows.append(
+            {
+                "measure": _w(
+                    "measure.money_at_risk",
+                    lang,
+                    share=_pct(outlook.threshold),
+                    horizon=outlook.horizon,
+                ),
+                "value": Fen(money),
+            }
+        )
+        rows.append({"measure": _w("measure.projects_at_risk", lang), "value": len(risky)})
+    else:
+        paragraphs.append(_w("text.glance_ledger_none", lang))
+    tab = attrs.evolve(ctx.table("glance", rows, ["measure", "value"]), suppressed=hidden)
+    return Section(id="glance", title=_w("glance", lang), text=tuple(paragraphs), tables=(tab,))
+
+
+def _trends(ctx: _Context) -> Section | None:
+    """Month by month, from :func:`vchuang.indicators.monthly`: a table and a figure."""
+    from .indicators import monthly
+
+    lang = ctx.lang
+    months = monthly(ctx.graph)
+    if not months:
+        return None
+    rows = [
+        {
+            "month": m.month,
+            "activities": m.activities,
+            "attendance": m.attendance,
+            "participants_to_date": m.participants_to_date,
+        }
+        for m in months
+    ]
+    columns = ["month", "activities", "attendance", "participants_to_date"]
+    tab = ctx.table("trends", rows, columns, people=["participants_to_date"])
+
+    def draw(ax: Axes) -> None:
+        from .plot import COLORS
+
+        flang = ctx.figure_lang
+        x = list(range(len(tab.rows)))
+        for key, colour in (("activities", "activity"), ("participants_to_date", "leader")):
+            col = tab.columns.index(key)
+            values = [r[col] if isinstance(r[col], int) else float("nan") for r in tab.rows]
+            ax.plot(x, values, marker="o", color=COLORS[colour], label=_w(f"col.{key}", flang))
+        ax.set_xticks(x, [str(r[0]) for r in tab.rows], rotation=45, ha="right")
+        ax.set_xlabel(_w("figure.month", flang), **_font(flang))
+        ax.set_ylabel(_w("figure.count", flang), **_font(flang))
+        ax.legend(prop=_prop(flang))
+
+    fig = ctx.figure("trends", _w("trends", lang), draw)
+    return Section(
+        id="trends",
+        title=_w("trends", lang),
+        text=(_w("text.trends", lang),),
+        tables=(tab,),
+        figures=(fig,),
+    )
+
+
 def _overview(ctx: _Context) -> Section:
     g, lang = ctx.graph, ctx.lang
     rows = []
@@ -398,7 +493,7 @@ def _overview(ctx: _Context) -> Section:
         ]
         rows.append(
             {
-                "level": _w("district", lang),
+                "level": _w("level.district", lang),
                 "place": ctx.place_name(district.id),
                 "centre": ", ".join(ctx.place_name(h.id) for h in hubs),
             }
@@ -407,7 +502,7 @@ def _overview(ctx: _Context) -> Section:
             hubs = [o for o in g.organizations(sub.id, org_kind=OrgKind.HUB) if o.place == sub.id]
             rows.append(
                 {
-                    "level": "— " + _w("subdistrict", lang),
+                    "level": "— " + _w("level.subdistrict", lang),
                     "place": ctx.place_name(sub.id),
                     "centre": ", ".join(ctx.place_name(h.id) for h in hubs),
                 }
@@ -416,24 +511,29 @@ def _overview(ctx: _Context) -> Section:
                 centres = g.organizations(community.id, org_kind=OrgKind.SERVICE_CENTRE)
                 rows.append(
                     {
-                        "level": "—— " + _w("community", lang),
+                        "level": "—— " + _w("level.community", lang),
                         "place": ctx.place_name(community.id),
                         "centre": ", ".join(ctx.place_name(c.id) for c in centres),
                     }
                 )
     counts = g.summary().counts
     meta = g.metadata
-    text = [meta.description] if meta.description else []
-    if lang == "zh":
-        kinds = "，".join(f"{_KIND_ZH[k]} {n}" for k, n in counts.items() if n)
-    else:
-        kinds = ", ".join(f"{n} {k if n == 1 else KIND_PLURALS[k]}" for k, n in counts.items() if n)
-    text.append(("The dataset holds: " if lang == "en" else "数据包括：") + kinds + ".")
+    comma = "，" if lang == "zh" else ", "
+    kinds = comma.join(_w(f"kind.{k}", lang, n=f"{n:,}") for k, n in counts.items() if n)
+    paragraphs = [_w("dataset_holds", lang, kinds=kinds)]
     if meta.as_of is not None:
-        text.append(("Records as of " if lang == "en" else "数据截至 ") + meta.as_of.isoformat())
-    text.append(_w("privacy", lang).format(n=ctx.threshold))
+        paragraphs.append(_w("as_of", lang, day=meta.as_of.isoformat()))
+    paragraphs.append(_w("privacy", lang, n=ctx.threshold))
     hierarchy = ctx.table("hierarchy", rows, ["level", "place", "centre"])
-    return Section(id="overview", title=_w("overview", lang), text=tuple(text), tables=(hierarchy,))
+    # the dataset's own title and description, in the words (and language) it gave them
+    given = tuple(t for t in (meta.title, meta.description) if t)
+    return Section(
+        id="overview",
+        title=_w("overview", lang),
+        text=tuple(paragraphs),
+        tables=(hierarchy,),
+        given=given,
+    )
 
 
 def _indicator_rows(ctx: _Context) -> list[dict[str, Any]]:
@@ -445,7 +545,7 @@ def _indicator_rows(ctx: _Context) -> list[dict[str, Any]]:
     ).rows:
         flat = row.to_dict()
         flat["place"] = ctx.place_name(row.place)
-        flat["level"] = _w(row.level, ctx.lang)
+        flat["level"] = _w(f"level.{row.level}", ctx.lang)
         rows.append(flat)
     return rows
 
@@ -470,7 +570,12 @@ def _funnel(ctx: _Context) -> Section:
     for row in result.to_rows():
         place = row["community"]
         rows.append(
-            {**row, "place": ctx.place_name(place) if place in ctx.graph else _w("district", lang)}
+            {
+                **row,
+                "place": ctx.place_name(place)
+                if place in ctx.graph
+                else _w("level.district", lang),
+            }
         )
     stages = ["engaged", "talent", "leader", "project_lead"]
     tab = ctx.table(
@@ -492,19 +597,13 @@ def _funnel(ctx: _Context) -> Section:
             rows_filter=lambda r: r[0] != rows[-1]["place"],
             names=ctx.figure_names(),
         )
-        ax.set_ylabel(_w("residents", flang), **_font(flang))
+        ax.set_ylabel(_w("col.residents", flang), **_font(flang))
 
-    text = (
-        "Social workers find engaged residents (热心居民) at mobilisation, selection and "
-        "volunteer meetings; some become talents (能人), coached in plan design, funding "
-        "applications and reimbursement, running activities, press releases and public "
-        "speaking; the strongest become leaders who run projects."
-        if lang == "en"
-        else "社工通过社区动员会、项目征选会和志愿者例会发现热心居民；其中一部分成长为能人，接受方案设计、"
-        "经费申请报销、活动执行、新闻稿写作和公众演讲的培训；最突出的成为带领项目的社区领袖。",
-    )
+    paragraphs = (_w("text.funnel", lang), _w("text.funnel_counts", lang))
     fig = ctx.figure("funnel", _w("funnel", lang), draw)
-    return Section(id="funnel", title=_w("funnel", lang), text=text, tables=(tab,), figures=(fig,))
+    return Section(
+        id="funnel", title=_w("funnel", lang), text=paragraphs, tables=(tab,), figures=(fig,)
+    )
 
 
 def _suppressed_bars(
@@ -538,7 +637,7 @@ def _suppressed_bars(
             x + i * width,
             heights,
             width,
-            label=_w(_LABEL_KEYS.get(key, key), lang),
+            label=_w(f"col.{key}", lang),
             color=palette[i % len(palette)],
         )
         for xi, value in zip(x + i * width, values, strict=True):
@@ -548,9 +647,6 @@ def _suppressed_bars(
     ticks = [names.get(str(r[col[label]]), str(r[col[label]])) for r in rows]
     ax.set_xticks(x + width * (len(keys) - 1) / 2, ticks, **_font(lang))
     ax.legend(prop=_prop(lang))
-
-
-_LABEL_KEYS = {"talent": "talents_n", "leader": "leaders", "project_lead": "project_leads"}
 
 
 def _word_of_mouth(ctx: _Context) -> Section | None:
@@ -602,27 +698,28 @@ def _word_of_mouth(ctx: _Context) -> Section | None:
     rows = [row for row in result.to_rows() if row["k"] == k]
     for row in rows:
         row["spread"] = round(row["spread"], 1)
+        row["method"] = _spread_method(row["method"], lang)
     tab = ctx.table("word_of_mouth", rows, ["method", "k", "spread"])
     fig = ctx.figure(
         "word_of_mouth", _w("mouth", lang), lambda ax: result.plot(ax=ax, lang=ctx.figure_lang)
     )
     best = max(rows, key=lambda r: r["spread"])
-    text = (
-        f"If the incubator trains {k} engaged residents to spread the word (independent "
-        f"cascade over neighbour ties, weighted cascade probabilities), the best choice "
-        f"found ({best['method']}) reaches about {best['spread']:.0f} residents; the chart "
-        "compares ways of choosing them."
-        if lang == "en"
-        else f"如果孵化器培训 {k} 位热心居民进行口碑传播（基于邻里关系的独立级联模型），所找到的最佳方案"
-        f"（{best['method']}）约可覆盖 {best['spread']:.0f} 位居民；图中比较了不同的选择方法。",
-    )
+    paragraphs = (_w("text.mouth", lang, k=k, best=best["method"], spread=f"{best['spread']:.0f}"),)
     return Section(
         id="mouth",
         title=_w("mouth", lang),
-        text=ctx.noted("mouth", text),
+        text=ctx.noted("mouth", paragraphs),
         tables=(tab,),
         figures=(fig,),
     )
+
+
+def _spread_method(method: str, lang: str) -> str:
+    """A way of choosing seeds in words (``ris`` -> "best estimated reach ...")."""
+    from .kernel.text import has
+
+    key = f"report.spread_method.{method}"
+    return text(key, lang) if has(key) else method
 
 
 def _matching(ctx: _Context) -> Section | None:
@@ -648,11 +745,11 @@ def _matching(ctx: _Context) -> Section | None:
     )
     unmet = [
         {
-            "project": u.project,
+            "project": ctx.place_name(u.project),
             "skill": ctx.graph.taxonomy.label(u.skill, lang),
             "hours_short": u.shortfall_hours,
             "people_short": u.shortfall_people,
-            "why": "; ".join(u.reasons[:2]),
+            "next_step": _unmet_next_step(u, lang),
         }
         for u in result.unmet
     ]
@@ -660,30 +757,40 @@ def _matching(ctx: _Context) -> Section | None:
     if unmet:
         tables.append(
             ctx.table(
-                "unmet_needs", unmet, ["project", "skill", "hours_short", "people_short", "why"]
+                "unmet_needs",
+                unmet,
+                ["project", "skill", "hours_short", "people_short", "next_step"],
             )
         )
     fig = ctx.figure(
         "matching", _w("matching", lang), lambda ax: result.plot(ax=ax, lang=ctx.figure_lang)
     )
     total = result.totals
-    text = (
-        f"Residents' skills matched to projects' needs, maximising score-weighted hours "
-        f"within each resident's weekly hours ({result.solver}). "
-        f"{total['hours_assigned']:.0f} of {total['hours_demanded']:.0f} hours a week are "
-        f"staffed; {total['needs_unmet']:.0f} needs stay unmet."
-        if lang == "en"
-        else f"按居民每周可用时间，将居民技能与项目需求匹配，使加权服务时数最大。每周需求 "
-        f"{total['hours_demanded']:.0f} 小时中已安排 {total['hours_assigned']:.0f} 小时；"
-        f"{total['needs_unmet']:.0f} 项需求未能满足。",
+    paragraphs = (
+        _w(
+            "text.matching",
+            lang,
+            staffed=f"{total['hours_assigned']:,.0f}",
+            needed=f"{total['hours_demanded']:,.0f}",
+            unmet=f"{total['needs_unmet']:,.0f}",
+        ),
     )
     return Section(
         id="matching",
         title=_w("matching", lang),
-        text=ctx.noted("matching", text),
+        text=ctx.noted("matching", paragraphs),
         tables=tuple(tables),
         figures=(fig,),
     )
+
+
+def _unmet_next_step(need: Any, lang: str) -> str:
+    """What staff can do about an unmet need, in plain words."""
+    if need.candidates:
+        return _w("unmet.hours", lang, n=need.candidates)
+    if need.training:
+        return _w("unmet.train", lang, n=len(need.training))
+    return _w("unmet.recruit", lang)
 
 
 def _project_label(project: Any, lang: str) -> str:
@@ -693,14 +800,13 @@ def _project_label(project: Any, lang: str) -> str:
 
 
 def _selection(ctx: _Context) -> Section | None:
-    from .funding import format_yuan
     from .selection import check_eligibility
 
     g, lang = ctx.graph, ctx.lang
     calls = [c for c in g.calls() if g.proposals(c.id)]
     if not calls:
         return None
-    tables, figures, text = [], [], []
+    tables, figures, paragraphs = [], [], []
     for call in calls:
         proposals = g.proposals(call.id)
         verdicts = {row["proposal"]: row for row in check_eligibility(g, call.id).to_rows()}
@@ -710,26 +816,29 @@ def _selection(ctx: _Context) -> Section | None:
             rows.append(
                 {
                     "idea": (idea.name_zh or idea.name) if lang == "zh" else idea.name,
-                    "cost": format_yuan(idea.cost_fen),
-                    "eligible": ("是" if lang == "zh" else "yes")
-                    if verdicts[idea.id]["eligible"]
-                    else ("否" if lang == "zh" else "no"),
+                    "cost_fen": Fen(idea.cost_fen),
+                    "eligible": text(
+                        "common.yes" if verdicts[idea.id]["eligible"] else "common.no", lang
+                    ),
                     "became": "" if project is None else _project_label(project, lang),
                 }
             )
-        tables.append(ctx.table(f"ideas_{call.id}", rows, ["idea", "cost", "eligible", "became"]))
+        tables.append(
+            ctx.table(f"ideas_{call.id}", rows, ["idea", "cost_fen", "eligible", "became"])
+        )
         chosen = [i for i in proposals if i.project is not None]
         used = sum(i.cost_fen for i in chosen)
         name = ctx.place_name(call.id)
-        text.append(
-            f"{name}: {len(proposals)} golden ideas (金点子) came in; {len(chosen)} became "
-            f"projects, costing {format_yuan(used, symbol=True)} of the call's "
-            f"{format_yuan(call.budget_fen, symbol=True)}. Proposers are not named; ideas of "
-            "children are shown like any other."
-            if lang == "en"
-            else f"{name}：共收到 {len(proposals)} 个金点子，{len(chosen)} 个成为项目，"
-            f"使用 {format_yuan(used, symbol=True)}（预算 {format_yuan(call.budget_fen, symbol=True)}）。"
-            "提案人不具名。"
+        paragraphs.append(
+            _w(
+                "text.selection",
+                lang,
+                call=name,
+                ideas=len(proposals),
+                chosen=len(chosen),
+                used=format_fen(used, symbol=True, lang=lang),
+                budget=format_fen(call.budget_fen, symbol=True, lang=lang),
+            )
         )
 
         def draw(ax: Axes, proposals: Sequence[Any] = proposals) -> None:
@@ -741,13 +850,13 @@ def _selection(ctx: _Context) -> Section | None:
             ax.barh(range(len(proposals)), [p.cost_fen / 100 for p in proposals], color=colours)
             ax.set_yticks(range(len(proposals)), labels, **_font(flang))
             ax.invert_yaxis()
-            ax.set_xlabel("cost (yuan)" if flang == "en" else "预算（元）", **_font(flang))
+            ax.set_xlabel(_w("figure.cost_yuan", flang), **_font(flang))
 
         figures.append(ctx.figure(f"ideas_{call.id}", _w("selection", lang), draw, figsize=(8, 5)))
     return Section(
         id="selection",
         title=_w("selection", lang),
-        text=tuple(text),
+        text=tuple(paragraphs),
         tables=tuple(tables),
         figures=tuple(figures),
     )
@@ -773,23 +882,35 @@ def _pipeline(ctx: _Context) -> Section | None:
                     if lang == "zh" and project.name_zh
                     else project.name,
                     "stage": project.stage.label(lang),
-                    "missing": str(check),
+                    "next_step": _next_step(ctx, check, project.stage),
                 }
             )
-    blocked = ctx.table("blockers", blockers, ["project", "stage", "missing"])
+    blocked = ctx.table("blockers", blockers, ["project", "stage", "next_step"])
     fig = ctx.figure(
         "pipeline", _w("pipeline", lang), lambda ax: result.plot(ax=ax, lang=ctx.figure_lang)
     )
-    text = (
-        "The standard process: seed selection (种子遴选) → empowerment (种子培力赋能) → brand "
-        "creation (品牌创建) → resource linkage (资源联动), then running. The second table "
-        "says what each project still lacks for its next step."
-        if lang == "en"
-        else "标准化孵化流程：种子遴选 → 种子培力赋能 → 品牌创建 → 资源联动，然后进入运行。第二张表列出各项目进入下一步尚缺什么。",
-    )
+    paragraphs = (_w("text.pipeline", lang),)
     return Section(
-        id="pipeline", title=_w("pipeline", lang), text=text, tables=(tab, blocked), figures=(fig,)
+        id="pipeline",
+        title=_w("pipeline", lang),
+        text=paragraphs,
+        tables=(tab, blocked),
+        figures=(fig,),
     )
+
+
+def _next_step(ctx: _Context, check: Any, stage: Stage) -> str:
+    """A blocker as the next step staff can take, in plain words (the API hints of
+    ``str(check)`` stay in ``vchuang validate`` and the logs)."""
+    from .kernel.text import has
+
+    lang = ctx.lang
+    if has(f"report.next.{check.id}"):
+        return _w(f"next.{check.id}", lang)
+    skill = ctx.graph.taxonomy.label(check.id, lang)
+    if check.source == "checklist" and check.stage is Stage.EMPOWERMENT and skill != check.id:
+        return _w("next.coaching", lang, skill=skill)
+    return _w("next.other", lang, stage=(check.stage or stage).label(lang))
 
 
 def _talents(ctx: _Context) -> Section | None:
@@ -841,7 +962,7 @@ def _talents(ctx: _Context) -> Section | None:
                     "rank": t.community_rank,
                     "resident": t.resident,
                     "score": round(t.score, 3),
-                    "why": "; ".join(t.reasons[:3]),
+                    "why": ("；" if lang == "zh" else "; ").join(t.reasons[:3]),
                 }
             )
     tab = ctx.table("talents", rows, ["community", "rank", "resident", "score", "why"])
@@ -851,35 +972,29 @@ def _talents(ctx: _Context) -> Section | None:
         lambda ax: ranking.plot(ax=ax, n=12, lang=ctx.figure_lang),
         figsize=(8, 5),
     )
-    text = (
-        "Residents ranked within their community on network position, engagement, skills "
-        "(and the open needs they could fill) and time offered; the reasons say why."
-        if lang == "en"
-        else "按网络位置、参与程度、技能（及可填补的需求）和可投入时间，在各社区内对居民排序；并说明理由。",
-    )
+    paragraphs = (_w("text.talents", lang),)
     return Section(
         id="talents",
         title=_w("talents", lang),
-        text=ctx.noted("talents", text),
+        text=ctx.noted("talents", paragraphs),
         tables=(tab,),
         figures=(fig,),
     )
 
 
 def _reach(ctx: _Context) -> Section | None:
-    from .reach import reach_report
-
     g, lang = ctx.graph, ctx.lang
     if not g.leaders():
         return None
-    rep = reach_report(g)
+    rep = ctx.reach()
+    assert rep is not None  # the graph has leaders
     coverage_rows = [
         {
             "segment": (c.name_zh or c.name) if lang == "zh" else c.name,
             "reached": c.reached,
             "of": c.denominator,
-            "share": "–" if c.share is None else f"{100 * c.share:.1f}%",
-            "gap": ("是" if lang == "zh" else "yes") if c.gap else "",
+            "share": None if c.share is None else f"{100 * c.share:.1f}%",
+            "gap": text("common.yes", lang) if c.gap else "",
         }
         for c in rep.segments
     ]
@@ -897,49 +1012,54 @@ def _reach(ctx: _Context) -> Section | None:
             figsize=(8, 5),
         )
     ]
-    text = (
-        f"{len(rep.points)} leaders (points) run their projects (lines) and reach "
-        f"{rep.unique_reach} residents by name (the surface), {rep.leverage:.1f} per leader. "
-        + (
-            f"{len(rep.gaps)} segments are covered below {rep.threshold:.0%}."
-            if rep.gaps
-            else "No segment falls below the threshold."
-        )
-        if lang == "en"
-        else f"{len(rep.points)} 位社区领袖（点）通过所带领的项目（线）覆盖 {rep.unique_reach} 位具名居民（面），"
-        f"平均每位领袖 {rep.leverage:.1f} 人。"
-        + (f"有 {len(rep.gaps)} 个群体覆盖率低于 {rep.threshold:.0%}。" if rep.gaps else ""),
+    paragraphs = (
+        _w(
+            "text.reach",
+            lang,
+            points=len(rep.points),
+            reach=f"{rep.unique_reach:,}",
+            leverage=f"{rep.leverage:.1f}",
+        ),
+        _w("text.reach_gaps", lang, n=len(rep.gaps), threshold=f"{rep.threshold:.0%}")
+        if rep.gaps
+        else _w("text.reach_no_gaps", lang),
     )
     return Section(
-        id="reach", title=_w("reach", lang), text=text, tables=(tab,), figures=tuple(figures)
+        id="reach", title=_w("reach", lang), text=paragraphs, tables=(tab,), figures=tuple(figures)
     )
 
 
 def _funds(ctx: _Context) -> Section | None:
-    from .funding import format_yuan
-
     ledger, lang = ctx.ledger, ctx.lang
     if ledger is None:
         return None
     outlook = ctx.outlook()
     if outlook is None or not outlook.outlooks:
         return None
-    rows = [
-        {
-            "project": (o.name_zh or o.name) if lang == "zh" else o.name,
-            "balance": format_yuan(o.balance_fen),
-            "burn_per_month": format_yuan(o.burn_fen),
-            "runway_months": "∞" if o.runway_months == float("inf") else f"{o.runway_months:.1f}",
-            "chance_dry": f"{100 * o.ruin_probability:.0f}%",
-            "campaign_first": ("是" if lang == "zh" else "yes") if o.needs_campaign else "",
-            "why": "; ".join(o.reasons[:2]),
-        }
-        for o in outlook.outlooks
-    ]
+    rows = []
+    for o in outlook.outlooks:
+        known = o.months_of_history > 0  # no ledger entries: no data, not ¥0 / ∞ / 0 %
+        spends = known and o.burn_fen > 0
+        runway = None
+        if spends:
+            runway = f"{o.runway_months:.1f}"
+        elif known:
+            runway = "∞"
+        rows.append(
+            {
+                "project": (o.name_zh or o.name) if lang == "zh" else o.name,
+                "balance_fen": Fen(o.balance_fen) if known else None,
+                "burn_fen_per_month": Fen(o.burn_fen) if known else None,
+                "runway_months": runway,
+                "chance_dry": _pct(o.ruin_probability) if known else None,
+                "campaign_first": text("common.yes", lang) if o.needs_campaign else "",
+                "why": _funds_why(o, outlook.horizon, outlook.window, lang),
+            }
+        )
     columns = [
         "project",
-        "balance",
-        "burn_per_month",
+        "balance_fen",
+        "burn_fen_per_month",
         "runway_months",
         "chance_dry",
         "campaign_first",
@@ -947,9 +1067,13 @@ def _funds(ctx: _Context) -> Section | None:
     ]
     tab = ctx.table("micro_funds", rows, columns)
     projects = [o.project for o in outlook.outlooks]
+    # the runway chart shows only projects with entries (no data is not a long safe bar)
+    with_entries = attrs.evolve(
+        outlook, outlooks=tuple(o for o in outlook.outlooks if o.months_of_history > 0)
+    )
     figures = (
         ctx.figure(
-            "runway", _w("funds", lang), lambda ax: outlook.plot(ax=ax, lang=ctx.figure_lang)
+            "runway", _w("funds", lang), lambda ax: with_entries.plot(ax=ax, lang=ctx.figure_lang)
         ),
         ctx.figure(
             "balances",
@@ -957,16 +1081,26 @@ def _funds(ctx: _Context) -> Section | None:
             lambda ax: ledger.history(projects).plot(ax=ax, lang=ctx.figure_lang),
         ),
     )
-    text = (
-        f"Balances in yuan; runway is the months the money lasts at the recent burn rate "
-        f"once incubation money ends; the chance of running dry within {outlook.horizon} "
-        f"months comes from {outlook.runs:,} simulated futures of the project's own "
-        "donation history. Projects that need a micro-fund (微基金) campaign come first."
-        if lang == "en"
-        else f"金额单位为元；可持续月数指孵化资金结束后按近期支出速度资金可维持的月数；{outlook.horizon} "
-        f"个月内资金耗尽的概率来自基于项目自身捐赠记录的 {outlook.runs:,} 次模拟。需要开展微基金募捐的项目排在前面。",
+    paragraphs = (_w("text.funds", lang, horizon=outlook.horizon, runs=f"{outlook.runs:,}"),)
+    return Section(
+        id="funds", title=_w("funds", lang), text=paragraphs, tables=(tab,), figures=figures
     )
-    return Section(id="funds", title=_w("funds", lang), text=text, tables=(tab,), figures=figures)
+
+
+def _funds_why(o: Any, horizon: int, window: int, lang: str) -> str:
+    """The micro-fund table's "why" in the report's words (from the outlook's numbers)."""
+    if o.months_of_history == 0:
+        return _w("funds.no_entries", lang)
+    if o.burn_fen <= 0:
+        return _w("funds.no_spending", lang, months=window)
+    parts = [_w("funds.runs_dry", lang, horizon=horizon, share=_pct(o.ruin_probability))]
+    if o.donations_fen > 0:
+        parts.append(_w("funds.donations", lang, share=_pct(o.donations_fen / o.burn_fen)))
+    else:
+        parts.append(_w("funds.no_donations", lang))
+    if o.months_of_history < 6:
+        parts.append(_w("funds.short_history", lang, months=o.months_of_history))
+    return ("；" if lang == "zh" else "; ").join(parts)
 
 
 def _comparison(ctx: _Context) -> Section:
@@ -990,7 +1124,10 @@ def _comparison(ctx: _Context) -> Section:
     if ctx.ledger is not None:
         columns += ["funds_raised_fen", "median_runway_months"]
     stage_columns = [f"stage_{s.value}" for s in Stage if any(r[f"stage_{s.value}"] for r in rows)]
-    community = _w("community", lang)
+    community = _w("level.community", lang)
+    for row in rows:
+        if isinstance(row.get("funds_raised_fen"), int):
+            row["funds_raised_fen"] = Fen(row["funds_raised_fen"])
     tab = ctx.table(
         "indicators",
         rows,
@@ -1011,15 +1148,14 @@ def _comparison(ctx: _Context) -> Section:
             names=ctx.figure_names(),
         )
 
-    text = (
-        "Unique measures (participants, reach) of a subdistrict or the district are "
-        "recomputed on the union of its communities, never summed."
-        if lang == "en"
-        else "街道和区的去重指标（参与居民、覆盖居民）按所辖社区的并集重新计算，而非简单相加。",
-    )
+    paragraphs = (_w("text.comparison", lang),)
     fig = ctx.figure("comparison", _w("comparison", lang), draw)
     return Section(
-        id="comparison", title=_w("comparison", lang), text=text, tables=(tab,), figures=(fig,)
+        id="comparison",
+        title=_w("comparison", lang),
+        text=paragraphs,
+        tables=(tab,),
+        figures=(fig,),
     )
 
 
@@ -1054,6 +1190,8 @@ def _method(ctx: _Context) -> Section | None:
 
 
 _SECTIONS: tuple[Callable[[_Context], Section | None], ...] = (
+    _glance,
+    _trends,
     _overview,
     _funnel,
     _talents,
@@ -1075,12 +1213,31 @@ system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;l
 h1{border-bottom:3px solid #d62728;padding-bottom:.3em}
 h2{margin-top:2em;border-bottom:1px solid #ccc}
 nav a{margin-right:1em}
+.scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;margin:1em 0;font-size:.9em}
 th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}
 th{background:#f3f3f3}
+td.num{text-align:right;white-space:nowrap}
+td.none{color:#777;font-style:italic}
+thead{display:table-header-group}
+tr{break-inside:avoid}
 img{max-width:100%;height:auto;display:block;margin:1em 0}
-.note{color:#555;font-size:.9em}
+.note,.given{color:#555;font-size:.9em}
+#glance td.num{font-size:1.2em;font-weight:600}
 footer{margin-top:3em;color:#777;font-size:.85em}
+@page{size:A4;margin:15mm 12mm}
+@media print{
+body{max-width:none;margin:0;padding:0;font-size:10pt}
+nav{display:none}
+section{break-before:page}
+section#glance{break-before:auto}
+h2{margin-top:0;break-after:avoid}
+.scroll{overflow:visible}
+table{width:100%;table-layout:auto;font-size:7.5pt;page-break-inside:auto}
+th,td{padding:.15em .3em;overflow-wrap:anywhere;word-break:break-word}
+td.num{white-space:normal}
+img{max-height:120mm;width:auto;break-inside:avoid}
+}
 """
 
 _CHECK = """
@@ -1095,12 +1252,25 @@ window.addEventListener('load',function(){
 """
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, lang: str) -> tuple[str, str]:
+    """A published cell as the page shows it, and its class (``num``, ``none`` or "")."""
     if value is None:
-        return "–"
+        return html.escape(_w("no_data", lang)), "none"
+    if isinstance(value, Fen):
+        return html.escape(format_fen(value.fen, symbol=True, lang=lang)), "num"
+    if isinstance(value, bool):
+        return html.escape(text("common.yes" if value else "common.no", lang)), ""
     if isinstance(value, float):
-        return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
-    return html.escape(str(value))
+        shown = f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+        return html.escape(shown), "num"
+    if isinstance(value, int):
+        return f"{value:,}", "num"
+    return html.escape(str(value)), ""
+
+
+def _td(value: Any, lang: str) -> str:
+    shown, kind = _cell(value, lang)
+    return f'<td class="{kind}">{shown}</td>' if kind else f"<td>{shown}</td>"
 
 
 def _render(sections: Sequence[Section], title: str, lang: str, threshold: int) -> str:
@@ -1116,7 +1286,7 @@ def _render(sections: Sequence[Section], title: str, lang: str, threshold: int) 
         "</head>",
         "<body>",
         f"<h1>{html.escape(title)}</h1>",
-        "<nav>"
+        f'<nav aria-label="{html.escape(_w("contents", lang))}">'
         + "".join(f'<a href="#{s.id}">{html.escape(s.title)}</a>' for s in sections)
         + "</nav>",
     ]
@@ -1124,42 +1294,58 @@ def _render(sections: Sequence[Section], title: str, lang: str, threshold: int) 
         parts.append(f'<section id="{section.id}">')
         parts.append(f"<h2>{html.escape(section.title)}</h2>")
         parts += [f"<p>{html.escape(p)}</p>" for p in section.text]
+        for given in section.given:
+            parts.append(
+                f'<p class="given">{html.escape(_w("given", lang))}'
+                f'<span class="data-given">{html.escape(given)}</span></p>'
+            )
         for figure in section.figures:
             data = base64.b64encode(figure.png).decode("ascii")
             parts.append(
                 f'<img src="data:image/png;base64,{data}" alt="{html.escape(figure.alt)}">'
             )
         for table in section.tables:
-            parts.append("<table>")
+            parts.append('<div class="scroll"><table>')
             if table.caption:
                 parts.append(f"<caption>{html.escape(table.caption)}</caption>")
+            labels = table.labels or table.columns
             parts.append(
                 "<thead><tr>"
-                + "".join(f"<th>{html.escape(c)}</th>" for c in table.columns)
+                + "".join(
+                    f'<th data-column="{html.escape(c)}">{html.escape(label)}</th>'
+                    for c, label in zip(table.columns, labels, strict=True)
+                )
                 + "</tr></thead>"
             )
             parts.append("<tbody>")
             for row in table.rows:
-                parts.append("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>")
-            parts.append("</tbody></table>")
+                parts.append("<tr>" + "".join(_td(v, lang) for v in row) + "</tr>")
+            parts.append("</tbody></table></div>")
             if table.suppressed:
-                note = (
-                    f"{table.suppressed} cells below {threshold} suppressed."
-                    if lang == "en"
-                    else f"{table.suppressed} 个少于 {threshold} 的单元格已隐去。"
-                )
+                note = _w("suppressed", lang, n=table.suppressed, threshold=threshold)
                 parts.append(f'<p class="note">{html.escape(note)}</p>')
         parts.append("</section>")
-    footer = f"{_w('made', lang)} {__version__}"
+    footer = _w("made", lang, version=__version__)
     parts += [f"<footer>{html.escape(footer)}</footer>", "</body>", "</html>", ""]
     return "\n".join(parts)
+
+
+def _csv_value(value: Any) -> Any:
+    """A published cell as the CSV holds it: money in fen, text guarded against formulas."""
+    if value is None:
+        return ""
+    if isinstance(value, Fen):
+        return value.fen
+    if isinstance(value, str):
+        return cell_out(value)
+    return value
 
 
 def _csv_text(table: Table) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(table.columns)
-    writer.writerows(["" if v is None else v for v in row] for row in table.rows)
+    writer.writerow([cell_out(c) for c in table.columns])
+    writer.writerows([_csv_value(v) for v in row] for row in table.rows)
     return "\ufeff" + buffer.getvalue()
 
 
@@ -1280,7 +1466,7 @@ def build_report(
             path = folder / "tables" / f"{table.name}.csv"
             atomic_write_text(path, _csv_text(table))
             files.append(path)
-    title = graph.metadata.title or _w("title", lang)
+    title = _w("title", lang)
     index = folder / "index.html"
     atomic_write_text(index, _render(sections, title, lang, threshold))
     files.append(index)
