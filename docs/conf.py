@@ -13,26 +13,35 @@ import builtins
 import importlib
 import re
 import shutil
+import sys
 from pathlib import Path
+from typing import Any
 
 from docutils.nodes import Element
 from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.errors import PycodeError
+from sphinx.pycode import ModuleAnalyzer
 
 import vchuang
 
 # -- Tutorials -----------------------------------------------------------------------
-# The tutorials live in ../tutorials (where students open them in Jupyter); Sphinx only
-# reads files under docs/, so they are copied into docs/tutorials/ (ignored by git) and
-# executed by myst-nb during the build.
+# The tutorials live in ../tutorials, the Chinese ones in ../tutorials/zh (where students
+# open them in Jupyter); Sphinx only reads files under docs/, so they are copied into
+# docs/tutorials/ and docs/zh/tutorials/ (both ignored by git) and executed by myst-nb
+# during the build.
 _HERE = Path(__file__).parent
-_TUTORIALS = _HERE / "tutorials"
-_TUTORIALS.mkdir(exist_ok=True)
-for _old in _TUTORIALS.glob("[0-9]*.md"):
-    _old.unlink()
-for _src in sorted((_HERE.parent / "tutorials").glob("[0-9]*.md")):
-    shutil.copyfile(_src, _TUTORIALS / _src.name)
+_TUTORIAL_COPIES = {
+    _HERE.parent / "tutorials": _HERE / "tutorials",
+    _HERE.parent / "tutorials" / "zh": _HERE / "zh" / "tutorials",
+}
+for _source, _target in _TUTORIAL_COPIES.items():
+    _target.mkdir(parents=True, exist_ok=True)
+    for _old in _target.glob("[0-9]*.md"):
+        _old.unlink()
+    for _src in sorted(_source.glob("[0-9]*.md")):
+        shutil.copyfile(_src, _target / _src.name)
 
 # -- Project -------------------------------------------------------------------------
 
@@ -60,6 +69,14 @@ extensions = [
 ]
 
 exclude_patterns = ["_build", "jupyter_execute", ".jupyter_cache", "**.ipynb_checkpoints"]
+templates_path = ["_templates"]
+
+# The tutorials are notebooks: their title (H1) is followed by a "### The maths in plain
+# words" box before the first numbered section (H2), which MyST reports as a skipped
+# heading level. The tutorials are owned with the test suite that executes them, not by
+# these pages, and the jump is only visual, so that one check is switched off; the
+# hand-written pages under docs/ build without it too.
+suppress_warnings = ["myst.header"]
 
 # -- Autodoc and numpydoc ------------------------------------------------------------
 
@@ -122,6 +139,12 @@ numpydoc_xref_ignore = {
     "keyword-only",
     "shape",
     "length",
+    # placeholders and plain nouns in descriptions such as "shape (n, n)", "scipy
+    # sparse array or matrix", "attrs class"
+    "n",
+    "sparse",
+    "matrix",
+    "class",
 }
 # Short names used in docstrings -> the full name a reader can look up. numpydoc's own
 # defaults point some builtins at the Python docs through intersphinx (`python:...`) or
@@ -154,6 +177,7 @@ numpydoc_xref_aliases = {
     "Iterator": "collections.abc.Iterator",
     "Mapping": "collections.abc.Mapping",
     "Sequence": "collections.abc.Sequence",
+    "sequences": "collections.abc.Sequence",
     "Set": "collections.abc.Set",
     "Any": "typing.Any",
     # standard library
@@ -246,6 +270,9 @@ _EXTERNAL = [
     r"enum(\..+)?",
     r"decimal(\..+)?",
     r"joblib(\..+)?",
+    r"json(\..+)?",
+    r"csv(\..+)?",
+    r"functools(\..+)?",
 ]
 # Builtins (int, str, None, ValueError, KeyError, ...), also spelled builtins.X, and the
 # plain words numpydoc uses in type descriptions.
@@ -278,6 +305,8 @@ nb_execution_timeout = 300
 
 html_theme = "furo"
 html_title = f"vchuang {release}"
+html_static_path = ["_static"]
+html_css_files = ["language-switch.css"]
 
 
 # -- Module docstrings -----------------------------------------------------------------
@@ -306,6 +335,15 @@ def _module_sections_as_rubrics(
 # -- Public names ----------------------------------------------------------------------
 
 
+def _home_name(target: str) -> str | None:
+    """``vchuang.kernel.parse_yuan`` -> ``vchuang.kernel.money.parse_yuan`` (or None)."""
+    module_name, _, attr = target.rpartition(".")
+    home = getattr(getattr(sys.modules.get(module_name), attr, None), "__module__", None)
+    if not isinstance(home, str) or home == module_name or not home.startswith("vchuang."):
+        return None
+    return f"{home}.{attr}"
+
+
 def _resolve_public_name(
     app: Sphinx, env: BuildEnvironment, node: pending_xref, contnode: Element
 ) -> Element | None:
@@ -313,8 +351,9 @@ def _resolve_public_name(
 
     Public names are re-exported by ``vchuang`` but documented in full once, in the
     module that defines them (api.md). A reference to the short or top-level name that
-    Sphinx could not find is retried as ``vchuang.<module>.<name>``; anything else stays
-    unresolved and fails the nitpicky build as usual.
+    Sphinx could not find is retried as ``vchuang.<module>.<name>``, and a name a
+    subpackage re-exports (``vchuang.kernel.parse_yuan``) as the name in the module that
+    defines it; anything else stays unresolved and fails the nitpicky build as usual.
     """
     if node.get("refdomain") != "py":
         return None
@@ -329,6 +368,10 @@ def _resolve_public_name(
         if module is None:
             return None
         full = f"{module}.{cls}.{target}"
+    elif (home := _home_name(str(node["reftarget"]))) is not None:
+        # A name a package re-exports, e.g. vchuang.kernel.parse_yuan, documented in the
+        # module that defines it (vchuang.kernel.money.parse_yuan).
+        full = home
     else:
         return None
     domain = env.get_domain("py")
@@ -337,6 +380,78 @@ def _resolve_public_name(
     )
 
 
+# -- Constants re-exported from private modules ---------------------------------------
+
+_MISSING = object()
+
+
+def _attr_comment(module_name: str, attr: str) -> list[str] | None:
+    """The ``#:`` comment (or docstring after the assignment) of a module-level name."""
+    try:
+        docs = ModuleAnalyzer.for_module(module_name).find_attr_docs()
+    except PycodeError:
+        return None
+    found = docs.get(("", attr))
+    return list(found) if found else None
+
+
+def _constant_comments(
+    _app: Sphinx, what: str, name: str, obj: object, _options: object, lines: list[str]
+) -> None:
+    """Show a re-exported constant's ``#:`` comment, not its type's docstring.
+
+    ``.. autodata:: vchuang.talent.FEATURES`` looks for the ``#:`` comment in
+    ``vchuang/talent/__init__.py``; the constant is defined (and commented) in a private
+    module such as ``vchuang/talent/_common.py``, so autodoc falls back to the docstring
+    of ``tuple`` ("Built-in immutable sequence."). The comment is taken from the module
+    that defines the very same object instead: the package's own submodules first, then
+    any other vchuang module.
+    """
+    if what != "data":
+        return
+    module_name, _, attr = name.rpartition(".")
+    if not module_name.startswith("vchuang") or _attr_comment(module_name, attr):
+        return
+    nearby = sorted(m for m in sys.modules if m.startswith(f"{module_name}."))
+    others = sorted(m for m in sys.modules if m.startswith("vchuang.") and m not in nearby)
+    for home in [*nearby, *others]:
+        if getattr(sys.modules[home], attr, _MISSING) is not obj:
+            continue
+        comment = _attr_comment(home, attr)
+        if comment:
+            lines[:] = comment
+            return
+
+
+# -- Language switch -------------------------------------------------------------------
+
+
+def _language_switch(
+    app: Sphinx, pagename: str, _template: str, context: dict[str, Any], _doctree: object
+) -> None:
+    """Give every page a link to its twin in the other language (``_templates/page.html``).
+
+    ``install`` and ``zh/install`` are twins, and so are ``tutorials/05_...`` and
+    ``zh/tutorials/05_...``; a page without a twin (the API reference, which stays in
+    English) links to the other language's landing page.
+    """
+    found = app.env.found_docs
+    if pagename.startswith("zh/"):
+        twin = pagename.removeprefix("zh/")
+        context["vc_lang"] = "zh"
+        context["language"] = "zh-CN"  # the <html lang> attribute
+        if twin not in found:
+            twin = app.config.root_doc
+    else:
+        twin = f"zh/{pagename}"
+        context["vc_lang"] = "en"
+        if twin not in found:
+            twin = "zh/index"
+    context["vc_twin"] = context["pathto"](twin)
+
+
 def setup(app: Sphinx) -> None:
     app.connect("autodoc-process-docstring", _module_sections_as_rubrics)
+    app.connect("autodoc-process-docstring", _constant_comments)
     app.connect("missing-reference", _resolve_public_name)
+    app.connect("html-page-context", _language_switch)
