@@ -183,6 +183,7 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("funding/_records.py", "_amount"): "record validator: money in fen, with the fen hint",
     ("selection/_election.py", "_whole"): "predicate over ballot data, not an argument",
     ("selection/_election.py", "_finite"): "predicate over ballot data, not an argument",
+    ("report.py", "_cell"): "formats a published cell: a bool is shown as yes/no, not checked",
     ("selection/_scoring.py", "_number"): "predicate of record validators (rubric weights)",
     ("diffusion/_network.py", "_find"): "node lookup: an int may name a row, True may not",
     ("graph.py", "check"): "replacing= is True or a set of IDs, not a number",
