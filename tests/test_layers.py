@@ -51,6 +51,7 @@ LAYERS: dict[str, int] = {
     "incubator": 4,
     "funding": 4,
     "indicators": 4,
+    "capital": 4,
     "plot": 5,
     "report": 6,
     "cli": 6,

@@ -27,6 +27,7 @@ PACKAGES = [
     "vchuang.selection",
     "vchuang.incubator",
     "vchuang.funding",
+    "vchuang.capital",
 ]
 
 #: Every module with a public surface.

@@ -8,6 +8,7 @@ CJK font installed, a single warning is given and English labels are used.
 
 from __future__ import annotations
 
+from . import _capital  # noqa: F401  (registers the figures of vchuang.capital's results)
 from ._diffusion import plot_choice, plot_curves, plot_spread
 from ._funding import plot_balance_history, plot_runway
 from ._incubator import plot_funnel, plot_linkage, plot_pipeline, plot_training
