@@ -50,8 +50,10 @@ ids = st.text(
     min_size=1,
     max_size=8,
 )
-names = st.text(min_size=1, max_size=12).filter(lambda s: s.strip() != "")
-texts = st.text(max_size=20)
+# any valid Unicode text: records refuse NUL and lone surrogates (category Cs)
+_chars = st.characters(exclude_characters="\x00", exclude_categories=("Cs",))
+names = st.text(_chars, min_size=1, max_size=12).filter(lambda s: s.strip() != "")
+texts = st.text(_chars, max_size=20)
 dates = st.dates(min_value=dt.date(2015, 1, 1), max_value=dt.date(2025, 12, 31))
 hours = st.one_of(st.integers(0, 40), st.floats(0, 40, allow_nan=False, allow_infinity=False))
 fen = st.integers(0, 10_000_000)

@@ -237,3 +237,74 @@ def test_enum_labels_come_from_the_text_catalogue() -> None:
         assert member.label("zh") == text(f"model.Stage.{member.value}", "zh")
         assert member.label("en") == member.value.replace("_", " ")
     assert AgeBand.ELDER.label("zh") == "长者"
+
+
+# ------------------------------------------------- text is valid Unicode (issue 17 item 2)
+
+_BAD_TEXT = [("\x00", "NUL character (U+0000)"), ("\ud800", "lone surrogate U+D800")]
+
+
+@pytest.mark.parametrize(("bad", "words"), _BAD_TEXT)
+@pytest.mark.parametrize(
+    ("cls", "field", "base"),
+    [
+        (Resident, "name", {"id": "r1", "name": "Zhang", "community": "c1"}),
+        (Resident, "id", {"id": "r1", "name": "Zhang", "community": "c1"}),
+        (Resident, "community", {"id": "r1", "name": "Zhang", "community": "c1"}),
+        (Project, "name_zh", {"id": "p1", "name": "Garden", "community": "c1"}),
+        (Project, "description", {"id": "p1", "name": "Garden", "community": "c1"}),
+        (Need, "note", {"id": "n1", "skill": "design", "hours": 2}),
+        (Skill, "en", {"id": "drone", "en": "Drone"}),
+    ],
+)
+def test_nul_and_lone_surrogate_were_accepted_then_crashed_save(
+    cls: type, field: str, base: dict[str, object], bad: str, words: str
+) -> None:
+    # the defect: "\ud800" or a NUL in a name constructed and validated, and only save,
+    # to_csv and the report crashed later; now the record refuses it, naming the field
+    value = f"Zh{bad}ang" if field != "id" else f"r{bad}1"
+    with pytest.raises(ValidationError) as info:
+        cls(**{**base, field: value})
+    (problem,) = info.value.problems
+    assert problem.path == field
+    assert words in problem.message
+    assert "UTF-8" in problem.hint
+
+
+@pytest.mark.parametrize(("bad", "words"), _BAD_TEXT)
+def test_nul_and_lone_surrogate_are_refused_by_evolve_and_in_id_lists(bad: str, words: str) -> None:
+    r = Resident(id="r1", name="Zhang", community="c1")
+    with pytest.raises(ValidationError) as info:
+        attrs.evolve(r, name=f"x{bad}")
+    assert words in info.value.problems[0].message
+    with pytest.raises(ValidationError) as info:
+        Resident(id="r1", name="Zhang", community="c1", segments=["elders", f"kids{bad}"])
+    assert info.value.problems[0].path == "segments"
+
+
+def test_valid_unicode_text_is_kept() -> None:
+    # astral characters (emoji, rare CJK), other scripts and control characters but NUL
+    name = "张\U00020000浩 😀 Ñandú\tπ"
+    assert Resident(id="r1", name=name, community="c1").name == name
+
+
+@pytest.mark.parametrize(("bad", "words"), _BAD_TEXT)
+@pytest.mark.parametrize("encode", [False, True])
+def test_nul_and_lone_surrogate_in_json_are_refused_with_the_json_path(
+    bad: str, words: str, encode: bool
+) -> None:
+    import json
+
+    import vchuang
+    from vchuang.errors import FormatError
+    from vchuang.io import dumps, loads
+
+    doc = json.loads(dumps(vchuang.datasets.synthetic(50, rng=1)))
+    doc["residents"][3]["name"] = f"Zh{bad}ang"
+    doc["metadata"]["title"] = f"Pilot{bad}"
+    data = json.dumps(doc)  # escaped: \u0000, \ud800
+    with pytest.raises(FormatError) as info:
+        loads(data.encode() if encode else data)
+    paths = {p.path: p for p in info.value.problems}
+    assert set(paths) == {"$.residents[3].name", "$.metadata.title"}
+    assert words in paths["$.residents[3].name"].message

@@ -614,3 +614,150 @@ def test_report_prints_to_pdf_in_a_real_browser(report_en: Path, tmp_path: Path)
     sections = (report_en / "index.html").read_text(encoding="utf-8").count("<section ")
     assert pages >= sections  # a page break before every section
     assert b"/MediaBox [0 0 595" in data or b"/MediaBox [0 0 594" in data  # A4 width in points
+
+
+# ------------------------------------------------- whole or absent (issue 17 item 4)
+
+
+def _old_report(out: Path) -> dict[str, bytes]:
+    (out / "figures").mkdir(parents=True)
+    (out / "tables").mkdir()
+    (out / "index.html").write_text("<p>the old report</p>", encoding="utf-8")
+    (out / "figures" / "funnel.png").write_bytes(b"old png")
+    (out / "tables" / "overview.csv").write_text("old,csv\n", encoding="utf-8")
+    return _snapshot(out)
+
+
+def _snapshot(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def _leftovers(out: Path) -> list[str]:
+    return [p.name for p in out.parent.iterdir() if p.name.endswith(".report-tmp")]
+
+
+def test_a_failing_section_leaves_the_old_report_as_it_was(
+    pilot: vchuang.CommunityGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vchuang import report
+
+    out = tmp_path / "report"
+    before = _old_report(out)
+
+    def boom(_ctx: object) -> None:
+        msg = "a section failed"
+        raise RuntimeError(msg)
+
+    monkeypatch.setattr(report, "_SECTIONS", [report._overview, boom])
+    with pytest.raises(RuntimeError, match="a section failed"):
+        build_report(pilot, out, key=KEY)
+    assert _snapshot(out) == before
+    assert _leftovers(out) == []
+
+
+def test_a_failure_while_writing_leaves_the_old_report_and_no_temporary_folder(
+    pilot: vchuang.CommunityGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the defect: files were written one by one into --out, so a failure half-way left
+    # a report of mixed old and new files
+    from vchuang import report
+
+    out = tmp_path / "report"
+    before = _old_report(out)
+    monkeypatch.setattr(report, "_SECTIONS", [report._overview, report._funnel])
+    calls = {"n": 0}
+    real = report._csv_text
+
+    def fails_on_the_second(table: report.Table) -> str:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError(28, "No space left on device")
+        return real(table)
+
+    monkeypatch.setattr(report, "_csv_text", fails_on_the_second)
+    with pytest.raises(OSError, match="No space left"):
+        build_report(pilot, out, key=KEY)
+    assert calls["n"] == 2
+    assert _snapshot(out) == before
+    assert _leftovers(out) == []
+    monkeypatch.setattr(report, "_csv_text", real)
+    done = build_report(pilot, out, key=KEY)
+    assert done.out == out
+    after = _snapshot(out)
+    assert {f.relative_to(out).as_posix() for f in done.files} == set(after)
+    assert all(after.get(name) != data for name, data in before.items())  # all replaced
+    assert _leftovers(out) == []
+
+
+@pytest.mark.parametrize("odd", ["notes.txt", "figures/photo.jpg", "tables/budget.xlsx", "data"])
+def test_an_out_folder_holding_other_files_is_refused_before_any_work(
+    pilot: vchuang.CommunityGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, odd: str
+) -> None:
+    from vchuang import privacy
+
+    out = tmp_path / "report"
+    _old_report(out)
+    if odd == "data":
+        (out / odd).mkdir()
+    else:
+        (out / odd).write_bytes(b"mine")
+    before = _snapshot(out)
+
+    def no_work(*_args: object, **_kw: object) -> None:
+        msg = "the analyses ran before the check"
+        raise AssertionError(msg)
+
+    monkeypatch.setattr(privacy, "for_publication", no_work)
+    with pytest.raises(vchuang.ValidationError) as info:
+        build_report(pilot, out, key=KEY)
+    (problem,) = info.value.problems
+    assert problem.path == "out"
+    assert odd in problem.message
+    assert "not part of a report" in problem.message
+    assert "--out" in problem.hint
+    assert _snapshot(out) == before
+    with pytest.raises(vchuang.ValidationError, match="是一个文件"):
+        build_report(pilot, out / "index.html", key=KEY, lang="zh")
+
+
+@pytest.mark.parametrize(
+    "call_id",
+    ["../../escape", "a/b", "..", "CON", "nul", "c" * 300, "sub\\dir", "Ha-Call-2019"],
+)
+def test_ids_never_become_file_paths(
+    pilot: vchuang.CommunityGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, call_id: str
+) -> None:
+    # the defect: figures/ideas_{call id}.png; an ID with "/" crashed the report after
+    # part of it was written, and ".." moved the temporary file outside --out
+    import json
+
+    from vchuang import report
+    from vchuang.io import dumps, loads
+
+    old = "ha-call-2019"
+    doc = dumps(pilot).replace(json.dumps(old), json.dumps(call_id))
+    graph = loads(doc)
+    assert graph.get(call_id) is not None
+    monkeypatch.setattr(report, "_SECTIONS", [report._selection])
+    out = tmp_path / "deep" / "report"
+    done = build_report(graph, out, key=KEY)
+    inside = set(_snapshot(out))
+    assert {p.as_posix() for p in (f.relative_to(out) for f in done.files)} == inside
+    everything = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")}
+    assert everything == {"deep", "deep/report", "deep/report/figures", "deep/report/tables"} | {
+        f"deep/report/{p}" for p in inside
+    }
+    names = [Path(p).stem for p in inside if "/" in p]
+    assert len(names) == 2  # the call's table and figure
+    for name in names:
+        assert re.fullmatch(r"[a-z0-9_][a-z0-9_-]{0,63}", name), name
+        assert name.split("-")[0].lower() not in {"con", "nul", "prn", "aux"}
+
+
+def test_file_names_of_different_ids_stay_different() -> None:
+    from vchuang.report import file_name
+
+    ids = ["a/b", "a_b", "a\\b", "A_B", "a.b", "a..b", "CON", "con", "x" * 300, "x" * 301]
+    names = [file_name(f"ideas_{i}") for i in ids]
+    assert len(set(names)) == len(names)
+    assert len({n.lower() for n in names}) == len(names)  # case-insensitive disks too

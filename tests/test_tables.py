@@ -8,6 +8,8 @@ import datetime as dt
 import json
 import re
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import attrs
@@ -485,6 +487,167 @@ def test_xlsx_without_openpyxl_says_which_extra(
     monkeypatch.setitem(sys.modules, "openpyxl", None)
     with pytest.raises(MissingDependencyError, match=r"pip install 'vchuang\[xlsx\]'"):
         read_tables(tmp_path)
+
+
+# --------------------------------------------------------------------------- XLSX limits
+
+
+def _zip_bomb(path: Path, inflated: int, name: str = "xl/worksheets/sheet1.xml") -> Path:
+    """A zip whose one part is ``inflated`` bytes of ``"0"``: the same deflate block of
+    one MiB of zeros, repeated (written by hand, so a 1.5 GB part costs a millisecond).
+    Its CRC is left 0: a reader that unpacked it would fail, but nothing should."""
+    import struct
+    import zlib
+
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = c.compress(b"0" * 2**20) + c.flush(zlib.Z_FULL_FLUSH)
+    data = block * (inflated // 2**20) + c.flush()
+    size = (inflated // 2**20) * 2**20
+    raw = name.encode()
+    local = struct.pack("<4s5H3I2H", b"PK\x03\x04", 20, 0, 8, 0, 0, 0, len(data), size, len(raw), 0)
+    central = struct.pack(
+        "<4s6H3I5H2I",
+        b"PK\x01\x02",
+        20,
+        20,
+        0,
+        8,
+        0,
+        0,
+        0,
+        len(data),
+        size,
+        len(raw),
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+    )
+    body = local + raw + data
+    end = struct.pack("<4s4H2IH", b"PK\x05\x06", 0, 0, 1, 1, len(central) + len(raw), len(body), 0)
+    path.write_bytes(body + central + raw + end)
+    return path
+
+
+def _workbook(path: Path, rows: int, columns: int) -> Path:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "居民"
+    ws.append(["姓名", "社区", *[f"x{i}" for i in range(columns - 2)]])
+    for i in range(rows - 1):
+        ws.append([f"p{i}", "平南", *[""] * (columns - 2)])
+    book.save(path)
+    return path
+
+
+def _rewrite(path: Path, part: str, edit: Callable[[str], str]) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        parts = {i.filename: zf.read(i) for i in zf.infolist()}
+    parts[part] = edit(parts[part].decode()).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+
+
+def test_xlsx_zip_bomb_was_a_memory_error_after_six_minutes(tmp_path: Path) -> None:
+    # the defect: a 4 MB workbook that unpacks to ~1.5 GB ran six minutes, then MemoryError
+    pytest.importorskip("openpyxl")
+    path = _zip_bomb(tmp_path / "residents.xlsx", 1536 * 2**20)
+    assert path.stat().st_size < 2 * 2**20
+    start = time.perf_counter()
+    with pytest.raises(FormatError) as info:
+        read_tables(tmp_path)
+    assert time.perf_counter() - start < 5
+    (problem,) = info.value.problems
+    assert problem.path == "residents.xlsx"
+    assert "inflates to 1,536 MiB" in problem.message
+    assert "more than the 200 MiB allowed" in problem.message
+    assert "CSV UTF-8" in problem.hint
+
+
+def test_xlsx_bomb_refused_in_chinese(tmp_path: Path) -> None:
+    pytest.importorskip("openpyxl")
+    _zip_bomb(tmp_path / "residents.xlsx", 300 * 2**20)
+    with pytest.raises(FormatError, match="压缩炸弹"):
+        read_tables(tmp_path, lang="zh")
+
+
+def test_xlsx_limits_are_checked_against_the_module_values(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vchuang.io.tables import _reading
+
+    path = _workbook(tmp_path / "居民.xlsx", 3, 3)
+    assert read_tables(tmp_path, strict=False).files[0].rows == 2
+    monkeypatch.setattr(_reading, "MAX_XLSX_PARTS", 3)
+    with pytest.raises(FormatError, match=r"holds \d+ parts, more than the 3"):
+        read_tables(tmp_path)
+    monkeypatch.setattr(_reading, "MAX_XLSX_PARTS", 10_000)
+    monkeypatch.setattr(_reading, "MAX_XLSX_BYTES", 100)
+    with pytest.raises(FormatError, match=r"居民\.xlsx: the workbook is [\d,]+ bytes on disk"):
+        read_tables(path)
+
+
+def test_xlsx_sheet_over_the_cell_limit_by_its_dimension(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "居民.xlsx", 3, 3)
+    _rewrite(
+        path,
+        "xl/worksheets/sheet1.xml",
+        lambda x: re.sub(r'ref="A1:[A-Z]+\d+"', 'ref="A1:Z50000"', x),
+    )
+    with pytest.raises(FormatError) as info:
+        read_tables(tmp_path)
+    (problem,) = info.value.problems
+    assert problem.path == "居民.xlsx[居民]"
+    assert "50,000 rows × 26 columns = 1,300,000 cells, more than the 1,000,000" in problem.message
+    assert "CSV UTF-8" in problem.hint
+
+
+@pytest.mark.parametrize("dimension", ["none", "false"])
+def test_xlsx_sheet_over_the_cell_limit_while_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dimension: str
+) -> None:
+    from vchuang.io.tables import _reading
+
+    monkeypatch.setattr(_reading, "MAX_SHEET_CELLS", 10)
+    path = _workbook(tmp_path / "居民.xlsx", 5, 3)
+    fix = {"none": "", "false": '<dimension ref="A1:A1"/>'}[dimension]
+    _rewrite(path, "xl/worksheets/sheet1.xml", lambda x: re.sub(r"<dimension[^>]*/>", fix, x))
+    with pytest.raises(FormatError) as info:
+        read_tables(tmp_path)
+    (problem,) = info.value.problems
+    assert problem.path == "居民.xlsx[居民]"
+    assert "more than the 10 cells a sheet may have" in problem.message
+
+
+def test_xlsx_part_that_breaks_while_read_is_a_problem(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "居民.xlsx", 3, 3)
+    _rewrite(path, "xl/worksheets/sheet1.xml", lambda x: x.replace("</sheetData>", "<row"))
+    with pytest.raises(FormatError, match="cannot read the workbook"):
+        read_tables(tmp_path)
+
+
+# --------------------------------------------------------------------------- valid text
+
+
+def test_nul_in_a_cell_was_imported_then_crashed_the_export(tmp_path: Path) -> None:
+    # the defect: a NUL in a name was accepted, and to_csv / save / report broke on it
+    _write(tmp_path / "communities.csv", PLACES)
+    _write(tmp_path / "居民.csv", "姓名,社区,技能\n张\x00浩,平南社区,演讲\n刘芳,荷坳,活动组织\n")
+    _write(tmp_path / "projects.csv", "id,name,community\np\x001,Garden,平南社区\n")
+    with pytest.raises(FormatError) as info:
+        read_tables(tmp_path)
+    problems = {p.path: p for p in info.value.problems}
+    assert set(problems) == {"居民.csv:2 (column 姓名)", "projects.csv:2 (column id)"}
+    assert all("NUL character (U+0000)" in p.message for p in problems.values())
+    assert all("UTF-8" in p.hint for p in problems.values())
+    report = read_tables(tmp_path, strict=False)
+    assert [r.name for r in report.graph.residents()] == ["刘芳"]
 
 
 # --------------------------------------------------------------------------- round trips

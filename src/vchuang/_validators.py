@@ -24,10 +24,74 @@ def fail(attribute: attrs.Attribute[Any], message: str, hint: str = "") -> Valid
     return ValidationError([Problem(attribute.name, message, hint)])
 
 
+#: The hint of a problem with a character no text may hold.
+UNICODE_HINT = (
+    "remove the character: it comes from binary data or a broken encoding, not from "
+    "typed text; save the source again as UTF-8"
+)
+
+
+def unicode_problem(value: str) -> str | None:
+    """What makes ``value`` not valid text, or ``None``: a NUL character (U+0000), or a
+    lone surrogate (U+D800 to U+DFFF, half of a UTF-16 pair, which no UTF-8 file, CSV
+    or report can hold).
+
+    Examples
+    --------
+    >>> unicode_problem("张浩") is None
+    True
+    >>> unicode_problem("Tr\\x00ees")
+    'holds a NUL character (U+0000) at position 2'
+    >>> unicode_problem("x\\ud800")
+    'holds a lone surrogate U+D800 at position 1: not valid Unicode text'
+    """
+    at = value.find("\x00")
+    if at >= 0:
+        return f"holds a NUL character (U+0000) at position {at}"
+    if value.isascii():
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        code = ord(value[exc.start])
+        return (
+            f"holds a lone surrogate U+{code:04X} at position {exc.start}: not valid Unicode text"
+        )
+    return None
+
+
+def all_text_valid(values: Iterable[str]) -> bool:
+    """Whether no value (each a string) holds a NUL or a lone surrogate: the bulk form of
+    :func:`unicode_problem`, for readers that check a whole column at once.
+
+    Examples
+    --------
+    >>> all_text_valid(["张浩", "r1"]), all_text_valid(["ok", "b\\ud800d"])
+    (True, False)
+    """
+    joined = "".join(values)
+    if "\x00" in joined:
+        return False
+    if joined.isascii():
+        return True
+    try:
+        joined.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _valid_text(attribute: attrs.Attribute[Any], value: str) -> None:
+    problem = unicode_problem(value)
+    if problem is not None:
+        raise fail(attribute, problem, UNICODE_HINT)
+
+
 def entity_id(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A non-empty string without surrounding whitespace."""
+    """A non-empty string without surrounding whitespace, NULs or lone surrogates."""
     if not isinstance(value, str):
         raise fail(attribute, f"must be a string ID, got {type(value).__name__}")
+    _valid_text(attribute, value)
     if not value or value != value.strip():
         raise fail(
             attribute,
@@ -91,15 +155,17 @@ def fen(_inst: object, attribute: attrs.Attribute[Any], value: int | None) -> No
 
 
 def text(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A string (may be empty)."""
+    """A string (may be empty) of valid text: no NUL, no lone surrogate."""
     if not isinstance(value, str):
         raise fail(attribute, f"must be text, got {type(value).__name__}")
+    _valid_text(attribute, value)
 
 
 def name(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A non-empty string."""
+    """A non-empty string of valid text: no NUL, no lone surrogate."""
     if not isinstance(value, str) or not value.strip():
         raise fail(attribute, f"must be non-empty text, got {value!r}")
+    _valid_text(attribute, value)
 
 
 def enum_value(cls: type[EnumT], value: EnumT | str | int, field: str) -> EnumT:

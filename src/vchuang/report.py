@@ -24,6 +24,11 @@ spreadsheet would run as formulas. The page prints on A4 with repeated table hea
 Everything published is pseudonymous: residents appear only under keyed-hash IDs,
 counts of people below a threshold are suppressed, and a minor's name never appears.
 
+The report is written whole or not at all: it is built in a temporary folder beside
+``out`` and swapped in at the end, so a failure leaves an earlier report as it was. No
+value of the data becomes part of a file name unchanged (:func:`file_name`), and an
+``out`` folder holding anything but a report is refused before any analysis runs.
+
 Examples
 --------
 >>> import tempfile, vchuang
@@ -37,11 +42,16 @@ from __future__ import annotations
 
 import base64
 import csv
+import hashlib
 import html
 import importlib.util
 import io
 import os
+import re
+import secrets
+import shutil
 import sys
+import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,7 +60,6 @@ import attrs
 
 from . import __version__
 from .errors import Problem, ValidationError
-from .io import atomic_write_bytes, atomic_write_text
 from .io.csvsafe import cell_out
 from .kernel.money import format_fen
 from .kernel.text import text
@@ -64,7 +73,7 @@ if TYPE_CHECKING:
     from .matching import MatchResult
     from .reach import ReachReport
 
-__all__ = ["Fen", "Report", "Scale", "Section", "Table", "build_report"]
+__all__ = ["Fen", "Report", "Scale", "Section", "Table", "build_report", "file_name"]
 
 #: Counts of people below this are suppressed in published tables.
 SMALL_CELL = 5
@@ -329,7 +338,7 @@ class _Context:
             suppressed = result.suppressed
             suppressed += _column_secondary(published, people, parts)
         return Table(
-            name=name,
+            name=file_name(name),
             columns=tuple(columns),
             labels=tuple(_column_label(c, self.lang) for c in columns),
             rows=tuple(tuple(row.get(c) for c in columns) for row in published),
@@ -354,7 +363,7 @@ class _Context:
         if figure is None:  # pragma: no cover - new_axes always makes a figure
             raise ValueError(name)
         figure.savefig(buffer, format="png", dpi=110)
-        return Figure(name=name, alt=alt, png=buffer.getvalue())
+        return Figure(name=file_name(name), alt=alt, png=buffer.getvalue())
 
 
 def _column_secondary(
@@ -1365,6 +1374,148 @@ def _progress(enabled: bool, total: int) -> Callable[[str], None]:
     return step
 
 
+# --------------------------------------------------------------------------- files
+
+_SAFE_NAME = re.compile(r"[a-z0-9_][a-z0-9_-]{0,63}")
+_WINDOWS_RESERVED = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{d}{i}" for d in ("com", "lpt") for i in range(10)]
+)
+
+
+def file_name(name: str) -> str:
+    """``name`` as the stem of a report file: kept when it is already safe everywhere
+    (lower-case ASCII letters, digits, ``_`` and ``-``, at most 64 characters, not a
+    Windows device name such as ``con``), else slugged and given 8 hex digits of its
+    SHA-256 so that different names stay different files (also on case-insensitive
+    disks). The result never holds a ``/``, ``\\``, ``..`` or NUL.
+
+    Examples
+    --------
+    >>> file_name("ideas_call-2019")
+    'ideas_call-2019'
+    >>> file_name("ideas_../../etc")
+    'ideas_______etc-22dc6e73'
+    >>> file_name("CON")
+    'con-a3dbc4b6'
+    """
+    if _SAFE_NAME.fullmatch(name) and name not in _WINDOWS_RESERVED:
+        return name
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    slug = re.sub(r"[^a-z0-9_-]", "_", name.lower())[:40].strip("-") or "x"
+    return f"{slug}-{digest}"
+
+
+#: What a report folder holds; anything else in ``out`` is not the report's to replace.
+_REPORT_ENTRIES = frozenset(["index.html", "figures", "tables"])
+#: Files an operating system leaves in folders it shows (replaced with the report).
+_OS_LITTER = frozenset([".DS_Store", "Thumbs.db", "desktop.ini"])
+#: A temporary report folder older than this (seconds) was left by a killed run.
+_STALE_SECONDS = 3600
+
+
+def _check_out(folder: Path, lang: str) -> None:
+    """Refuse an ``out`` that is a file, or a folder holding anything but a report
+    (``index.html``, ``figures/*.png``, ``tables/*.csv``): the swap would replace it."""
+    hint = _w("out.hint", lang)
+    if folder.exists() and not folder.is_dir():
+        problem = Problem("out", _w("out.is_file", lang, path=folder), hint)
+        raise ValidationError([problem])
+    if not folder.is_dir():
+        return
+    for entry in sorted(folder.iterdir()):
+        inside: list[Path] = []
+        if entry.name in _OS_LITTER and entry.is_file():
+            continue
+        if entry.name == "index.html" and entry.is_file():
+            continue
+        if entry.name in ("figures", "tables") and entry.is_dir() and not entry.is_symlink():
+            suffix = ".png" if entry.name == "figures" else ".csv"
+            inside = [
+                f
+                for f in sorted(entry.iterdir())
+                if not (f.is_file() and (f.suffix == suffix or f.name in _OS_LITTER))
+            ]
+            if not inside:
+                continue
+        odd = inside[0].relative_to(folder) if inside else entry.name
+        message = _w("out.holds_other", lang, path=folder, name=odd)
+        raise ValidationError([Problem("out", message, hint)])
+
+
+def _clean_stale(folder: Path) -> None:
+    """Remove the temporary folders of killed runs that wrote ``folder`` (older than an
+    hour: a run's writing takes seconds)."""
+    now = time.time()
+    for stale in folder.parent.glob(f".{glob_escape(folder.name)}.*.report-tmp"):
+        try:
+            if stale.is_dir() and now - stale.stat().st_mtime > _STALE_SECONDS:
+                shutil.rmtree(stale, ignore_errors=True)
+        except OSError:  # pragma: no cover - gone meanwhile
+            pass
+
+
+def glob_escape(name: str) -> str:
+    """``name`` with the characters :meth:`Path.glob` reads as patterns escaped."""
+    return re.sub(r"([*?\[])", r"[\1]", name)
+
+
+def _write(folder: Path, sections: Sequence[Section], index_html: str) -> list[Path]:
+    """Write the report into a new temporary folder beside ``folder``, then swap it in;
+    on any failure the temporary folder goes and ``folder`` is as it was. Returns the
+    files written (as paths inside ``folder``)."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    _clean_stale(folder)
+    tmp = _new_folder_beside(folder)
+    files: list[Path] = []
+    try:
+        (tmp / "figures").mkdir()
+        (tmp / "tables").mkdir()
+        for section in sections:
+            for figure in section.figures:
+                name = f"{file_name(figure.name)}.png"
+                (tmp / "figures" / name).write_bytes(figure.png)
+                files.append(folder / "figures" / name)
+            for table in section.tables:
+                name = f"{file_name(table.name)}.csv"
+                (tmp / "tables" / name).write_text(_csv_text(table), encoding="utf-8")
+                files.append(folder / "tables" / name)
+        (tmp / "index.html").write_text(index_html, encoding="utf-8")
+        files.append(folder / "index.html")
+        _swap(tmp, folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return files
+
+
+def _new_folder_beside(folder: Path) -> Path:
+    """A new, empty folder ``.NAME.XXXXXXXXXXXX.report-tmp`` beside ``folder`` (on the
+    same disk, so that it can be renamed into place)."""
+    while True:
+        tmp = folder.parent / f".{folder.name}.{secrets.token_hex(6)}.report-tmp"
+        try:
+            tmp.mkdir()
+        except FileExistsError:  # pragma: no cover - 48 random bits
+            continue
+        return tmp
+
+
+def _swap(new: Path, folder: Path) -> None:
+    """Put the folder ``new`` in the place of ``folder`` (which may not exist)."""
+    if not folder.exists():
+        new.rename(folder)
+        return
+    old = _new_folder_beside(folder)
+    old.rmdir()
+    folder.rename(old)
+    try:
+        new.rename(folder)
+    except BaseException:
+        old.rename(folder)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def build_report(
     graph: CommunityGraph,
     out: str | os.PathLike[str],
@@ -1384,8 +1535,9 @@ def build_report(
     graph : CommunityGraph
         The community graph.
     out : str or PathLike
-        The folder to write into (created if missing; files of an earlier report are
-        replaced).
+        The folder to write into: a new or empty folder, or the folder of an earlier
+        report, which is replaced whole once the new one is written (a failure leaves
+        it as it was). A folder holding anything else is refused before any work.
     lang : str
         ``"en"`` or ``"zh"`` for headings, text and figure labels.
     ledger : vchuang.funding.Ledger, optional
@@ -1414,13 +1566,15 @@ def build_report(
     Raises
     ------
     ValidationError
-        ``lang`` or ``threshold`` is not valid.
+        ``lang`` or ``threshold`` is not valid, or ``out`` is a file or a folder holding
+        files that are not part of a report.
     """
     if lang not in ("en", "zh"):
         raise ValidationError([Problem("lang", f"must be 'en' or 'zh', got {lang!r}")])
+    given = Path(out)
+    folder = given.resolve()  # "." and ".." have no name to rename; a link, its folder
+    _check_out(folder, lang)
     if key is None:
-        import secrets
-
         key = secrets.token_bytes(32)
     from .plot import label_lang
 
@@ -1453,26 +1607,13 @@ def build_report(
     note = _method(ctx)  # after the sections, which chose their methods
     if note is not None:
         sections.append(note)
-    folder = Path(out)
-    (folder / "figures").mkdir(parents=True, exist_ok=True)
-    (folder / "tables").mkdir(parents=True, exist_ok=True)
-    files: list[Path] = []
-    for section in sections:
-        for figure in section.figures:
-            path = folder / "figures" / f"{figure.name}.png"
-            atomic_write_bytes(path, figure.png)
-            files.append(path)
-        for table in section.tables:
-            path = folder / "tables" / f"{table.name}.csv"
-            atomic_write_text(path, _csv_text(table))
-            files.append(path)
     title = _w("title", lang)
-    index = folder / "index.html"
-    atomic_write_text(index, _render(sections, title, lang, threshold))
-    files.append(index)
+    written = _write(folder, sections, _render(sections, title, lang, threshold))
+    files = [given / f.relative_to(folder) for f in written]
+    index = given / "index.html"
     step("index.html")
     return Report(
-        out=folder,
+        out=given,
         index=index,
         sections=tuple(sections),
         files=tuple(files),

@@ -7,7 +7,16 @@ different encodings is read line by line, each odd line reported. The delimiter
 that splits one of the first lines into known headers (a title line above the header
 says nothing about it), else the one found on most of the first lines. A cell written
 after an apostrophe (so that a spreadsheet would not run it as a formula, or keeps its
-spaces) loses the apostrophe and is kept as written (:mod:`vchuang.io.csvsafe`). XLSX workbooks are read with openpyxl, each sheet a table.
+spaces) loses the apostrophe and is kept as written (:mod:`vchuang.io.csvsafe`).
+
+XLSX workbooks are read with openpyxl, each sheet a table. A workbook is a zip file, and
+a small one can unpack to gigabytes (a "zip bomb"); before openpyxl opens it, the zip's
+own directory is checked against :data:`MAX_XLSX_BYTES` (on disk), :data:`MAX_XLSX_PARTS`
+(files inside) and :data:`MAX_XLSX_INFLATED` (their declared unpacked sizes together:
+Python's :mod:`zipfile` never unpacks more than a part declares), and each sheet's used
+range against :data:`MAX_SHEET_CELLS`, from its ``<dimension>`` and again while its rows
+are read (a sheet may declare none, or a false one). A workbook over a limit is refused
+whole, in seconds, with a problem naming the file, the limit and the fix.
 """
 
 from __future__ import annotations
@@ -16,6 +25,7 @@ import csv
 import datetime as dt
 import io
 import warnings
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -28,7 +38,25 @@ from ._headers import HeaderMap, find_header, header_field
 from ._sheets import Problems, Sheet, location
 from ._specs import EXTENSIONS, SPECS, table_of
 
-__all__ = ["decode", "read_csv", "read_sheets", "read_xlsx"]
+__all__ = [
+    "MAX_SHEET_CELLS",
+    "MAX_XLSX_BYTES",
+    "MAX_XLSX_INFLATED",
+    "MAX_XLSX_PARTS",
+    "decode",
+    "read_csv",
+    "read_sheets",
+    "read_xlsx",
+]
+
+#: The most an XLSX workbook may weigh on disk (100 MiB).
+MAX_XLSX_BYTES = 100 * 2**20
+#: The most the parts of an XLSX workbook may unpack to, together (200 MiB).
+MAX_XLSX_INFLATED = 200 * 2**20
+#: The most parts (files inside the zip) an XLSX workbook may hold.
+MAX_XLSX_PARTS = 10_000
+#: The most cells one sheet of a workbook may have (rows × columns of its used range).
+MAX_SHEET_CELLS = 1_000_000
 
 
 def read_sheets(source: Any, mapping: HeaderMap, problems: Problems) -> list[Sheet]:
@@ -88,7 +116,9 @@ def _read_file(
         problems.add(sheet, 0, None, text("tables.no_such_file", problems.lang))
         return [sheet]
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        sheets = read_xlsx(path, order, table, problems)
+        sheets, refused = _xlsx(path, order, table, problems)
+        if refused:  # its problem is told; nothing of it goes on to the header step
+            return sheets
     else:
         if table is None:
             found = table_of(path.stem)
@@ -284,27 +314,137 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
+def _size(n: int) -> str:
+    """``n`` bytes for a reader: ``"1,536 MiB"``, or ``"900 bytes"`` under a MiB."""
+    return f"{n / 2**20:,.0f} MiB" if n >= 2**20 else f"{n:,} bytes"
+
+
+def _zip_entries(path: Path) -> int | None:
+    """How many parts the zip's end record says it holds (read from the file's tail,
+    before :mod:`zipfile` reads the whole directory); ``None`` when there is no end
+    record (then :mod:`zipfile` says what is wrong)."""
+    size = path.stat().st_size
+    with path.open("rb") as f:
+        tail_at = max(0, size - 65_557)  # the end record (22 bytes) and its comment
+        f.seek(tail_at)
+        tail = f.read()
+        at = tail.rfind(b"PK\x05\x06")
+        if at < 0 or len(tail) - at < 22:
+            return None
+        total = int.from_bytes(tail[at + 10 : at + 12], "little")
+        locator = at - 20
+        if total != 0xFFFF or locator < 0 or tail[locator : locator + 4] != b"PK\x06\x07":
+            return total
+        f.seek(int.from_bytes(tail[locator + 8 : locator + 16], "little"))  # ZIP64 record
+        record = f.read(56)
+        if record[:4] != b"PK\x06\x06" or len(record) < 40:
+            return None
+        return int.from_bytes(record[32:40], "little")
+
+
+def _check_zip(path: Path, lang: Lang) -> tuple[str, str] | None:
+    """(message, hint) when the workbook is over a limit of its zip, else ``None``
+    (also when it is no zip: openpyxl then says why)."""
+    size = path.stat().st_size
+    if size > MAX_XLSX_BYTES:
+        message = text("tables.xlsx_too_big", lang, size=_size(size), limit=_size(MAX_XLSX_BYTES))
+        return message, text("tables.hint_split_or_csv", lang)
+    try:
+        declared = _zip_entries(path)
+        if declared is not None and declared > MAX_XLSX_PARTS:
+            parts = f"{declared:,}"
+            message = text("tables.xlsx_too_many_parts", lang, parts=parts, limit=MAX_XLSX_PARTS)
+            return message, text("tables.hint_bomb", lang)
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError):
+        return None
+    if len(infos) > MAX_XLSX_PARTS:
+        message = text(
+            "tables.xlsx_too_many_parts", lang, parts=f"{len(infos):,}", limit=MAX_XLSX_PARTS
+        )
+        return message, text("tables.hint_bomb", lang)
+    inflated = sum(info.file_size for info in infos)
+    if inflated > MAX_XLSX_INFLATED:
+        message = text(
+            "tables.xlsx_inflates", lang, size=_size(inflated), limit=_size(MAX_XLSX_INFLATED)
+        )
+        return message, text("tables.hint_bomb", lang)
+    return None
+
+
+class _TooManyCells(Exception):
+    """A sheet went over :data:`MAX_SHEET_CELLS` while its rows were read."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+def _rows(ws: Any) -> list[tuple[int, list[str]]]:
+    """The rows of a read-only sheet as text, counting cells (an empty row counts one)
+    so that a sheet with a false ``<dimension>`` stops at :data:`MAX_SHEET_CELLS`."""
+    raw: list[tuple[int, list[str]]] = []
+    cells = 0
+    for i, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        cells += max(len(values), 1)
+        if cells > MAX_SHEET_CELLS:
+            raise _TooManyCells(i)
+        raw.append((i, [_cell_text(v) for v in values]))
+    return raw
+
+
 def read_xlsx(path: Path, order: int, table: str | None, problems: Problems) -> list[Sheet]:
+    """The sheets of the workbook at ``path`` (one holding only the problem when the
+    workbook cannot be read or is over a limit)."""
+    return _xlsx(path, order, table, problems)[0]
+
+
+def _xlsx(
+    path: Path, order: int, table: str | None, problems: Problems
+) -> tuple[list[Sheet], bool]:
+    """(sheets, refused): ``refused`` when the workbook's problem is told and none of
+    it is read."""
     openpyxl = require("openpyxl", extra="xlsx", feature="reading XLSX workbooks")
+    lang = problems.lang
+    whole = Sheet(label=path.name, order=order, table=table, encoding="XLSX", raw=[])
+    over = _check_zip(path, lang)
+    if over is not None:
+        problems.add(whole, 0, None, *over)
+        return [whole], True
     sheets: list[Sheet] = []
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # noqa: BLE001  (openpyxl raises many kinds on bad files)
-            sheet = Sheet(label=path.name, order=order, table=table, encoding="XLSX", raw=[])
             problems.add(
-                sheet,
+                whole,
                 0,
                 None,
-                text("tables.cannot_read_workbook", problems.lang, error=exc),
-                text("tables.hint_resave_xlsx", problems.lang),
+                text("tables.cannot_read_workbook", lang, error=exc),
+                text("tables.hint_resave_xlsx", lang),
             )
-            return [sheet]
+            return [whole], True
         try:
             worksheets = list(book.worksheets)
             for ws in worksheets:
                 name = ws.title
+                label = f"{path.name}[{name}]"
+                rows, columns = ws.max_row or 0, ws.max_column or 0
+                if rows * columns > MAX_SHEET_CELLS:
+                    sheet = Sheet(label=label, order=order, table=table, encoding="XLSX", raw=[])
+                    message = text(
+                        "tables.sheet_too_many_cells",
+                        lang,
+                        sheet=name,
+                        rows=f"{rows:,}",
+                        columns=f"{columns:,}",
+                        cells=f"{rows * columns:,}",
+                        limit=f"{MAX_SHEET_CELLS:,}",
+                    )
+                    problems.add(sheet, 0, None, message, text("tables.hint_split_or_csv", lang))
+                    return [sheet], True
                 if table is not None:
                     sheet_table: str | None = table
                 else:
@@ -312,21 +452,35 @@ def read_xlsx(path: Path, order: int, table: str | None, problems: Problems) -> 
                     if not found and len(worksheets) == 1:
                         found = table_of(path.stem)
                     sheet_table = found[0] if len(found) == 1 else None
-                raw = [
-                    (i, [_cell_text(v) for v in values])
-                    for i, values in enumerate(ws.iter_rows(values_only=True), start=1)
-                ]
-                sheets.append(
-                    Sheet(
-                        label=f"{path.name}[{name}]",
-                        order=order,
-                        table=sheet_table,
-                        encoding="XLSX",
-                        raw=raw,
+                # read every row there is, not only those of a (possibly false) <dimension>
+                ws.reset_dimensions()
+                try:
+                    raw = _rows(ws)
+                except _TooManyCells as exc:
+                    sheet = Sheet(label=label, order=order, table=table, encoding="XLSX", raw=[])
+                    message = text(
+                        "tables.sheet_cells_on_reading",
+                        lang,
+                        sheet=name,
+                        limit=f"{MAX_SHEET_CELLS:,}",
+                        line=exc.line,
                     )
+                    problems.add(sheet, 0, None, message, text("tables.hint_split_or_csv", lang))
+                    return [sheet], True
+                sheets.append(
+                    Sheet(label=label, order=order, table=sheet_table, encoding="XLSX", raw=raw)
                 )
+        except Exception as exc:  # noqa: BLE001  (a part that breaks only when its rows are read)
+            problems.add(
+                whole,
+                0,
+                None,
+                text("tables.cannot_read_workbook", lang, error=exc),
+                text("tables.hint_resave_xlsx", lang),
+            )
+            return [whole], True
         finally:
             book.close()
     for w in caught:
         problems.note(path.name, f"openpyxl: {w.message}")
-    return sheets
+    return sheets, False
