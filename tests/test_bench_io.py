@@ -16,3 +16,5 @@ def test_quick_mode_runs() -> None:
     (row,) = module.main(["--quick"])
     assert row["residents"] == 10_000
     assert row["ratio"] > 0
+    assert row["load_ratio"] > 0 and row["save_ratio"] > 0
+    assert row["peak_mb"] >= 0

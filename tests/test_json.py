@@ -380,3 +380,217 @@ def test_saved_files_are_readable_by_others(tmp_path: Path, example: CommunityGr
     target.chmod(0o640)
     vchuang.save(example, target)  # replacing keeps the old file's mode
     assert target.stat().st_mode & 0o777 == 0o640
+
+
+# --------------------------------------------------------------------------- the fast path
+# Reading checks whole columns of records at once (vchuang.io._bulk), checks the graph in
+# bulk (CommunityGraph._no_problem) and parses with orjson when installed; each only ever
+# accepts, and everything else goes the careful, record-by-record way. These tests read
+# the same documents both ways and demand the same graph or the same problems.
+
+
+@contextlib.contextmanager
+def _careful() -> Any:
+    """Read record by record, check item by item, parse with the standard json."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(jsonformat, "BULK", False)
+        mp.setattr(CommunityGraph, "_no_problem", lambda _self, _items: False)
+        mp.setattr(jsonformat, "_fast_parser", lambda: None)
+        yield
+
+
+def _outcome(text: str | bytes) -> tuple[str, Any]:
+    """What reading ``text`` gives, in full: every record and link (their reprs show the
+    type of each value) and the adjacency lists, or every problem."""
+    try:
+        g = vchuang.loads(text)
+    except FormatError as exc:
+        return ("problems", [(p.path, p.message, p.hint) for p in exc.problems])
+    return ("graph", ([repr(r) for r in g], [repr(x) for x in g.links()], g._adj, g._needs))
+
+
+def _both_ways(text: str | bytes) -> tuple[tuple[str, Any], tuple[str, Any]]:
+    fast = _outcome(text)
+    with _careful():
+        careful = _outcome(text)
+    return fast, careful
+
+
+def _old_adjacency(g: CommunityGraph) -> dict[Any, list[str]]:
+    """The adjacency lists as the one-by-one ``_adj_add`` of earlier versions built them:
+    each record's references in record order, then each link's two ends."""
+    from vchuang.model import REFERENCES, Relation
+
+    adj: dict[Any, list[str]] = {}
+    for record in g:
+        for ref in REFERENCES[record.kind]:
+            value = getattr(record, ref.field)
+            for target in () if value is None else value if ref.many else (value,):
+                adj.setdefault((target, ref.relation, not ref.inward), []).append(record.id)
+    for link in g.links():
+        adj.setdefault((link.source, link.relation, False), []).append(link.target)
+        inward = link.relation is not Relation.KNOWS
+        adj.setdefault((link.target, link.relation, inward), []).append(link.source)
+    return adj
+
+
+def test_bulk_reading_equals_reading_record_by_record() -> None:
+    g = vchuang.datasets.synthetic(400, rng=3)
+    text = vchuang.dumps(g, indent=None)
+    fast, careful = _both_ways(text)
+    assert fast[0] == "graph"
+    assert fast == careful
+    loaded = vchuang.loads(text)
+    assert loaded == g
+    # every list in the same order (the order of the keys is never read)
+    assert loaded._adj == _old_adjacency(loaded)
+
+
+def test_a_kinds_references_give_different_relations() -> None:
+    # CommunityGraph._apply fills the adjacency lists reference by reference within a
+    # run of records of one kind; the order is the record-by-record one only because
+    # no two references of a kind give the same relation.
+    from vchuang.model import REFERENCES
+
+    for refs in REFERENCES.values():
+        assert len({(r.relation, r.inward) for r in refs}) == len(refs)
+
+
+_BAD_VALUES: list[Any] = [
+    None, "", " r1", "r1 ", 0, -1, 1.5, 2.0, True, False, "nope", [], {}, ["a", "a"],
+    10**30, -(10**30), "2019-13-01", "2019-09-21", "Knows", "KNOWS", "Adult", "organized",
+    "knows", "attended", 1880, 2101, 3, 5, float("nan"), float("inf"), "c001", "r0000001",
+    "s01", "d", "c001-elders", "photography", "paiting", [{"skill": "photography"}],
+    [{"skill": "photography", "level": 2}, {"skill": "photography", "level": 3}],
+    [{"skill": "writing", "level": 2.0}], [{"skill": "writing", "level": "2"}],
+    [{"id": "n9", "skill": "writing", "hours": 0}], [{"id": "n9", "resource": "money"}],
+    ["r0000001", "r0000001"], ["zz"], [1, 2], "a\x00b", "x\ud800", ["r0000001\udc00"],
+]  # fmt: skip
+
+
+def _mutate(doc: dict[str, Any], rng: random.Random) -> None:
+    """One random change that may (or may not) make ``doc`` wrong."""
+    sections = [k for k, v in doc.items() if isinstance(v, list) and v]
+    section = rng.choice([*sections, "residents", "links", "links"])
+    records = doc.get(section) or doc["residents"]
+    i = rng.randrange(len(records))
+    record = records[i]
+    what = rng.random()
+    if what < 0.06:
+        records[i] = rng.choice(["x", 5, None, []])
+    elif what < 0.12:
+        records.append(json.loads(json.dumps(record)))  # the same ID or link twice
+    elif what < 0.22 and isinstance(record, dict) and record:
+        del record[rng.choice(sorted(record))]
+    elif isinstance(record, dict):
+        fields = [*sorted(record), "nmae", "segments", "skills", "roles", "hours", "weight",
+                  "age_band", "population", "needs", "attendance", "since"]  # fmt: skip
+        record[rng.choice(fields)] = rng.choice(_BAD_VALUES)
+
+
+def test_bulk_reading_gives_the_same_errors_on_a_corpus_of_bad_documents(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from vchuang.io import _bulk
+
+    monkeypatch.setattr(_bulk, "CHUNK", 16)  # so that good and bad chunks mix
+    base = json.loads(vchuang.dumps(vchuang.datasets.synthetic(90, rng=2), indent=None))
+    rng = random.Random(23)
+    kinds = {"graph": 0, "problems": 0}
+    for _ in range(160):
+        doc = json.loads(json.dumps(base))
+        for _ in range(rng.choice([1, 1, 1, 2, 3])):
+            _mutate(doc, rng)
+        fast, careful = _both_ways(json.dumps(doc, ensure_ascii=False))
+        assert fast == careful, doc
+        kinds[fast[0]] += 1
+    # the corpus holds both documents that are read and documents that are refused
+    assert kinds["graph"] >= 1 and kinds["problems"] >= 100
+
+
+@pytest.mark.parametrize(
+    ("section", "field", "value"),
+    [
+        ("links", "relation", "Knows"),  # other spellings of an enum value
+        ("residents", "age_band", "ADULT"),
+        ("activities", "activity_kind", "Mobilisation"),
+        ("links", "weight", 2),  # a whole number where a number belongs
+        ("residents", "hours_per_week", 3),
+        ("residents", "skills", [{"skill": "writing", "level": 2.0}]),  # refused, as before
+        ("residents", "skills", [{"skill": "writing", "level": True}]),
+        ("links", "since", "20190921"),  # what date.fromisoformat reads
+        ("residents", "roles", ["leader", "Volunteer"]),
+    ],
+)
+def test_values_the_converter_accepts_read_the_same_in_bulk(
+    section: str, field: str, value: Any
+) -> None:
+    doc = json.loads(vchuang.dumps(vchuang.datasets.synthetic(60, rng=2), indent=None))
+    for record in doc[section][::3]:
+        record[field] = value
+    fast, careful = _both_ways(json.dumps(doc))
+    assert fast == careful
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        (
+            '{"format_version": 1, "communities": [{"id": "c", "name": "C", "subdistrict": "s",'
+            ' "population": 123456789012345678901234567890}], "subdistricts": [{"id": "s",'
+            ' "name": "S", "district": "d"}], "districts": [{"id": "d", "name": "D"}]}'
+        ),
+        '{"format_version": 123456789012345678901234567890}',
+        (
+            '{"format_version": 1, "links": [{"source": "a", "relation": "knows", "target": "b",'
+            ' "weight": 123456789012345678901234567890}]}'
+        ),
+        (
+            '{"format_version": 1, "residents": [{"id": "r", "name": "A", "community": "c",'
+            ' "hours_per_week": NaN}]}'
+        ),
+        (
+            '{"format_version": 1, "residents": [{"id": "r", "name": "A", "community": "c",'
+            ' "hours_per_week": 1e400}]}'
+        ),
+        '{"format_version": 1, "metadata": {"title": "\\ud800"}}',
+        '{"format_version": 1, "metadata": {"title": "a", "title": "b"}}',
+        '{"format_version": 1, "metadata": {"title": "0.1 + 0.2"}, "residents": []}',
+        '\ufeff{"format_version": 1}',
+        '{"format_version": 1,\n "residents": [\n  {"id": "r", }\n ]}',
+        '{"format_version": 1, "residents": [',
+        '{"format_version": 1} trailing',
+        "[" * 3000 + "]" * 3000,
+        "",
+    ],
+)
+def test_a_faster_parser_gives_the_same_values_and_errors(text: str) -> None:
+    fast, careful = _both_ways(text)
+    assert fast == careful
+    fast, careful = _both_ways(text.encode("utf-8", "surrogatepass"))
+    assert fast == careful
+
+
+def test_bytes_that_are_not_utf8_give_the_same_error() -> None:
+    data = b'{"format_version": 1, "metadata": {"title": "\xff"}}'
+    fast, careful = _both_ways(data)
+    assert fast == careful
+    assert fast[0] == "problems"
+
+
+def test_loading_leaves_the_garbage_collector_as_it_was() -> None:
+    import gc
+
+    text = vchuang.dumps(vchuang.datasets.synthetic(50, rng=1))
+    assert gc.isenabled()
+    vchuang.loads(text)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        vchuang.loads(text)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(FormatError):
+        vchuang.loads("{")
+    assert gc.isenabled()

@@ -48,8 +48,10 @@ from __future__ import annotations
 
 import difflib
 import functools
-from collections import Counter
+import operator
+from collections import Counter, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from itertools import chain, compress, filterfalse, groupby, repeat
 from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 import attrs
@@ -113,6 +115,39 @@ def _skill_refs(record: Entity) -> Iterator[tuple[str, str]]:
             yield f"skills[{i}]", skill
 
 
+def _skill_ids(cls: type, records: list[Any]) -> Iterable[str]:
+    """Every skill the ``records`` (all of class ``cls``) name, as :func:`_skill_refs`."""
+    if cls is Resident:
+        return map(_SKILL, chain.from_iterable(map(_SKILLS, records)))
+    if cls is Activity:
+        return chain.from_iterable(map(_SKILLS, records))
+    if cls is Project or cls is Proposal:
+        return [skill for record in records for _, skill in _skill_refs(record)]
+    return ()
+
+
+def _append_all(adj: dict[Any, list[str]], keys: Iterable[Any], values: Iterable[str]) -> None:
+    """``adj[key].append(value)`` for each pair in turn (a new list for a new key), in C
+    loops: ``setdefault`` is given a fresh empty list each time and keeps it only for a
+    new key."""
+    lists = map(adj.setdefault, keys, map(list, repeat(())))
+    deque(map(list.append, lists, values), maxlen=0)
+
+
+def _grouped(
+    items: Sequence[Entity | Link],
+) -> tuple[dict[type, list[Any]] | None, list[Link]]:
+    """The records of ``items`` by class (``None`` if any is not a record or a link)
+    and the links."""
+    groups: dict[type, list[Any]] = {}
+    for cls, run in groupby(items, type):
+        groups.setdefault(cls, []).extend(run)
+    links = groups.pop(Link, [])
+    if not all(cls in _RECORD_CLASSES for cls in groups):
+        return None, links
+    return groups, links
+
+
 def _ref_values(record: Entity, ref: Reference) -> tuple[str, ...]:
     value = getattr(record, ref.field)
     if value is None:
@@ -129,6 +164,22 @@ REFERENCES_BY_REL_TMP: Mapping[Relation, tuple[tuple[str, Reference], ...]] = {
     )
     for rel in Relation
 }
+
+#: Each kind's reference fields as (field, relation, the ``inward`` flag of the named
+#: entity's adjacency key, many): what :meth:`CommunityGraph._apply` walks.
+_REF_FIELDS: Mapping[str, tuple[tuple[str, Relation, bool, bool], ...]] = {
+    kind: tuple((ref.field, ref.relation, not ref.inward, ref.many) for ref in refs)
+    for kind, refs in REFERENCES.items()
+}
+
+_ID = operator.attrgetter("id")
+_SKILL = operator.attrgetter("skill")
+_SKILLS = operator.attrgetter("skills")
+_SOURCE = operator.attrgetter("source")
+_TARGET = operator.attrgetter("target")
+_RELATION = operator.attrgetter("relation")
+_KEY = operator.attrgetter("_key")  # Link.key without the property call
+_NOT_NONE = functools.partial(operator.is_not, None)
 
 #: (entity, relation, inward) -> the other ends, for explicit links and for the side of a
 #: derived relation that the owning record's fields do not give.
@@ -551,7 +602,13 @@ class CommunityGraph:
         ``where`` names each item in the problems (the JSON loader passes JSON paths).
         ``replacing`` says which records may stand in for stored ones with the same ID:
         all of them (``True``), none (``False``) or those with the given IDs.
+
+        A batch without any problem (the usual case, e.g. a whole document being
+        loaded) is recognised in bulk, column by column (:meth:`_no_problem`); the
+        record-by-record pass below runs only when there is something to report.
         """
+        if replacing is False and self._no_problem(items):
+            return []
         problems: list[Problem] = []
         batch: dict[str, Entity] = {}
         records: list[Entity] = []
@@ -680,25 +737,163 @@ class CommunityGraph:
         problems = [] if checked else self.check(items, where, replacing=replacing)
         if problems:
             raise IntegrityError(problems)
-        records = [i for i in items if not isinstance(i, Link)]
-        for record in records:
-            old = self._records.get(record.id)  # check() allowed only the asked-for ones
-            if old is not None:
-                self._drop_owned(old)
-            else:
-                self._by_kind[record.kind][record.id] = None
-            self._records[record.id] = record
-        for record in records:
-            for ref in REFERENCES[record.kind]:
-                for target in _ref_values(record, ref):
-                    self._adj_add((target, ref.relation, not ref.inward), record.id)
-            for _, need_id in _need_ids(record):
-                self._needs[need_id] = record.id
-        for link in (i for i in items if isinstance(i, Link)):
-            self._links[link.key] = link
-            for key, other in self._link_sides(link):
-                self._adj_add(key, other)
+        # runs of items of one class, in order: records, and the links apart
+        every: list[tuple[type, list[Any]]] = [(c, list(run)) for c, run in groupby(items, type)]
+        links: list[Link] = [x for c, run in every if c is Link for x in run]
+        runs = [(c, run) for c, run in every if c is not Link]
+        stored, by_kind = self._records, self._by_kind
+        for _cls, records in runs:
+            if replacing is False:  # check() made sure none of these IDs is stored
+                ids = list(map(_ID, records))
+                stored.update(zip(ids, records, strict=True))
+                by_kind[records[0].kind].update(dict.fromkeys(ids))
+                continue
+            for record in records:
+                old = stored.get(record.id)  # check() allowed only the asked-for ones
+                if old is not None:
+                    self._drop_owned(old)
+                else:
+                    by_kind[record.kind][record.id] = None
+                stored[record.id] = record
+        # the adjacency lists, in the order one _adj_add per record and reference (in
+        # the order of the items) would give: field by field within a run of records of
+        # one kind, since a kind's references give different relations
+        adj = self._adj
+        for _cls, records in runs:
+            ids = list(map(_ID, records))
+            for field, relation, inward, many in _REF_FIELDS[records[0].kind]:
+                values = list(map(operator.attrgetter(field), records))
+                if many:
+                    owners: Iterable[str] = chain.from_iterable(map(repeat, ids, map(len, values)))
+                    targets: Iterable[str] = chain.from_iterable(values)
+                elif None in values:
+                    present = list(map(_NOT_NONE, values))
+                    owners, targets = compress(ids, present), compress(values, present)
+                else:
+                    owners, targets = ids, values
+                keys = zip(targets, repeat(relation), repeat(inward))
+                _append_all(adj, keys, owners)
+            if records[0].kind in ("project", "proposal"):
+                for record in records:
+                    for _, need_id in _need_ids(record):
+                        self._needs[need_id] = record.id
+        self._links.update(zip(map(_KEY, links), links, strict=True))
+        if links:
+            sources = list(map(_SOURCE, links))
+            relations = list(map(_RELATION, links))
+            targets = list(map(_TARGET, links))
+            knows = Relation.KNOWS
+            # each link's two ends in turn (the source's side, then the target's): a
+            # symmetric relation's ends both look outward
+            sides = zip(
+                zip(sources, relations, repeat(False)),
+                zip(
+                    targets, relations, map(operator.is_not, relations, repeat(knows)), strict=True
+                ),
+                strict=True,
+            )
+            others = zip(targets, sources, strict=True)
+            _append_all(adj, chain.from_iterable(sides), chain.from_iterable(others))
         self._touch()
+
+    def _no_problem(self, items: Sequence[Entity | Link]) -> bool:
+        """Whether :meth:`check` (adding, not replacing) would find no problem, decided
+        column by column with set operations; ``False`` also when unsure (the careful
+        pass then decides and names every problem)."""
+        groups, links = _grouped(items)
+        if groups is None:
+            return False
+        ids: dict[str, set[str]] = {}  # kind -> the IDs of the batch
+        for cls, records in groups.items():
+            ids[cast(Any, cls).kind] = new = set(map(_ID, records))
+            if len(new) != len(records) or not self._records.keys().isdisjoint(new):
+                return False  # an ID used twice, or already in the graph
+        if sum(map(len, ids.values())) != len(set().union(*ids.values())):
+            return False  # one ID for records of two kinds
+        keys = set(map(_KEY, links))
+        if len(keys) != len(links) or not self._links.keys().isdisjoint(keys):
+            return False  # a link given twice
+        return self._references_ok(
+            groups, links, lambda kind: (ids.get(kind, ()), self._by_kind[kind])
+        )
+
+    def _load(self, items: Sequence[Entity | Link]) -> bool:
+        """Add ``items`` to this new, empty graph without :meth:`check`, then make sure
+        in bulk that ``check`` would have found no problem (the JSON reader's way: it
+        hashes every ID and link once, not twice).
+
+        ``False`` when there may be a problem: the graph is then half-built and must be
+        thrown away (the reader checks the items again, carefully, on a new graph).
+        """
+        groups, links = _grouped(items)
+        if groups is None or self._records or self._links:
+            return False
+        self._apply(items, _where, checked=True)
+        if len(self._records) != sum(map(len, groups.values())) or len(self._links) != len(links):
+            return False  # an ID used twice (in one kind or two), or a link given twice
+        return self._references_ok(groups, links, lambda kind: (self._by_kind[kind],))
+
+    def _references_ok(
+        self,
+        groups: Mapping[type, list[Any]],
+        links: list[Link],
+        named: Callable[[str], tuple[Collection[str], ...]],
+    ) -> bool:
+        """Whether every reference, skill, need ID and link end of ``groups`` (records
+        by class) and ``links`` is right; ``named(kind)`` gives the collections of the
+        IDs of that kind to look in."""
+
+        def all_known(values: Iterable[str], kinds: tuple[str, ...]) -> bool:
+            # every value names an entity of one of ``kinds``
+            left = set(values)
+            places = [known for kind in kinds for known in named(kind) if known]
+            if len(places) == 1:
+                return all(map(places[0].__contains__, left))
+            for known in places:
+                if not left:
+                    return True
+                left = set(filterfalse(known.__contains__, left))
+            return not left
+
+        needs_seen: dict[str, str] = {}
+        for cls, records in groups.items():
+            for ref in REFERENCES[cast(Any, cls).kind]:
+                values: Iterable[Any] = map(operator.attrgetter(ref.field), records)
+                values = chain.from_iterable(values) if ref.many else filter(_NOT_NONE, values)
+                if not all_known(values, ref.kinds):
+                    return False
+            if not all(map(self.taxonomy.__contains__, _skill_ids(cls, records))):
+                return False
+            if cls is Project or cls is Proposal:
+                for record in records:
+                    for _, need_id in _need_ids(record):
+                        owner = needs_seen.get(need_id) or self._needs.get(need_id)
+                        if owner is not None and owner != record.id:
+                            return False
+                        needs_seen[need_id] = record.id
+        if links:
+            relations = list(map(_RELATION, links))
+            sources = list(map(_SOURCE, links))
+            targets = list(map(_TARGET, links))
+            distinct = set(relations)
+            for relation in distinct:
+                source_kinds, target_kinds = LINK_KINDS[relation]
+                if len(distinct) == 1:
+                    these_sources, these_targets = sources, targets
+                else:
+                    mask = list(map(operator.is_, relations, repeat(relation)))
+                    these_sources = list(compress(sources, mask))
+                    these_targets = list(compress(targets, mask))
+                if source_kinds == target_kinds:  # e.g. knows: look both ends up at once
+                    ends = set(these_sources)
+                    ends.update(these_targets)
+                    if not all_known(ends, source_kinds):
+                        return False
+                elif not all_known(these_sources, source_kinds) or not all_known(
+                    these_targets, target_kinds
+                ):
+                    return False
+        return True
 
     def _drop_owned(self, record: Entity) -> None:
         """Forget the derived relations that ``record``'s fields give."""

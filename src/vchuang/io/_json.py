@@ -35,10 +35,14 @@ declares it once with :func:`register_record` (cattrs overrides, not hand-writte
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import difflib
 import enum
+import functools
+import gc
 import json
+import operator
 import os
 import re
 import tempfile
@@ -64,6 +68,7 @@ from ..model import (
     default_taxonomy,
     entity_kinds,
 )
+from ._bulk import structure_many
 
 __all__ = [
     "FORMAT_VERSION",
@@ -89,6 +94,13 @@ UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 #: At most this many problems are listed; the rest are counted.
 MAX_PROBLEMS = 200
+
+#: Read lists of records column-wise in bulk (:mod:`._bulk`), falling back to one by
+#: one wherever a value fails; ``False`` reads every record one by one (the reference
+#: the tests compare the bulk path with).
+BULK = True
+
+_NOT_NONE = functools.partial(operator.is_not, None)
 
 _SECTIONS: dict[str, str] = {KIND_PLURALS[kind]: kind for kind in entity_kinds()}
 _KNOWN = ("format", "format_version", "metadata", "base_taxonomy", "skills", *_SECTIONS, "links")
@@ -256,6 +268,11 @@ def dumps(graph: CommunityGraph, *, indent: int | None = 1) -> str:
     indent
         Indentation (``None`` for the most compact form).
 
+    See Also
+    --------
+    loads : the inverse.
+    save : the same document, written to a file.
+
     Examples
     --------
     >>> from vchuang import CommunityGraph, loads, dumps
@@ -264,7 +281,9 @@ def dumps(graph: CommunityGraph, *, indent: int | None = 1) -> str:
     True
     """
     separators = (",", ":") if indent is None else (",", ": ")
-    return json.dumps(to_document(graph), ensure_ascii=False, indent=indent, separators=separators)
+    with _collector_paused(keep=False):
+        doc = to_document(graph)
+        return json.dumps(doc, ensure_ascii=False, indent=indent, separators=separators)
 
 
 def save(graph: CommunityGraph, path: str | os.PathLike[str], *, indent: int | None = 1) -> None:
@@ -272,6 +291,11 @@ def save(graph: CommunityGraph, path: str | os.PathLike[str], *, indent: int | N
 
     The document is written to a temporary file beside ``path`` and renamed over it only
     once complete, so a failure leaves any old file intact.
+
+    See Also
+    --------
+    load : the inverse.
+    dumps : the same document, as a string.
     """
     text = dumps(graph, indent=indent)
     atomic_write_text(Path(path), text)
@@ -320,6 +344,12 @@ def load(source: str | os.PathLike[str] | IO[str] | IO[bytes]) -> CommunityGraph
         Listing every problem in the document with its JSON path and a hint.
     OSError
         The file cannot be opened.
+
+    See Also
+    --------
+    save : the inverse.
+    loads : the same, from a string or bytes.
+    read_tables : a graph from spreadsheets (CSV or Excel) instead.
     """
     if isinstance(source, str | os.PathLike):
         data: str | bytes = Path(source).read_bytes()
@@ -337,6 +367,11 @@ def loads(data: str | bytes) -> CommunityGraph:
         Listing every problem in the document with its JSON path and a hint;
         nothing is half-loaded.
 
+    See Also
+    --------
+    dumps : the inverse.
+    load : the same, from a file.
+
     Examples
     --------
     >>> from vchuang import loads
@@ -347,7 +382,80 @@ def loads(data: str | bytes) -> CommunityGraph:
       $.residents[0].name: required field missing
       $.residents[0].community: required field missing
     """
-    return from_document(parse_json(data))
+    with _collector_paused():
+        doc = _parse_fast(data)
+        if doc is not _UNPARSED:
+            try:
+                return from_document(doc)
+            except Exception:  # noqa: BLE001 - the standard parser's reading decides
+                # orjson reads integers past 64 bits as floats, where json keeps them
+                # whole: a document it reads differently is never accepted (a float
+                # where a whole number belongs is refused), so any refusal is checked
+                # by reading the standard parser's value the same way
+                del doc
+        return from_document(parse_json(data))
+
+
+@contextlib.contextmanager
+def _collector_paused(*, keep: bool = True) -> typing.Iterator[None]:
+    """Pause Python's cyclic garbage collector while a document is read or written.
+
+    Reading builds millions of objects and no reference cycles; the collector would
+    walk all of them again and again as they pile up (a third of the time at 100k
+    residents). With ``keep`` (reading: the objects built are a graph, long-lived by
+    nature) they are then handed to the oldest generation at once (``gc.freeze`` then
+    ``gc.unfreeze``) rather than walked once more by the next young collection; this is
+    skipped when the program has frozen objects of its own. The collector is switched
+    back on if it was on.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if keep and gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
+        if was_on:
+            gc.enable()
+
+
+@functools.cache
+def _fast_parser() -> Callable[[bytes | str], Any] | None:
+    """``orjson.loads`` when orjson is installed (``pip install 'vchuang[fast]'``)."""
+    try:
+        import orjson
+    except ImportError:
+        return None
+    return cast(Callable[[bytes | str], Any], orjson.loads)
+
+
+_UNPARSED: Any = object()
+
+
+def _parse_fast(data: str | bytes) -> Any:
+    """``data`` parsed by orjson when it is installed (the ``fast`` extra) and accepts
+    it, else :data:`_UNPARSED`.
+
+    orjson refuses some JSON the standard :mod:`json` module reads (``NaN``,
+    ``Infinity``, numbers too large for a float, lone surrogates, deep nesting) and
+    reads integers past 64 bits as floats; :func:`loads` therefore falls back to
+    :func:`parse_json` for anything orjson refuses and for any document it cannot
+    accept, so that values, errors, and the line and column of a syntax error are the
+    standard module's.
+    """
+    fast = _fast_parser()
+    if fast is None or not isinstance(data, bytes | bytearray | str):
+        return _UNPARSED
+    raw = (
+        data.removeprefix("\ufeff")
+        if isinstance(data, str)
+        else bytes(data).removeprefix(codecs.BOM_UTF8)
+    )
+    try:
+        return fast(raw)
+    except (ValueError, TypeError, RecursionError):
+        return _UNPARSED
 
 
 def parse_json(data: str | bytes) -> Any:
@@ -418,7 +526,7 @@ class DocumentReader:
         self.problems.append(Problem(path, message, hint))
 
     def report(self) -> list[Problem]:
-        """The problems in document order, at most :data:`MAX_PROBLEMS` of them."""
+        """The problems in document order, at most ``MAX_PROBLEMS`` (200) of them."""
         self.problems.sort(key=lambda p: _document_order(p, self.known))
         if len(self.problems) <= MAX_PROBLEMS:
             return self.problems
@@ -468,7 +576,7 @@ class DocumentReader:
         if not isinstance(raw, list):
             self.add(f"$.{key}", f"must be a list, got {_jtype(raw)}")
             return []
-        return [self.record(item, cls, f"$.{key}[{i}]") for i, item in enumerate(raw)]
+        return self.many(raw, cls, f"$.{key}")
 
     def record(self, entry: Any, cls: type[Any], path: str) -> Any:
         """``entry`` read as a ``cls`` by the converter, or ``None`` with every problem
@@ -485,6 +593,18 @@ class DocumentReader:
                             new = old.replace(name, key)
                             self.problems[i] = Problem(new + p.path[len(old) :], p.message, p.hint)
         return found
+
+    def many(self, entries: list[Any], cls: type[Any], path: str) -> list[Any]:
+        """Each of ``entries`` read as a ``cls`` (``None`` for one that cannot be read;
+        its problems are noted under ``path[i]``), as :meth:`record` would, but checked
+        column-wise in bulk wherever the entries are right (see :mod:`._bulk`)."""
+
+        def one(i: int) -> Any:
+            return self.record(entries[i], cls, f"{path}[{i}]")
+
+        if BULK and cls not in _RENAMED:
+            return structure_many(entries, cls, one)
+        return [one(i) for i in range(len(entries))]
 
     def _upgrade(self, doc: dict[str, Any], fmt: DocumentFormat) -> dict[str, Any] | None:
         version = doc.get("format_version")
@@ -549,7 +669,7 @@ class _Reader(DocumentReader):
         metadata = self._one(doc.get("metadata", {}), Metadata, "$.metadata")
         taxonomy = self._taxonomy(doc)
         items: list[Entity | Link] = []
-        paths: dict[int, str] = {}
+        sections: list[tuple[str, list[Any]]] = []
         failed_ids: set[str] = set()
         for section in (*_SECTIONS, "links"):
             raw = doc.get(section, [])
@@ -557,28 +677,48 @@ class _Reader(DocumentReader):
                 self.add(f"$.{section}", f"must be a list, got {_jtype(raw)}")
                 continue
             cls = Link if section == "links" else entity_kinds()[_SECTIONS[section]]
-            for i, entry in enumerate(raw):
-                path = f"$.{section}[{i}]"
-                record = self._one(entry, cls, path)
-                if record is None:
-                    if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+            found = self.many(raw, cls, f"$.{section}")
+            sections.append((section, found))
+            read = list(filter(_NOT_NONE, found))
+            if len(read) < len(found):
+                for entry, record in zip(raw, found, strict=True):
+                    if (
+                        record is None
+                        and isinstance(entry, dict)
+                        and isinstance(entry.get("id"), str)
+                    ):
                         failed_ids.add(entry["id"])
-                    continue
-                items.append(record)
-                paths[id(record)] = path
-        graph = CommunityGraph(
-            taxonomy=taxonomy if taxonomy is not None else default_taxonomy(),
-            metadata=metadata if metadata is not None else Metadata(),
-        )
-        where = paths.__getitem__
-        problems = graph.check(items, lambda item: where(id(item)))
+            items.extend(read)
+
+        def new_graph() -> CommunityGraph:
+            return CommunityGraph(
+                taxonomy=taxonomy if taxonomy is not None else default_taxonomy(),
+                metadata=metadata if metadata is not None else Metadata(),
+            )
+
+        graph = new_graph()
+        if not self.problems and taxonomy is not None and graph._load(items):
+            return graph  # built, then verified in bulk
+        graph = new_graph()  # the careful way: check every item, name every problem
+        paths: dict[int, str] = {}
+
+        def where(item: Entity | Link) -> str:
+            # the JSON path of a record, worked out only when a problem names one
+            if not paths:
+                for section, found in sections:
+                    for i, record in enumerate(found):
+                        if record is not None:
+                            paths[id(record)] = f"$.{section}[{i}]"
+            return paths[id(item)]
+
+        problems = graph.check(items, where)
         for problem in problems:
             # a reference to a record that failed to read is that record's problem
             if not any(f"no entity {x!r}" == problem.message for x in failed_ids):
                 self.problems.append(problem)
         if self.problems or taxonomy is None:
             return None
-        graph._apply(items, where=lambda item: where(id(item)), checked=True)
+        graph._apply(items, where=where, checked=True)
         return graph
 
     def _taxonomy(self, doc: dict[str, Any]) -> SkillTaxonomy | None:
