@@ -1034,3 +1034,72 @@ def test_the_new_import_messages_speak_chinese_with_lang_zh(tmp_path: Path) -> N
     said = " ".join(str(p) for p in (*report.problems, *report.notes))
     for words in ("已取其中的年份 1988", "合计、备注或签名行（合计）", "已舍去", "姓名 一栏是空的"):
         assert words in said, words
+
+
+def test_cell_and_reference_messages_speak_chinese_with_lang_zh(tmp_path: Path) -> None:
+    _write(tmp_path / "communities.csv", PLACES)
+    _write(tmp_path / "residents.csv", "姓名,社区,每周可用时间\nA,平南社区,很多\nB,平男社区,3\n")
+    _write(tmp_path / "projects.csv", "名称,社区,开始日期\nP,平南社区,21/09/2019\n")
+
+    def said(lang: str) -> dict[str, tuple[str, str]]:
+        with pytest.raises(FormatError) as exc:
+            read_tables(tmp_path, lang=lang)
+        return {p.path: (p.message, p.hint) for p in exc.value.problems}
+
+    date, number, place = (
+        "projects.csv:2 (column 开始日期)",
+        "residents.csv:2 (column 每周可用时间)",
+        "residents.csv:3 (column 社区)",
+    )
+    zh = said("zh")
+    assert zh[date] == (
+        "不是日期：“21/09/2019”",
+        "日期请按年、月、日的顺序写，例如 2019-09-21 或 2019年9月21日",
+    )
+    assert zh[number] == ("每周可用时间：要填不小于 0 的数字，现在填的是“很多”", "")
+    assert zh[place] == ("找不到社区“平男社区”", "是不是指 “平南社区”（编号 c0001）？")
+    # the same files in English, word for word as before
+    assert said("en") == {
+        date: ("not a date: '21/09/2019'", "write dates year first: 2019-09-21"),
+        number: ("每周可用时间 must be a number >= 0, got '很多'", ""),
+        place: ("unknown community '平男社区'", "did you mean '平南社区' (ID 'c0001')?"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("header", "cell", "message"),
+    [
+        ("出生年份", "1984.5", "出生年份：要填整数"),
+        ("每周可用时间", "nan", "每周可用时间：要填不小于 0 的数字"),
+        ("角色", "队长", "“队长”不是能识别的角色"),
+        ("年龄段", "old", "“old”不是能识别的年龄段"),
+        ("同意公开姓名", "maybe", "“maybe”看不出是“是”还是“否”"),
+        ("技能", "平面设计:9", "“9”不是技能等级"),
+        ("技能", "摄影;拍照", "技能“photography”填了两次"),
+        ("年龄", "200", "年龄要在 0 到 130 岁之间"),
+        ("年龄", "很老", "年龄：要填整数"),
+        ("社区", "荷坳社区x", "找不到社区“荷坳社区x”"),
+    ],
+)
+def test_bad_cells_are_explained_in_chinese_with_lang_zh(
+    tmp_path: Path, header: str, cell: str, message: str
+) -> None:
+    _write(tmp_path / "communities.csv", PLACES)
+    first = "姓名" if header == "社区" else "姓名,社区"
+    place = "" if header == "社区" else "平南社区,"
+    _write(tmp_path / "residents.csv", f"{first},{header}\nA,{place}{cell}\n")
+    with pytest.raises(FormatError) as exc:
+        read_tables(tmp_path, lang="zh")
+    (problem,) = exc.value.problems
+    assert message in problem.message
+    assert not re.search(r"\b(must|not|is|use|give)\b", problem.message + " " + problem.hint)
+
+
+def test_the_cell_texts_of_the_catalogue_have_the_same_fields_in_both_languages() -> None:
+    from vchuang.kernel.text import catalogue, fields_of
+
+    keys = [k for k in catalogue() if k.startswith(("tables.cell.", "tables.ref."))]
+    assert len(keys) > 20
+    for key in keys:
+        entry = catalogue()[key]
+        assert fields_of(entry["en"]) == fields_of(entry["zh"]), key

@@ -18,7 +18,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import attrs
 
@@ -108,8 +108,10 @@ class FormatError(_ProblemsError, ValueError):
 
 class CellError(FormatError):
     """One cell of a table cannot be read (``"21/09/2019"`` as a date, ``"19x6"`` as a
-    year). ``message`` says what is wrong and ``hint`` how to write it; whoever reads the
-    table adds the file, line and column (:mod:`vchuang.io.cells`).
+    year). ``message`` says what is wrong and ``hint`` how to write it, in English; ``key``,
+    ``hint_key`` and ``fields`` name the same texts in the text catalogue
+    (:mod:`vchuang.kernel.text`), so that a reader can say them in the user's language.
+    Whoever reads the table adds the file, line and column (:mod:`vchuang.io.cells`).
 
     Examples
     --------
@@ -122,9 +124,25 @@ class CellError(FormatError):
 
     what = "the cell"
 
-    def __init__(self, message: str, hint: str = "") -> None:
+    def __init__(
+        self,
+        message: str,
+        hint: str = "",
+        *,
+        key: str | None = None,
+        hint_key: str | None = None,
+        fields: Mapping[str, object] | None = None,
+    ) -> None:
         self.message = message
         self.hint = hint
+        # The text catalogue's entry for the message (``"tables.cell.not_date"``), and for
+        # the hint, or None when the text is English only; ``message`` and ``hint`` are
+        # always the English text.
+        self.key = key
+        self.hint_key = hint_key
+        # The values of the entries' ``{fields}``; a value may be a function of the
+        # language (``"en"`` or ``"zh"``) giving the text to put in.
+        self.fields: Mapping[str, object] = dict(fields or {})
         super().__init__([Problem("", message, hint)])
 
 

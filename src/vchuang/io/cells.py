@@ -21,7 +21,9 @@ ledger CSV :func:`vchuang.funding.read_csv`) reads cells the way people type the
   (:func:`split_items`); themes by key or label (:func:`parse_themes`).
 
 A cell that cannot be read raises :class:`~vchuang.errors.CellError` with a message and
-a hint; the caller adds where the cell is (file, line, column).
+a hint in English, and the keys of both in the text catalogue (``tables.cell.*``), so the
+caller can say them in the user's language; the caller adds where the cell is (file, line,
+column).
 
 Examples
 --------
@@ -44,11 +46,13 @@ import functools
 import math
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 from ..errors import CellError, ValidationError
 from ..kernel.money import parse_yuan
+from ..kernel.text import has as _has
+from ..kernel.text import text as _say
 from ..model import (
     THEMES,
     ActivityKind,
@@ -87,7 +91,47 @@ _UNITS = re.compile(r"(个小时|小时|hours?|hrs?|h|个人|人|名|个|元|块
 _DATE = re.compile(
     r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 )
-_DATE_HINT = "write dates year first: 2019-09-21"
+
+
+def _fill(fields: Mapping[str, object], lang: str) -> dict[str, object]:
+    return {k: v(lang) if callable(v) else v for k, v in fields.items()}
+
+
+def cell_error(*, key: str, hint_key: str | None = None, **fields: object) -> CellError:
+    """A :class:`~vchuang.errors.CellError` whose message is the catalogue's entry ``key``
+    and hint ``hint_key`` (none when None), in English, with the keys and ``fields`` kept
+    so that :func:`cell_text` can say it in another language. A field may be a function of
+    the language giving the text to put in.
+
+    >>> err = cell_error(key="tables.cell.not_date", hint_key="tables.cell.hint_date", text="21/09/2019")
+    >>> err.message, cell_text(err, "zh")[0]
+    ("not a date: '21/09/2019'", '不是日期：“21/09/2019”')
+    """
+    en = _fill(fields, "en")
+    return CellError(
+        _say(key, "en", **en),
+        _say(hint_key, "en", **en) if hint_key else "",
+        key=key,
+        hint_key=hint_key,
+        fields=fields,
+    )
+
+
+def cell_text(error: CellError, lang: str = "en") -> tuple[str, str]:
+    """The message and hint of ``error`` in ``lang``: the English ones as raised for
+    ``"en"``, or when the error has no catalogue entry (then in English in every language).
+    """
+    if lang == "en" or error.key is None:
+        return error.message, error.hint
+    fields = _fill(error.fields, lang)
+    message = _say(error.key, lang, **fields)
+    hint = _say(error.hint_key, lang, **fields) if error.hint_key else error.hint
+    return message, hint
+
+
+def _the_cell(what: str) -> str | Callable[[str], str]:
+    """``what`` as a field: the default "the cell" said in each language."""
+    return (lambda lang: _say("tables.cell.the_cell", lang)) if what == "the cell" else what
 
 
 def header_key(text: str) -> str:
@@ -175,8 +219,7 @@ def parse_int(text: str, what: str = "the cell") -> int:
     """
     value = _number_text(text)
     if not re.fullmatch(r"[+-]?\d{1,15}", value):
-        msg = f"{what} must be a whole number, got {text.strip()!r}"
-        raise CellError(msg)
+        raise cell_error(key="tables.cell.not_whole", what=_the_cell(what), text=text.strip())
     return int(value)
 
 
@@ -190,12 +233,10 @@ def parse_number(text: str, what: str = "the cell") -> int | float:
     if re.fullmatch(r"\d{1,15}", value):
         return int(value)
     if len(value) > 40 or not re.fullmatch(r"(\d+\.?\d*|\.\d+)(e[+-]?\d{1,3})?", value):
-        msg = f"{what} must be a number >= 0, got {text.strip()!r}"
-        raise CellError(msg)
+        raise cell_error(key="tables.cell.not_number", what=_the_cell(what), text=text.strip())
     number = float(value)
     if not math.isfinite(number):
-        msg = f"{what} must be a finite number, got {text.strip()!r}"
-        raise CellError(msg)
+        raise cell_error(key="tables.cell.not_finite", what=_the_cell(what), text=text.strip())
     return number
 
 
@@ -208,14 +249,19 @@ def parse_date(text: str) -> dt.date:
     value = clean(text)
     found = _DATE.fullmatch(value) or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", value)
     if found is None:
-        msg = f"not a date: {text.strip()!r}"
-        raise CellError(msg, _DATE_HINT)
+        raise cell_error(
+            key="tables.cell.not_date", hint_key="tables.cell.hint_date", text=text.strip()
+        )
     year, month, day = (int(x) for x in found.groups())
     try:
         return dt.date(year, month, day)
     except ValueError as exc:
-        msg = f"not a date: {text.strip()!r} ({exc})"
-        raise CellError(msg, _DATE_HINT) from None
+        raise cell_error(
+            key="tables.cell.no_such_date",
+            hint_key="tables.cell.hint_date",
+            text=text.strip(),
+            error=exc,
+        ) from None
 
 
 def is_full_date(text: str) -> bool:
@@ -283,8 +329,7 @@ def parse_money(text: str) -> int:
         problem = err.problems[0]
         raise CellError(problem.message, problem.hint) from None
     if fen < 0:
-        msg = f"an amount must be >= 0, got {text.strip()!r}"
-        raise CellError(msg)
+        raise cell_error(key="tables.cell.negative_amount", text=text.strip())
     return fen
 
 
@@ -303,8 +348,9 @@ def parse_bool(text: str) -> bool:
         return True
     if value in _FALSE:
         return False
-    msg = f"{text.strip()!r} is not yes or no"
-    raise CellError(msg, "write 是 or 否 (yes or no)")
+    raise cell_error(
+        key="tables.cell.not_bool", hint_key="tables.cell.hint_bool", text=text.strip()
+    )
 
 
 _LEVEL_WORDS: Mapping[str, Level] = {
@@ -327,8 +373,9 @@ def parse_level(text: str) -> Level:
         return Level(int(value))
     found = _LEVEL_WORDS.get(header_key(value))
     if found is None:
-        msg = f"{text.strip()!r} is not a skill level"
-        raise CellError(msg, "use 1-4 or basic/intermediate/advanced/expert (初级/中级/高级/专家)")
+        raise cell_error(
+            key="tables.cell.not_level", hint_key="tables.cell.hint_level", text=text.strip()
+        )
     return found
 
 
@@ -416,9 +463,19 @@ def parse_enum(cls: type[E], text: str) -> E:
     """
     found = _enum_lookup(cls).get(header_key(text))
     if found is None:
-        allowed = ", ".join(str(m.value) for m in cls)
-        msg = f"{text.strip()!r} is not a known {cls.__name__}"
-        raise CellError(msg, f"use one of {allowed}")
+        name = cls.__name__
+
+        def kind(lang: str) -> str:
+            key = f"tables.enum.{name}"
+            return _say(key, lang) if _has(key) else name
+
+        raise cell_error(
+            key="tables.cell.not_enum",
+            hint_key="tables.cell.hint_enum",
+            text=text.strip(),
+            kind=kind,
+            allowed=", ".join(str(m.value) for m in cls),
+        )
     return found  # type: ignore[return-value]  # the lookup of cls holds members of cls
 
 

@@ -27,6 +27,7 @@ from ...model import (
     SkillLevel,
     entity_kinds,
 )
+from ..cells import cell_error, cell_text
 from ._sheets import location
 from ._specs import LINK_COLUMNS, TABLES
 from ._state import Row, State, field_of
@@ -143,7 +144,7 @@ class Building(State):
                 try:
                     row.record = self._record(row, skills, attendance, needs)
                 except CellError as bad:
-                    self._fail(row, None, bad.message, bad.hint)
+                    self._fail(row, None, *cell_text(bad, self.p.lang))
                     changed = True
                 except ValidationError as exc:
                     for p in exc.problems:
@@ -237,8 +238,9 @@ class Building(State):
             if "age" in row.values:
                 band = row.values["age"]
                 if "age_band" in row.values and row.values["age_band"] is not band:
-                    msg = "the age and the age band disagree"
-                    raise CellError(msg, "give one of the two columns")
+                    raise cell_error(
+                        key="tables.cell.age_band_disagree", hint_key="tables.cell.hint_one_column"
+                    )
                 fields["age_band"] = band
             extra = skills.get(row.id, [])
             have = list(fields.get("skills", ()))
@@ -259,8 +261,9 @@ class Building(State):
                 project = fields.get("project")
                 place = self._community_of(project) if project else None
                 if place is None:
-                    msg = "the activity has no place (社区 / 地点) and no project to take it from"
-                    raise CellError(msg, "add a column 社区 or 项目")
+                    raise cell_error(
+                        key="tables.cell.no_place", hint_key="tables.cell.hint_no_place"
+                    )
                 fields["place"] = place
             listed = list(fields.get("attendees", ()))
             for arow, resident in attendance.get(row.id, []):

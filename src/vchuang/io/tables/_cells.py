@@ -14,8 +14,10 @@ from collections.abc import Callable
 from typing import Any
 
 from ...errors import CellError
+from ...kernel.text import text
 from ...model import AgeBand, Level, Relation, Role, SkillLevel, SkillTaxonomy
 from ..cells import (
+    cell_error,
     clean,
     clean_text,
     is_full_date,
@@ -46,20 +48,23 @@ def skill_item(text: str, taxonomy: SkillTaxonomy) -> tuple[str, Level]:
     skill = taxonomy.resolve(name)
     if skill is None:
         near = taxonomy.suggest(name)
-        hint = (
-            f"did you mean {near!r} ({taxonomy.label(near, 'zh')})?"
-            if near
-            else "add it to a taxonomy table, or use a known skill"
+        if near:
+            raise cell_error(
+                key="tables.cell.unknown_skill",
+                hint_key="tables.cell.hint_skill_near",
+                name=name,
+                near=near,
+                label=taxonomy.label(near, "zh"),
+            )
+        raise cell_error(
+            key="tables.cell.unknown_skill", hint_key="tables.cell.hint_skill_add", name=name
         )
-        msg = f"unknown skill {name!r}"
-        raise CellError(msg, hint)
     return skill, parse_level(level_text) if level_text else Level.BASIC
 
 
 def _at_least_zero(n: int, what: str, raw: str) -> int:
     if n < 0:
-        msg = f"{what} must be >= 0, got {raw.strip()!r}"
-        raise CellError(msg)
+        raise cell_error(key="tables.cell.negative", what=what, text=raw.strip())
     return n
 
 
@@ -68,21 +73,31 @@ def _year(raw: str, what: str) -> int:
     return parse_date(text).year if is_full_date(text) else parse_year(raw, what)
 
 
+def _age_word(lang: str) -> str:
+    return text("tables.cell.age", lang)
+
+
 def _age(raw: str, _what: str) -> AgeBand:
-    n = parse_int(raw, "age")
+    try:
+        n = parse_int(raw, "age")
+    except CellError as bad:
+        if bad.key is None:  # pragma: no cover - parse_int's errors all have a key
+            raise
+        raise cell_error(
+            key=bad.key, hint_key=bad.hint_key, **{**bad.fields, "what": _age_word}
+        ) from None
     if not 0 <= n <= 130:
-        msg = f"age must be between 0 and 130, got {raw.strip()!r}"
-        raise CellError(msg)
+        raise cell_error(key="tables.cell.age_range", text=raw.strip())
     return AgeBand.from_age(n)
 
 
 def _relation(raw: str) -> Relation:
     rel = parse_enum(Relation, raw)
     if rel.derived:
-        msg = f"{raw.strip()!r} comes from other columns, not a link"
-        raise CellError(
-            msg,
-            "use knows, member_of, leads, co_leads, volunteers_in, supports, funds or linked_to",
+        raise cell_error(
+            key="tables.cell.derived_relation",
+            hint_key="tables.cell.hint_relation",
+            text=raw.strip(),
         )
     return rel
 
@@ -108,7 +123,13 @@ def _skills(
             problems.append(bad)
             continue
         if any(s.skill == skill for s in items):
-            problems.append(CellError(f"skill {skill!r} is listed twice", "give each skill once"))
+            problems.append(
+                cell_error(
+                    key="tables.cell.skill_twice",
+                    hint_key="tables.cell.hint_skill_once",
+                    skill=skill,
+                )
+            )
             continue
         items.append(SkillLevel(skill=skill, level=level))
     for other in problems[1:]:

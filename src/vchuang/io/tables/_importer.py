@@ -21,7 +21,7 @@ from ...errors import CellError, FormatError, ValidationError
 from ...graph import CommunityGraph
 from ...kernel.text import check_lang, text
 from ...model import KIND_PLURALS, Skill, SkillTaxonomy, entity_kinds
-from ..cells import clean, clean_text, header_key, is_year_of_date, parse_date
+from ..cells import cell_text, clean, clean_text, header_key, is_year_of_date, parse_date
 from ._building import Building
 from ._cells import read_cell
 from ._linking import Linking
@@ -138,7 +138,7 @@ class Importer(Linking, Building):
                         self._fail_cell(row, field, error)
                 else:  # lenient: the row may still be imported without this cell
                     for error in errors:
-                        self.p.add(sheet, row.line, field, error.message, error.hint)
+                        self.p.add(sheet, row.line, field, *cell_text(error, lang))
                     row.dropped.append(field)
                 continue
             if col.parse == "year" and is_year_of_date(raw):
@@ -172,7 +172,7 @@ class Importer(Linking, Building):
         return words[0]
 
     def _fail_cell(self, row: Row, field: str, bad: CellError) -> None:
-        self._fail(row, field, bad.message, bad.hint)
+        self._fail(row, field, *cell_text(bad, self.p.lang))
 
     def _metadata(self) -> None:
         fields: dict[str, Any] = {}
@@ -194,7 +194,7 @@ class Importer(Linking, Building):
                 try:
                     fields["as_of"] = parse_date(value)
                 except CellError as bad:
-                    self._fail(row, "value", bad.message, bad.hint)
+                    self._fail(row, "value", *cell_text(bad, self.p.lang))
             elif key == "base_taxonomy":
                 base_taxonomy = clean(value)
                 if base_taxonomy not in ("default", "none"):

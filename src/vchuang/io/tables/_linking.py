@@ -14,17 +14,33 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import cast
 
 from ...errors import CellError
+from ...kernel.text import text as say
 from ...model import KIND_PLURALS, LINK_KINDS, PLACE_KINDS, Relation
-from ..cells import header_key
+from ..cells import cell_error, cell_text, header_key
 from ._sheets import location
 from ._specs import ID_PREFIX, MAX_SUGGEST, SPECS, TABLES
 from ._state import Hit, Row, State
 
 __all__ = ["Linking"]
+
+
+def _kinds(kinds: Sequence[str]) -> Callable[[str], str]:
+    """The kinds a column names (``community``, ``resident or group``) in a language."""
+    return lambda lang: say("tables.or", lang).join(say(f"tables.kind.{k}", lang) for k in kinds)
+
+
+def _quoted(name: str) -> Callable[[str], str]:
+    """A name as quoted in a language: ``'平南'`` in English, ``“平南”`` in Chinese."""
+    return lambda lang: repr(name) if lang == "en" else f"“{name}”"
+
+
+def _table(kind: str) -> Callable[[str], str]:
+    """The table of a kind: ``communities`` in English, ``社区`` in Chinese."""
+    return lambda lang: KIND_PLURALS[kind] if lang == "en" else say(f"tables.kind.{kind}", lang)
 
 
 class Linking(State):
@@ -198,9 +214,8 @@ class Linking(State):
         if found is not None and found[0] in kinds:
             return text, found[1]
         hits = self._by_name(text, kinds, date)
-        what = " or ".join(kinds)
+        what = _kinds(kinds)
         people = kinds == ("resident",)
-        shown = "this name" if people else repr(text)
         if len(hits) == 1:
             return hits[0]
         if len(hits) > 1:
@@ -208,15 +223,20 @@ class Linking(State):
                 f"{h[0]}" + (f" at {location(h[1].sheet, h[1].line, None)}" if h[1] else "")
                 for h in hits[:4]
             )
-            msg = f"{shown} matches {len(hits)} {what} records ({where})"
-            raise CellError(
-                msg,
-                "use the ID instead of the name"
-                + (", or give the date" if "activity" in kinds else ""),
+            raise cell_error(
+                key="tables.ref.ambiguous",
+                hint_key="tables.ref.hint_use_id_or_date"
+                if "activity" in kinds
+                else "tables.ref.hint_use_id",
+                shown=(lambda lang: say("tables.ref.this_name", lang)) if people else _quoted(text),
+                n=len(hits),
+                what=what,
+                where=where,
             )
         if found is not None:
-            msg = f"{text!r} is a {found[0]}, but this column names a {what}"
-            raise CellError(msg)
+            raise cell_error(
+                key="tables.ref.wrong_kind", text=_quoted(text), kind=_kinds((found[0],)), what=what
+            )
         pool = self._pool(tuple(kinds))
         close = (
             difflib.get_close_matches(
@@ -225,22 +245,32 @@ class Linking(State):
             if pool
             else []
         )
-        table = KIND_PLURALS[kinds[0]]
+        table = _table(kinds[0])
         if people:
-            hint = (
-                f"the closest is resident {pool[close[0]]}"
-                if close
-                else f"check the spelling, or add the resident to {table} first"
+            if close:
+                raise cell_error(
+                    key="tables.ref.no_resident",
+                    hint_key="tables.ref.hint_closest",
+                    id=pool[close[0]],
+                )
+            raise cell_error(
+                key="tables.ref.no_resident", hint_key="tables.ref.hint_add_resident", table=table
             )
-            msg = "no resident with this ID or name"
-            raise CellError(msg, hint)
         if close:
-            entity_id = pool[close[0]]
-            hint = f"did you mean {self._display(entity_id)}?"
-        else:
-            hint = f"add it to the {table} table first, or check the spelling"
-        msg = f"unknown {what} {text!r}"
-        raise CellError(msg, hint)
+            raise cell_error(
+                key="tables.ref.unknown",
+                hint_key="tables.ref.hint_did_you_mean",
+                what=what,
+                text=_quoted(text),
+                shown=lambda lang: self._display(pool[close[0]], lang),
+            )
+        raise cell_error(
+            key="tables.ref.unknown",
+            hint_key="tables.ref.hint_add",
+            what=what,
+            text=_quoted(text),
+            table=table,
+        )
 
     def _pool(self, kinds: tuple[str, ...]) -> dict[str, str]:
         """Names and IDs of ``kinds`` to suggest from (none past :data:`MAX_SUGGEST`,
@@ -261,7 +291,7 @@ class Linking(State):
         self.pools[kinds] = pool
         return pool
 
-    def _display(self, entity_id: str) -> str:
+    def _display(self, entity_id: str, lang: str = "en") -> str:
         _, row = self.ids[entity_id]
         if row is not None:
             names = [row.values.get("name", ""), row.values.get("name_zh", "")]
@@ -269,7 +299,11 @@ class Linking(State):
             assert self.base is not None
             record = self.base.get(entity_id)
             names = [record.name, getattr(record, "name_zh", "")]
-        shown = " / ".join(repr(n) for n in dict.fromkeys(names) if n and n != entity_id)
+        kept = [n for n in dict.fromkeys(names) if n and n != entity_id]
+        if lang != "en":
+            shown = " / ".join(f"“{n}”" for n in kept)
+            return f"{shown}（编号 {entity_id}）" if shown else f"“{entity_id}”"
+        shown = " / ".join(repr(n) for n in kept)
         return f"{shown} (ID {entity_id!r})" if shown else repr(entity_id)
 
     def resolve(self) -> None:
@@ -296,10 +330,15 @@ class Linking(State):
                 try:
                     hit = self._resolve(text, kinds, date=date)
                 except CellError as bad:
-                    self._fail(row, field, bad.message, bad.hint)
+                    self._fail(row, field, *cell_text(bad, self.p.lang))
                     continue
                 if hit[0] in (h[0] for h in out):
-                    self._fail(row, field, f"{hit[0]!r} is listed twice", "give each once")
+                    self._fail(
+                        row,
+                        field,
+                        say("tables.ref.listed_twice", self.p.lang, id=hit[0]),
+                        say("tables.ref.hint_give_once", self.p.lang),
+                    )
                     continue
                 out.append(hit)
             row.resolved[field] = out
@@ -312,8 +351,14 @@ class Linking(State):
                 self._fail(
                     row,
                     "subdistrict",
-                    f"community {community!r} is in subdistrict {actual!r}, not {subdistrict!r}",
-                    "check the 社区 and 街道 columns",
+                    say(
+                        "tables.ref.other_subdistrict",
+                        self.p.lang,
+                        community=community,
+                        actual=actual,
+                        subdistrict=subdistrict,
+                    ),
+                    say("tables.ref.hint_other_subdistrict", self.p.lang),
                 )
 
     def _parent(self, community: str) -> str | None:
