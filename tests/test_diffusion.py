@@ -684,3 +684,153 @@ def test_benchmark_quick_mode(capsys):
     out = capsys.readouterr().out
     assert "within CI" in out
     assert "RIS" in out
+
+
+# --------------------------------------------------------------------------- scale (issue 23)
+
+
+def test_parallel_path_really_runs_and_gives_the_same_runs(pilot, monkeypatch):
+    """Regression: ``n_jobs=2`` shipped the arcs with every chunk of 100 runs, so it was
+    4.6x slower than ``n_jobs=1``. Now the chunks after the first go to the workers in
+    one task each; with the threshold at 0 the pilot's work really goes through joblib,
+    and the runs are the same as in one process, for any ``n_jobs``."""
+    pytest.importorskip("joblib")
+    from vchuang.diffusion import _runs
+
+    monkeypatch.setattr(_runs, "_PARALLEL_MIN_SECONDS", 0.0)
+    calls: list[int] = []
+    real = _runs._parallel
+
+    def counting(fn, tasks, n_jobs, what):  # type: ignore[no-untyped-def]
+        calls.append(len(tasks))
+        return real(fn, tasks, n_jobs, what)
+
+    monkeypatch.setattr(_runs, "_parallel", counting)
+    seeds = [r.id for r in pilot.leaders()][:5]
+    for model, kw in (("ic", {"probability": "wc"}), ("lt", {"p": 0.3})):
+        one = simulate(pilot, seeds, model=model, runs=730, rng=5, **kw)
+        for n_jobs in (2, 3, -1):
+            other = simulate(pilot, seeds, model=model, runs=730, rng=5, n_jobs=n_jobs, **kw)
+            assert np.array_equal(one.distribution, other.distribution), (model, n_jobs)
+            assert np.array_equal(one.reached, other.reached), (model, n_jobs)
+    # one task per worker (7 chunks after the first), not one per chunk
+    assert calls and all(2 <= c <= 3 for c in calls)
+
+
+def test_little_work_stays_in_one_process(monkeypatch):
+    """Under ``_PARALLEL_MIN_SECONDS`` of work ``n_jobs=2`` never starts workers."""
+    pytest.importorskip("joblib")
+    from vchuang.diffusion import _runs
+
+    def boom(*args, **kwargs):  # type: ignore[no-untyped-def]
+        msg = "went to joblib"
+        raise AssertionError(msg)
+
+    monkeypatch.setattr(_runs, "_parallel", boom)
+    g = nx.karate_club_graph()
+    one = simulate(g, [0], p=0.2, runs=1000, rng=2)
+    two = simulate(g, [0], p=0.2, runs=1000, rng=2, n_jobs=2)
+    assert np.array_equal(one.distribution, two.distribution)
+
+
+def test_groups_cover_every_chunk_once():
+    from vchuang.diffusion import _runs
+
+    for count, parts in itertools.product(range(1, 12), range(1, 6)):
+        groups = _runs._groups(count, parts)
+        assert [i for g in groups for i in g] == list(range(count))
+        assert len(groups) == min(count, parts)
+        assert max(map(len, groups)) - min(map(len, groups)) <= 1
+
+
+def test_arcs_pickle_without_their_caches(pilot):
+    import pickle
+
+    net = _seeds._network(pilot)
+    values, _ = _seeds._arc_values(net, "lt", 0.1, "wc")
+    arcs = _cascade._Arcs.build(net, values, model="lt")
+    assert arcs.cumkey.size == arcs.indices.size
+    back = pickle.loads(pickle.dumps(arcs))
+    assert back._cumkey is None and back._rows is None
+    assert np.array_equal(back.cumkey, arcs.cumkey)
+
+
+def test_degree_seeds_cost_what_their_ranking_costs(monkeypatch):
+    """Regression: ``choose_seeds(method="degree")`` took 52 s on 100k / 1M where the 50
+    highest degrees take 12 ms: it always simulated the spread of every prefix. With
+    ``evaluate=False`` nothing is simulated (and no arcs are built); the seeds are the
+    same, and the default still simulates as before."""
+    g = nx.barabasi_albert_graph(400, 3, seed=1)
+
+    def boom(*args, **kwargs):  # type: ignore[no-untyped-def]
+        msg = "simulated"
+        raise AssertionError(msg)
+
+    for method in ("degree", "pagerank"):
+        before = choose_seeds(g, 5, method=method, probability="wc", runs=50, rng=1)
+        assert before.estimator == "monte-carlo" and math.isfinite(before.spread)
+        with monkeypatch.context() as m:
+            m.setattr(_seeds, "_prefix_spreads", boom)
+            m.setattr(_seeds._Arcs, "build", boom)
+            fast = choose_seeds(g, 5, method=method, probability="wc", evaluate=False, rng=1)
+        assert fast.seeds == before.seeds
+        assert np.array_equal(fast.scores, before.scores)
+        assert fast.estimator == "none" and fast.samples == 0
+        assert math.isnan(fast.spread) and np.isnan(fast.gains).all()
+        assert "evaluate=False" in fast.notes[-1]
+        assert len(repr(fast)) < 500
+        assert "adds about" not in fast.reasons[0]
+    degree = dict(g.degree())
+    top = sorted(degree, key=lambda v: (-degree[v], v))[:5]
+    assert list(choose_seeds(g, 5, method="degree", evaluate=False).seeds) == top
+
+
+def test_ris_without_evaluation_reports_its_rr_set_estimate(pilot):
+    kw = {"p": 0.1, "rng": 4, "epsilon": 0.3}
+    sim = choose_seeds(pilot, 3, runs=200, **kw)
+    rr = choose_seeds(pilot, 3, evaluate=False, **kw)
+    assert rr.seeds == sim.seeds
+    assert rr.estimator == "rr-sets"
+    assert rr.spread == pytest.approx(rr.base + rr.gains.sum())
+    assert rr.gains.min() > 0 and rr.base == pytest.approx(0.0, abs=1e-9)
+    # the RR-set estimate is close to the simulated spread on this small network
+    assert abs(rr.spread - sim.spread) < 0.25 * sim.spread
+    with pytest.raises(ValidationError, match="evaluate"):
+        choose_seeds(pilot, 2, evaluate="no")  # type: ignore[arg-type]
+
+
+def test_bucket_major_arcs_give_each_row_its_arcs():
+    """The IC arcs are laid out bucket by bucket (no sort); each row's range in each
+    bucket holds exactly that row's arcs of that probability range."""
+    rng = np.random.default_rng(0)
+    n = 60
+    m = sp.random_array((n, n), density=0.2, rng=rng, format="csr")
+    m.setdiag(0)
+    m.eliminate_zeros()
+    value = np.asarray(m.data, dtype=np.float64)
+    arcs = _cascade._Arcs(n, m.indptr.astype(np.int64), m.indices.astype(np.int64), value)
+    assert len(arcs.buckets) > 1 and not arcs.row_major
+    for u in range(n):
+        got = []
+        for start, stop, rate, _ in arcs.buckets:
+            vals = arcs.value[start[u] : stop[u]]
+            assert np.all(vals <= rate) and np.all(vals > rate / 2)
+            got += list(zip(arcs.indices[start[u] : stop[u]].tolist(), vals.tolist(), strict=True))
+        row = slice(m.indptr[u], m.indptr[u + 1])
+        assert sorted(got) == sorted(zip(m.indices[row].tolist(), value[row].tolist(), strict=True))
+
+
+def test_seed_choice_scoring_is_the_same_through_workers(pilot, monkeypatch):
+    """The prefix scoring of ``choose_seeds`` and ``compare_seeds`` through joblib (the
+    threshold at 0, so the workers really run) equals the one-process answer."""
+    pytest.importorskip("joblib")
+    from vchuang.diffusion import _runs
+
+    kw = {"p": 0.1, "runs": 250, "rng": 9}
+    one = choose_seeds(pilot, 3, method="degree", **kw)
+    one_cmp = compare_seeds(pilot, 2, methods=("degree", "pagerank"), **kw)
+    monkeypatch.setattr(_runs, "_PARALLEL_MIN_SECONDS", 0.0)
+    two = choose_seeds(pilot, 3, method="degree", n_jobs=2, **kw)
+    two_cmp = compare_seeds(pilot, 2, methods=("degree", "pagerank"), n_jobs=2, **kw)
+    assert one.seeds == two.seeds and np.array_equal(one.gains, two.gains)
+    assert np.array_equal(one_cmp.spread, two_cmp.spread)

@@ -17,7 +17,8 @@ most people?* This package answers both on the residents' ``knows`` ties (熟人
 Every one of them takes ``runs`` (Monte Carlo runs), ``rng``, ``n_jobs`` and
 ``progress``. ``n_jobs`` sends fixed chunks of runs, each with its own
 :class:`numpy.random.SeedSequence`, through joblib, so a given ``rng`` gives the same
-answer whatever ``n_jobs`` is. ``probability`` names the rule that gives each arc its
+answer whatever ``n_jobs`` is (and small jobs stay in this process: see
+:func:`simulate`). ``probability`` names the rule that gives each arc its
 probability (:data:`PROBABILITIES`; ``weights=`` is its deprecated old name).
 
 The network

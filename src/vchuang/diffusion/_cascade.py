@@ -12,6 +12,7 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from . import _visited
 from ._network import FloatArray, IntArray, _Net
@@ -27,53 +28,83 @@ class _Arcs:
     For LT each row also has cumulative weights, for the reverse random walk.
     """
 
-    def __init__(self, n: int, indptr: IntArray, indices: IntArray, value: FloatArray) -> None:
-        rows: IntArray | None = None
+    def __init__(
+        self,
+        n: int,
+        indptr: IntArray,
+        indices: IntArray,
+        value: FloatArray,
+        *,
+        buckets: bool = True,
+    ) -> None:
         low = float(value.min()) if value.size else 1.0
         high = float(value.max()) if value.size else 1.0
         if low <= 0.0:
-            rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
             keep = value > 0.0
-            rows, indices, value = rows[keep], indices[keep], value[keep]
+            count = _row_counts(keep, indptr)
+            indices, value = indices[keep], value[keep]
             indptr = np.zeros(n + 1, dtype=np.int64)
-            np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+            np.cumsum(count, out=indptr[1:])
             low = float(value.min()) if value.size else 1.0
-        if value.size == 0 or low == high:
-            bucket = np.zeros(value.size, dtype=np.int64)
-            levels = np.zeros(1, dtype=np.int64)
-        else:
-            bucket = np.minimum(np.floor(-np.log2(value)), 40).astype(np.int64)
-            bucket[value >= 1.0] = 0
-            levels = np.flatnonzero(np.bincount(bucket))
-        if levels.size > 1:  # group each row's arcs by bucket (rows stay in order)
-            if rows is None:
-                rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
-            dense = np.searchsorted(levels, bucket)
-            order = np.argsort(rows * levels.size + dense, kind="stable")
-            rows, indices, value, bucket = rows[order], indices[order], value[order], bucket[order]
         self.n = n
-        self.indices = indices
-        self.value = value
-        self._rows = rows
         self.indptr = np.asarray(indptr, dtype=np.int64)
+        self._rows: IntArray | None = None
+        self._cumkey: FloatArray | None = None
         self.buckets: list[tuple[IntArray, IntArray, float, bool]] = []
         self.has = np.zeros(n, dtype=np.int64)  # bit j set: the row has arcs in bucket j
-        self.mixed = False  # some row has arcs in two buckets
-        before = self.indptr[:-1].copy()
-        for b in levels.tolist():
-            if levels.size > 1:
+        self.row_major = True  # indices/value in CSR order (indptr valid for them)
+        if value.size == 0 or low == high:
+            levels = np.zeros(1, dtype=np.int64)
+            bucket = None
+        else:
+            bucket = np.minimum(np.floor(-np.log2(value)), 40).astype(np.int8)
+            bucket[value >= 1.0] = 0
+            levels = np.flatnonzero(np.bincount(bucket))
+        if not buckets and bucket is not None and levels.size > 1:
+            # LT: CSR order, each row's arcs grouped by bucket (the order the RR walks
+            # have always used, so a seed gives the walks it gave before)
+            rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(self.indptr))
+            dense = np.searchsorted(levels, bucket)
+            order = np.argsort(rows * levels.size + dense, kind="stable")
+            indices, value, self._rows = indices[order], value[order], rows
+            bucket = None
+        if bucket is None or levels.size == 1:
+            self.indices, self.value = indices, value
+            if value.size:
+                count = np.diff(self.indptr)
+                self.has |= (count > 0).astype(np.int64)
+                rate = high  # dropping arcs of value <= 0 leaves the maximum as it was
+                self.buckets.append((self.indptr[:-1], self.indptr[1:], rate, low == rate))
+        else:
+            # bucket-major: the arcs of bucket j, row by row (each row's arcs in CSR
+            # order), then those of the next bucket; found by one mask per bucket
+            # rather than a sort
+            self.row_major = False
+            parts_i: list[IntArray] = []
+            parts_v: list[FloatArray] = []
+            offset = 0
+            rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(self.indptr))
+            dense = np.searchsorted(levels, bucket)
+            per_row = np.bincount(rows * levels.size + dense, minlength=n * levels.size)
+            per_row = per_row.reshape(n, levels.size)
+            del rows, dense
+            for j, b in enumerate(levels.tolist()):
                 here = bucket == b
-                count = np.bincount(self.rows[here], minlength=n)
+                count = np.ascontiguousarray(per_row[:, j])
                 vals = value[here]
-            else:
-                count, vals = np.diff(self.indptr), value
-            if vals.size == 0:
-                continue
-            rate = float(vals.max())
-            self.has |= (count > 0).astype(np.int64) << len(self.buckets)
-            self.buckets.append((before.copy(), before + count, rate, bool(vals.min() == rate)))
-            before = before + count
-        self._cumkey: FloatArray | None = None
+                parts_i.append(indices[here])
+                parts_v.append(vals)
+                first = np.empty(n, dtype=np.int64)
+                first[0] = offset
+                np.cumsum(count[:-1], out=first[1:])
+                first[1:] += offset
+                rate = float(vals.max())
+                self.has |= (count > 0).astype(np.int64) << len(self.buckets)
+                self.buckets.append((first, first + count, rate, bool(vals.min() == rate)))
+                offset += vals.size
+            self.indices = np.concatenate(parts_i)
+            self.value = np.concatenate(parts_v)
+        nb = len(self.buckets)
         # the one bucket of each row (-1: none or several); the step groups its frontier
         # by it instead of testing every bucket for every cell
         single = (self.has & (self.has - 1)) == 0
@@ -82,21 +113,34 @@ class _Arcs:
             np.where(
                 single & (self.has > 0), np.log2(np.maximum(self.has, 1)).astype(np.int64), -1
             ).astype(np.int8)
-            if len(self.buckets) > 1
+            if nb > 1
             else np.zeros(0, dtype=np.int8)
         )
 
+    def __getstate__(self) -> dict[str, object]:
+        """What a worker needs: the lazily built ``rows`` and ``cumkey`` are left out
+        (they are rebuilt there if used), so less goes over the wire."""
+        state = dict(self.__dict__)
+        state["_rows"] = None
+        state["_cumkey"] = None
+        return state
+
     @property
     def rows(self) -> IntArray:
-        """The source of each arc."""
+        """The source of each arc (row-major arcs only)."""
+        assert self.row_major, "rows of bucket-major arcs"
         if self._rows is None:
             self._rows = np.repeat(np.arange(self.n, dtype=np.int64), np.diff(self.indptr))
         return self._rows
 
     @classmethod
-    def build(cls, net: _Net, value: FloatArray, *, reverse: bool = False) -> _Arcs:
+    def build(
+        cls, net: _Net, value: FloatArray, *, reverse: bool = False, model: str = "ic"
+    ) -> _Arcs:
+        """The arcs of ``net`` with ``value``; ``reverse``: every arc turned round.
+        Probability buckets are made for IC only (LT needs its arcs in CSR order)."""
         if not reverse:
-            return cls(net.n, net.indptr, net.indices, value)
+            return cls(net.n, net.indptr, net.indices, value, buckets=model == "ic")
         import scipy.sparse as sp
 
         m = sp.csr_array((value, net.indices, net.indptr), shape=(net.n, net.n))
@@ -107,6 +151,7 @@ class _Arcs:
             np.asarray(t.indptr, dtype=np.int64),
             np.asarray(t.indices, dtype=np.int64),
             np.asarray(t.data, dtype=np.float64),
+            buckets=model == "ic",
         )
 
     @property
@@ -118,6 +163,13 @@ class _Arcs:
             start = np.repeat(before, np.diff(self.indptr))
             self._cumkey = 2.0 * self.rows + (cum - start)
         return self._cumkey
+
+
+def _row_counts(mask: npt.NDArray[np.bool_], indptr: IntArray) -> IntArray:
+    """How many of each row's arcs ``mask`` holds."""
+    cum = np.zeros(mask.size + 1, dtype=np.int64)
+    np.cumsum(mask, out=cum[1:])
+    return np.asarray(cum[indptr[1:]] - cum[indptr[:-1]])
 
 
 def _hits(rng: np.random.Generator, total: int, q: float) -> IntArray:

@@ -154,9 +154,12 @@ class SeedChoice:
         PageRank (``pagerank``).
     estimator : str
         Where ``spread`` and ``gains`` come from: ``"rr-sets"`` (``n`` × share of
-        reverse-reachable sets covered) or ``"monte-carlo"`` (simulation).
+        reverse-reachable sets covered), ``"monte-carlo"`` (simulation) or ``"none"``
+        (``degree`` and ``pagerank`` with ``evaluate=False``: ``spread``, ``base`` and
+        ``gains`` are NaN).
     samples : int
-        RR sets in the final collection (``ris``) or simulated runs per estimate.
+        RR sets in the final collection (``ris``) or simulated runs per estimate (0
+        when nothing was simulated).
     evaluations : int
         Spread or coverage evaluations of single candidates after the first pass.
     candidates : int

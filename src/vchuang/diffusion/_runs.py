@@ -9,6 +9,7 @@ answer whatever ``n_jobs`` is, and the first 100 runs of 1,000 are a run of 100.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -25,6 +26,12 @@ from ._results import Spread
 
 #: Runs per random stream. Fixed, so the streams (and the answer) never depend on n_jobs.
 _CHUNK = 100
+#: Seconds all the runs would take here (guessed from the pilot) below which
+#: ``n_jobs != 1`` runs them here anyway: starting the work elsewhere costs more than
+#: it saves (about 0.1–0.3 s with warm loky workers on 100k nodes / 1M ties).
+_PARALLEL_MIN_SECONDS = 1.0
+#: Runs of the pilot that times the work before ``n_jobs != 1`` decides where to run.
+_PILOT_RUNS = 10
 
 _T = TypeVar("_T")
 
@@ -89,6 +96,40 @@ def _parallel(
     return out
 
 
+def _run_group(
+    arcs: _Arcs,
+    model: str,
+    stages: Sequence[IntArray],
+    sizes: Sequence[int],
+    seeds: Sequence[np.random.SeedSequence],
+    want_nodes: bool,
+) -> tuple[IntArray, IntArray | None]:
+    """Several chunks in a row (one task of a worker), each with its own stream, on
+    one visited mask: their counts side by side and their per-node counts summed."""
+    scratch = _visited._new(arcs.n, max(sizes))
+    counts: list[IntArray] = []
+    nodes: IntArray | None = None
+    for size, seed in zip(sizes, seeds, strict=True):
+        c, got = _run_chunk(arcs, model, stages, size, seed, want_nodes, scratch)
+        counts.append(c)
+        if got is not None:
+            nodes = got if nodes is None else nodes + got
+    return np.concatenate(counts, axis=1), nodes
+
+
+def _workers(n_jobs: int) -> int:
+    """How many workers ``n_jobs`` means under the active joblib backend."""
+    joblib = require("joblib", extra="parallel", feature="parallel runs (n_jobs != 1)")
+    return max(1, int(joblib.effective_n_jobs(n_jobs)))
+
+
+def _groups(count: int, parts: int) -> list[range]:
+    """``range(count)`` cut into ``parts`` contiguous pieces of nearly equal length."""
+    parts = max(1, min(parts, count))
+    edges = [round(i * count / parts) for i in range(parts + 1)]
+    return [range(edges[i], edges[i + 1]) for i in range(parts)]
+
+
 def _map_runs(
     arcs: _Arcs,
     model: str,
@@ -101,22 +142,55 @@ def _map_runs(
     progress: bool,
     desc: str,
 ) -> tuple[IntArray, IntArray | None]:
-    """All runs in fixed chunks, each chunk with its own SeedSequence child."""
+    """All runs in fixed chunks, each chunk with its own SeedSequence child.
+
+    With ``n_jobs != 1`` a pilot of :data:`_PILOT_RUNS` runs (from a stream of its own,
+    thrown away) times the work first. When it comes to at least
+    :data:`_PARALLEL_MIN_SECONDS` for all the runs and ``n_jobs`` means more than one
+    worker, the chunks go to the workers in one task per worker (the arcs are pickled
+    — or, with joblib's default ``loky`` backend, memory-mapped — once per task, not
+    once per chunk); otherwise they run here. Either way every chunk draws from its own
+    stream, so the answer is the same.
+    """
+    if n_jobs != 1:
+        require("joblib", extra="parallel", feature="parallel runs (n_jobs != 1)")
     sizes = _chunks(runs)
     seeds = spawn(rng, len(sizes))
+    workers = 1
+    if n_jobs != 1 and len(sizes) > 1:
+        start = time.perf_counter()
+        pilot = np.random.SeedSequence(_PILOT_RUNS)  # any stream: its runs are not used
+        _run_chunk(arcs, model, stages, _PILOT_RUNS, pilot, False)
+        guess = (time.perf_counter() - start) / _PILOT_RUNS * runs
+        if guess >= _PARALLEL_MIN_SECONDS:
+            workers = _workers(n_jobs)
     bar = _bar(progress, runs, desc)
-    results: Iterator[tuple[IntArray, IntArray | None]]
-    tasks: list[tuple[Any, ...]] = [
-        (arcs, model, stages, c, s, want_nodes) for c, s in zip(sizes, seeds, strict=True)
-    ]
-    if n_jobs == 1:
-        scratch = _visited._new(arcs.n, _CHUNK)  # one mask, emptied after each chunk
-        tasks = [(*task, scratch) for task in tasks]
-    results = _parallel(_run_chunk, tasks, n_jobs, "parallel runs")
     counts: list[IntArray] = []
     nodes = np.zeros(arcs.n, dtype=np.int64) if want_nodes else None
     try:
-        for (c, got), size in zip(results, sizes, strict=True):
+        if workers > 1:
+            parts = _groups(len(sizes), workers)
+            tasks = [
+                (
+                    arcs,
+                    model,
+                    stages,
+                    [sizes[i] for i in part],
+                    [seeds[i] for i in part],
+                    want_nodes,
+                )
+                for part in parts
+            ]
+            results = _parallel(_run_group, tasks, n_jobs, "parallel runs")
+            done = [sum(sizes[i] for i in part) for part in parts]
+        else:
+            scratch = _visited._new(arcs.n, _CHUNK)  # one mask, emptied after each chunk
+            results = (
+                _run_chunk(arcs, model, stages, size, seed, want_nodes, scratch)
+                for size, seed in zip(sizes, seeds, strict=True)
+            )
+            done = sizes
+        for (c, got), size in zip(results, done, strict=True):
             counts.append(c)
             if nodes is not None and got is not None:
                 nodes += got
@@ -202,9 +276,11 @@ def simulate(
         whatever ``n_jobs`` is.
     n_jobs : int
         ``1``: the chunks run in this process. Otherwise they run through
-        :class:`joblib.Parallel` (``pip install 'vchuang[parallel]'``); choose where
-        with ``joblib.parallel_config(backend=...)`` — ``"loky"`` processes, or a Dask
-        or Ray cluster.
+        :class:`joblib.Parallel` (``pip install 'vchuang[parallel]'``), one large task
+        per worker; choose where with ``joblib.parallel_config(backend=...)`` —
+        ``"loky"`` processes, or a Dask or Ray cluster. A pilot of 10 runs times the
+        work first: under about a second of work (``_PARALLEL_MIN_SECONDS``) the runs
+        stay in this process, where they are faster. The answer is the same either way.
     progress : bool
         Show a progress bar (``pip install 'vchuang[progress]'``).
     weights : {None, "weight", "wc"}
@@ -292,7 +368,7 @@ def simulate(
     net = _network(graph)
     seed_idx = net.index_of(seeds, "seeds")
     values, rule = _arc_values(net, model, model_p, probability)
-    arcs = _Arcs.build(net, values)
+    arcs = _Arcs.build(net, values, model=model)
     counts, nodes = _map_runs(
         arcs,
         model,

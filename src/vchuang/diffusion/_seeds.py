@@ -16,7 +16,7 @@ from ..kernel.checks import check_choice, check_jobs, check_number, check_whole
 from ..kernel.pagerank import pagerank
 from ..kernel.renames import UNSET, renamed
 from . import _visited
-from ._cascade import _Arcs, _cascade, _stage_keys
+from ._cascade import _Arcs, _cascade, _row_counts, _stage_keys
 from ._network import FloatArray, IntArray, _arc_values, _check_options, _Net, _network
 from ._results import SeedChoice, SeedComparison
 from ._rrsets import _imm
@@ -119,13 +119,18 @@ def _celf(
     return np.asarray(chosen, dtype=np.int64), np.asarray(gains), evals
 
 
-def _influence_rank(n: int, arcs: _Arcs) -> FloatArray:
+def _influence_rank(net: _Net, values: FloatArray) -> FloatArray:
     """PageRank of the reversed propagation graph (influence flows against the arcs):
     a resident ranks high when the residents they can reach rank high. The library's one
-    PageRank, run to a tight tolerance so that ties between equal residents stay exact."""
+    PageRank, run to a tight tolerance so that ties between equal residents stay exact.
+    (Only arcs of positive value; the order of a row's arcs does not change the sums.)"""
     import scipy.sparse as sp
 
-    m = sp.csr_array((arcs.value, arcs.indices, arcs.indptr), shape=(n, n))
+    n = net.n
+    keep = values > 0
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(_row_counts(keep, net.indptr), out=indptr[1:])
+    m = sp.csr_array((values[keep], net.indices[keep], indptr), shape=(n, n))
     return pagerank(m.T, alpha=0.85, tol=1e-13, max_iter=1000)
 
 
@@ -143,6 +148,7 @@ def choose_seeds(
     given: Iterable[Hashable] = (),
     runs: int = 1000,
     max_rr_sets: int = 50_000_000,
+    evaluate: bool = True,
     rng: RNGLike = None,
     n_jobs: int = 1,
     progress: bool = False,
@@ -179,6 +185,15 @@ def choose_seeds(
     max_rr_sets : int
         ``ris``: refuse (with a hint) to sample more RR sets than this; memory grows
         with them.
+    evaluate : bool
+        ``True`` (the default, as before): the reported ``spread``, ``base`` and
+        ``gains`` of ``ris``, ``degree`` and ``pagerank`` are simulated with ``runs``
+        runs (for ``degree`` and ``pagerank`` that costs far more than the ranking).
+        ``False``: no simulation — ``ris`` reports its RR-set estimates
+        (``estimator="rr-sets"``; optimistic, the same samples chose the seeds), and
+        ``degree`` and ``pagerank`` report NaN (``estimator="none"``), so they cost what
+        their ranking costs. The seeds are the same either way. ``celf`` always
+        simulates: its gains are how it chooses.
     rng : None, int or numpy.random.Generator
         Randomness; a seed gives the same choice every time, whatever ``n_jobs`` is.
     n_jobs : int
@@ -303,6 +318,10 @@ def choose_seeds(
     ell = check_number(ell, "ell", above=0)
     runs = _check_runs(runs)
     n_jobs = check_jobs(n_jobs)
+    flag: object = evaluate
+    if not isinstance(flag, bool | np.bool_):
+        msg = f"must be True or False, got {flag!r}"
+        raise ValidationError([Problem("evaluate", msg)])
     net = _network(graph)
     given_idx = net.index_of(given, "given")
     if candidates is None:
@@ -316,12 +335,11 @@ def choose_seeds(
     cand = cand[np.argsort(net.rank[cand], kind="stable")]  # ties go to the smaller ID
     k = min(int(k), int(cand.size))
     values, rule = _arc_values(net, model, model_p, probability)
-    arcs = _Arcs.build(net, values)
     pick_seq, eval_seq = spawn(rng, 2)
     notes: list[str] = []
     if method == "ris":
-        arcs_t = _Arcs.build(net, values, reverse=True)
-        chosen, scores, _, samples, evals, imm_notes = _imm(
+        arcs_t = _Arcs.build(net, values, reverse=True, model=model)
+        chosen, scores, rr_spread, samples, evals, imm_notes = _imm(
             net,
             arcs_t,
             model,
@@ -335,16 +353,25 @@ def choose_seeds(
             max_rr_sets,
         )
         del arcs_t
-        cum = _prefix_spreads(arcs, model, given_idx, chosen, runs, eval_seq, n_jobs)
-        cum = cum.mean(axis=1)
-        base, spread, gains = float(cum[0]), float(cum[-1]), np.diff(cum)
         notes += imm_notes
-        estimator = "monte-carlo"
+        if evaluate:
+            arcs = _Arcs.build(net, values, model=model)
+            cum = _prefix_spreads(arcs, model, given_idx, chosen, runs, eval_seq, n_jobs)
+            cum = cum.mean(axis=1)
+            base, spread, gains = float(cum[0]), float(cum[-1]), np.diff(cum)
+            estimator = "monte-carlo"
+        else:  # the RR-set estimates: n times the share of RR sets touched
+            gains = scores * net.n
+            spread = rr_spread
+            base = spread - float(gains.sum())
+            estimator = "rr-sets"
+            notes.append("Not simulated (evaluate=False): spread and gains are RR-set estimates.")
         reasons = tuple(
             f"touches {s:.2%} of the RR sets not yet touched; adds about {g:.1f} residents"
             for s, g in zip(scores, gains, strict=True)
         )
     elif method == "celf":
+        arcs = _Arcs.build(net, values, model=model)
         chosen, gains, evals = _celf(
             net, arcs, model, k, cand, given_idx, runs, pick_seq, progress, n_jobs
         )
@@ -365,29 +392,38 @@ def choose_seeds(
             f"{evals} re-estimates, {runs} runs each."
         )
     else:
-        if method == "degree":
-            score = np.diff(arcs.indptr).astype(np.float64)
+        if method == "degree":  # out-arcs of positive probability
+            score = _row_counts(values > 0, net.indptr).astype(np.float64)
             what = "ties"
         else:
-            score = _influence_rank(net.n, arcs)
+            score = _influence_rank(net, values)
             what = "PageRank"
         order = np.lexsort((net.rank[cand], -score[cand]))
         chosen = cand[order[:k]]
         scores = score[chosen]
-        cum = _prefix_spreads(arcs, model, given_idx, chosen, runs, eval_seq, n_jobs)
-        cum = cum.mean(axis=1)
-        base = float(cum[0])
-        spread = float(cum[-1])
-        gains = np.diff(cum)
-        samples = runs
         evals = 0
-        estimator = "monte-carlo"
+        if evaluate:
+            arcs = _Arcs.build(net, values, model=model)
+            cum = _prefix_spreads(arcs, model, given_idx, chosen, runs, eval_seq, n_jobs)
+            cum = cum.mean(axis=1)
+            base = float(cum[0])
+            spread = float(cum[-1])
+            gains = np.diff(cum)
+            samples = runs
+            estimator = "monte-carlo"
+            notes.append(f"Heuristic ({method}); spread by simulation, {runs} runs per prefix.")
+        else:
+            base = spread = math.nan
+            gains = np.full(chosen.size, math.nan)
+            samples = 0
+            estimator = "none"
+            notes.append(f"Heuristic ({method}); spread not simulated (evaluate=False).")
         reasons = tuple(
             (f"{int(s)} {what}" if method == "degree" else f"{what} {s:.4f}")
-            + f" (rank {i + 1} of {cand.size} candidates); adds about {g:.1f} residents"
+            + f" (rank {i + 1} of {cand.size} candidates)"
+            + (f"; adds about {g:.1f} residents" if evaluate else "")
             for i, (s, g) in enumerate(zip(scores, gains, strict=True))
         )
-        notes.append(f"Heuristic ({method}); spread by simulation, {runs} runs per prefix.")
     return SeedChoice(
         seeds=tuple(net.ids[i] for i in chosen.tolist()),
         given=tuple(net.ids[i] for i in given_idx.tolist()),
@@ -503,7 +539,7 @@ def compare_seeds(
     model_p = _check_options(model, p, probability)
     net = _network(graph)
     values, rule = _arc_values(net, model, model_p, probability)
-    arcs = _Arcs.build(net, values)
+    arcs = _Arcs.build(net, values, model=model)
     given_idx = net.index_of(given_list, "given")
     width = max((len(c.seeds) for c in choices), default=0) + 1
     spread = np.full((len(methods), width), np.nan)
