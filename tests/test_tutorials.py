@@ -30,6 +30,7 @@ TUTORIALS = [*ENGLISH, *CHINESE, *SOLUTIONS]
 def _id(path: Path) -> str:
     return path.stem if path.parent == HERE else f"{path.parent.name}/{path.stem}"
 
+
 _STRICT = """\
 import warnings
 warnings.simplefilter("error")
