@@ -55,6 +55,7 @@ MODULES = [
     "vchuang.kernel.renames",
     "vchuang.kernel.pagerank",
     "vchuang.kernel.coverage",
+    "vchuang.kernel.progress",
     "vchuang.kernel.plotting",
     *PACKAGES,
 ]

@@ -65,6 +65,7 @@ import attrs
 
 from .errors import Problem, ValidationError
 from .graph import CommunityGraph
+from .kernel.checks import check_whole
 from .model import (
     REFERENCES,
     Activity,
@@ -725,11 +726,7 @@ def suppress_small(
     >>> [(c.row, c.column, c.reason) for c in s.cells]
     [(0, 'elders', 'primary'), (0, 'children', 'secondary')]
     """
-    given: object = threshold
-    if isinstance(given, bool) or not isinstance(given, int) or given < 1:
-        raise ValidationError(
-            [Problem("threshold", f"must be a whole number >= 1, got {threshold!r}")]
-        )
+    threshold = check_whole(threshold, "threshold", minimum=1)
     shown = marker if marker is not None else f"<{threshold}"
     table = [dict(row) for row in rows]
     cols = tuple(columns)

@@ -1489,7 +1489,7 @@ def _write(folder: Path, sections: Sequence[Section], index_html: str) -> list[P
 
 
 def _new_folder_beside(folder: Path) -> Path:
-    """A new, empty folder ``.NAME.XXXXXXXXXXXX.report-tmp`` beside ``folder`` (on the
+    """A new, empty folder ``.NAME.<12 random hex digits>.report-tmp`` beside ``folder`` (on the
     same disk, so that it can be renamed into place)."""
     while True:
         tmp = folder.parent / f".{folder.name}.{secrets.token_hex(6)}.report-tmp"

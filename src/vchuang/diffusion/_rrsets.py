@@ -16,10 +16,10 @@ import numpy.typing as npt
 
 from ..errors import Problem, ValidationError
 from ..kernel import coverage as _coverage
+from ..kernel.progress import progress_bar
 from . import _visited
 from ._cascade import _Arcs, _ic_stages
 from ._network import BoolArray, FloatArray, IntArray, _Net
-from ._runs import _bar
 
 if TYPE_CHECKING:
     import scipy.sparse
@@ -153,7 +153,7 @@ def _imm(
 ) -> tuple[IntArray, FloatArray, float, int, int, tuple[str, ...]]:
     n = net.n
     log_n = math.log(max(n, 2))  # a network of one node: as if two (no log 0)
-    bar = _bar(progress, None, "RR sets")
+    bar = progress_bar(progress, None, "RR sets")
     try:
         e1 = 1.0 - 1.0 / math.e
         ell = ell * (1.0 + math.log(2) / log_n)

@@ -18,6 +18,7 @@ import numpy as np
 from .._optional import require
 from .._rng import RNGLike, spawn
 from ..kernel.checks import check_jobs, check_number, check_whole
+from ..kernel.progress import progress_bar
 from ..kernel.renames import UNSET, renamed
 from . import _visited
 from ._cascade import _Arcs, _cascade, _stage_keys
@@ -62,21 +63,6 @@ def _run_chunk(
     if want_nodes:
         nodes = np.bincount(np.concatenate(keys) % n, minlength=n).astype(np.int64)
     return counts, nodes
-
-
-class _NoBar:
-    def update(self, n: int = 1) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-def _bar(progress: bool, total: int | None, desc: str) -> Any:
-    if not progress:
-        return _NoBar()
-    tqdm = require("tqdm", extra="progress", feature="the progress bar (progress=True)")
-    return tqdm.tqdm(total=total, desc=desc)
 
 
 def _chunks(runs: int) -> list[int]:
@@ -164,7 +150,7 @@ def _map_runs(
         guess = (time.perf_counter() - start) / _PILOT_RUNS * runs
         if guess >= _PARALLEL_MIN_SECONDS:
             workers = _workers(n_jobs)
-    bar = _bar(progress, runs, desc)
+    bar = progress_bar(progress, runs, desc)
     counts: list[IntArray] = []
     nodes = np.zeros(arcs.n, dtype=np.int64) if want_nodes else None
     try:

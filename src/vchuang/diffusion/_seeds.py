@@ -14,13 +14,14 @@ from .._rng import RNGLike, spawn
 from ..errors import Problem, ValidationError
 from ..kernel.checks import check_choice, check_jobs, check_number, check_whole
 from ..kernel.pagerank import pagerank
+from ..kernel.progress import progress_bar
 from ..kernel.renames import UNSET, renamed
 from . import _visited
 from ._cascade import _Arcs, _cascade, _row_counts, _stage_keys
 from ._network import FloatArray, IntArray, _arc_values, _check_options, _Net, _network
 from ._results import SeedChoice, SeedComparison
 from ._rrsets import _imm
-from ._runs import _bar, _check_runs, _parallel, _prefix_spreads, _z
+from ._runs import _check_runs, _parallel, _prefix_spreads, _z
 
 #: Ways to choose seeds.
 METHODS = ("ris", "celf", "degree", "pagerank")
@@ -93,7 +94,7 @@ def _celf(
     n_jobs: int,
 ) -> tuple[IntArray, FloatArray, int]:
     """The CELF lazy greedy: chosen nodes, their gains, and the re-estimates made."""
-    bar = _bar(progress, cand.size + k, "CELF")
+    bar = progress_bar(progress, cand.size + k, "CELF")
     try:
         first = _mc_gains(arcs, model, given, cand, runs, seq, n_jobs)
         bar.update(cand.size)

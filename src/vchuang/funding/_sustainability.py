@@ -22,6 +22,7 @@ from ..errors import Problem, ValidationError
 from ..kernel.checks import check_choice, check_jobs, check_number, check_whole
 from ..kernel.display import SHOWN, html_table, preview
 from ..kernel.plotting import plot
+from ..kernel.progress import progress_bar
 from ..kernel.renames import UNSET, renamed
 from ._ledger import Ledger
 from ._records import AccountKind, Entry, EntryKind, format_yuan
@@ -51,26 +52,11 @@ def _fmt(fen: float) -> str:
 _BLOCK = 4096
 
 
-class _NoBar:
-    def update(self, n: int = 1) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-def _bar(progress: bool, total: int, desc: str) -> Any:
-    if not progress:
-        return _NoBar()
-    tqdm = require("tqdm", extra="progress", feature="the progress bar (progress=True)")
-    return tqdm.tqdm(total=total, desc=desc)
-
-
 def _map(
     fn: Any, tasks: Sequence[tuple[Any, ...]], *, n_jobs: int, progress: bool, desc: str
 ) -> list[Any]:
     """``[fn(*t) for t in tasks]``, in this process or through joblib; same order."""
-    bar = _bar(progress, len(tasks), desc)
+    bar = progress_bar(progress, len(tasks), desc)
     if n_jobs == 1:
         results: Iterable[Any] = (fn(*t) for t in tasks)
     else:
