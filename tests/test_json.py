@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import random
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ import vchuang
 from strategies import RECORDS, graphs
 from vchuang import CommunityGraph, FormatError
 from vchuang.io import _json as jsonformat
+from vchuang.io.documents import parse_json
 
 HERE = Path(__file__).parent
 
@@ -594,3 +596,27 @@ def test_loading_leaves_the_garbage_collector_as_it_was() -> None:
     with pytest.raises(FormatError):
         vchuang.loads("{")
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        b"1" * 5000,
+        b'{"format": "vchuang", "format_version": ' + b"9" * 5000 + b"}",
+        b'{"format": "vchuang", "format_version": 1, "residents": [{"id": "r1", "name": "A",'
+        b' "community": "c", "birth_year": ' + b"1" * 40 + b"}]}",
+    ],
+)
+def test_integers_past_4300_digits_raised_a_raw_value_error(document: bytes) -> None:
+    # Python refuses to convert integers past 4,300 digits with a bare ValueError; every
+    # vchuang reader (graph, ledger, incubator history) now says what is wrong instead.
+    from vchuang.funding import load_ledger
+
+    with pytest.raises(FormatError, match="digits; at most 30"):
+        vchuang.loads(document)
+    with pytest.raises(FormatError, match="digits; at most 30"):
+        parse_json(document)
+    path = Path(tempfile.mkdtemp()) / "ledger.json"
+    path.write_bytes(document)
+    with pytest.raises(FormatError, match="digits; at most 30"):
+        load_ledger(path)

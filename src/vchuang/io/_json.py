@@ -420,6 +420,25 @@ def _collector_paused(*, keep: bool = True) -> typing.Iterator[None]:
             gc.enable()
 
 
+#: The longest whole number a document may hold, in digits (money in fen of a trillion
+#: yuan is 15; Python refuses past 4,300 with a raw ValueError).
+MAX_DIGITS = 30
+
+
+class _TooLong(Exception):
+    def __init__(self, digits: int) -> None:
+        super().__init__(digits)
+        self.digits = digits
+
+
+def _whole_number(literal: str) -> int:
+    """A JSON integer literal as an int, refusing absurd lengths before converting."""
+    digits = len(literal.lstrip("-"))
+    if digits > MAX_DIGITS:
+        raise _TooLong(digits)
+    return int(literal)
+
+
 @functools.cache
 def _fast_parser() -> Callable[[bytes | str], Any] | None:
     """``orjson.loads`` when orjson is installed (``pip install 'vchuang[fast]'``)."""
@@ -479,7 +498,17 @@ def parse_json(data: str | bytes) -> Any:
     else:
         raise FormatError([Problem("$", f"expected text or bytes, got {type(data).__name__}")])
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, parse_int=_whole_number)
+    except _TooLong as exc:
+        raise FormatError(
+            [
+                Problem(
+                    "$",
+                    f"holds a number of {exc.digits} digits; at most {MAX_DIGITS} are read",
+                    "no count, amount or year is that long: check the number",
+                )
+            ]
+        ) from None
     except json.JSONDecodeError as exc:
         raise FormatError(
             [
