@@ -26,7 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -35,7 +35,6 @@ from .errors import FormatError, ValidationError, VchuangError
 from .graph import CommunityGraph
 from .io import atomic_write_text, dumps, load
 from .kernel.text import Lang, lang_from_env, text
-from .model import KIND_PLURALS
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "EXIT_USAGE", "build_parser", "import_command", "main"]
 
@@ -65,6 +64,16 @@ class _Refused(Exception):
 
 def _t(key: str, lang: str, **fields: object) -> str:
     return text("cli." + key, lang, **fields)
+
+
+def _counts(counts: Mapping[str, int], lang: str) -> str:
+    """Record counts in words, e.g. ``1 district, 9 residents`` / ``区 1、居民 9``."""
+    parts = [
+        _t(f"count.{kind}.{'one' if n == 1 else 'many'}", lang, n=n)
+        for kind, n in counts.items()
+        if n
+    ]
+    return _t("count.sep", lang).join(parts) if parts else _t("count.empty", lang)
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -263,8 +272,7 @@ def _cmd_validate(args: argparse.Namespace, lang: str) -> int:
         return EXIT_BAD_INPUT
     except _READ_ERRORS as exc:
         raise _Refused(_t("cannot_read", lang, name=name, reason=_reason(exc))) from None
-    kinds = str(graph.summary()).splitlines()[1].strip()
-    print(_t("valid", lang, name=name, kinds=kinds))
+    print(_t("valid", lang, name=name, kinds=_counts(graph.summary().counts, lang)))
     return EXIT_OK
 
 
@@ -386,30 +394,30 @@ def import_command(
     try:
         graph = load(base) if base is not None else None
     except (OSError, FormatError) as exc:
-        return 1, [f"{base}: cannot use as the base graph: {exc}"]
+        return 1, [_t("import.base_unusable", lang, base=base, reason=exc)]
     try:
         report = read_tables(directory, strict=False, base=graph, lang=lang)
     except ValidationError as exc:  # pragma: no cover - no mapping is given here
         return 1, [str(exc)]
     lines = report.lines()
     if report.problems and strict:
-        lines.append(
-            f"nothing written to {output}: fix the problems above, or import the "
-            "good rows only with --lenient"
-        )
+        lines.append(_t("import.nothing_written", lang, output=output))
         return 1, lines
     target = Path(output)
     try:
         atomic_write_text(target, dumps(report.graph))
     except OSError as exc:
-        return 1, [*lines, f"{output}: cannot write: {exc.strerror or exc}"]
-    counts = report.graph.summary().counts
-    kinds = ", ".join(f"{n} {k if n == 1 else KIND_PLURALS[k]}" for k, n in counts.items() if n)
+        return 1, [
+            *lines,
+            _t("import.cannot_write", lang, output=output, reason=exc.strerror or exc),
+        ]
+    kinds = _counts(report.graph.summary().counts, lang)
     lines = [line for line in lines if not line.startswith("imported:")]
-    lines.append(f"wrote {target.name}: {kinds or 'an empty graph'}")
+    lines.append(_t("import.wrote", lang, name=target.name, kinds=kinds))
     if report.problems:
         n = len(report.problems)
-        lines.append(f"{n} problem{'s' * (n != 1)} above: those rows are not in {target.name}")
+        which = "import.problems_one" if n == 1 else "import.problems_many"
+        lines.append(_t(which, lang, n=n, name=target.name))
         return 2, lines
     return 0, lines
 
