@@ -31,7 +31,10 @@ FloatArray = npt.NDArray[np.float64]
 _METHODS = ("optimal", "stable", "greedy")
 
 #: Columns kept per resident and per need in the first restricted LP of column generation.
-_TOP_K = 5
+#: Two is enough for pricing to converge in a round or two, and it keeps HiGHS' working
+#: memory (which grows with the columns) within 1.2x OR-Tools' min-cost flow at
+#: 100k x 10k (five gave 500k columns and 1.8x; see benchmarks/bench_matching.py).
+_TOP_K = 2
 
 
 @attrs.frozen(kw_only=True, eq=False)
