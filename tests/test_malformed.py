@@ -1,35 +1,134 @@
 """Malformed input: every reader says what is wrong and where, never raises anything else.
 
 Two halves: a kept corpus (``tests/data/malformed/<reader>/``, each file with its expected
-error class and place in ``cases.json``) and Hypothesis fuzzing (arbitrary bytes,
-truncations and byte mutations of real documents). The property is always the same:
-*loaded, or a* :class:`~vchuang.errors.VchuangError` *whose message names a place*.
+error class and place in ``cases.json``: Pabulib, graph JSON (also through ``vchuang
+validate``), the ledger's JSON, journal and accounts CSV, the incubator history and
+sheets) and Hypothesis fuzzing (arbitrary bytes, truncations and byte mutations of real
+documents; Pabulib here, the other readers in ``test_fuzz_readers.py``). The property is
+always the same: *loaded, or a* :class:`~vchuang.errors.VchuangError` *whose message names
+a place*.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vchuang import errors
+import vchuang
+from vchuang import errors, funding
+from vchuang.cli import main
 from vchuang.errors import FormatError, VchuangError
+from vchuang.incubator import Incubator
 from vchuang.io import pabulib
+from vchuang.io.documents import parse_json
+from vchuang.io.tables import read_tables
 from vchuang.selection import Election
 
 HERE = Path(__file__).parent / "data"
-CORPUS = HERE / "malformed" / "pabulib"
+MALFORMED = HERE / "malformed"
+CORPUS = MALFORMED / "pabulib"
 CASES = json.loads((CORPUS / "cases.json").read_text(encoding="utf-8"))["cases"]
 REAL = [p.read_bytes() for p in sorted((HERE / "pabulib").glob("*.pb"))]
+
+#: The kept corpus of every other reader: ``tests/data/malformed/<reader>/cases.json``.
+READERS = ("graph", "ledger", "journal", "accounts", "history", "sheets")
+KEPT = {
+    reader: json.loads((MALFORMED / reader / "cases.json").read_text(encoding="utf-8"))["cases"]
+    for reader in READERS
+}
 
 
 def test_the_corpus_is_there() -> None:
     files = {p.name for p in CORPUS.glob("*.pb")}
     assert len(files) >= 40
     assert files == set(CASES), "every file has a case and every case a file"
+    for reader, cases in KEPT.items():
+        kept = {
+            p.name
+            for p in (MALFORMED / reader).iterdir()
+            if p.name != "cases.json" and not p.name.startswith("_")
+        }
+        assert kept == set(cases), f"{reader}: every file has a case and every case a file"
+    # issue 17: at least 150 cases across all readers
+    assert len(files) + sum(map(len, KEPT.values())) >= 150
+
+
+# ------------------------------------------------------------- every other reader's corpus
+
+_LEDGER = HERE / "json" / "small_ledger_v1.json"
+
+
+def _read(reader: str, path: Path, case: dict[str, Any]) -> Any:
+    """Read the corpus file ``path`` with ``reader`` (as ``cases.json`` says)."""
+    if reader == "graph":
+        return vchuang.load(path)
+    if reader == "ledger":
+        return funding.load_ledger(path)
+    if reader == "journal":
+        return funding.read_csv(path, accounts=funding.load_ledger(_LEDGER))
+    if reader == "accounts":
+        return funding.read_accounts_csv(path)
+    if reader == "history":
+        return Incubator.from_dict(parse_json(path.read_bytes()), vchuang.load_example())
+    source = {case["table"]: path}
+    if case["table"] != "communities":
+        source = {"communities": MALFORMED / "sheets" / "_communities.csv", **source}
+    return read_tables(source)
+
+
+def _placed(problems: tuple[errors.Problem, ...], case: dict[str, Any]) -> errors.Problem:
+    """The problem at the case's place, checked against its words and hint."""
+    at = [p for p in problems if p.path == case["place"]]
+    assert at, f"no problem at {case['place']!r}: {problems}"
+    found = next((p for p in at if case["message"] in p.message), None)
+    assert found is not None, f"{case['message']!r} not in {[p.message for p in at]}"
+    if case.get("hint"):
+        assert found.hint, "this problem says how to fix it"
+    return found
+
+
+@pytest.mark.parametrize(
+    ("reader", "name"), [(r, n) for r in READERS for n in sorted(KEPT[r])], ids=str
+)
+def test_kept_corpus_case(reader: str, name: str) -> None:
+    case = KEPT[reader][name]
+    path = MALFORMED / reader / name
+    if case["error"] is None:
+        loaded = _read(reader, path, case)
+        if "fen" in case:
+            if reader == "journal":
+                assert loaded.entries[0].amount_fen == case["fen"]
+            else:
+                assert loaded.graph.projects()[0].budget_fen == case["fen"]
+        return
+    with pytest.raises(getattr(errors, case["error"])) as info:
+        _read(reader, path, case)
+    _placed(info.value.problems, case)
+    if reader in ("journal", "accounts", "sheets"):  # a sheet problem names its file
+        named = [p for p in info.value.problems if p.path]
+        assert all(p.path.startswith(name) for p in named), named
+    else:  # a JSON problem names its JSON path
+        assert all(p.path.startswith("$") or p.path == "" for p in info.value.problems)
+
+
+@pytest.mark.parametrize("name", sorted(KEPT["graph"]))
+def test_validate_names_the_place(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """``vchuang validate`` on every graph of the corpus: exit 0 or 1, the place named,
+    never a traceback."""
+    case = KEPT["graph"][name]
+    code = main(["validate", str(MALFORMED / "graph" / name)])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    if case["error"] is None:
+        assert code == 0, err
+    else:
+        assert code == 1
+        assert f"{case['place']}: " in err, err
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

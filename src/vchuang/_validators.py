@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, cast
 
 import attrs
@@ -22,6 +22,29 @@ EnumT = TypeVar("EnumT", bound=enum.Enum)
 def fail(attribute: attrs.Attribute[Any], message: str, hint: str = "") -> ValidationError:
     """Build the error for a bad value of ``attribute``."""
     return ValidationError([Problem(attribute.name, message, hint)])
+
+
+def said(
+    attribute: attrs.Attribute[Any], key: str, hint_key: str | None = None, **fields: object
+) -> ValidationError:
+    """Build the error for a bad value of ``attribute``, its message (and hint) the text
+    catalogue's entries ``key`` (and ``hint_key``), so that it can be said in the user's
+    language (:meth:`vchuang.errors.Problem.render`)."""
+    return ValidationError([Problem.said(attribute.name, key, hint_key, path_key=None, **fields)])
+
+
+def english_or(english: str, key: str) -> Callable[[str], str]:
+    """A field of a problem that is ``english`` (a class name, say) in English and the
+    catalogue's entry ``key`` in another language."""
+
+    def field(lang: str) -> str:
+        if lang == "en":
+            return english
+        from .kernel.text import text
+
+        return text(key, lang)
+
+    return field
 
 
 #: The hint of a problem with a character no text may hold.
@@ -82,22 +105,27 @@ def all_text_valid(values: Iterable[str]) -> bool:
 
 
 def _valid_text(attribute: attrs.Attribute[Any], value: str) -> None:
-    problem = unicode_problem(value)
-    if problem is not None:
-        raise fail(attribute, problem, UNICODE_HINT)
+    if unicode_problem(value) is None:
+        return
+    at = value.find("\x00")
+    if at >= 0:
+        raise said(attribute, "model.check.nul", "model.check.hint_unicode", at=at)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        code = f"{ord(value[exc.start]):04X}"
+        raise said(
+            attribute, "model.check.surrogate", "model.check.hint_unicode", code=code, at=exc.start
+        ) from None
 
 
 def entity_id(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """A non-empty string without surrounding whitespace, NULs or lone surrogates."""
     if not isinstance(value, str):
-        raise fail(attribute, f"must be a string ID, got {type(value).__name__}")
+        raise said(attribute, "model.check.string_id", type=type(value).__name__)
     _valid_text(attribute, value)
     if not value or value != value.strip():
-        raise fail(
-            attribute,
-            f"must be a non-empty ID without surrounding spaces, got {value!r}",
-            "use a short stable code such as 'r001' or 'pingnan'",
-        )
+        raise said(attribute, "model.check.empty_id", "model.check.hint_id", value=value)
 
 
 def optional_id(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -112,7 +140,7 @@ def ids(inst: object, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -
     for item in value:
         entity_id(inst, attribute, item)
         if item in seen:
-            raise fail(attribute, f"lists {item!r} twice", "give each ID once")
+            raise said(attribute, "model.check.twice", "model.check.hint_once", item=item)
         seen.add(item)
 
 
@@ -121,23 +149,23 @@ def non_negative(_inst: object, attribute: attrs.Attribute[Any], value: float | 
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise fail(attribute, f"must be a number, got {type(value).__name__}")
+        raise said(attribute, "model.check.number", type=type(value).__name__)
     if not math.isfinite(value) or value < 0:
-        raise fail(attribute, f"must be a finite number >= 0, got {value!r}")
+        raise said(attribute, "model.check.non_negative", value=value)
 
 
 def positive(_inst: object, attribute: attrs.Attribute[Any], value: float) -> None:
     """A finite number > 0."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise fail(attribute, f"must be a number, got {type(value).__name__}")
+        raise said(attribute, "model.check.number", type=type(value).__name__)
     if not math.isfinite(value) or value <= 0:
-        raise fail(attribute, f"must be a finite number > 0, got {value!r}")
+        raise said(attribute, "model.check.positive", value=value)
 
 
 def count_at_least_one(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """A whole number >= 1 (a headcount)."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise fail(attribute, f"must be a whole number >= 1, got {value!r}")
+        raise said(attribute, "model.check.count", value=value)
 
 
 def fen(_inst: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
@@ -145,26 +173,22 @@ def fen(_inst: object, attribute: attrs.Attribute[Any], value: int | None) -> No
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, int):
-        raise fail(
-            attribute,
-            f"must be a whole number of fen (1 yuan = 100 fen), got {value!r}",
-            "money is kept in integer fen, never as a float",
-        )
+        raise said(attribute, "model.check.fen", "model.check.hint_fen", value=value)
     if value < 0:
-        raise fail(attribute, f"must be >= 0 fen, got {value}")
+        raise said(attribute, "model.check.fen_negative", value=value)
 
 
 def text(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """A string (may be empty) of valid text: no NUL, no lone surrogate."""
     if not isinstance(value, str):
-        raise fail(attribute, f"must be text, got {type(value).__name__}")
+        raise said(attribute, "model.check.text", type=type(value).__name__)
     _valid_text(attribute, value)
 
 
 def name(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """A non-empty string of valid text: no NUL, no lone surrogate."""
     if not isinstance(value, str) or not value.strip():
-        raise fail(attribute, f"must be non-empty text, got {value!r}")
+        raise said(attribute, "model.check.name", value=value)
     _valid_text(attribute, value)
 
 
@@ -178,7 +202,16 @@ def enum_value(cls: type[EnumT], value: EnumT | str | int, field: str) -> EnumT:
     except ValueError:
         allowed = ", ".join(repr(m.value) for m in cls)
         raise ValidationError(
-            [Problem(field, f"{value!r} is not a known {cls.__name__}", f"use one of {allowed}")]
+            [
+                Problem.said(
+                    field,
+                    "model.check.enum",
+                    "model.doc.hint_use_one_of",
+                    value=value,
+                    name=english_or(cls.__name__, "model.doc.a_value"),
+                    allowed=allowed,
+                )
+            ]
         ) from None
 
 

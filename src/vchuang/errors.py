@@ -53,10 +53,101 @@ class Problem:
     path: str
     message: str
     hint: str = ""
+    key: str | None = attrs.field(default=None, kw_only=True, eq=False)
+    """The text catalogue's entry (:mod:`vchuang.kernel.text`) that ``message`` is the
+    English of, or ``None`` when the message has no entry (it is then shown as it is)."""
+    hint_key: str | None = attrs.field(default=None, kw_only=True, eq=False)
+    """The catalogue's entry for ``hint``, or ``None``."""
+    path_key: str | None = attrs.field(default=None, kw_only=True, eq=False)
+    """The catalogue's entry for ``path``, when the place is said in words (``$ (line 2,
+    column 5)``), or ``None`` (a JSON path, an ID, a file name: the same in every language)."""
+    fields: Mapping[str, object] = attrs.field(factory=dict, kw_only=True, eq=False)
+    """The values of the entries' ``{fields}``; a value may be a function of the language
+    (``"en"`` or ``"zh"``) giving the text to put in."""
+
+    @classmethod
+    def said(
+        cls,
+        path: str,
+        key: str,
+        hint_key: str | None = None,
+        *,
+        path_key: str | None = None,
+        **fields: object,
+    ) -> Problem:
+        """A problem whose message (and hint, and path) are catalogue entries: the English
+        text is filled in, and the keys and ``fields`` are kept so that :meth:`render`
+        can say it in another language.
+
+        >>> p = Problem.said("$.base_taxonomy", "model.doc.bad_base", got="x")
+        >>> print(p)
+        $.base_taxonomy: must be 'default' or 'none', got 'x'
+        """
+        from ._catalogue import lookup as text
+
+        en = _filled(fields, "en")
+        return cls(
+            text(path_key, "en", **en) if path_key else path,
+            text(key, "en", **en),
+            text(hint_key, "en", **en) if hint_key else "",
+            key=key,
+            hint_key=hint_key,
+            path_key=path_key,
+            fields=fields,
+        )
+
+    def message_in(self, lang: str = "en") -> str:
+        """The message in ``lang`` (``"en"`` or ``"zh"``); as written when it has no
+        catalogue entry."""
+        lang = _checked(lang)
+        if lang == "en" or self.key is None:
+            return self.message
+        from ._catalogue import lookup as text
+
+        return text(self.key, lang, **_filled(self.fields, lang))
+
+    def hint_in(self, lang: str = "en") -> str:
+        """The hint in ``lang``; as written when it has no catalogue entry."""
+        lang = _checked(lang)
+        if lang == "en" or self.hint_key is None:
+            return self.hint
+        from ._catalogue import lookup as text
+
+        return text(self.hint_key, lang, **_filled(self.fields, lang))
+
+    def path_in(self, lang: str = "en") -> str:
+        """The place in ``lang``; as written when it has no catalogue entry."""
+        lang = _checked(lang)
+        if lang == "en" or self.path_key is None:
+            return self.path
+        from ._catalogue import lookup as text
+
+        return text(self.path_key, lang, **_filled(self.fields, lang))
+
+    def render(self, lang: str = "en") -> str:
+        """The problem as one line in ``lang``: ``str(problem)`` for ``"en"``.
+
+        >>> p = Problem.said("$.base_taxonomy", "model.doc.bad_base", got="x")
+        >>> p.render("zh")
+        "$.base_taxonomy：应为 'default' 或 'none'，实际是 'x'"
+        """
+        lang = _checked(lang)
+        if lang == "en":
+            return str(self)
+        from ._catalogue import lookup as text
+
+        path, message, hint = self.path_in(lang), self.message_in(lang), self.hint_in(lang)
+        line = text("common.problem.at", lang, path=path, message=message) if path else message
+        return text("common.problem.hint", lang, line=line, hint=hint) if hint else line
 
     def __str__(self) -> str:
         text = f"{self.path}: {self.message}" if self.path else self.message
         return f"{text} (hint: {self.hint})" if self.hint else text
+
+
+def _filled(fields: Mapping[str, object], lang: str) -> dict[str, object]:
+    """``fields`` with each function of the language called for ``lang``."""
+    return {k: v(lang) if callable(v) else v for k, v in fields.items()}
 
 
 class VchuangError(Exception):
@@ -84,6 +175,20 @@ class _ProblemsError(VchuangError):
 
     def __str__(self) -> str:
         return self._render()
+
+    def render(self, lang: str = "en") -> str:
+        """The error's text in ``lang`` (``"en"`` or ``"zh"``): ``str(error)`` for ``"en"``;
+        each problem as :meth:`Problem.render` says it."""
+        lang = _checked(lang)
+        if lang == "en":
+            return self._render()
+        from ._catalogue import lookup as text
+
+        if len(self.problems) == 1:
+            return self.problems[0].render(lang)
+        lines = [text("common.problem.count", lang, n=len(self.problems))]
+        lines += [f"  {p.render(lang)}" for p in self.problems]
+        return "\n".join(lines)
 
 
 class ValidationError(_ProblemsError, ValueError):
@@ -180,3 +285,12 @@ class CJKFontWarning(UserWarning):
     ``pip install 'vchuang[zh]'`` brings one (Noto Sans SC); so does a system font
     such as Debian's ``fonts-noto-cjk``.
     """
+
+
+def _checked(lang: str) -> str:
+    """``lang`` when it is ``"en"`` or ``"zh"``; otherwise a clear error."""
+    if lang in ("en", "zh"):
+        return lang
+    raise ValidationError(
+        [Problem("lang", f"must be 'en' or 'zh', got {lang!r}", "write lang='zh' for Chinese")]
+    )

@@ -49,6 +49,7 @@ from __future__ import annotations
 import difflib
 import functools
 import operator
+import unicodedata
 from collections import Counter, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from itertools import chain, compress, filterfalse, groupby, repeat
@@ -61,8 +62,8 @@ from networkx import Graph as NxGraph
 from networkx import MultiDiGraph as NxMultiDiGraph
 
 from .errors import IntegrityError, Problem, UnknownEntityError, ValidationError
+from .kernel.text import text
 from .model import (
-    KIND_PLURALS,
     LINK_KINDS,
     REFERENCES,
     Activity,
@@ -198,6 +199,28 @@ def _need_ids(record: Entity) -> Iterator[tuple[int, str]]:
             yield i, need.id
 
 
+def _kind_word(kind: str) -> Callable[[str], str]:
+    """A kind of entity (``"resident"``) as a field of a problem: the kind's name in
+    English, its word in another language."""
+
+    def said(lang: str) -> str:
+        return kind if lang == "en" else text(f"model.kind.{kind}", lang)
+
+    return said
+
+
+def _kinds_word(kinds: Iterable[str]) -> Callable[[str], str]:
+    """Kinds joined by "or" (``"resident or group"``) as a field of a problem."""
+    kinds = tuple(kinds)
+
+    def said(lang: str) -> str:
+        if lang == "en":
+            return " or ".join(kinds)
+        return text("model.kind.or", lang).join(text(f"model.kind.{k}", lang) for k in kinds)
+
+    return said
+
+
 @attrs.frozen(kw_only=True)
 class Summary:
     """Counts that describe a graph at a glance; ``str()`` gives a readable table."""
@@ -216,9 +239,26 @@ class Summary:
         return [dict(row) for row in self.communities]
 
     def __str__(self) -> str:
-        head = self.title or "Community graph"
-        kinds = ", ".join(f"{n} {_plural(k, n)}" for k, n in self.counts.items() if n)
-        lines = [head, f"  {kinds or 'empty'}"]
+        return self.render("en")
+
+    def render(self, lang: str = "en") -> str:
+        """The readable table in ``lang`` (``"en"`` or ``"zh"``): ``str(summary)`` for
+        ``"en"``. Columns are aligned by display width, a Chinese character counting two.
+
+        >>> from vchuang import load_example
+        >>> print(load_example().summary().render("zh"))  # doctest: +ELLIPSIS
+        Example: ...
+          区 1、街道 1、社区 1、人群 3、...
+             社区  居民  参与居民  骨干  带头人  项目  活动  参与人次
+          Pingnan     9         6     0       1     3     4       260
+        """
+        head = self.title or text("model.summary.untitled", lang)
+        kinds = text("model.count.sep", lang).join(
+            text(f"model.count.{k}.{'one' if n == 1 else 'many'}", lang, n=n)
+            for k, n in self.counts.items()
+            if n
+        )
+        lines = [head, f"  {kinds or text('model.summary.empty', lang)}"]
         if self.communities:
             cols = (
                 "community",
@@ -230,12 +270,26 @@ class Summary:
                 "activities",
                 "attendance",
             )
-            widths = [max(len(c), *(len(str(r[c])) for r in self.communities)) for c in cols]
-            lines.append("  " + "  ".join(c.rjust(w) for c, w in zip(cols, widths, strict=True)))
+            names = [text(f"model.summary.{c}", lang) for c in cols]
+            widths = [
+                max(_width(name), *(_width(str(r[c])) for r in self.communities))
+                for c, name in zip(cols, names, strict=True)
+            ]
+            lines.append("  " + "  ".join(_pad(n, w) for n, w in zip(names, widths, strict=True)))
             for row in self.communities:
-                cells = (str(row[c]).rjust(w) for c, w in zip(cols, widths, strict=True))
+                cells = (_pad(str(row[c]), w) for c, w in zip(cols, widths, strict=True))
                 lines.append("  " + "  ".join(cells))
         return "\n".join(lines)
+
+
+def _width(cell: str) -> int:
+    """The width of ``cell`` on a terminal: a wide (Chinese) character counts two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in cell)
+
+
+def _pad(cell: str, width: int) -> str:
+    """``cell`` right-aligned in ``width`` columns of a terminal."""
+    return " " * (width - _width(cell)) + cell
 
 
 class CommunityGraph:
@@ -618,15 +672,21 @@ class CommunityGraph:
                 links.append(item)
                 continue
             if not isinstance(item, _RECORD_CLASSES):
-                problems.append(Problem(str(where(item)), f"not a record: {type(item).__name__}"))
+                problems.append(
+                    Problem.said(
+                        str(where(item)), "model.check.not_record", type=type(item).__name__
+                    )
+                )
                 continue
             records.append(item)
             if item.id in batch:
                 problems.append(
-                    Problem(
+                    Problem.said(
                         f"{where(item)}.id",
-                        f"ID {item.id!r} is used twice (also by {where(batch[item.id])})",
-                        "give every entity its own ID",
+                        "model.check.id_twice",
+                        "model.check.hint_own_id",
+                        id=item.id,
+                        other=where(batch[item.id]),
                     )
                 )
                 continue
@@ -634,10 +694,12 @@ class CommunityGraph:
                 replacing is True or (not isinstance(replacing, bool) and item.id in replacing)
             ):
                 problems.append(
-                    Problem(
+                    Problem.said(
                         f"{where(item)}.id",
-                        f"ID {item.id!r} is already in the graph (a {self._records[item.id].kind})",
-                        "give every entity its own ID, or use update() to change it",
+                        "model.check.id_taken",
+                        "model.check.hint_id_taken",
+                        id=item.id,
+                        kind=_kind_word(self._records[item.id].kind),
                     )
                 )
                 continue
@@ -658,35 +720,47 @@ class CommunityGraph:
                     found = kind(target)
                     if found is None:
                         problems.append(
-                            Problem(
+                            Problem.said(
                                 f"{where(record)}.{field}",
-                                f"no entity {target!r}",
-                                f"add the {' or '.join(ref.kinds)} first, or check the spelling",
+                                "model.check.no_entity",
+                                "model.check.hint_add_kind",
+                                id=target,
+                                kinds=_kinds_word(ref.kinds),
                             )
                         )
                     elif found not in ref.kinds:
                         problems.append(
-                            Problem(
+                            Problem.said(
                                 f"{where(record)}.{field}",
-                                f"{target!r} is a {found}, but {ref.field} must name a "
-                                f"{' or '.join(ref.kinds)}",
+                                "model.check.wrong_kind",
+                                id=target,
+                                kind=_kind_word(found),
+                                field=ref.field,
+                                kinds=_kinds_word(ref.kinds),
                             )
                         )
             for field, skill in _skill_refs(record):
                 if skill not in self.taxonomy:
                     near = self.taxonomy.suggest(skill)
-                    hint = f"did you mean {near!r}?" if near else "add it to the taxonomy"
                     problems.append(
-                        Problem(f"{where(record)}.{field}", f"unknown skill {skill!r}", hint)
+                        Problem.said(
+                            f"{where(record)}.{field}",
+                            "model.check.unknown_skill",
+                            "model.doc.hint_did_you_mean" if near else "model.check.hint_taxonomy",
+                            skill=skill,
+                            near=repr(near),
+                        )
                     )
             for i, need_id in _need_ids(record):
                 owner = needs_seen.get(need_id) or self._needs.get(need_id)
                 if owner is not None and owner != record.id:
                     problems.append(
-                        Problem(
+                        Problem.said(
                             f"{where(record)}.needs[{i}].id",
-                            f"need ID {need_id!r} is also used by {owner!r}",
-                            "need IDs are unique across the graph",
+                            "model.check.need_taken",
+                            "model.check.hint_need_taken",
+                            id=need_id,
+                            owner=owner,
                         )
                     )
                 needs_seen[need_id] = record.id
@@ -698,27 +772,32 @@ class CommunityGraph:
                 found = kind(entity_id)
                 if found is None:
                     problems.append(
-                        Problem(f"{where(link)}.{end}", f"no entity {entity_id!r}", "add it first")
+                        Problem.said(
+                            f"{where(link)}.{end}",
+                            "model.check.no_entity",
+                            "model.check.hint_add_first",
+                            id=entity_id,
+                        )
                     )
                 elif found not in allowed:
                     problems.append(
-                        Problem(
+                        Problem.said(
                             f"{where(link)}.{end}",
-                            f"{link.relation.value!r} needs a {' or '.join(allowed)} as "
-                            f"{end}, but {entity_id!r} is a {found}",
+                            f"model.check.link_{end}_kind",
+                            relation=link.relation.value,
+                            kinds=_kinds_word(allowed),
+                            id=entity_id,
+                            kind=_kind_word(found),
                         )
                     )
             if link.key in seen_links or link.key in self._links:
                 problems.append(
-                    Problem(
+                    Problem.said(
                         where(link),
-                        "this link is given twice"
-                        + (
-                            " (a symmetric relation counts both directions)"
-                            if link.relation.symmetric
-                            else ""
-                        ),
-                        "give each relation once",
+                        "model.check.link_symmetric_twice"
+                        if link.relation.symmetric
+                        else "model.check.link_twice",
+                        "model.check.hint_link_once",
                     )
                 )
             seen_links[link.key] = link
@@ -1481,10 +1560,6 @@ class CommunityGraph:
         if self._index is None or self._index.version != self._version:
             self._index = GraphIndex(self)
         return self._index
-
-
-def _plural(kind: str, n: int) -> str:
-    return kind if n == 1 else KIND_PLURALS[kind]
 
 
 def _prune(record: Entity, keep: Mapping[str, Entity]) -> Entity:

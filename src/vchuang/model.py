@@ -419,9 +419,11 @@ class SkillTaxonomy:
         items: tuple[object, ...] = self.skills
         for i, skill in enumerate(items):
             if not isinstance(skill, Skill):
-                problems.append(Problem(f"skills[{i}]", "must be a Skill"))
+                problems.append(Problem.said(f"skills[{i}]", "model.check.not_skill"))
             elif skill.id in by_id:
-                problems.append(Problem(f"skills[{i}]", f"skill ID {skill.id!r} given twice"))
+                problems.append(
+                    Problem.said(f"skills[{i}]", "model.check.skill_twice", id=skill.id)
+                )
             else:
                 by_id[skill.id] = skill
         children: dict[str, list[str]] = {s: [] for s in by_id}
@@ -430,10 +432,11 @@ class SkillTaxonomy:
                 continue
             if skill.parent not in by_id:
                 problems.append(
-                    Problem(
+                    Problem.said(
                         f"skill {skill.id!r}.parent",
-                        f"parent {skill.parent!r} is not a skill of the taxonomy",
-                        "add the parent skill first",
+                        "model.check.no_parent",
+                        "model.check.hint_parent",
+                        parent=skill.parent,
                     )
                 )
             else:
@@ -443,7 +446,7 @@ class SkillTaxonomy:
             parent = skill.parent
             while parent is not None and parent in by_id:
                 if parent in seen:
-                    problems.append(Problem(f"skill {skill.id!r}.parent", "parents form a cycle"))
+                    problems.append(Problem.said(f"skill {skill.id!r}.parent", "model.check.cycle"))
                     break
                 seen.add(parent)
                 parent = by_id[parent].parent
@@ -668,9 +671,16 @@ def _unique_skills(_inst: object, attribute: attrs.Attribute[Any], value: tuple[
     seen: set[str] = set()
     for item in value:
         if not isinstance(item, SkillLevel):
-            raise v.fail(attribute, f"must hold SkillLevel records, got {type(item).__name__}")
+            raise v.said(
+                attribute, "model.check.must_hold", records="SkillLevel", type=type(item).__name__
+            )
         if item.skill in seen:
-            raise v.fail(attribute, f"lists skill {item.skill!r} twice", "give each skill once")
+            raise v.said(
+                attribute,
+                "model.check.skill_listed_twice",
+                "model.check.hint_skill_once",
+                skill=item.skill,
+            )
         seen.add(item.skill)
 
 
@@ -680,7 +690,15 @@ def _level(value: Level | int) -> Level:
     except ValueError:
         allowed = ", ".join(f"{m.value} ({m.name.lower()})" for m in Level)
         raise ValidationError(
-            [Problem("level", f"{value!r} is not a skill level", f"use one of {allowed}")]
+            [
+                Problem.said(
+                    "level",
+                    "model.check.not_level",
+                    "model.doc.hint_use_one_of",
+                    value=value,
+                    allowed=v.english_or(allowed, "model.check.levels"),
+                )
+            ]
         ) from None
 
 
@@ -705,14 +723,14 @@ def _roles(value: Iterable[Role | str]) -> tuple[Role, ...]:
 
 def _unique(_inst: object, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
     if len(set(value)) != len(value):
-        raise v.fail(attribute, "lists an item twice", "give each item once")
+        raise v.said(attribute, "model.check.item_twice", "model.check.hint_item_once")
 
 
 def _birth_year(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, int) or not 1880 <= value <= 2100:
-        raise v.fail(attribute, f"must be a year between 1880 and 2100, got {value!r}")
+        raise v.said(attribute, "model.check.year", value=value)
 
 
 @attrs.frozen(kw_only=True)
@@ -825,13 +843,9 @@ class Organization:
 
 def _need_target(inst: Need, _attribute: attrs.Attribute[Any], _value: object) -> None:
     if (inst.skill is None) == (inst.resource is None):
-        raise ValidationError(
-            [Problem("skill", "a need names exactly one of `skill` or `resource`")]
-        )
+        raise ValidationError([Problem.said("skill", "model.check.need_target")])
     if inst.skill is not None and inst.hours <= 0:
-        raise ValidationError(
-            [Problem("hours", f"a skill need must ask for hours > 0, got {inst.hours!r}")]
-        )
+        raise ValidationError([Problem.said("hours", "model.check.need_hours", value=inst.hours)])
 
 
 @attrs.frozen(kw_only=True)
@@ -864,9 +878,11 @@ def _unique_needs(_inst: object, attribute: attrs.Attribute[Any], value: tuple[N
     seen: set[str] = set()
     for need in value:
         if not isinstance(need, Need):
-            raise v.fail(attribute, f"must hold Need records, got {type(need).__name__}")
+            raise v.said(
+                attribute, "model.check.must_hold", records="Need", type=type(need).__name__
+            )
         if need.id in seen:
-            raise v.fail(attribute, f"need ID {need.id!r} given twice")
+            raise v.said(attribute, "model.check.need_twice", id=need.id)
         seen.add(need.id)
 
 
@@ -894,10 +910,12 @@ class Project:
 def _attendance(inst: Activity, attribute: attrs.Attribute[Any], value: int | None) -> None:
     v.non_negative(inst, attribute, value)
     if value is not None and value < len(inst.attendees):
-        raise v.fail(
+        raise v.said(
             attribute,
-            f"headcount {value} is less than the {len(inst.attendees)} named attendees",
-            "attendance counts everyone who came, named or not",
+            "model.check.headcount",
+            "model.check.hint_headcount",
+            value=value,
+            named=len(inst.attendees),
         )
 
 
@@ -1007,17 +1025,15 @@ def _relation(value: Relation | str) -> Relation:
 
 def _explicit(_inst: object, attribute: attrs.Attribute[Any], value: Relation) -> None:
     if value.derived:
-        raise v.fail(
-            attribute,
-            f"{value.value!r} is derived from record fields, not added as a link",
-            "set the field on the record instead (e.g. an activity's `attendees`)",
+        raise v.said(
+            attribute, "model.check.derived", "model.check.hint_derived", relation=value.value
         )
 
 
 def _not_self(inst: Link, attribute: attrs.Attribute[Any], value: str) -> None:
     v.entity_id(inst, attribute, value)
     if value == inst.source:
-        raise v.fail(attribute, f"a link from {value!r} to itself", "link two different entities")
+        raise v.said(attribute, "model.check.self_link", "model.check.hint_self_link", id=value)
 
 
 @attrs.frozen(kw_only=True)

@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from .._validators import UNICODE_HINT, unicode_problem
 from ..errors import CellError, FormatError, Problem, ValidationError
 from ..io import atomic_write_text, cells
 from ..io.csvsafe import cell_in, cell_out
@@ -210,6 +211,12 @@ _KIND_NAMES: dict[str, EntryKind] = {
 }
 
 
+_CSV_HINT = (
+    'close every quote a cell opens (a quote inside a cell is written twice: ""), and '
+    "keep each cell under 131,072 characters"
+)
+
+
 class _Rows:
     """Rows of a CSV text with their line numbers, and the problems found."""
 
@@ -219,14 +226,16 @@ class _Rows:
         self.name = name
         self.problems: list[Problem] = []
         self.rows: list[tuple[int, dict[str, str]]] = []
-        reader = csv.reader(io.StringIO(text, newline=""))
+        # strict: a quote left open runs to the end of the file, refused (not read as one
+        # long cell); a cell over the csv module's limit (131,072 characters) is refused
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
         try:
             header = next(reader)
         except StopIteration:
             self.problems.append(Problem(name, "is empty", "the first row names the columns"))
             return
         except csv.Error as err:
-            self.problems.append(Problem(f"{name}:1", f"cannot be read as CSV: {err}"))
+            self.problems.append(Problem(f"{name}:1", f"cannot be read as CSV: {err}", _CSV_HINT))
             return
         columns = [c.strip() for c in header]
         for i, col in enumerate(columns):
@@ -249,7 +258,9 @@ class _Rows:
                     )
                 )
         if len(set(columns)) != len(columns):
-            self.problems.append(Problem(f"{name}:1", "a column is named twice"))
+            self.problems.append(
+                Problem(f"{name}:1", "a column is named twice", "give each column once")
+            )
         if self.problems:
             return
         last = reader.line_num
@@ -272,7 +283,7 @@ class _Rows:
                 self.rows.append((line, dict(zip(columns, padded, strict=True))))
         except csv.Error as err:
             self.problems.append(
-                Problem(f"{name}:{reader.line_num}", f"cannot be read as CSV: {err}")
+                Problem(f"{name}:{reader.line_num}", f"cannot be read as CSV: {err}", _CSV_HINT)
             )
 
     def place(self, line: int, column: str) -> str:
@@ -474,7 +485,11 @@ def read_accounts_csv(path: str | os.PathLike[str]) -> list[Account]:
         if flag:
             if flag not in flags:
                 rows.problems.append(
-                    Problem(rows.place(line, "may_go_negative"), f"{flag!r} is not true or false")
+                    Problem(
+                        rows.place(line, "may_go_negative"),
+                        f"{flag!r} is not true or false",
+                        "write true or false, or leave the cell empty for the default of its kind",
+                    )
                 )
                 continue
             fields["may_go_negative"] = flags[flag]
@@ -562,6 +577,9 @@ def ledger_from_dict(data: Mapping[str, Any]) -> Ledger:
     name = doc.get("name", "")
     if not isinstance(name, str):
         reader.add("$.name", f"must be text, got {type(name).__name__}")
+        name = ""
+    elif (bad := unicode_problem(name)) is not None:  # save_ledger could not write it
+        reader.add("$.name", bad, UNICODE_HINT)
         name = ""
     ledger = Ledger(name=name)
     failed: set[str] = set()

@@ -58,6 +58,7 @@ from cattrs.preconf.json import make_converter
 
 from ..errors import FormatError, Problem, ValidationError
 from ..graph import CommunityGraph
+from ..kernel.text import text as _say
 from ..model import (
     KIND_PLURALS,
     Entity,
@@ -68,6 +69,7 @@ from ..model import (
     default_taxonomy,
     entity_kinds,
 )
+from . import _tempfiles
 from ._bulk import structure_many
 
 __all__ = [
@@ -106,14 +108,26 @@ _SECTIONS: dict[str, str] = {KIND_PLURALS[kind]: kind for kind in entity_kinds()
 _KNOWN = ("format", "format_version", "metadata", "base_taxonomy", "skills", *_SECTIONS, "links")
 
 
-def _strict(kind: type[Any], accept: tuple[type[Any], ...], what: str) -> Callable[[Any, Any], Any]:
+class _WrongType(TypeError):
+    """A JSON value of the wrong type: ``must be <want>, got <what it is>``, kept as a
+    :class:`~vchuang.errors.Problem` of the catalogue so it can be said in any language."""
+
+    def __init__(self, want: str, value: Any) -> None:
+        self.problem = Problem.said(
+            "", "model.doc.must_be", what=_phrase(f"model.doc.want.{want}"), got=_jphrase(value)
+        )
+        super().__init__(self.problem.message)
+
+
+def _phrase(key: str, **fields: object) -> Callable[[str], str]:
+    """The catalogue's entry ``key`` as a field of a problem: a function of the language."""
+    return functools.partial(_say, key, **fields)
+
+
+def _strict(kind: type[Any], accept: tuple[type[Any], ...], want: str) -> Callable[[Any, Any], Any]:
     def hook(value: Any, _type: Any) -> Any:
-        if isinstance(value, bool) and bool not in accept:
-            msg = f"must be {what}, got true/false"
-            raise TypeError(msg)
-        if not isinstance(value, accept):
-            msg = f"must be {what}, got {_jtype(value)}"
-            raise TypeError(msg)
+        if not isinstance(value, accept) or (isinstance(value, bool) and bool not in accept):
+            raise _WrongType(want, value)
         return kind(value)
 
     return hook
@@ -130,9 +144,9 @@ def _make_converter(*, detailed: bool) -> cattrs.Converter:
         # JSON types are checked, never coerced: "5" is not a number, 5 is not text,
         # "false" is not false.
         conv.register_structure_hook(str, _strict(str, (str,), "text"))
-        conv.register_structure_hook(int, _strict(int, (int,), "a whole number"))
-        conv.register_structure_hook(float, _strict(float, (int, float), "a number"))
-        conv.register_structure_hook(bool, _strict(bool, (bool,), "true or false"))
+        conv.register_structure_hook(int, _strict(int, (int,), "whole"))
+        conv.register_structure_hook(float, _strict(float, (int, float), "number"))
+        conv.register_structure_hook(bool, _strict(bool, (bool,), "bool"))
         return conv
 
     conv, twin = make(), make()
@@ -143,8 +157,8 @@ def _make_converter(*, detailed: bool) -> cattrs.Converter:
         def hook(value: Any, _type: Any) -> Any:
             # a list, never a string read letter by letter
             if not isinstance(value, list):
-                msg = f"must be a list, got {_jtype(value)}"
-                raise TypeError(msg)
+                want = "list"
+                raise _WrongType(want, value)
             return inner(value, type_)
 
         return hook
@@ -308,9 +322,11 @@ def atomic_write_text(path: Path, text: str, *, encoding: str = "utf-8") -> None
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file, fsync and a rename, so that
-    a failure leaves any old file intact."""
+    a failure leaves any old file intact. Temporary files that killed saves of ``path``
+    left beside it are removed first (:mod:`._tempfiles`)."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    _tempfiles.clean_stale(path)
+    fd, tmp = tempfile.mkstemp(prefix=_tempfiles.prefix(path), suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -486,44 +502,80 @@ def parse_json(data: str | bytes) -> Any:
         except UnicodeDecodeError as exc:
             raise FormatError(
                 [
-                    Problem(
+                    Problem.said(
                         "$",
-                        f"not UTF-8 text ({exc.reason} at byte {exc.start})",
-                        "save the file as UTF-8",
+                        "model.doc.not_utf8",
+                        "model.doc.hint_utf8",
+                        reason=_in_words(exc.reason, _UTF8_REASONS, "model.doc.utf8.other"),
+                        start=exc.start,
                     )
                 ]
             ) from None
     elif isinstance(data, str):
         text = data.removeprefix("\ufeff")
     else:
-        raise FormatError([Problem("$", f"expected text or bytes, got {type(data).__name__}")])
+        raise FormatError([Problem.said("$", "model.doc.not_text", type=type(data).__name__)])
     try:
         doc = json.loads(text, parse_int=_whole_number)
     except _TooLong as exc:
         raise FormatError(
             [
-                Problem(
+                Problem.said(
                     "$",
-                    f"holds a number of {exc.digits} digits; at most {MAX_DIGITS} are read",
-                    "no count, amount or year is that long: check the number",
+                    "model.doc.too_long",
+                    "model.doc.hint_too_long",
+                    digits=exc.digits,
+                    max=MAX_DIGITS,
                 )
             ]
         ) from None
     except json.JSONDecodeError as exc:
         raise FormatError(
             [
-                Problem(
-                    f"$ (line {exc.lineno}, column {exc.colno})",
-                    f"not valid JSON: {exc.msg}",
-                    "check the file is complete and was saved as JSON",
+                Problem.said(
+                    "",
+                    "model.doc.not_json",
+                    "model.doc.hint_json",
+                    path_key="model.doc.at_line",
+                    line=exc.lineno,
+                    column=exc.colno,
+                    detail=_in_words(exc.msg, _JSON_ERRORS, "model.doc.json.other"),
                 )
             ]
         ) from None
     except RecursionError:
-        raise FormatError(
-            [Problem("$", "JSON nested too deeply to be a vchuang document")]
-        ) from None
+        raise FormatError([Problem.said("$", "model.doc.too_deep")]) from None
     return doc
+
+
+#: The standard library's words for why bytes are not UTF-8 / text is not JSON, and the
+#: catalogue's entries that say them in the user's language.
+_UTF8_REASONS = {
+    "invalid start byte": "model.doc.utf8.start",
+    "invalid continuation byte": "model.doc.utf8.continuation",
+    "unexpected end of data": "model.doc.utf8.end",
+}
+_JSON_ERRORS = {
+    "Expecting value": "model.doc.json.expecting_value",
+    "Expecting property name enclosed in double quotes": "model.doc.json.expecting_name",
+    "Expecting ':' delimiter": "model.doc.json.expecting_colon",
+    "Expecting ',' delimiter": "model.doc.json.expecting_comma",
+    "Unterminated string starting at": "model.doc.json.unterminated",
+    "Invalid control character at": "model.doc.json.control",
+    "Invalid \\escape": "model.doc.json.escape",
+    "Extra data": "model.doc.json.extra",
+}
+
+
+def _in_words(english: str, known: typing.Mapping[str, str], other: str) -> Callable[[str], str]:
+    """A field giving ``english`` (a message of the standard library) as it is in English,
+    and its catalogue entry (or ``other``) in another language."""
+    key = known.get(english, other)
+
+    def said(lang: str) -> str:
+        return english if lang == "en" else _say(key, lang)
+
+    return said
 
 
 def from_document(doc: Any) -> CommunityGraph:
@@ -554,13 +606,19 @@ class DocumentReader:
         """Note a problem at the JSON path ``path``."""
         self.problems.append(Problem(path, message, hint))
 
+    def said(self, path: str, key: str, hint_key: str | None = None, **fields: object) -> None:
+        """Note a problem at ``path`` whose message (and hint) are the text catalogue's
+        entries ``key`` (and ``hint_key``), so that it can be said in the user's language
+        (:meth:`vchuang.errors.Problem.render`)."""
+        self.problems.append(Problem.said(path, key, hint_key, path_key=None, **fields))
+
     def report(self) -> list[Problem]:
         """The problems in document order, at most ``MAX_PROBLEMS`` (200) of them."""
         self.problems.sort(key=lambda p: _document_order(p, self.known))
         if len(self.problems) <= MAX_PROBLEMS:
             return self.problems
         rest = len(self.problems) - MAX_PROBLEMS
-        return [*self.problems[:MAX_PROBLEMS], Problem("", f"… and {rest} more problems")]
+        return [*self.problems[:MAX_PROBLEMS], Problem.said("", "model.doc.more", n=rest)]
 
     def raise_if_any(self) -> None:
         """Raise a :class:`~vchuang.errors.FormatError` with :meth:`report` if any
@@ -578,24 +636,45 @@ class DocumentReader:
         step by step with ``fmt.upgrades``.
         """
         if not isinstance(doc, dict):
-            self.add(
+            what = fmt.what
+
+            def what_in(lang: str) -> str:
+                return what if lang == "en" else _say("model.doc.a_document", lang)
+
+            self.said(
                 "$",
-                f"{fmt.what} is a JSON object, got {_jtype(doc)}",
-                f"start the file with '{{' and give at least \"format_version\": {fmt.version}",
+                "model.doc.not_object",
+                "model.doc.hint_not_object",
+                what=what_in,
+                got=_jphrase(doc),
+                version=fmt.version,
             )
             return None
         if "format" in doc and doc["format"] != fmt.tag:
-            self.add("$.format", f"expected {fmt.tag!r}, got {doc['format']!r}", fmt.hint)
+            wrong = Problem.said(
+                "$.format", "model.doc.wrong_format", tag=fmt.tag, got=doc["format"]
+            )
+            self.problems.append(attrs.evolve(wrong, hint=fmt.hint))
         upgraded = self._upgrade(doc, fmt)
         if upgraded is None:
             return None
         for key in upgraded:
             if key not in self.known:
                 near = difflib.get_close_matches(str(key), self.known, n=1)
-                hint = (
-                    f"did you mean {near[0]!r}?" if near else f"known keys: {', '.join(self.known)}"
-                )
-                self.add(f"$.{key}", "unknown key", hint)
+                if near:
+                    self.said(
+                        f"$.{key}",
+                        "model.doc.unknown_key",
+                        "model.doc.hint_did_you_mean",
+                        near=repr(near[0]),
+                    )
+                else:
+                    self.said(
+                        f"$.{key}",
+                        "model.doc.unknown_key",
+                        "model.doc.hint_known_keys",
+                        keys=", ".join(self.known),
+                    )
         return upgraded
 
     def records(self, doc: typing.Mapping[str, Any], key: str, cls: type[Any]) -> list[Any]:
@@ -603,7 +682,7 @@ class DocumentReader:
         cannot be read; its problems are noted). A missing key is an empty list."""
         raw = doc.get(key, [])
         if not isinstance(raw, list):
-            self.add(f"$.{key}", f"must be a list, got {_jtype(raw)}")
+            self.problems.append(attrs.evolve(_WrongType("list", raw).problem, path=f"$.{key}"))
             return []
         return self.many(raw, cls, f"$.{key}")
 
@@ -620,7 +699,7 @@ class DocumentReader:
                     for old in (f"{path}.{name}", f"{path} ({name})"):
                         if p.path == old or p.path.startswith(old + "."):
                             new = old.replace(name, key)
-                            self.problems[i] = Problem(new + p.path[len(old) :], p.message, p.hint)
+                            self.problems[i] = attrs.evolve(p, path=new + p.path[len(old) :])
         return found
 
     def many(self, entries: list[Any], cls: type[Any], path: str) -> list[Any]:
@@ -638,26 +717,29 @@ class DocumentReader:
     def _upgrade(self, doc: dict[str, Any], fmt: DocumentFormat) -> dict[str, Any] | None:
         version = doc.get("format_version")
         if version is None:
-            self.add(
+            self.said(
                 "$.format_version",
-                "required field missing",
-                f'add "format_version": {fmt.version}',
+                "model.doc.missing",
+                "model.doc.hint_add_version",
+                version=fmt.version,
             )
             return None
         if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-            self.add("$.format_version", f"must be a whole number >= 1, got {version!r}")
+            self.said("$.format_version", "model.doc.bad_version", got=version)
             return None
         if version > fmt.version:
-            self.add(
+            self.said(
                 "$.format_version",
-                f"version {version} is newer than this vchuang reads ({fmt.version})",
-                "upgrade vchuang: pip install --upgrade vchuang",
+                "model.doc.newer",
+                "model.doc.hint_upgrade",
+                version=version,
+                max=fmt.version,
             )
             return None
         while version < fmt.version:
             step = fmt.upgrades.get(version)
             if step is None:
-                self.add("$.format_version", f"no upgrade from version {version}")
+                self.said("$.format_version", "model.doc.no_upgrade", version=version)
                 return None
             doc = step(dict(doc))
             version += 1
@@ -666,22 +748,29 @@ class DocumentReader:
 
     def _one(self, entry: Any, cls: type[Any], path: str) -> Any:
         if not isinstance(entry, dict):
-            self.add(path, f"must be a JSON object, got {_jtype(entry)}")
+            self.said(path, "model.doc.not_record", got=_jphrase(entry))
             return None
         with contextlib.suppress(Exception):  # re-read in detail below to name every problem
             return _FAST.structure(entry, cls)
         try:
             return _DETAILED.structure(entry, cls)
         except (ClassValidationError, IterableValidationError) as exc:
-            for line in cattrs.transform_error(exc, path, format_exception=_format):
-                text, _, where = line.rpartition(" @ ")
-                message, hint, field = (*text.split("\x00"), "", "")[:3]
-                self.add(f"{where}.{field}" if field else where, message, hint)
+            found: list[Problem] = []
+
+            def each(leaf: BaseException, type_: Any) -> str:
+                # each leaf error becomes a Problem; cattrs gets its index back
+                found.append(_problem_of(leaf, type_))
+                return str(len(found) - 1)
+
+            for line in cattrs.transform_error(exc, path, format_exception=each):
+                index, _, where = line.rpartition(" @ ")
+                p = found[int(index)]
+                self.problems.append(attrs.evolve(p, path=f"{where}.{p.path}" if p.path else where))
         except ValidationError as exc:
             for p in exc.problems:
-                self.add(f"{path}.{p.path}" if p.path else path, p.message, p.hint)
+                self.problems.append(attrs.evolve(p, path=f"{path}.{p.path}" if p.path else path))
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
-            self.add(path, f"cannot be read: {exc}")
+            self.said(path, "model.doc.cannot_read", reason=exc)
         return None
 
 
@@ -703,7 +792,8 @@ class _Reader(DocumentReader):
         for section in (*_SECTIONS, "links"):
             raw = doc.get(section, [])
             if not isinstance(raw, list):
-                self.add(f"$.{section}", f"must be a list, got {_jtype(raw)}")
+                wrong = _WrongType("list", raw).problem
+                self.problems.append(attrs.evolve(wrong, path=f"$.{section}"))
                 continue
             cls = Link if section == "links" else entity_kinds()[_SECTIONS[section]]
             found = self.many(raw, cls, f"$.{section}")
@@ -753,11 +843,11 @@ class _Reader(DocumentReader):
     def _taxonomy(self, doc: dict[str, Any]) -> SkillTaxonomy | None:
         base_name = doc.get("base_taxonomy", "default")
         if base_name not in ("default", "none"):
-            self.add("$.base_taxonomy", f"must be 'default' or 'none', got {base_name!r}")
+            self.said("$.base_taxonomy", "model.doc.bad_base", got=base_name)
             return None
         raw = doc.get("skills", [])
         if not isinstance(raw, list):
-            self.add("$.skills", f"must be a list, got {_jtype(raw)}")
+            self.problems.append(attrs.evolve(_WrongType("list", raw).problem, path="$.skills"))
             return None
         skills = [self._one(entry, Skill, f"$.skills[{i}]") for i, entry in enumerate(raw)]
         if any(s is None for s in skills):
@@ -767,7 +857,7 @@ class _Reader(DocumentReader):
             return SkillTaxonomy(skills=(*base, *cast(list[Skill], skills)))
         except ValidationError as exc:
             for p in exc.problems:
-                self.add(f"$.skills ({p.path})", p.message, p.hint)
+                self.problems.append(attrs.evolve(p, path=f"$.skills ({p.path})"))
             return None
 
 
@@ -784,42 +874,110 @@ def _document_order(problem: Problem, known: tuple[str, ...] = _KNOWN) -> tuple[
     return (rank, int(index) if index is not None else -1)
 
 
-def _format(exc: BaseException, type_: Any) -> str:
-    """Message for one leaf error found by cattrs; after a NUL a hint, after another
-    the field the error is in, where cattrs's own path stops at the record."""
+def _problem_of(exc: BaseException, type_: Any) -> Problem:
+    """The problem of one leaf error found by cattrs; its path is the field the error is
+    in where cattrs's own path stops at the record (else empty)."""
     if isinstance(exc, ForbiddenExtraKeysError):
         names = sorted(exc.extra_fields)
         renames = _RENAMED.get(exc.cl, {})
         fields = [renames.get(a.name, a.name) for a in getattr(exc.cl, "__attrs_attrs__", ())]
         near = [m for n in names for m in difflib.get_close_matches(n, fields, n=1)]
-        hint = (
-            f"did you mean {', '.join(map(repr, near))}?"
-            if near
-            else (f"fields are: {', '.join(fields)}")
-        )
-        plural = "s" if len(names) > 1 else ""
+        key = "model.doc.unknown_fields" if len(names) > 1 else "model.doc.unknown_field"
         field = names[0] if len(names) == 1 else ""
-        return f"unknown field{plural} {', '.join(map(repr, names))}\x00{hint}\x00{field}"
+        listed = ", ".join(map(repr, names))
+        if near:
+            return Problem.said(
+                field,
+                key,
+                "model.doc.hint_did_you_mean",
+                names=listed,
+                near=", ".join(map(repr, near)),
+            )
+        return Problem.said(
+            field, key, "model.doc.hint_fields_are", names=listed, fields=", ".join(fields)
+        )
     if isinstance(exc, KeyError):
-        return "required field missing"
+        return Problem.said("", "model.doc.missing")
     if isinstance(exc, ValidationError):
-        p = exc.problems[0]
-        return f"{p.message}\x00{p.hint}\x00{p.path}"
+        return exc.problems[0]
+    if isinstance(exc, _WrongType):
+        return exc.problem
     enum_type = type_ if isinstance(type_, type) else None
     if enum_type is not None and issubclass(enum_type, enum.Enum):
         allowed = ", ".join(repr(m.value) for m in enum_type)
-        return f"not a known {enum_type.__name__}: {_short(exc)}\x00use one of {allowed}"
+        return Problem.said(
+            "",
+            "model.doc.not_enum",
+            "model.doc.hint_use_one_of",
+            name=_english_or(enum_type.__name__, _phrase("model.doc.a_value")),
+            detail=_english_or(_short(exc), _phrase("model.doc.cannot_convert")),
+            allowed=allowed,
+        )
     if isinstance(exc, TypeError) and str(exc).startswith("must be"):
-        return str(exc)
+        return Problem("", str(exc))
     if isinstance(exc, TypeError | ValueError):
         name = getattr(type_, "__name__", str(type_))
-        return f"wrong type or value, expected {name}: {_short(exc)}"
-    return f"{type(exc).__name__}: {_short(exc)}"
+        enums = [
+            t for t in typing.get_args(type_) if isinstance(t, type) and issubclass(t, enum.Enum)
+        ]
+        other = (
+            _phrase("model.doc.allowed_are", allowed=", ".join(repr(m.value) for m in enums[0]))
+            if enums
+            else _phrase("model.doc.cannot_convert")
+        )
+        return Problem.said(
+            "",
+            "model.doc.wrong_type",
+            name=_english_or(name, _type_word(type_)),
+            detail=_english_or(_short(exc), other),
+        )
+    return Problem("", f"{type(exc).__name__}: {_short(exc)}")
+
+
+def _english_or(english: str, other: Callable[[str], str]) -> Callable[[str], str]:
+    """A field that is ``english`` in English and ``other(lang)`` in another language."""
+
+    def said(lang: str) -> str:
+        return english if lang == "en" else other(lang)
+
+    return said
+
+
+def _type_word(type_: Any) -> Callable[[str], str]:
+    """What a field of type ``type_`` holds, as a catalogue entry (an enumeration, maybe
+    optional, is "one of the listed values")."""
+    import datetime as dt
+
+    members = [t for t in (*typing.get_args(type_), type_) if isinstance(t, type)]
+    if any(issubclass(t, enum.Enum) for t in members):
+        return _phrase("model.doc.want.choice")
+    for kind, want in ((bool, "bool"), (int, "whole"), (float, "number"), (str, "text")):
+        if kind in members:
+            return _phrase(f"model.doc.want.{want}")
+    if any(issubclass(t, dt.date) for t in members):
+        return _phrase("model.doc.want.date")
+    return _phrase("model.doc.want.other")
 
 
 def _short(exc: BaseException) -> str:
     text = str(exc)
     return text if len(text) <= 120 else text[:117] + "…"
+
+
+def _jphrase(value: Any) -> object:
+    """What JSON value ``value`` is, as a field of a problem (a function of the language)."""
+    word = _JWORDS.get(type(value)) if value is not None else "null"
+    return _phrase(f"model.doc.jtype.{word}") if word else type(value).__name__
+
+
+_JWORDS = {
+    dict: "object",
+    list: "list",
+    str: "string",
+    bool: "bool",
+    int: "number",
+    float: "number",
+}
 
 
 def _jtype(value: Any) -> str:

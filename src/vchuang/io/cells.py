@@ -89,8 +89,19 @@ E = TypeVar("E", bound=enum.Enum)
 _SPLIT = re.compile(r"[;；,，、|/\n]+")
 _UNITS = re.compile(r"(个小时|小时|hours?|hrs?|h|个人|人|名|个|元|块|¥|rmb|年|岁)$")
 _DATE = re.compile(
-    r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+    r"([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?"
 )
+
+
+#: The most characters of a cell a message repeats (a cell may hold 100,000).
+SHOWN_CHARS = 40
+
+
+def _shown(text: str) -> str:
+    """The cell's text as a message repeats it: stripped, and cut to
+    :data:`SHOWN_CHARS` characters with ``…`` when longer."""
+    value = text.strip()
+    return value if len(value) <= SHOWN_CHARS else value[:SHOWN_CHARS] + "…"
 
 
 def _fill(fields: Mapping[str, object], lang: str) -> dict[str, object]:
@@ -204,7 +215,7 @@ def _chinese_number(text: str) -> str | None:
 def _number_text(text: str) -> str:
     value = clean(text).casefold().lstrip("¥")
     value = _UNITS.sub("", value).strip()
-    if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", value):
+    if re.fullmatch(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?", value):
         value = value.replace(",", "")
     return _chinese_number(value) or value
 
@@ -218,8 +229,8 @@ def parse_int(text: str, what: str = "the cell") -> int:
     (1200, 3, 12, 2)
     """
     value = _number_text(text)
-    if not re.fullmatch(r"[+-]?\d{1,15}", value):
-        raise cell_error(key="tables.cell.not_whole", what=_the_cell(what), text=text.strip())
+    if not re.fullmatch(r"[+-]?[0-9]{1,15}", value):
+        raise cell_error(key="tables.cell.not_whole", what=_the_cell(what), text=_shown(text))
     return int(value)
 
 
@@ -230,13 +241,13 @@ def parse_number(text: str, what: str = "the cell") -> int | float:
     (3.5, 8, 3.5)
     """
     value = _number_text(text)
-    if re.fullmatch(r"\d{1,15}", value):
+    if re.fullmatch(r"[0-9]{1,15}", value):
         return int(value)
-    if len(value) > 40 or not re.fullmatch(r"(\d+\.?\d*|\.\d+)(e[+-]?\d{1,3})?", value):
-        raise cell_error(key="tables.cell.not_number", what=_the_cell(what), text=text.strip())
+    if len(value) > 40 or not re.fullmatch(r"([0-9]+\.?[0-9]*|\.[0-9]+)(e[+-]?[0-9]{1,3})?", value):
+        raise cell_error(key="tables.cell.not_number", what=_the_cell(what), text=_shown(text))
     number = float(value)
     if not math.isfinite(number):
-        raise cell_error(key="tables.cell.not_finite", what=_the_cell(what), text=text.strip())
+        raise cell_error(key="tables.cell.not_finite", what=_the_cell(what), text=_shown(text))
     return number
 
 
@@ -247,10 +258,10 @@ def parse_date(text: str) -> dt.date:
     (datetime.date(2019, 9, 21), datetime.date(2019, 9, 21))
     """
     value = clean(text)
-    found = _DATE.fullmatch(value) or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", value)
+    found = _DATE.fullmatch(value) or re.fullmatch(r"([0-9]{4})([0-9]{2})([0-9]{2})", value)
     if found is None:
         raise cell_error(
-            key="tables.cell.not_date", hint_key="tables.cell.hint_date", text=text.strip()
+            key="tables.cell.not_date", hint_key="tables.cell.hint_date", text=_shown(text)
         )
     year, month, day = (int(x) for x in found.groups())
     try:
@@ -259,7 +270,7 @@ def parse_date(text: str) -> dt.date:
         raise cell_error(
             key="tables.cell.no_such_date",
             hint_key="tables.cell.hint_date",
-            text=text.strip(),
+            text=_shown(text),
             error=exc,
         ) from None
 
@@ -267,17 +278,19 @@ def parse_date(text: str) -> dt.date:
 def is_full_date(text: str) -> bool:
     """Whether ``text`` is a date written out (``1984-05-03``, ``1984年5月3日``), as in a
     year column that was given a birth date."""
-    return re.fullmatch(r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?", clean(text)) is not None
+    return re.fullmatch(r"[0-9]{4}[-/.年][0-9]{1,2}[-/.月][0-9]{1,2}日?", clean(text)) is not None
 
 
 _YEAR_OF_DATE = (
     # year first: 1988-03-05, 1988/3/5, 1988.3.5, 1988年3月5日 (a time after it ignored)
-    re.compile(r"(\d{4})[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"),
+    re.compile(
+        r"([0-9]{4})[-/.年][0-9]{1,2}[-/.月][0-9]{1,2}日?(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?"
+    ),
     # year last: 05/03/1988, 5-3-1988, 05.03.1988 (day and month order does not matter)
-    re.compile(r"\d{1,2}[-/.]\d{1,2}[-/.](\d{4})"),
+    re.compile(r"[0-9]{1,2}[-/.][0-9]{1,2}[-/.]([0-9]{4})"),
     # year and month: 1988-03, 1988/3, 1988年3月 (not 1988.3, which reads as a decimal)
-    re.compile(r"(\d{4})(?:[-/]\d{1,2}|年\d{1,2}月(?:份)?)"),
-    re.compile(r"(\d{4})年(?:出生|生)?"),
+    re.compile(r"([0-9]{4})(?:[-/][0-9]{1,2}|年[0-9]{1,2}月(?:份)?)"),
+    re.compile(r"([0-9]{4})年(?:出生|生)?"),
 )
 
 
@@ -327,9 +340,15 @@ def parse_money(text: str) -> int:
         fen = parse_yuan(_chinese_number(value) or value)
     except ValidationError as err:
         problem = err.problems[0]
-        raise CellError(problem.message, problem.hint) from None
+        raise CellError(
+            problem.message,
+            problem.hint,
+            key=problem.key,
+            hint_key=problem.hint_key,
+            fields=problem.fields,
+        ) from None
     if fen < 0:
-        raise cell_error(key="tables.cell.negative_amount", text=text.strip())
+        raise cell_error(key="tables.cell.negative_amount", text=_shown(text))
     return fen
 
 
@@ -349,7 +368,7 @@ def parse_bool(text: str) -> bool:
     if value in _FALSE:
         return False
     raise cell_error(
-        key="tables.cell.not_bool", hint_key="tables.cell.hint_bool", text=text.strip()
+        key="tables.cell.not_bool", hint_key="tables.cell.hint_bool", text=_shown(text)
     )
 
 
@@ -374,7 +393,7 @@ def parse_level(text: str) -> Level:
     found = _LEVEL_WORDS.get(header_key(value))
     if found is None:
         raise cell_error(
-            key="tables.cell.not_level", hint_key="tables.cell.hint_level", text=text.strip()
+            key="tables.cell.not_level", hint_key="tables.cell.hint_level", text=_shown(text)
         )
     return found
 
@@ -472,7 +491,7 @@ def parse_enum(cls: type[E], text: str) -> E:
         raise cell_error(
             key="tables.cell.not_enum",
             hint_key="tables.cell.hint_enum",
-            text=text.strip(),
+            text=_shown(text),
             kind=kind,
             allowed=", ".join(str(m.value) for m in cls),
         )

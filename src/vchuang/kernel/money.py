@@ -93,28 +93,49 @@ def parse_yuan(amount: str | Decimal | int, *, where: str = "amount") -> int:
             or not text.isascii()
             or _AMOUNT.fullmatch(text) is None
         ):
-            raise _fail(
-                where,
-                f"{amount[:40]!r} is not an amount of yuan",
-                "write digits with an optional ¥ or 元, e.g. 1234.50",
+            raise ValidationError(
+                [
+                    Problem.said(
+                        where,
+                        "common.money.not_amount",
+                        "common.money.hint_digits",
+                        amount=amount[:40],
+                    )
+                ]
             )
         value = Decimal(text.replace(",", ""))
     elif isinstance(amount, int):
         value = Decimal(amount)
     else:
         if not amount.is_finite():
-            raise _fail(where, f"{amount!r} is not a finite amount", "give a number of yuan")
+            raise ValidationError(
+                [
+                    Problem.said(
+                        where, "common.money.not_finite", "common.money.hint_yuan", amount=amount
+                    )
+                ]
+            )
         value = amount
     if value.adjusted() >= MAX_MONEY_DIGITS:
-        raise _fail(
-            where,
-            f"{str(amount)[:40]!r} is too large an amount",
-            f"amounts have at most {MAX_MONEY_DIGITS} digits before the point",
+        raise ValidationError(
+            [
+                Problem.said(
+                    where,
+                    "common.money.too_large",
+                    "common.money.hint_digits_max",
+                    amount=str(amount)[:40],
+                    max=MAX_MONEY_DIGITS,
+                )
+            ]
         )
     fen = value.scaleb(2)
     if fen != fen.to_integral_value():
-        raise _fail(
-            where, f"{amount!r} is not a whole number of fen", "give at most two decimal places"
+        raise ValidationError(
+            [
+                Problem.said(
+                    where, "common.money.not_fen", "common.money.hint_decimals", amount=amount
+                )
+            ]
         )
     return int(fen)
 

@@ -19,14 +19,12 @@ Examples
 
 from __future__ import annotations
 
-import functools
-import json
 import os
 import string
 from collections.abc import Mapping
-from importlib import resources
 from typing import Literal
 
+from .._catalogue import catalogue, lookup
 from ..errors import Problem, ValidationError
 
 __all__ = ["LANGS", "Lang", "catalogue", "check_lang", "has", "lang_from_env", "text"]
@@ -34,30 +32,6 @@ __all__ = ["LANGS", "Lang", "catalogue", "check_lang", "has", "lang_from_env", "
 Lang = Literal["en", "zh"]
 #: The languages every entry is written in.
 LANGS: tuple[Lang, ...] = ("en", "zh")
-
-
-@functools.cache
-def catalogue() -> Mapping[str, Mapping[str, str]]:
-    """Every entry of the catalogue, read once from the package's data files.
-
-    Raises
-    ------
-    ValidationError
-        Two files define the same key, or a key does not start with its file's area.
-    """
-    entries: dict[str, Mapping[str, str]] = {}
-    folder = resources.files("vchuang") / "data" / "text"
-    for item in sorted(folder.iterdir(), key=lambda p: p.name):
-        if not item.name.endswith(".json"):
-            continue
-        area = item.name.removesuffix(".json")
-        for key, value in json.loads(item.read_text(encoding="utf-8")).items():
-            if not key.startswith(area + ".") or key in entries:
-                raise ValidationError(
-                    [Problem(f"{item.name}: {key}", "is a duplicate or outside its area")]
-                )
-            entries[key] = value
-    return entries
 
 
 def has(key: str) -> bool:
@@ -92,9 +66,7 @@ def text(key: str, lang: str = "en", /, **fields: object) -> str:
     KeyError
         No such entry: a programming error, caught by the catalogue's tests.
     """
-    entry = catalogue()[key]
-    template = entry[check_lang(lang)]
-    return template.format(**fields) if fields else template
+    return lookup(key, check_lang(lang), **fields)
 
 
 def fields_of(template: str) -> frozenset[str]:

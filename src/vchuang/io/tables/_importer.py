@@ -341,6 +341,7 @@ class Importer(Linking, Building):
             files=files,
             rows=sum(s.rows for s in self.sheets),
             imported=imported,
+            lang=self.p.lang,
         )
 
     def _graph(self) -> CommunityGraph:

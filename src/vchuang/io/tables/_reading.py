@@ -235,7 +235,10 @@ def _delimiter(lines: list[str], table: str | None, mapping: HeaderMap) -> str:
     for d in candidates:
         known = 0
         for line in lines:
-            cells = next(csv.reader([line], delimiter=d), [])
+            try:
+                cells = next(csv.reader([line], delimiter=d), [])
+            except csv.Error:  # a cell over the csv module's limit: the reading says so
+                continue
             if len(cells) < 2:
                 continue
             for spec in specs:
@@ -357,7 +360,7 @@ def _check_zip(path: Path, lang: Lang) -> tuple[str, str] | None:
             return message, text("tables.hint_bomb", lang)
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
-    except (OSError, zipfile.BadZipFile, ValueError, EOFError):
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError, NotImplementedError):
         return None
     if len(infos) > MAX_XLSX_PARTS:
         message = text(

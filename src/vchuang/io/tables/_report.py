@@ -9,6 +9,7 @@ import attrs
 
 from ...errors import Problem
 from ...graph import CommunityGraph
+from ...kernel.text import has, text
 from ...model import KIND_PLURALS
 
 __all__ = ["ImportReport", "SourceFile"]
@@ -44,6 +45,8 @@ class ImportReport:
     """Data rows read in all files."""
     imported: Mapping[str, int]
     """Entities imported by kind (plural), and ``links``."""
+    lang: str = "en"
+    """The language of the messages (:func:`read_tables`'s ``lang``), and of :meth:`lines`."""
 
     @property
     def ok(self) -> bool:
@@ -62,24 +65,48 @@ class ImportReport:
         ]
         return out
 
-    def lines(self) -> list[str]:
-        """The report as lines of text (what ``vchuang import`` prints)."""
+    def lines(self, lang: str | None = None) -> list[str]:
+        """The report as lines of text (what ``vchuang import`` prints), in ``lang``
+        (``"en"`` or ``"zh"``; by default the language the tables were read in)."""
+        lang = self.lang if lang is None else lang
+
+        def table(name: str) -> str:
+            key = f"tables.table.{name}"
+            return text(key, lang) if lang != "en" and has(key) else name
+
         out = [
-            f"read {f.path} as {f.table}: {f.rows} row{'s' * (f.rows != 1)} ({f.encoding})"
+            text(
+                "tables.report.read_one" if f.rows == 1 else "tables.report.read_many",
+                lang,
+                path=f.path,
+                table=table(f.table),
+                rows=f.rows,
+                encoding=f.encoding,
+            )
             for f in self.files
             if f.table is not None
         ]
-        out += [f"note: {n}" for n in self.notes]
+        out += [text("tables.report.note", lang, note=n.render(lang)) for n in self.notes]
         if self.problems:
             n = len(self.problems)
-            out.append(f"{n} problem{'s' * (n != 1)}:")
-            out += [str(p) for p in self.problems]
+            which = "tables.report.problems_one" if n == 1 else "tables.report.problems_many"
+            out.append(text(which, lang, n=n))
+            out += [p.render(lang) for p in self.problems]
         singular = {plural: kind for kind, plural in KIND_PLURALS.items()}
-        singular["links"] = "link"
-        counts = ", ".join(
-            f"{v} {k if v != 1 else singular.get(k, k)}" for k, v in self.imported.items() if v
-        )
-        out.append(f"imported: {counts or 'nothing'}")
+        parts = [
+            text(
+                f"model.count.{singular[k]}.{'one' if v == 1 else 'many'}"
+                if k in singular
+                else f"tables.report.links.{'one' if v == 1 else 'many'}",
+                lang,
+                n=v,
+            )
+            for k, v in self.imported.items()
+            if v
+        ]
+        sep = text("model.count.sep", lang)
+        counts = sep.join(parts) or text("tables.report.nothing", lang)
+        out.append(text("tables.report.imported", lang, counts=counts))
         return out
 
     def __str__(self) -> str:

@@ -8,6 +8,8 @@ every note; :func:`location` writes the place a problem names, ``居民.csv:7 (c
 
 from __future__ import annotations
 
+import re
+
 import attrs
 
 from ...errors import Problem
@@ -57,21 +59,37 @@ class Problems:
         if sheet is not None and field is not None:
             col = sheet.positions.get(field, -1)
         key = (sheet.order if sheet is not None else -1, line, col, len(self.items))
-        self.items.append((key, Problem(path, message, hint)))
+        self.items.append((key, _problem(path, message, hint)))
 
     def note(self, path: str, message: str, hint: str = "") -> None:
-        self.notes.append(Problem(path, message, hint))
+        self.notes.append(_problem(path, message, hint))
 
     def sorted(self) -> list[Problem]:
         return [p for _, p in sorted(self.items, key=lambda item: item[0])]
 
 
 def location(sheet: Sheet | None, line: int, field: str | None) -> str:
+    """``file:line (column header)``; the line is left out when it is 0, the column
+    when the field has no header in the sheet (and all is empty without a sheet)."""
     if sheet is None:
         return ""
-    """``file:line (column header)``; the line is left out when it is 0, the column
-    when the field has no header in the sheet."""
     text = f"{sheet.label}:{line}" if line > 0 else sheet.label
     if field is not None and field in sheet.headers:
         text += f" (column {sheet.headers[field]})"
     return text
+
+
+_AT_COLUMN = re.compile(r"(?s)(.+) \(column (.+)\)")
+
+
+def _problem(path: str, message: str, hint: str) -> Problem:
+    """A problem (the message already in the reader's language) whose place, when it
+    names a column (:func:`location`), is said in the user's language by
+    :meth:`~vchuang.errors.Problem.render`; ``path`` itself stays as written."""
+    found = _AT_COLUMN.fullmatch(path)
+    if found is None:
+        return Problem(path, message, hint)
+    where, column = found.groups()
+    return Problem(
+        path, message, hint, path_key="tables.at_column", fields={"where": where, "column": column}
+    )
