@@ -29,6 +29,7 @@ from vchuang import (
 from vchuang.privacy import (
     MIN_KEY_BYTES,
     Reveal,
+    data_date,
     display_name,
     for_publication,
     is_minor,
@@ -179,13 +180,59 @@ def test_is_minor_counts_both_today_and_the_data_date() -> None:
 def test_display_name_respects_consent_and_never_names_a_minor(example: CommunityGraph) -> None:
     g = _with_a_child(example)
     as_of = g.metadata.as_of
-    assert display_name(g.get("ok", Resident), reveal=True) == "Consenting Adult"
+    assert display_name(g.get("ok", Resident), reveal=True, graph=g) == "Consenting Adult"
+    assert display_name(g.get("ok", Resident), reveal=True, as_of=as_of) == "Consenting Adult"
     assert display_name(g.get("ok", Resident)) == "Resident ok"
-    assert display_name(g.get("kid", Resident), reveal=True) == "Resident kid"
+    assert display_name(g.get("kid", Resident), reveal=True, graph=g) == "Resident kid"
     assert (
         display_name(g.get("teen2019", Resident), reveal=True, as_of=as_of) == "Resident teen2019"
     )
-    assert display_name(g.get("pn-r01", Resident), reveal=True) == "Resident pn-r01"
+    assert display_name(g.get("pn-r01", Resident), reveal=True, graph=g) == "Resident pn-r01"
+
+
+def test_display_name_without_as_of_judges_minority_on_the_data_date(
+    example: CommunityGraph,
+) -> None:
+    # issue 17: born 2003, a minor on the data's date (2019), an adult today. With no
+    # as_of, display_name took today's clock and named them.
+    g = _with_a_child(example)
+    teen = g.get("teen2019", Resident)
+    assert teen.minor_on(data_date(g)) and not teen.minor_on(dt.date.today())
+    assert display_name(teen, reveal=True, graph=g) == "Resident teen2019"
+    # no date at all: a birth year may describe a child, so no name
+    assert display_name(teen, reveal=True) == "Resident teen2019"
+    assert display_name(g.get("ok", Resident), reveal=True) == "Resident ok"
+    # a resident without a birth year or a minor band is named as before
+    adult = Resident(id="a", name="Li Na", community="pingnan", consent_to_name=True)
+    assert display_name(adult, reveal=True) == "Li Na"
+
+
+def test_naming_paths_use_the_data_date_when_the_metadata_has_none(
+    example: CommunityGraph,
+) -> None:
+    # no metadata.as_of: the latest dated record stands for the data's date, not today
+    g = _with_a_child(example)
+    undated = CommunityGraph(taxonomy=g.taxonomy, metadata=Metadata(title="no date"))
+    undated.add_all(list(g) + g.links())
+    day = data_date(undated)
+    assert day is not None and day.year < 2003 + 18
+    for level in ("minimal", "consented"):
+        assert redact(undated, level).get("teen2019").name == "Resident teen2019"
+    assert for_publication(undated, "all").get("teen2019").name == "Resident teen2019"
+    assert for_publication(undated, "all").get("ok").name == "Consenting Adult"
+    # a graph without any date (a bare roster) describes the present: judged on today,
+    # so the adult keeps a name and the one born in 2003 (an adult today) too
+    bare = CommunityGraph(taxonomy=g.taxonomy)
+    bare.add_all([r for r in g if r.kind in ("district", "subdistrict", "community")])
+    bare.add(g.get("ok"), g.get("teen2019"))
+    assert data_date(bare) is None
+    assert {r.name for r in redact(bare, "minimal").residents()} == {
+        "Consenting Adult",
+        "Teen Then",
+    }
+    # ... while display_name of a resident on its own, with no date, withholds the name
+    # of anyone with a birth year, who might be a child in the data
+    assert display_name(g.get("ok"), reveal=True) == "Resident ok"
 
 
 @pytest.mark.parametrize("level", ["minimal", "consented", "standard", "strict"])

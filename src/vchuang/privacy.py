@@ -58,7 +58,7 @@ import enum
 import gc
 import hashlib
 import hmac
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -80,10 +80,13 @@ from .model import (
 __all__ = [
     "ID_PREFIXES",
     "MIN_KEY_BYTES",
+    "Derived",
     "Redaction",
     "Reveal",
     "SuppressedCell",
     "Suppression",
+    "Total",
+    "data_date",
     "display_name",
     "for_publication",
     "is_minor",
@@ -252,12 +255,62 @@ def is_minor(resident: Resident, as_of: dt.date | None = None) -> bool:
     return as_of is not None and resident.minor_on(as_of)
 
 
-def display_name(resident: Resident, *, reveal: bool = False, as_of: dt.date | None = None) -> str:
+def data_date(graph: CommunityGraph) -> dt.date | None:
+    """The date the data describe: ``graph.metadata.as_of``, else the latest date any
+    record carries (an activity, a project's start, a call, a proposal, a link), else
+    ``None``.
+
+    Ages and minority are judged on this date, never on today's clock: a child of the
+    2019 pilot stays a child in every output made from it.
+
+    Examples
+    --------
+    >>> import vchuang
+    >>> data_date(vchuang.datasets.longgang_pilot())
+    datetime.date(2019, 12, 31)
+    >>> data_date(vchuang.CommunityGraph()) is None
+    True
+    """
+    if graph.metadata.as_of is not None:
+        return graph.metadata.as_of
+    dated: list[Any] = [*graph.activities(), *graph.projects(), *graph.calls()]
+    dated += graph.proposals()
+    days = [_day(getattr(r, f, None)) for r in dated for f in _DATE_FIELDS]
+    if not any(days):  # the links' dates only when no record has one (there are many)
+        days = [_day(getattr(k, f)) for k in graph.links() for f in ("since", "until")]
+    return max((d for d in days if d is not None), default=None)
+
+
+#: Fields of records that hold a date of the data.
+_DATE_FIELDS = ("date", "started", "opens", "closes", "submitted")
+
+
+def _day(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
+
+
+def _may_name(resident: Resident, day: dt.date | None) -> bool:
+    """Whether a resident may be named at all: not a minor today nor on ``day``; and
+    with no known date, no birth year that could make them a child in the data."""
+    if is_minor(resident, day):
+        return False
+    return day is not None or resident.birth_year is None
+
+
+def display_name(
+    resident: Resident,
+    *,
+    reveal: bool = False,
+    as_of: dt.date | None = None,
+    graph: CommunityGraph | None = None,
+) -> str:
     """The name to show for a resident in a report.
 
     The real name only when ``reveal`` is true, the resident consented to be named
-    (``consent_to_name``) and is not a minor (see :func:`is_minor`); otherwise the
-    pseudonym label ``"Resident <ID>"``.
+    (``consent_to_name``) and is not a minor today nor on the date the data describe
+    (see :func:`is_minor`); otherwise the pseudonym label ``"Resident <ID>"``.
 
     Parameters
     ----------
@@ -266,11 +319,21 @@ def display_name(resident: Resident, *, reveal: bool = False, as_of: dt.date | N
     reveal
         Ask for the real name (granted only with consent, never for a minor).
     as_of
-        The date the data describe, for the minor check.
+        The date the data describe, for the minor check; default
+        :func:`data_date` of ``graph``.
+    graph
+        The graph the resident comes from, for its date when ``as_of`` is not given.
 
     Returns
     -------
     str
+
+    Notes
+    -----
+    Minority is judged on the data's date, never on today's clock alone: a resident
+    born in 2003 was a minor in the 2019 pilot and is never named from it. With no date
+    at all (neither ``as_of`` nor a dated ``graph``), a resident with a birth year is not
+    named, since the data might describe them as a child.
 
     Examples
     --------
@@ -282,8 +345,15 @@ def display_name(resident: Resident, *, reveal: bool = False, as_of: dt.date | N
     ...                  consent_to_name=True)
     >>> display_name(child, reveal=True)
     'Resident r2'
+    >>> import vchuang
+    >>> pilot = vchuang.datasets.longgang_pilot()     # the data of 2019-12-31
+    >>> then = Resident(id="r3", name="Wang Fang", community="c", birth_year=2003,
+    ...                 consent_to_name=True)         # 16 in 2019, an adult today
+    >>> display_name(then, reveal=True, graph=pilot)
+    'Resident r3'
     """
-    if reveal and resident.consent_to_name and not is_minor(resident, as_of):
+    day = as_of if as_of is not None else (data_date(graph) if graph is not None else None)
+    if reveal and resident.consent_to_name and _may_name(resident, day):
         return resident.name
     return pseudonym_label(resident.id)
 
@@ -444,9 +514,11 @@ def redact(
     level
         ``"minimal"``, ``"consented"``, ``"standard"`` (default) or ``"strict"``.
     as_of
-        The date ages are counted on: default ``graph.metadata.as_of``, else today. A
-        birth year becomes the age band on that date (age = year of ``as_of`` minus
-        birth year).
+        The date ages are counted on: default :func:`data_date` (the metadata's
+        ``as_of``, else the latest date in the records). A birth year becomes the age
+        band on that date (age = year of ``as_of`` minus birth year); minors are judged
+        on it and on today (see :func:`is_minor`). A graph with no date at all (a bare
+        roster) describes the present: ages are counted on today.
 
     Returns
     -------
@@ -495,7 +567,8 @@ def redact(
         raise ValidationError(
             [Problem("level", f"{level!r} is not a redaction level", f"use one of {allowed}")]
         ) from None
-    day = as_of or graph.metadata.as_of or _today()
+    # a graph with no date at all (a bare roster) describes the present
+    day = as_of if as_of is not None else (data_date(graph) or _today())
     records: list[Entity | Link] = [_redacted(r, chosen, day) for r in graph]
     records += graph.links()
     out = CommunityGraph(taxonomy=graph.taxonomy, metadata=graph.metadata)
@@ -509,7 +582,7 @@ def _redacted(record: Entity, level: Redaction, day: dt.date) -> Entity:
     if isinstance(record, Resident):
         keep_name = (
             level is Redaction.MINIMAL or (level is Redaction.CONSENTED and record.consent_to_name)
-        ) and not is_minor(record, day)
+        ) and _may_name(record, day)
         if not keep_name:
             changes["name"] = pseudonym_label(record.id)
         if full and record.birth_year is not None:
@@ -559,7 +632,8 @@ def for_publication(
         so the pseudonyms cannot be linked to any other export (give a key of your own
         for pseudonyms that stay the same between exports).
     as_of
-        The date ages are counted on (default ``graph.metadata.as_of``, else today).
+        The date ages and minority are judged on (default :func:`data_date`, as in
+        :func:`redact`).
 
     Returns
     -------
@@ -606,7 +680,8 @@ def for_publication(
     # given its pseudonym, and the graph is built (and checked) once instead of twice
     # (3x faster at 100,000 residents, the same graph; redaction keeps IDs and links).
     raw_key = _as_key(key)
-    day = as_of or graph.metadata.as_of or _today()
+    # a graph with no date at all (a bare roster) describes the present
+    day = as_of if as_of is not None else (data_date(graph) or _today())
     # The cyclic garbage collector is paused while the copy is built: it would scan the
     # ever larger heap again and again (a third of the time at 100,000 residents), and
     # frozen records make no cycles for it to find.
@@ -629,6 +704,60 @@ def for_publication(
 
 # --------------------------------------------------------------------------- small cells
 
+#: A cell of a table: its row (from 0) and its column.
+_Cell = tuple[int, str]
+
+
+def _names(value: str | Iterable[str]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _rows_of(value: Iterable[int]) -> tuple[int, ...]:
+    return tuple(int(i) for i in value)
+
+
+@attrs.frozen(kw_only=True)
+class Derived:
+    """A published column computed from counts of people: a share, a rate, a per-capita
+    figure, a flag ("below target") or a total (see :func:`suppress_small`).
+
+    Where any of its ``sources`` is hidden in a row, the derived cell of that row is
+    hidden too, unless ``value`` shows that it is the same whatever the hidden counts
+    are (then it tells nothing about them and stays).
+
+    Examples
+    --------
+    >>> Derived(sources="reached").sources
+    ('reached',)
+    """
+
+    sources: tuple[str, ...] = attrs.field(converter=_names)
+    """The count columns (of the same row) the column is computed from."""
+    value: Callable[[Mapping[str, Any]], Any] | None = attrs.field(
+        default=None, eq=False, repr=False
+    )
+    """How the published cell is computed from the row (optional). Given, a cell whose
+    hidden sources are all *primary* stays when it comes out the same for every count
+    the marker allows (``1 .. threshold - 1``, or from 0 with ``zeros=True``)."""
+
+
+@attrs.frozen(kw_only=True)
+class Total:
+    """Rows of a table that add up: in every count column, the ``total`` row holds the
+    sum of the ``parts`` rows (e.g. a district and its communities).
+
+    ``total=None`` stands for a total that is not in the table but may be known
+    elsewhere (published in another table, or in the news).
+
+    Examples
+    --------
+    >>> Total(total=3, parts=[0, 1, 2])
+    Total(total=3, parts=(0, 1, 2))
+    """
+
+    total: int | None
+    parts: tuple[int, ...] = attrs.field(converter=_rows_of)
+
 
 @attrs.frozen(kw_only=True)
 class SuppressedCell:
@@ -638,8 +767,19 @@ class SuppressedCell:
     """Position of the row in the table (from 0)."""
     column: str
     reason: str
-    """``"primary"`` (the count is below the threshold) or ``"secondary"`` (hidden so
-    that a primary cell cannot be worked out from the row's total)."""
+    """``"primary"`` (the count is below the threshold), ``"secondary"`` (a count hidden
+    so that a primary cell cannot be worked out from a total it adds up to) or
+    ``"derived"`` (a share, rate or other column computed from a hidden count)."""
+
+    def why(self, lang: str = "en", *, threshold: int = 5) -> str:
+        """The reason in words, in ``"en"`` or ``"zh"``.
+
+        >>> SuppressedCell(row=0, column="share", reason="derived").why("zh")
+        '由被隐藏的人数算出'
+        """
+        from .kernel.text import text
+
+        return text(f"privacy.reason.{self.reason}", lang, threshold=threshold)
 
 
 @attrs.frozen(kw_only=True)
@@ -647,12 +787,15 @@ class Suppression:
     """A table with its small counts hidden (see :func:`suppress_small`)."""
 
     rows: tuple[Mapping[str, Any], ...]
-    """The rows to publish: hidden counts replaced by ``marker``."""
+    """The rows to publish: hidden cells replaced by ``marker``."""
     cells: tuple[SuppressedCell, ...]
     """Every hidden cell, in row then column order."""
     threshold: int
     marker: str
     columns: tuple[str, ...]
+    """The count columns."""
+    derived: tuple[str, ...] = ()
+    """The columns derived from counts."""
 
     def to_rows(self) -> list[dict[str, Any]]:
         """The rows to publish, as a list of dicts."""
@@ -663,6 +806,20 @@ class Suppression:
         """How many cells were hidden."""
         return len(self.cells)
 
+    def note(self, lang: str = "en") -> str:
+        """What the marker means, for a table's caption, in ``"en"`` or ``"zh"``.
+
+        >>> suppress_small([{"n": 3}], ["n"]).note()
+        '“<5” marks a hidden cell: fewer than 5 people, or a number hidden so that such a count cannot be worked out.'
+        """
+        from .kernel.text import text
+
+        return text("privacy.marker_note", lang, marker=self.marker, threshold=self.threshold)
+
+    def hidden(self, reason: str | None = None) -> frozenset[tuple[int, str]]:
+        """The hidden cells as ``(row, column)`` pairs (of one ``reason``, or all)."""
+        return frozenset((c.row, c.column) for c in self.cells if reason in (None, c.reason))
+
 
 def suppress_small(
     rows: Iterable[Mapping[str, Any]],
@@ -672,25 +829,49 @@ def suppress_small(
     marker: str | None = None,
     zeros: bool = False,
     secondary: bool = True,
+    across: bool = True,
+    totals: Iterable[Total] = (),
+    column_totals: Mapping[str, Sequence[str]] | None = None,
+    derived: Mapping[str, Derived | Sequence[str] | str] | None = None,
+    only: Callable[[Mapping[str, Any]], bool] | None = None,
 ) -> Suppression:
-    """Hide counts below ``threshold`` in a table to be published.
+    """Hide counts below ``threshold`` in a table to be published, every cell that would
+    let a reader work one of them out, and every cell computed from a hidden count.
 
     Parameters
     ----------
     rows
         The table, one mapping per row (e.g. a result's ``to_rows()``).
     columns
-        The columns that hold counts of people; other columns are left alone.
+        The columns that hold counts of people; other columns are left alone (unless
+        named in ``derived``).
     threshold
         Counts ``1 <= n < threshold`` are hidden (default 5).
     marker
-        What replaces a hidden count; default ``"<threshold"`` (e.g. ``"<5"``).
+        What replaces a hidden cell; default ``"<threshold"`` (e.g. ``"<5"``).
     zeros
         Hide zero counts too (by default a zero is shown: it reveals no one).
     secondary
-        When a row has exactly one hidden count, also hide its next smallest positive
-        count in ``columns`` (ties: the first such column), so that the hidden one cannot
-        be worked out by subtracting the others from a published row total.
+        Hide more cells, where needed, so that no hidden count can be worked out from
+        the totals the table's counts add up to (see Notes). ``False``: primary and
+        derived cells only.
+    across
+        The counts of a row are parts of one whole (elders, children, adults of a
+        place), whose total a reader may know: a row with one hidden count needs a
+        second one. ``False`` for columns that are not parts of a whole (engaged,
+        talents, leaders — each a subset of the one before).
+    totals
+        Rows that add up: each :class:`Total` says that its ``total`` row is the sum of
+        its ``parts`` rows in every count column (a district and its communities).
+    column_totals
+        Columns that add up, within each row: ``{"total": ["men", "women"]}``. The total
+        column must be a count column too.
+    derived
+        Columns computed from counts of the same row: ``{"share": ["reached"]}``, or a
+        :class:`Derived` with the function that computes the cell.
+    only
+        Which rows hold counts (default all): in the others the ``columns`` are left
+        alone, e.g. the rows of a "measure, value" table that are not counts of people.
 
     Returns
     -------
@@ -700,16 +881,39 @@ def suppress_small(
     Raises
     ------
     ValidationError
-        ``threshold`` is below 1, a count is not a whole number >= 0, or a column is
-        missing from a row.
+        ``threshold`` is below 1, a count is not a whole number >= 0, a column is
+        missing from a row, or a total names a row or column that is not in the table.
 
     Notes
     -----
     This is the *threshold rule* of statistical disclosure control [2]_: a cell counting
     fewer than :math:`t` people may let a reader single them out ("the one elder in
-    building 6 who came"). Secondary suppression here protects row totals only; a table
-    that also publishes column totals needs suppression across columns as well (see [2]_).
-    ``None`` cells (unknown) are left as they are.
+    building 6 who came").
+
+    *Primary* cells are the counts :math:`1 \\le n < t`. Every total the table declares
+    (``totals``, ``column_totals``, and with ``across`` the unpublished total of each
+    row) is an equation :math:`T = \\sum_i n_i`; a reader who sees all but one of its
+    cells solves it. *Secondary* suppression therefore makes every equation with a
+    hidden cell hold at least two, hiding the smallest positive count shown in it (ties:
+    the earliest row, then the earliest column; a zero only when nothing else is left),
+    and repeats until no equation has a lone hidden cell. It then checks the equations
+    together: a primary cell is solvable when its unit vector lies in the row space of
+    the equations restricted to the hidden cells (tested on the null space, by a
+    singular value decomposition); each such cell gets one more complementary cell, the
+    smallest positive count shown in an equation it is in, until none is solvable.
+
+    *Derived* cells (``derived``) are hidden wherever one of their sources is; with a
+    ``value`` function a cell whose hidden sources are primary stays when it is the same
+    for every count the marker allows (a "gap: yes" flag that holds for any of 1–4
+    people reached out of 420).
+
+    ``None`` cells (unknown) are never hidden, and count as unknown to a reader.
+
+    What this does not do: protect against equations the table does not declare (a
+    subset column that differs from its superset by a small number, cumulative
+    columns differenced month by month, the same count published in another table),
+    or narrow *intervals*: a hidden count may still be bounded, e.g. to ``0 .. 9`` when
+    a total of 9 splits into two hidden cells. See the privacy page of the docs.
 
     References
     ----------
@@ -725,45 +929,226 @@ def suppress_small(
     {'community': 'Pingnan', 'elders': '<5', 'children': '<5', 'adults': 40}
     >>> [(c.row, c.column, c.reason) for c in s.cells]
     [(0, 'elders', 'primary'), (0, 'children', 'secondary')]
+
+    A district row that adds up its communities, and a share computed from the count:
+
+    >>> rows = [{"place": "A", "reached": 3, "of": 420, "share": "0.7%"},
+    ...         {"place": "B", "reached": 40, "of": 500, "share": "8.0%"},
+    ...         {"place": "C", "reached": 60, "of": 900, "share": "6.7%"},
+    ...         {"place": "all", "reached": 103, "of": 1820, "share": "5.7%"}]
+    >>> s = suppress_small(rows, ["reached"], across=False,
+    ...                    totals=[Total(total=3, parts=[0, 1, 2])], derived={"share": "reached"})
+    >>> [(r["reached"], r["share"]) for r in s.to_rows()]
+    [('<5', '<5'), ('<5', '<5'), (60, '6.7%'), (103, '5.7%')]
     """
     threshold = check_whole(threshold, "threshold", minimum=1)
     shown = marker if marker is not None else f"<{threshold}"
     table = [dict(row) for row in rows]
     cols = tuple(columns)
-    cells: list[SuppressedCell] = []
-    out: list[dict[str, Any]] = []
+    counted = [only is None or bool(only(row)) for row in table]
+    values = _counts(table, cols, counted)
+    links = _derived_columns(derived or {}, cols, table)
+    equations = _equations(cols, counted, across, totals, column_totals or {})
+    hidden: dict[_Cell, str] = {
+        cell: "primary"
+        for cell, n in values.items()
+        if n is not None and n < threshold and (n > 0 or zeros)
+    }
+    if secondary and hidden:
+        _complete(hidden, values, equations, cols)
+    low = 0 if zeros else 1
+    order = {c: k for k, c in enumerate((*cols, *links))}
     for i, row in enumerate(table):
-        primary: list[str] = []
+        if not counted[i]:
+            continue
+        for column, link in links.items():
+            sources = [(i, s) for s in link.sources if (i, s) in hidden]
+            if sources and not _uninformative(row, link, sources, hidden, low, threshold):
+                hidden[(i, column)] = "derived"
+    cells = sorted(hidden.items(), key=lambda item: (item[0][0], order[item[0][1]]))
+    for (i, column), _ in cells:
+        table[i][column] = shown
+    return Suppression(
+        rows=tuple(table),
+        cells=tuple(SuppressedCell(row=i, column=c, reason=r) for (i, c), r in cells),
+        threshold=threshold,
+        marker=shown,
+        columns=cols,
+        derived=tuple(links),
+    )
+
+
+def _counts(
+    table: Sequence[Mapping[str, Any]], cols: Sequence[str], counted: Sequence[bool]
+) -> dict[_Cell, int | None]:
+    """Every count cell of the counted rows (``None`` when unknown), checked."""
+    values: dict[_Cell, int | None] = {}
+    for i, row in enumerate(table):
+        if not counted[i]:
+            continue
         for col in cols:
             if col not in row:
                 raise ValidationError([Problem(f"rows[{i}]", f"no column {col!r}")])
             value = row[col]
-            if value is None:
-                continue
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValidationError(
-                    [
-                        Problem(
-                            f"rows[{i}].{col}",
-                            f"a count must be a whole number >= 0, got {value!r}",
-                        )
-                    ]
-                )
-            if value < threshold and (value > 0 or zeros):
-                primary.append(col)
-        hidden = [(c, "primary") for c in primary]
-        if secondary and len(primary) == 1:
-            others = [
-                c for c in cols if c not in primary and isinstance(row[c], int) and row[c] > 0
-            ]
-            if others:
-                smallest = min(others, key=lambda c: (row[c], cols.index(c)))
-                hidden.append((smallest, "secondary"))
-        hidden.sort(key=lambda item: cols.index(item[0]))
-        for col, reason in hidden:
-            row[col] = shown
-            cells.append(SuppressedCell(row=i, column=col, reason=reason))
-        out.append(row)
-    return Suppression(
-        rows=tuple(out), cells=tuple(cells), threshold=threshold, marker=shown, columns=cols
-    )
+            if value is not None:
+                value = check_whole(value, f"rows[{i}].{col}", minimum=0)
+            values[(i, col)] = value
+    return values
+
+
+def _derived_columns(
+    derived: Mapping[str, Derived | Sequence[str] | str],
+    cols: Sequence[str],
+    table: Sequence[Mapping[str, Any]],
+) -> dict[str, Derived]:
+    links: dict[str, Derived] = {}
+    for column, spec in derived.items():
+        link = spec if isinstance(spec, Derived) else Derived(sources=spec)
+        unknown = [s for s in link.sources if s not in cols]
+        if column in cols or unknown or not link.sources:
+            what = (
+                f"{column!r} is a count column"
+                if column in cols
+                else f"{column!r} must be derived from count columns, not {unknown or '[]'}"
+            )
+            raise ValidationError([Problem(f"derived[{column!r}]", what)])
+        if any(column not in row for row in table):
+            raise ValidationError([Problem(f"derived[{column!r}]", f"no column {column!r}")])
+        links[column] = link
+    return links
+
+
+#: An equation of a table: a total cell (``None``: a total known outside the table)
+#: and the cells that add up to it.
+_Equation = tuple[_Cell | None, tuple[_Cell, ...]]
+
+
+def _equations(
+    cols: Sequence[str],
+    counted: Sequence[bool],
+    across: bool,
+    totals: Iterable[Total],
+    column_totals: Mapping[str, Sequence[str]],
+) -> list[_Equation]:
+    """The totals of the table as equations over its count cells."""
+    rows = [i for i, ok in enumerate(counted) if ok]
+    inside = set(rows)
+    out: list[_Equation] = []
+    for total_col, parts in column_totals.items():
+        bad = [c for c in (total_col, *parts) if c not in cols]
+        if bad:
+            msg = f"{bad[0]!r} is not a count column"
+            raise ValidationError([Problem(f"column_totals[{total_col!r}]", msg)])
+        out += [((i, total_col), tuple((i, c) for c in parts)) for i in rows]
+    if across:
+        summed = set(column_totals)
+        parts = [c for c in cols if c not in summed]
+        out += [(None, tuple((i, c) for c in parts)) for i in rows]
+    for k, group in enumerate(totals):
+        named = [group.total] if group.total is not None else []
+        outside = [i for i in (*named, *group.parts) if i not in inside]
+        if outside:
+            msg = f"row {outside[0]} is not a row of counts in the table"
+            raise ValidationError([Problem(f"totals[{k}]", msg)])
+        for col in cols:
+            top = None if group.total is None else (group.total, col)
+            out.append((top, tuple((i, col) for i in group.parts)))
+    return [(top, parts) for top, parts in out if parts]
+
+
+def _complete(
+    hidden: dict[_Cell, str],
+    values: Mapping[_Cell, int | None],
+    equations: Sequence[_Equation],
+    cols: Sequence[str],
+) -> None:
+    """Secondary suppression, in place: no equation with a lone hidden cell, and no
+    primary cell solvable from the equations together."""
+    position = {c: k for k, c in enumerate(cols)}
+
+    def rank(cell: _Cell) -> tuple[int, int, int]:
+        value = values[cell]
+        return (0 if value else 1, value or 0, cell[0] * len(cols) + position[cell[1]])
+
+    def complement(equation: _Equation) -> _Cell | None:
+        top, parts = equation
+        cells = [*parts, *([top] if top is not None else [])]
+        free = [c for c in cells if c not in hidden and values[c] is not None]
+        return min(free, key=rank) if free else None
+
+    for _ in range(len(values) + 1):  # every round hides a cell, or ends
+        changed = False
+        for equation in equations:
+            top, parts = equation
+            cells = [*parts, *([top] if top is not None else [])]
+            unknown = [c for c in cells if c in hidden or values[c] is None]
+            if len(unknown) == 1 and unknown[0] in hidden:
+                pick = complement(equation)
+                if pick is not None:
+                    hidden[pick] = "secondary"
+                    changed = True
+        if changed:
+            continue
+        solvable = _solvable(hidden, values, equations)
+        if not solvable:
+            return
+        for cell in solvable:
+            around = [e for e in equations if cell in e[1] or e[0] == cell]
+            picks = [p for p in map(complement, around) if p is not None]
+            if picks:
+                hidden[min(picks, key=rank)] = "secondary"
+                changed = True
+                break
+        if not changed:
+            return  # nothing left to hide around the solvable cells
+
+
+def _solvable(
+    hidden: Mapping[_Cell, str],
+    values: Mapping[_Cell, int | None],
+    equations: Sequence[_Equation],
+) -> list[_Cell]:
+    """The primary cells the equations determine, given every cell shown."""
+    import numpy as np
+
+    unknown = sorted({c for c in values if c in hidden or values[c] is None})
+    where = {c: k for k, c in enumerate(unknown)}
+    rows = []
+    for top, parts in equations:
+        line = np.zeros(len(unknown))
+        for cell in parts:
+            if cell in where:
+                line[where[cell]] += 1.0
+        if top is not None and top in where:
+            line[where[top]] -= 1.0
+        if line.any():
+            rows.append(line)
+    if not rows:
+        return []
+    matrix = np.array(rows)
+    _, sv, vt = np.linalg.svd(matrix)
+    full = int((sv > 1e-9 * max(1.0, float(sv[0]))).sum())
+    null = vt[full:]
+    free = np.abs(null).max(axis=0) if len(null) else np.zeros(len(unknown))
+    return [c for c in unknown if hidden.get(c) == "primary" and free[where[c]] < 1e-9]
+
+
+def _uninformative(
+    row: Mapping[str, Any],
+    link: Derived,
+    sources: Sequence[_Cell],
+    hidden: Mapping[_Cell, str],
+    low: int,
+    threshold: int,
+) -> bool:
+    """Whether a derived cell is the same whatever its hidden (primary) sources hold."""
+    if link.value is None or any(hidden[c] != "primary" for c in sources):
+        return False
+    import itertools
+
+    names = [c[1] for c in sources]
+    published = link.value(row)
+    for combo in itertools.product(range(low, threshold), repeat=len(names)):
+        if link.value({**row, **dict(zip(names, combo, strict=True))}) != published:
+            return False
+    return True
