@@ -376,3 +376,97 @@ def test_plots(small: nx.Graph, zh_figures: Callable[[], AbstractContextManager[
             assert isinstance(result.plot(lang="zh"), Axes)
     with zh_figures():
         assert "E-I" in results[1].plot(lang="zh").get_title()
+
+
+# --------------------------------------------------------------------------- generators
+
+
+def test_position_generator_worked_example_by_hand() -> None:
+    """Three respondents on a five-occupation list with scores 80, 60, 50, 30, 20
+    (Lin & Dumin's measures, computed by hand): A knows a doctor, a teacher and a
+    cleaner -> extensity 3, upper reachability 80, range 60, mean (80+50+20)/3 = 50;
+    B knows a clerk only -> 1, 60, 0, 60; C knows no one -> 0 and NaN."""
+    from vchuang.capital import position_generator
+
+    prestige = {"doctor": 80, "clerk": 60, "teacher": 50, "driver": 30, "cleaner": 20}
+    scores = position_generator(
+        {"A": ["doctor", "teacher", "cleaner", "doctor"], "B": ["clerk"], "C": []},
+        prestige=prestige,
+    )
+    assert scores["A"] == {"extensity": 3.0, "upper_reachability": 80.0, "range": 60.0,
+                           "mean_prestige": 50.0}  # fmt: skip
+    assert scores["B"] == {"extensity": 1.0, "upper_reachability": 60.0, "range": 0.0,
+                           "mean_prestige": 60.0}  # fmt: skip
+    assert scores["C"]["extensity"] == 0 and math.isnan(scores["C"]["mean_prestige"])
+    assert scores.mean()["extensity"] == pytest.approx(4 / 3)
+    assert [row["resident"] for row in scores.to_rows()] == ["A", "B", "C"]
+
+
+def test_position_generator_reads_a_long_dataframe() -> None:
+    from vchuang.capital import ILLUSTRATIVE_PRESTIGE, position_generator
+
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(
+        {"resident": ["r1", "r1", "r2"], "occupation": ["doctor", "driver", "nurse"]}
+    )
+    scores = position_generator(frame, prestige=ILLUSTRATIVE_PRESTIGE)
+    assert scores["r1"]["range"] == 88 - 32
+    assert scores == position_generator(
+        {"r1": ["doctor", "driver"], "r2": ["nurse"]}, prestige=ILLUSTRATIVE_PRESTIGE
+    )
+
+
+def test_position_generator_names_unscored_occupations() -> None:
+    from vchuang.capital import position_generator
+
+    with pytest.raises(ValidationError, match="astronaut"):
+        position_generator({"r1": ["astronaut"]}, prestige={"doctor": 80})
+
+
+def test_resource_generator_counts_items_and_domains_by_hand() -> None:
+    from vchuang.capital import resource_generator
+
+    items = ["fix_car", "legal_advice", "job_tip", "borrow_money"]
+    domains = {"fix_car": "practical", "legal_advice": "expert", "job_tip": "expert",
+               "borrow_money": "support"}  # fmt: skip
+    scores = resource_generator(
+        {"r1": ["legal_advice", "job_tip", "job_tip"], "r2": ["fix_car"]},
+        items=items, domains=domains,
+    )  # fmt: skip
+    assert scores.measures == ("total", "share", "domain:expert", "domain:practical",
+                               "domain:support")  # fmt: skip
+    assert scores["r1"] == {"total": 2.0, "share": 0.5, "domain:expert": 2.0,
+                            "domain:practical": 0.0, "domain:support": 0.0}  # fmt: skip
+    with pytest.raises(ValidationError, match="not in the list"):
+        resource_generator({"r1": ["fly"]}, items=items)
+
+
+def test_new_year_network_by_hand() -> None:
+    """Bian's 拜年网 by hand: five contacts with prestige 80, 60, 60, 30, 20 -> size 5,
+    top 80, range 60, four distinct occupations; non-kin 3 of 5; two contacts have no
+    class in the table and count under relation only."""
+    from vchuang.capital import new_year_network
+
+    prestige = {"cadre": 80, "teacher": 60, "worker": 30, "cleaner": 20}
+    classes = {"cadre": "leading_cadre", "teacher": "professional"}
+    contacts = [("cadre", "kin"), ("teacher", "friend"), ("teacher", "colleague"),
+                ("worker", "kin"), ("cleaner", "neighbour")]  # fmt: skip
+    scores = new_year_network({"r1": contacts, "r2": []}, prestige=prestige, classes=classes)
+    assert scores["r1"] == {"size": 5.0, "top": 80.0, "range": 60.0, "occupations": 4.0,
+                            "non_kin_share": 0.6}  # fmt: skip
+    assert scores.composition[0] == {
+        "class:leading_cadre": 1, "class:professional": 2, "relation:colleague": 1,
+        "relation:friend": 1, "relation:kin": 2, "relation:neighbour": 1,
+    }  # fmt: skip
+    assert scores["r2"]["size"] == 0 and math.isnan(scores["r2"]["top"])
+    assert scores.to_rows()[0]["class:professional"] == 2
+    assert len(repr(scores)) < 500
+
+
+def test_generator_reprs_stay_short() -> None:
+    from vchuang.capital import ILLUSTRATIVE_PRESTIGE, position_generator
+
+    occupations = list(ILLUSTRATIVE_PRESTIGE)
+    answers = {f"r{i}": occupations[i % 7 : i % 7 + 5] for i in range(5_000)}
+    scores = position_generator(answers, prestige=ILLUSTRATIVE_PRESTIGE)
+    assert len(repr(scores)) < 500 and len(scores._repr_html_()) < 1000

@@ -31,6 +31,7 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "vchuang"
 
 LAYERS: dict[str, int] = {
+    "_catalogue": 0,
     "errors": 0,
     "kernel": 0,
     "_version": 0,
@@ -52,6 +53,8 @@ LAYERS: dict[str, int] = {
     "funding": 4,
     "indicators": 4,
     "capital": 4,
+    "participation": 4,
+    "survival": 4,
     "plot": 5,
     "report": 6,
     "cli": 6,

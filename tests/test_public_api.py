@@ -28,6 +28,8 @@ PACKAGES = [
     "vchuang.incubator",
     "vchuang.funding",
     "vchuang.capital",
+    "vchuang.participation",
+    "vchuang.survival",
 ]
 
 #: Every module with a public surface.

@@ -32,6 +32,13 @@ True
 from ._brokerage import brokerage
 from ._ego import ego_networks
 from ._ei import ei_index
+from ._generators import (
+    ILLUSTRATIVE_PRESTIGE,
+    GeneratorScores,
+    new_year_network,
+    position_generator,
+    resource_generator,
+)
 from ._measures import blau, ei
 from ._network import GROUPINGS, ROLE_ORDER
 from ._results import (
@@ -47,6 +54,7 @@ from ._results import (
 
 __all__ = [
     "GROUPINGS",
+    "ILLUSTRATIVE_PRESTIGE",
     "ROLES",
     "ROLE_ORDER",
     "SNA_NAMES",
@@ -55,12 +63,16 @@ __all__ = [
     "EIIndex",
     "Ego",
     "EgoNetworks",
+    "GeneratorScores",
     "GroupMixing",
     "blau",
     "brokerage",
     "ego_networks",
     "ei",
     "ei_index",
+    "new_year_network",
+    "position_generator",
+    "resource_generator",
 ]
 
 
