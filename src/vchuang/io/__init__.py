@@ -8,6 +8,9 @@
 - Out: GraphML and GEXF for Gephi, pandas DataFrames, CSV for Excel
   (:mod:`vchuang.io.export`), pseudonymous by default; the JSON Schema of the format
   (:func:`~vchuang.io.schema.json_schema`); Pabulib ``.pb`` files (:mod:`vchuang.io.pabulib`).
+- Questionnaires (问卷星, KoboToolbox) into residents, skills and ties
+  (:func:`~vchuang.io.surveys.read_survey`); Kumu maps both ways (:mod:`vchuang.io.kumu`);
+  Decidim and CONSUL exports into calls and ideas (:mod:`vchuang.io.platforms`).
 
 The modules beyond JSON are imported on first use.
 """
@@ -30,7 +33,7 @@ from ._json import (
 )
 
 if TYPE_CHECKING:
-    from . import cells, export, pabulib, schema, tables
+    from . import cells, export, kumu, pabulib, platforms, schema, surveys, tables
     from .export import (
         export_tables,
         flat_graph,
@@ -40,12 +43,16 @@ if TYPE_CHECKING:
         to_gexf,
         to_graphml,
     )
+    from .kumu import read_kumu, write_kumu
+    from .platforms import read_consul, read_decidim
     from .schema import json_schema
+    from .surveys import SurveyImport, read_survey
     from .tables import ImportReport, read_tables
 
 __all__ = [
     "FORMAT_VERSION",
     "ImportReport",
+    "SurveyImport",
     "atomic_write_bytes",
     "atomic_write_text",
     "cells",
@@ -55,12 +62,19 @@ __all__ = [
     "flat_graph",
     "from_document",
     "json_schema",
+    "kumu",
     "load",
     "loads",
     "pabulib",
+    "platforms",
+    "read_consul",
+    "read_decidim",
+    "read_kumu",
+    "read_survey",
     "read_tables",
     "save",
     "schema",
+    "surveys",
     "tables",
     "to_csv",
     "to_dataframe",
@@ -68,9 +82,10 @@ __all__ = [
     "to_document",
     "to_gexf",
     "to_graphml",
+    "write_kumu",
 ]
 
-_SUBMODULES = ("cells", "export", "pabulib", "schema", "tables")
+_SUBMODULES = ("cells", "export", "kumu", "pabulib", "platforms", "schema", "surveys", "tables")
 _LAZY = {
     "ImportReport": "tables",
     "read_tables": "tables",
@@ -82,6 +97,12 @@ _LAZY = {
     "to_gexf": "export",
     "to_graphml": "export",
     "json_schema": "schema",
+    "read_kumu": "kumu",
+    "write_kumu": "kumu",
+    "read_consul": "platforms",
+    "read_decidim": "platforms",
+    "read_survey": "surveys",
+    "SurveyImport": "surveys",
 }
 
 

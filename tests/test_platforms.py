@@ -1,0 +1,118 @@
+"""Decidim open-data ZIPs and CONSUL investment CSVs into calls, ideas, votes and meetings.
+
+Fixtures are built here from the formats' published descriptions:
+
+* Decidim: the open-data export is a ZIP of one CSV per resource kind named
+  ``<host>-open-data-<kind>.csv``, written by ``Decidim::Exporters::CSV`` with
+  ``Decidim.default_csv_col_sep`` (``;`` by default) and nested keys flattened with
+  ``/``; the columns are those of ``Decidim::Proposals::ProposalSerializer`` (id,
+  category/…, scope/…, participatory_space/…, component/id, title/<locale>,
+  body/<locale>, state, reference, answer/<locale>, supports, endorsements/total_count,
+  comments, attachments, followers, published_at, url …),
+  ``Decidim::Budgets::ProjectSerializer`` (id, taxonomies/…, participatory_space/…,
+  component/id, title/<locale>, description/<locale>, budget/id, budget_amount,
+  confirmed_votes, comments, created_at, url, address, related_proposals …) and the
+  meetings serializer (id, component/id, title/<locale>, description/<locale>,
+  start_time, end_time, attendees_count, address …).
+* CONSUL: ``Budget::Investment::Exporter`` writes ID, Title, Supports, Administrator,
+  Valuator, Valuation Group, Scope of operation, Feasibility, Val. Fin., Selected, Show
+  to valuators, Author username.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from vchuang.errors import FormatError
+from vchuang.io.platforms import read_consul, read_decidim
+from vchuang.model import Activity, Proposal
+from vchuang.selection import Election, select
+
+PROPOSALS = (
+    "id;category/id;category/name/en;category/name/zh;scope/id;participatory_space/id;"
+    "participatory_space/url;component/id;title/en;title/zh;body/en;body/zh;state;reference;"
+    "answer/en;supports;endorsements/total_count;comments;attachments;followers;"
+    "published_at;url\n"
+    "11;2;Safety;安全;;5;https://example.org/processes/p;7;Crossing guards;护学岗;"
+    "<p>Volunteers at the school gate</p>;<p>校门口的志愿者</p>;accepted;EX-PROP-11;;"
+    "23;4;2;0;5;2019-07-12 10:00:00 +0800;https://example.org/p/11\n"
+    "12;;;;;5;https://example.org/processes/p;7;Book swap;;<p>A shelf</p>;;evaluating;"
+    "EX-PROP-12;;9;0;0;0;1;2019-07-13 09:00:00 +0800;https://example.org/p/12\n"
+)
+BUDGETS = (
+    "id;participatory_space/id;component/id;title/en;title/zh;description/zh;budget/id;"
+    "budget_amount;confirmed_votes;comments;created_at;url;related_proposals\n"
+    "31;5;8;Garden;社区花园;<p>种花</p>;1;3000;41;0;2019-08-01;https://example.org/b/31;11\n"
+    "32;5;8;Reading corner;儿童阅读角;;1;2000;17;2;2019-08-02;https://example.org/b/32;\n"
+    "33;5;8;Benches;长椅;;1;1500;30;0;2019-08-02;https://example.org/b/33;\n"
+)
+MEETINGS = (
+    "id;component/id;title/en;title/zh;description/en;start_time;end_time;attendees_count;"
+    "address\n"
+    "51;9;Selection meeting;项目征选会;<b>vote</b>;2019-08-10 14:00:00 +0800;"
+    "2019-08-10 16:00:00 +0800;60;Heao hall\n"
+)
+
+
+def decidim_zip(tmp_path: Path) -> Path:
+    path = tmp_path / "example.org-open-data.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("example.org-open-data-proposals.csv", PROPOSALS)
+        z.writestr("example.org-open-data-budgets.csv", BUDGETS)
+        z.writestr("example.org-open-data-meetings.csv", MEETINGS)
+        z.writestr("example.org-open-data-debates.csv", "id;title/en\n1;Talk\n")
+    return path
+
+
+def test_decidim_zip_becomes_calls_ideas_votes_and_meetings(tmp_path: Path) -> None:
+    result = read_decidim(decidim_zip(tmp_path), place="heao")
+    g = result.graph
+    assert result.calls == ("decidim-proposals-7", "decidim-budgets-8")
+    first = g.get("decidim-proposal-11", Proposal)
+    assert (first.name, first.name_zh, first.description) == ("护学岗", "护学岗", "校门口的志愿者")
+    assert first.submitted is not None and first.submitted.isoformat() == "2019-07-12"
+    assert g.get("decidim-proposal-12", Proposal).name == "Book swap"  # no zh title
+    assert g.get("decidim-project-31", Proposal).cost_fen == 300_000
+    assert result.support["decidim-project-31"] == 41
+    assert result.support["decidim-proposal-11"] == 23
+    meeting = g.get("decidim-meeting-51", Activity)
+    assert (meeting.date.isoformat(), meeting.attendance) == ("2019-08-10", 60)
+    # what the graph cannot hold is said, never dropped silently
+    lost = " ".join(f"{p.path} {p.message}" for p in result.not_represented)
+    assert "debates" in lost and "state" in lost and "budget" in lost
+    assert len(repr(result)) < 500
+
+
+def test_a_decidim_call_runs_through_selection(tmp_path: Path) -> None:
+    result = read_decidim(decidim_zip(tmp_path), place="heao", budget_fen=500_000)
+    call = "decidim-budgets-8"
+    election = Election.from_call(result.graph, call, scores=result.support)
+    chosen = select(election, rule="greedy")
+    assert chosen.selected == ("decidim-project-31", "decidim-project-33")
+
+
+def test_comma_separated_instance_and_zh_messages(tmp_path: Path) -> None:
+    path = tmp_path / "x-open-data-budgets.csv"
+    path.write_text(BUDGETS.replace(";", ","), encoding="utf-8")
+    assert read_decidim(path, place="heao").support["decidim-project-32"] == 17
+    with pytest.raises(FormatError, match="无法读取"):
+        read_decidim(tmp_path / "missing.zip", place="heao", lang="zh")
+
+
+def test_consul_investments(tmp_path: Path) -> None:
+    path = tmp_path / "investments.csv"
+    path.write_text(
+        "ID,Title,Supports,Administrator,Valuator,Valuation Group,Scope of operation,"
+        "Feasibility,Val. Fin.,Selected,Show to valuators,Author username\n"
+        "1,Bike racks,120,Ana,-,-,North,Feasible (3000),Yes,Yes,Yes,ana\n"
+        "2,Mural,80,Ana,-,-,South,Undecided,No,No,Yes,luis\n",
+        encoding="utf-8",
+    )
+    result = read_consul(path, place="heao", budget_fen=300_000)
+    assert result.support == {"consul-1": 120, "consul-2": 80}
+    assert result.graph.get("consul-1", Proposal).cost_fen == 300_000
+    lost = " ".join(p.message for p in result.not_represented)
+    assert "Author username" in lost and "consul-2" in lost
