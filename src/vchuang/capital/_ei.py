@@ -105,8 +105,10 @@ def ei_index(
             members=int(members[j]),
             internal=round(inside[j]),
             external=round(across[j]),
-            ei=ei(across[j], inside[j]),
-            expected=_expected(members[j] * (n - members[j]), members[j] * (members[j] - 1) / 2),
+            ei=float(ei(across[j], inside[j])),
+            expected=float(
+                _expected(members[j] * (n - members[j]), members[j] * (members[j] - 1) / 2)
+            ),
         )
         for j, g in enumerate(net.categories)
     )
