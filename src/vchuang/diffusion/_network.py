@@ -14,6 +14,7 @@ from ..csr import resident_adjacency
 from ..errors import Problem, UnknownEntityError, ValidationError
 from ..graph import CommunityGraph
 from ..kernel.checks import check_choice, check_number, collect
+from ..kernel.said import Said
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -202,16 +203,16 @@ def _arc_values(net: _Net, model: str, p: float, probability: str | None) -> tup
     n = net.n
     if probability is None:
         raw = np.full(net.indices.size, p)
-        rule = f"constant p = {p:g} on every arc"
+        rule = Said("diffusion.rule.constant", p=f"{p:g}")
     elif probability == "weight":
         raw = 1.0 - (1.0 - p) ** net.weight
-        rule = f"p = 1 - (1 - {p:g})^w from tie weight w"
+        rule = Said("diffusion.rule.weight", p=f"{p:g}")
     else:
         indeg = np.bincount(net.indices, minlength=n).astype(np.float64)
         raw = 1.0 / indeg[net.indices] if net.indices.size else np.zeros(0)
-        rule = "weighted cascade: 1 / in-degree of the target"
+        rule = Said("diffusion.rule.wc")
     if model == "lt":
         total = np.bincount(net.indices, weights=raw, minlength=n)
         raw = raw / np.maximum(1.0, total)[net.indices]
-        rule += "; LT in-weights scaled to sum to at most 1"
+        rule = Said("diffusion.rule.lt", rule=rule)
     return np.asarray(raw, dtype=np.float64), rule

@@ -17,6 +17,7 @@ import numpy as np
 from ..errors import UnknownEntityError
 from ..kernel.display import SHOWN, html_table, preview
 from ..kernel.plotting import plot
+from ..kernel.said import said_in, say_in
 from ._network import FloatArray, IntArray
 
 if TYPE_CHECKING:
@@ -107,6 +108,11 @@ class Spread:
         except ValueError:
             raise UnknownEntityError(str(node)) from None
         return float(self.reached[i])
+
+    def reasons_in(self, lang: str = "en") -> tuple[str, ...]:
+        """:attr:`reasons` in ``lang`` (``"en"`` or ``"zh"``); for ``"en"``, the same
+        sentences."""
+        return said_in(self.reasons, lang)
 
     def to_rows(self) -> list[dict[str, Any]]:
         """One row per node: ``id``, ``probability`` of being reached, ``seed``;
@@ -210,6 +216,19 @@ class SeedChoice:
         """Estimated spread after each seed: ``base`` plus the running total of gains."""
         return self.base + np.cumsum(self.gains)
 
+    def reason(self, i: int, lang: str = "en") -> str:
+        """Why the ``i``-th seed (from 0) was chosen, in ``lang`` (``"en"`` or ``"zh"``)."""
+        return say_in(self.reasons[i], lang)
+
+    def reasons_in(self, lang: str = "en") -> tuple[str, ...]:
+        """:attr:`reasons` in ``lang`` (``"en"`` or ``"zh"``); for ``"en"``, the same
+        sentences."""
+        return said_in(self.reasons, lang)
+
+    def notes_in(self, lang: str = "en") -> tuple[str, ...]:
+        """:attr:`notes` in ``lang`` (``"en"`` or ``"zh"``)."""
+        return said_in(self.notes, lang)
+
     def to_rows(self) -> list[dict[str, Any]]:
         """One row per seed: rank, ID, score, gain, cumulative spread, reason."""
         cum = self.cumulative
@@ -283,6 +302,11 @@ class SeedComparison:
         ]
         caption = f"SeedComparison: {len(self.methods)} methods, k = {k}, {self.runs} runs"
         return html_table(caption, ("method", "k", "spread", "±"), rows)
+
+    def reasons_in(self, lang: str = "en") -> tuple[str, ...]:
+        """:attr:`reasons` in ``lang`` (``"en"`` or ``"zh"``); for ``"en"``, the same
+        sentences."""
+        return said_in(self.reasons, lang)
 
     def to_rows(self) -> list[dict[str, Any]]:
         """One row per method and ``k``: the spread and its interval."""

@@ -17,6 +17,7 @@ import numpy.typing as npt
 from ..errors import Problem, ValidationError
 from ..kernel import coverage as _coverage
 from ..kernel.progress import progress_bar
+from ..kernel.said import Said
 from . import _visited
 from ._cascade import _Arcs, _ic_stages
 from ._network import BoolArray, FloatArray, IntArray, _Net
@@ -196,21 +197,23 @@ def _imm(
     scale = n / pool.size
     rr_spread = (float(covered.sum()) + res.value) * scale
     notes = (
-        (
-            f"IMM (Tang, Shi & Xiao 2015): epsilon = {epsilon:g}, ell = {ell:.3f}; "
-            f"lower bound on the optimum LB = {lower:.1f} from {first_phase:,} RR sets; "
-            f"theta = lambda* / LB = {pool.size:,} fresh RR sets ({pool.pairs:,} entries) "
-            "for the choice."
+        Said(
+            "diffusion.note.imm",
+            epsilon=f"{epsilon:g}",
+            ell=f"{ell:.3f}",
+            lower=f"{lower:.1f}",
+            first=f"{first_phase:,}",
+            theta=f"{pool.size:,}",
+            pairs=f"{pool.pairs:,}",
         ),
-        (
-            f"Coverage certificate: the seeds touch {res.value:.0f} RR sets not touched "
-            f"before, and no {k} candidates touch more than {res.bound:.0f} "
-            f"(value / bound = {res.value / res.bound if res.bound else 1.0:.3f})."
+        Said(
+            "diffusion.note.certificate",
+            value=f"{res.value:.0f}",
+            k=k,
+            bound=f"{res.bound:.0f}",
+            ratio=f"{res.value / res.bound if res.bound else 1.0:.3f}",
         ),
-        (
-            f"RR-set estimate of the spread: {rr_spread:.1f} (optimistic: the same samples "
-            "chose the seeds and score them; the spread and gains reported are simulated)."
-        ),
+        Said("diffusion.note.rr_estimate", spread=f"{rr_spread:.1f}"),
     )
     share = res.gains / pool.size
     return cand[res.chosen], share, rr_spread, pool.size, evals, notes

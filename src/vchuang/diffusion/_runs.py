@@ -20,6 +20,8 @@ from .._rng import RNGLike, spawn
 from ..kernel.checks import check_jobs, check_number, check_whole
 from ..kernel.progress import progress_bar
 from ..kernel.renames import UNSET, renamed
+from ..kernel.said import Said, Words
+from ..kernel.text import text
 from . import _visited
 from ._cascade import _Arcs, _cascade, _stage_keys
 from ._network import IntArray, _arc_values, _check_options, _network
@@ -373,16 +375,24 @@ def simulate(
     reached = (nodes if nodes is not None else np.zeros(net.n)) / runs
     ci = (mean - z * se, mean + z * se)
     reasons = (
-        (
-            f"{len(seed_idx)} seed(s) reach {mean:.1f} of {net.n} residents on average "
-            f"({confidence:.0%} CI {ci[0]:.1f} to {ci[1]:.1f}, {runs} runs, {model.upper()}; "
-            f"{rule})."
+        Said(
+            "diffusion.reason.spread",
+            seeds=len(seed_idx),
+            mean=f"{mean:.1f}",
+            n=net.n,
+            level=f"{confidence:.0%}",
+            low=f"{ci[0]:.1f}",
+            high=f"{ci[1]:.1f}",
+            runs=runs,
+            model=Words(model.upper(), text(f"diffusion.model.{model}", "zh")),
+            rule=rule,
         ),
-        (
-            f"Half of the runs reach at most {float(np.median(dist)):g}; "
-            f"the most reached in one run is {int(dist.max()) if dist.size else 0}."
+        Said(
+            "diffusion.reason.median",
+            median=f"{float(np.median(dist)):g}",
+            most=int(dist.max()) if dist.size else 0,
         ),
-        f"{int((reached >= 0.5).sum())} residents are reached in at least half of the runs.",
+        Said("diffusion.reason.half", n=int((reached >= 0.5).sum())),
     )
     return Spread(
         seeds=tuple(net.ids[i] for i in seed_idx.tolist()),

@@ -16,6 +16,8 @@ from ..kernel.checks import check_choice, check_jobs, check_number, check_whole
 from ..kernel.pagerank import pagerank
 from ..kernel.progress import progress_bar
 from ..kernel.renames import UNSET, renamed
+from ..kernel.said import Said, Words
+from ..kernel.text import text
 from . import _visited
 from ._cascade import _Arcs, _cascade, _row_counts, _stage_keys
 from ._network import FloatArray, IntArray, _arc_values, _check_options, _Net, _network
@@ -25,6 +27,12 @@ from ._runs import _check_runs, _parallel, _prefix_spreads, _z
 
 #: Ways to choose seeds.
 METHODS = ("ris", "celf", "degree", "pagerank")
+
+
+def _method(method: str) -> Words:
+    """A method's name: as given in English (``"degree"``), its label in Chinese."""
+    return Words(method, text(f"diffusion.method.{method}", "zh"))
+
 
 #: Cells (nodes × columns) per pass when CELF estimates many candidates at once.
 _MC_CELLS = 1 << 22
@@ -366,9 +374,9 @@ def choose_seeds(
             spread = rr_spread
             base = spread - float(gains.sum())
             estimator = "rr-sets"
-            notes.append("Not simulated (evaluate=False): spread and gains are RR-set estimates.")
+            notes.append(Said("diffusion.note.rr_not_simulated"))
         reasons = tuple(
-            f"touches {s:.2%} of the RR sets not yet touched; adds about {g:.1f} residents"
+            Said("diffusion.reason.ris", share=f"{s:.2%}", gain=f"{g:.1f}")
             for s, g in zip(scores, gains, strict=True)
         )
     elif method == "celf":
@@ -384,21 +392,13 @@ def choose_seeds(
         spread = base + float(gains.sum())
         samples = runs
         estimator = "monte-carlo"
-        reasons = tuple(
-            f"adds about {g:.1f} residents on top of the seeds before it ({runs} runs)"
-            for g in gains
-        )
-        notes.append(
-            f"CELF lazy greedy: {cand.size} candidates estimated once, then "
-            f"{evals} re-estimates, {runs} runs each."
-        )
+        reasons = tuple(Said("diffusion.reason.celf", gain=f"{g:.1f}", runs=runs) for g in gains)
+        notes.append(Said("diffusion.note.celf", candidates=int(cand.size), evals=evals, runs=runs))
     else:
         if method == "degree":  # out-arcs of positive probability
             score = _row_counts(values > 0, net.indptr).astype(np.float64)
-            what = "ties"
         else:
             score = _influence_rank(net, values)
-            what = "PageRank"
         order = np.lexsort((net.rank[cand], -score[cand]))
         chosen = cand[order[:k]]
         scores = score[chosen]
@@ -412,17 +412,21 @@ def choose_seeds(
             gains = np.diff(cum)
             samples = runs
             estimator = "monte-carlo"
-            notes.append(f"Heuristic ({method}); spread by simulation, {runs} runs per prefix.")
+            notes.append(Said("diffusion.note.heuristic", method=_method(method), runs=runs))
         else:
             base = spread = math.nan
             gains = np.full(chosen.size, math.nan)
             samples = 0
             estimator = "none"
-            notes.append(f"Heuristic ({method}); spread not simulated (evaluate=False).")
+            notes.append(Said("diffusion.note.heuristic_not_simulated", method=_method(method)))
         reasons = tuple(
-            (f"{int(s)} {what}" if method == "degree" else f"{what} {s:.4f}")
-            + f" (rank {i + 1} of {cand.size} candidates)"
-            + (f"; adds about {g:.1f} residents" if evaluate else "")
+            Said(
+                f"diffusion.reason.{method}{'_gain' if evaluate else ''}",
+                score=f"{int(s)}" if method == "degree" else f"{s:.4f}",
+                rank=i + 1,
+                candidates=int(cand.size),
+                gain=f"{g:.1f}",
+            )
             for i, (s, g) in enumerate(zip(scores, gains, strict=True))
         )
     return SeedChoice(
@@ -556,11 +560,13 @@ def compare_seeds(
     if methods and not np.all(np.isnan(last)):
         best = int(np.nanargmax(last))
         reasons = tuple(
-            f"{m}: {last[i]:.1f} residents reached with {width - 1} seeds"
-            + (
-                " (best)"
-                if i == best
-                else f" ({last[i] - last[best]:+.1f} against {methods[best]})"
+            Said(
+                "diffusion.reason.best" if i == best else "diffusion.reason.against",
+                method=_method(m),
+                reached=f"{last[i]:.1f}",
+                k=width - 1,
+                diff=f"{last[i] - last[best]:+.1f}",
+                best=_method(methods[best]),
             )
             for i, m in enumerate(methods)
         )

@@ -19,8 +19,10 @@ from ..errors import Problem, ValidationError
 from ..kernel.display import SHOWN, html_table, preview
 from ..kernel.plotting import plot
 from ..kernel.renames import UNSET, renamed
+from ..kernel.said import Words
+from ..kernel.text import text as say
 from ..model import Organization, OrgKind, Project, Resident
-from ..privacy import is_minor
+from ..privacy import data_date, is_minor
 from ._records import (
     FUND_KINDS,
     KIND_RULES,
@@ -1463,23 +1465,29 @@ class Ledger:
         """
         problems: list[Problem] = []
         for acc in self._accounts.values():
-            where = f"account {acc.id!r}"
+            account, owner = repr(acc.id), repr(acc.owner)
             if acc.owner is None:
                 if acc.kind in FUND_KINDS or acc.kind is AccountKind.PROJECT:
                     problems.append(
-                        Problem(
-                            f"{where}.owner",
-                            f"a {acc.kind.label()} account names no owner in the graph",
-                            "set owner= to the organisation's or project's ID",
+                        Problem.said(
+                            "",
+                            "funding.check.no_owner",
+                            "funding.check.hint_no_owner",
+                            path_key="funding.check.at.owner",
+                            account=account,
+                            kind=Words(acc.kind.label(), acc.kind.label("zh")),
                         )
                     )
                 continue
             if acc.owner not in graph:
                 problems.append(
-                    Problem(
-                        f"{where}.owner",
-                        f"no entity {acc.owner!r} in the graph",
-                        "check the spelling, or add the entity to the graph",
+                    Problem.said(
+                        "",
+                        "funding.check.unknown_owner",
+                        "funding.check.hint_unknown_owner",
+                        path_key="funding.check.at.owner",
+                        account=account,
+                        owner=owner,
                     )
                 )
                 continue
@@ -1487,10 +1495,13 @@ class Ledger:
             if acc.kind in FUND_KINDS:
                 if not isinstance(record, Organization) or record.org_kind is not OrgKind.FUND:
                     problems.append(
-                        Problem(
-                            f"{where}.owner",
-                            f"{acc.owner!r} is not a fund organisation",
-                            "a fund account belongs to an Organization with org_kind=OrgKind.FUND",
+                        Problem.said(
+                            "",
+                            "funding.check.not_fund",
+                            "funding.check.hint_not_fund",
+                            path_key="funding.check.at.owner",
+                            account=account,
+                            owner=owner,
                         )
                     )
                     continue
@@ -1498,22 +1509,28 @@ class Ledger:
             elif acc.kind is AccountKind.PROJECT:
                 if not isinstance(record, Project):
                     problems.append(
-                        Problem(
-                            f"{where}.owner",
-                            f"{acc.owner!r} is a {record.kind}, not a project",
-                            "a project account belongs to a Project",
+                        Problem.said(
+                            "",
+                            "funding.check.not_project",
+                            "funding.check.hint_not_project",
+                            path_key="funding.check.at.owner",
+                            account=account,
+                            owner=owner,
+                            kind=Words(record.kind, say(f"model.kind.{record.kind}", "zh")),
                         )
                     )
                     continue
                 self._check_project_parent(acc, record, graph, problems)
-            elif isinstance(record, Resident) and is_minor(record, graph.metadata.as_of):
+            elif isinstance(record, Resident) and is_minor(record, data_date(graph)):
                 names = {record.name.casefold()}
                 if any(n.casefold() in names for n in (acc.name, acc.name_zh) if n):
                     problems.append(
-                        Problem(
-                            f"{where}.name",
-                            "carries the name of a minor",
-                            "name the account by its ID or the guardian, never the child",
+                        Problem.said(
+                            "",
+                            "funding.check.minor_name",
+                            "funding.check.hint_minor_name",
+                            path_key="funding.check.at.name",
+                            account=account,
                         )
                     )
         return problems
@@ -1524,11 +1541,16 @@ class Ledger:
         parent_account = self.account_of(org.parent)
         if parent_account is not None and acc.parent != parent_account.id:
             problems.append(
-                Problem(
-                    f"account {acc.id!r}.parent",
-                    f"is {acc.parent!r}, but in the graph {org.id!r} belongs to "
-                    f"{org.parent!r} (account {parent_account.id!r})",
-                    "open the account under its organisation's parent",
+                Problem.said(
+                    "",
+                    "funding.check.fund_parent",
+                    "funding.check.hint_fund_parent",
+                    path_key="funding.check.at.parent",
+                    account=repr(acc.id),
+                    parent=repr(acc.parent),
+                    org=repr(org.id),
+                    org_parent=repr(org.parent),
+                    parent_account=repr(parent_account.id),
                 )
             )
 
@@ -1547,11 +1569,15 @@ class Ledger:
         org = graph[parent.owner]
         if isinstance(org, Organization) and org.place != project.community:
             problems.append(
-                Problem(
-                    f"account {acc.id!r}.parent",
-                    f"project {project.id!r} of community {project.community!r} sits under "
-                    f"the micro-fund of {org.place!r}",
-                    "put a project under its own community's micro-fund",
+                Problem.said(
+                    "",
+                    "funding.check.project_parent",
+                    "funding.check.hint_project_parent",
+                    path_key="funding.check.at.parent",
+                    account=repr(acc.id),
+                    project=repr(project.id),
+                    community=repr(project.community),
+                    place=repr(org.place),
                 )
             )
 

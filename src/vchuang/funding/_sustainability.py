@@ -24,6 +24,7 @@ from ..kernel.display import SHOWN, html_table, preview
 from ..kernel.plotting import plot
 from ..kernel.progress import progress_bar
 from ..kernel.renames import UNSET, renamed
+from ..kernel.said import Said, said_in
 from ._ledger import Ledger
 from ._records import AccountKind, Entry, EntryKind, format_yuan
 
@@ -299,6 +300,11 @@ class ProjectOutlook:
             f"ruin_probability={self.ruin_probability:.3f}, "
             f"needs_campaign={self.needs_campaign}, reasons={len(self.reasons)})"
         )
+
+    def reasons_in(self, lang: str = "en") -> tuple[str, ...]:
+        """:attr:`reasons` in ``lang`` (``"en"`` or ``"zh"``); for ``"en"``, the same
+        sentences."""
+        return said_in(self.reasons, lang)
 
     def to_row(self) -> dict[str, Any]:
         """The outlook as a table row."""
@@ -725,22 +731,26 @@ def _reasons(
     window: int,
 ) -> tuple[str, ...]:
     if months == 0:
-        return ("no entries for this project yet: nothing to estimate",)
+        return (Said("funding.why.no_entries"),)
     if burn <= 0:
-        return (
-            (
-                f"no spending in the last {window} month(s): no burn rate to run down "
-                f"{_fmt(available)}"
-            ),
-        )
-    out = [
-        f"runs dry within {horizon} months in {prob:.0%} of {n_sims} simulated futures",
-        f"runway {runway:.1f} months at a burn of {_fmt(float(burn))}/month from "
-        f"{_fmt(available)} available (balance {_fmt(balance)}"
-        + (f" + undrawn approvals {_fmt(undrawn)})" if undrawn else ")"),
+        return (Said("funding.why.no_spending", window=window, available=_fmt(available)),)
+    out: list[str] = [
+        Said("funding.why.ruin", horizon=horizon, prob=f"{prob:.0%}", runs=n_sims),
+        Said(
+            "funding.why.runway_undrawn" if undrawn else "funding.why.runway",
+            runway=f"{runway:.1f}",
+            burn=_fmt(float(burn)),
+            available=_fmt(available),
+            balance=_fmt(balance),
+            undrawn=_fmt(undrawn),
+        ),
     ]
     out.append(
-        f"donations average {_fmt(float(mean_don))}/month, {float(mean_don / burn):.0%} of the burn"
+        Said(
+            "funding.why.donations",
+            mean=_fmt(float(mean_don)),
+            share=f"{float(mean_don / burn):.0%}",
+        )
     )
     quiet = 0
     for d in reversed(donations):
@@ -748,11 +758,11 @@ def _reasons(
             break
         quiet += 1
     if quiet == len(donations):
-        out.append(f"no donation in {months} month(s) of history")
+        out.append(Said("funding.why.no_donation", months=months))
     elif quiet >= 3:
-        out.append(f"no donation in the last {quiet} months")
+        out.append(Said("funding.why.quiet", months=quiet))
     if undrawn_inc:
-        out.append(f"{_fmt(undrawn_inc)} still undrawn on incubation lines is not counted")
+        out.append(Said("funding.why.incubation", undrawn=_fmt(undrawn_inc)))
     if months < 6:
-        out.append(f"only {months} month(s) of history: a rough estimate")
+        out.append(Said("funding.why.short_history", months=months))
     return tuple(out)

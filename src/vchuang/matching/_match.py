@@ -13,9 +13,19 @@ import numpy.typing as npt
 from ..errors import Problem, ValidationError
 from ..graph import CommunityGraph
 from ..kernel.checks import check_choice, check_number, check_whole, collect
+from ..kernel.said import Said, Words
+from ..kernel.text import text
 from ..model import Level, Need, Project, Resident, Role, SkillTaxonomy, Stage
 from ._result import Assignment, MatchResult, ProjectFill, TrainingOption, UnmetNeed
-from ._score import ScoreModel, _pair_table, _Pairs, _project_of, compatibility
+from ._score import (
+    ScoreModel,
+    _pair_table,
+    _Pairs,
+    _project_of,
+    compatibility,
+    level_words,
+    skill_words,
+)
 from ._solve import _METHODS, match_arrays
 
 __all__ = ["match"]
@@ -309,18 +319,30 @@ def match(
         fixed_pairs.add((i, j))
     for i in np.flatnonzero(fixed_r > hours_r + _EPS).tolist():
         notes.append(
-            f"fixed assignments give {pool[i].id} {fixed_r[i]:g} h a week but they "
-            f"offer {hours_r[i]:g} h; they get no more hours"
+            Said(
+                "matching.note.fixed_resident",
+                resident=pool[i].id,
+                fixed=f"{fixed_r[i]:g}",
+                offered=f"{hours_r[i]:g}",
+            )
         )
     for j in np.flatnonzero(fixed_n > demand + _EPS).tolist():
         notes.append(
-            f"fixed assignments give need {need_list[j][1].id} {fixed_n[j]:g} h a "
-            f"week, more than the {demand[j]:g} h it asks for"
+            Said(
+                "matching.note.fixed_need",
+                need=need_list[j][1].id,
+                fixed=f"{fixed_n[j]:g}",
+                demand=f"{demand[j]:g}",
+            )
         )
     for j in np.flatnonzero(fixed_heads > people).tolist():
         notes.append(
-            f"fixed assignments put {fixed_heads[j]} people on need "
-            f"{need_list[j][1].id}, which asks for {people[j]}"
+            Said(
+                "matching.note.fixed_people",
+                heads=fixed_heads[j],
+                need=need_list[j][1].id,
+                people=people[j],
+            )
         )
 
     cap_r = _units(hours_r - fixed_r, unit)
@@ -328,10 +350,7 @@ def match(
     people_left = np.maximum(people - fixed_heads, 0)
     lost = float(np.sum(np.maximum(hours_r - fixed_r, 0.0) - cap_r * unit))
     if lost > _EPS:
-        notes.append(
-            f"hours are assigned in whole units of {unit:g} h; {lost:g} h of "
-            "residents' time that does not make a whole unit is left out"
-        )
+        notes.append(Said("matching.note.units", unit=f"{unit:g}", lost=f"{lost:g}"))
 
     pair_key = pairs.r * max(n_n, 1) + pairs.n
     is_fixed = np.zeros(pairs.r.size, dtype=bool)
@@ -389,14 +408,14 @@ def match(
                 hours=h,
                 score=c.score,
                 fit=c.parts["fit"],
-                reasons=(*c.reasons, "fixed: given as an existing assignment"),
+                reasons=(*c.reasons, Said("matching.reason.fixed")),
                 fixed=True,
             )
         )
     for k in np.flatnonzero(sol.units > 0).tolist():
         rid, (project, need) = pool[int(ri[k])].id, need_list[int(nj[k])]
         c = compatibility(graph, rid, need.id, model=model)
-        extra = ("adds hours to a fixed assignment",) if seated[k] else ()
+        extra = (Said("matching.reason.adds_to_fixed"),) if seated[k] else ()
         assignments.append(
             Assignment(
                 resident=rid,
@@ -455,24 +474,21 @@ def match(
         short_people = min(free_heads, math.ceil(short / share - _EPS))
         rows = np.flatnonzero(pairs.n == j)
         elig_rows = rows[pairs.eligible[rows] & ~is_fixed[rows]]
-        want = tax.label(need.skill)
+        want = skill_words(tax, need.skill)
         reasons: list[str] = []
         if short < unit - _EPS:
-            reasons.append(f"the remaining {short:g} h is less than one unit of {unit:g} h")
+            reasons.append(Said("matching.unmet.below_unit", short=f"{short:g}", unit=f"{unit:g}"))
         elif elig_rows.size == 0:
             close = near_rows[j].size if j in near_rows else rows.size
             if close:
-                reasons.append(
-                    f"no resident in the pool qualifies; {close} come close "
-                    "(a related skill, or a lower level)"
-                )
+                reasons.append(Said("matching.unmet.close", close=close))
             else:
-                reasons.append(f"no resident in the pool has {want} or a related skill")
+                reasons.append(Said("matching.unmet.nobody", want=want))
         elif free_heads == 0:
             reasons.append(
-                "its place is taken and the person on it has no more hours"
+                Said("matching.unmet.place_taken")
                 if need.people == 1
-                else f"all {need.people} places are taken and the people on them have no more hours"
+                else Said("matching.unmet.places_taken", people=need.people)
             )
         else:
             others = [
@@ -483,9 +499,9 @@ def match(
             free = [i for i in others if spare_units[i] > 0]
             if not free:
                 reasons.append(
-                    f"every other eligible resident ({len(others)}) has no hours left"
+                    Said("matching.unmet.others_busy", others=len(others))
                     if others
-                    else "the eligible residents have no more hours"
+                    else Said("matching.unmet.all_busy")
                 )
             elif max_projects_per_person is not None and all(
                 len(projects_of.get(pool[i].id, set())) >= max_projects_per_person
@@ -493,13 +509,15 @@ def match(
                 for i in free
             ):
                 reasons.append(
-                    f"the eligible residents with spare hours ({len(free)}) "
-                    f"already help {max_projects_per_person} projects (the cap)"
+                    Said("matching.unmet.cap", free=len(free), cap=max_projects_per_person)
                 )
             else:
                 reasons.append(
-                    f"left open by the {method} method, though eligible "
-                    f"residents ({len(free)}) have spare hours"
+                    Said(
+                        "matching.unmet.left_open",
+                        method=Words(method, text(f"matching.method.{method}", "zh")),
+                        free=len(free),
+                    )
                 )
         training = (
             ()
@@ -520,7 +538,7 @@ def match(
             )
         )
         if not training and elig_rows.size == 0:
-            reasons.append(f"recruit or train someone in {want}")
+            reasons.append(Said("matching.unmet.recruit", want=want))
         unmet.append(
             UnmetNeed(
                 need=need.id,
@@ -564,11 +582,11 @@ def match(
 
     idle = tuple(r.id for r in pool if r.id not in busy)
     if n_r == 0:
-        notes.append("no residents in the pool: every need stays unmet")
+        notes.append(Said("matching.note.no_residents"))
     elif not np.any(hours_r > 0):
-        notes.append("no resident in the pool offers any hours")
+        notes.append(Said("matching.note.no_hours"))
     if n_n == 0:
-        notes.append("no skill needs to staff")
+        notes.append(Said("matching.note.no_needs"))
     filled = sum(1 for j in range(n_n) if demand[j] - assigned_n[j] <= _EPS)
     partly = sum(1 for u in unmet if u.assigned_hours > 0)
     scale = unit / 1000.0
@@ -630,7 +648,6 @@ def _training(
     level below the minimum for this need: whom training would qualify. Closest first
     (the skill part of the loose score), then by the score once trained, then by ID."""
     skill_ids = [s.id for s in tax.skills]
-    label = tax.label
     assert need.skill is not None
     options: list[tuple[float, int, str, TrainingOption]] = []
     for e in rows.tolist():
@@ -652,17 +669,15 @@ def _training(
         after = int(np.rint((model.base + (1.0 - model.base) * context) * 1000.0))
         has = skill_ids[int(near.skill[e])]
         has_level = Level(int(near.level[e]))
-        want, lvl = label(need.skill), need.min_level.name.lower()
-        if credit < 1.0:
-            text = (
-                f"{rid}: learn {want} to {lvl} level (has {label(has)}, "
-                f"{has_level.name.lower()}); {spare[i]:g} h a week free"
-            )
-        else:
-            text = (
-                f"{rid}: raise {want} from {has_level.name.lower()} to {lvl}; "
-                f"{spare[i]:g} h a week free"
-            )
+        reason = Said(
+            "matching.training.learn" if credit < 1.0 else "matching.training.raise",
+            resident=rid,
+            want=skill_words(tax, need.skill),
+            level=level_words(need.min_level),
+            has=skill_words(tax, has),
+            has_level=level_words(has_level),
+            spare=f"{spare[i]:g}",
+        )
         options.append(
             (
                 -float(near.fit[e]),
@@ -677,7 +692,7 @@ def _training(
                     has_level=has_level,
                     spare_hours=float(spare[i]),
                     score_after=after / 1000.0,
-                    reason=text,
+                    reason=reason,
                 ),
             )
         )

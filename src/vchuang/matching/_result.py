@@ -9,6 +9,7 @@ import attrs
 
 from ..kernel.display import SHOWN, html_table
 from ..kernel.plotting import plot
+from ..kernel.said import said_in, say_in
 from ..model import Level
 
 if TYPE_CHECKING:
@@ -58,6 +59,11 @@ class Assignment:
     reasons: tuple[str, ...] = attrs.field(repr=False)
     fixed: bool = False
 
+    def reasons_in(self, lang: str = "en") -> tuple[str, ...]:
+        """:attr:`reasons` in ``lang`` (``"en"`` or ``"zh"``); for ``"en"``, the same
+        sentences."""
+        return said_in(self.reasons, lang)
+
 
 @attrs.frozen(kw_only=True)
 class TrainingOption:
@@ -92,6 +98,10 @@ class TrainingOption:
     spare_hours: float
     score_after: float
     reason: str = attrs.field(repr=False)
+
+    def reason_in(self, lang: str = "en") -> str:
+        """:attr:`reason` in ``lang`` (``"en"`` or ``"zh"``)."""
+        return say_in(self.reason, lang)
 
 
 @attrs.frozen(kw_only=True)
@@ -132,6 +142,11 @@ class UnmetNeed:
     candidates: int
     reasons: tuple[str, ...] = attrs.field(repr=False)
     training: tuple[TrainingOption, ...] = attrs.field(default=(), repr=False)
+
+    def reasons_in(self, lang: str = "en") -> tuple[str, ...]:
+        """:attr:`reasons` in ``lang`` (``"en"`` or ``"zh"``); for ``"en"``, the same
+        sentences."""
+        return said_in(self.reasons, lang)
 
     def __repr__(self) -> str:
         return (
@@ -253,6 +268,11 @@ class MatchResult:
             f"assignments, {len(self.unmet)} needs unmet, {len(self.idle)} idle"
         )
         return html_table(caption, ("resident", "need", "project", "hours", "score"), rows)
+
+    def notes_in(self, lang: str = "en") -> tuple[str, ...]:
+        """:attr:`notes` in ``lang`` (``"en"`` or ``"zh"``); for ``"en"``, the same
+        sentences."""
+        return said_in(self.notes, lang)
 
     @property
     def stopgaps(self) -> tuple[Assignment, ...]:

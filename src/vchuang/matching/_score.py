@@ -20,6 +20,8 @@ from ..errors import Problem, ValidationError
 from ..graph import CommunityGraph
 from ..kernel.checks import check_number
 from ..kernel.display import html_table
+from ..kernel.said import Said, Words, said_in
+from ..kernel.text import text
 from ..model import THEMES, Level, Need, Project, Proposal, Resident, SkillTaxonomy
 
 __all__ = ["Compatibility", "ScoreModel", "compatibility"]
@@ -29,10 +31,10 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 _PLACE_WORDS = (
-    "lives in {community}, the project's community",
-    "lives in the same subdistrict (街道) as the project",
-    "lives in the same district (区) as the project",
-    "lives outside the project's district",
+    "matching.reason.place.community",
+    "matching.reason.place.subdistrict",
+    "matching.reason.place.district",
+    "matching.reason.place.outside",
 )
 
 
@@ -164,6 +166,11 @@ class Compatibility:
         caption = f"{self.resident} -> {self.need}: {self.score:.3f} ({verdict})"
         return html_table(caption, ("part", "value"), rows)
 
+    def reasons_in(self, lang: str = "en") -> tuple[str, ...]:
+        """:attr:`reasons` in ``lang`` (``"en"`` or ``"zh"``); for ``"en"``, the same
+        sentences."""
+        return said_in(self.reasons, lang)
+
     def __str__(self) -> str:
         verdict = "eligible" if self.eligible else "not eligible"
         lines = [f"{self.resident} -> {self.need}: score {self.score:.3f} ({verdict})"]
@@ -249,6 +256,23 @@ def _place_level(hier_a: tuple[str, ...], hier_b: tuple[str, ...]) -> int:
 
 def _theme_label(theme: str) -> str:
     return THEMES[theme][0] if theme in THEMES else theme.replace("_", " ")
+
+
+def _themes(themes: Sequence[str]) -> Words:
+    """Themes in words: ``"anti-fraud, traffic safety"``, ``"反诈骗、交通安全"``."""
+    zh = (THEMES[t][1] if t in THEMES else t.replace("_", " ") for t in themes)
+    return Words(", ".join(_theme_label(t) for t in themes), "、".join(zh))
+
+
+def skill_words(tax: SkillTaxonomy, skill: str) -> Words:
+    """A skill's label in both languages."""
+    return Words(tax.label(skill), tax.label(skill, "zh"))
+
+
+def level_words(level: Level) -> Words:
+    """A level's name in both languages: ``basic``, ``入门``."""
+    name = level.name.lower()
+    return Words(name, text(f"matching.level.{name}", "zh"))
 
 
 def _score(
@@ -371,51 +395,70 @@ def compatibility(
     avail = min(1.0, person.hours_per_week / share)
     context, points = _score(fit, place, interest, avail, model)
     eligible = fit > 0 and points >= model.threshold_points and person.hours_per_week > 0
-    label = tax.label
-    want = label(item.skill)
+    want = skill_words(tax, item.skill)
     reasons: list[str] = []
     if matched is None or level is None:
-        reasons.append(f"has no skill in or near {want}")
+        reasons.append(Said("matching.reason.no_skill", want=want))
     else:
-        have = f"{label(matched)} ({level.name.lower()})"
         kind = _skill_credit(tax, matched, item.skill, model.related)[1]
         reasons.append(
-            {
-                "exact": f"has {have}, the skill asked for",
-                "narrower": f"has {have}, a kind of {want} (the skill asked for)",
-                "broader": f"has {have}, the broader field of {want}: partial credit {credit:g}",
-                "sibling": f"has {have}, a skill next to {want}: partial credit {credit:g}",
-                "related": f"has {have}, related to {want}: partial credit {credit:g}",
-            }[kind]
+            Said(
+                f"matching.reason.skill.{kind}",
+                have=skill_words(tax, matched),
+                level=level_words(level),
+                want=want,
+                credit=f"{credit:g}",
+            )
         )
-        minimum = item.min_level.name.lower()
+        minimum = level_words(item.min_level)
         if factor >= 1.0:
-            reasons.append(f"level {level.name.lower()} meets the minimum {minimum}")
-        else:
-            gap = int(item.min_level) - int(level)
             reasons.append(
-                f"level {level.name.lower()} is {gap} below the minimum {minimum} (x{factor:.1f})"
+                Said("matching.reason.level_met", level=level_words(level), minimum=minimum)
+            )
+        else:
+            reasons.append(
+                Said(
+                    "matching.reason.level_below",
+                    level=level_words(level),
+                    gap=int(item.min_level) - int(level),
+                    minimum=minimum,
+                    factor=f"{factor:.1f}",
+                )
             )
     community = graph.get(person.community)
-    reasons.append(_PLACE_WORDS[place_level].format(community=getattr(community, "name", "")))
-    if shared:
-        reasons.append("cares about " + ", ".join(_theme_label(t) for t in shared))
-    elif project.themes:
-        reasons.append(
-            "has not said they care about " + ", ".join(_theme_label(t) for t in project.themes)
+    name = getattr(community, "name", "")
+    reasons.append(
+        Said(
+            _PLACE_WORDS[place_level],
+            community=Words(name, getattr(community, "name_zh", "") or name),
         )
+    )
+    if shared:
+        reasons.append(Said("matching.reason.cares", themes=_themes(shared)))
+    elif project.themes:
+        reasons.append(Said("matching.reason.not_cares", themes=_themes(project.themes)))
     else:
-        reasons.append("the project names no theme")
-    hours = f"offers {person.hours_per_week:g} h a week for a share of {share:g} h"
-    reasons.append(hours if avail >= 1.0 else f"{hours} (x{avail:.2f})")
+        reasons.append(Said("matching.reason.no_theme"))
+    reasons.append(
+        Said(
+            "matching.reason.hours" if avail >= 1.0 else "matching.reason.hours_short",
+            hours=f"{person.hours_per_week:g}",
+            share=f"{share:g}",
+            factor=f"{avail:.2f}",
+        )
+    )
     score = points / 1000.0
     if fit <= 0:
-        reasons.append("not eligible: no related skill")
+        reasons.append(Said("matching.reason.ineligible.skill"))
     elif person.hours_per_week <= 0:
-        reasons.append("not eligible: offers no hours")
+        reasons.append(Said("matching.reason.ineligible.hours"))
     elif not eligible:
         reasons.append(
-            f"not eligible: score {score:.3f} is below the threshold {model.threshold:g}"
+            Said(
+                "matching.reason.ineligible.score",
+                score=f"{score:.3f}",
+                threshold=f"{model.threshold:g}",
+            )
         )
     return Compatibility(
         resident=person.id,

@@ -15,7 +15,8 @@ from typing import Any, cast
 
 import attrs
 
-from ...errors import CellError, ValidationError
+from ...errors import CellError, Problem, ValidationError
+from ...kernel.text import text as say
 from ...model import (
     KIND_PLURALS,
     ActivityKind,
@@ -33,6 +34,17 @@ from ._specs import LINK_COLUMNS, TABLES
 from ._state import Row, State, field_of
 
 __all__ = ["Building"]
+
+
+def _quoted(name: str, lang: str) -> str:
+    """A name or ID as quoted in a language: ``'pn-r01'`` in English, ``“pn-r01”`` in
+    Chinese."""
+    return repr(name) if lang == "en" else f"“{name}”"
+
+
+def _said(problem: Problem, lang: str) -> tuple[str, str]:
+    """A model problem's message and hint in the reader's language."""
+    return problem.message_in(lang), problem.hint_in(lang)
 
 
 class Building(State):
@@ -66,9 +78,13 @@ class Building(State):
                             self._fail(
                                 row,
                                 field,
-                                f"refers to {entity_id!r} ({where}), which is not "
-                                "imported: this row is left out too",
-                                "fix that row first",
+                                say(
+                                    "tables.cascade.row",
+                                    self.p.lang,
+                                    id=_quoted(entity_id, self.p.lang),
+                                    where=where,
+                                ),
+                                say("tables.cascade.hint", self.p.lang),
                             )
                             changed = dropped = True
                             break
@@ -80,9 +96,14 @@ class Building(State):
                                 row.sheet,
                                 row.line,
                                 field,
-                                f"{entity_id!r} ({where}) is not imported, so it is "
-                                f"left out of {shown}",
-                                "fix that row first",
+                                say(
+                                    "tables.cascade.item",
+                                    self.p.lang,
+                                    id=_quoted(entity_id, self.p.lang),
+                                    where=where,
+                                    column=shown,
+                                ),
+                                say("tables.cascade.hint", self.p.lang),
                             )
                     if dropped:
                         break
@@ -123,12 +144,15 @@ class Building(State):
                 need = Need(id=row.values.get("id") or f"{owner}-n{k}", **fields)
             except ValidationError as exc:
                 for p in exc.problems:
-                    self._fail(row, field_of(p.path, row), p.message, p.hint)
+                    self._fail(row, field_of(p.path, row), *_said(p, self.p.lang))
                 changed = True
                 continue
             if any(n.id == need.id for _, n in needs.get(owner, [])):
                 self._fail(
-                    row, "id", f"need ID {need.id!r} is used twice", "give each need its own ID"
+                    row,
+                    "id",
+                    say("tables.need_twice", self.p.lang, id=_quoted(need.id, self.p.lang)),
+                    say("tables.need_twice_hint", self.p.lang),
                 )
                 changed = True
                 continue
@@ -148,7 +172,7 @@ class Building(State):
                     changed = True
                 except ValidationError as exc:
                     for p in exc.problems:
-                        self._fail(row, field_of(p.path, row), p.message, p.hint)
+                        self._fail(row, field_of(p.path, row), *_said(p, self.p.lang))
                     changed = True
         return changed
 
@@ -188,8 +212,13 @@ class Building(State):
                         self._fail(
                             erow,
                             table if table != "owner" else "owner",
-                            f"{key!r} is already listed in {field} of {entity_id!r}",
-                            "give each once",
+                            say(
+                                f"tables.base.listed.{field}",
+                                self.p.lang,
+                                item=_quoted(str(key), self.p.lang),
+                                id=_quoted(entity_id, self.p.lang),
+                            ),
+                            say("tables.ref.hint_give_once", self.p.lang),
                         )
                         changed = True
                         continue
@@ -203,7 +232,18 @@ class Building(State):
                 except ValidationError as exc:
                     for erow in rows:
                         for p in exc.problems:
-                            self._fail(erow, None, f"{entity_id!r}: {p.message}", p.hint)
+                            message, hint = _said(p, self.p.lang)
+                            self._fail(
+                                erow,
+                                None,
+                                say(
+                                    "tables.base.problem",
+                                    self.p.lang,
+                                    id=_quoted(entity_id, self.p.lang),
+                                    message=message,
+                                ),
+                                hint,
+                            )
                     changed = True
                     continue
                 self.updates[entity_id] = (new, rows)
@@ -249,8 +289,13 @@ class Building(State):
                     self._fail(
                         srow,
                         "skill",
-                        f"skill {item.skill!r} is already listed for resident {row.id!r}",
-                        "give each skill once",
+                        say(
+                            "tables.skill_twice",
+                            self.p.lang,
+                            skill=_quoted(item.skill, self.p.lang),
+                            id=_quoted(row.id, self.p.lang),
+                        ),
+                        say("tables.skill_twice_hint", self.p.lang),
                     )
                     continue
                 have.append(item)
@@ -271,8 +316,13 @@ class Building(State):
                     self._fail(
                         arow,
                         "resident",
-                        f"{resident!r} is already listed as attending {row.id!r}",
-                        "give each attendee once",
+                        say(
+                            "tables.attendee_twice",
+                            self.p.lang,
+                            id=_quoted(resident, self.p.lang),
+                            activity=_quoted(row.id, self.p.lang),
+                        ),
+                        say("tables.attendee_twice_hint", self.p.lang),
                     )
                     continue
                 listed.append(resident)
@@ -333,7 +383,7 @@ class Building(State):
             return Link(source=a, relation=relation, target=b, **fields)
         except ValidationError as exc:
             for p in exc.problems:
-                self._fail(row, field_of(p.path, row), p.message, p.hint)
+                self._fail(row, field_of(p.path, row), *_said(p, self.p.lang))
             return None
 
     def items(self) -> tuple[list[Entity | Link], dict[str, tuple[Row, str, str]]]:

@@ -60,16 +60,17 @@ class Linking(State):
                 found = self.ids.get(given)
                 if found is not None:
                     kind, other = found
+                    lang = self.p.lang
                     where = (
-                        f"also {location(other.sheet, other.line, None)}"
+                        say("tables.id.also", lang, where=location(other.sheet, other.line, None))
                         if other
-                        else f"a {kind} already in the graph"
+                        else say("tables.id.in_graph", lang, kind=say(f"tables.kind.{kind}", lang))
                     )
                     self._fail(
                         row,
                         "id",
-                        f"ID {given!r} is used twice ({where})",
-                        "give every record its own ID",
+                        say("tables.id.twice", lang, id=_quoted(given)(lang), where=where),
+                        say("tables.id.hint_own", lang),
                     )
                     continue
                 row.id = given
@@ -88,11 +89,16 @@ class Linking(State):
             if generated:
                 sheet = next(r.sheet for r in self.rows[spec.name] if r.generated)
                 span = generated[0] if len(generated) == 1 else f"{generated[0]} … {generated[-1]}"
+                n = len(generated)
                 self.p.note(
                     sheet.label,
-                    f"{len(generated)} row{'s' * (len(generated) > 1)} "
-                    f"without an ID given one: {span}",
-                    "add an ID column for IDs that stay the same between imports",
+                    say(
+                        f"tables.id.given_{'one' if n == 1 else 'many'}",
+                        self.p.lang,
+                        n=n,
+                        span=span,
+                    ),
+                    say("tables.id.hint_column", self.p.lang),
                 )
         self._index_names()
         self._implicit_places()
@@ -158,9 +164,12 @@ class Linking(State):
                         self._fail(
                             row,
                             level,
-                            f"subdistrict {text!r} is in no table, and "
-                            "the row does not say which district it is in",
-                            "add a column 区 (district), or a subdistricts table",
+                            say(
+                                "tables.place.no_district",
+                                self.p.lang,
+                                name=_quoted(text)(self.p.lang),
+                            ),
+                            say("tables.place.hint_no_district", self.p.lang),
                         )
                         continue
                     place.refs[parent] = list(ptexts)
@@ -168,9 +177,17 @@ class Linking(State):
                 self._add_id(place.id, level, place)
                 self.rows[spec_name].append(place)
                 self.names[level].setdefault(key, []).append((place.id, place))
+                lang = self.p.lang
                 self.p.note(
                     location(row.sheet, row.line, level),
-                    f"{level} {text!r} created (ID {place.id!r}): no {spec_name} table was given",
+                    say(
+                        "tables.place.created",
+                        lang,
+                        level=say(f"tables.kind.{level}", lang),
+                        name=_quoted(text)(lang),
+                        id=repr(place.id) if lang == "en" else place.id,
+                        table=say(f"tables.table.{spec_name}", lang),
+                    ),
                 )
 
     # -- references
