@@ -134,6 +134,9 @@ __all__ = [
     "resolve_name",
 ]
 
+#: Below this confidence the closest roster name is not offered as a hint.
+_HINT_NEAR = 0.5
+
 #: The metadata columns of a 问卷星 export (kept out of the graph).
 METADATA_COLUMNS = ("序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP")
 #: Metadata columns of KoboToolbox and ODK exports (kept out of the graph).
@@ -1022,7 +1025,8 @@ class _Reader:
                     for name in self._names(cells, col, line):
                         method, hits, confidence = roster.resolve(name, community, self.accept)
                         if method == "near" or not hits:
-                            if hits:
+                            # a near name is a hint only when it is near enough to help
+                            if hits and confidence >= _HINT_NEAR:
                                 hint = _t(
                                     "hint_near",
                                     lang,
