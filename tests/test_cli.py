@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import vchuang
-from vchuang.cli import main
+from vchuang.cli import EXIT_PARTIAL, main
 
 
 def test_validate_good_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -80,7 +80,8 @@ def test_import_and_schema_commands(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert not (tmp_path / "messy.json").exists()
     assert "residents.csv:4 (column 社区)" in capsys.readouterr().err
     assert (
-        main(["import", str(here / "messy"), "-o", str(tmp_path / "messy.json"), "--lenient"]) == 2
+        main(["import", str(here / "messy"), "-o", str(tmp_path / "messy.json"), "--lenient"])
+        == EXIT_PARTIAL
     )
     assert (tmp_path / "messy.json").exists()
     capsys.readouterr()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import html.parser
 import os
 import re
@@ -106,7 +107,11 @@ def test_html_is_well_formed_and_self_contained(report_en: Path) -> None:
     assert checker.errors == []
     assert checker.stack == []
     assert all(s.startswith(("data:image/png;base64,", "#")) for s in checker.sources)
-    assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}", text, re.IGNORECASE)
+    # outside scripts: the interactive view's built JavaScript names XML namespaces
+    # (``http://www.w3.org/2000/svg``), which it never fetches; requests are what matter,
+    # and no element has a ``src`` or ``href`` to another site (checked above)
+    outside = re.sub(r"<script\b.*?</script>", "", text, flags=re.DOTALL)
+    assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}", outside, re.IGNORECASE)
 
 
 def _outputs(folder: Path) -> str:
@@ -120,11 +125,14 @@ def _outputs(folder: Path) -> str:
 def test_no_name_of_a_resident_appears(
     pilot: vchuang.CommunityGraph, report_en: Path, report_zh: Path
 ) -> None:
+    # one pass over each folder's text for all IDs (the page holds the network view's
+    # JavaScript now: a search per resident took 45 s)
+    ids = re.compile(r"\b(?:" + "|".join(re.escape(r.id) for r in pilot.residents()) + r")\b")
     for folder in (report_en, report_zh):
         text = _outputs(folder)
         for resident in pilot.residents():
             assert resident.name not in text, resident.id
-            assert not re.search(rf"\b{re.escape(resident.id)}\b", text), resident.id
+        assert ids.findall(text) == []
 
 
 def test_no_small_count_of_people_is_published(report_en: Path) -> None:
@@ -252,7 +260,9 @@ def test_progress_bar_needs_no_optional_package(
         importlib.util, "find_spec", lambda name, *a: None if name == "tqdm" else real(name, *a)
     )
     build_report(pilot, tmp_path, key=KEY, progress=True)
-    assert "13/13 index.html" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "13/13 writing the page" in err  # the plain line, labelled from the catalogue
+    assert "Community talents" in err
 
 
 def test_published_reach_diagram_hides_small_counts(pilot: vchuang.CommunityGraph) -> None:
@@ -427,8 +437,9 @@ def _visible(page: Path) -> _Visible:
 
 
 #: English words a Chinese page may show: a measure named after its author (Burt's
-#: constraint, in the talents' reasons), the PageRank method, the program's name, file kinds.
-ASCII_ALLOWED = frozenset({"Burt", "PageRank", "vchuang", "CSV", "PNG"})
+#: constraint, in the talents' reasons), the PageRank method, the program's name, file
+#: kinds, and JavaScript (the interactive view asks to turn it on where it is off).
+ASCII_ALLOWED = frozenset({"Burt", "PageRank", "vchuang", "CSV", "PNG", "JavaScript"})
 #: Chinese a page in English may show outside the dataset's own words: none on the pilot
 #: (every place, project and service group of the pilot has an English name).
 HAN_ALLOWED: frozenset[str] = frozenset()
@@ -767,3 +778,268 @@ def test_file_names_of_different_ids_stay_different() -> None:
     names = [file_name(f"ideas_{i}") for i in ids]
     assert len(set(names)) == len(names)
     assert len({n.lower() for n in names}) == len(names)  # case-insensitive disks too
+
+
+# --------------------------------------------------------------------------- templates (issue 18 item 8)
+
+
+def test_page_comes_from_autoescaped_templates(tmp_path: Path) -> None:
+    """The page is rendered by Jinja2 with autoescaping: a name holding markup is text."""
+    from vchuang import report
+
+    graph = vchuang.load_example()
+    evil = "<script>alert(1)</script>"
+    graph.add(
+        vchuang.Project(
+            id="evil", name=evil, community="pingnan", stage="seed_selection", themes=["x"]
+        )
+    )
+    done = build_report(graph, tmp_path, key=KEY)
+    page = done.index.read_text(encoding="utf-8")
+    assert evil not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    env = report._environment()
+    assert env.autoescape is True
+    assert {"page.html.j2", "table.html.j2", "style.css", "check.js"} <= set(env.list_templates())
+
+
+def test_progress_bar_is_tqdm_with_human_labels(
+    pilot: vchuang.CommunityGraph,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    pytest.importorskip("tqdm")
+    from vchuang import report
+
+    monkeypatch.setattr(report, "_SECTIONS", [report._overview, report._funnel])
+    build_report(pilot, tmp_path, key=KEY, progress=True, lang="zh")
+    err = capsys.readouterr().err
+    assert "报告" in err and "3/3" in err  # tqdm's counter, labelled in the report's language
+    assert "从热心居民到社区领袖" in err or "总览" in err or "写入报告页面" in err
+    assert "<" in err and "?" not in err.rsplit("3/3", 1)[1]  # an ETA, not tqdm's "?"
+
+
+# --------------------------------------------------------------------------- people (item 4)
+
+
+def test_whom_to_train_lists_the_seeds(pilot_report: Report) -> None:
+    (mouth,) = [s for s in pilot_report.sections if s.id == "mouth"]
+    seeds = mouth.tables[0]
+    assert seeds.name == "seeds"
+    assert seeds.columns == ("order", "resident", "community")
+    assert [r[0] for r in seeds.rows] == [1, 2, 3, 4, 5]
+    assert all(re.fullmatch(r"r-[0-9a-f]{16}", r[1]) for r in seeds.rows)  # pseudonyms
+    assert all(r[2] for r in seeds.rows)
+    assert seeds.caption
+
+
+def test_who_helps_which_project_lists_the_volunteers(
+    pilot: vchuang.CommunityGraph, pilot_report: Report
+) -> None:
+    from vchuang.matching import match
+    from vchuang.privacy import for_publication
+
+    (section,) = [s for s in pilot_report.sections if s.id == "matching"]
+    (volunteers,) = [t for t in section.tables if t.name == "volunteers"]
+    assert volunteers.columns == ("project", "skill", "resident", "hours")
+    result = match(for_publication(pilot, key=KEY))
+    assert sorted(r[2] for r in volunteers.rows) == sorted(a.resident for a in result.assignments)
+    assert sum(r[3] for r in volunteers.rows) == pytest.approx(result.totals["hours_assigned"])
+    page = pilot_report.index.read_text(encoding="utf-8")
+    assert page.count('data-column="resident"') >= 3  # talents, seeds, volunteers
+
+
+# --------------------------------------------------------------------------- staff mode (item 4)
+
+PEOPLE_SECTIONS = ("_talents", "_word_of_mouth", "_matching", "_overview")
+
+
+@pytest.fixture(scope="module")
+def consenting() -> tuple[vchuang.CommunityGraph, str, str]:
+    """The pilot where every resident consented to be named, except one adult, and the
+    first resident the matching assigns is made a minor (who consented too)."""
+    import json
+
+    from vchuang.matching import match
+
+    pilot = vchuang.datasets.longgang_pilot()
+    volunteer = match(pilot).assignments[0].resident
+    doc = json.loads(vchuang.dumps(pilot))
+    refuses = ""
+    for r in doc["residents"]:
+        r["consent_to_name"] = True
+        if r["id"] == volunteer:
+            r["birth_year"] = 2006  # 13 on the data's date
+            r.pop("age_band", None)
+        elif not refuses and "leader" in r.get("roles", []):
+            refuses = r["id"]
+            r["consent_to_name"] = False
+    return vchuang.loads(json.dumps(doc)), volunteer, refuses
+
+
+def _people_sections(monkeypatch: pytest.MonkeyPatch) -> None:
+    from vchuang import report
+
+    monkeypatch.setattr(report, "_SECTIONS", [getattr(report, n) for n in PEOPLE_SECTIONS])
+
+
+def test_internal_report_names_consenting_adults_only(
+    consenting: tuple[vchuang.CommunityGraph, str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from vchuang.kernel.text import text
+    from vchuang.privacy import is_minor, keyed_id
+
+    graph, minor, refuses = consenting
+    _people_sections(monkeypatch)
+    internal = build_report(graph, tmp_path / "internal", key=KEY, reveal=True)
+    public = build_report(graph, tmp_path / "public", key=KEY)
+    page = internal.index.read_text(encoding="utf-8")
+    day = graph.metadata.as_of
+    adults = [r for r in graph.residents() if r.consent_to_name and not is_minor(r, day)]
+    named = [r for r in adults if r.name in page]
+    assert len(named) >= 5  # talents, seeds and volunteers under their names
+    for folder in (internal.out,):
+        everything = _outputs(folder)
+        for r in graph.residents():
+            if is_minor(r, day) or not r.consent_to_name:
+                assert r.name not in everything, r.id
+    assert is_minor(graph.get(minor), day)
+    assert keyed_id(minor, KEY, prefix="r") in page  # the minor volunteer: a pseudonym
+    assert graph.get(refuses).name not in page
+    assert text("report.internal.watermark", "en") in page
+    assert '<div class="watermark"' in page
+    assert '<meta name="vchuang-report" content="internal">' in page
+    assert html.escape(text("report.privacy_internal", "en", n=5), quote=False) in page
+    # the public report of the same data names nobody and has no watermark
+    public_page = _outputs(public.out)
+    assert not [r for r in graph.residents() if r.name in public_page]
+    assert text("report.internal.watermark", "en") not in public_page
+    assert '<meta name="vchuang-report" content="public">' in public_page
+
+
+def test_internal_watermark_on_screen_and_in_print_in_both_languages() -> None:
+    from vchuang import report
+    from vchuang.kernel.text import text
+
+    for lang in ("en", "zh"):
+        page = report._render([], "t", lang, 5, internal=True)
+        assert text("report.internal.watermark", lang) in page
+        assert text("report.internal.notice", lang) in page
+        assert ".watermark{position:fixed" in page  # fixed: repeated on every printed page
+        assert "display:none" not in page.split(".watermark", 1)[1].split("}")[0]
+    assert text("report.internal.watermark", "zh") == "内部资料 — 不得公开"
+    assert "watermark" not in report._render([], "t", "en", 5).split("</style>")[1]
+
+
+def test_internal_report_is_refused_over_a_public_one_and_the_reverse(
+    pilot: vchuang.CommunityGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vchuang import privacy, report
+
+    monkeypatch.setattr(report, "_SECTIONS", [report._overview])
+    public, internal = tmp_path / "public", tmp_path / "internal"
+    build_report(pilot, public, key=KEY)
+    build_report(pilot, internal, key=KEY, reveal=True)
+    old = _old_report(tmp_path / "older")  # a report from before the staff mode: public
+    before = {p: _snapshot(p) for p in (public, internal, tmp_path / "older")}
+
+    def no_work(*_args: object, **_kw: object) -> None:
+        msg = "the analyses ran before the check"
+        raise AssertionError(msg)
+
+    monkeypatch.setattr(privacy, "for_publication", no_work)
+    for folder, reveal, says in (
+        (public, True, "holds a public report"),
+        (tmp_path / "older", True, "holds a public report"),
+        (internal, False, "holds an internal report"),
+    ):
+        with pytest.raises(vchuang.ValidationError, match=says) as info:
+            build_report(pilot, folder, key=KEY, reveal=reveal)
+        assert "another folder" in info.value.problems[0].hint
+    assert {p: _snapshot(p) for p in before} == before
+    assert old  # untouched
+
+
+def test_cli_internal_over_a_public_report_is_one_line_and_exit_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    _old_report(out)
+    before = _snapshot(out)
+    assert main(["report", "--out", str(out), "--key", KEY, "--internal", "--no-progress"]) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert "holds a public report" in err
+    assert _snapshot(out) == before
+
+
+# --------------------------------------------------------------------------- honest tables, colours
+
+
+def test_segment_coverage_has_communities_and_both_denominators(pilot_report: Report) -> None:
+    (reach,) = [s for s in pilot_report.sections if s.id == "reach"]
+    (table,) = reach.tables
+    assert table.columns[:2] == ("community", "segment")
+    assert {"listed", "share_listed", "population", "share_population"} <= set(table.columns)
+    pairs = [(r[0], r[1]) for r in table.rows]
+    assert len(set(pairs)) == len(pairs)  # "Children (0–12)" three times, told apart
+    assert [f.name for f in reach.figures] == ["reach", "coverage_heatmap"]
+    assert any("denominator" in t for t in reach.text)
+
+
+def test_series_styles_never_repeat() -> None:
+    from vchuang.report import _series_styles
+
+    for n in (1, 10, 11, 60, 61, 240):
+        styles = _series_styles(n)
+        assert len({(s["color"], s["linestyle"], s["hatch"]) for s in styles}) == n
+
+
+def test_balance_chart_gives_every_project_its_own_colour() -> None:
+    """The balance chart drew the 11th project in the colour of the first."""
+    import matplotlib.pyplot as plt
+
+    from vchuang.report import _distinct_series
+
+    pilot = vchuang.datasets.longgang_pilot()
+    ledger = vchuang.datasets.longgang_ledger(pilot)
+    projects = [p.id for p in pilot.projects()]
+    assert len(projects) > 10
+    ax = _distinct_series(ledger.history(projects).plot())
+    looks = [
+        (line.get_color(), line.get_linestyle())
+        for line in ax.get_lines()
+        if not line.get_label().startswith("_")
+    ]
+    assert len(looks) == len(projects) == len(set(looks))
+    assert len(ax.get_legend().get_texts()) == len(projects)
+    plt.close("all")
+
+
+# --------------------------------------------------------------------------- network view slot (item 6)
+
+
+def test_network_view_fragment_has_the_figure_as_noscript_fallback(
+    pilot: vchuang.CommunityGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import vchuang.plot
+    from vchuang import report
+    from vchuang.errors import MissingDependencyError
+
+    monkeypatch.setattr(report, "_SECTIONS", [report._reach])
+    fragment = '<div id="net-marker">a view</div>'
+    monkeypatch.setattr(vchuang.plot, "network_view", lambda *a, **k: fragment, raising=False)
+    page = build_report(pilot, tmp_path / "with", key=KEY).index.read_text(encoding="utf-8")
+    assert f'<div class="interactive">{fragment}</div>\n<noscript><img src="data:image/png' in page
+
+    def missing(*_a: object, **_k: object) -> str:
+        package = "pyvis"
+        raise MissingDependencyError(package, "interactive", "the network view")
+
+    monkeypatch.setattr(vchuang.plot, "network_view", missing, raising=False)
+    page = build_report(pilot, tmp_path / "without", key=KEY).index.read_text(encoding="utf-8")
+    assert "<noscript>" not in page and 'class="interactive"' not in page
+    assert page.count("<img ") == 2  # the reach figure and the heatmap, shown as they are

@@ -17,8 +17,10 @@ Exit codes
     value the command cannot use (a short ``--key``, ``--threshold 0``, a file as
     ``--out``). Nothing was written.
 2
-    Wrong usage: an unknown command or option, a missing argument. (``vchuang import
-    --lenient`` also exits 2 when it wrote the good rows and left the listed ones out.)
+    Wrong usage: an unknown command or option, a missing argument.
+3
+    Done with problems: ``vchuang import --lenient`` wrote the good rows and left the
+    listed ones out.
 """
 
 from __future__ import annotations
@@ -36,7 +38,15 @@ from .graph import CommunityGraph
 from .io import atomic_write_text, dumps, load
 from .kernel.text import Lang, lang_from_env, text
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "EXIT_USAGE", "build_parser", "import_command", "main"]
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_OK",
+    "EXIT_PARTIAL",
+    "EXIT_USAGE",
+    "build_parser",
+    "import_command",
+    "main",
+]
 
 #: Exit code: done.
 EXIT_OK = 0
@@ -44,6 +54,9 @@ EXIT_OK = 0
 EXIT_BAD_INPUT = 1
 #: Exit code: wrong usage (unknown option, missing argument).
 EXIT_USAGE = 2
+#: Exit code: done with problems (``import --lenient`` wrote the good rows and left the
+#: listed ones out).
+EXIT_PARTIAL = 3
 
 #: The smallest pseudonymisation key, in bytes (as :data:`vchuang.privacy.MIN_KEY_BYTES`).
 _MIN_KEY_BYTES = 16
@@ -69,11 +82,11 @@ def _t(key: str, lang: str, **fields: object) -> str:
 def _counts(counts: Mapping[str, int], lang: str) -> str:
     """Record counts in words, e.g. ``1 district, 9 residents`` / ``区 1、居民 9``."""
     parts = [
-        _t(f"count.{kind}.{'one' if n == 1 else 'many'}", lang, n=n)
+        text(f"model.count.{kind}.{'one' if n == 1 else 'many'}", lang, n=n)
         for kind, n in counts.items()
         if n
     ]
-    return _t("count.sep", lang).join(parts) if parts else _t("count.empty", lang)
+    return text("model.count.sep", lang).join(parts) if parts else text("model.count.empty", lang)
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -236,7 +249,7 @@ def _read_graph(path: Path | None, name: str, lang: str) -> CommunityGraph:
     try:
         return load(path if path is not None else example_path())
     except FormatError as exc:
-        first = str(exc.problems[0]) if exc.problems else str(exc)
+        first = exc.problems[0].render(lang) if exc.problems else str(exc)
         raise _Refused(
             _t("not_valid_doc", lang, name=name),
             f"{_t('fix_validate', lang, name=name)} ({first})",
@@ -268,7 +281,7 @@ def _cmd_validate(args: argparse.Namespace, lang: str) -> int:
         which = "problem" if count == 1 else "problems"
         print(_t(which, lang, name=name, n=count), file=sys.stderr)
         for problem in exc.problems:
-            print(str(problem), file=sys.stderr)
+            print(problem.render(lang), file=sys.stderr)
         return EXIT_BAD_INPUT
     except _READ_ERRORS as exc:
         raise _Refused(_t("cannot_read", lang, name=name, reason=_reason(exc))) from None
@@ -281,7 +294,7 @@ def _cmd_summary(args: argparse.Namespace, lang: str) -> int:
     name = _t("the_example", lang) if use_example else args.file
     path = None if use_example else _existing_file(args.file, lang)
     graph = _read_graph(path, name, lang)
-    print(graph.summary())
+    print(graph.summary().render(lang))
     return EXIT_OK
 
 
@@ -291,6 +304,11 @@ def _cmd_report(args: argparse.Namespace, lang: str) -> int:
     ledger_path = _existing_file(args.ledger, lang) if args.ledger is not None else None
     out = _out_folder(args.out, lang)
     key = _key(args, lang)
+    if args.pdf:
+        from .report import find_chromium
+
+        if find_chromium() is None:
+            raise _Refused(text("report.pdf.no_chromium", lang), text("report.pdf.hint", lang))
     name = args.data or _t("the_pilot", lang)
     ledger = None
     if data is None:
@@ -307,7 +325,7 @@ def _cmd_report(args: argparse.Namespace, lang: str) -> int:
         try:
             ledger = load_ledger(ledger_path)
         except FormatError as exc:
-            first = str(exc.problems[0]) if exc.problems else str(exc)
+            first = exc.problems[0].render(lang) if exc.problems else str(exc)
             raise _Refused(_t("not_valid_ledger", lang, name=args.ledger), first) from None
         except _READ_ERRORS as exc:
             raise _Refused(_t("cannot_read", lang, name=args.ledger, reason=_reason(exc))) from None
@@ -322,8 +340,12 @@ def _cmd_report(args: argparse.Namespace, lang: str) -> int:
         key=key,
         threshold=args.threshold,
         progress=progress,
+        reveal=args.internal,
+        pdf=args.pdf,
     )
     print(_t("report_written", lang, name=name, index=report.index))
+    if args.pdf:
+        print(text("report.pdf.written", lang, path=report.out / "report.pdf"))
     if key is None:
         print(_t("report_fresh_key", lang))
     return EXIT_OK
@@ -334,12 +356,15 @@ def _cmd_import(args: argparse.Namespace, lang: str) -> int:
     _out_file(args.output, lang)
     if args.base is not None:
         _existing_file(args.base, lang)
+    if args.survey is not None:
+        _existing_file(args.survey, lang)
     code, lines = import_command(
         args.directory,
         args.output,
         strict=not args.lenient,
         base=args.base,
         lang=lang,
+        survey=args.survey,
     )
     for line in lines:
         print(line, file=sys.stdout if code == 0 else sys.stderr)
@@ -353,6 +378,7 @@ def import_command(
     strict: bool = True,
     base: str | Path | None = None,
     lang: str = "en",
+    survey: str | Path | None = None,
 ) -> tuple[int, list[str]]:
     """Import a directory of tables and save the graph as JSON: ``vchuang import``.
 
@@ -373,12 +399,16 @@ def import_command(
     lang : {"en", "zh"}, default "en"
         The language of the messages about files, sheets and headers
         (:func:`vchuang.io.tables.read_tables`).
+    survey
+        A survey mapping (TOML, :mod:`vchuang.io.surveys`) whose questionnaire export
+        adds respondents, skills and ties to the tables' roster (``--survey``).
 
     Returns
     -------
     tuple
         The exit code — 0 all imported, 1 nothing written (problems, or a file that cannot
-        be read), 2 written without the rows listed — and the lines to print.
+        be read), 3 (:data:`EXIT_PARTIAL`) written without the rows listed — and the
+        lines to print.
 
     Examples
     --------
@@ -400,25 +430,35 @@ def import_command(
     except ValidationError as exc:  # pragma: no cover - no mapping is given here
         return 1, [str(exc)]
     lines = report.lines()
-    if report.problems and strict:
+    graph_out, problems = report.graph, len(report.problems)
+    if survey is not None:
+        from .io.surveys import read_survey
+
+        try:
+            answers = read_survey(None, survey, base=report.graph, strict=False, lang=lang)
+        except (FormatError, ValidationError) as exc:
+            return 1, [*lines, str(exc)]
+        lines += answers.lines()
+        graph_out, problems = answers.graph, problems + len(answers.problems)
+    if problems and strict:
         lines.append(_t("import.nothing_written", lang, output=output))
         return 1, lines
     target = Path(output)
     try:
-        atomic_write_text(target, dumps(report.graph))
+        atomic_write_text(target, dumps(graph_out))
     except OSError as exc:
         return 1, [
             *lines,
             _t("import.cannot_write", lang, output=output, reason=exc.strerror or exc),
         ]
-    kinds = _counts(report.graph.summary().counts, lang)
+    kinds = _counts(graph_out.summary().counts, lang)
     lines = [line for line in lines if not line.startswith("imported:")]
     lines.append(_t("import.wrote", lang, name=target.name, kinds=kinds))
-    if report.problems:
-        n = len(report.problems)
+    if problems:
+        n = problems
         which = "import.problems_one" if n == 1 else "import.problems_many"
         lines.append(_t(which, lang, n=n, name=target.name))
-        return 2, lines
+        return EXIT_PARTIAL, lines
     return 0, lines
 
 
@@ -506,6 +546,8 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
         default=None,
         help=_t("report.progress", lang),
     )
+    report.add_argument("--internal", action="store_true", help=_t("report.internal", lang))
+    report.add_argument("--pdf", action="store_true", help=_t("report.pdf", lang))
     report.set_defaults(func=_cmd_report)
 
     imp = command("import")
@@ -513,6 +555,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     imp.add_argument("-o", "--output", required=True, help=_t("import.output", lang))
     imp.add_argument("--lenient", action="store_true", help=_t("import.lenient", lang))
     imp.add_argument("--base", metavar="JSON", help=_t("import.base", lang))
+    imp.add_argument("--survey", metavar="MAPPING.toml", help=text("surveys.cli_help", lang))
     lang_option(imp)
     imp.set_defaults(func=_cmd_import)
 
@@ -566,7 +609,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_t("error", lang, prog=prog, message=message), file=sys.stderr)
         return EXIT_BAD_INPUT
     except (ValidationError, FormatError) as exc:
-        first = str(exc.problems[0]) if exc.problems else str(exc)
+        first = exc.problems[0].render(lang) if exc.problems else str(exc)
         print(_t("error", lang, prog=prog, message=first), file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

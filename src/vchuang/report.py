@@ -23,6 +23,12 @@ spreadsheet would run as formulas. The page prints on A4 with repeated table hea
 
 Everything published is pseudonymous: residents appear only under keyed-hash IDs,
 counts of people below a threshold are suppressed, and a minor's name never appears.
+The staff mode (``reveal=True``, ``vchuang report --internal``) names the consenting
+adults where a section lists people, watermarks every page "internal — not for
+publication", and never shares a folder with a public report.
+
+The page is rendered from the Jinja2 templates of ``vchuang/data/templates/report/``
+with autoescaping; ``pdf=True`` prints it to ``report.pdf`` through headless Chromium.
 
 The report is written whole or not at all: it is built in a temporary folder beside
 ``out`` and swapped in at the end, so a failure leaves an earlier report as it was. No
@@ -42,8 +48,8 @@ from __future__ import annotations
 
 import base64
 import csv
+import functools
 import hashlib
-import html
 import importlib.util
 import io
 import os
@@ -64,6 +70,7 @@ from .io.csvsafe import cell_out
 from .kernel.money import format_fen
 from .kernel.text import text
 from .model import OrgKind, Role, Stage
+from .privacy import Derived
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -71,9 +78,21 @@ if TYPE_CHECKING:
     from .funding import Ledger, Sustainability
     from .graph import CommunityGraph
     from .matching import MatchResult
+    from .privacy import Total
     from .reach import ReachReport
 
-__all__ = ["Fen", "Report", "Scale", "Section", "Table", "build_report", "file_name"]
+__all__ = [
+    "CHROMIUM_NAMES",
+    "Fen",
+    "Report",
+    "Scale",
+    "Section",
+    "Table",
+    "build_report",
+    "file_name",
+    "find_chromium",
+    "print_pdf",
+]
 
 #: Counts of people below this are suppressed in published tables.
 SMALL_CELL = 5
@@ -115,6 +134,10 @@ class Section:
     figures: tuple[Figure, ...] = ()
     given: tuple[str, ...] = ()
     """Text the dataset gave, shown as it was written (it may be in either language)."""
+    interactive: str = attrs.field(default="", repr=False)
+    """An HTML fragment the library made (the interactive network view of the reach
+    section), shown before the section's first figure, which becomes its ``<noscript>``
+    fallback; ``""`` for none."""
 
 
 @attrs.frozen(kw_only=True)
@@ -234,6 +257,9 @@ class _Context:
     figure_lang: str = "en"
     """The language figures are labelled in: ``lang``, or English without a CJK font."""
     scale: Scale = attrs.field(factory=Scale)
+    names: Mapping[str, str] = attrs.field(factory=dict)
+    """Pseudonym -> name of the residents an internal report names (consenting adults);
+    empty in a public report."""
     notes: dict[str, str] = attrs.field(factory=dict)
     """The "how this was computed" line of each size-dependent section, by section ID."""
     methods: dict[str, str] = attrs.field(factory=dict)
@@ -299,6 +325,17 @@ class _Context:
         if reduced:
             self.reduced.add(section)
 
+    def person(self, resident: str) -> str:
+        """How a resident appears in a table: their name in an internal report when they
+        are an adult who consented to be named, else their pseudonym."""
+        return self.names.get(resident, resident)
+
+    def community_of(self, resident: str) -> str:
+        """The name of a resident's community (``""`` when unknown)."""
+        record: Any = self.graph.get(resident)
+        place = getattr(record, "community", None)
+        return self.place_name(place) if place and place in self.graph else ""
+
     def place_name(self, place_id: str, lang: str | None = None) -> str:
         record: Any = self.graph.get(place_id)
         name_zh = getattr(record, "name_zh", "")
@@ -319,24 +356,44 @@ class _Context:
         columns: Sequence[str],
         *,
         people: Sequence[str] = (),
-        parts: Callable[[Mapping[str, Any]], bool] = lambda _: True,
+        derived: Mapping[str, Derived | Sequence[str] | str] | None = None,
+        totals: Sequence[Total] = (),
+        parts: Callable[[Mapping[str, Any]], bool] | None = None,
+        only: Callable[[Mapping[str, Any]], bool] | None = None,
         caption: str = "",
     ) -> Table:
-        """A published table: counts of people in ``people`` columns suppressed.
+        """A published table, through :func:`vchuang.privacy.suppress_small` (the one
+        suppression mechanism): counts of people in ``people`` columns below the
+        threshold hidden, with every cell that would give one away.
 
-        ``parts`` tells the rows that add up to the table's totals (communities, when the
-        table also shows their subdistrict and district): where a column hides just one
-        of them, the next smallest is hidden too, so the total cannot give it away.
+        ``people`` are counts of people, each a measure of its own (not parts of one
+        whole); ``derived`` the columns computed from them (a share, a flag), hidden with
+        them; ``totals`` the rows that add up to other rows (:func:`_place_totals`);
+        ``parts`` the rows that add up to each of the others (a table with one total
+        row); ``only`` the rows that hold counts (a "measure, value" table).
         """
-        from .privacy import suppress_small
+        from .privacy import Total, suppress_small
 
         suppressed = 0
         published: list[dict[str, Any]] = [dict(r) for r in rows]
         if people and rows:
-            result = suppress_small(rows, list(people), self.threshold, secondary=False)
+            groups = list(totals)
+            if parts is not None:
+                inside = [i for i, row in enumerate(rows) if parts(row)]
+                groups += [
+                    Total(total=i, parts=inside) for i in range(len(rows)) if i not in inside
+                ]
+            result = suppress_small(
+                rows,
+                list(people),
+                self.threshold,
+                across=False,
+                totals=groups,
+                derived=derived,
+                only=only,
+            )
             published = result.to_rows()
             suppressed = result.suppressed
-            suppressed += _column_secondary(published, people, parts)
         return Table(
             name=file_name(name),
             columns=tuple(columns),
@@ -366,24 +423,43 @@ class _Context:
         return Figure(name=file_name(name), alt=alt, png=buffer.getvalue())
 
 
-def _column_secondary(
-    rows: list[dict[str, Any]],
-    columns: Sequence[str],
-    parts: Callable[[Mapping[str, Any]], bool],
-) -> int:
-    """Secondary suppression down columns; returns how many more cells it hid."""
-    inside = [i for i, row in enumerate(rows) if parts(row)]
-    more = 0
-    for col in columns:
-        hidden = [i for i in inside if isinstance(rows[i][col], str)]
-        if len(hidden) != 1:
+def _gap(row: Mapping[str, Any], threshold: float) -> bool:
+    """Whether a segment coverage row is a gap, as :func:`vchuang.reach.reach_report`
+    decides it (its population when given, else its listed residents)."""
+    denominator = row["population"] if row["population"] is not None else row["listed"]
+    return bool(denominator) and row["reached"] / denominator < threshold
+
+
+def _place_totals(graph: CommunityGraph, places: Sequence[Any]) -> list[Total]:
+    """The rows of a table of places that add up, for :meth:`_Context.table`.
+
+    ``places`` gives each row's place ID: a subdistrict's row is the sum of its
+    communities' rows, a district's the sum of its subdistricts' (or, without them, its
+    communities'); a row of no place in the graph (the table's own total) the sum of
+    every community row."""
+    from .privacy import Total
+
+    def kind(place: Any) -> str | None:
+        return graph.kind_of(place) if isinstance(place, str) and place in graph else None
+
+    def parent(place: Any) -> str | None:
+        record = graph.get(place) if kind(place) else None
+        return getattr(record, "subdistrict", None) or getattr(record, "district", None)
+
+    communities = [j for j, p in enumerate(places) if kind(p) == "community"]
+    out = []
+    for i, place in enumerate(places):
+        if kind(place) == "community":
             continue
-        shown = [i for i in inside if isinstance(rows[i][col], int) and rows[i][col] > 0]
-        if shown:
-            j = min(shown, key=lambda i: (rows[i][col], i))
-            rows[j][col] = rows[hidden[0]][col]
-            more += 1
-    return more
+        if kind(place) is None:
+            parts = communities
+        else:
+            parts = [j for j, p in enumerate(places) if parent(p) == place]
+            if not parts and kind(place) == "district":
+                parts = [j for j in communities if parent(parent(places[j])) == place]
+        if parts:
+            out.append(Total(total=i, parts=parts))
+    return out
 
 
 # --------------------------------------------------------------------------- sections
@@ -393,21 +469,32 @@ def _glance(ctx: _Context) -> Section:
     """What the programme achieved, first: people, projects, reach, hours and money."""
     from collections import Counter
 
-    g, lang, threshold = ctx.graph, ctx.lang, ctx.threshold
-    hidden = 0
+    from .privacy import suppress_small
 
-    def people(n: int) -> int | str:
-        nonlocal hidden
-        if 0 < n < threshold:
-            hidden += 1
-            return f"<{threshold}"
-        return n
-
+    g, lang = ctx.graph, ctx.lang
     roles = Counter(role for r in g.residents() for role in r.roles)
+    rep = ctx.reach()
+    # the counts of people, and the leverage computed from two of them, go through the
+    # one suppression mechanism together (reach per leader gives a hidden count away)
+    counts: dict[str, Any] = {
+        "engaged": len(g.engaged()),
+        "talents": roles[Role.TALENT],
+        "leaders": roles[Role.LEADER],
+        "unique_reach": rep.unique_reach if rep is not None else None,
+        "leverage": f"{rep.leverage:.1f}" if rep is not None else None,
+    }
+    safe = suppress_small(
+        [counts],
+        ["engaged", "talents", "leaders", "unique_reach"],
+        ctx.threshold,
+        across=False,
+        derived={"leverage": ["unique_reach", "leaders"]},
+    )
+    people = safe.rows[0]
     rows: list[dict[str, Any]] = [
-        {"measure": _w("measure.engaged", lang), "value": people(len(g.engaged()))},
-        {"measure": _w("measure.talents", lang), "value": people(roles[Role.TALENT])},
-        {"measure": _w("measure.leaders", lang), "value": people(roles[Role.LEADER])},
+        {"measure": _w("measure.engaged", lang), "value": people["engaged"]},
+        {"measure": _w("measure.talents", lang), "value": people["talents"]},
+        {"measure": _w("measure.leaders", lang), "value": people["leaders"]},
     ]
     stages = Counter(p.stage for p in g.projects())
     rows += [
@@ -415,12 +502,9 @@ def _glance(ctx: _Context) -> Section:
         for s in Stage
         if stages[s]
     ]
-    rep = ctx.reach()
     if rep is not None:
-        rows.append(
-            {"measure": _w("measure.unique_reach", lang), "value": people(rep.unique_reach)}
-        )
-        rows.append({"measure": _w("measure.leverage", lang), "value": f"{rep.leverage:.1f}"})
+        rows.append({"measure": _w("measure.unique_reach", lang), "value": people["unique_reach"]})
+        rows.append({"measure": _w("measure.leverage", lang), "value": people["leverage"]})
     result = ctx.matching()
     if result is not None:
         totals = result.totals
@@ -445,7 +529,7 @@ def _glance(ctx: _Context) -> Section:
         rows.append({"measure": _w("measure.projects_at_risk", lang), "value": len(risky)})
     else:
         paragraphs.append(_w("text.glance_ledger_none", lang))
-    tab = attrs.evolve(ctx.table("glance", rows, ["measure", "value"]), suppressed=hidden)
+    tab = attrs.evolve(ctx.table("glance", rows, ["measure", "value"]), suppressed=safe.suppressed)
     return Section(id="glance", title=_w("glance", lang), text=tuple(paragraphs), tables=(tab,))
 
 
@@ -553,6 +637,7 @@ def _indicator_rows(ctx: _Context) -> list[dict[str, Any]]:
         ctx.graph, matching=ctx.matching(), ledger=ctx.ledger, outlook=ctx.outlook()
     ).rows:
         flat = row.to_dict()
+        flat["id"] = row.place  # the place's ID, for the rows that add up (not published)
         flat["place"] = ctx.place_name(row.place)
         flat["level"] = _w(f"level.{row.level}", ctx.lang)
         rows.append(flat)
@@ -592,7 +677,12 @@ def _funnel(ctx: _Context) -> Section:
         rows,
         ["place", *stages, "projects"],
         people=stages,
-        parts=lambda r: r["community"] in ctx.graph,
+        derived={
+            "talent_rate": ["talent", "engaged"],
+            "leader_rate": ["leader", "talent"],
+            "project_lead_rate": ["project_lead", "leader"],
+        },
+        totals=_place_totals(ctx.graph, [r["community"] for r in rows]),
     )
 
     def draw(ax: Axes) -> None:
@@ -656,6 +746,7 @@ def _suppressed_bars(
     ticks = [names.get(str(r[col[label]]), str(r[col[label]])) for r in rows]
     ax.set_xticks(x + width * (len(keys) - 1) / 2, ticks, **_font(lang))
     ax.legend(prop=_prop(lang))
+    _distinct_series(ax)
 
 
 def _word_of_mouth(ctx: _Context) -> Section | None:
@@ -705,20 +796,31 @@ def _word_of_mouth(ctx: _Context) -> Section | None:
         g, k, probability="wc", candidates=chosen, rng=ctx.rng, progress=inner, **settings
     )
     rows = [row for row in result.to_rows() if row["k"] == k]
+    best_method = max(rows, key=lambda r: r["spread"])["method"]
     for row in rows:
         row["spread"] = round(row["spread"], 1)
         row["method"] = _spread_method(row["method"], lang)
     tab = ctx.table("word_of_mouth", rows, ["method", "k", "spread"])
     fig = ctx.figure(
-        "word_of_mouth", _w("mouth", lang), lambda ax: result.plot(ax=ax, lang=ctx.figure_lang)
+        "word_of_mouth",
+        _w("mouth", lang),
+        lambda ax: _distinct_series(result.plot(ax=ax, lang=ctx.figure_lang)),
     )
     best = max(rows, key=lambda r: r["spread"])
     paragraphs = (_w("text.mouth", lang, k=k, best=best["method"], spread=f"{best['spread']:.0f}"),)
+    # the people the section promises: the seeds the best way of choosing picked
+    (choice,) = [c for c in result.choices if c.method == best_method][:1]
+    seeds = [
+        {"order": i, "resident": ctx.person(str(r)), "community": ctx.community_of(str(r))}
+        for i, r in enumerate(choice.seeds, start=1)
+    ]
+    caption = _w("text.seeds", lang, k=len(seeds), method=best["method"])
+    seed_table = ctx.table("seeds", seeds, ["order", "resident", "community"], caption=caption)
     return Section(
         id="mouth",
         title=_w("mouth", lang),
         text=ctx.noted("mouth", paragraphs),
-        tables=(tab,),
+        tables=(seed_table, tab),
         figures=(fig,),
     )
 
@@ -762,7 +864,7 @@ def _matching(ctx: _Context) -> Section | None:
         }
         for u in result.unmet
     ]
-    tables = [tab]
+    tables = [tab, _volunteers(ctx, result)]
     if unmet:
         tables.append(
             ctx.table(
@@ -772,7 +874,9 @@ def _matching(ctx: _Context) -> Section | None:
             )
         )
     fig = ctx.figure(
-        "matching", _w("matching", lang), lambda ax: result.plot(ax=ax, lang=ctx.figure_lang)
+        "matching",
+        _w("matching", lang),
+        lambda ax: _distinct_series(result.plot(ax=ax, lang=ctx.figure_lang)),
     )
     total = result.totals
     paragraphs = (
@@ -791,6 +895,29 @@ def _matching(ctx: _Context) -> Section | None:
         tables=tuple(tables),
         figures=(fig,),
     )
+
+
+def _volunteers(ctx: _Context, result: MatchResult) -> Table:
+    """The people the section promises: who is matched to which project's need, for how
+    many hours a week (projects in the matching table's order, then need and resident)."""
+    lang = ctx.lang
+    order = {p.project: i for i, p in enumerate(result.projects)}
+    names = {p.project: (p.name_zh or p.name) if lang == "zh" else p.name for p in result.projects}
+    rows = [
+        {
+            "project": names.get(a.project) or ctx.place_name(a.project),
+            "skill": ctx.graph.taxonomy.label(a.skill, lang),
+            "resident": ctx.person(a.resident),
+            "hours": a.hours,
+        }
+        for a in sorted(
+            result.assignments,
+            key=lambda a: (order.get(a.project, len(order)), a.project, a.need, a.resident),
+        )
+    ]
+    key = "text.volunteers" if rows else "text.volunteers_none"
+    columns = ["project", "skill", "resident", "hours"]
+    return ctx.table("volunteers", rows, columns, caption=_w(key, lang))
 
 
 def _unmet_next_step(need: Any, lang: str) -> str:
@@ -849,6 +976,24 @@ def _selection(ctx: _Context) -> Section | None:
                 budget=format_fen(call.budget_fen, symbol=True, lang=lang),
             )
         )
+        # why not funded: each eligible idea the meeting left out, against the money
+        # its chosen ideas left; the graph keeps no ballots, so no proportionality audit
+        left = call.budget_fen - used
+        for idea in proposals if chosen else ():
+            if idea.project is not None or not verdicts[idea.id]["eligible"]:
+                continue
+            cut = idea.cost_fen - left
+            paragraphs.append(
+                text(
+                    "selection.why.fitted" if cut <= 0 else "selection.why.over",
+                    lang,
+                    name=(idea.name_zh or idea.name) if lang == "zh" else idea.name,
+                    cost=format_fen(idea.cost_fen, symbol=True, lang=lang),
+                    left=format_fen(max(left, 0), symbol=True, lang=lang),
+                    cut=format_fen(max(cut, 0), symbol=True, lang=lang),
+                )
+            )
+        paragraphs.append(text("selection.audit.no_ballots", lang))
 
         def draw(ax: Axes, proposals: Sequence[Any] = proposals) -> None:
             from .plot import COLORS
@@ -896,7 +1041,9 @@ def _pipeline(ctx: _Context) -> Section | None:
             )
     blocked = ctx.table("blockers", blockers, ["project", "stage", "next_step"])
     fig = ctx.figure(
-        "pipeline", _w("pipeline", lang), lambda ax: result.plot(ax=ax, lang=ctx.figure_lang)
+        "pipeline",
+        _w("pipeline", lang),
+        lambda ax: _distinct_series(result.plot(ax=ax, lang=ctx.figure_lang)),
     )
     paragraphs = (_w("text.pipeline", lang),)
     return Section(
@@ -969,7 +1116,7 @@ def _talents(ctx: _Context) -> Section | None:
                 {
                     "community": ctx.place_name(community.id),
                     "rank": t.community_rank,
-                    "resident": t.resident,
+                    "resident": ctx.person(t.resident),
                     "score": round(t.score, 3),
                     "why": ("；" if lang == "zh" else "; ").join(t.reasons[:3]),
                 }
@@ -992,35 +1139,61 @@ def _talents(ctx: _Context) -> Section | None:
 
 
 def _reach(ctx: _Context) -> Section | None:
+    from .reach import reach_report
+
     g, lang = ctx.graph, ctx.lang
     if not g.leaders():
         return None
     rep = ctx.reach()
     assert rep is not None  # the graph has leaders
-    coverage_rows = [
-        {
-            "segment": (c.name_zh or c.name) if lang == "zh" else c.name,
-            "reached": c.reached,
-            "of": c.denominator,
-            "share": None if c.share is None else f"{100 * c.share:.1f}%",
-            "gap": text("common.yes", lang) if c.gap else "",
-        }
-        for c in rep.segments
-    ]
+    # the same surface against the listed residents: the second denominator
+    listed = {c.id: c for c in (*reach_report(g, denominators="listed").segments,)}
+    coverage_rows = []
+    for c in rep.segments:
+        record: Any = g.get(c.id)
+        place = getattr(record, "place", None)
+        population = getattr(record, "population", None)
+        on_list = listed.get(c.id)
+        coverage_rows.append(
+            {
+                "community": ctx.place_name(place) if place and place in g else "",
+                "segment": (c.name_zh or c.name) if lang == "zh" else c.name,
+                "reached": c.reached,
+                "listed": on_list.denominator if on_list is not None else None,
+                "share_listed": _share(on_list.share if on_list is not None else None),
+                "population": population,
+                "share_population": _share(c.reached / population if population else None),
+                "gap": text("common.yes", lang) if c.gap else "",
+            }
+        )
+    columns = ["community", "segment", "reached", "listed", "share_listed"]
+    columns += ["population", "share_population", "gap"]
     tab = ctx.table(
         "segment_coverage",
         coverage_rows,
-        ["segment", "reached", "of", "share", "gap"],
-        people=["reached"],
+        columns,
+        people=["reached", "listed", "population"],
+        derived={
+            "share_listed": ["reached", "listed"],
+            "share_population": ["reached", "population"],
+            "gap": Derived(
+                sources=("reached", "listed", "population"),
+                value=lambda r: text("common.yes", lang) if _gap(r, rep.threshold) else "",
+            ),
+        },
     )
-    figures = [
-        ctx.figure(
-            "reach",
-            _w("reach", lang),
-            lambda ax: rep.plot(ax=ax, lang=ctx.figure_lang, suppress=ctx.threshold),
-            figsize=(8, 5),
-        )
-    ]
+    reach_figure = ctx.figure(
+        "reach",
+        _w("reach", lang),
+        lambda ax: rep.plot(ax=ax, lang=ctx.figure_lang, suppress=ctx.threshold),
+        figsize=(8, 5),
+    )
+    heatmap = ctx.figure(
+        "coverage_heatmap",
+        _w("figure.heatmap", lang),
+        lambda ax: _coverage_heatmap(ctx, ax, rep, listed),
+        figsize=(11, 4.5),
+    )
     paragraphs = (
         _w(
             "text.reach",
@@ -1032,10 +1205,104 @@ def _reach(ctx: _Context) -> Section | None:
         _w("text.reach_gaps", lang, n=len(rep.gaps), threshold=f"{rep.threshold:.0%}")
         if rep.gaps
         else _w("text.reach_no_gaps", lang),
+        _w("text.reach_denominators", lang, threshold=f"{rep.threshold:.0%}"),
     )
     return Section(
-        id="reach", title=_w("reach", lang), text=paragraphs, tables=(tab,), figures=tuple(figures)
+        id="reach",
+        title=_w("reach", lang),
+        text=paragraphs,
+        tables=(tab,),
+        figures=(reach_figure, heatmap),
+        interactive=_network_fragment(ctx),
     )
+
+
+def _share(share: float | None) -> str | None:
+    return None if share is None else f"{100 * share:.1f}%"
+
+
+def _network_fragment(ctx: _Context) -> str:
+    """The interactive network view of the reach section (``vchuang.plot.network_view``),
+    or ``""`` where it is not available (not installed, or its JavaScript package
+    missing): the section's figure is then shown alone."""
+    from .plot import network_view
+
+    try:  # minority judged on the data's date (network_view's default)
+        return network_view(ctx.graph, lang=ctx.lang, reveal=bool(ctx.names))
+    except ImportError:  # MissingDependencyError (no pyvis) is an ImportError
+        return ""
+
+
+def _coverage_heatmap(ctx: _Context, ax: Axes, rep: ReachReport, listed: Mapping[str, Any]) -> None:
+    """Community × service group, twice: the share of the group's listed residents
+    reached, and the share of its population reached, each panel titled with its
+    denominator. A cell whose count of people reached is under the threshold shows the
+    suppression marker and no colour (figures hide what tables hide)."""
+    import numpy as np
+    from matplotlib.ticker import PercentFormatter
+
+    flang, threshold = ctx.figure_lang, ctx.threshold
+    figure: Any = ax.get_figure(root=True)
+    grid = figure.add_gridspec(1, 2)
+    ax.set_subplotspec(grid[0])
+    panels = (ax, figure.add_subplot(grid[1], sharey=ax))
+    g = ctx.graph
+    names = ctx.figure_names()
+    communities = [c.id for c in rep.communities]
+    rows = [names.get(ctx.place_name(c), ctx.place_name(c)) for c in communities]
+    kinds: dict[str, str] = {}
+    for seg in sorted(rep.segments, key=lambda s: (s.name, s.id)):
+        kinds.setdefault(seg.name, (seg.name_zh or seg.name) if flang == "zh" else seg.name)
+    columns = list(kinds)
+    if not rows or not columns:
+        figure.text(0.5, 0.5, _w("no_data", flang), ha="center", va="center", **_font(flang))
+        for panel in panels:
+            panel.set_axis_off()
+        return
+    row_of = {c: i for i, c in enumerate(communities)}
+    col_of = {n: j for j, n in enumerate(columns)}
+    shape = (len(rows), len(columns))
+    reached = np.zeros(shape, dtype=np.int64)
+    on_list = np.zeros(shape, dtype=np.int64)
+    population = np.zeros(shape, dtype=np.int64)
+    for seg in rep.segments:
+        record: Any = g.get(seg.id)
+        place = getattr(record, "place", None)
+        if place not in row_of:
+            continue
+        i, j = row_of[place], col_of[seg.name]
+        reached[i, j] += seg.reached
+        other = listed.get(seg.id)
+        on_list[i, j] += other.denominator if other is not None else 0
+        population[i, j] += getattr(record, "population", None) or 0
+    font = _font(flang)
+    for panel, denominator, key in (
+        (panels[0], on_list, "figure.heatmap_listed"),
+        (panels[1], population, "figure.heatmap_population"),
+    ):
+        share = np.where(denominator > 0, reached / np.maximum(denominator, 1), np.nan)
+        hidden = (reached > 0) & (reached < threshold)
+        shown = np.where(hidden, np.nan, share)
+        image = panel.imshow(np.ma.masked_invalid(shown), cmap="YlGn", vmin=0.0, aspect="auto")
+        for i in range(shape[0]):
+            for j in range(shape[1]):
+                if denominator[i, j] == 0:
+                    label = _w("figure.no_members", flang)
+                elif hidden[i, j]:
+                    label = f"<{threshold}"
+                else:
+                    label = f"{100 * share[i, j]:.1f}%"
+                dark = np.isfinite(shown[i, j]) and shown[i, j] > 0.6 * np.nanmax(shown)
+                colour = "white" if dark else "black"
+                panel.text(j, i, label, ha="center", va="center", fontsize=7, color=colour, **font)
+        panel.set_xticks(range(shape[1]), [kinds[c] for c in columns], rotation=35, ha="right")
+        panel.set_title(_w(key, flang), fontsize=9, **font)
+        figure.colorbar(image, ax=panel, fraction=0.046, format=PercentFormatter(1.0))
+    panels[0].set_yticks(range(shape[0]), rows)
+    panels[1].tick_params(labelleft=False)
+    for panel in panels:
+        for tick in (*panel.get_xticklabels(), *panel.get_yticklabels()):
+            tick.set(**font)
 
 
 def _funds(ctx: _Context) -> Section | None:
@@ -1087,7 +1354,7 @@ def _funds(ctx: _Context) -> Section | None:
         ctx.figure(
             "balances",
             _w("funds", lang),
-            lambda ax: ledger.history(projects).plot(ax=ax, lang=ctx.figure_lang),
+            lambda ax: _distinct_series(ledger.history(projects).plot(ax=ax, lang=ctx.figure_lang)),
         ),
     )
     paragraphs = (_w("text.funds", lang, horizon=outlook.horizon, runs=f"{outlook.runs:,}"),)
@@ -1142,7 +1409,7 @@ def _comparison(ctx: _Context) -> Section:
         rows,
         columns + stage_columns,
         people=[c for c in columns if c in _PEOPLE],
-        parts=lambda r: r["level"] == community,
+        totals=_place_totals(ctx.graph, [r["id"] for r in rows]),
     )
     level = tab.columns.index("level")
 
@@ -1166,6 +1433,71 @@ def _comparison(ctx: _Context) -> Section:
         tables=(tab,),
         figures=(fig,),
     )
+
+
+#: Line styles and hatches that tell series apart once the colours have all been used.
+_LINE_STYLES = ("-", "--", ":", "-.")
+_HATCHES = ("", "//", "..", "xx")
+
+
+def _series_styles(n: int) -> list[dict[str, Any]]:
+    """``n`` styles that differ for every series: a colour each (matplotlib's ``tab10``,
+    then the lighter halves of ``tab20`` and the ``tab20b`` / ``tab20c`` palettes, 60
+    colours in all); past 60 series the colours come again with another line style and
+    hatch, so up to 240 series never share a look.
+
+    >>> styles = _series_styles(70)
+    >>> len({(s["color"], s["linestyle"]) for s in styles})
+    70
+    """
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    colours = [to_hex(colormaps["tab10"](i)) for i in range(10)]
+    colours += [to_hex(colormaps["tab20"](i)) for i in range(1, 20, 2)]
+    colours += [to_hex(colormaps[name](i)) for name in ("tab20b", "tab20c") for i in range(20)]
+    unique = list(dict.fromkeys(colours))
+    return [
+        {
+            "color": unique[i % len(unique)],
+            "linestyle": _LINE_STYLES[(i // len(unique)) % len(_LINE_STYLES)],
+            "hatch": _HATCHES[(i // len(unique)) % len(_HATCHES)],
+        }
+        for i in range(n)
+    ]
+
+
+def _distinct_series(ax: Axes) -> Axes:
+    """Give every labelled series of ``ax`` (lines and bar groups) a look of its own
+    (:func:`_series_styles`) when two of them share one, and redraw the legend; a figure
+    whose series already differ is left as it was drawn."""
+    from matplotlib.colors import to_hex
+    from matplotlib.container import BarContainer
+
+    lines = [line for line in ax.get_lines() if not str(line.get_label()).startswith("_")]
+    bars = [
+        c
+        for c in ax.containers
+        if isinstance(c, BarContainer) and c.patches and not str(c.get_label()).startswith("_")
+    ]
+    looks = [(to_hex(line.get_color()), str(line.get_linestyle())) for line in lines]
+    looks += [(to_hex(c.patches[0].get_facecolor()), str(c.patches[0].get_hatch())) for c in bars]
+    if len(set(looks)) == len(looks):
+        return ax
+    styles = _series_styles(len(looks))
+    for line, style in zip(lines, styles, strict=False):
+        line.set_color(style["color"])
+        line.set_linestyle(style["linestyle"])
+    for container, style in zip(bars, styles[len(lines) :], strict=True):
+        for patch in container.patches:
+            patch.set_facecolor(style["color"])
+            patch.set_hatch(style["hatch"])
+    legend = ax.get_legend()
+    if legend is not None:
+        texts = legend.get_texts()
+        prop = texts[0].get_fontproperties() if texts else None
+        ax.legend(loc="best", prop=prop)
+    return ax
 
 
 def _font(lang: str) -> dict[str, Any]:
@@ -1216,127 +1548,108 @@ _SECTIONS: tuple[Callable[[_Context], Section | None], ...] = (
 
 # --------------------------------------------------------------------------- output
 
-_STYLE = """
-body{font-family:"Noto Sans CJK SC","Noto Sans SC","PingFang SC","Microsoft YaHei",
-system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.5}
-h1{border-bottom:3px solid #d62728;padding-bottom:.3em}
-h2{margin-top:2em;border-bottom:1px solid #ccc}
-nav a{margin-right:1em}
-.scroll{overflow-x:auto;max-width:100%}
-table{border-collapse:collapse;margin:1em 0;font-size:.9em}
-th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}
-th{background:#f3f3f3}
-td.num{text-align:right;white-space:nowrap}
-td.none{color:#777;font-style:italic}
-thead{display:table-header-group}
-tr{break-inside:avoid}
-img{max-width:100%;height:auto;display:block;margin:1em 0}
-.note,.given{color:#555;font-size:.9em}
-#glance td.num{font-size:1.2em;font-weight:600}
-footer{margin-top:3em;color:#777;font-size:.85em}
-@page{size:A4;margin:15mm 12mm}
-@media print{
-body{max-width:none;margin:0;padding:0;font-size:10pt}
-nav{display:none}
-section{break-before:page}
-section#glance{break-before:auto}
-h2{margin-top:0;break-after:avoid}
-.scroll{overflow:visible}
-table{width:100%;table-layout:auto;font-size:7.5pt;page-break-inside:auto}
-th,td{padding:.15em .3em;overflow-wrap:anywhere;word-break:break-word}
-td.num{white-space:normal}
-img{max-height:120mm;width:auto;break-inside:avoid}
-}
-"""
+#: The page's templates: ``vchuang/data/templates/report/`` (Jinja2, autoescaped).
+_TEMPLATES = "data/templates/report"
 
-_CHECK = """
-window.__errors=[];
-window.addEventListener('error',function(e){window.__errors.push(String(e.message));});
-window.addEventListener('load',function(){
-  var imgs=document.images, ok=0;
-  for(var i=0;i<imgs.length;i++){if(imgs[i].naturalWidth>0&&imgs[i].naturalHeight>0)ok++;}
-  document.body.setAttribute('data-figures',ok+'/'+imgs.length);
-  document.body.setAttribute('data-errors',String(window.__errors.length));
-});
-"""
+
+@functools.cache
+def _environment() -> Any:
+    """The Jinja2 environment of the page's templates (once): every value autoescaped,
+    an unknown name an error rather than an empty string."""
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("vchuang", _TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
 
 
 def _cell(value: Any, lang: str) -> tuple[str, str]:
-    """A published cell as the page shows it, and its class (``num``, ``none`` or "")."""
+    """A published cell as the page shows it (text, escaped by the template), and its
+    class (``num``, ``none`` or "")."""
     if value is None:
-        return html.escape(_w("no_data", lang)), "none"
+        return _w("no_data", lang), "none"
     if isinstance(value, Fen):
-        return html.escape(format_fen(value.fen, symbol=True, lang=lang)), "num"
+        return format_fen(value.fen, symbol=True, lang=lang), "num"
     if isinstance(value, bool):
-        return html.escape(text("common.yes" if value else "common.no", lang)), ""
+        return text("common.yes" if value else "common.no", lang), ""
     if isinstance(value, float):
         shown = f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
-        return html.escape(shown), "num"
+        return shown, "num"
     if isinstance(value, int):
         return f"{value:,}", "num"
-    return html.escape(str(value)), ""
+    return str(value), ""
 
 
-def _td(value: Any, lang: str) -> str:
-    shown, kind = _cell(value, lang)
-    return f'<td class="{kind}">{shown}</td>' if kind else f"<td>{shown}</td>"
+#: Tables with more columns than this print on a landscape page, in a smaller font.
+_WIDE_COLUMNS = 10
 
 
-def _render(sections: Sequence[Section], title: str, lang: str, threshold: int) -> str:
-    parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="{"zh-CN" if lang == "zh" else "en"}">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{html.escape(title)}</title>",
-        f"<style>{_STYLE}</style>",
-        f"<script>{_CHECK}</script>",
-        "</head>",
-        "<body>",
-        f"<h1>{html.escape(title)}</h1>",
-        f'<nav aria-label="{html.escape(_w("contents", lang))}">'
-        + "".join(f'<a href="#{s.id}">{html.escape(s.title)}</a>' for s in sections)
-        + "</nav>",
+def _table_view(table: Table, lang: str, threshold: int, internal: bool) -> dict[str, Any]:
+    labels = table.labels or table.columns
+    if internal:  # a resident column of an internal report holds names too
+        labels = tuple(
+            _w("col.resident_named", lang) if c == "resident" else label
+            for c, label in zip(table.columns, labels, strict=True)
+        )
+    note = ""
+    if table.suppressed:
+        note = _w("suppressed", lang, n=table.suppressed, threshold=threshold)
+    return {
+        "caption": table.caption,
+        "heads": list(zip(table.columns, labels, strict=True)),
+        "rows": [[_cell(v, lang) for v in row] for row in table.rows],
+        "note": note,
+        "wide": len(table.columns) > _WIDE_COLUMNS,
+    }
+
+
+def _render(
+    sections: Sequence[Section],
+    title: str,
+    lang: str,
+    threshold: int,
+    *,
+    internal: bool = False,
+) -> str:
+    """The page: ``page.html.j2`` filled with the sections (every value escaped)."""
+    from markupsafe import Markup
+
+    views = [
+        {
+            "id": s.id,
+            "title": s.title,
+            "text": s.text,
+            "given": s.given,
+            "figures": [
+                {"alt": f.alt, "data": base64.b64encode(f.png).decode("ascii")} for f in s.figures
+            ],
+            # an HTML fragment the library made itself (the interactive network view)
+            "interactive": Markup(s.interactive) if s.interactive else "",
+            "tables": [_table_view(t, lang, threshold, internal) for t in s.tables],
+            "wide": any(len(t.columns) > _WIDE_COLUMNS for t in s.tables),
+        }
+        for s in sections
     ]
-    for section in sections:
-        parts.append(f'<section id="{section.id}">')
-        parts.append(f"<h2>{html.escape(section.title)}</h2>")
-        parts += [f"<p>{html.escape(p)}</p>" for p in section.text]
-        for given in section.given:
-            parts.append(
-                f'<p class="given">{html.escape(_w("given", lang))}'
-                f'<span class="data-given">{html.escape(given)}</span></p>'
-            )
-        for figure in section.figures:
-            data = base64.b64encode(figure.png).decode("ascii")
-            parts.append(
-                f'<img src="data:image/png;base64,{data}" alt="{html.escape(figure.alt)}">'
-            )
-        for table in section.tables:
-            parts.append('<div class="scroll"><table>')
-            if table.caption:
-                parts.append(f"<caption>{html.escape(table.caption)}</caption>")
-            labels = table.labels or table.columns
-            parts.append(
-                "<thead><tr>"
-                + "".join(
-                    f'<th data-column="{html.escape(c)}">{html.escape(label)}</th>'
-                    for c, label in zip(table.columns, labels, strict=True)
-                )
-                + "</tr></thead>"
-            )
-            parts.append("<tbody>")
-            for row in table.rows:
-                parts.append("<tr>" + "".join(_td(v, lang) for v in row) + "</tr>")
-            parts.append("</tbody></table></div>")
-            if table.suppressed:
-                note = _w("suppressed", lang, n=table.suppressed, threshold=threshold)
-                parts.append(f'<p class="note">{html.escape(note)}</p>')
-        parts.append("</section>")
-    footer = _w("made", lang, version=__version__)
-    parts += [f"<footer>{html.escape(footer)}</footer>", "</body>", "</html>", ""]
-    return "\n".join(parts)
+    page = _environment().get_template("page.html.j2")
+    return str(
+        page.render(
+            html_lang="zh-CN" if lang == "zh" else "en",
+            kind="internal" if internal else "public",
+            internal=internal,
+            watermark=_w("internal.watermark", lang),
+            internal_notice=_w("internal.notice", lang),
+            title=title,
+            contents=_w("contents", lang),
+            given_label=_w("given", lang),
+            sections=views,
+            footer=_w("made", lang, version=__version__),
+        )
+    )
 
 
 def _csv_value(value: Any) -> Any:
@@ -1358,20 +1671,161 @@ def _csv_text(table: Table) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
-def _progress(enabled: bool, total: int) -> Callable[[str], None]:
-    state = {"done": 0}
+class _Progress:
+    """The report's progress on standard error: a tqdm bar (the ``progress`` extra) with
+    an ETA, labelled with what is being done in the report's language; without tqdm, a
+    plain line of ``#`` that needs nothing (see :func:`vchuang.kernel.progress.progress_bar`).
+    """
 
-    def step(label: str) -> None:
-        state["done"] += 1
+    def __init__(self, enabled: bool, total: int, lang: str) -> None:
+        from .errors import MissingDependencyError
+        from .kernel.progress import progress_bar
+
+        self.enabled, self.total, self.done = enabled, total, 0
+        self.bar: Any = None
         if enabled:
-            done = state["done"]
-            bar = "#" * done + "." * (total - done)
-            sys.stderr.write(f"\r[{bar}] {done}/{total} {label:<24}")
-            if done == total:
-                sys.stderr.write("\n")
-            sys.stderr.flush()
+            try:
+                self.bar = progress_bar(True, total, _w("progress.desc", lang))
+            except MissingDependencyError:  # no tqdm: the plain line below
+                self.bar = None
 
-    return step
+    def start(self, label: str) -> None:
+        """Say what runs next (the bar's ETA counts the steps done so far)."""
+        if self.bar is not None:
+            self.bar.set_postfix_str(label, refresh=True)
+
+    def step(self, label: str) -> None:
+        """One step done: ``label``."""
+        self.done += 1
+        if not self.enabled:
+            return
+        if self.bar is not None:
+            self.bar.update(1)
+            if self.done == self.total:
+                self.bar.close()
+            return
+        bar = "#" * self.done + "." * (self.total - self.done)
+        sys.stderr.write(f"\r[{bar}] {self.done}/{self.total} {label:<24}")
+        if self.done == self.total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        """Close the bar (also when a section failed)."""
+        if self.bar is not None:
+            self.bar.close()
+
+
+#: The catalogue entry of each section's title, by the name of the function making it.
+_SECTION_KEYS = {"_word_of_mouth": "mouth"}
+
+
+def _section_label(make: Callable[..., Any], lang: str) -> str:
+    """What a progress bar says while ``make`` runs: the section's title."""
+    from .kernel.text import has
+
+    name = getattr(make, "__name__", "section")
+    key = _SECTION_KEYS.get(name, name.strip("_"))
+    return _w(key, lang) if has(f"report.{key}") else key
+
+
+# --------------------------------------------------------------------------- pdf
+
+#: The names a Chromium is looked for on the ``PATH``, in this order.
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
+
+
+def find_chromium() -> str | None:
+    """The path of a Chromium on the ``PATH`` (see :data:`CHROMIUM_NAMES`), or ``None``."""
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def _chromium(lang: str) -> str:
+    """A Chromium to print with, or a :class:`ValidationError` saying how to get one."""
+    browser = find_chromium()
+    if browser is None:
+        problem = Problem("pdf", _w("pdf.no_chromium", lang), _w("pdf.hint", lang))
+        raise ValidationError([problem])
+    return browser
+
+
+def print_pdf(
+    index: str | os.PathLike[str],
+    pdf: str | os.PathLike[str],
+    *,
+    browser: str | None = None,
+    lang: str = "en",
+    timeout: float = 300,
+) -> Path:
+    """Print the page ``index`` to ``pdf`` through headless Chromium (A4, the page's own
+    print layout: a section a page, table headers repeated, no browser header or footer).
+
+    Parameters
+    ----------
+    index : str or PathLike
+        The report's ``index.html``.
+    pdf : str or PathLike
+        The PDF to write.
+    browser : str, optional
+        The Chromium to run (default: :func:`find_chromium`).
+    lang : str
+        The language of the error messages.
+    timeout : float
+        Seconds Chromium may take.
+
+    Returns
+    -------
+    Path
+        ``pdf``.
+
+    Raises
+    ------
+    ValidationError
+        No Chromium was found, or it did not print (the message says why).
+    """
+    import subprocess
+    import tempfile
+
+    browser = browser or _chromium(lang)
+    target = Path(pdf).resolve()
+    with tempfile.TemporaryDirectory(prefix="vchuang-chromium-") as profile:
+        flags = [
+            browser,
+            "--headless",
+            "--disable-gpu",
+            "--no-first-run",
+            "--no-default-browser-check",
+            "--disable-extensions",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            "--virtual-time-budget=5000",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={target}",
+        ]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            flags.append("--no-sandbox")  # Chromium refuses to start as root without it
+        try:
+            done = subprocess.run(
+                [*flags, Path(index).resolve().as_uri()],
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                check=False,
+            )
+            reason = (done.stderr.strip().splitlines() or [f"exit code {done.returncode}"])[-1]
+            ok = done.returncode == 0 and target.is_file() and target.stat().st_size > 0
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            ok, reason = False, str(exc)
+    if not ok:
+        problem = Problem("pdf", _w("pdf.failed", lang, reason=reason), _w("pdf.hint", lang))
+        raise ValidationError([problem])
+    return Path(pdf)
 
 
 # --------------------------------------------------------------------------- files
@@ -1406,16 +1860,18 @@ def file_name(name: str) -> str:
 
 
 #: What a report folder holds; anything else in ``out`` is not the report's to replace.
-_REPORT_ENTRIES = frozenset(["index.html", "figures", "tables"])
+_REPORT_ENTRIES = frozenset(["index.html", "report.pdf", "figures", "tables"])
 #: Files an operating system leaves in folders it shows (replaced with the report).
 _OS_LITTER = frozenset([".DS_Store", "Thumbs.db", "desktop.ini"])
 #: A temporary report folder older than this (seconds) was left by a killed run.
 _STALE_SECONDS = 3600
 
 
-def _check_out(folder: Path, lang: str) -> None:
+def _check_out(folder: Path, lang: str, *, internal: bool = False) -> None:
     """Refuse an ``out`` that is a file, or a folder holding anything but a report
-    (``index.html``, ``figures/*.png``, ``tables/*.csv``): the swap would replace it."""
+    (``index.html``, ``report.pdf``, ``figures/*.png``, ``tables/*.csv``): the swap would
+    replace it; and a folder holding a report of the other kind (internal or public),
+    so that names never land in a folder meant for publication."""
     hint = _w("out.hint", lang)
     if folder.exists() and not folder.is_dir():
         problem = Problem("out", _w("out.is_file", lang, path=folder), hint)
@@ -1426,7 +1882,7 @@ def _check_out(folder: Path, lang: str) -> None:
         inside: list[Path] = []
         if entry.name in _OS_LITTER and entry.is_file():
             continue
-        if entry.name == "index.html" and entry.is_file():
+        if entry.name in ("index.html", "report.pdf") and entry.is_file():
             continue
         if entry.name in ("figures", "tables") and entry.is_dir() and not entry.is_symlink():
             suffix = ".png" if entry.name == "figures" else ".csv"
@@ -1440,6 +1896,24 @@ def _check_out(folder: Path, lang: str) -> None:
         odd = inside[0].relative_to(folder) if inside else entry.name
         message = _w("out.holds_other", lang, path=folder, name=odd)
         raise ValidationError([Problem("out", message, hint)])
+    index = folder / "index.html"
+    if index.is_file() and _is_internal(index) != internal:
+        key = "out.internal_over_public" if internal else "out.public_over_internal"
+        message = _w(key, lang, path=folder)
+        raise ValidationError([Problem("out", message, _w("out.kind_hint", lang))])
+
+
+#: How the page says which kind of report it is (``public`` or ``internal``).
+_KIND_META = re.compile(rb'<meta name="vchuang-report" content="(public|internal)">')
+
+
+def _is_internal(index: Path) -> bool:
+    """Whether the page ``index`` is an internal report (a page without the mark, as
+    reports before the staff mode wrote, is public)."""
+    with index.open("rb") as fh:
+        head = fh.read(4096)
+    found = _KIND_META.search(head)
+    return found is not None and found.group(1) == b"internal"
 
 
 def _clean_stale(folder: Path) -> None:
@@ -1459,10 +1933,17 @@ def glob_escape(name: str) -> str:
     return re.sub(r"([*?\[])", r"[\1]", name)
 
 
-def _write(folder: Path, sections: Sequence[Section], index_html: str) -> list[Path]:
+def _write(
+    folder: Path,
+    sections: Sequence[Section],
+    index_html: str,
+    *,
+    pdf: Callable[[Path, Path], Any] | None = None,
+) -> list[Path]:
     """Write the report into a new temporary folder beside ``folder``, then swap it in;
-    on any failure the temporary folder goes and ``folder`` is as it was. Returns the
-    files written (as paths inside ``folder``)."""
+    on any failure the temporary folder goes and ``folder`` is as it was. ``pdf(index,
+    target)`` prints the page to ``report.pdf`` before the swap. Returns the files
+    written (as paths inside ``folder``)."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     _clean_stale(folder)
     tmp = _new_folder_beside(folder)
@@ -1481,6 +1962,9 @@ def _write(folder: Path, sections: Sequence[Section], index_html: str) -> list[P
                 files.append(folder / "tables" / name)
         (tmp / "index.html").write_text(index_html, encoding="utf-8")
         files.append(folder / "index.html")
+        if pdf is not None:
+            pdf(tmp / "index.html", tmp / "report.pdf")
+            files.append(folder / "report.pdf")
         _swap(tmp, folder)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -1527,6 +2011,8 @@ def build_report(
     rng: int = 0,
     progress: bool = False,
     scale: Scale | None = None,
+    reveal: bool = False,
+    pdf: bool = False,
 ) -> Report:
     """Write the report of ``graph`` into the folder ``out``.
 
@@ -1536,8 +2022,9 @@ def build_report(
         The community graph.
     out : str or PathLike
         The folder to write into: a new or empty folder, or the folder of an earlier
-        report, which is replaced whole once the new one is written (a failure leaves
-        it as it was). A folder holding anything else is refused before any work.
+        report of the same kind (public or internal), which is replaced whole once the
+        new one is written (a failure leaves it as it was). A folder holding anything
+        else, or a report of the other kind, is refused before any work.
     lang : str
         ``"en"`` or ``"zh"`` for headings, text and figure labels.
     ledger : vchuang.funding.Ledger, optional
@@ -1551,12 +2038,24 @@ def build_report(
     rng : int
         Seed for the analyses that sample (talent ranking on big graphs …).
     progress : bool
-        Show a progress bar on standard error.
+        Show a progress bar on standard error: a tqdm bar with an ETA and the section
+        being made, in ``lang`` (the ``progress`` extra), else a plain line.
     scale : Scale, optional
         The sizes above which sections switch to methods that fit (default
         :class:`Scale`; :meth:`Scale.exact` never switches). A pilot stays on the exact
         methods either way; the page says which method each section used, and why,
         whenever one switched.
+    reveal : bool
+        Staff mode: an *internal* report, for the staff who act on it. The residents the
+        sections list (talents, whom to train, who helps which project) appear under
+        their names when they are adults who consented to be named
+        (:func:`vchuang.privacy.display_name` on the data's date), everyone else under
+        their pseudonym; a minor is never named. Every page carries the watermark
+        "internal — not for publication". The numbers are those of the public report.
+    pdf : bool
+        Also print the page to ``report.pdf`` through headless Chromium
+        (:func:`print_pdf`); without a Chromium on the ``PATH`` nothing is done and a
+        :class:`ValidationError` says how to get one.
 
     Returns
     -------
@@ -1566,14 +2065,17 @@ def build_report(
     Raises
     ------
     ValidationError
-        ``lang`` or ``threshold`` is not valid, or ``out`` is a file or a folder holding
-        files that are not part of a report.
+        ``lang`` or ``threshold`` is not valid; ``out`` is a file, a folder holding
+        files that are not part of a report, or a folder holding a report of the other
+        kind (an internal one over a public one, or the reverse); ``pdf`` without a
+        Chromium, or Chromium failed to print.
     """
     if lang not in ("en", "zh"):
         raise ValidationError([Problem("lang", f"must be 'en' or 'zh', got {lang!r}")])
     given = Path(out)
     folder = given.resolve()  # "." and ".." have no name to rename; a link, its folder
-    _check_out(folder, lang)
+    _check_out(folder, lang, internal=reveal)
+    browser = _chromium(lang) if pdf else None
     if key is None:
         key = secrets.token_bytes(32)
     from .plot import label_lang
@@ -1585,7 +2087,8 @@ def build_report(
 
     # Every analysis runs on the published form of the graph: residents under keyed-hash
     # IDs, names replaced, birth years turned into age bands, free text removed. So no
-    # table, figure or sentence of the report can carry a name or an internal ID.
+    # table, figure or sentence of the report can carry a name or an internal ID; an
+    # internal report only puts names (of consenting adults) where it lists people.
     published = for_publication(graph, key=key)
     ctx = _Context(
         graph=published,
@@ -1596,22 +2099,38 @@ def build_report(
         progress=progress,
         figure_lang=figure_lang,
         scale=scale if scale is not None else Scale(),
+        names=_consented_names(graph, key) if reveal else {},
     )
-    step = _progress(progress, len(_SECTIONS) + 1)
+    bar = _Progress(progress, len(_SECTIONS) + 1 + pdf, lang)
     sections: list[Section] = []
-    for make in _SECTIONS:
-        section = make(ctx)
-        step(make.__name__.strip("_"))
-        if section is not None:
-            sections.append(section)
-    note = _method(ctx)  # after the sections, which chose their methods
-    if note is not None:
-        sections.append(note)
-    title = _w("title", lang)
-    written = _write(folder, sections, _render(sections, title, lang, threshold))
+    try:
+        for make in _SECTIONS:
+            label = _section_label(make, lang)
+            bar.start(label)
+            section = make(ctx)
+            bar.step(label)
+            if section is not None:
+                sections.append(section)
+        note = _method(ctx)  # after the sections, which chose their methods
+        if note is not None:
+            sections.append(note)
+        if reveal:
+            sections = [_internal_overview(s, ctx) for s in sections]
+        title = _w("title", lang)
+        page = _render(sections, title, lang, threshold, internal=reveal)
+        bar.start(_w("progress.page", lang))
+
+        def printed(index: Path, target: Path) -> None:
+            bar.step(_w("progress.page", lang))
+            bar.start(_w("progress.pdf", lang))
+            print_pdf(index, target, browser=browser, lang=lang)
+
+        written = _write(folder, sections, page, pdf=printed if browser else None)
+        bar.step(_w("progress.pdf" if browser else "progress.page", lang))
+    finally:
+        bar.close()
     files = [given / f.relative_to(folder) for f in written]
     index = given / "index.html"
-    step("index.html")
     return Report(
         out=given,
         index=index,
@@ -1619,3 +2138,29 @@ def build_report(
         files=tuple(files),
         methods=dict(ctx.methods),
     )
+
+
+def _consented_names(graph: CommunityGraph, key: bytes | str) -> dict[str, str]:
+    """Pseudonym -> name of every resident an internal report may name: an adult who
+    consented (:func:`vchuang.privacy.display_name` with ``reveal=True`` on the data's
+    date gives the name, never a minor's)."""
+    from .privacy import ID_PREFIXES, data_date, display_name, keyed_id, pseudonym_label
+
+    day = data_date(graph)
+    names: dict[str, str] = {}
+    for resident in graph.residents():
+        if not resident.consent_to_name:
+            continue
+        shown = display_name(resident, reveal=True, as_of=day)
+        if shown != pseudonym_label(resident.id):
+            names[keyed_id(resident.id, key, prefix=ID_PREFIXES["resident"])] = shown
+    return names
+
+
+def _internal_overview(section: Section, ctx: _Context) -> Section:
+    """The overview of an internal report says who is named (instead of "no names")."""
+    if section.id != "overview":
+        return section
+    public = _w("privacy", ctx.lang, n=ctx.threshold)
+    internal = _w("privacy_internal", ctx.lang, n=ctx.threshold)
+    return attrs.evolve(section, text=tuple(internal if t == public else t for t in section.text))

@@ -8,13 +8,25 @@ CJK font installed, a single warning is given and English labels are used.
 
 from __future__ import annotations
 
-from . import _capital  # noqa: F401  (registers the figures of vchuang.capital's results)
+from . import (
+    _capital,  # noqa: F401  (registers the figures of vchuang.capital's results)
+    _participation,  # noqa: F401  (registers vchuang.participation's figures)
+    _survival,  # noqa: F401  (registers vchuang.survival's figures)
+)
 from ._diffusion import plot_choice, plot_curves, plot_spread
 from ._funding import plot_balance_history, plot_runway
 from ._incubator import plot_funnel, plot_linkage, plot_pipeline, plot_training
 from ._matching import plot_matching
+from ._network_view import network_view
 from ._reach import plot_gains, plot_heatmap, plot_tiers
-from ._selection import plot_comparison, plot_eligibility, plot_scores, plot_selection
+from ._selection import (
+    plot_audit,
+    plot_comparison,
+    plot_eligibility,
+    plot_scores,
+    plot_selection,
+    plot_why_not_funded,
+)
 from ._style import COLORS, CJKFontWarning, cjk_fonts, font_kw, label_lang, new_axes
 from ._talent import plot_key_players, plot_talents
 
@@ -24,7 +36,9 @@ __all__ = [
     "cjk_fonts",
     "font_kw",
     "label_lang",
+    "network_view",
     "new_axes",
+    "plot_audit",
     "plot_balance_history",
     "plot_choice",
     "plot_comparison",
@@ -44,4 +58,5 @@ __all__ = [
     "plot_talents",
     "plot_tiers",
     "plot_training",
+    "plot_why_not_funded",
 ]
