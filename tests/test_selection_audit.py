@@ -270,3 +270,110 @@ def test_why_not_funded_names_who_outbid_it_in_both_languages() -> None:
     assert len(repr(w)) < 500 and w.to_rows("zh")[0]["why"] == c.sentence("zh")
     with pytest.raises(ValidationError, match="funded"):
         why_not_funded(select(e, rule="equal_shares"), ["a"])
+
+
+# ------------------------------------------------------------------ words, report, plots
+
+
+def test_audit_summary_in_both_languages_names_the_witness() -> None:
+    e = Election(
+        projects=["a", "b", "c"],
+        costs=[60, 40, 40],
+        budget=100,
+        ballots=[Ballot(voter=str(i), items=["a"]) for i in range(3)]
+        + [Ballot(voter=f"y{i}", items=["b", "c"]) for i in range(2)],
+    )
+    a = audit(select(e, rule="knapsack", scores={"a": 0, "b": 1, "c": 1}))
+    assert "EJR fails" in a.summary() and "3 voters who all backed a" in a.summary()
+    zh = a.summary("zh")
+    assert "EJR 不满足" in zh and "60%" in zh and "有 3 位居民都支持 a" in zh
+    ok = audit(select(e, rule="equal_shares", completion=None))
+    assert "EJR holds, PJR holds, priceable: holds" in ok.summary()
+    assert "可定价：满足" in ok.summary("zh")
+
+
+def test_priceability_of_a_selected_project_nobody_backs() -> None:
+    # the defect: linprog was given a b_eq row for a selected project no voter
+    # approves and crashed with "b_eq must be a 1-D array"; now such an outcome is not
+    # priceable unless the project costs nothing (no one needs to pay)
+    e = Election(
+        projects=["a", "b"], costs=[1, 2], budget=4, ballots=[Ballot(voter="v", items=["a"])]
+    )
+    a = audit(select(e, rule="knapsack", scores={"a": 1, "b": 1}))
+    assert set(a.selected) == {"a", "b"} and a.priceable is False
+    free = attrs.evolve(e, costs=(1, 0))
+    assert audit(select(free, rule="knapsack", scores={"a": 1, "b": 1})).priceable is True
+
+
+def test_report_says_why_not_funded_and_why_no_audit() -> None:
+    from vchuang import report
+    from vchuang.datasets import longgang_pilot
+
+    graph = longgang_pilot()
+    for lang, fitted, over, audited in (
+        ("en", "would have fitted in the ¥1,500.00 left", "a cost ¥100.00 lower", "EJR, PJR"),
+        (
+            "zh",
+            "本可以用选定项目之后剩下的1,500.00 元办成",
+            "费用再降低100.00 元就放得下",
+            "比例性",
+        ),
+    ):
+        ctx = report._Context(graph=graph, lang=lang, threshold=5, ledger=None, rng=0)
+        section = report._selection(ctx)
+        assert section is not None
+        words = "\n".join(section.text)
+        assert fitted in words and over in words and audited in words
+
+
+# ------------------------------------------------------------------ Pabulib checker rules
+
+
+def test_written_points_elections_pass_the_checker_rules() -> None:
+    e = Election(
+        projects=["a", "b"],
+        costs=[3, 4],
+        budget=5,
+        ballots=[
+            Ballot(voter="1", items=["a", "b"], points=[2, 1]),
+            Ballot(voter="2", items=["b"], points=[3]),
+        ],
+        vote_type="cumulative",
+        unit="PLN",
+    )
+    pb = pabulib.loads(pabulib.dumps(e.to_pabulib()))
+    assert pabulib.conformance(pb) == []
+    assert [p.get("votes") for p in pb.projects] == ["1", "2"]
+    assert [p.get("score") for p in pb.projects] == ["2", "4"]
+    assert Election.from_pabulib(pb).costs == e.costs
+
+
+def test_reading_reports_every_checker_rule_the_file_breaks() -> None:
+    doc = (
+        "META\nkey;value\ndescription;x\ncountry;Poland\nunit;u\ninstance;1\n"
+        "num_projects;3\nnum_votes;2\nbudget;100\nvote_type;approval\nrule;greedy\n"
+        "max_length;1\ncurrency;PLN\n"
+        "PROJECTS\nproject_id;cost;votes;selected\n1;0;2;1\n2;150;0;0\n3;120;5;1\n"
+        "VOTES\nvoter_id;vote\nv1;1,3\nv2;3\n"
+    )
+    problems = pabulib.conformance(pabulib.loads(doc))
+    said = [f"{p.path}: {p.message}" for p in problems]
+    expected = [
+        "VOTES, voter 'v1': votes for 2, more than max_length",
+        "PROJECTS, project '1': costs nothing",
+        "PROJECTS, project '2': costs 150, more than the whole budget",
+        "PROJECTS, project '3': costs 120, more than the whole budget",
+        "PROJECTS, project '1': votes is '2', but the VOTES section counts 1",
+        "PROJECTS, project '3': votes is '5', but the VOTES section counts 2",
+        "PROJECTS, column selected: costs 120, over the budget 100",
+    ]
+    for line in expected:
+        assert line in said, (line, said)
+    assert not [s for s in said if "project '2': votes" in s]  # 0 said, 0 counted
+    no_tally = doc.replace("project_id;cost;votes;selected", "project_id;cost;x;selected")
+    said = [p.message for p in pabulib.conformance(pabulib.loads(no_tally))]
+    assert "has neither a votes nor a score column" in said
+    rich = doc.replace("budget;100", "budget;1000")
+    assert any(
+        "more than all projects cost" in p.message for p in pabulib.conformance(pabulib.loads(rich))
+    )

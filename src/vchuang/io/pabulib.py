@@ -75,7 +75,7 @@ import attrs
 
 from ..errors import FormatError, Problem, ValidationError
 from ..kernel.text import check_lang, text
-from ..privacy import ID_PREFIXES, Reveal, is_minor, keyed_id
+from ..privacy import ID_PREFIXES, Reveal, data_date, is_minor, keyed_id
 
 if TYPE_CHECKING:
     from ..graph import CommunityGraph
@@ -993,7 +993,7 @@ def voter_ids(
                 )
             ]
         )
-    day = as_of if as_of is not None else graph.metadata.as_of
+    day = as_of if as_of is not None else data_date(graph)
     adults = {r.id for r in graph.residents() if not is_minor(r, day)}
     return [v if v in adults else h for v, h in zip(voters, hidden, strict=True)]
 
@@ -1022,8 +1022,13 @@ def conformance(pb: PabulibFile) -> list[Problem]:
     Checked: every key of :data:`REQUIRED_META` is there and not empty; ``num_projects``,
     ``num_votes`` and ``budget`` are whole numbers and the counts match the rows;
     ``rule`` is not empty when given; ``currency`` is a three-letter code; costs are
-    whole numbers (always true of a :class:`PabulibFile`). Not checked: country names
-    and dates against their registries.
+    whole numbers (always true of a :class:`PabulibFile`); and the checker's data rules:
+    no project costs nothing or more than the budget, the selected projects fit the
+    budget, the budget is not more than all projects cost (unless ``fully_funded``), no
+    vote names a project twice or breaks ``min_length``/``max_length``, and the
+    ``votes``/``score`` columns (at least one is there) equal the counts of the VOTES
+    section. Not checked: country names and dates against their registries, and whether
+    the ``selected`` column follows the ``rule``.
 
     Returns
     -------
@@ -1045,7 +1050,68 @@ def conformance(pb: PabulibFile) -> list[Problem]:
     if "currency" in meta and not re.fullmatch("[A-Z]{3}", meta["currency"]):
         problems.append(Problem("META.currency", f"{meta['currency']!r} is not an ISO 4217 code"))
     try:
-        pb.budget  # noqa: B018 - checks the budget is whole
+        budget: int | None = pb.budget
     except FormatError as exc:
         problems.extend(exc.problems)
+        budget = None
+    problems += _checker_rules(pb, budget)
+    return problems
+
+
+def _checker_rules(pb: PabulibFile, budget: int | None) -> list[Problem]:
+    """The rules of Pabulib's checker about the data itself (pabulib/checker,
+    ``check_budgets``, ``check_duplicated_votes``, ``check_vote_length``,
+    ``check_votes_and_scores``), each problem naming its project or voter."""
+    problems: list[Problem] = []
+    meta = pb.meta_dict
+    votes: dict[str, int] = dict.fromkeys((p.project_id for p in pb.projects), 0)
+    scores: dict[str, int] = dict.fromkeys(votes, 0)
+    shortest = next((meta[k] for k in ("min_length", "min_length_unit") if k in meta), "")
+    longest = next((meta[k] for k in ("max_length", "max_length_unit") if k in meta), "")
+    for v in pb.votes:
+        where = f"VOTES, voter {v.voter_id!r}"
+        if len(set(v.vote)) < len(v.vote):
+            problems.append(Problem(where, "names a project twice", "name each project once"))
+        if longest.isdigit() and len(v.vote) > int(longest):
+            problems.append(Problem(where, f"votes for {len(v.vote)}, more than max_length"))
+        if shortest.isdigit() and len(v.vote) < int(shortest):
+            problems.append(Problem(where, f"votes for {len(v.vote)}, fewer than min_length"))
+        for i, pid in enumerate(v.vote):
+            votes[pid] = votes.get(pid, 0) + 1
+            scores[pid] = scores.get(pid, 0) + (v.points[i] if v.points else 0)
+    columns = set(pb.project_columns)
+    if "votes" not in columns and "score" not in columns:
+        problems.append(Problem("PROJECTS", "has neither a votes nor a score column"))
+    selected = 0
+    for p in pb.projects:
+        where = f"PROJECTS, project {p.project_id!r}"
+        if p.cost == 0:
+            problems.append(Problem(where, "costs nothing", "give its cost"))
+        elif budget is not None and p.cost > budget:
+            problems.append(Problem(where, f"costs {p.cost}, more than the whole budget"))
+        for column, counted in (("votes", votes), ("score", scores)):
+            said = p.get(column)
+            if column in columns and (said or "0").strip() != str(counted[p.project_id]):
+                problems.append(
+                    Problem(
+                        where,
+                        f"{column} is {said!r}, but the VOTES section counts "
+                        f"{counted[p.project_id]}",
+                    )
+                )
+        if p.get("selected", "0") == "1":
+            selected += p.cost
+    if budget is not None and selected > budget:
+        problems.append(
+            Problem("PROJECTS, column selected", f"costs {selected}, over the budget {budget}")
+        )
+    total = sum(p.cost for p in pb.projects)
+    if budget is not None and budget > total and meta.get("fully_funded") != "1":
+        problems.append(
+            Problem(
+                "META.budget",
+                f"{budget} is more than all projects cost ({total})",
+                "add fully_funded;1 when every project was funded",
+            )
+        )
     return problems

@@ -1,5 +1,6 @@
-"""Figures of golden-idea selection: outcomes, scores, rule comparisons, eligibility
-(private; reached through the ``plot`` methods of :mod:`vchuang.selection` results).
+"""Figures of golden-idea selection: outcomes, scores, rule comparisons, eligibility,
+proportionality audits and why-not-funded (private; reached through the ``plot``
+methods of :mod:`vchuang.selection` results).
 
 Labels are English or Chinese, their words in the text catalogue
 (``selection.plot.*``); proposals are labelled by the ``names`` given, else by their
@@ -14,13 +15,29 @@ from typing import TYPE_CHECKING, Any
 from ..kernel.money import format_fen
 from ..kernel.plotting import draw
 from ..kernel.text import text
-from ..selection import Comparison, Eligibility, Scores, SelectionResult
+from ..selection import (
+    PROPERTIES,
+    Audit,
+    Comparison,
+    Eligibility,
+    Overridden,
+    Scores,
+    SelectionResult,
+    WhyNot,
+)
 from ._style import COLORS, font_kw, label_lang, new_axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["plot_comparison", "plot_eligibility", "plot_scores", "plot_selection"]
+__all__ = [
+    "plot_audit",
+    "plot_comparison",
+    "plot_eligibility",
+    "plot_scores",
+    "plot_selection",
+    "plot_why_not_funded",
+]
 
 
 def _money_scale(unit: str, lang: str) -> tuple[float, str]:
@@ -216,6 +233,134 @@ def plot_eligibility(
     ax.set_xlabel(text("selection.plot.eligibility_rule", lang), **font)
     ax.set_xlim(-0.6, len(rules) - 0.4)
     return ax
+
+
+_AUDITED = (*PROPERTIES, "priceable", "exhaustive")
+
+
+def plot_audit(
+    audit: Audit | Overridden,
+    *,
+    ax: Axes | None = None,
+    lang: str = "en",
+) -> Axes:
+    """A properties × outcomes grid: a filled mark where the property holds, a cross
+    where it fails, a question mark where the search could not decide.
+
+    An :class:`~vchuang.selection.Audit` gives one column; an
+    :class:`~vchuang.selection.Overridden` record two (the rule's outcome and the one
+    after the selection meeting). The title gives the share of voters none of whose
+    ideas was funded (of the last column).
+
+    See Also
+    --------
+    vchuang.selection.Audit.plot, vchuang.selection.Overridden.plot : the same figure.
+    plot_why_not_funded : what each unfunded idea lacked.
+    """
+    lang = label_lang(lang)
+    font: dict[str, Any] = font_kw(lang)
+    if isinstance(audit, Overridden):
+        columns = [
+            (text("selection.plot.algorithm", lang), audit.algorithm_audit),
+            (text("selection.plot.final", lang), audit.final_audit),
+        ]
+    else:
+        columns = [(audit.rule, audit)]
+    ax = new_axes(ax, figsize=(2.2 * len(columns) + 4.5, 0.4 * len(_AUDITED) + 1.5))
+    ys = list(range(len(_AUDITED)))[::-1]
+    for x, (_, a) in enumerate(columns):
+        for y, prop in zip(ys, _AUDITED, strict=True):
+            held = None if a is None else a.holds(prop)
+            if held is None:
+                ax.text(x, y, "?", ha="center", va="center", fontsize=14, color="#555555")
+            elif held:
+                ax.scatter([x], [y], s=120, marker="o", color=COLORS["volunteer"], zorder=3)
+            else:
+                ax.scatter([x], [y], s=120, marker="X", color=COLORS["leader"], zorder=3)
+    ax.set_yticks(ys, [text(f"selection.property.{p}", lang) for p in _AUDITED], **font)
+    ax.set_xticks(range(len(columns)), [c for c, _ in columns], **font)
+    ax.set_xlim(-0.6, len(columns) - 0.4)
+    ax.set_ylim(-0.6, len(_AUDITED) - 0.4)
+    last = columns[-1][1]
+    rule = audit.algorithm.rule if isinstance(audit, Overridden) else audit.rule
+    empty = "?" if last is None else f"{last.empty_handed:.0%}"
+    ax.set_title(text("selection.plot.audit_title", lang, rule=rule, empty=empty), **font)
+    from matplotlib.lines import Line2D
+
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            ls="",
+            color=COLORS["volunteer"],
+            label=text("selection.audit.holds", lang),
+        ),
+        Line2D(
+            [],
+            [],
+            marker="X",
+            ls="",
+            color=COLORS["leader"],
+            label=text("selection.audit.fails", lang),
+        ),
+    ]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), prop=_prop(lang))
+    return ax
+
+
+def plot_why_not_funded(
+    why: WhyNot,
+    *,
+    ax: Axes | None = None,
+    lang: str = "en",
+    names: Mapping[str, str] | None = None,
+) -> Axes:
+    """One bar per unfunded idea: the cost cut (as a share of its cost) that would
+    have funded it, labelled with the extra votes that would have; ideas no cut could
+    fund are drawn hatched at 100 %.
+
+    See Also
+    --------
+    vchuang.selection.WhyNot.plot : the same figure, from the result.
+    plot_audit : the proportionality audit of the same outcome.
+    """
+    lang = label_lang(lang)
+    font: dict[str, Any] = font_kw(lang)
+    rows = list(why.shortfalls)
+    ax = new_axes(ax, figsize=(7.5, 0.35 * len(rows) + 1.5))
+    ys = list(range(len(rows)))[::-1]
+    for y, s in zip(ys, rows, strict=True):
+        if s.cost_cut is None:
+            ax.barh([y], [100], color="white", edgecolor=COLORS["unmet"], hatch="//")
+            ax.text(2, y, text("selection.plot.no_cut", lang), va="center", fontsize=8, **font)
+            share = 100.0
+        else:
+            share = 100.0 * s.cost_cut / s.cost if s.cost else 0.0
+            ax.barh([y], [share], color=COLORS["unmet"], edgecolor="#555555")
+        if s.extra_support is not None:
+            label = text("selection.plot.more_votes", lang, k=s.extra_support)
+            ax.text(min(share, 100) + 1, y, label, va="center", fontsize=8, **font)
+    ax.set_yticks(ys, [(names or {}).get(s.proposal, s.name) for s in rows], **font)
+    ax.set_xlim(0, 125)
+    ax.set_xlabel(text("selection.plot.cost_cut", lang), **font)
+    ax.set_title(text("selection.plot.why_title", lang, rule=why.rule, n=len(rows)), **font)
+    return ax
+
+
+@draw.register(Audit)
+def _draw_audit(result: Audit, /, *, ax: Axes | None = None, **kw: Any) -> Axes:
+    return plot_audit(result, ax=ax, **kw)
+
+
+@draw.register(Overridden)
+def _draw_overridden(result: Overridden, /, *, ax: Axes | None = None, **kw: Any) -> Axes:
+    return plot_audit(result, ax=ax, **kw)
+
+
+@draw.register(WhyNot)
+def _draw_why_not(result: WhyNot, /, *, ax: Axes | None = None, **kw: Any) -> Axes:
+    return plot_why_not_funded(result, ax=ax, **kw)
 
 
 @draw.register(SelectionResult)

@@ -17,8 +17,13 @@ follows those steps:
    thresholds, incompatible proposals and :class:`Quota` records; deterministic
    tie-breaking by ID, and a reason for every proposal in the :class:`SelectionResult`;
    :func:`compare_rules` sets rules side by side;
-4. :func:`apply_selection` — the selected ideas become projects at stage ``selected``,
-   led by their proposers.
+4. :func:`audit` and :func:`why_not_funded` — is the outcome proportional (EJR, PJR,
+   priceability), and what did each unfunded idea lack;
+5. :meth:`SelectionResult.override` / :func:`overridden` — the meeting's recorded
+   changes (add, remove, swap, with reason, author and date), with the audit of the
+   rule's outcome and of the final one;
+6. :func:`apply_selection` — the selected ideas (the final ones, after overrides) become
+   projects at stage ``selected``, led by their proposers.
 
 Every rule also runs on an :class:`Election` built directly or from a Pabulib file
 (:meth:`Election.from_pabulib`; see :mod:`vchuang.io.pabulib`), so that real
@@ -53,6 +58,7 @@ from ._eligibility import (
     check_eligibility,
 )
 from ._explain import Shortfall, WhyNot, why_not_funded
+from ._override import Overridden, Override, overridden
 from ._rules import (
     COMPLETIONS,
     RULES,
@@ -99,6 +105,8 @@ __all__ = [
     "EligibilityRule",
     "JudgeBias",
     "JudgeScore",
+    "Overridden",
+    "Override",
     "PriceSystem",
     "ProposalScore",
     "Quota",
@@ -116,6 +124,7 @@ __all__ = [
     "compare",
     "compare_rules",
     "format_money",
+    "overridden",
     "score",
     "select",
     "why_not_funded",

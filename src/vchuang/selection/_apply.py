@@ -15,6 +15,7 @@ from ..kernel.renames import UNSET, renamed
 if TYPE_CHECKING:
     from ..graph import CommunityGraph
     from ..model import Link, Project
+    from ._override import Overridden, Override
     from ._rules import SelectionResult
 
 __all__ = ["Applied", "apply_selection"]
@@ -31,6 +32,9 @@ class Applied:
     """(resident, relation, project) for each link added."""
     skipped: Mapping[str, str]
     """Selected proposals left alone → why (already a project)."""
+    overrides: tuple[Override, ...] = attrs.field(default=(), repr=False)
+    """The selection meeting's overrides of the outcome applied (empty for a rule's
+    own outcome)."""
 
     def __repr__(self) -> str:
         return (
@@ -68,7 +72,7 @@ class Applied:
 
 def apply_selection(
     graph: CommunityGraph,
-    result: SelectionResult,
+    result: SelectionResult | Overridden,
     *,
     project_ids: Mapping[str, str] | None = None,
     as_of: dt.date | None = None,
@@ -91,7 +95,10 @@ def apply_selection(
     graph
         The graph holding the call (changed in place).
     result
-        A :class:`SelectionResult` of :func:`select` on that graph's call.
+        A :class:`SelectionResult` of :func:`select` on that graph's call, or an
+        :class:`Overridden` record of a selection meeting's changes to one: then its
+        final outcome (:attr:`Overridden.final`) is applied, and ``Applied.overrides``
+        keeps the overrides.
     project_ids
         Proposal → ID of its new project (default ``"<proposal>-project"``).
     as_of
@@ -120,6 +127,7 @@ def apply_selection(
     See Also
     --------
     select : the selection this applies.
+    overridden : a selection meeting's recorded changes to it.
 
     Examples
     --------
@@ -138,11 +146,19 @@ def apply_selection(
     """
     from ..model import Call, Community, Link, Proposal, Relation, Resident, Stage
     from ..model import Project as _Project
+    from ._rules import SelectionResult as _SelectionResult
 
     # mypy's attrs plugin cannot solve the records' generic tuple converters; the record
     # still validates its arguments at run time
     make_project: Callable[..., Project] = _Project
     as_of = renamed("apply_selection", "on", on, "as_of", as_of)
+    final = getattr(result, "final", None)
+    if isinstance(final, _SelectionResult):
+        result = final
+    if not isinstance(result, _SelectionResult):
+        raise ValidationError(
+            [Problem("result", f"expected a SelectionResult or Overridden, got {result!r}")]
+        )
 
     if existing not in ("skip", "error"):
         raise ValidationError(
@@ -232,6 +248,7 @@ def apply_selection(
         projects={p.id: p.project for p in updated if p.project is not None},
         links=tuple((x.source, x.relation.value, x.target) for x in links),
         skipped=skipped,
+        overrides=result.overrides,
     )
 
 

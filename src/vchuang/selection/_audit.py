@@ -8,15 +8,20 @@ programme whose solution, the price system, is kept as evidence.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
 
 from ..errors import Problem, ValidationError
 from ..kernel.display import SHOWN, html_table, preview
+from ..kernel.plotting import plot
+from ..kernel.text import check_lang, text
 from ._election import Election
 from ._rules import SelectionResult
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["PROPERTIES", "Audit", "PriceSystem", "Violation", "audit"]
 
@@ -123,6 +128,48 @@ class Audit:
     def violation(self, prop: str) -> Violation | None:
         """The witness that ``prop`` fails, or ``None``."""
         return next((v for v in self.violations if v.property == prop), None)
+
+    def summary(self, lang: str = "en") -> str:
+        """The audit in plain words, in English or Chinese: EJR, PJR, priceability, the
+        share of empty-handed voters, and the EJR witness when there is one.
+
+        Examples
+        --------
+        >>> from vchuang.selection import Ballot, Election, select
+        >>> e = Election(projects=["a", "b", "c"], costs=[60, 40, 40], budget=100,
+        ...              ballots=[Ballot(voter=str(i), items=["a"]) for i in range(3)]
+        ...                     + [Ballot(voter=f"y{i}", items=["b", "c"]) for i in range(2)])
+        >>> print(audit(select(e, rule="knapsack", scores={"a": 0, "b": 1, "c": 1})).summary())
+        Proportionality of the knapsack outcome: EJR fails, PJR fails, priceable: fails. 60% of the voters saw none of the ideas they backed funded. 3 voters who all backed a could have paid for it with their share of the budget, yet got less.
+        """
+        lang = check_lang(lang)
+
+        def mark(v: bool | None) -> str:
+            key = "undecided" if v is None else ("holds" if v else "fails")
+            return text(f"selection.audit.{key}", lang)
+
+        out = text(
+            "selection.audit.summary",
+            lang,
+            rule=self.rule,
+            ejr=mark(self.answers.get("EJR")),
+            pjr=mark(self.answers.get("PJR")),
+            priceable=mark(self.priceable),
+            empty=f"{self.empty_handed:.0%}",
+        )
+        v = self.violation("EJR")
+        if v is not None:
+            sep = "、" if lang == "zh" else ", "
+            out += ("" if lang == "zh" else " ") + text(
+                "selection.audit.witness", lang, voters=len(v.voters), projects=sep.join(v.projects)
+            )
+        return out
+
+    def plot(self, ax: Axes | None = None, *, lang: str = "en") -> Axes:
+        """Each property as a mark: holds, fails or undecided (see
+        :func:`vchuang.plot.plot_audit`)."""
+        out: Axes = plot(self, ax=ax, lang=lang)
+        return out
 
     def to_rows(self) -> list[dict[str, Any]]:
         """One row per property: whether it holds and, when not, the witness."""
@@ -405,6 +452,13 @@ class _Search:
         todo = [tail for tail in surplus if "PJR" + tail not in self.found]
         if not todo:
             return
+        # a voter whose own selected projects are worth u_t - s or more is in no
+        # violating group (the union of a group's projects is worth at least each
+        # member's own), so the search runs over the others only
+        s_min = min(surplus[tail] for tail in todo)
+        group = group[(sat + s_min) < u_t]
+        if len(group) < needed:
+            return
         best, cover = self._least_union(group, needed, u_t)
         for tail in todo:
             s = surplus[tail]
@@ -515,7 +569,12 @@ def _priceable(
     r += 1
     rows_eq: list[tuple[int, int, float]] = []
     b_eq: list[float] = []
-    eq_of = {j: e for e, j in enumerate(np.flatnonzero(in_w).tolist())}
+    # a selected project no voter approves is paid by nobody: fine at cost 0, else the
+    # outcome cannot be priced (an override or a panel's scores can select one)
+    payable = sorted({j for _, j in var_of})
+    if any(election.costs[j] > 0 for j in np.flatnonzero(in_w).tolist() if j not in payable):
+        return False, None
+    eq_of = {j: e for e, j in enumerate(payable)}
     for k, (t, j) in enumerate(var_of):
         rows_eq.append((eq_of[j], k + 1, float(mult[t])))
     for j in eq_of:

@@ -530,9 +530,10 @@ class Election:
         ``num_projects``, ``num_votes``, ``budget`` and ``vote_type`` (from ``meta``
         where given, placeholders otherwise), ``rule`` only when ``meta`` names one,
         ``currency`` (see :func:`vchuang.io.pabulib.currency_meta`), then any other
-        ``meta`` keys. Projects carry ``project_id;cost;name`` (and ``category`` /
-        ``target`` where the election has those groups); votes carry ``voter_id;vote``
-        (and ``points``). Voter IDs are keyed hashes unless ``reveal`` asks for real
+        ``meta`` keys. Projects carry ``project_id;cost;votes;name`` (``votes``: the
+        ballots naming it; cumulative and scoring elections add ``score``, the points
+        it got, as Pabulib's checker wants) and ``category`` / ``target`` where the
+        election has those groups; votes carry ``voter_id;vote`` (and ``points``). Voter IDs are keyed hashes unless ``reveal`` asks for real
         ones, which needs ``graph`` and never shows a minor's ID
         (:func:`vchuang.io.pabulib.voter_ids`).
         """
@@ -556,19 +557,29 @@ class Election:
         rows.update(given)
         ids = voter_ids([b.voter for b in self.ballots], key=key, reveal=reveal, graph=graph)
         extra = [c for c in ("category", "target") if any(c in g for g in self.groups.values())]
-        pcols = ["project_id", "cost", "name", *extra]
+        with_points = self.vote_type in ("cumulative", "scoring")
+        # Pabulib's checker wants a votes (or score) column equal to the VOTES section's
+        # counts: ballots naming the project, and for points ballots their points too
+        counts = dict.fromkeys(self.projects, 0)
+        points = dict.fromkeys(self.projects, 0)
+        for b in self.ballots:
+            for i, item in enumerate(b.items):
+                counts[item] += 1
+                points[item] += b.points[i] if with_points and b.points else 0
+        tally = [("votes", counts), *([("score", points)] if with_points else [])]
+        pcols = ["project_id", "cost", *(c for c, _ in tally), "name", *extra]
         projects = [
             PabulibProject(
                 project_id=p,
                 cost=c,
                 fields=[
+                    *((col, str(n[p])) for col, n in tally),
                     ("name", self.name(p)),
                     *((col, ",".join(self.group(p, col)) or "None") for col in extra),
                 ],
             )
             for p, c in zip(self.projects, self.costs, strict=True)
         ]
-        with_points = self.vote_type in ("cumulative", "scoring")
         vcols = ["voter_id", "vote", *(["points"] if with_points else [])]
         votes = [
             PabulibVote(voter_id=v, vote=b.items, points=b.points if with_points else None)

@@ -9,15 +9,19 @@ again.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from ..errors import Problem, ValidationError
 from ..kernel.display import SHOWN, html_table, preview
+from ..kernel.plotting import plot
 from ..kernel.text import check_lang, text
 from ._election import Ballot, Election, _format_amount
 from ._rules import SelectionResult, select
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["Shortfall", "WhyNot", "why_not_funded"]
 
@@ -109,6 +113,18 @@ class WhyNot:
                 return s
         raise KeyError(proposal)
 
+    def sentences(self, lang: str = "en") -> list[str]:
+        """Each unfunded proposal's shortfall in plain words (:meth:`Shortfall.sentence`)."""
+        return [s.sentence(lang) for s in self.shortfalls]
+
+    def plot(
+        self, ax: Axes | None = None, *, lang: str = "en", names: Mapping[str, str] | None = None
+    ) -> Axes:
+        """The cost cut that would have funded each proposal, with the extra votes (see
+        :func:`vchuang.plot.plot_why_not_funded`)."""
+        out: Axes = plot(self, ax=ax, lang=lang, names=names)
+        return out
+
     def to_rows(self, lang: str = "en") -> list[dict[str, Any]]:
         """One row per unfunded proposal, with the sentence in ``lang``."""
         return [
@@ -174,7 +190,9 @@ def why_not_funded(
     Raises
     ------
     ValidationError
-        The result keeps no election, or a proposal was funded or is unknown.
+        The result keeps no election or carries a selection meeting's overrides
+        (explain :attr:`Overridden.algorithm` instead), or a proposal was funded or is
+        unknown.
 
     See Also
     --------
@@ -210,6 +228,17 @@ def why_not_funded(
     if election is None:
         raise ValidationError(
             [Problem("result", "keeps no election", "explain a result of select(...)")]
+        )
+    if result.overrides:
+        raise ValidationError(
+            [
+                Problem(
+                    "result",
+                    "carries a selection meeting's overrides, which no rule can be run "
+                    "again to reproduce",
+                    "explain the rule's own outcome: why_not_funded(overridden.algorithm)",
+                )
+            ]
         )
     inputs = dict(result.inputs)
     stood = [d.proposal for d in result.decisions if not d.selected and d.phase != "ineligible"]

@@ -20,11 +20,14 @@ from ._mes import MESProblem, MESRun, run_mes
 from ._phragmen import run_phragmen
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from matplotlib.axes import Axes
 
     from ..graph import CommunityGraph
     from ..model import Call
     from ._eligibility import Eligibility
+    from ._override import Overridden, Override
     from ._scoring import Scores, Votes
 
 __all__ = [
@@ -105,7 +108,8 @@ class Decision:
     """Position in the order of selection (1 = first), ``None`` if not selected."""
     phase: str
     """``"ineligible"``, ``"threshold"``, ``"quota"``, ``"main"``, ``"free"``,
-    ``"completion"`` or ``"rejected"``."""
+    ``"completion"``, ``"rejected"`` or ``"override"`` (a selection meeting's change,
+    see :meth:`SelectionResult.override`)."""
     reason: str
     tied_with: tuple[str, ...] = ()
 
@@ -159,6 +163,9 @@ class SelectionResult:
     inputs: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
     """The options :func:`select` was given, to run the rule again on a changed
     election."""
+    overrides: tuple[Override, ...] = attrs.field(default=(), repr=False)
+    """The selection meeting's changes this outcome carries (see :meth:`override`);
+    empty for a rule's own outcome."""
 
     def __repr__(self) -> str:
         money = _format_amount
@@ -233,6 +240,48 @@ class SelectionResult:
         :func:`vchuang.plot.plot_selection`)."""
         out: Axes = plot(self, ax=ax, lang=lang, names=names)
         return out
+
+    def override(
+        self,
+        add: Iterable[str] = (),
+        remove: Iterable[str] = (),
+        *,
+        reason: str,
+        author: str,
+        as_of: dt.date,
+        over_budget: str | None = None,
+        utility: str = "cost",
+    ) -> Overridden:
+        """A selection meeting's change to this outcome: add, remove or swap ideas, with
+        the reason, the author and the date (see :func:`overridden`).
+
+        ``over_budget`` is the meeting's reason for spending more than the budget;
+        without it such a change is refused. Returns an :class:`Overridden` holding
+        this outcome, the final one and the audit of both.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> e = Election(projects=["a", "b", "c"], costs=[60, 50, 40], budget=100,
+        ...              scores={"a": 0.9, "b": 0.8, "c": 0.5}, unit="yuan")
+        >>> o = select(e, rule="greedy").override(
+        ...     add=["b"], remove=["c"], reason="b is ready to start", author="panel",
+        ...     as_of=dt.date(2024, 5, 8), over_budget="the street adds 10 yuan")
+        >>> o.final.selected, o.final.spent
+        (('a', 'b'), 110)
+        """
+        from ._override import _override_method
+
+        return _override_method(
+            self,
+            add,
+            remove,
+            reason=reason,
+            author=author,
+            as_of=as_of,
+            over_budget=over_budget,
+            utility=utility,
+        )
 
 
 @attrs.frozen(kw_only=True)
