@@ -607,3 +607,63 @@ def test_results_flooded_the_notebook_with_their_repr():
         assert nb.picks
         _short(nb)
         _short(nb.picks[0])
+
+
+# ---------------------------------------------------------------- suppressed figures
+
+
+def _small_reach_graph(small: int) -> CommunityGraph:
+    """A leader with two projects: one reaches nine residents (five of a service group),
+    the other ``small`` of those five, so that only its counts depend on ``small``."""
+    items: list = [
+        District(id="d", name="D"),
+        Subdistrict(id="s", name="S", district="d"),
+        Community(id="c", name="C", subdistrict="s"),
+        Segment(id="g", name="G", place="c"),
+        Resident(id="lead", name="L", community="c", roles=[Role.LEADER]),
+    ]
+    group = [f"g{i}" for i in range(5)]
+    others = [f"m{i}" for i in range(4)]
+    items += [Resident(id=r, name=r, community="c", segments=["g"]) for r in group]
+    items += [Resident(id=r, name=r, community="c") for r in others]
+    for p, who in (("p1", group[:small]), ("p2", group + others)):
+        items.append(Project(id=p, name=p.upper(), community="c"))
+        items.append(
+            Activity(
+                id=f"{p}-a",
+                name="A",
+                activity_kind=ActivityKind.OUTREACH,
+                date=dt.date(2019, 9, 21),
+                place="c",
+                project=p,
+                attendees=who,
+            )
+        )
+        items.append(Link(source="lead", relation=Relation.LEADS, target=p))
+    return build(items)
+
+
+def _drawn(ax) -> list:
+    """Everything the diagram shows: dots (where, how big), lines (where, how wide), words."""
+    import numpy as np
+
+    dots = [(np.round(c.get_offsets(), 9).tolist(), c.get_sizes().tolist()) for c in ax.collections]
+    lines = [(ln.get_ydata().tolist(), ln.get_linewidth()) for ln in ax.lines]
+    return [dots, lines, [t.get_text() for t in ax.texts], ax.get_title()]
+
+
+def test_the_reach_diagram_drew_suppressed_counts_at_their_true_size() -> None:
+    # issue 17: labels said "<5" but dot areas and line widths gave the 2 or 3 away
+    import matplotlib.pyplot as plt
+
+    two, three = (reach_report(_small_reach_graph(n)) for n in (2, 3))
+    assert two.surface.tiers.line_reach != three.surface.tiers.line_reach
+    shown = [_drawn(r.plot(suppress=5)) for r in (two, three)]
+    assert shown[0] == shown[1]  # nothing tells a hidden 2 from a hidden 3
+    assert any("<5" in t for t in shown[0][2])
+    # drawn at the threshold's size: a shown 5 has the same dot as a hidden count
+    five = _drawn(reach_report(_small_reach_graph(5)).plot(suppress=5))
+    assert five[0] == shown[0][0] and five[1] == shown[0][1]
+    # without suppression the figure draws (and labels) the true counts
+    assert _drawn(two.plot())[0] != _drawn(three.plot())[0]
+    plt.close("all")

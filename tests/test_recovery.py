@@ -420,3 +420,147 @@ def test_suppression_refuses_declarations_it_cannot_honour() -> None:
         suppress_small(rows, ["n"], totals=[Total(total=2, parts=[0])])
     with pytest.raises(vchuang.ValidationError, match="not a count column"):
         suppress_small(rows, ["n"], column_totals={"share": ["n"]})
+
+
+# --------------------------------------------------------------------------- trends
+
+
+def _trends_section(
+    graph: vchuang.CommunityGraph, monkeypatch: pytest.MonkeyPatch
+) -> tuple[list[Any], Any, Any]:
+    """The report's trends section of ``graph``: (true months, published table, figure axes)."""
+    from vchuang import report
+    from vchuang.indicators import monthly
+    from vchuang.plot import new_axes
+
+    drawn: dict[str, Any] = {}
+
+    def figure(self: Any, name: str, alt: str, draw: Callable[..., Any], *a: Any, **k: Any) -> Any:
+        drawn[name] = ax = new_axes()
+        draw(ax)
+        return report.Figure(name=name, alt=alt, png=b"")
+
+    monkeypatch.setattr(report._Context, "figure", figure)
+    published = privacy.for_publication(graph, key=KEY)
+    ctx = report._Context(graph=published, lang="en", threshold=T, ledger=None, rng=0)
+    section = report._trends(ctx)
+    assert section is not None
+    return list(monthly(published)), section.tables[0], drawn["trends"]
+
+
+def attack_trends(
+    months: Sequence[Any], rows: Sequence[dict[str, Any]], block: int = T
+) -> dict[str, tuple[int, int]]:
+    """Bounds of every small count of people the trends table holds or implies: each
+    month's new participants (the difference of two running totals), a running total
+    and a month's attendance below the threshold.
+
+    A running total shown as ``R`` stands for ``R`` to ``R + block - 1`` (``block=1``:
+    the exact totals the report printed before issue 17).
+
+    The reader knows: what each shown running total stands for, that it never falls,
+    that a month's new participants came to its activities (at most its attendance),
+    and the period's total attendance (the indicators table prints it)."""
+    n = len(rows)
+    hidden = [i for i, r in enumerate(rows) if not isinstance(r["attendance"], int)]
+    var = {("c", i): i for i in range(n)} | {("a", i): n + k for k, i in enumerate(hidden)}
+    size = len(var)
+    low, high = np.zeros(size), np.full(size, float(BIG))
+    lines: list[np.ndarray] = []
+    lo: list[float] = []
+    hi: list[float] = []
+
+    def add(terms: dict[tuple[str, int], float], a: float, b: float) -> None:
+        line = np.zeros(size)
+        for key, coef in terms.items():
+            line[var[key]] += coef
+        lines.append(line)
+        lo.append(a)
+        hi.append(b)
+
+    for i, row in enumerate(rows):
+        shown = row["participants_to_date"]
+        if shown == 0:
+            high[i] = 0
+        elif isinstance(shown, int):
+            low[i], high[i] = shown, shown + block - 1
+        else:
+            assert shown == f"<{T}"
+            low[i], high[i] = 1, T - 1
+        new = {("c", i): 1.0} | ({("c", i - 1): -1.0} if i else {})
+        add(new, 0, np.inf)  # a running total never falls
+        if isinstance(row["attendance"], int):
+            add(new, -np.inf, row["attendance"])  # new participants came
+        else:
+            low[var[("a", i)]] = LOW
+            add(new | {("a", i): -1.0}, -np.inf, 0)
+    total = sum(m.attendance for m in months)
+    rest = total - sum(r["attendance"] for r in rows if isinstance(r["attendance"], int))
+    if hidden:
+        add({("a", i): 1.0 for i in hidden}, rest, rest)
+    cons = [LinearConstraint(np.array(lines), lo, hi)]
+
+    def bounds(terms: dict[tuple[str, int], float]) -> tuple[int, int]:
+        out = []
+        for sign in (1.0, -1.0):
+            c = np.zeros(size)
+            for key, coef in terms.items():
+                c[var[key]] += sign * coef
+            res = milp(c, constraints=cons, integrality=np.ones(size), bounds=Bounds(low, high))
+            assert res.status == 0, res.message  # the truth is always feasible
+            out.append(round(sign * res.fun))
+        return out[0], out[1]
+
+    found: dict[str, tuple[int, int]] = {}
+    for i, m in enumerate(months):
+        if 0 < m.new_participants < T:
+            found[f"new {m.month}"] = bounds({("c", i): 1.0} | ({("c", i - 1): -1.0} if i else {}))
+        if 0 < m.participants_to_date < T:
+            found[f"to date {m.month}"] = bounds({("c", i): 1.0})
+        if i in hidden and 0 < m.attendance < T:
+            found[f"attendance {m.month}"] = bounds({("a", i): 1.0})
+    return found
+
+
+@pytest.mark.parametrize("make", ["pilot", "synthetic"])
+def test_no_month_of_the_trends_gives_its_new_participants_away(
+    make: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # issue 17: "participants to date" 155 then 159 said that 4 residents came in November
+    graph = (
+        vchuang.datasets.longgang_pilot()
+        if make == "pilot"
+        else vchuang.datasets.synthetic(1500, rng=1)
+    )
+    months, table, ax = _trends_section(graph, monkeypatch)
+    rows = [dict(zip(table.columns, r, strict=True)) for r in table.rows]
+    assert [r["month"] for r in rows] == [m.month for m in months]
+    exact = [
+        {"participants_to_date": m.participants_to_date, "attendance": m.attendance} for m in months
+    ]
+    leaked = attack_trends(months, exact, block=1)
+    assert any(high == low for high, low in leaked.values())  # the exact totals gave it away
+    found = attack_trends(months, rows)
+    assert any(k.startswith("new") for k in found)  # the data have small months to protect
+    _assert_safe({(0, k): v for k, v in found.items()}, f"{make} trends")
+    # the figure draws the published numbers, and nothing else
+    line = ax.lines[1].get_ydata()
+    published = [r["participants_to_date"] for r in rows]
+    assert [None if np.isnan(y) else int(y) for y in line] == [
+        v if isinstance(v, int) else None for v in published
+    ]
+    assert all(v % T == 0 for v in published if isinstance(v, int))
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+def test_a_running_total_is_rounded_down_to_the_threshold() -> None:
+    s = privacy.coarsen([{"n": v} for v in (0, 1, 4, 5, 9, 10, 159, None)], ["n"], 5)
+    assert [r["n"] for r in s.to_rows()] == [0, "<5", "<5", 5, 5, 10, 155, None]
+    assert s.hidden() == {(1, "n"), (2, "n")}
+    assert [r["n"] for r in privacy.coarsen([{"n": 23}], ["n"], 10).to_rows()] == [20]
+    with pytest.raises(vchuang.ValidationError, match="threshold"):
+        privacy.coarsen([{"n": 3}], ["n"], 0)
+    with pytest.raises(vchuang.ValidationError, match="no column"):
+        privacy.coarsen([{"m": 3}], ["n"])

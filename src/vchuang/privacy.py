@@ -15,7 +15,8 @@ every output of vchuang goes through:
   much to show, and the default shows the least (pseudonymous IDs, no names, age bands,
   no free text);
 * :func:`suppress_small` hides small counts in published tables (small-cell
-  suppression [2]_), and records which cells it hid and why;
+  suppression [2]_), and records which cells it hid and why; :func:`coarsen` rounds
+  running totals of people so that their differences give no small count away;
 * :func:`display_name` is the one way reports should name a resident.
 
 Pseudonymised data is still personal data [3]_. Whatever the arguments, a minor's name
@@ -86,6 +87,7 @@ __all__ = [
     "SuppressedCell",
     "Suppression",
     "Total",
+    "coarsen",
     "data_date",
     "display_name",
     "for_publication",
@@ -911,7 +913,8 @@ def suppress_small(
 
     What this does not do: protect against equations the table does not declare (a
     subset column that differs from its superset by a small number, cumulative
-    columns differenced month by month, the same count published in another table),
+    columns differenced month by month — publish those through :func:`coarsen` —, the
+    same count published in another table),
     or narrow *intervals*: a hidden count may still be bounded, e.g. to ``0 .. 9`` when
     a total of 9 splits into two hidden cells. See the privacy page of the docs.
 
@@ -1152,3 +1155,88 @@ def _uninformative(
         if link.value({**row, **dict(zip(names, combo, strict=True))}) != published:
             return False
     return True
+
+
+def coarsen(
+    rows: Iterable[Mapping[str, Any]],
+    columns: Sequence[str],
+    threshold: int = 5,
+    *,
+    marker: str | None = None,
+) -> Suppression:
+    """Publish running totals of people rounded down to a multiple of ``threshold``, so
+    that no difference of two of them is a small count that can be read.
+
+    A running total ("participants to date") goes up month by month by a count of
+    people (the month's new participants); two exact totals side by side give that
+    count away, however small. Coarsened, a total ``n`` is shown as ``0`` when it is 0,
+    as ``marker`` when ``1 <= n < threshold``, and otherwise as ``threshold * (n //
+    threshold)`` (with 5: 45 stands for 45 to 49).
+
+    Parameters
+    ----------
+    rows
+        The table, one mapping per row, in the order of the running total.
+    columns
+        The running-total columns (whole numbers >= 0, or ``None`` for unknown).
+    threshold
+        The threshold of :func:`suppress_small`, and the width of the rounding (>= 1).
+    marker
+        What replaces a total below the threshold; default ``"<threshold"``.
+
+    Returns
+    -------
+    Suppression
+        The rows to publish; ``cells`` lists the totals replaced by the marker (reason
+        ``"primary"``). The other totals are rounded, not hidden.
+
+    Raises
+    ------
+    ValidationError
+        ``threshold`` is below 1, a column is missing, or a count is not a whole number
+        >= 0.
+
+    See Also
+    --------
+    suppress_small : hide small counts and whatever would give them away.
+
+    Notes
+    -----
+    Each shown value stands for a block of ``threshold`` consecutive whole numbers
+    (``"<5"`` for 1 to 4, ``0`` for 0 alone). The difference of two totals in the same
+    block can be anything from 0 to ``threshold - 1``; across blocks its range is wider
+    still. So no month's increase below the threshold is narrowed below the range the
+    marker itself allows, however many months are read together (a running total only
+    rises, which adds nothing to the blocks). Rounding to the *nearest* multiple would
+    not do: the block of 5 (5 to 7, after ``"<5"``) holds three values, and two months
+    in it would give an increase of 0 to 2.
+
+    Examples
+    --------
+    >>> s = coarsen([{"to_date": n} for n in (0, 3, 11, 14, 47)], ["to_date"])
+    >>> [r["to_date"] for r in s.to_rows()]
+    [0, '<5', 10, 10, 45]
+    >>> [(c.row, c.reason) for c in s.cells]
+    [(1, 'primary')]
+    """
+    threshold = check_whole(threshold, "threshold", minimum=1)
+    shown = marker if marker is not None else f"<{threshold}"
+    table = [dict(row) for row in rows]
+    cols = tuple(columns)
+    values = _counts(table, cols, [True] * len(table))
+    cells = []
+    for (i, column), n in values.items():
+        if n is None:
+            continue
+        if 0 < n < threshold:
+            table[i][column] = shown
+            cells.append(SuppressedCell(row=i, column=column, reason="primary"))
+        else:
+            table[i][column] = threshold * (n // threshold)
+    return Suppression(
+        rows=tuple(table),
+        cells=tuple(cells),
+        threshold=threshold,
+        marker=shown,
+        columns=cols,
+    )

@@ -69,7 +69,7 @@ def plot_tiers(
     reached residents in no segment). A point is joined to each line it holds, with a
     width proportional to the line's reach; a line is joined to each segment, with a
     width proportional to the residents of the segment it reaches. Marker areas grow
-    with reach.
+    with reach. With ``suppress``, a hidden count is drawn at the threshold's size.
 
     Parameters
     ----------
@@ -82,7 +82,10 @@ def plot_tiers(
         ``"en"`` or ``"zh"``.
     suppress : int
         Counts of residents from 1 to ``suppress - 1`` are labelled ``"<suppress"``
-        (small-cell suppression for published figures); 0 shows every count.
+        and drawn as if they were ``suppress``: the dot's area, the line's width and
+        the order of the tiers are those of the threshold, so the figure tells no more
+        than its labels (small-cell suppression for published figures); 0 shows and
+        draws every count as it is.
 
     Returns
     -------
@@ -103,6 +106,10 @@ def plot_tiers(
     def count(n: int) -> str:
         return f"<{suppress}" if 0 < n < suppress else str(n)
 
+    def drawn(n: int) -> int:
+        """The count as the figure draws it: a hidden one at the threshold."""
+        return suppress if 0 < n < suppress else n
+
     n_p, n_l = len(tiers.points), len(tiers.lines)
     n_s = len(tiers.segments)
     has_none = any(s == n_s for _, s, _ in tiers.line_segment)
@@ -122,7 +129,7 @@ def plot_tiers(
     y_l = np.zeros(n_l)
     if n_l:
         y_l[order_l] = _spread(n_l)
-    ls_edges = [(line, s, float(c)) for line, s, c in tiers.line_segment]
+    ls_edges = [(line, s, float(drawn(c))) for line, s, c in tiers.line_segment]
     n_targets = len(seg_names)
     order_s = _order(n_targets, ls_edges, y_l, seg_names)
     y_s = np.zeros(n_targets)
@@ -131,8 +138,10 @@ def plot_tiers(
     seg_reach = list(tiers.segment_reach)
     if has_none:
         seg_reach.append(sum(c for _, s, c in tiers.line_segment if s == n_s))
+    line_reach = [drawn(n) for n in tiers.line_reach]
+    line_segment = [(line, s, drawn(c)) for line, s, c in tiers.line_segment]
 
-    widest = max([*tiers.line_reach, *(c for _, _, c in tiers.line_segment), 1])
+    widest = max([*line_reach, *(c for _, _, c in line_segment), 1])
 
     def width(value: float) -> float:
         return 0.6 + 7.0 * value / widest
@@ -143,11 +152,11 @@ def plot_tiers(
             [y_p[p], y_l[line]],
             color=COLORS["leader"],
             alpha=0.35,
-            linewidth=width(tiers.line_reach[line]),
+            linewidth=width(line_reach[line]),
             solid_capstyle="round",
             zorder=1,
         )
-    for line, s, c in tiers.line_segment:
+    for line, s, c in line_segment:
         colour = COLORS["unmet"] if s == n_s else COLORS["segment"]
         ax.plot(
             [1, 2],
@@ -159,7 +168,9 @@ def plot_tiers(
             zorder=1,
         )
 
-    biggest = max([*tiers.point_reach, *tiers.line_reach, *seg_reach, 1])
+    point_sizes = [drawn(n) for n in tiers.point_reach]
+    segment_sizes = [drawn(n) for n in seg_reach]
+    biggest = max([*point_sizes, *line_reach, *segment_sizes, 1])
 
     def area(value: float) -> float:
         return 30.0 + 600.0 * math.sqrt(value / biggest)
@@ -167,7 +178,7 @@ def plot_tiers(
     ax.scatter(
         np.zeros(n_p),
         y_p,
-        s=[area(v) for v in tiers.point_reach],
+        s=[area(v) for v in point_sizes],
         color=COLORS["leader"],
         zorder=3,
         edgecolors="white",
@@ -176,7 +187,7 @@ def plot_tiers(
         ax.scatter(
             np.ones(n_l),
             y_l,
-            s=[area(v) for v in tiers.line_reach],
+            s=[area(v) for v in line_reach],
             color=COLORS["project"],
             zorder=3,
             edgecolors="white",
@@ -186,7 +197,7 @@ def plot_tiers(
         ax.scatter(
             np.full(n_targets, 2.0),
             y_s,
-            s=[area(v) for v in seg_reach],
+            s=[area(v) for v in segment_sizes],
             color=colours,
             zorder=3,
             edgecolors="white",
@@ -229,7 +240,7 @@ def plot_tiers(
     ax.set_xlim(-0.9, 2.9)
     ax.set_ylim(-0.08, 1.2)
     ax.set_axis_off()
-    ax.set_title(text("reach.plot.diagram_title", lang, n=tiers.unique_reach), **font)
+    ax.set_title(text("reach.plot.diagram_title", lang, n=count(tiers.unique_reach)), **font)
     return ax
 
 
