@@ -17,16 +17,22 @@ import datetime as dt
 
 from ..graph import CommunityGraph
 from ..kernel.money import format_fen
+from ..kernel.said import Said, Words
+from ..kernel.text import text
 from ..model import Activity, ActivityKind, Level, Link, Relation, Resident
 
 __all__ = [
     "activities_of",
     "attached",
+    "by",
     "holds",
     "in_time",
     "lead_ids",
+    "level_words",
+    "listed",
     "live",
     "skill_evidence",
+    "skill_words",
     "trainings_of",
     "yuan",
 ]
@@ -111,7 +117,7 @@ def skill_evidence(
     skill: str,
     level: Level,
     day: dt.date | None,
-) -> str | None:
+) -> Said | None:
     """Why ``resident`` covers ``skill`` at ``level`` on ``day``, or ``None``.
 
     A resident covers a skill when they hold it, or a more specific one, at ``level`` or
@@ -120,14 +126,48 @@ def skill_evidence(
     tax = graph.taxonomy
     for item in resident.skills:
         if item.skill in tax and tax.is_a(item.skill, skill) and item.level >= level:
-            return f"{resident.id} has {tax.label(item.skill)} ({item.level.name.lower()})"
+            return Said(
+                "incubator.evidence.has_skill",
+                resident=resident.id,
+                skill=skill_words(graph, item.skill),
+                level=level_words(item.level),
+            )
     for training in trainings_of(graph, resident.id, day):
         for trained in training.skills:
             if trained in tax and tax.is_a(trained, skill):
-                return f"{resident.id} was trained in it at {training.id} on {training.date}"
+                return Said(
+                    "incubator.evidence.trained",
+                    resident=resident.id,
+                    training=training.id,
+                    date=training.date,
+                )
     return None
 
 
-def yuan(fen: int) -> str:
-    """``123456`` fen as ``'1234.56 yuan'`` (exact, no float; :func:`~vchuang.kernel.format_fen`)."""
-    return f"{format_fen(fen)} yuan"
+def yuan(fen: int) -> Words:
+    """``123456`` fen as ``'1234.56 yuan'`` (``'1234.56 元'`` in Chinese; exact, no
+    float; :func:`~vchuang.kernel.format_fen`)."""
+    amount = format_fen(fen)
+    return Words(f"{amount} yuan", f"{amount} 元")
+
+
+def by(day: dt.date | None) -> Words:
+    """``" by <day>"`` (``"（截至 <day>）"``), or nothing when ``day`` is ``None``."""
+    return Words(f" by {day}", f"（截至 {day}）") if day is not None else Words("", "")
+
+
+def level_words(level: Level) -> Words:
+    """A skill level in both languages (``"basic"``, ``"入门"`` …)."""
+    name = level.name.lower()
+    return Words(name, text(f"incubator.skill_level.{name}", "zh"))
+
+
+def skill_words(graph: CommunityGraph, skill: str) -> Words:
+    """A skill's label in both languages."""
+    tax = graph.taxonomy
+    return Words(tax.label(skill), tax.label(skill, "zh"))
+
+
+def listed(items: list[str] | tuple[str, ...]) -> Words:
+    """IDs listed: ``"a, b"`` (``"a、b"``)."""
+    return Words(", ".join(items), "、".join(items))

@@ -17,6 +17,7 @@ from ..errors import Problem, ValidationError
 from ..graph import CommunityGraph
 from ..kernel.display import SHOWN, html_table
 from ..kernel.renames import UNSET, renamed
+from ..kernel.said import Said, Words
 from ..model import (
     Project,
     Resident,
@@ -25,7 +26,7 @@ from ..model import (
 from . import _evidence as ev
 from . import _history
 from ._linkage import LinkDecision, LinkProposal, LinkProposals, propose_links
-from ._policy import GUARDS, TRANSITIONS, default_checklists
+from ._policy import GUARDS, TRANSITIONS, default_checklists, joined
 from ._records import Brand, Check, ChecklistItem, Transition, TransitionRefused, Verdict
 
 if TYPE_CHECKING:
@@ -95,8 +96,9 @@ def _label(stage: Stage) -> str:
     return f"{stage.value!r} ({stage.label('zh')})"
 
 
-def _by(day: dt.date | None) -> str:
-    return f" by {day}" if day is not None else ""
+def _stage_words(stage: Stage) -> Words:
+    """``'empowerment' (种子培力赋能)``, or ``种子培力赋能`` in Chinese."""
+    return Words(_label(stage), f"“{stage.label('zh')}”")
 
 
 class Incubator:
@@ -425,10 +427,12 @@ class Incubator:
     def _item(
         self, project: Project, step: Stage, item: ChecklistItem, day: dt.date | None
     ) -> Check:
-        where = f"{item.en} ({step.label('zh')} checklist)"
+        where = Said(
+            "incubator.item.where",
+            item=Words(item.en, item.zh or item.en),
+            step=step.label("zh"),
+        )
         if item.skill is not None:
-            tax = self._graph.taxonomy
-            level = item.level.name.lower()
             for rid in ev.lead_ids(self._graph, project.id, day, co=True):
                 found = ev.skill_evidence(
                     self._graph, self._graph.get(rid, Resident), item.skill, item.level, day
@@ -437,30 +441,36 @@ class Incubator:
                     return Check(
                         id=item.id,
                         ok=True,
-                        reason=f"{where}: {found}",
+                        reason=Said("incubator.item.done", where=where, found=found),
                         stage=step,
                         source="checklist",
                     )
-            reason = (
-                f"{where}: no lead or co-lead has {tax.label(item.skill)} ({level} or above)"
-                f" or attended a training in it{_by(day)}"
+            reason = Said(
+                "incubator.item.no_skill",
+                where=where,
+                skill=ev.skill_words(self._graph, item.skill),
+                level=ev.level_words(item.level),
+                by=ev.by(day),
             )
-            hint = item.hint or (
-                f"record a training in {item.skill!r} that a lead attends (record_training)"
-            )
+            skill = Words(repr(item.skill), f"“{self._graph.taxonomy.label(item.skill, 'zh')}”")
+            hint = item.hint or Said("incubator.hint.skill", skill=skill)
             return Check(
                 id=item.id, ok=False, reason=reason, hint=hint, stage=step, source="checklist"
             )
         assert item.test is not None  # guaranteed by ChecklistItem's validator
-        found = item.test(self, project, day)
-        if found:
+        found_text = item.test(self, project, day)
+        if found_text:
             return Check(
-                id=item.id, ok=True, reason=f"{where}: {found}", stage=step, source="checklist"
+                id=item.id,
+                ok=True,
+                reason=Said("incubator.item.done", where=where, found=found_text),
+                stage=step,
+                source="checklist",
             )
         return Check(
             id=item.id,
             ok=False,
-            reason=f"{where}: not done{_by(day)}",
+            reason=Said("incubator.item.not_done", where=where, by=ev.by(day)),
             hint=item.hint,
             stage=step,
             source="checklist",
@@ -543,15 +553,24 @@ class Incubator:
                     ok=True,
                     source="order",
                     stage=to,
-                    reason=f"{_label(record.stage)} may move to {_label(to)}",
+                    reason=Said(
+                        "incubator.order.may",
+                        from_stage=_stage_words(record.stage),
+                        to_stage=_stage_words(to),
+                    ),
                 )
             )
         else:
+            here = _stage_words(record.stage)
+            reason: str
             if allowed:
-                names = " or ".join(repr(s.value) for s in allowed)
-                reason = f"a project at {_label(record.stage)} can move only to {names}"
+                names = Words(
+                    " or ".join(repr(s.value) for s in allowed),
+                    "或".join(f"“{s.label('zh')}”" for s in allowed),
+                )
+                reason = Said("incubator.order.only", from_stage=here, names=names)
             else:
-                reason = f"a project at {_label(record.stage)} cannot move any more"
+                reason = Said("incubator.order.never", from_stage=here)
             checks.append(
                 Check(
                     id="order",
@@ -559,7 +578,7 @@ class Incubator:
                     source="order",
                     stage=to,
                     reason=reason,
-                    hint="follow the stages in order; see vchuang.incubator.ORDER",
+                    hint=Said("incubator.order.hint"),
                 )
             )
         moves = self._by_project.get(record.id)
@@ -570,9 +589,13 @@ class Incubator:
                     ok=False,
                     source="record",
                     stage=to,
-                    reason=f"the history of {record.id!r} ends on {moves[-1].date}; a move cannot "
-                    f"be dated {day}, before it",
-                    hint="give the date the move happened, on or after the last one",
+                    reason=Said(
+                        "incubator.record.date",
+                        project=repr(record.id),
+                        last=moves[-1].date,
+                        day=day,
+                    ),
+                    hint=Said("incubator.record.date_hint"),
                 )
             )
         checks.extend(extra)
@@ -683,8 +706,8 @@ class Incubator:
                     ok=False,
                     source="record",
                     stage=target,
-                    reason="say who decides the move",
-                    hint="pass who=..., a staff or social-worker ID",
+                    reason=Said("incubator.record.who"),
+                    hint=Said("incubator.record.who_hint"),
                 )
             )
         if not isinstance(why, str):
@@ -696,8 +719,8 @@ class Incubator:
                     ok=False,
                     source="record",
                     stage=target,
-                    reason="say why the project is dropped",
-                    hint="pass why=..., e.g. 'the lead moved away'",
+                    reason=Said("incubator.record.why"),
+                    hint=Said("incubator.record.why_hint"),
                 )
             )
         verdict = self._verdict(record, target, day, extra)
@@ -711,7 +734,7 @@ class Incubator:
             to_stage=target,
             date=day,
             who=who_text,
-            why=why.strip() or "; ".join(entering) or "allowed",
+            why=why.strip() or (joined(entering) if entering else Said("incubator.record.allowed")),
             evidence=evidence,
         )
         changes: dict[str, Any] = {"stage": target}
@@ -837,7 +860,7 @@ class Incubator:
             accepted=True,
             date=day,
             who=who,
-            why=why or "; ".join(proposal.reasons),
+            why=why or joined(list(proposal.reasons)),
         )
         self._graph.add(proposal.link(since=day))
         self._decisions.append(decision)

@@ -16,6 +16,8 @@ from ..io.documents import unstructure
 from ..kernel.checks import check_whole
 from ..kernel.display import SHOWN, html_table, preview
 from ..kernel.plotting import plot
+from ..kernel.said import Said, Words, said_in, say_in
+from ..kernel.text import text
 from ..model import (
     Link,
     Need,
@@ -46,8 +48,6 @@ __all__ = [
 #: The three levels of the network, nearest first: the project's community (社区),
 #: its street (街道) and its district (区).
 LEVELS: tuple[str, ...] = ("community", "subdistrict", "district")
-
-_LEVEL_WORDS = ("the project's own community", "its street", "its district")
 
 #: Skills a social innovation centre (社会创新中心, ``OrgKind.HUB``) is taken to coach
 #: in: those of the default empowerment checklist.
@@ -84,6 +84,14 @@ class OpenNeed:
     candidates: int
     """How many resources or organisations could cover it (before ``limit``)."""
 
+    def what_in(self, lang: str = "en") -> str:
+        """:attr:`what` in ``lang`` (``"en"`` or ``"zh"``)."""
+        return say_in(self.what, lang)
+
+    def reason_in(self, lang: str = "en") -> str:
+        """:attr:`reason` in ``lang`` (``"en"`` or ``"zh"``)."""
+        return say_in(self.reason, lang)
+
 
 @attrs.frozen(kw_only=True)
 class LinkProposal:
@@ -107,6 +115,20 @@ class LinkProposal:
     """1 for the best candidate of this need, 2 for the next …"""
     reasons: tuple[str, ...]
 
+    def reasons_in(self, lang: str = "en") -> tuple[str, ...]:
+        """:attr:`reasons` in ``lang`` (``"en"`` or ``"zh"``); for ``"en"``, the same
+        sentences.
+
+        >>> from vchuang import load_example, Need, Project
+        >>> from vchuang.incubator import propose_links
+        >>> g = load_example()
+        >>> g.add(Project(id="pn-p4", name="Quiet stairwells", community="pingnan",
+        ...               needs=[Need(id="pn-p4-room", resource="venue")]))
+        >>> print("；".join(propose_links(g, project="pn-p4").best()[0].reasons_in("zh")))
+        位于平南社区（项目所在社区，社区一级）；提供场地：党群服务中心活动室，容量 80 people（由平南社区党群服务中心提供）；已经链接到另外 1 个项目
+        """
+        return said_in(self.reasons, lang)
+
     @property
     def key(self) -> Key:
         """``(project, need, candidate, relation)``: what a decision refers to."""
@@ -129,6 +151,11 @@ class LinkDecision:
     date: dt.date = attrs.field(validator=_date)
     who: str = attrs.field(validator=v.name)
     why: str = attrs.field(validator=v.name)
+
+    def why_in(self, lang: str = "en") -> str:
+        """:attr:`why` in ``lang`` (``"en"`` or ``"zh"``); a reason given by hand, or read
+        back from JSON, stays as written."""
+        return say_in(self.why, lang)
 
     @property
     def key(self) -> Key:
@@ -223,20 +250,38 @@ def _level_of(chain: tuple[str, ...], place: str) -> int | None:
 def _level_reason(graph: CommunityGraph, chain: tuple[str, ...], distance: int) -> str:
     place = graph.get(chain[distance])
     name = getattr(place, "name_zh", "") or getattr(place, "name", place.id)
-    return f"at {name}, {_LEVEL_WORDS[distance]} ({LEVELS[distance]} level)"
+    level = Words(LEVELS[distance], text(f"incubator.level.{LEVELS[distance]}", "zh"))
+    return Said(
+        "incubator.linkage.at",
+        name=name,
+        where=Said(f"incubator.linkage.where.{distance}"),
+        level=level,
+    )
 
 
 def _covers(graph: CommunityGraph, resident: Resident, need: Need) -> bool:
     return need.skill is not None and ev.holds(graph, resident, need.skill, need.min_level)
 
 
+def _kind_words(kind: ResourceKind) -> Words:
+    return Words(kind.label(), kind.label("zh"))
+
+
 def _describe(graph: CommunityGraph, need: Need) -> str:
     if need.resource is not None:
-        return need.resource.label()
+        return _kind_words(need.resource)
     assert need.skill is not None
-    level = need.min_level.name.lower()
-    people = f", {need.people} people" if need.people > 1 else ""
-    return f"{graph.taxonomy.label(need.skill)} ({level}+){people}"
+    people = (
+        Words(f", {need.people} people", f"，{need.people} 人")
+        if need.people > 1
+        else Words("", "")
+    )
+    return Said(
+        "incubator.linkage.skill_need",
+        skill=ev.skill_words(graph, need.skill),
+        level=ev.level_words(need.min_level),
+        people=people,
+    )
 
 
 def _org_strength(
@@ -247,16 +292,14 @@ def _org_strength(
     able = [r for r in graph.members(org.id) if _covers(graph, r, need)]
     if able:
         n = len(able)
-        level = need.min_level.name.lower()
-        return n, (
-            f"{n} member{'s' if n > 1 else ''} can do "
-            f"{graph.taxonomy.label(need.skill)} ({level} or above)"
-        )
+        key = "incubator.linkage.members" if n > 1 else "incubator.linkage.members_one"
+        skill, level = ev.skill_words(graph, need.skill), ev.level_words(need.min_level)
+        return n, Said(key, n=n, skill=skill, level=level)
     tax = graph.taxonomy
     if org.org_kind is OrgKind.HUB and any(
         c in tax and need.skill in tax and tax.is_a(need.skill, c) for c in coaching
     ):
-        return 0, (f"a social innovation centre (社会创新中心) coaches in {tax.label(need.skill)}")
+        return 0, Said("incubator.linkage.hub", skill=ev.skill_words(graph, need.skill))
     return None
 
 
@@ -270,14 +313,9 @@ def _load(graph: CommunityGraph, source: str, relations: Iterable[Relation], pro
 
 
 def _load_reason(n: int, verb: str) -> str:
-    """``verb`` is "linked to", "supports" or "funds"."""
-    if n == 0:
-        return {
-            "linked to": "not yet linked to any other project",
-            "supports": "supports no other project yet",
-            "funds": "funds no other project yet",
-        }[verb]
-    return f"already {verb} {n} other project{'s' if n > 1 else ''}"
+    """``verb`` is "linked_to", "supports" or "funds"."""
+    how = "none" if n == 0 else "one" if n == 1 else "many"
+    return Said(f"incubator.linkage.load.{verb}.{how}", n=n)
 
 
 def _open_reason(graph: CommunityGraph, project: Project, need: Need) -> str | None:
@@ -292,7 +330,7 @@ def _open_reason(graph: CommunityGraph, project: Project, need: Need) -> str | N
             return None
         if need.resource is ResourceKind.MONEY and graph.links(relation=Relation.FUNDS, target=pid):
             return None
-        return f"no {need.resource.label()} resource is linked to the project"
+        return Said("incubator.linkage.no_resource", kind=_kind_words(need.resource))
     team = [graph.get(r, Resident) for r in ev.lead_ids(graph, pid, None, co=True)]
     team += [r for r in graph.volunteers(pid) if r not in team]
     able = sum(1 for r in team if _covers(graph, r, need))
@@ -304,7 +342,7 @@ def _open_reason(graph: CommunityGraph, project: Project, need: Need) -> str | N
     ]
     if any(_org_strength(graph, o, need, HUB_COACHING) for o in supporters):
         return None
-    return f"{able} of the {need.people} people it needs are in the project's team"
+    return Said("incubator.linkage.team", able=able, people=need.people)
 
 
 def propose_links(
@@ -476,7 +514,7 @@ def _candidates(
             reasons = (
                 _level_reason(graph, chain, distance),
                 _offer(graph, res),
-                _load_reason(load, "linked to"),
+                _load_reason(load, "linked_to"),
             )
             out.append((distance, 0, load, res.id, Relation.LINKED_TO, "resource", reasons))
         if need.resource is ResourceKind.MONEY:
@@ -486,7 +524,7 @@ def _candidates(
                 chain,
                 Relation.FUNDS,
                 (OrgKind.FUND,),
-                "a fund (公益基金) that can fund projects",
+                Said("incubator.linkage.fund"),
             )
         elif need.resource is ResourceKind.PARTNER:
             out += _orgs(
@@ -495,7 +533,7 @@ def _candidates(
                 chain,
                 Relation.SUPPORTS,
                 (OrgKind.SOCIAL_ORGANISATION, OrgKind.COMPANY),
-                "a possible partner",
+                Said("incubator.linkage.partner"),
             )
         return out
     supporting = {link.source for link in graph.links(relation=Relation.SUPPORTS, target=pid)}
@@ -536,7 +574,7 @@ def _orgs(
         verb = "funds" if relation is Relation.FUNDS else "supports"
         reasons = (
             _level_reason(graph, chain, distance),
-            f"{org.name}: {what}",
+            Said("incubator.linkage.org", name=Words(org.name, org.name_zh or org.name), what=what),
             _load_reason(load, verb),
         )
         out.append((distance, 0, load, org.id, relation, "organization", reasons))
@@ -544,17 +582,38 @@ def _orgs(
 
 
 def _offer(graph: CommunityGraph, res: Resource) -> str:
-    text = f"offers {res.resource_kind.label()}: {res.name}"
-    if res.amount_fen is not None:
-        text += f", {ev.yuan(res.amount_fen)}"
-    if res.capacity is not None:
-        text += f", capacity {res.capacity:g}{' ' + res.unit if res.unit else ''}"
+    none = Words("", "")
+    amount = (
+        Said("incubator.linkage.amount", amount=ev.yuan(res.amount_fen))
+        if res.amount_fen is not None
+        else none
+    )
+    capacity = (
+        Said(
+            "incubator.linkage.capacity",
+            capacity=f"{res.capacity:g}{' ' + res.unit if res.unit else ''}",
+        )
+        if res.capacity is not None
+        else none
+    )
+    provider: str = none
     if res.provider is not None:
-        provider = graph.get(res.provider)
+        found = graph.get(res.provider)
         # a resident provider is named by ID only (privacy)
-        who = provider.id if isinstance(provider, Resident) else getattr(provider, "name", "")
-        text += f" (provided by {who})"
-    return text
+        if isinstance(found, Resident):
+            who = Words(found.id, found.id)
+        else:
+            name = getattr(found, "name", "")
+            who = Words(name, getattr(found, "name_zh", "") or name)
+        provider = Said("incubator.linkage.provider", who=who)
+    return Said(
+        "incubator.linkage.offer",
+        kind=_kind_words(res.resource_kind),
+        name=Words(res.name, res.name_zh or res.name),
+        amount=amount,
+        capacity=capacity,
+        provider=provider,
+    )
 
 
 def accept_link(

@@ -22,6 +22,7 @@ import itertools
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
+from ..kernel.said import Said, Words, say_in
 from ..model import (
     ActivityKind,
     Organization,
@@ -39,10 +40,6 @@ if TYPE_CHECKING:
     from ._lifecycle import Incubator
 
 __all__ = ["GUARDS", "ORDER", "STEPS", "TRANSITIONS", "default_checklists"]
-
-
-def _by(day: dt.date | None) -> str:
-    return f" by {day}" if day is not None else ""
 
 
 #: The forward order of the stages, from idea to sustained (``DROPPED`` is off it).
@@ -96,29 +93,34 @@ COACHING: tuple[tuple[str, str, str], ...] = (
 
 def _has_theme(_inc: Incubator, project: Project, _day: dt.date | None) -> str | None:
     if project.themes:
-        return f"answers the pain point {', '.join(project.themes)}"
+        return Said("incubator.item.theme", themes=ev.listed(project.themes))
     return None
 
 
 def _has_audience(_inc: Incubator, project: Project, _day: dt.date | None) -> str | None:
     if project.target_segments:
-        return f"serves {', '.join(project.target_segments)}"
+        return Said("incubator.item.audience", segments=ev.listed(project.target_segments))
     return None
+
+
+def _brand_name(name: str, name_zh: str = "") -> Words:
+    return Words(repr(name), name_zh or name)
 
 
 def _has_name(inc: Incubator, project: Project, day: dt.date | None) -> str | None:
     brand = inc.brand_of(project.id, as_of=day)
     if brand is not None:
-        return f"brand {brand.name!r} recorded on {brand.date}"
+        name = _brand_name(brand.name, brand.name_zh)
+        return Said("incubator.item.brand", name=name, date=brand.date)
     if project.name_zh:
-        return f"known as {project.name_zh}"
+        return Said("incubator.item.known_as", name=project.name_zh)
     return None
 
 
 def _has_outreach(inc: Incubator, project: Project, day: dt.date | None) -> str | None:
     found = ev.activities_of(inc.graph, project.id, day, ActivityKind.OUTREACH)
     if found:
-        return f"outreach campaign {found[0].id} on {found[0].date}"
+        return Said("incubator.item.outreach", activity=found[0].id, date=found[0].date)
     return None
 
 
@@ -126,7 +128,7 @@ def _resource_needs_linked(inc: Incubator, project: Project, day: dt.date | None
     graph = inc.graph
     wanted = [n for n in project.needs if n.resource is not None]
     if not wanted:
-        return "the project lists no resource needs"
+        return Said("incubator.item.no_resource_needs")
     linked = {
         graph.get(link.source, Resource).resource_kind
         for link in graph.links(relation=Relation.LINKED_TO, target=project.id)
@@ -135,7 +137,7 @@ def _resource_needs_linked(inc: Incubator, project: Project, day: dt.date | None
     missing = [n for n in wanted if n.resource not in linked]
     if missing:
         return None
-    return f"a resource is linked for each resource need ({len(wanted)})"
+    return Said("incubator.item.resources_linked", n=len(wanted))
 
 
 def default_checklists() -> dict[Stage, tuple[ChecklistItem, ...]]:
@@ -168,14 +170,14 @@ def default_checklists() -> dict[Stage, tuple[ChecklistItem, ...]]:
                 en="name the pain point (痛点) the project answers",
                 zh="明确项目回应的社区痛点",
                 test=_has_theme,
-                hint="give the project a theme, e.g. 'high_altitude_throwing'",
+                hint=Said("incubator.hint.theme"),
             ),
             ChecklistItem(
                 id="audience",
                 en="say whom the project serves (服务对象)",
                 zh="明确服务对象",
                 test=_has_audience,
-                hint="give the project target segments (target_segments)",
+                hint=Said("incubator.hint.audience"),
             ),
         ),
         Stage.EMPOWERMENT: tuple(
@@ -187,14 +189,14 @@ def default_checklists() -> dict[Stage, tuple[ChecklistItem, ...]]:
                 en="give the project a name residents know it by",
                 zh="确定项目品牌名称",
                 test=_has_name,
-                hint="set the project's name_zh, or record a brand (Incubator.record_brand)",
+                hint=Said("incubator.hint.brand_name"),
             ),
             ChecklistItem(
                 id="outreach",
                 en="hold a first outreach campaign (宣传活动) under that name",
                 zh="开展首次宣传活动",
                 test=_has_outreach,
-                hint="record an Activity of the project with activity_kind=OUTREACH",
+                hint=Said("incubator.hint.outreach"),
             ),
         ),
         Stage.RESOURCE_LINKAGE: (
@@ -203,7 +205,7 @@ def default_checklists() -> dict[Stage, tuple[ChecklistItem, ...]]:
                 en="link a resource for every resource the project needs",
                 zh="为每项资源需求链接资源",
                 test=_resource_needs_linked,
-                hint="see Incubator.propose_links, then accept a proposal",
+                hint=Said("incubator.hint.resource_needs"),
             ),
         ),
     }
@@ -212,6 +214,13 @@ def default_checklists() -> dict[Stage, tuple[ChecklistItem, ...]]:
 # --------------------------------------------------------------------------- guards
 
 _GuardResult = tuple[bool, str, str]
+
+
+def joined(parts: list[str]) -> str:
+    """Sentences joined by ``"; "`` (``"；"`` in Chinese); one sentence as it is."""
+    if len(parts) == 1:
+        return parts[0]
+    return Words("; ".join(parts), "；".join(say_in(x, "zh") for x in parts))
 
 
 def _yes(reason: str) -> _GuardResult:
@@ -225,14 +234,10 @@ def _no(reason: str, hint: str) -> _GuardResult:
 def _g_proposed(inc: Incubator, p: Project, day: dt.date | None) -> _GuardResult:
     for proposal in inc.graph.proposals():
         if proposal.project == p.id and ev.in_time(proposal.submitted, day):
-            return _yes(f"golden idea {proposal.id} became this project")
+            return _yes(Said("incubator.guard.proposed.idea", proposal=proposal.id))
     if p.description.strip() or p.themes:
-        return _yes("the idea is written down (a description or theme)")
-    return _no(
-        "the idea is not written down: no golden idea (金点子) became this project, and it "
-        "has no description or theme",
-        "give it a description or a theme, or set Proposal.project on the golden idea",
-    )
+        return _yes(Said("incubator.guard.proposed.written"))
+    return _no(Said("incubator.guard.proposed.no"), Said("incubator.hint.proposed"))
 
 
 def _g_selected(inc: Incubator, p: Project, day: dt.date | None) -> _GuardResult:
@@ -248,77 +253,75 @@ def _g_selected(inc: Incubator, p: Project, day: dt.date | None) -> _GuardResult
         key=lambda a: (a.date, a.id),
     )
     if meetings:
-        return _yes(f"selection meeting {meetings[-1].id} on {meetings[-1].date}")
-    return _no(
-        "no project selection meeting (项目征选会) was held for the project or in its "
-        f"community, street or district{_by(day)}",
-        "record the meeting as an Activity with activity_kind=SELECTION_MEETING",
-    )
+        last = meetings[-1]
+        return _yes(Said("incubator.guard.selected.yes", meeting=last.id, date=last.date))
+    return _no(Said("incubator.guard.selected.no", by=ev.by(day)), Said("incubator.hint.selected"))
 
 
 def _g_seed(inc: Incubator, p: Project, day: dt.date | None) -> _GuardResult:
     seeds = ev.attached(inc.graph, p.id, day)
     if seeds:
-        return _yes(f"seed residents: {', '.join(seeds)}")
-    return _no(
-        "no resident is attached to the project: it has no lead, co-lead or volunteer, and "
-        "no proposer",
-        "link the seed residents (LEADS, CO_LEADS or VOLUNTEERS_IN)",
-    )
+        return _yes(Said("incubator.guard.seed.yes", residents=ev.listed(seeds)))
+    return _no(Said("incubator.guard.seed.no"), Said("incubator.hint.seed"))
 
 
 def _g_empowerment(inc: Incubator, p: Project, day: dt.date | None) -> _GuardResult:
     leads = ev.lead_ids(inc.graph, p.id, day)
     if leads:
-        return _yes(f"led by {', '.join(leads)}")
-    return _no(
-        "the project has no lead: no resident has a LEADS link to it, and empowerment "
-        "(种子培力赋能) trains a project's lead",
-        "graph.link(resident, Relation.LEADS, project)",
-    )
+        return _yes(Said("incubator.guard.empowerment.yes", leads=ev.listed(leads)))
+    return _no(Said("incubator.guard.empowerment.no"), Said("incubator.hint.lead"))
 
 
 def _g_branding(inc: Incubator, p: Project, day: dt.date | None) -> _GuardResult:
     graph = inc.graph
     leads = ev.lead_ids(graph, p.id, day)
     if not leads:
-        return _no(
-            "the project has no lead to be trained", "graph.link(resident, Relation.LEADS, project)"
-        )
+        return _no(Said("incubator.guard.branding.no_lead"), Said("incubator.hint.lead"))
     skills = [
         (i.skill, i.level) for i in inc.checklists.get(Stage.EMPOWERMENT, ()) if i.skill is not None
     ]
     for rid in leads:
         trainings = ev.trainings_of(graph, rid, day)
         if trainings:
-            return _yes(f"lead {rid} attended training {trainings[0].id} on {trainings[0].date}")
+            first = trainings[0]
+            return _yes(
+                Said(
+                    "incubator.guard.branding.trained", lead=rid, training=first.id, date=first.date
+                )
+            )
         resident = graph.get(rid, Resident)
         if skills and all(ev.holds(graph, resident, skill, level) for skill, level in skills):
-            return _yes(f"lead {rid} has every skill of the empowerment checklist")
+            return _yes(Said("incubator.guard.branding.skilled", lead=rid))
     return _no(
-        f"no lead is trained: no lead ({', '.join(leads)}) attended a training (培训)"
-        f"{_by(day)} or has every skill of the empowerment checklist",
-        "record a training the lead attends (record_training)",
+        Said("incubator.guard.branding.no", leads=ev.listed(leads), by=ev.by(day)),
+        Said("incubator.hint.training"),
     )
 
 
 def _g_linkage(inc: Incubator, p: Project, day: dt.date | None) -> _GuardResult:
     brand = inc.brand_of(p.id, as_of=day)
     if brand is not None:
-        return _yes(f"brand {brand.name!r} recorded on {brand.date} by {brand.who}")
+        name = _brand_name(brand.name, brand.name_zh)
+        return _yes(
+            Said("incubator.guard.linkage.brand", name=name, date=brand.date, who=brand.who)
+        )
     outreach = ev.activities_of(inc.graph, p.id, day, ActivityKind.OUTREACH)
     if p.name_zh and outreach:
-        return _yes(f"known as {p.name_zh} through outreach {outreach[0].id} on {outreach[0].date}")
+        first = outreach[0]
+        return _yes(
+            Said(
+                "incubator.guard.linkage.known", name=p.name_zh, activity=first.id, date=first.date
+            )
+        )
     lacks = []
     if not p.name_zh:
-        lacks.append("a Chinese name (name_zh)")
+        lacks.append(Said("incubator.guard.linkage.lacks_name"))
     if not outreach:
-        lacks.append("an outreach campaign (宣传活动)")
+        lacks.append(Said("incubator.guard.linkage.lacks_outreach"))
+    lacking = Words(" and ".join(lacks), "，也没有".join(x.render("zh") for x in lacks))
     return _no(
-        f"the project has no brand (品牌) yet: none is recorded, and it lacks "
-        f"{' and '.join(lacks)}{_by(day)}",
-        "record one with Incubator.record_brand, or give it a name_zh and hold an OUTREACH "
-        "activity",
+        Said("incubator.guard.linkage.no", lacks=lacking, by=ev.by(day)),
+        Said("incubator.hint.brand"),
     )
 
 
@@ -326,34 +329,29 @@ def _g_running(inc: Incubator, p: Project, day: dt.date | None) -> _GuardResult:
     graph = inc.graph
     found: list[str] = []
     if p.budget_fen > 0:
-        found.append(f"budget {ev.yuan(p.budget_fen)}")
+        found.append(Said("incubator.guard.running.budget", amount=ev.yuan(p.budget_fen)))
     found += [
-        f"resource {link.source} linked (LINKED_TO)"
+        Said("incubator.guard.running.linked", resource=link.source)
         for link in graph.links(relation=Relation.LINKED_TO, target=p.id)
         if ev.live(link, day)
     ]
     found += [
-        f"funded by {link.source} (FUNDS)"
+        Said("incubator.guard.running.funded", funder=link.source)
         for link in graph.links(relation=Relation.FUNDS, target=p.id)
         if ev.live(link, day)
     ]
     if found:
-        return _yes("; ".join(found))
-    return _no(
-        "the project has neither money nor a resource: no resource is linked to it "
-        f"(LINKED_TO), no organisation funds it (FUNDS){_by(day)}, and its budget is 0",
-        "accept a proposed link (Incubator.propose_links), or give it a budget",
-    )
+        return _yes(joined(found))
+    return _no(Said("incubator.guard.running.no", by=ev.by(day)), Said("incubator.hint.running"))
 
 
 def _g_completed(inc: Incubator, p: Project, day: dt.date | None) -> _GuardResult:
     done = ev.activities_of(inc.graph, p.id, day)
     if done:
-        n = len(done)
-        return _yes(f"ran {n} activit{'y' if n == 1 else 'ies'}, the last on {done[-1].date}")
+        key = "incubator.guard.completed.one" if len(done) == 1 else "incubator.guard.completed.yes"
+        return _yes(Said(key, n=len(done), date=done[-1].date))
     return _no(
-        f"the project has run no activity of its own{_by(day)}",
-        "record its activities (Activity with project=...)",
+        Said("incubator.guard.completed.no", by=ev.by(day)), Said("incubator.hint.activities")
     )
 
 
@@ -362,28 +360,29 @@ def _g_sustained(inc: Incubator, p: Project, day: dt.date | None) -> _GuardResul
     for link in graph.links(relation=Relation.FUNDS, target=p.id):
         org = graph.get(link.source, Organization)
         if org.org_kind is OrgKind.FUND and ev.live(link, day):
-            return _yes(f"funded by the fund {org.id}")
+            return _yes(Said("incubator.guard.sustained.fund", fund=org.id))
     completed = [t.date for t in inc.history_of(p.id) if t.to_stage is Stage.COMPLETED]
     if completed:
         later = [a for a in ev.activities_of(graph, p.id, day) if a.date > completed[-1]]
         if later:
-            return _yes(f"still active: {later[-1].id} on {later[-1].date}, after completion")
+            return _yes(
+                Said("incubator.guard.sustained.active", activity=later[-1].id, date=later[-1].date)
+            )
     since = (
-        f" and has held no activity since it was completed on {completed[-1]}" if completed else ""
+        Said("incubator.guard.sustained.since", date=completed[-1]) if completed else Words("", "")
     )
     return _no(
-        "nothing keeps the project going after incubation: no fund (e.g. a community "
-        f"micro-fund, 微基金) funds it{since}{_by(day)}",
-        "link the fund with a FUNDS link, or record its activities after completion",
+        Said("incubator.guard.sustained.no", since=since, by=ev.by(day)),
+        Said("incubator.hint.sustained"),
     )
 
 
 def _g_dropped(_inc: Incubator, _p: Project, _day: dt.date | None) -> _GuardResult:
-    return _yes("a project may be dropped at any stage")
+    return _yes(Said("incubator.guard.dropped"))
 
 
 def _g_none(_inc: Incubator, p: Project, _day: dt.date | None) -> _GuardResult:
-    return _yes(f"{p.id} is an idea")
+    return _yes(Said("incubator.guard.idea", project=p.id))
 
 
 #: What entering each stage needs: ``GUARDS[stage](incubator, project, day)`` gives

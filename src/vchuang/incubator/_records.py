@@ -13,6 +13,8 @@ from .. import _validators as v
 from ..errors import Problem, ValidationError
 from ..io.documents import unstructure
 from ..kernel.display import SHOWN, html_table, preview
+from ..kernel.said import said_in, say_in
+from ..kernel.text import check_lang, text
 from ..model import Level, Project, Stage
 
 if TYPE_CHECKING:
@@ -76,6 +78,33 @@ class Check:
     def __str__(self) -> str:
         return f"{self.reason} (hint: {self.hint})" if self.hint and not self.ok else self.reason
 
+    def reason_in(self, lang: str = "en") -> str:
+        """:attr:`reason` in ``lang`` (``"en"`` or ``"zh"``); for ``"en"``, the same text.
+
+        >>> from vchuang import load_example
+        >>> from vchuang.incubator import Incubator
+        >>> print(Incubator(load_example()).guard("pn-p3", "running").reason_in("zh"))
+        预算 1500.00 元；已链接资源 pn-hall
+        """
+        return say_in(self.reason, lang)
+
+    def hint_in(self, lang: str = "en") -> str:
+        """:attr:`hint` in ``lang``."""
+        return say_in(self.hint, lang)
+
+    def text_in(self, lang: str = "en") -> str:
+        """``str(check)`` in ``lang``: the reason, and the hint when the check is not met."""
+        if check_lang(lang) == "en":
+            return str(self)
+        if self.hint and not self.ok:
+            return text(
+                "incubator.check.with_hint",
+                lang,
+                reason=self.reason_in(lang),
+                hint=self.hint_in(lang),
+            )
+        return self.reason_in(lang)
+
 
 @attrs.frozen(kw_only=True)
 class Verdict:
@@ -121,6 +150,28 @@ class Verdict:
         """What shows the met checks are met."""
         return tuple(c.reason for c in self.checks if c.ok)
 
+    def reasons_in(self, lang: str = "en") -> tuple[str, ...]:
+        """:attr:`reasons` in ``lang`` (``"en"`` or ``"zh"``)."""
+        return said_in(self.reasons, lang)
+
+    def evidence_in(self, lang: str = "en") -> tuple[str, ...]:
+        """:attr:`evidence` in ``lang`` (``"en"`` or ``"zh"``)."""
+        return said_in(self.evidence, lang)
+
+    def text_in(self, lang: str = "en") -> str:
+        """``str(verdict)`` in ``lang``: allowed or refused, and every unmet check."""
+        if check_lang(lang) == "en":
+            return str(self)
+        stages = {
+            "project": self.project,
+            "from_stage": self.from_stage.label(lang),
+            "to_stage": self.to_stage.label(lang),
+        }
+        if self.ok:
+            return text("incubator.verdict.allowed", lang, **stages)
+        head = text("incubator.verdict.refused", lang, **stages)
+        return "\n".join([head, *(f"  - {c.text_in(lang)}" for c in self.failed)])
+
     def to_rows(self) -> list[dict[str, Any]]:
         """One row per check."""
         return [
@@ -155,7 +206,25 @@ class TransitionRefused(ValidationError):
     def __init__(self, verdict: Verdict) -> None:
         self.verdict = verdict
         where = f"project {verdict.project!r} -> {verdict.to_stage.value}"
-        super().__init__([Problem(where, c.reason, c.hint) for c in verdict.failed])
+        super().__init__(
+            [
+                Problem(
+                    where,
+                    c.reason,
+                    c.hint,
+                    key="incubator.check.said",
+                    hint_key="incubator.check.said_hint" if c.hint else None,
+                    path_key="incubator.check.where",
+                    fields={
+                        "text": c.reason,
+                        "hint": c.hint,
+                        "project": repr(verdict.project),
+                        "stage": verdict.to_stage.label,
+                    },
+                )
+                for c in verdict.failed
+            ]
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -180,6 +249,15 @@ class Transition:
     """The reason given, or what met the guard of the stage entered."""
     evidence: tuple[str, ...] = attrs.field(default=(), converter=_texts)
     """What every check found: the checklist items of the step left and the guard."""
+
+    def why_in(self, lang: str = "en") -> str:
+        """:attr:`why` in ``lang`` (``"en"`` or ``"zh"``); a reason given by hand, or read
+        back from JSON, stays as written."""
+        return say_in(self.why, lang)
+
+    def evidence_in(self, lang: str = "en") -> tuple[str, ...]:
+        """:attr:`evidence` in ``lang`` (as :meth:`why_in`)."""
+        return said_in(self.evidence, lang)
 
     def __repr__(self) -> str:
         return (

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -10,6 +12,7 @@ import attrs
 from ..kernel.display import SHOWN, html_table
 from ..kernel.plotting import plot
 from ..kernel.said import said_in, say_in
+from ..kernel.text import check_lang, text
 from ..model import Level
 
 if TYPE_CHECKING:
@@ -18,8 +21,36 @@ if TYPE_CHECKING:
 __all__ = ["Assignment", "MatchResult", "ProjectFill", "TrainingOption", "UnmetNeed"]
 
 
-def _h(hours: float) -> str:
-    return f"{hours:g} h"
+#: The parts of a solver's description (``MatchResult.solver``, parts joined by "; ").
+_SOLVER_PARTS = ("lp", "lp_free", "milp", "greedy_better", "time_limit", "greedy", "stable")
+
+
+@cache
+def _solver_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Each solver part's catalogue key, with its English as a pattern (fields as groups)."""
+    out = []
+    for part in _SOLVER_PARTS:
+        key = f"matching.solver.{part}"
+        template = re.escape(text(key, "en", y="\x00y", z="\x00z"))
+        pattern = template.replace("\x00y", r"(?P<y>\d+)").replace("\x00z", r"(?P<z>\d+)")
+        out.append((key, re.compile(pattern)))
+    return tuple(out)
+
+
+def _solver_in(solver: str, lang: str) -> str:
+    """A solver's description in ``lang``; a part not known is kept as written."""
+    if check_lang(lang) == "en":
+        return solver
+    parts = []
+    for part in solver.split("; "):
+        for key, pattern in _solver_patterns():
+            found = pattern.fullmatch(part)
+            if found:
+                parts.append(text(key, lang, **found.groupdict()))
+                break
+        else:
+            parts.append(part)
+    return "；".join(parts)
 
 
 @attrs.frozen(kw_only=True)
@@ -269,6 +300,17 @@ class MatchResult:
         )
         return html_table(caption, ("resident", "need", "project", "hours", "score"), rows)
 
+    def solver_in(self, lang: str = "en") -> str:
+        """:attr:`solver` in ``lang`` (``"en"`` or ``"zh"``); for ``"en"``, the same text."""
+        return _solver_in(self.solver, lang)
+
+    def status_in(self, lang: str = "en") -> str:
+        """:attr:`status` in ``lang`` (``"en"`` or ``"zh"``); for ``"en"``, the same word."""
+        if check_lang(lang) == "en":
+            return self.status
+        key = f"matching.status.{self.status}"
+        return text(key, lang)
+
     def notes_in(self, lang: str = "en") -> tuple[str, ...]:
         """:attr:`notes` in ``lang`` (``"en"`` or ``"zh"``); for ``"en"``, the same
         sentences."""
@@ -337,70 +379,108 @@ class MatchResult:
         out: Axes = plot(self, ax=ax, lang=lang)
         return out
 
-    def summary(self) -> str:
-        """The matching in plain words: who was matched, what stays unmet and why."""
+    def summary(self, lang: str = "en") -> str:
+        """The matching in plain words: who was matched, what stays unmet and why.
+
+        Parameters
+        ----------
+        lang : {"en", "zh"}, default "en"
+            The language; ``summary()`` is ``str(result)``.
+        """
+        lang = check_lang(lang)
+        zh = lang == "zh"
         t = self.totals
+
+        def say(key: str, **fields: object) -> str:
+            return text(f"matching.{key}", lang, **fields)
+
         if self.status == "optimal":
-            how = "proven optimal"
+            how = say("how.optimal")
         elif self.status == "time_limit":
-            how = (
-                f"best found within the time limit, at most {100 * (self.gap or 0):.2f}% "
-                "below the optimum"
-            )
+            how = say("how.time_limit", gap=f"{100 * (self.gap or 0):.2f}")
         elif self.status == "stable":
-            how = (
-                "stable: no resident and need would both rather be matched to each other"
-                if self.stable
-                else "NOT stable (a blocking pair remains)"
-            )
+            how = say("how.stable" if self.stable else "how.unstable")
         else:
-            how = "a heuristic: fast, not guaranteed best"
-        lines = [f"Matching ({self.method}): {how}.", f"  Solver: {self.solver}."]
+            how = say("how.heuristic")
+        method = say(f"method.{self.method}") if zh else self.method
+        lines = [
+            say("summary.head", method=method, how=how),
+            say("summary.solver", solver=self.solver_in(lang)),
+        ]
         if not t["needs"]:
-            lines.append("  No skill needs to staff.")
+            lines.append(say("summary.no_needs"))
         else:
             weighted = (
-                f"(score-weighted hours {self.objective:g})."
+                say("summary.weighted", objective=f"{self.objective:g}")
                 if not t["hours_fixed"]
-                else f"({t['hours_fixed']:g} h fixed before; score-weighted hours of the new "
-                f"assignments {self.objective:g})."
+                else say(
+                    "summary.weighted_fixed",
+                    fixed=f"{t['hours_fixed']:g}",
+                    objective=f"{self.objective:g}",
+                )
             )
             lines.append(
-                f"  {t['residents_matched']:g} of {t['residents']:g} residents matched, "
-                f"{t['residents_idle']:g} idle; {t['hours_assigned']:g} of "
-                f"{t['hours_demanded']:g} hours a week staffed {weighted}"
+                say(
+                    "summary.matched",
+                    matched=f"{t['residents_matched']:g}",
+                    residents=f"{t['residents']:g}",
+                    idle=f"{t['residents_idle']:g}",
+                    assigned=f"{t['hours_assigned']:g}",
+                    demanded=f"{t['hours_demanded']:g}",
+                    weighted=weighted,
+                )
             )
             lines.append(
-                f"  Needs: {t['needs_filled']:g} filled, {t['needs_partly']:g} partly filled, "
-                f"{t['needs_unmet']:g} unmet (of {t['needs']:g})."
+                say(
+                    "summary.needs",
+                    filled=f"{t['needs_filled']:g}",
+                    partly=f"{t['needs_partly']:g}",
+                    unmet=f"{t['needs_unmet']:g}",
+                    needs=f"{t['needs']:g}",
+                )
             )
+        joiner = "；" if zh else "; "
         for u in self.unmet:
+            hours = f"{u.shortfall_hours:g}"
             if u.shortfall_people:
-                who = "person" if u.shortfall_people == 1 else "people"
-                short = f"{_h(u.shortfall_hours)} and {u.shortfall_people} {who} short"
+                key = "summary.short_person" if u.shortfall_people == 1 else "summary.short_people"
+                short = say(key, hours=hours, people=u.shortfall_people)
             else:
-                short = f"{_h(u.shortfall_hours)} short"
+                short = say("summary.short", hours=hours)
             lines.append(
-                f"  - {u.need} ({u.skill}, project {u.project}): {short}; " + "; ".join(u.reasons)
+                say(
+                    "summary.unmet",
+                    need=u.need,
+                    skill=u.skill,
+                    project=u.project,
+                    short=short,
+                    reasons=joiner.join(u.reasons_in(lang)),
+                )
             )
-            for option in u.training:
-                lines.append(f"      train: {option.reason}")
+            lines += [say("summary.train", option=o.reason_in(lang)) for o in u.training]
         gaps = self.stopgaps
         if gaps:
-            lines.append(
-                f"  Stopgaps: {len(gaps)} assignment(s) use a related skill or a "
-                "lower level; training would make them full fits:"
-            )
+            lines.append(say("summary.stopgaps", n=len(gaps)))
             lines += [
-                f"  - {a.resident} on {a.need} ({a.skill}) with {a.matched_skill}, fit {a.fit:.2f}"
+                say(
+                    "summary.stopgap",
+                    resident=a.resident,
+                    need=a.need,
+                    skill=a.skill,
+                    matched=a.matched_skill if a.matched_skill is not None else say("summary.none"),
+                    fit=f"{a.fit:.2f}",
+                )
                 for a in gaps
             ]
         if self.out_of_scope:
             lines.append(
-                f"  Out of scope: {len(self.out_of_scope)} resource need(s) "
-                f"({', '.join(self.out_of_scope)}); link resources to them instead."
+                say(
+                    "summary.out_of_scope",
+                    n=len(self.out_of_scope),
+                    needs=("、" if zh else ", ").join(self.out_of_scope),
+                )
             )
-        lines += [f"  Note: {n}" for n in self.notes]
+        lines += [say("summary.note", note=n) for n in self.notes_in(lang)]
         return "\n".join(lines)
 
     def __str__(self) -> str:
