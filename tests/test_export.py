@@ -20,6 +20,7 @@ from vchuang.io.export import (
     to_csv,
     to_dataframe,
     to_dataframes,
+    to_files,
     to_gexf,
     to_graphml,
 )
@@ -352,3 +353,137 @@ def test_csv_had_no_gb18030_option_for_older_wps(example: CommunityGraph, tmp_pa
     with pytest.raises(ValidationError, match="not an encoding Python knows") as exc:
         to_csv(example, tmp_path / "bad", encoding="gb-18030x")
     assert "gb18030" in exc.value.problems[0].hint and not (tmp_path / "bad").exists()
+
+
+# --------------------------------------------------------------------------- one key per call
+
+
+def _resident_ids(written: dict[str, Path]) -> tuple[set[str], set[str], set[str]]:
+    """The resident IDs (pseudonyms) in the GEXF, GraphML and CSV files of one call."""
+    import csv
+
+    gexf = nx.read_gexf(written["gexf"])
+    graphml = nx.read_graphml(written["graphml"])
+    with (written["csv"] / "residents.csv").open(encoding="utf-8-sig", newline="") as fh:
+        tables = {row["id"] for row in csv.DictReader(fh)}
+    return (
+        {n for n, d in gexf.nodes(data=True) if d["kind"] == "resident"},
+        {n for n, d in graphml.nodes(data=True) if d["kind"] == "resident"},
+        tables,
+    )
+
+
+def test_exports_without_a_key_gave_one_person_different_pseudonyms_in_gexf_and_graphml(
+    example: CommunityGraph, tmp_path: Path
+) -> None:
+    """One call writes every format with one key: a resident has one pseudonym in all."""
+    first = to_files(example, tmp_path / "a")
+    assert list(first) == ["gexf", "graphml", "csv"]
+    gexf, graphml, tables = _resident_ids(first)
+    assert gexf == graphml == tables and len(gexf) == len(example.residents())
+    assert all(i.startswith("r-") for i in gexf) and "pn-r01" not in gexf
+    # the links name the same pseudonyms as the nodes
+    links = (first["csv"] / "links.csv").read_text("utf-8-sig")
+    assert any(i in links for i in gexf)
+    # two calls without a key cannot be linked
+    again, _, _ = _resident_ids(to_files(example, tmp_path / "b"))
+    assert again.isdisjoint(gexf)
+
+
+def test_to_files_with_a_key_writes_what_the_single_writers_write(
+    example: CommunityGraph, tmp_path: Path
+) -> None:
+    written = to_files(example, tmp_path, name="pingnan", key=KEY, relations=["knows"])
+    to_gexf(example, tmp_path / "one.gexf", key=KEY, relations=["knows"])
+    to_graphml(example, tmp_path / "one.graphml", key=KEY, relations=["knows"])
+    to_csv(example, tmp_path / "one", key=KEY)
+    assert written["gexf"].read_bytes() == (tmp_path / "one.gexf").read_bytes()
+    assert written["graphml"].read_bytes() == (tmp_path / "one.graphml").read_bytes()
+    for path in (tmp_path / "one").iterdir():
+        assert (written["csv"] / path.name).read_bytes() == path.read_bytes()
+    assert keyed_id("pn-r01", KEY, prefix="r") in _resident_ids(written)[0]
+
+
+def test_to_files_formats_and_refusals(example: CommunityGraph, tmp_path: Path) -> None:
+    from vchuang import ValidationError
+
+    only = to_files(example, tmp_path / "g", ["GraphML"], reveal="ids")
+    assert list(only) == ["graphml"] and [p.name for p in (tmp_path / "g").iterdir()] == [
+        "graph.graphml"
+    ]
+    assert "pn-r01" in nx.read_graphml(only["graphml"])
+    with pytest.raises(ValidationError, match="unknown export formats: 'pdf'") as exc:
+        to_files(example, tmp_path / "bad", ["gexf", "pdf"])
+    assert "'graphml'" in exc.value.problems[0].hint
+    with pytest.raises(ValidationError, match="no export format"):
+        to_files(example, tmp_path / "bad", [])
+    with pytest.raises(ValidationError, match="not an encoding"):
+        to_files(example, tmp_path / "bad", encoding="gb-18030x")
+    assert not (tmp_path / "bad").exists()  # nothing written when refused
+
+
+# --------------------------------------------------------------------------- property: flat networkx
+
+
+def _xml_text(data: dict[str, object]) -> dict[str, object]:
+    """``data`` as an XML parser gives element text back: line ends normalised to ``\\n``
+    (XML 1.0, section 2.11), which GraphML keeps in element text."""
+    return {
+        k: v.replace("\r\n", "\n").replace("\r", "\n") if isinstance(v, str) else v
+        for k, v in data.items()
+    }
+
+
+@settings(max_examples=25, deadline=None)
+@given(graphs())
+def test_any_graph_survives_the_flat_networkx_round_trip(g: CommunityGraph) -> None:
+    """``to_networkx(flat=True)`` written by networkx (GraphML and GEXF) reads back with the
+    same nodes, edges and scalar attributes (there is no reader back to a graph)."""
+    import io
+
+    flat = g.to_networkx(flat=True)
+    buffer = io.BytesIO()
+    nx.write_graphml(flat, buffer)
+    buffer.seek(0)
+    back = nx.read_graphml(buffer, force_multigraph=True)
+    assert set(back.nodes) == set(flat.nodes)
+    for node, data in flat.nodes(data=True):
+        assert back.nodes[node] == _xml_text(data)
+    edges = sorted((u, w, d["relation"]) for u, w, d in flat.edges(data=True))
+    assert sorted((u, w, d["relation"]) for u, w, d in back.edges(data=True)) == edges
+    for u, w, k, data in flat.edges(keys=True, data=True):
+        assert back.edges[u, w, k] == _xml_text(data)
+    buffer = io.BytesIO()
+    nx.write_gexf(flat, buffer)
+    buffer.seek(0)
+    gexf = nx.read_gexf(buffer)
+    assert set(gexf.nodes) == set(flat.nodes)
+    assert gexf.number_of_edges() == flat.number_of_edges()
+    for node, data in flat.nodes(data=True):
+        assert {k: v for k, v in gexf.nodes[node].items() if k in data} == data
+
+
+def test_flat_networkx_with_a_control_character_gave_an_unreadable_graphml(
+    example: CommunityGraph, tmp_path: Path
+) -> None:
+    """A name with a control character (pasted from a form) made XML no parser reads."""
+    example.update("pn-r02", name="Li\x01Na")
+    flat = example.to_networkx(flat=True)
+    nx.write_graphml(flat, tmp_path / "g.graphml")
+    nx.write_gexf(flat, tmp_path / "g.gexf")
+    assert nx.read_graphml(tmp_path / "g.graphml").nodes["pn-r02"]["label"] == "Li\ufffdNa"
+    assert nx.read_gexf(tmp_path / "g.gexf").nodes["pn-r02"]["label"] == "Li\ufffdNa"
+
+
+def test_flat_networkx_hours_written_as_int_on_one_node_gave_an_unreadable_gexf(
+    example: CommunityGraph, tmp_path: Path
+) -> None:
+    """``hours=2`` on one activity and ``2.5`` on another: GEXF declared the attribute an
+    integer and networkx could not read ``2.5`` back."""
+    first, second = example.activities()[:2]
+    example.update(first.id, hours=2)
+    example.update(second.id, hours=2.5)
+    flat = example.to_networkx(flat=True)
+    assert flat.nodes[first.id]["hours"] == 2.0 and isinstance(flat.nodes[first.id]["hours"], float)
+    nx.write_gexf(flat, tmp_path / "g.gexf")
+    assert nx.read_gexf(tmp_path / "g.gexf").nodes[second.id]["hours"] == 2.5

@@ -27,7 +27,13 @@ from pathlib import Path
 import pytest
 
 from vchuang.errors import FormatError
-from vchuang.io.platforms import read_consul, read_decidim
+from vchuang.io.platforms import (
+    CONSUL_COLUMNS,
+    read_consul,
+    read_decidim,
+    write_consul,
+    write_decidim,
+)
 from vchuang.model import Activity, Proposal
 from vchuang.selection import Election, select
 
@@ -116,3 +122,100 @@ def test_consul_investments(tmp_path: Path) -> None:
     assert result.graph.get("consul-1", Proposal).cost_fen == 300_000
     lost = " ".join(p.message for p in result.not_represented)
     assert "Author username" in lost and "consul-2" in lost
+
+
+# --------------------------------------------------------------------------- writers
+
+
+def _ideas(result: object) -> list[tuple[object, ...]]:
+    g = result.graph  # type: ignore[attr-defined]
+    out = []
+    for pid in result.proposals:  # type: ignore[attr-defined]
+        p = g.get(pid, Proposal)
+        out.append((p.id, p.name, p.name_zh, p.call, p.cost_fen, p.submitted, p.description))
+    return out
+
+
+def _meetings(result: object) -> list[tuple[object, ...]]:
+    g = result.graph  # type: ignore[attr-defined]
+    return [
+        (a.id, a.name, a.name_zh, a.date, a.attendance, a.description)
+        for a in (g.get(i, Activity) for i in result.activities)  # type: ignore[attr-defined]
+    ]
+
+
+def test_decidim_read_write_read_keeps_calls_ideas_counts_and_meetings(tmp_path: Path) -> None:
+    first = read_decidim(decidim_zip(tmp_path), place="heao")
+    out = write_decidim(first.graph, tmp_path / "again.zip", support=first.support)
+    with zipfile.ZipFile(out.path) as z:
+        names = sorted(z.namelist())
+        budgets = z.read("vchuang-open-data-budgets.csv").decode("utf-8")
+    assert names == [f"vchuang-open-data-{k}.csv" for k in ("budgets", "meetings", "proposals")]
+    assert budgets.splitlines()[0].startswith("id;component/id;title/en;title/zh")
+    assert out.ids["decidim-project-31"] == "31" and out.calls == first.calls
+    second = read_decidim(out.path, place="heao")
+    assert second.calls == first.calls
+    assert _ideas(second) == _ideas(first)
+    assert second.support == first.support
+    assert _meetings(second) == _meetings(first)
+    # what cannot be written is listed: the calls' budgets, the meetings' kind and place
+    lost = " ".join(f"{p.path} {p.message}" for p in out.not_written)
+    assert "budget_fen" in lost and "activity_kind" in lost
+    assert len(repr(out)) < 500 and out.lines()[0].startswith("again.zip")
+
+
+def test_decidim_writer_numbers_native_ideas_and_lists_what_it_drops(tmp_path: Path) -> None:
+    from vchuang.datasets import longgang_pilot
+
+    g = longgang_pilot()
+    calls = g.ids("call")
+    ideas = [p for p in g.entities("proposal") if isinstance(p, Proposal)]
+    support = {p.id: i + 3 for i, p in enumerate(ideas)}
+    out = write_decidim(g, tmp_path / "open-data.zip", support=support, lang="zh")
+    back = read_decidim(out.path, place="heao", locales=("en", "zh"))
+    assert len(back.calls) == len(calls) and len(back.proposals) == len(ideas)
+    for idea in ideas:
+        copy = back.graph.get(f"decidim-project-{out.ids[idea.id]}", Proposal)
+        assert (copy.name, copy.name_zh, copy.cost_fen) == (idea.name, idea.name_zh, idea.cost_fen)
+        assert back.support[copy.id] == support[idea.id]
+    assert len(back.activities) == len(g.activities())
+    messages = " ".join(p.message for p in out.not_written)
+    assert "以下字段没有写出" in messages and "proposers" in messages
+
+
+def test_consul_read_write_read_keeps_ideas_prices_and_supports(tmp_path: Path) -> None:
+    path = tmp_path / "investments.csv"
+    path.write_text(
+        "ID,Title,Supports,Feasibility\n"
+        "1,Bike racks,120,Feasible (3000)\n2,Mural,80,Feasible (1250.50)\n3,Bench,0,Undecided\n",
+        encoding="utf-8",
+    )
+    first = read_consul(path, place="heao")
+    out = write_consul(
+        first.graph, tmp_path / "again.csv", call="consul-budget", support=first.support
+    )
+    header = out.path.read_text("utf-8").splitlines()[0]
+    assert header == ",".join(CONSUL_COLUMNS)
+    second = read_consul(out.path, place="heao")
+    assert second.calls == first.calls
+    assert _ideas(second) == _ideas(first)
+    assert second.support == first.support == {"consul-1": 120, "consul-2": 80, "consul-3": 0}
+    assert second.graph.get("consul-2", Proposal).cost_fen == 125_050
+
+
+def test_consul_writer_lists_an_empty_call_and_unwritable_fields(tmp_path: Path) -> None:
+    from vchuang.datasets import longgang_pilot
+    from vchuang.model import Call
+
+    g = longgang_pilot()
+    call = g.ids("call")[0]
+    out = write_consul(g, tmp_path / "x.csv", call=call)
+    lost = " ".join(f"{p.path} {p.message}" for p in out.not_written)
+    assert "budget_fen" in lost and "name_zh" in lost and "proposers" in lost
+    g.add(Call(id="empty", name="Nothing yet", place="heao"))
+    empty = write_consul(g, tmp_path / "y.csv", call="empty")
+    assert [p.path for p in empty.not_written][-1] == "empty"
+    back = read_consul(out.path, place="heao")
+    assert len(back.proposals) == sum(
+        1 for p in g.entities("proposal") if isinstance(p, Proposal) and p.call == call
+    )

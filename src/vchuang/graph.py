@@ -1349,7 +1349,8 @@ class CommunityGraph:
             non-empty field of the record; edges carry ``relation`` and the link's
             non-empty fields. Enums become their values, dates ISO text, lists text
             joined with ``;`` (a skill as ``skill:level``, a need as its skill or
-            resource), and empty values are left out. Names are kept: for files to
+            resource), control characters (which XML cannot hold) U+FFFD, and empty
+            values are left out. Names are kept: for files to
             publish use :func:`vchuang.io.export.to_graphml`, which pseudonymises.
 
         Examples
@@ -1362,9 +1363,16 @@ class CommunityGraph:
         """
         import datetime as dt
         import enum
+        import re
+
+        # characters XML 1.0 cannot hold (control characters) become U+FFFD, as in
+        # vchuang.io.export, so that write_graphml and write_gexf give readable files
+        not_xml = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
         def scalar(value: Any) -> str | int | float | bool | None:
-            if value is None or isinstance(value, bool | str | float):
+            if isinstance(value, str):
+                return not_xml.sub("\ufffd", value)
+            if value is None or isinstance(value, bool | float):
                 return value
             if isinstance(value, enum.Enum):
                 return scalar(value.value)
@@ -1374,8 +1382,8 @@ class CommunityGraph:
                 return value.isoformat()
             if isinstance(value, tuple | list | frozenset | set):
                 items = sorted(value) if isinstance(value, frozenset | set) else value
-                return ";".join(item(v) for v in items)
-            return str(value)
+                return not_xml.sub("\ufffd", ";".join(item(v) for v in items))
+            return not_xml.sub("\ufffd", str(value))
 
         def item(value: Any) -> str:
             if isinstance(value, enum.Enum):
@@ -1393,6 +1401,11 @@ class CommunityGraph:
                 if a.name in skip:
                     continue
                 value = scalar(getattr(record, a.name))
+                # a float field holding a whole number (hours=2) stays a float, so that
+                # every node writes one type per attribute (GEXF declares one)
+                as_float = str(a.type).split("|", maxsplit=1)[0].strip() == "float"
+                if as_float and isinstance(value, int) and not isinstance(value, bool):
+                    value = float(value)
                 if value is not None and value != "":
                     out[a.name] = value
             return out
@@ -1411,7 +1424,7 @@ class CommunityGraph:
         for node, data in self.nx.nodes(data=True):
             record = data["record"]
             attributes = {"kind": data["kind"], **fields(record, ("id",))}
-            attributes["label"] = str(getattr(record, "name", node))
+            attributes["label"] = scalar(str(getattr(record, "name", node)))
             out.add_node(node, **attributes)
         for u, w, k, d in self.nx.edges(keys=True, data=True):
             if keep is not None and k not in keep:

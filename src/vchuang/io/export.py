@@ -19,6 +19,13 @@ name is never exported.
 * :func:`to_csv` writes one CSV file per table, UTF-8 with a byte-order mark so that
   Excel opens Chinese text correctly; the files read back with
   :func:`vchuang.io.tables.read_tables`, so a dataset can go out to Excel and come back.
+* :func:`to_files` writes several of these formats in one call, all with one key.
+
+**Keys.** Each call pseudonymises with one key: ``key=`` if given, else a fresh random
+key drawn for that call and forgotten, which every file of the call shares (the CSV
+tables of :func:`to_csv`, the three formats of :func:`to_files`). Two calls without a key
+give the same person different pseudonyms; to keep a key across calls, make one (for
+example ``secrets.token_hex(16)``), keep it apart from the data, and pass it as ``key=``.
 
 Files are written atomically (a temporary file, then a rename).
 
@@ -74,11 +81,13 @@ from .cells import clean_text
 from .csvsafe import cell_out
 
 __all__ = [
+    "FORMATS",
     "export_tables",
     "flat_graph",
     "to_csv",
     "to_dataframe",
     "to_dataframes",
+    "to_files",
     "to_gexf",
     "to_graphml",
 ]
@@ -174,7 +183,9 @@ def flat_graph(
         How much to show (default: nothing personal; see
         :func:`vchuang.privacy.for_publication`).
     key
-        Pseudonymisation key (default: a fresh random key each call).
+        Pseudonymisation key (default: a fresh random key each call, so the pseudonyms
+        of two calls differ; pass your own key, or write several formats in one
+        :func:`to_files` call, for pseudonyms that match).
     as_of
         Date for age bands (default ``graph.metadata.as_of``).
     relations
@@ -195,7 +206,11 @@ def flat_graph(
     >>> g.nodes["pn-r01"]["label"], g.nodes["pn-r01"]["age_band"], g.nodes["pn-r01"]["skills"]
     ('Resident pn-r01', 'adult', 'graphic_design:4;public_speaking:2')
     """
-    shown = for_publication(graph, reveal, key=key, as_of=as_of)
+    return _flat_of(for_publication(graph, reveal, key=key, as_of=as_of), relations)
+
+
+def _flat_of(shown: CommunityGraph, relations: Iterable[Relation | str] | None) -> nx.MultiDiGraph:
+    """:func:`flat_graph` of a graph already made fit for publication."""
     keep = None if relations is None else {Relation(r) for r in relations}
     out = nx.MultiDiGraph()
     for record in shown:
@@ -241,8 +256,17 @@ def to_graphml(
     >>> nx.read_graphml(path).nodes["pingnan"]["population"]
     12000
     """
-    flat = flat_graph(graph, reveal=reveal, key=key, as_of=as_of, relations=relations)
-    _write(path, nx.generate_graphml(flat))
+    shown = for_publication(graph, reveal, key=key, as_of=as_of)
+    _write_graphml(shown, path, relations)
+
+
+def _write_graphml(
+    shown: CommunityGraph,
+    path: str | os.PathLike[str],
+    relations: Iterable[Relation | str] | None,
+) -> Path:
+    _write(path, nx.generate_graphml(_flat_of(shown, relations)))
+    return Path(path)
 
 
 def to_gexf(
@@ -260,13 +284,22 @@ def to_gexf(
     file's ``lastmodifieddate`` is the dataset's ``as_of`` date when it has one, so the
     same graph gives the same file.
     """
-    flat = flat_graph(graph, reveal=reveal, key=key, as_of=as_of, relations=relations)
-    day = as_of or graph.metadata.as_of
-    lines = nx.generate_gexf(flat)
+    shown = for_publication(graph, reveal, key=key, as_of=as_of)
+    _write_gexf(shown, path, relations, as_of or graph.metadata.as_of)
+
+
+def _write_gexf(
+    shown: CommunityGraph,
+    path: str | os.PathLike[str],
+    relations: Iterable[Relation | str] | None,
+    day: dt.date | None,
+) -> Path:
+    lines = nx.generate_gexf(_flat_of(shown, relations))
     if day is not None:
         stamp = f'lastmodifieddate="{day.isoformat()}"'
         lines = (re.sub(r'lastmodifieddate="[^"]*"', stamp, line) for line in lines)
     _write(path, lines)
+    return Path(path)
 
 
 # --------------------------------------------------------------------------- tables
@@ -323,7 +356,11 @@ def export_tables(
     >>> tables["attendance"][0], tables["attendance"][1][0]
     (['activity', 'resident'], {'activity': 'pn-a1', 'resident': 'pn-r01'})
     """
-    shown = for_publication(graph, reveal, key=key, as_of=as_of)
+    return _tables_of(for_publication(graph, reveal, key=key, as_of=as_of))
+
+
+def _tables_of(shown: CommunityGraph) -> dict[str, tuple[list[str], list[dict[str, Any]]]]:
+    """:func:`export_tables` of a graph already made fit for publication."""
     out: dict[str, tuple[list[str], list[dict[str, Any]]]] = {}
     meta = shown.metadata
     meta_rows = [
@@ -454,6 +491,12 @@ def to_csv(
     >>> [r.id for r in g if back.get(r.id) != r]   # the minor, whose name is never written
     ['pn-r08']
     """
+    _check_encoding(encoding)
+    shown = for_publication(graph, reveal, key=key, as_of=as_of)
+    return _write_csv(_csv_texts(shown, encoding), directory, encoding)
+
+
+def _check_encoding(encoding: str) -> None:
     try:
         codecs.lookup(encoding)
     except LookupError:
@@ -463,8 +506,12 @@ def to_csv(
             text("export.hint_encoding", "en"),
         )
         raise ValidationError([problem]) from None
+
+
+def _csv_texts(shown: CommunityGraph, encoding: str) -> dict[str, str]:
+    """Each table of ``shown`` as CSV text, checked to be writable in ``encoding``."""
     texts: dict[str, str] = {}
-    for name, (columns, rows) in export_tables(graph, reveal=reveal, key=key, as_of=as_of).items():
+    for name, (columns, rows) in _tables_of(shown).items():
         buffer = io.StringIO(newline="")
         writer = csv.writer(buffer)
         writer.writerow(columns)
@@ -487,6 +534,12 @@ def to_csv(
             )
             raise ValidationError([problem]) from None
         texts[name] = content
+    return texts
+
+
+def _write_csv(
+    texts: Mapping[str, str], directory: str | os.PathLike[str], encoding: str
+) -> list[Path]:
     root = Path(directory)
     root.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -494,6 +547,104 @@ def to_csv(
         path = root / f"{name}.csv"
         atomic_write_text(path, content, encoding=encoding)
         written.append(path)
+    return written
+
+
+#: The formats :func:`to_files` writes, and the file (or folder) each one becomes.
+FORMATS = {"gexf": "{name}.gexf", "graphml": "{name}.graphml", "csv": "{name}-tables"}
+
+
+def to_files(
+    graph: CommunityGraph,
+    directory: str | os.PathLike[str],
+    formats: Iterable[str] = ("gexf", "graphml", "csv"),
+    *,
+    name: str = "graph",
+    reveal: Reveal | str = Reveal.NOTHING,
+    key: bytes | str | None = None,
+    as_of: dt.date | None = None,
+    relations: Iterable[Relation | str] | None = None,
+    encoding: str = "utf-8-sig",
+) -> dict[str, Path]:
+    """Write the graph in several formats at once, with **one key** for all the files.
+
+    The graph passes through :func:`vchuang.privacy.for_publication` once, so a resident
+    has the same pseudonym in the GEXF file, the GraphML file and the CSV tables of one
+    call and they can be joined. Without ``key=`` the call draws one fresh random key
+    for all its files (and forgets it): the pseudonyms of two calls without a key cannot
+    be linked. To keep pseudonyms across calls (this month's files and next month's),
+    pass the same ``key=`` each time, for example one made once with
+    ``secrets.token_hex(16)`` and kept in a file apart from the data.
+
+    Parameters
+    ----------
+    graph
+        The community graph.
+    directory
+        Where to write (created if missing).
+    formats
+        Any of ``"gexf"`` (``<name>.gexf``, as :func:`to_gexf`), ``"graphml"``
+        (``<name>.graphml``, as :func:`to_graphml`) and ``"csv"`` (the tables of
+        :func:`to_csv` in the folder ``<name>-tables``); default all three.
+    name
+        The stem of the file names.
+    reveal, key, as_of
+        As for :func:`flat_graph` (default: pseudonymous, one random key for the call).
+    relations
+        The relations the GEXF and GraphML files keep as edges (default all).
+    encoding
+        The encoding of the CSV files, as for :func:`to_csv`.
+
+    Returns
+    -------
+    dict
+        Format to the path written (the folder for ``"csv"``), in the order of
+        ``formats``.
+
+    Raises
+    ------
+    ValidationError
+        A format is unknown, ``formats`` is empty, or ``encoding`` cannot be used;
+        nothing is written then.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile, vchuang
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> written = to_files(vchuang.load_example(), d)   # one random key for the three
+    >>> {fmt: path.name for fmt, path in written.items()}
+    {'gexf': 'graph.gexf', 'graphml': 'graph.graphml', 'csv': 'graph-tables'}
+    """
+    chosen = list(dict.fromkeys(str(f).casefold() for f in formats))
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        message = (
+            text("export.unknown_format", "en", formats=", ".join(map(repr, unknown)))
+            if unknown
+            else text("export.no_format", "en")
+        )
+        hint = text("export.hint_formats", "en", known=", ".join(map(repr, FORMATS)))
+        raise ValidationError([Problem("formats", message, hint)])
+    if "csv" in chosen:
+        _check_encoding(encoding)
+    if key is None and reveal in (Reveal.NOTHING, Reveal.NOTHING.value):
+        import secrets
+
+        key = secrets.token_bytes(32)  # one key for every file of this call
+    shown = for_publication(graph, reveal, key=key, as_of=as_of)
+    texts = _csv_texts(shown, encoding) if "csv" in chosen else {}
+    root = Path(directory)
+    root.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    for fmt in chosen:
+        path = root / FORMATS[fmt].format(name=name)
+        if fmt == "gexf":
+            _write_gexf(shown, path, relations, as_of or graph.metadata.as_of)
+        elif fmt == "graphml":
+            _write_graphml(shown, path, relations)
+        else:
+            _write_csv(texts, path, encoding)
+        written[fmt] = path
     return written
 
 

@@ -32,6 +32,10 @@ Spanish). :func:`read_consul` makes each investment an idea of one call, support
 its ``Supports``, costing its price when a ``Price`` column or a feasibility with a price
 gives one.
 
+:func:`write_decidim` and :func:`write_consul` write calls, ideas, vote counts (and
+Decidim meetings from activities) back in the layouts the readers take, and list what
+the layout cannot hold in :attr:`PlatformExport.not_written`.
+
 Examples
 --------
 >>> import io, pathlib, tempfile, zipfile
@@ -64,12 +68,23 @@ import attrs
 from ..errors import CellError, FormatError, Problem
 from ..graph import CommunityGraph
 from ..kernel.display import SHOWN, html_table, preview
+from ..kernel.money import format_fen
 from ..kernel.text import check_lang, text
 from ..model import Activity, ActivityKind, Call, District, Proposal
+from ._json import atomic_write_bytes
 from .cells import parse_date, parse_int, parse_money
 from .tables._reading import decode
 
-__all__ = ["MAX_ZIP_INFLATED", "PlatformImport", "read_consul", "read_decidim"]
+__all__ = [
+    "CONSUL_COLUMNS",
+    "MAX_ZIP_INFLATED",
+    "PlatformExport",
+    "PlatformImport",
+    "read_consul",
+    "read_decidim",
+    "write_consul",
+    "write_decidim",
+]
 
 #: The most the CSV files of a Decidim ZIP may unpack to, together (200 MiB).
 MAX_ZIP_INFLATED = 200 * 2**20
@@ -465,3 +480,317 @@ def read_consul(
     if no_price:
         b.not_represented.append(Problem(source.name, _t("no_price", lang, ids=preview(no_price))))
     return b.result(budget_fen)
+
+
+# --------------------------------------------------------------------------- writers
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class PlatformExport:
+    """What :func:`write_decidim` or :func:`write_consul` wrote, and what they could not."""
+
+    path: Path
+    """The file written (a ZIP for Decidim, a CSV for CONSUL)."""
+    calls: tuple[str, ...]
+    """The calls written."""
+    ids: Mapping[str, str] = attrs.field(repr=False)
+    """Each record written (idea or meeting) to its ID on the platform."""
+    not_written: tuple[Problem, ...] = attrs.field(repr=False)
+    """What the platform's layout cannot hold, by record kind and field."""
+
+    def __repr__(self) -> str:
+        return (
+            f"PlatformExport(path={self.path.name!r}, calls={preview(self.calls)}, "
+            f"records={len(self.ids)}, not_written={len(self.not_written)})"
+        )
+
+    def _repr_html_(self) -> str:
+        rows: list[tuple[object, object]] = [
+            ("file", self.path.name),
+            ("calls", len(self.calls)),
+            ("records", len(self.ids)),
+        ]
+        rows += [(p.path, p.message) for p in self.not_written[:SHOWN]]
+        return html_table("platform export", ("", ""), rows)
+
+    def lines(self) -> list[str]:
+        """The report as lines of text."""
+        out = [f"{self.path.name}: {len(self.calls)} calls, {len(self.ids)} records"]
+        return out + [f"not written: {p}" for p in self.not_written]
+
+
+class _Lost:
+    """The fields, by record kind, that hold something a layout cannot write."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.fields: dict[str, set[str]] = {}
+        self.extra: list[Problem] = []
+
+    def check(self, record: Call | Proposal | Activity, written: Iterable[str]) -> None:
+        keep = {"id", *written}
+        for a in attrs.fields(type(record)):
+            value = getattr(record, a.name)
+            if a.name not in keep and value not in (a.default, (), "", None):
+                self.fields.setdefault(type(record).__name__.lower(), set()).add(a.name)
+
+    def problems(self, why: str) -> tuple[Problem, ...]:
+        out = [
+            Problem(kind, _t("not_written", self.lang, fields=", ".join(sorted(names))), why)
+            for kind, names in self.fields.items()
+        ]
+        return tuple(out + self.extra)
+
+
+def _platform_ids(records: Sequence[object], pattern: str) -> dict[str, str]:
+    """Each record's ID on the platform: the number it came with (``decidim-project-31``
+    → ``31``), else the next free number."""
+    found = {
+        r.id: m.group(1)  # type: ignore[attr-defined]
+        for r in records
+        if (m := re.fullmatch(pattern, r.id))  # type: ignore[attr-defined]
+    }
+    used = {int(v) for v in found.values() if v.isdigit()}
+    n = max(used, default=0)
+    out: dict[str, str] = {}
+    for r in records:
+        rid: str = r.id  # type: ignore[attr-defined]
+        if rid in found:
+            out[rid] = found[rid]
+        else:
+            n += 1
+            out[rid] = str(n)
+    return out
+
+
+def _csv(header: Sequence[str], rows: Iterable[Sequence[object]], delimiter: str) -> str:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    return buffer.getvalue()
+
+
+def _yuan(fen: int) -> str:
+    return str(fen // 100) if fen % 100 == 0 else format_fen(fen)
+
+
+def _calls_of(graph: CommunityGraph, calls: Iterable[str] | None) -> list[Call]:
+    if calls is None:
+        return [c for c in graph.entities("call") if isinstance(c, Call)]
+    return [graph.get(c, Call) for c in calls]
+
+
+def write_decidim(
+    graph: CommunityGraph,
+    path: str | os.PathLike[str],
+    *,
+    calls: Iterable[str] | None = None,
+    support: Mapping[str, int] | None = None,
+    activities: Iterable[str] | None = None,
+    host: str = "vchuang",
+    lang: str = "en",
+) -> PlatformExport:
+    """Write calls, their ideas and meetings as a Decidim open-data ZIP, as
+    :func:`read_decidim` reads it.
+
+    A call whose ID :func:`read_decidim` made (``decidim-proposals-7``) goes back to the
+    proposals file of its component; any other call is a budgets component (its ideas
+    budget projects, with ``budget_amount`` their cost in yuan). Ideas keep the number
+    they came with (``decidim-project-31`` → ``31``), other ideas are numbered;
+    :attr:`PlatformExport.ids` gives each. Activities become meetings
+    (``attendees_count`` their attendance, or the number of named attendees). Titles go
+    to ``title/en`` (the name) and ``title/zh`` (the Chinese name); read back with
+    ``locales=("en", "zh")`` to get the same names (the default ``("zh", "en")`` takes
+    the Chinese one first). Cells are ``;``-separated, UTF-8. Written atomically.
+
+    Parameters
+    ----------
+    graph
+        The graph.
+    path
+        The ZIP to write.
+    calls
+        The calls to write (default all).
+    support
+        Votes per idea (as :attr:`PlatformImport.support`); counts, never ballots.
+        Ideas not in it get 0.
+    activities
+        The activities to write as meetings (default all).
+    host
+        The file names' prefix (``<host>-open-data-budgets.csv``).
+    lang : {"en", "zh"}
+        The language of the report.
+
+    Returns
+    -------
+    PlatformExport
+        With :attr:`~PlatformExport.not_written`: each field the layout cannot hold
+        (proposers, needs, a call's budget and dates, attendees' names …).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile, vchuang
+    >>> g = vchuang.load_example()
+    >>> out = write_decidim(g, pathlib.Path(tempfile.mkdtemp()) / "open-data.zip")
+    >>> back = read_decidim(out.path, place="pingnan", locales=("en", "zh"))
+    >>> len(back.proposals) == len(g.entities("proposal"))
+    True
+    """
+    check_lang(lang)
+    votes = dict(support or {})
+    lost = _Lost(lang)
+    files: dict[str, str] = {}
+    chosen = _calls_of(graph, calls)
+    components: dict[str, tuple[str, str]] = {}
+    numbers = [int(m.group(2)) for c in chosen if (m := re.fullmatch(r"decidim-(\w+)-(\d+)", c.id))]
+    n = max(numbers, default=0)
+    for call in chosen:
+        found = re.fullmatch(r"decidim-(proposals|budgets)-(\S+)", call.id)
+        if found:
+            components[call.id] = (found.group(1), found.group(2))
+        else:
+            n += 1
+            components[call.id] = ("budgets", str(n))
+        kind, component = components[call.id]
+        lost.check(call, ("name",) if call.name == f"Decidim {kind} {component}" else ())
+    ideas = [p for p in graph.entities("proposal") if isinstance(p, Proposal)]
+    ideas = [p for p in ideas if p.call in components]
+    for call in chosen:
+        if not any(p.call == call.id for p in ideas):
+            lost.extra.append(Problem(call.id, _t("empty_call", lang)))
+    ids: dict[str, str] = {}
+    for kind, prefix, body, date_col in (
+        ("proposals", "proposal", "body", "published_at"),
+        ("budgets", "project", "description", "created_at"),
+    ):
+        mine = [p for p in ideas if components[p.call][0] == kind]
+        if not mine:
+            continue
+        numbered = _platform_ids(mine, rf"decidim-{prefix}-(\S+)")
+        ids.update(numbered)
+        header = ["id", "component/id", "title/en", "title/zh", f"{body}/en"]
+        header += ["budget_amount", "confirmed_votes"] if kind == "budgets" else ["supports"]
+        rows = []
+        for p in mine:
+            row: list[object] = [
+                numbered[p.id],
+                components[p.call][1],
+                p.name,
+                p.name_zh,
+                p.description,
+            ]
+            count = votes.get(p.id, 0)
+            row += [_yuan(p.cost_fen), count] if kind == "budgets" else [count]
+            rows.append([*row, p.submitted.isoformat() if p.submitted else ""])
+            written = ["name", "name_zh", "call", "description", "submitted"]
+            lost.check(p, [*written, "cost_fen"] if kind == "budgets" else written)
+        files[kind] = _csv([*header, date_col], rows, ";")
+    picked = (
+        list(graph.activities())
+        if activities is None
+        else [graph.get(a, Activity) for a in activities]
+    )
+    if picked:
+        numbered = _platform_ids(picked, r"decidim-meeting-(\S+)")
+        ids.update(numbered)
+        rows = []
+        for a in picked:
+            people = a.attendance if a.attendance is not None else len(a.attendees) or None
+            rows.append(
+                [numbered[a.id], "", a.name, a.name_zh, a.description, a.date.isoformat(), people]
+            )
+            lost.check(a, ("name", "name_zh", "date", "description", "attendance"))
+        header = ["id", "component/id", "title/en", "title/zh", "description/en", "start_time"]
+        files["meetings"] = _csv([*header, "attendees_count"], rows, ";")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for kind, content in files.items():
+            info = zipfile.ZipInfo(f"{host}-open-data-{kind}.csv", date_time=(2020, 1, 1, 0, 0, 0))
+            z.writestr(info, content.encode("utf-8"), zipfile.ZIP_DEFLATED)
+    target = Path(path)
+    atomic_write_bytes(target, buffer.getvalue())
+    return PlatformExport(
+        path=target,
+        calls=tuple(c.id for c in chosen),
+        ids=ids,
+        not_written=lost.problems(_t("why_write_decidim", lang)),
+    )
+
+
+#: The columns of CONSUL's ``Budget::Investment::Exporter``, as :func:`write_consul` writes them.
+CONSUL_COLUMNS = (
+    "ID",
+    "Title",
+    "Supports",
+    "Administrator",
+    "Valuator",
+    "Valuation Group",
+    "Scope of operation",
+    "Feasibility",
+    "Val. Fin.",
+    "Selected",
+    "Show to valuators",
+    "Author username",
+)
+
+
+def write_consul(
+    graph: CommunityGraph,
+    path: str | os.PathLike[str],
+    *,
+    call: str,
+    support: Mapping[str, int] | None = None,
+    lang: str = "en",
+) -> PlatformExport:
+    """Write one call's ideas as CONSUL's budget investments CSV, as :func:`read_consul`
+    reads it.
+
+    The columns are those of CONSUL's exporter (:data:`CONSUL_COLUMNS`); an idea's cost
+    goes into ``Feasibility`` as ``Feasible (3000)`` (yuan), which is where the export
+    shows a price; an idea with no cost is ``Undecided``. IDs keep the number they came
+    with (``consul-12`` → ``12``), other ideas are numbered. Written atomically, UTF-8.
+
+    Parameters
+    ----------
+    graph
+        The graph.
+    path
+        The CSV file to write.
+    call
+        The call whose ideas to write.
+    support
+        Supports per idea (default 0 each).
+    lang : {"en", "zh"}
+        The language of the report.
+
+    Returns
+    -------
+    PlatformExport
+        With :attr:`~PlatformExport.not_written` (Chinese names, texts, proposers,
+        needs, the call's budget …).
+    """
+    check_lang(lang)
+    votes = dict(support or {})
+    lost = _Lost(lang)
+    the_call = graph.get(call, Call)
+    lost.check(the_call, ("name",) if the_call.name == "CONSUL budget" else ())
+    ideas = [p for p in graph.entities("proposal") if isinstance(p, Proposal) and p.call == call]
+    if not ideas:
+        lost.extra.append(Problem(call, _t("empty_call", lang)))
+    numbered = _platform_ids(ideas, r"consul-(\S+)")
+    rows = []
+    for p in ideas:
+        feasibility = f"Feasible ({_yuan(p.cost_fen)})" if p.cost_fen else "Undecided"
+        row = [numbered[p.id], p.name, votes.get(p.id, 0), "", "", "", "", feasibility]
+        rows.append([*row, "", "", "", ""])
+        lost.check(p, ("name", "call", "cost_fen"))
+    target = Path(path)
+    atomic_write_bytes(target, _csv(CONSUL_COLUMNS, rows, ",").encode("utf-8"))
+    return PlatformExport(
+        path=target,
+        calls=(call,),
+        ids=numbered,
+        not_written=lost.problems(_t("why_write_consul", lang)),
+    )
