@@ -108,7 +108,8 @@ def test_logrank_agrees_with_lifelines(case: tuple[list[int], list[bool], list[s
 def test_kaplan_meier_of_ties_at_time_zero() -> None:
     """Regression: events at time 0 (a volunteer seen once, then gone) lower S(0)."""
     curve = kaplan_meier([0, 0, 0, 0, 0, 0], [False, False, False, True, True, True])
-    assert curve.times.tolist() == [0.0] and curve.survival.tolist() == [0.5]
+    assert curve.times.tolist() == [0.0] and curve.survival.tolist() == pytest.approx([0.5])
+    assert curve.median == 0.0  # lifelines' log-sum gives 0.5000000000000001: still a half
 
 
 def test_logrank_of_one_group_is_nan() -> None:
@@ -137,6 +138,27 @@ def test_cox_without_lifelines_names_the_extra(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setitem(sys.modules, "lifelines", None)
     with pytest.raises(MissingDependencyError, match=r"vchuang\[survival\]"):
         cox([1, 2], [True, False], {"x": [0, 1]})
+
+
+def test_kaplan_meier_and_logrank_without_lifelines_name_the_extra(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Both go through lifelines now: without it, the one error that says what to install."""
+    import sys
+
+    for name in ("lifelines", "lifelines.statistics", "lifelines.utils"):
+        monkeypatch.setitem(sys.modules, name, None)
+    with pytest.raises(MissingDependencyError, match=r"vchuang\[survival\]"):
+        kaplan_meier([1, 2], [True, False])
+    with pytest.raises(MissingDependencyError, match=r"vchuang\[survival\]"):
+        logrank([1, 2], [True, False], ["a", "b"])
+
+
+def test_estimators_of_no_subjects() -> None:
+    """lifelines refuses an empty sample; an empty curve and a NaN test are answered here."""
+    curve = kaplan_meier([], [])
+    assert curve.survival.tolist() == [1.0] and curve.subjects == 0
+    assert np.isnan(logrank([], [], []).p_value)
 
 
 def test_bad_input_is_refused() -> None:

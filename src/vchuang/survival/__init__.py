@@ -12,9 +12,11 @@ incubation. Their durations are *censored*, and survival analysis uses them corr
   to graduation, from the incubator's dated moves;
 * :func:`dormancy` -- residents or projects with no activity for N months;
 * :func:`kaplan_meier`, :func:`logrank` and :func:`cox` -- the estimators for durations
-  at hand. Kaplan–Meier and the log-rank test are computed here (a few lines of numpy,
-  checked against lifelines in the tests); Cox's model is fitted by lifelines, in the
-  ``survival`` extra (``pip install 'vchuang[survival]'``).
+  at hand, computed by lifelines (Kaplan–Meier, the log-rank test and Cox's model), in
+  the ``survival`` extra (``pip install 'vchuang[survival]'``); without it they, and
+  :func:`retention` and :func:`stage_times` which use them, raise
+  :class:`~vchuang.errors.MissingDependencyError` naming the extra (:func:`dormancy`
+  needs nothing extra).
 
 Every result compares groups (communities by default) with the log-rank test.
 

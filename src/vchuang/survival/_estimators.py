@@ -54,6 +54,11 @@ def kaplan_meier(
         One row per distinct time (and time 0): subjects at risk, events, censored,
         :math:`\\hat S(t)` and its band.
 
+    Raises
+    ------
+    MissingDependencyError
+        lifelines is not installed (``pip install 'vchuang[survival]'``).
+
     Notes
     -----
     With :math:`n_j` subjects at risk and :math:`d_j` events at time :math:`t_j` [1]_,
@@ -61,7 +66,8 @@ def kaplan_meier(
     .. math:: \\hat S(t) = \\prod_{t_j \\le t} \\left(1 - \\frac{d_j}{n_j}\\right).
 
     The band is the "exponential Greenwood" interval (on :math:`\\log(-\\log S)`, so it
-    stays within [0, 1]) [2]_, as lifelines computes it:
+    stays within [0, 1]) [2]_. Both are computed by lifelines' ``KaplanMeierFitter``
+    [3]_; the band is taken as 1 where :math:`\\hat S = 1` and 0 where it is 0:
 
     .. math:: \\exp\\!\\left(-\\exp\\!\\left(\\log(-\\log \\hat S) \\pm
               \\frac{z_{1-\\alpha/2} \\sqrt{\\sum_{t_j \\le t} d_j / (n_j (n_j - d_j))}}
@@ -77,6 +83,8 @@ def kaplan_meier(
        https://doi.org/10.1080/01621459.1958.10501452
     .. [2] Kalbfleisch, J. D., & Prentice, R. L. (2002). *The Statistical Analysis of
        Failure Time Data* (2nd ed.). Wiley. https://doi.org/10.1002/9781118032985
+    .. [3] Davidson-Pilon, C. (2019). lifelines: survival analysis in Python. *Journal of
+       Open Source Software*, 4(40), 1317. https://doi.org/10.21105/joss.01317
 
     Examples
     --------
@@ -90,43 +98,37 @@ def kaplan_meier(
     """
     alpha = check_number(alpha, "alpha", above=0, below=1)
     t, e = _arrays(durations, events)
-    times = np.unique(np.concatenate([[0.0], t]))
-    idx = np.searchsorted(times, t)
-    d = np.bincount(idx[e], minlength=times.size).astype(np.int64)
-    c = np.bincount(idx[~e], minlength=times.size).astype(np.int64)
-    removed = d + c
-    at_risk = t.size - np.concatenate([[0], np.cumsum(removed)[:-1]])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        factor = np.where(at_risk > 0, 1.0 - d / np.maximum(at_risk, 1), 1.0)
-        s = np.cumprod(factor)
-        green = np.cumsum(np.where(at_risk > d, d / (at_risk * (at_risk - d.astype(float))), 0.0))
-        z = float(_norm_ppf(1 - alpha / 2))
-        v = np.log(s)
-        lower = np.exp(-np.exp(np.log(-v) - z * np.sqrt(green) / v))
-        upper = np.exp(-np.exp(np.log(-v) + z * np.sqrt(green) / v))
-    lower = np.where(s >= 1.0, 1.0, np.where(s <= 0.0, 0.0, lower))
-    upper = np.where(s >= 1.0, 1.0, np.where(s <= 0.0, 0.0, upper))
-    below = np.flatnonzero(s <= 0.5)
+    if not t.size:  # lifelines refuses an empty sample; nobody at risk, nothing fell
+        zero, one = np.zeros(1, np.int64), np.ones(1)
+        return Curve(group=group, times=np.zeros(1), at_risk=zero, events=zero, censored=zero,
+                     survival=one, lower=one, upper=one, alpha=alpha, subjects=0,
+                     median=float("inf"))  # fmt: skip
+    lifelines = require("lifelines", extra="survival", feature="Kaplan–Meier curves")
+    fitter = lifelines.KaplanMeierFitter(alpha=alpha).fit(t, event_observed=e)
+    table = fitter.event_table  # one row per distinct time, time 0 first
+    s = fitter.survival_function_.iloc[:, 0].to_numpy(dtype=np.float64)
+    band = fitter.confidence_interval_.to_numpy(dtype=np.float64)
+    # lifelines leaves the band undefined where S is 1 or 0; it is that value there
+    lower = np.where(s >= 1.0, 1.0, np.where(s <= 0.0, 0.0, band[:, 0]))
+    upper = np.where(s >= 1.0, 1.0, np.where(s <= 0.0, 0.0, band[:, 1]))
+    times = table.index.to_numpy(dtype=np.float64)
+    # the first time S <= 0.5, also at time 0 (lifelines' median says inf there); lifelines
+    # multiplies through logarithms, so a half can come out a rounding error above 0.5
+    below = np.flatnonzero(s <= 0.5 + 1e-12)
     median = float(times[below[0]]) if below.size else float("inf")
     return Curve(
         group=group,
         times=times,
-        at_risk=at_risk.astype(np.int64),
-        events=d,
-        censored=c,
-        survival=s.astype(np.float64),
+        at_risk=table["at_risk"].to_numpy(dtype=np.int64),
+        events=table["observed"].to_numpy(dtype=np.int64),
+        censored=table["censored"].to_numpy(dtype=np.int64),
+        survival=s,
         lower=lower,
         upper=upper,
         alpha=alpha,
         subjects=int(t.size),
         median=median,
     )
-
-
-def _norm_ppf(q: float) -> float:
-    from scipy.special import ndtri  # the normal quantile (scipy.stats is slow to import)
-
-    return float(ndtri(q))
 
 
 def logrank(durations: Iterable[float], events: Iterable[bool], groups: Iterable[str]) -> LogRank:
@@ -145,6 +147,11 @@ def logrank(durations: Iterable[float], events: Iterable[bool], groups: Iterable
         Observed and expected events of each group, the :math:`\\chi^2` statistic with
         ``k - 1`` degrees of freedom and its p-value (NaN with fewer than two groups).
 
+    Raises
+    ------
+    MissingDependencyError
+        lifelines is not installed (``pip install 'vchuang[survival]'``).
+
     Notes
     -----
     At each distinct event time :math:`t_j`, with :math:`n_{gj}` of group :math:`g` at
@@ -155,8 +162,9 @@ def logrank(durations: Iterable[float], events: Iterable[bool], groups: Iterable
     .. math:: V_{gh} = \\sum_j \\frac{d_j (n_j - d_j)}{n_j^2 (n_j - 1)}
               n_{gj} (\\delta_{gh} n_j - n_{hj}),
 
-    the statistic is :math:`Z_{-k}^\\top V_{-k}^{-1} Z_{-k}` (one group left out), as in
-    lifelines' ``multivariate_logrank_test``.
+    the statistic is :math:`Z_{-k}^\\top V_{-k}^{-1} Z_{-k}` (one group left out),
+    computed by lifelines' ``multivariate_logrank_test`` [3]_; the expected events are
+    summed from lifelines' table of removals and events by group.
 
     References
     ----------
@@ -166,6 +174,8 @@ def logrank(durations: Iterable[float], events: Iterable[bool], groups: Iterable
     .. [2] Peto, R., & Peto, J. (1972). Asymptotically efficient rank invariant test
        procedures. *Journal of the Royal Statistical Society A*, 135(2), 185-207.
        https://doi.org/10.2307/2344317
+    .. [3] Davidson-Pilon, C. (2019). lifelines: survival analysis in Python. *Journal of
+       Open Source Software*, 4(40), 1317. https://doi.org/10.21105/joss.01317
 
     Examples
     --------
@@ -182,29 +192,31 @@ def logrank(durations: Iterable[float], events: Iterable[bool], groups: Iterable
     if g.shape != t.shape:
         raise ValidationError([Problem("groups", f"has {g.size} values for {t.size} durations")])
     names = tuple(sorted(set(g.tolist())))
-    code = np.fromiter((names.index(x) for x in g), np.int64, g.size)
     k = len(names)
-    times = np.unique(t[e])
-    observed = np.bincount(code[e], minlength=k).astype(np.float64)
-    expected = np.zeros(k)
-    cov = np.zeros((k, k))
-    for tj in times:
-        risk = t >= tj
-        n_g = np.bincount(code[risk], minlength=k).astype(np.float64)
-        n = n_g.sum()
-        dj = float(np.count_nonzero(e & (t == tj)))
-        expected += dj * n_g / n
-        if n > 1:
-            f = dj * (n - dj) / (n * n * (n - 1))
-            cov += f * (np.diag(n_g) * n - np.outer(n_g, n_g))
+    if not t.size:
+        zeros = np.zeros(k)
+        return LogRank(groups=names, observed=zeros, expected=zeros, statistic=float("nan"),
+                       df=k - 1, p_value=float("nan"))  # fmt: skip
+    feature = "the log-rank test"
+    statistics = require("lifelines.statistics", extra="survival", feature=feature)
+    utils = require("lifelines.utils", extra="survival", feature=feature)
+    # lifelines' tables: removed and observed by distinct time (rows) and group (columns,
+    # in sorted order, as ``names``)
+    _, removed, seen, _ = utils.group_survival_table_from_events(g, t, e)
+    rm = removed.to_numpy(dtype=np.float64)
+    ob = seen.to_numpy(dtype=np.float64)
+    at_risk = rm.sum(axis=0) - np.vstack([np.zeros((1, k)), np.cumsum(rm, axis=0)[:-1]])
+    total = at_risk.sum(axis=1)
+    events_at = ob.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(total > 0, events_at / total, 0.0)
+    observed = ob.sum(axis=0)
+    expected = (at_risk * share[:, None]).sum(axis=0)
     if k < 2:
         statistic, p = float("nan"), float("nan")
     else:
-        z = (observed - expected)[:-1]
-        statistic = float(z @ np.linalg.pinv(cov[:-1, :-1]) @ z)
-        from scipy.special import chdtrc  # the chi-squared survival function
-
-        p = float(chdtrc(k - 1, statistic))
+        test = statistics.multivariate_logrank_test(t, g, e)
+        statistic, p = float(test.test_statistic), float(test.p_value)
     return LogRank(
         groups=names,
         observed=observed,
