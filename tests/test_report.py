@@ -1043,3 +1043,91 @@ def test_network_view_fragment_has_the_figure_as_noscript_fallback(
     page = build_report(pilot, tmp_path / "without", key=KEY).index.read_text(encoding="utf-8")
     assert "<noscript>" not in page and 'class="interactive"' not in page
     assert page.count("<img ") == 2  # the reach figure and the heatmap, shown as they are
+
+
+# --------------------------------------------------------------------------- optional sections (issue 21)
+
+#: Authors' names the optional sections cite on a Chinese page (the measures are theirs).
+CITED = frozenset({"Krackhardt", "Stern", "Gould", "Fernandez", "Arnstein", "Kaplan", "Meier"})
+
+
+@pytest.fixture(scope="module")
+def optional_zh(
+    pilot: vchuang.CommunityGraph,
+    tmp_path_factory: pytest.TempPathFactory,
+    zh_figures: Callable[[], AbstractContextManager[object]],
+) -> Report:
+    pytest.importorskip("lifelines")
+    out = tmp_path_factory.mktemp("report-optional-zh")
+    with zh_figures():
+        return build_report(
+            pilot, out, key=KEY, lang="zh", sections="overview,capital,participation"
+        )
+
+
+def test_optional_sections_are_off_by_default(pilot_report: Report) -> None:
+    from vchuang.report import DEFAULT_SECTIONS, OPTIONAL_SECTIONS
+
+    ids = {s.id for s in pilot_report.sections}
+    assert not ids & set(OPTIONAL_SECTIONS)
+    assert ids - {"method"} <= set(DEFAULT_SECTIONS)
+
+
+def test_optional_sections_speak_chinese_and_hide_small_counts(
+    pilot: vchuang.CommunityGraph, optional_zh: Report
+) -> None:
+    assert [s.id for s in optional_zh.sections] == ["overview", "capital", "participation"]
+    parser = _visible(optional_zh.index)
+    words = re.findall(r"[A-Za-z]{3,}", _NOT_WORDS.sub(" ", " ".join(parser.visible)))
+    assert set(words) - ASCII_ALLOWED - CITED == set()
+    _given_is_the_dataset(parser, pilot)
+    tables = {t.name: t for s in optional_zh.sections for t in s.tables}
+    assert {"ei_index", "brokers", "participation", "retention", "dormant_projects"} <= set(tables)
+    assert all(re.search(r"[\u3400-\u9fff]", label) for label in tables["brokers"].labels)
+    people = {"members", "residents", "volunteers", "left", "active", *vchuang.capital.ROLES}
+    people |= {"none", "informed", "consulted", "involved", "organising", "leading"}
+    checked = 0
+    for table in tables.values():
+        for row in table.rows:
+            for column, value in zip(table.columns, row, strict=True):
+                if column in people and isinstance(value, int):
+                    assert value == 0 or value >= 5, (table.name, column, value)
+                    checked += 1
+    assert checked > 10 and tables["retention"].suppressed > 0
+    # pseudonyms only: no resident ID or name of the pilot appears anywhere
+    page = optional_zh.index.read_text(encoding="utf-8")
+    assert not any(r.id in page or r.name in page for r in pilot.residents())
+    assert optional_zh.methods["capital"] == "full"
+
+
+def test_unknown_section_is_refused_before_any_work(
+    pilot: vchuang.CommunityGraph, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from vchuang.errors import ValidationError
+    from vchuang.report import _chosen_sections
+
+    with pytest.raises(ValidationError, match="did you mean 'capital'"):
+        build_report(pilot, tmp_path / "out", key=KEY, sections=["default", "capitl"])
+    assert not (tmp_path / "out").exists()
+    assert _chosen_sections(None) == _chosen_sections("default")
+    assert "capital" in _chosen_sections(["default", " capital"])
+    assert main(["report", "--sections", "capitl", "--out", str(tmp_path / "cli")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "did you mean 'capital'?" in err
+    assert not (tmp_path / "cli").exists()
+    assert main(["report", "--lang", "zh", "--sections", "x", "--out", str(tmp_path)]) == 1
+    assert "没有名为" in capsys.readouterr().err
+
+
+def test_large_district_skips_brokerage_and_says_so(
+    pilot: vchuang.CommunityGraph, tmp_path: Path
+) -> None:
+    report = build_report(
+        pilot, tmp_path, key=KEY, sections="capital", scale=Scale(brokerage_residents=100)
+    )
+    assert report.methods["capital"] == "no brokerage"
+    (capital,) = [s for s in report.sections if s.id == "capital"]
+    assert [t.name for t in capital.tables] == ["ei_index"]
+    (method,) = [s for s in report.sections if s.id == "method"]
+    assert any("brokerage roles are not counted" in line for line in method.text)
+    assert Scale.exact().brokerage_fits(10**9)

@@ -311,12 +311,12 @@ def test_report_says_why_not_funded_and_why_no_audit() -> None:
 
     graph = longgang_pilot()
     for lang, fitted, over, audited in (
-        ("en", "would have fitted in the ¥1,500.00 left", "a cost ¥100.00 lower", "EJR, PJR"),
+        ("en", "would have fitted in the ¥1,500.00 left", "a cost ¥100.00 lower", "proportionality"),
         (
             "zh",
             "本可以用选定项目之后剩下的1,500.00 元办成",
             "费用再降低100.00 元就放得下",
-            "比例性",
+            "按比例照顾",
         ),
     ):
         ctx = report._Context(graph=graph, lang=lang, threshold=5, ledger=None, rng=0)

@@ -298,12 +298,31 @@ def _cmd_summary(args: argparse.Namespace, lang: str) -> int:
     return EXIT_OK
 
 
+def _sections(given: str | None, lang: str) -> list[str] | None:
+    """The names of ``--sections`` (separated by commas), each checked, or ``None``."""
+    if given is None:
+        return None
+    from .kernel.checks import suggest
+    from .report import DEFAULT_SECTIONS, OPTIONAL_SECTIONS
+
+    allowed = ("default", *DEFAULT_SECTIONS, *OPTIONAL_SECTIONS)
+    names = [name.strip() for name in given.split(",")]
+    for name in names:
+        if name not in allowed:
+            near = suggest(name, allowed)
+            fix = _t("report.section_near", lang, name=near) if near else ""
+            listed = ", ".join(allowed)
+            raise _Refused(_t("report.unknown_section", lang, name=name, allowed=listed), fix)
+    return names
+
+
 def _cmd_report(args: argparse.Namespace, lang: str) -> int:
     # Every check first: nothing is analysed until every argument is usable.
     data = _existing_file(args.data, lang) if args.data is not None else None
     ledger_path = _existing_file(args.ledger, lang) if args.ledger is not None else None
     out = _out_folder(args.out, lang)
     key = _key(args, lang)
+    sections = _sections(args.sections, lang)
     if args.pdf:
         from .report import find_chromium
 
@@ -342,6 +361,7 @@ def _cmd_report(args: argparse.Namespace, lang: str) -> int:
         progress=progress,
         reveal=args.internal,
         pdf=args.pdf,
+        sections=sections,
     )
     print(_t("report_written", lang, name=name, index=report.index))
     if args.pdf:
@@ -548,6 +568,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     )
     report.add_argument("--internal", action="store_true", help=_t("report.internal", lang))
     report.add_argument("--pdf", action="store_true", help=_t("report.pdf", lang))
+    report.add_argument("--sections", metavar="NAMES", help=_t("report.sections", lang))
     report.set_defaults(func=_cmd_report)
 
     imp = command("import")

@@ -15,7 +15,10 @@ district – street – community hierarchy ("1+N"), the funnel from engaged res
 leaders, the community talents (能人), point – line – surface (点线面) reach with its
 gaps, the matching of residents to project needs, the golden ideas (金点子) and their
 selection, the incubation pipeline, the micro-funds (微基金) when a ledger is given, and
-the comparison of communities.
+the comparison of communities. Two optional sections come after them when asked for
+(``sections=``, ``vchuang report --sections``): social capital (bonding and bridging ties,
+brokers) and participation and retention (the ladder, volunteers' retention, dormant
+projects).
 
 Every word of the page comes from the text catalogue (``report.*`` entries), in Chinese or
 English; the CSV files keep stable machine column names and money in fen, and guard cells a
@@ -58,7 +61,7 @@ import secrets
 import shutil
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -83,6 +86,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CHROMIUM_NAMES",
+    "DEFAULT_SECTIONS",
+    "OPTIONAL_SECTIONS",
     "Fen",
     "Report",
     "Scale",
@@ -151,7 +156,8 @@ class Report:
     methods: Mapping[str, str] = attrs.field(factory=dict)
     """The method each size-dependent section used, by section ID (``"matching"``:
     ``"optimal"`` or ``"greedy"``; ``"mouth"``: ``"full"`` or ``"fast"``; ``"talents"``:
-    ``"exact"``, ``"sampled"`` or ``"few pivots"`` betweenness); see :class:`Scale`."""
+    ``"exact"``, ``"sampled"`` or ``"few pivots"`` betweenness; ``"capital"``: ``"full"``
+    or ``"no brokerage"``); see :class:`Scale`."""
 
 
 # --------------------------------------------------------------------------- scale
@@ -193,12 +199,18 @@ class Scale:
     """Residents up to which talent betweenness uses the library's default pivots."""
     pivots: int = 32
     """Sampled sources for betweenness above ``pivot_residents``."""
+    brokerage_residents: int = 200_000
+    """Residents up to which the optional social-capital section counts Gould and
+    Fernandez's brokerage roles (about 3 s at 100,000 residents, growing with the
+    squares of their ``knows`` degrees); above, it gives the E-I index only."""
 
     @classmethod
     def exact(cls) -> Scale:
         """No switch at any size: the settings of the report before sizes were weighed."""
         big = sys.maxsize
-        return cls(exact_pairs=big, spread_residents=big, pivot_residents=big)
+        return cls(
+            exact_pairs=big, spread_residents=big, pivot_residents=big, brokerage_residents=big
+        )
 
     def matching(self, pairs: int) -> str:
         """The matching method for ``pairs`` eligible resident–need pairs."""
@@ -211,6 +223,10 @@ class Scale:
     def talent_pivots(self, residents: int) -> int | None:
         """``pivots=`` for the talent ranking (``None``: the library's default)."""
         return None if residents <= self.pivot_residents else self.pivots
+
+    def brokerage_fits(self, residents: int) -> bool:
+        """Whether the social-capital section counts brokerage roles for ``residents``."""
+        return residents <= self.brokerage_residents
 
 
 # --------------------------------------------------------------------------- words
@@ -330,6 +346,16 @@ class _Context:
         are an adult who consented to be named, else their pseudonym."""
         return self.names.get(resident, resident)
 
+    def figure_people(self, residents: Iterable[str]) -> dict[str, str]:
+        """Resident ID -> label of ``residents`` in a figure: as :meth:`person` shows them
+        in the tables (a consenting adult's name in a staff report, else the pseudonym),
+        except a name in Chinese where no CJK font can draw it (the pseudonym then)."""
+        from .plot import cjk_fonts
+
+        drawable = bool(cjk_fonts())
+        labels = {r: self.person(r) for r in residents}
+        return {r: shown for r, shown in labels.items() if drawable or shown.isascii()}
+
     def community_of(self, resident: str) -> str:
         """The name of a resident's community (``""`` when unknown)."""
         record: Any = self.graph.get(resident)
@@ -360,6 +386,7 @@ class _Context:
         totals: Sequence[Total] = (),
         parts: Callable[[Mapping[str, Any]], bool] | None = None,
         only: Callable[[Mapping[str, Any]], bool] | None = None,
+        column_totals: Mapping[str, Sequence[str]] | None = None,
         caption: str = "",
     ) -> Table:
         """A published table, through :func:`vchuang.privacy.suppress_small` (the one
@@ -370,7 +397,9 @@ class _Context:
         whole); ``derived`` the columns computed from them (a share, a flag), hidden with
         them; ``totals`` the rows that add up to other rows (:func:`_place_totals`);
         ``parts`` the rows that add up to each of the others (a table with one total
-        row); ``only`` the rows that hold counts (a "measure, value" table).
+        row); ``only`` the rows that hold counts (a "measure, value" table); ``column_totals``
+        the ``people`` columns that add up, within each row, to another
+        (``{"residents": [rungs of a ladder]}``).
         """
         from .privacy import Total, suppress_small
 
@@ -389,6 +418,7 @@ class _Context:
                 self.threshold,
                 across=False,
                 totals=groups,
+                column_totals=column_totals,
                 derived=derived,
                 only=only,
             )
@@ -534,24 +564,51 @@ def _glance(ctx: _Context) -> Section:
 
 
 def _trends(ctx: _Context) -> Section | None:
-    """Month by month, from :func:`vchuang.indicators.monthly`: a table and a figure."""
+    """Month by month, from :func:`vchuang.indicators.monthly`: a table and a figure.
+
+    Participants to date are a running total: two exact months side by side would give
+    away the month's new participants, however few. They are published through
+    :func:`vchuang.privacy.coarsen` (rounded down to a multiple of the threshold, the
+    marker below it), and a month's attendance below the threshold is hidden, with
+    another month's as the months add up to the period's attendance (published in the
+    indicators table). The figure draws the published numbers only."""
     from .indicators import monthly
+    from .privacy import Total, coarsen
 
     lang = ctx.lang
     months = monthly(ctx.graph)
     if not months:
         return None
+    to_date = coarsen(
+        [{"n": m.participants_to_date} for m in months], ["n"], ctx.threshold
+    ).to_rows()
     rows = [
         {
             "month": m.month,
             "activities": m.activities,
             "attendance": m.attendance,
-            "participants_to_date": m.participants_to_date,
+            "participants_to_date": rounded["n"],
         }
-        for m in months
+        for m, rounded in zip(months, to_date, strict=True)
     ]
     columns = ["month", "activities", "attendance", "participants_to_date"]
-    tab = ctx.table("trends", rows, columns, people=["participants_to_date"])
+    marker = f"<{ctx.threshold}"
+    tab = ctx.table(
+        "trends",
+        rows,
+        columns,
+        people=["attendance"],
+        totals=[Total(total=None, parts=range(len(rows)))],
+        caption=_w(
+            "text.trends_rounded",
+            lang,
+            threshold=ctx.threshold,
+            upto=ctx.threshold - 1,
+            marker=marker,
+        ),
+    )
+    hidden = sum(1 for r in to_date if r["n"] == marker)
+    tab = attrs.evolve(tab, suppressed=tab.suppressed + hidden)
 
     def draw(ax: Axes) -> None:
         from .plot import COLORS
@@ -562,6 +619,9 @@ def _trends(ctx: _Context) -> Section | None:
             col = tab.columns.index(key)
             values = [r[col] if isinstance(r[col], int) else float("nan") for r in tab.rows]
             ax.plot(x, values, marker="o", color=COLORS[colour], label=_w(f"col.{key}", flang))
+            for xi, r in zip(x, tab.rows, strict=True):
+                if isinstance(r[col], str):  # a hidden count: its marker, no point
+                    ax.text(xi, 0, r[col], ha="center", va="bottom", fontsize=8)
         ax.set_xticks(x, [str(r[0]) for r in tab.rows], rotation=45, ha="right")
         ax.set_xlabel(_w("figure.month", flang), **_font(flang))
         ax.set_ylabel(_w("figure.count", flang), **_font(flang))
@@ -1122,10 +1182,14 @@ def _talents(ctx: _Context) -> Section | None:
                 }
             )
     tab = ctx.table("talents", rows, ["community", "rank", "resident", "score", "why"])
+    from .plot import plot_talents
+
+    # the chart labels residents as the table does: by name in a staff report
+    shown = ctx.figure_people(t.resident for t in ranking.top(12))
     fig = ctx.figure(
         "talents",
         _w("talents", lang),
-        lambda ax: ranking.plot(ax=ax, n=12, lang=ctx.figure_lang),
+        lambda ax: plot_talents(ranking, ax, n=12, lang=ctx.figure_lang, labels=shown),
         figsize=(8, 5),
     )
     paragraphs = (_w("text.talents", lang),)
@@ -1194,13 +1258,14 @@ def _reach(ctx: _Context) -> Section | None:
         lambda ax: _coverage_heatmap(ctx, ax, rep, listed),
         figsize=(11, 4.5),
     )
+    small = 0 < rep.unique_reach < ctx.threshold  # hidden, with the per-leader figure
     paragraphs = (
         _w(
             "text.reach",
             lang,
             points=len(rep.points),
-            reach=f"{rep.unique_reach:,}",
-            leverage=f"{rep.leverage:.1f}",
+            reach=f"<{ctx.threshold}" if small else f"{rep.unique_reach:,}",
+            leverage=f"<{ctx.threshold}" if small else f"{rep.leverage:.1f}",
         ),
         _w("text.reach_gaps", lang, n=len(rep.gaps), threshold=f"{rep.threshold:.0%}")
         if rep.gaps
@@ -1515,20 +1580,330 @@ def _prop(lang: str) -> dict[str, Any]:
     return {"family": family} if family else {}
 
 
-def _method(ctx: _Context) -> Section | None:
-    """How this was computed: shown only when some section took a cheaper method, so a
-    pilot's report (all exact) is what it always was."""
-    from .kernel.text import text
+# --------------------------------------------------------------------------- optional sections
 
-    if not ctx.reduced:
+
+def _relabel(ax: Axes, names: Mapping[str, str], lang: str) -> Axes:
+    """A figure drawn by a result's ``.plot`` labels groups by place ID: show the places'
+    names (in the figure's language ``lang``) on its ticks and in its legend instead."""
+    if not names:
+        return ax
+    font = _font(lang)
+
+    def renamed(label: str) -> str:
+        head, sep, tail = label.partition(" (")
+        return names.get(head, head) + sep + tail if head in names else label
+
+    for axis in (ax.xaxis, ax.yaxis):
+        ticks = axis.get_ticklabels()
+        if any(t.get_text() in names for t in ticks):
+            axis.set_ticks(axis.get_ticklocs(), [renamed(t.get_text()) for t in ticks], **font)
+    legend = ax.get_legend()
+    for label in legend.get_texts() if legend is not None else ():
+        label.set_text(renamed(label.get_text()))
+        if "fontfamily" in font:
+            label.set_fontfamily(font["fontfamily"])
+    return ax
+
+
+def _place_ids(ctx: _Context) -> dict[str, str]:
+    """Community ID -> its name in the figures' language."""
+    return {c.id: ctx.place_name(c.id, ctx.figure_lang) for c in ctx.graph.communities()}
+
+
+def _capital(ctx: _Context) -> Section | None:
+    """Social capital (optional): bonding and bridging ties by community (the E-I
+    index), and the residents who broker between communities, by role."""
+    import numpy as np
+
+    from .capital import ROLES, brokerage, ei_index
+
+    g, lang = ctx.graph, ctx.lang
+    if not (g.communities() and g.links(relation="knows")):
+        return None
+    mixing = ei_index(g, "community")
+    if not mixing.groups:
+        return None
+    residents = len(g.residents())
+    full = ctx.scale.brokerage_fits(residents)
+    ctx.methods["capital"] = "full" if full else "no brokerage"
+    ctx.note(
+        "capital",
+        "capital_full" if full else "capital_no_brokerage",
+        not full,
+        residents=f"{residents:,}",
+        limit=f"{ctx.scale.brokerage_residents:,}",
+    )
+    rows: list[dict[str, Any]] = [
+        {
+            "place": ctx.place_name(m.group),
+            "id": m.group,
+            "members": m.members,
+            "internal": m.internal,
+            "external": m.external,
+            "ei": round(m.ei, 3) if not np.isnan(m.ei) else None,
+            "expected": round(m.expected, 3) if not np.isnan(m.expected) else None,
+        }
+        for m in mixing.groups
+    ]
+    rows.append(
+        {
+            "place": _w("all_communities", lang),
+            "id": None,
+            "members": sum(m.members for m in mixing.groups),
+            "internal": mixing.internal,
+            "external": mixing.external,
+            "ei": round(mixing.ei, 3) if not np.isnan(mixing.ei) else None,
+            "expected": round(mixing.expected, 3) if not np.isnan(mixing.expected) else None,
+        }
+    )
+    totals = _place_totals(g, [r["id"] for r in rows])
+    # the ties and the index of a community of few residents would show who they know
+    derived = {c: ["members"] for c in ("internal", "external", "ei", "expected")}
+    mixing_table = ctx.table(
+        "ei_index",
+        rows,
+        ["place", "members", "internal", "external", "ei", "expected"],
+        people=["members"],
+        derived=derived,
+        totals=totals,
+        caption=_w("text.capital_ei_caption", lang),
+    )
+    names = _place_ids(ctx)
+    figures = [
+        ctx.figure(
+            "ei_index",
+            _w("capital", lang),
+            lambda ax: _relabel(mixing.plot(ax=ax, lang=ctx.figure_lang), names, ctx.figure_lang),
+        )
+    ]
+    ei = mixing.ei
+    paragraphs = [
+        _w("text.capital", lang),
+        _w(
+            "text.capital_bonding" if ei < 0 else "text.capital_bridging",
+            lang,
+            ei=f"{ei:.2f}",
+            expected=f"{mixing.expected:.2f}",
+            internal=f"{mixing.internal:,}",
+            external=f"{mixing.external:,}",
+        ),
+    ]
+    tables = [mixing_table]
+    if full:
+        brokers = brokerage(g, "community")
+        active = brokers.counts > 0
+        broker_rows: list[dict[str, Any]] = []
+        for j, place in enumerate(brokers.groups):
+            inside = brokers.codes == j
+            broker_rows.append(
+                {"place": ctx.place_name(place), "id": place, "members": int(inside.sum())}
+                | {role: int(active[inside, r].sum()) for r, role in enumerate(ROLES)}
+            )
+        grouped = brokers.codes >= 0
+        broker_rows.append(
+            {"place": _w("all_communities", lang), "id": None, "members": int(grouped.sum())}
+            | {role: int(active[grouped, r].sum()) for r, role in enumerate(ROLES)}
+        )
+        tables.append(
+            ctx.table(
+                "brokers",
+                broker_rows,
+                ["place", "members", *ROLES],
+                people=["members", *ROLES],
+                totals=_place_totals(g, [r["id"] for r in broker_rows]),
+                caption=_w("text.capital_brokers_caption", lang),
+            )
+        )
+        figures.append(
+            ctx.figure(
+                "brokerage",
+                _w("text.capital_brokerage_alt", lang),
+                lambda ax: brokers.plot(ax=ax, n=10, lang=ctx.figure_lang),
+            )
+        )
+        paragraphs.append(_w("text.capital_brokers", lang))
+    return Section(
+        id="capital",
+        title=_w("capital", lang),
+        text=ctx.noted("capital", tuple(paragraphs)),
+        tables=tuple(tables),
+        figures=tuple(figures),
+    )
+
+
+def _participation(ctx: _Context) -> Section | None:
+    """Participation and retention (optional): the share of each community at each rung
+    of the participation ladder, volunteers' retention (Kaplan–Meier, compared across
+    communities by the log-rank test) and the projects gone dormant."""
+    import numpy as np
+
+    from .participation import NONE, participation
+    from .survival import DAYS_PER_MONTH, dormancy, retention
+
+    g, lang = ctx.graph, ctx.lang
+    if not (g.communities() and g.residents()):
+        return None
+    ladder = participation(g, threshold=ctx.threshold)
+    rungs = list(ladder.rungs)
+    # every count as it is (threshold 1): the report's one suppression hides them below
+    rows: list[dict[str, Any]] = [
+        {**row, "place": ctx.place_name(row["community"]), "id": row["community"]}
+        for row in ladder.community_rows(threshold=1)
+    ]
+    everyone = {"place": _w("all_communities", lang), "id": None}
+    everyone |= {key: sum(r[key] for r in rows) for key in ("residents", *rungs)}
+    rows.append(everyone)
+    for row in rows:
+        for rung in rungs:
+            row[f"share_{rung}"] = _pct(row[rung] / row["residents"]) if row["residents"] else None
+    shown = [r for r in rungs if r != NONE]
+    ladder_table = ctx.table(
+        "participation",
+        rows,
+        ["place", "residents", *(f"share_{r}" for r in shown)],
+        people=["residents", *rungs],
+        derived={f"share_{r}": [r, "residents"] for r in rungs},
+        totals=_place_totals(g, [r["id"] for r in rows]),
+        column_totals={"residents": rungs},
+        caption=_w("text.participation_caption", lang),
+    )
+    names = _place_ids(ctx)
+    figures = []
+    if not ladder_table.suppressed:  # figures hide what tables hide: none then
+        figures.append(
+            ctx.figure(
+                "participation",
+                _w("participation", lang),
+                lambda ax: _relabel(
+                    ladder.plot(ax=ax, kind="communities", lang=ctx.figure_lang),
+                    names,
+                    ctx.figure_lang,
+                ),
+            )
+        )
+    paragraphs = [_w("text.participation", lang)]
+    tables = [ladder_table]
+    kept = retention(g)
+    if len(kept):
+        months = {c.group: c.median for c in kept.curves}
+        stay: list[dict[str, Any]] = []
+        for curve in kept.curves:
+            left = int(curve.events.sum())
+            stay.append(
+                {
+                    "place": ctx.place_name(str(curve.group)) if curve.group in g else "",
+                    "id": curve.group,
+                    "volunteers": curve.subjects,
+                    "left": left,
+                    "active": curve.subjects - left,
+                    "median_months": None
+                    if np.isinf(months[curve.group])
+                    else round(months[curve.group] / DAYS_PER_MONTH, 1),
+                }
+            )
+        overall = kept.overall
+        left = int(overall.events.sum())
+        stay.append(
+            {
+                "place": _w("all_communities", lang),
+                "id": None,
+                "volunteers": overall.subjects,
+                "left": left,
+                "active": overall.subjects - left,
+                "median_months": None
+                if np.isinf(overall.median)
+                else round(overall.median / DAYS_PER_MONTH, 1),
+            }
+        )
+        tables.append(
+            ctx.table(
+                "retention",
+                stay,
+                ["place", "volunteers", "left", "active", "median_months"],
+                people=["volunteers", "left", "active"],
+                derived={"median_months": ["volunteers", "left"]},
+                totals=_place_totals(g, [r["id"] for r in stay]),
+                column_totals={"volunteers": ["left", "active"]},
+                caption=_w("text.retention_caption", lang, months=3),
+            )
+        )
+        # one curve a community only when each has enough volunteers to show
+        by_group = all(c.subjects >= ctx.threshold for c in kept.curves)
+        figures.append(
+            ctx.figure(
+                "retention",
+                _w("text.retention_alt", lang),
+                lambda ax: _relabel(
+                    kept.plot(ax=ax, groups=by_group, lang=ctx.figure_lang), names, ctx.figure_lang
+                ),
+            )
+        )
+        p = kept.logrank.p_value
+        if not np.isnan(p):
+            key = "text.retention_differ" if p < 0.05 else "text.retention_alike"
+            paragraphs.append(_w(key, lang, p=f"{p:.3f}"))
+    idle = dormancy(g, kind="project")
+    dormant = [
+        {
+            "project": _project_label(g.get(pid), lang),
+            "community": ctx.place_name(group) if group in g else "",
+            "last_activity": last.isoformat() if last is not None else None,
+            "idle_months": round(float(days) / DAYS_PER_MONTH, 1) if np.isfinite(days) else None,
+        }
+        for pid, group, last, days, asleep in zip(
+            idle.ids, idle.groups, idle.last, idle.idle_days, idle.dormant, strict=True
+        )
+        if asleep
+    ]
+    if dormant:
+        tables.append(
+            ctx.table(
+                "dormant_projects",
+                dormant,
+                ["project", "community", "last_activity", "idle_months"],
+                caption=_w("text.dormant_caption", lang, months=idle.months),
+            )
+        )
+    paragraphs.append(
+        _w("text.dormant", lang, n=len(dormant), total=len(idle.ids), months=idle.months)
+    )
+    return Section(
+        id="participation",
+        title=_w("participation", lang),
+        text=tuple(paragraphs),
+        tables=tuple(tables),
+        figures=tuple(figures),
+    )
+
+
+def _method(ctx: _Context) -> Section | None:
+    """How this was computed: shown only when some section took a cheaper method, or
+    when a Chinese page cannot carry its own font, so a pilot's report (all exact, with
+    the ``vchuang[zh]`` font) is what it always was."""
+    from .kernel.text import text
+    from .plot._webfont import web_font_file
+
+    # without the vchuang[zh] font the page embeds none (see _render): say so
+    fonts = ctx.lang == "zh" and web_font_file() is None
+    if not (ctx.reduced or fonts):
         return None
     lang = ctx.lang
     residents = len(ctx.graph.residents())
     engaged = len(ctx.graph.engaged())
-    lines = [text("report.method.intro", lang, residents=f"{residents:,}", engaged=f"{engaged:,}")]
-    lines += [ctx.notes[s] for s in ("talents", "mouth", "matching") if s in ctx.notes]
+    lines = []
+    if ctx.reduced:
+        intro = text(
+            "report.method.intro", lang, residents=f"{residents:,}", engaged=f"{engaged:,}"
+        )
+        lines += [intro, *(ctx.notes[s] for s in _NOTED if s in ctx.notes)]
+    if fonts:
+        lines.append(text("report.method.fonts", lang))
     return Section(id="method", title=text("report.method.title", lang), text=tuple(lines))
 
+
+#: The sections whose method line the "how this was computed" note gives, in order.
+_NOTED = ("talents", "mouth", "matching", "capital")
 
 _SECTIONS: tuple[Callable[[_Context], Section | None], ...] = (
     _glance,
@@ -1544,6 +1919,64 @@ _SECTIONS: tuple[Callable[[_Context], Section | None], ...] = (
     _funds,
     _comparison,
 )
+
+#: The optional sections, off by default, after the others when chosen with
+#: ``build_report(..., sections=...)``.
+_OPTIONAL: tuple[Callable[[_Context], Section | None], ...] = (_capital, _participation)
+
+#: The sections of every report, by the name ``sections=`` takes, in page order.
+DEFAULT_SECTIONS = (
+    "glance",
+    "trends",
+    "overview",
+    "funnel",
+    "talents",
+    "reach",
+    "mouth",
+    "matching",
+    "selection",
+    "pipeline",
+    "funds",
+    "comparison",
+)
+#: The sections a report has only when asked for: social capital (bonding and bridging
+#: ties, brokers) and participation and retention (the ladder, volunteers' retention,
+#: dormant projects).
+OPTIONAL_SECTIONS = ("capital", "participation")
+
+
+def _section_name(make: Callable[..., Any]) -> str:
+    """The name ``sections=`` gives the section ``make`` makes (its title's key)."""
+    name = getattr(make, "__name__", "section")
+    return {"_word_of_mouth": "mouth"}.get(name, name.strip("_"))
+
+
+def _chosen_sections(sections: Iterable[str] | str | None) -> frozenset[str]:
+    """The names of the sections to make, checked (``"default"``: every default one).
+
+    The overview is always made: it says what the page publishes and how (pseudonyms,
+    small counts hidden).
+
+    >>> sorted(_chosen_sections("overview, capital"))
+    ['capital', 'overview']
+    >>> _chosen_sections(["capitl"])
+    Traceback (most recent call last):
+    ...
+    vchuang.errors.ValidationError: sections: must be one of 'default', 'glance', ...
+    """
+    from .kernel.checks import check_choice
+
+    if sections is None:
+        return frozenset(DEFAULT_SECTIONS)
+    names = sections.split(",") if isinstance(sections, str) else list(sections)
+    allowed = ("default", *DEFAULT_SECTIONS, *OPTIONAL_SECTIONS)
+    chosen = {"overview"}
+    for name in names:
+        if not isinstance(name, str):
+            raise ValidationError([Problem("sections", f"must be names, got {name!r}")])
+        picked = check_choice(name.strip(), allowed, "sections")
+        chosen |= set(DEFAULT_SECTIONS) if picked == "default" else {picked}
+    return frozenset(chosen)
 
 
 # --------------------------------------------------------------------------- output
@@ -1635,21 +2068,26 @@ def _render(
         }
         for s in sections
     ]
+    from .plot._webfont import font_face_css
+
     page = _environment().get_template("page.html.j2")
-    return str(
-        page.render(
-            html_lang="zh-CN" if lang == "zh" else "en",
-            kind="internal" if internal else "public",
-            internal=internal,
-            watermark=_w("internal.watermark", lang),
-            internal_notice=_w("internal.notice", lang),
-            title=title,
-            contents=_w("contents", lang),
-            given_label=_w("given", lang),
-            sections=views,
-            footer=_w("made", lang, version=__version__),
-        )
-    )
+    fields: dict[str, Any] = {
+        "html_lang": "zh-CN" if lang == "zh" else "en",
+        "kind": "internal" if internal else "public",
+        "internal": internal,
+        "watermark": _w("internal.watermark", lang),
+        "internal_notice": _w("internal.notice", lang),
+        "title": title,
+        "contents": _w("contents", lang),
+        "given_label": _w("given", lang),
+        "sections": views,
+        "footer": _w("made", lang, version=__version__),
+    }
+    shown = str(page.render(font_face="", **fields))
+    # no empty boxes where the reader has no CJK font: the page's own CJK characters,
+    # cut from the vchuang[zh] font, embedded after the reader's fonts (none without it)
+    face = font_face_css(shown)
+    return str(page.render(font_face=Markup(face), **fields)) if face else shown
 
 
 def _csv_value(value: Any) -> Any:
@@ -2013,6 +2451,7 @@ def build_report(
     scale: Scale | None = None,
     reveal: bool = False,
     pdf: bool = False,
+    sections: Iterable[str] | str | None = None,
 ) -> Report:
     """Write the report of ``graph`` into the folder ``out``.
 
@@ -2056,6 +2495,16 @@ def build_report(
         Also print the page to ``report.pdf`` through headless Chromium
         (:func:`print_pdf`); without a Chromium on the ``PATH`` nothing is done and a
         :class:`ValidationError` says how to get one.
+    sections : iterable of str, or str, optional
+        The sections to make, by name (a string: names separated by commas), in the
+        page's order whatever the order given: any of :data:`DEFAULT_SECTIONS` (every
+        report's, the default), ``"default"`` for all of them, and the optional
+        :data:`OPTIONAL_SECTIONS` -- ``"capital"`` (social capital: bonding and bridging
+        ties by community, brokers by role) and ``"participation"`` (the participation
+        ladder by community, volunteers' retention compared across communities, dormant
+        projects; it needs the ``survival`` extra). ``["default", "capital"]`` adds a
+        section to the usual report. The overview, which says how the page protects
+        the people in it, is always made. Unknown names are refused before any work.
 
     Returns
     -------
@@ -2065,13 +2514,19 @@ def build_report(
     Raises
     ------
     ValidationError
-        ``lang`` or ``threshold`` is not valid; ``out`` is a file, a folder holding
+        ``lang``, ``threshold`` or ``sections`` is not valid; ``out`` is a file, a folder holding
         files that are not part of a report, or a folder holding a report of the other
         kind (an internal one over a public one, or the reverse); ``pdf`` without a
         Chromium, or Chromium failed to print.
     """
     if lang not in ("en", "zh"):
         raise ValidationError([Problem("lang", f"must be 'en' or 'zh', got {lang!r}")])
+    chosen = _chosen_sections(sections)
+    makers = (
+        list(_SECTIONS)
+        if sections is None
+        else [m for m in (*_SECTIONS, *_OPTIONAL) if _section_name(m) in chosen]
+    )
     given = Path(out)
     folder = given.resolve()  # "." and ".." have no name to rename; a link, its folder
     _check_out(folder, lang, internal=reveal)
@@ -2101,23 +2556,23 @@ def build_report(
         scale=scale if scale is not None else Scale(),
         names=_consented_names(graph, key) if reveal else {},
     )
-    bar = _Progress(progress, len(_SECTIONS) + 1 + pdf, lang)
-    sections: list[Section] = []
+    bar = _Progress(progress, len(makers) + 1 + pdf, lang)
+    made: list[Section] = []
     try:
-        for make in _SECTIONS:
+        for make in makers:
             label = _section_label(make, lang)
             bar.start(label)
             section = make(ctx)
             bar.step(label)
             if section is not None:
-                sections.append(section)
+                made.append(section)
         note = _method(ctx)  # after the sections, which chose their methods
         if note is not None:
-            sections.append(note)
+            made.append(note)
         if reveal:
-            sections = [_internal_overview(s, ctx) for s in sections]
+            made = [_internal_overview(s, ctx) for s in made]
         title = _w("title", lang)
-        page = _render(sections, title, lang, threshold, internal=reveal)
+        page = _render(made, title, lang, threshold, internal=reveal)
         bar.start(_w("progress.page", lang))
 
         def printed(index: Path, target: Path) -> None:
@@ -2125,7 +2580,7 @@ def build_report(
             bar.start(_w("progress.pdf", lang))
             print_pdf(index, target, browser=browser, lang=lang)
 
-        written = _write(folder, sections, page, pdf=printed if browser else None)
+        written = _write(folder, made, page, pdf=printed if browser else None)
         bar.step(_w("progress.pdf" if browser else "progress.page", lang))
     finally:
         bar.close()
@@ -2134,7 +2589,7 @@ def build_report(
     return Report(
         out=given,
         index=index,
-        sections=tuple(sections),
+        sections=tuple(made),
         files=tuple(files),
         methods=dict(ctx.methods),
     )

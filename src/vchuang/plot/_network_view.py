@@ -30,6 +30,7 @@ from ..kernel.text import check_lang, text
 from ..model import Activity, Community, Project, Relation, Resident, Role, Segment
 from ..privacy import data_date, display_name, keyed_id, pseudonym_label
 from ._style import COLORS
+from ._webfont import FACE
 
 __all__ = ["NODE_LIMIT", "network_view"]
 
@@ -57,7 +58,7 @@ _ORDER = {kind: i for i, kind in enumerate(_KINDS)}
 _HOLDS = (Relation.LEADS, Relation.CO_LEADS, Relation.VOLUNTEERS_IN, Relation.ATTENDED)
 
 _FONTS = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", '
-_FONTS += '"PingFang SC", Arial, sans-serif'
+_FONTS += f'"PingFang SC", "{FACE}", Arial, sans-serif'  # FACE: the page's embedded font
 
 
 def network_view(
@@ -571,7 +572,8 @@ def _page(
 
 
 _STYLE = """
-.vc-net{font-family:system-ui,"Noto Sans CJK SC","Noto Sans SC","Microsoft YaHei",sans-serif;
+.vc-net{font-family:system-ui,"Noto Sans CJK SC","Noto Sans SC","Microsoft YaHei","vchuang CJK",
+  sans-serif;
   font-size:14px;border:1px solid #ddd;border-radius:4px;margin:1em 0;background:#fff}
 .vc-net-bar{display:flex;flex-wrap:wrap;gap:.5em 1.2em;align-items:center;padding:.5em .7em;
   border-bottom:1px solid #eee}
@@ -637,6 +639,9 @@ _SCRIPT = """
     }
   }
   network.once("afterDrawing", record);
+  // the canvas draws with the page's embedded CJK face only once it is loaded
+  if (document.fonts) { document.fonts.load("12px " + data.options.nodes.font.face, "\\u4e2d")
+    .then(function () { network.redraw(); }, function () {}); }
   network.on("stabilizationIterationsDone", function () {
     network.setOptions({physics: false});
     record();

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -9,7 +10,7 @@ import numpy as np
 from ..kernel.plotting import draw
 from ..kernel.text import text
 from ..talent import FEATURES, KeyPlayers, TalentRanking
-from ._style import COLORS, font_kw, label_lang, new_axes
+from ._style import COLORS, cjk_fonts, font_kw, label_lang, new_axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -40,6 +41,7 @@ def plot_talents(
     place: str | None = None,
     by: str = "group",
     lang: str = "en",
+    labels: Mapping[str, str] | None = None,
 ) -> Axes:
     """Stacked horizontal bars of the score parts of the best ``n`` residents.
 
@@ -58,11 +60,14 @@ def plot_talents(
         colour).
     lang : {"en", "zh"}
         Label language (Chinese needs a CJK font; otherwise English, with a warning).
+    labels : mapping of str to str, optional
+        How to label residents: resident ID -> label (the names a staff report may show,
+        say); residents not in it are labelled by their ID.
 
     Returns
     -------
     matplotlib.axes.Axes
-        The axes drawn on. Bars are labelled by resident ID, never by name.
+        The axes drawn on. Bars are labelled by resident ID (or by ``labels``).
 
     See Also
     --------
@@ -77,7 +82,8 @@ def plot_talents(
     font: dict[str, Any] = font_kw(lang)
     ax = new_axes(ax, figsize=(7.0, 0.45 * max(n, 4) + 1.5))
     talents = ranking.top(n, place=place)
-    labels = [t.resident for t in talents]
+    shown = labels or {}
+    ticks = [shown.get(t.resident, t.resident) for t in talents]
     y = np.arange(len(talents))[::-1]
     left = np.zeros(len(talents))
     for group, features in FEATURES.items():
@@ -96,7 +102,10 @@ def plot_talents(
     for yi, total in zip(y, left, strict=True):
         ax.text(total + 0.01, yi, f"{total:.2f}", va="center", fontsize=8)
     ax.set_yticks(y)
-    ax.set_yticklabels(labels)
+    # a name in Chinese needs a CJK font whatever the language of the other labels
+    wide = any(not tick.isascii() for tick in ticks) and cjk_fonts()
+    tick_font: dict[str, Any] = {"fontfamily": cjk_fonts()} if wide else {}
+    ax.set_yticklabels(ticks, **tick_font)
     ax.set_xlim(0, max(1.0, float(left.max()) + 0.08) if len(left) else 1.0)
     ax.set_title(text("talent.ranking_title", lang), **font)
     ax.set_xlabel(text("talent.score", lang), **font)
