@@ -254,6 +254,31 @@ def test_why_not_funded_equals_brute_force(election: Election, rule: str) -> Non
         assert s.proposal in s.sentence("zh")
 
 
+@settings(deadline=None)
+@given(
+    election=approval_elections(max_projects=5, max_voters=6),
+    utility=st.sampled_from(["cost", "approval"]),
+)
+def test_why_not_funded_equal_shares_shortcut_gives_the_rerun_answers(
+    election: Election, utility: str
+) -> None:
+    # the defect: why-not-funded re-ran the whole rule ~50 times per proposal (slower
+    # than pabutools' effective support); equal shares now answers from the rule's own
+    # arrays (cost cut: one replay of the original run), with the same answers as
+    # re-running select() on a changed election
+    from vchuang.selection import _explain
+
+    result = select(election, rule="equal_shares", completion=None, utility=utility)
+    fast = why_not_funded(result, max_support=10)
+    original = _explain._EqualShares.applies
+    try:
+        _explain._EqualShares.applies = staticmethod(lambda result: False)  # type: ignore[method-assign]
+        slow = why_not_funded(result, max_support=10)
+    finally:
+        _explain._EqualShares.applies = original  # type: ignore[method-assign]
+    assert fast.shortfalls == slow.shortfalls
+
+
 def test_why_not_funded_names_who_outbid_it_in_both_languages() -> None:
     e = Election(
         projects=["a", "b", "c"],
@@ -311,7 +336,12 @@ def test_report_says_why_not_funded_and_why_no_audit() -> None:
 
     graph = longgang_pilot()
     for lang, fitted, over, audited in (
-        ("en", "would have fitted in the ¥1,500.00 left", "a cost ¥100.00 lower", "proportionality"),
+        (
+            "en",
+            "would have fitted in the ¥1,500.00 left",
+            "a cost ¥100.00 lower",
+            "proportionality",
+        ),
         (
             "zh",
             "本可以用选定项目之后剩下的1,500.00 元办成",
