@@ -17,7 +17,9 @@ Three measurements, each against a baseline run on the same graph in the same ru
    ``--epsilon``): time, RR sets, and the simulated spread of the seeds against the
    degree and PageRank baselines (same simulation for all three). Degree and PageRank
    are timed with ``evaluate=False`` (the ranking alone), against the baseline of
-   picking the ``k`` highest degrees with :func:`numpy.argsort`.
+   picking the ``k`` highest degrees with :func:`numpy.argsort`. Wall and CPU time and
+   the peak memory of the call (:mod:`tracemalloc`) are shown; ``--time-limit`` adds
+   RIS rows stopped by ``time_limit=`` with the epsilon they guarantee.
 3. **RIS against CELF** (Monte Carlo lazy greedy, ``--celf-runs`` runs per estimate)
    on a smaller G(n, m) (``--celf-nodes``): time and simulated spread of both choices.
 4. **Several cores**: the runs of table 1 with ``n_jobs=2`` against ``n_jobs=1`` (the
@@ -32,6 +34,7 @@ Run::
     python benchmarks/bench_diffusion.py --quick    # a few seconds
     nice -n 10 python benchmarks/bench_diffusion.py --p 0.01 0.05 0.1 wc
     python benchmarks/bench_diffusion.py --skip simulate ris celf --jobs-p 0.01 wc 0.1
+    python benchmarks/bench_diffusion.py --skip simulate celf jobs --methods ris --time-limit 10
 
 CyNetDiff (``pip install cynetdiff``, in the ``bench`` extra) is optional: without it
 the first table shows vchuang alone.
@@ -44,6 +47,7 @@ import array
 import math
 import os
 import time
+import tracemalloc
 from collections.abc import Sequence
 from typing import Any
 
@@ -160,27 +164,69 @@ def bench_ris(
     epsilon: float,
     runs: int,
     methods: Sequence[str] = ("ris", "degree", "pagerank"),
-) -> None:
+    time_limits: Sequence[float] = (),
+) -> list[dict[str, Any]]:
     print(f"\n2. Seed choice, k = {k}, on the same graph ({kw}), epsilon = {epsilon}")
-    header = f"{'method':>9} {'time s':>8} {'samples':>11} {'spread':>9} {'± 95%':>7}"
+    header = (
+        f"{'method':>14} {'time s':>8} {'CPU s':>8} {'peak MB':>8} {'samples':>11} "
+        f"{'eps':>6} {'spread':>9} {'± 95%':>7}"
+    )
     print(header)
     print("-" * len(header))
-    for method in methods:
-        t0 = time.perf_counter()
-        c = choose_seeds(adj, k, method=method, epsilon=epsilon, evaluate=False, rng=2, **kw)
-        dt = time.perf_counter() - t0
+    rows: list[dict[str, Any]] = []
+    todo: list[tuple[str, float | None]] = [(m, None) for m in methods]
+    todo += [("ris", t) for t in time_limits]
+    for method, limit in todo:
+        tracemalloc.start()
+        t0, c0 = time.perf_counter(), time.process_time()
+        c = choose_seeds(
+            adj,
+            k,
+            method=method,
+            epsilon=epsilon,
+            evaluate=False,
+            rng=2,
+            time_limit=limit,
+            **kw,
+        )
+        dt, cpu = time.perf_counter() - t0, time.process_time() - c0
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
         s = simulate(adj, c.seeds, runs=runs, rng=3, **kw)
-        label = "RIS" if method == "ris" else method
+        label = ("RIS" if limit is None else f"RIS {limit:g} s") if method == "ris" else method
         samples = f"{c.samples:,}" if method == "ris" else "-"
-        print(f"{label:>9} {dt:>8.2f} {samples:>11} {s.mean:>9.1f} {s.ci[1] - s.mean:>7.1f}")
+        eps = f"{c.epsilon_achieved:.3f}" if method == "ris" else "-"
+        print(
+            f"{label:>14} {dt:>8.2f} {cpu:>8.2f} {peak:>8.0f} {samples:>11} {eps:>6} "
+            f"{s.mean:>9.1f} {s.ci[1] - s.mean:>7.1f}"
+        )
+        rows.append(
+            {
+                "method": method,
+                "time_limit": limit,
+                "seconds": dt,
+                "cpu_seconds": cpu,
+                "peak_mb": peak,
+                "samples": c.samples,
+                "epsilon_achieved": c.epsilon_achieved,
+                "stopped_early": c.stopped_early,
+                "spread": s.mean,
+                "halfwidth": s.ci[1] - s.mean,
+            }
+        )
     (top, dt) = timed(lambda: np.argsort(-np.diff(adj.indptr), kind="stable")[:k])
     s = simulate(adj, top, runs=runs, rng=3, **kw)
-    print(f"{'argsort':>9} {dt:>8.3f} {'-':>11} {s.mean:>9.1f} {s.ci[1] - s.mean:>7.1f}")
     print(
-        "time: choose_seeds(..., evaluate=False) (no simulation of its own); argsort: the "
-        "k highest degrees by numpy, the baseline for degree; spread: the same simulation "
-        "of each method's seeds"
+        f"{'argsort':>14} {dt:>8.3f} {'-':>8} {'-':>8} {'-':>11} {'-':>6} {s.mean:>9.1f} "
+        f"{s.ci[1] - s.mean:>7.1f}"
     )
+    print(
+        "time / CPU: choose_seeds(..., evaluate=False) (no simulation of its own), wall and "
+        "CPU seconds; peak MB: tracemalloc peak during the call; eps: the epsilon the RR "
+        "sets guarantee (nan: none); argsort: the k highest degrees by numpy, the "
+        "baseline for degree; spread: the same simulation of each method's seeds"
+    )
+    return rows
 
 
 def bench_celf(n: int, ties: int, k: int, kw: dict[str, Any], celf_runs: int, runs: int) -> None:
@@ -240,7 +286,7 @@ def bench_jobs(
     )
 
 
-def main(argv: Sequence[str] | None = None) -> None:
+def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, a few seconds")
     parser.add_argument("--nodes", type=int, default=100_000)
@@ -263,6 +309,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="seed-choice methods of table 2",
     )
     parser.add_argument("--epsilon", type=float, default=0.1)
+    parser.add_argument(
+        "--time-limit",
+        nargs="*",
+        type=float,
+        default=[],
+        help="extra RIS rows with choose_seeds(time_limit=...) (seconds)",
+    )
     parser.add_argument("--celf-nodes", type=int, default=5000)
     parser.add_argument("--celf-ties", type=int, default=20_000)
     parser.add_argument("--celf-p", default="wc")
@@ -283,18 +336,23 @@ def main(argv: Sequence[str] | None = None) -> None:
         args.celf_nodes, args.celf_ties, args.celf_runs = 300, 900, 50
         args.p = ["0.05", "wc"]
         args.jobs_p = ["0.05"]
+        args.time_limit = args.time_limit or [0.0]
     adj = random_graph(args.nodes, args.ties, 0)
     seeds = np.random.default_rng(1).choice(args.nodes, args.seeds, replace=False)
     if "simulate" not in args.skip:
         bench_simulate(adj, seeds, args.p, args.runs)
+    rows: dict[str, Any] = {}
     if "ris" not in args.skip:
-        bench_ris(adj, args.k, _kw(args.ris_p), args.epsilon, args.runs, args.methods)
+        rows["ris"] = bench_ris(
+            adj, args.k, _kw(args.ris_p), args.epsilon, args.runs, args.methods, args.time_limit
+        )
     if "celf" not in args.skip:
         bench_celf(
             args.celf_nodes, args.celf_ties, args.k, _kw(args.celf_p), args.celf_runs, args.runs
         )
     if "jobs" not in args.skip:
         bench_jobs(adj, seeds, args.jobs_p, args.runs, warm=not args.quick)
+    return rows
 
 
 if __name__ == "__main__":

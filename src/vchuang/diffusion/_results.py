@@ -174,6 +174,15 @@ class SeedChoice:
         One sentence per seed: why it was chosen.
     notes : tuple of str
         How the choice was made (the IMM bounds, the number of samples …).
+    epsilon_achieved : float
+        ``ris``: the :math:`\\varepsilon` of the guarantee the RR sets drawn give — the
+        seeds reach at least :math:`(1 - 1/e - \\varepsilon)` of the best, with
+        probability at least :math:`1 - n^{-\\ell}`: the ``epsilon`` asked for, larger
+        when ``max_rr_sets`` or ``time_limit`` stopped sampling, NaN when no guarantee
+        holds. NaN for the other methods.
+    stopped_early : bool
+        ``ris``: ``max_rr_sets`` or ``time_limit`` stopped sampling before IMM had the
+        RR sets it needed (the notes say which).
     """
 
     seeds: tuple[Hashable, ...]
@@ -191,12 +200,19 @@ class SeedChoice:
     candidates: int
     reasons: tuple[str, ...] = attrs.field(repr=False)
     notes: tuple[str, ...] = attrs.field(repr=False)
+    epsilon_achieved: float = float("nan")
+    stopped_early: bool = False
 
     def __repr__(self) -> str:
         return (
             f"SeedChoice(method={self.method!r}, model={self.model!r}, "
             f"seeds={len(self.seeds)} {preview(self.seeds)}, given={len(self.given)}, "
-            f"spread={self.spread:.1f}, base={self.base:.1f}, candidates={self.candidates})"
+            f"spread={self.spread:.1f}, base={self.base:.1f}, candidates={self.candidates}"
+            + (
+                f", stopped_early=True, epsilon_achieved={self.epsilon_achieved:.3g})"
+                if self.stopped_early
+                else ")"
+            )
         )
 
     def _repr_html_(self) -> str:

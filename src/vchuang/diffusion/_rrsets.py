@@ -9,12 +9,12 @@ by the library's coverage engine (see the Notes of :func:`choose_seeds`).
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+import time
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
-from ..errors import Problem, ValidationError
 from ..kernel import coverage as _coverage
 from ..kernel.progress import progress_bar
 from ..kernel.said import Said
@@ -35,14 +35,28 @@ def _rr_batch(n: int) -> int:
     return int(min(_RR_BATCH, max(256, _visited._BIT_CELLS // max(n, 1))))
 
 
-class _Pool:
-    """A growing collection of reverse-reachable sets, stored by set."""
+class _Clock:
+    """When sampling must stop: a deadline ``time_limit`` seconds from now (or none)."""
 
-    def __init__(self, arcs_t: _Arcs, model: str, rng: np.random.Generator, bar: Any) -> None:
+    def __init__(self, time_limit: float | None) -> None:
+        self.limit = time_limit
+        self.deadline = math.inf if time_limit is None else time.perf_counter() + time_limit
+
+    def passed(self) -> bool:
+        return self.limit is not None and time.perf_counter() >= self.deadline
+
+
+class _Pool:
+    """A growing collection of reverse-reachable sets: each set's nodes, one flat array."""
+
+    def __init__(
+        self, arcs_t: _Arcs, model: str, rng: np.random.Generator, bar: Any, clock: _Clock
+    ) -> None:
         self.arcs = arcs_t
         self.model = model
         self.rng = rng
         self.bar = bar
+        self.clock = clock
         self.nodes: list[npt.NDArray[np.int32]] = []
         self.sizes: list[npt.NDArray[np.int32]] = []
         self.size = 0
@@ -50,9 +64,13 @@ class _Pool:
         self.batch = _rr_batch(arcs_t.n)
         self.visited = _visited._new(arcs_t.n, self.batch)
 
-    def extend_to(self, total: int) -> None:
+    def extend_to(self, total: int) -> bool:
+        """Draw RR sets until there are ``total``; ``False`` when the time limit stopped
+        it first (a collection always gets at least one pass)."""
         n = self.arcs.n
         while self.size < total:
+            if self.size and self.clock.passed():
+                return False
             b = min(self.batch, total - self.size)
             roots = self.rng.integers(n, size=b)
             if self.model == "ic":
@@ -61,41 +79,71 @@ class _Pool:
             else:
                 keys = _lt_walks(self.arcs, roots, self.rng, self.visited)
             self.visited.clear(keys)
-            keys = np.sort(keys, kind="stable")  # by set, then node (merges sorted runs)
             col = keys // n
-            self.nodes.append((keys - col * n).astype(np.int32))
+            nodes = (keys - col * n).astype(np.int32)
+            del keys
+            # group by set: a stable radix sort of the (16-bit) set number; the order of
+            # the nodes within a set does not matter
+            order = np.argsort(col.astype(np.uint16 if b <= 1 << 16 else np.int64), kind="stable")
+            self.nodes.append(nodes[order])
             self.sizes.append(np.bincount(col, minlength=b).astype(np.int32))
             self.size += b
-            self.pairs += keys.size
+            self.pairs += nodes.size
             self.bar.update(b)
+        return True
 
-    def select(self, rows: IntArray, given: IntArray) -> tuple[scipy.sparse.csr_array, BoolArray]:
-        """Candidates (``rows``: the node of each row) × RR sets as a canonical CSR
-        incidence, and the RR sets the ``given`` nodes already touch."""
+    def select(
+        self, rows: IntArray, given: IntArray
+    ) -> tuple[scipy.sparse.csr_array, scipy.sparse.csr_array, BoolArray]:
+        """Candidates (``rows``: the node of each row) × RR sets as a CSR incidence, the
+        same turned round (RR sets × candidates), and the RR sets ``given`` touch."""
         import scipy.sparse as sp
 
         n = self.arcs.n
-        indices = np.concatenate(self.nodes) if self.nodes else np.zeros(0, np.int32)
-        indptr = np.zeros(self.size + 1, dtype=np.int64)
+        if len(self.nodes) > 1:  # one flat array from now on
+            self.nodes = [np.concatenate(self.nodes)]
+            self.sizes = [np.concatenate(self.sizes)]
+        nodes = self.nodes[0] if self.nodes else np.zeros(0, np.int32)
+        # 32-bit offsets while they fit: scipy keeps one index type, so an int64 indptr
+        # would copy every node number to int64 (twice the memory)
+        index = np.int32 if nodes.size < np.iinfo(np.int32).max else np.int64
+        indptr = np.zeros(self.size + 1, dtype=index)
         if self.sizes:
-            np.cumsum(np.concatenate(self.sizes), out=indptr[1:])
-        by_set = sp.csr_array(
-            (np.ones(indices.size, dtype=np.int8), indices, indptr), shape=(self.size, n)
-        )
-        by_node = by_set.tocsc()  # transposed in C; sets stay sorted within each node
-        del by_set
+            np.cumsum(self.sizes[0], out=indptr[1:])
         covered = np.zeros(self.size, dtype=bool)
-        for g in given.tolist():
-            covered[by_node.indices[by_node.indptr[g] : by_node.indptr[g + 1]]] = True
+        if given.size:
+            hit = np.isin(nodes, given)
+            covered[np.searchsorted(indptr, np.flatnonzero(hit), side="right") - 1] = True
+            del hit
+        ones = np.ones(nodes.size, dtype=np.int8)  # the data of both: all ones
+        if rows.size == n and np.array_equal(rows, np.arange(n)):
+            members = sp.csr_array((ones, nodes, indptr), shape=(self.size, n))
+        else:
+            at = np.full(n, -1, dtype=np.int32)
+            at[rows] = np.arange(rows.size, dtype=np.int32)
+            mapped = at[nodes]
+            keep = mapped >= 0
+            sub = np.zeros(nodes.size + 1, dtype=index)
+            np.cumsum(keep, out=sub[1:])
+            sub = sub[indptr]  # the kept entries before each set
+            members = sp.csr_array(
+                (ones[: int(sub[-1])], mapped[keep], sub), shape=(self.size, rows.size)
+            )
+            del mapped, keep
+        by_row = members.tocsc()  # a counting sort in C; sets stay sorted within each row
         inc = sp.csr_array(
-            (np.ones(by_node.indices.size), by_node.indices, by_node.indptr),
-            shape=(n, self.size),
+            (ones[: by_row.indices.size], by_row.indices, by_row.indptr),
+            shape=(members.shape[1], self.size),
         )
-        del by_node
-        if rows.size != n or not np.array_equal(rows, np.arange(n)):
-            inc = sp.csr_array(inc[rows])
+        del by_row
         inc.has_sorted_indices = True
-        return inc, covered
+        return inc, members, covered
+
+    def greedy(self, rows: IntArray, given: IntArray, k: int) -> tuple[_coverage.Greedy, float]:
+        """The greedy choice of ``k`` rows on these RR sets, and the sets ``given`` touch."""
+        inc, members, covered = self.select(rows, given)
+        res = _coverage.max_coverage(inc, k, covered=covered, members=members)
+        return res, float(covered.sum())
 
 
 def _lt_walks(
@@ -124,19 +172,19 @@ def _lt_walks(
     return np.concatenate(got)
 
 
-def _capped(count: int, limit: int) -> int:
-    if count > limit:
-        msg = (
-            f"IMM needs {count:,} RR sets here, more than max_rr_sets = {limit:,} "
-            "(memory grows with them)"
-        )
-        hint = "raise epsilon (samples grow like 1/epsilon^2) or max_rr_sets"
-        raise ValidationError([Problem("epsilon", msg, hint)])
-    return count
-
-
 def _log_comb(n: int, k: int) -> float:
     return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+
+
+class _Imm(NamedTuple):
+    chosen: IntArray
+    share: FloatArray
+    spread: float
+    samples: int
+    evaluations: int
+    notes: tuple[str, ...]
+    epsilon: float  # the epsilon achieved (nan: no guarantee)
+    stopped: bool
 
 
 def _imm(
@@ -151,10 +199,15 @@ def _imm(
     rng: np.random.Generator,
     progress: bool,
     max_rr_sets: int,
-) -> tuple[IntArray, FloatArray, float, int, int, tuple[str, ...]]:
+    time_limit: float | None = None,
+) -> _Imm:
     n = net.n
     log_n = math.log(max(n, 2))  # a network of one node: as if two (no log 0)
     bar = progress_bar(progress, None, "RR sets")
+    clock = _Clock(time_limit)
+    stop: Said | None = None
+    guarantee: Said | None = None
+    achieved = epsilon
     try:
         e1 = 1.0 - 1.0 / math.e
         ell = ell * (1.0 + math.log(2) / log_n)
@@ -167,45 +220,83 @@ def _imm(
             / eps1**2
         )
         lower = 1.0
-        pool = _Pool(arcs_t, model, rng, bar)
+        pool = _Pool(arcs_t, model, rng, bar, clock)
         evals = 0
         for i in range(1, max(2, math.ceil(math.log2(max(n, 2))))):
             x = n / 2.0**i
-            pool.extend_to(_capped(math.ceil(lam1 / x), max_rr_sets))
-            inc, covered = pool.select(cand, given)
-            res = _coverage.max_coverage(inc, k, covered=covered)
-            del inc
+            need = math.ceil(lam1 / x)
+            done = pool.extend_to(min(need, max_rr_sets))
+            res, touched = pool.greedy(cand, given, k)
             evals += res.evaluations
-            est = n * (covered.sum() + res.value) / pool.size
+            if not done or need > max_rr_sets:  # the lower-bound phase did not finish
+                stop = _stop_note(done, time_limit, max_rr_sets, pool.size, need)
+                guarantee = Said("diffusion.note.no_guarantee_lb", drawn=f"{pool.size:,}")
+                achieved = math.nan
+                break
+            est = n * (touched + res.value) / pool.size
             if est >= (1.0 + eps1) * x:
                 lower = est / (1.0 + eps1)
                 break
+        first_phase = pool.size
         alpha = math.sqrt(ell * log_n + math.log(2))
         beta = math.sqrt(e1 * (log_cnk + ell * log_n + math.log(2)))
-        lam_star = 2.0 * n * (e1 * alpha + beta) ** 2 / epsilon**2
-        theta = math.ceil(lam_star / lower)
-        first_phase = pool.size
-        # Chen (2018): fresh RR sets for the final choice keep IMM's guarantee.
-        pool = _Pool(arcs_t, model, rng, bar)
-        pool.extend_to(_capped(theta, max_rr_sets))
-        inc, covered = pool.select(cand, given)
-        res = _coverage.max_coverage(inc, k, covered=covered)
-        del inc
-        evals += res.evaluations
+        lam_one = 2.0 * n * (e1 * alpha + beta) ** 2  # lambda* times epsilon squared
+        theta = math.ceil(lam_one / epsilon**2 / lower)
+        if stop is None:
+            # Chen (2018): fresh RR sets for the final choice keep IMM's guarantee.
+            first = (res, touched)
+            del pool  # its sets and visited mask go before the next are made
+            pool = _Pool(arcs_t, model, rng, bar, clock)
+            done = pool.extend_to(min(theta, max_rr_sets))
+            pool.visited = _visited._new(0, 0)  # no more sampling: free the mask
+            if not done or theta > max_rr_sets:
+                stop = _stop_note(done, time_limit, max_rr_sets, pool.size, theta)
+                # theta' = lambda*(eps') / LB  =>  eps' = sqrt(lambda* eps^2 / (theta' LB))
+                achieved = math.sqrt(lam_one / (pool.size * lower))
+                if achieved < e1:
+                    guarantee = Said(
+                        "diffusion.note.guarantee",
+                        epsilon=f"{achieved:.3f}",
+                        share=f"{e1 - achieved:.3f}",
+                        asked=f"{epsilon:g}",
+                        drawn=f"{pool.size:,}",
+                    )
+                else:
+                    achieved = math.nan
+                    guarantee = Said(
+                        "diffusion.note.no_guarantee_eps",
+                        drawn=f"{pool.size:,}",
+                        epsilon=f"{math.sqrt(lam_one / (pool.size * lower)):.3f}",
+                    )
+            if math.isnan(achieved) and pool.size < first_phase:
+                # no guarantee either way: the larger collection chooses better
+                (res, touched), size, pairs = first, first_phase, -1
+            else:
+                res, touched = pool.greedy(cand, given, k)
+                evals += res.evaluations
+                size, pairs = pool.size, pool.pairs
+        else:
+            size, pairs = pool.size, pool.pairs
     finally:
         bar.close()
-    scale = n / pool.size
-    rr_spread = (float(covered.sum()) + res.value) * scale
-    notes = (
-        Said(
-            "diffusion.note.imm",
-            epsilon=f"{epsilon:g}",
-            ell=f"{ell:.3f}",
-            lower=f"{lower:.1f}",
-            first=f"{first_phase:,}",
-            theta=f"{pool.size:,}",
-            pairs=f"{pool.pairs:,}",
-        ),
+    scale = n / size
+    rr_spread = (touched + res.value) * scale
+    notes: list[str] = []
+    if stop is None:
+        notes.append(
+            Said(
+                "diffusion.note.imm",
+                epsilon=f"{epsilon:g}",
+                ell=f"{ell:.3f}",
+                lower=f"{lower:.1f}",
+                first=f"{first_phase:,}",
+                theta=f"{size:,}",
+                pairs=f"{pairs:,}",
+            )
+        )
+    else:
+        notes += [stop, guarantee] if guarantee is not None else [stop]
+    notes += [
         Said(
             "diffusion.note.certificate",
             value=f"{res.value:.0f}",
@@ -214,6 +305,27 @@ def _imm(
             ratio=f"{res.value / res.bound if res.bound else 1.0:.3f}",
         ),
         Said("diffusion.note.rr_estimate", spread=f"{rr_spread:.1f}"),
+    ]
+    share = res.gains / size
+    return _Imm(
+        chosen=cand[res.chosen],
+        share=share,
+        spread=rr_spread,
+        samples=size,
+        evaluations=evals,
+        notes=tuple(notes),
+        epsilon=achieved,
+        stopped=stop is not None,
     )
-    share = res.gains / pool.size
-    return cand[res.chosen], share, rr_spread, pool.size, evals, notes
+
+
+def _stop_note(done: bool, time_limit: float | None, cap: int, drawn: int, need: int) -> Said:
+    """Why sampling stopped: the time limit, or ``max_rr_sets``."""
+    if not done:
+        return Said(
+            "diffusion.note.stopped_time",
+            limit=f"{time_limit:g}",
+            drawn=f"{drawn:,}",
+            need=f"{need:,}",
+        )
+    return Said("diffusion.note.stopped_cap", limit=f"{cap:,}", need=f"{need:,}")

@@ -157,6 +157,7 @@ def choose_seeds(
     given: Iterable[Hashable] = (),
     runs: int = 1000,
     max_rr_sets: int = 50_000_000,
+    time_limit: float | None = None,
     evaluate: bool = True,
     rng: RNGLike = None,
     n_jobs: int = 1,
@@ -192,8 +193,17 @@ def choose_seeds(
         Monte Carlo runs per estimate: the reported spread and gains of every method
         are simulated with ``runs`` runs (and each CELF gain).
     max_rr_sets : int
-        ``ris``: refuse (with a hint) to sample more RR sets than this; memory grows
-        with them.
+        ``ris``: draw at most this many RR sets in one collection (memory grows with
+        them). When IMM needs more, sampling stops there and the seeds are the greedy
+        choice on the sets drawn, with the guarantee those sets give
+        (``epsilon_achieved``, ``stopped_early`` and a note; see Notes). Changed: it
+        used to refuse with a ``ValidationError``. The same ``rng`` and ``max_rr_sets``
+        give the same choice.
+    time_limit : float, optional
+        ``ris``: seconds to spend sampling RR sets, at most (roughly: a pass of RR sets
+        and the greedy choice on them are not cut short). When it passes, the seeds are
+        chosen on the sets drawn, as for ``max_rr_sets``. Where the time limit binds,
+        the answer depends on the machine's speed, so a seed no longer fixes it.
     evaluate : bool
         ``True`` (the default, as before): the reported ``spread``, ``base`` and
         ``gains`` of ``ris``, ``degree`` and ``pagerank`` are simulated with ``runs``
@@ -220,7 +230,9 @@ def choose_seeds(
     -------
     SeedChoice
         Seeds in order with their marginal gains, the estimated spread, a reason for
-        each seed and notes on how they were chosen. Ties go to the smaller ID.
+        each seed and notes on how they were chosen. Ties go to the smaller ID. For
+        ``ris``, ``epsilon_achieved`` is the :math:`\\varepsilon` the RR sets drawn
+        guarantee (``epsilon`` unless a limit stopped sampling; NaN: no guarantee).
 
     Raises
     ------
@@ -278,6 +290,17 @@ def choose_seeds(
     sets they touch count as covered and the objective is
     :math:`\\sigma(\\text{given} \\cup S)`.
 
+    **Stopping early.** When ``max_rr_sets`` or ``time_limit`` stops the final
+    sampling at :math:`\\theta' < \\theta` sets, the seeds are the greedy choice on
+    them and the guarantee is the :math:`\\varepsilon'` that solves
+    :math:`\\theta' = \\lambda^*(\\varepsilon') / LB`, that is
+    :math:`\\varepsilon' = \\sqrt{2n((1 - 1/e)\\alpha + \\beta)^2 / (\\theta' LB)}`:
+    the seeds reach at least :math:`(1 - 1/e - \\varepsilon')` of the best, with
+    probability at least :math:`1 - n^{-\\ell}`. There is no guarantee when
+    :math:`\\varepsilon' \\ge 1 - 1/e` or when the limit stops the lower-bound
+    phase (no valid :math:`LB`); the seeds then come from whichever collection
+    drawn is larger (the lower-bound phase's or the final one).
+
     **CELF** (Leskovec et al. [2]_) is the greedy of Kempe et al. [1]_ with lazy
     re-evaluation: marginal gains only shrink (submodularity), so a stale gain is an
     upper bound and only the top of the heap is re-estimated. Each gain is estimated
@@ -325,6 +348,9 @@ def choose_seeds(
     k = check_whole(k, "k", minimum=0)
     epsilon = check_number(epsilon, "epsilon", above=0, below=1)
     ell = check_number(ell, "ell", above=0)
+    max_rr_sets = check_whole(max_rr_sets, "max_rr_sets", minimum=1)
+    if time_limit is not None:
+        time_limit = check_number(time_limit, "time_limit", minimum=0)
     runs = _check_runs(runs)
     n_jobs = check_jobs(n_jobs)
     flag: object = evaluate
@@ -346,9 +372,10 @@ def choose_seeds(
     values, rule = _arc_values(net, model, model_p, probability)
     pick_seq, eval_seq = spawn(rng, 2)
     notes: list[str] = []
+    epsilon_achieved, stopped_early = math.nan, False
     if method == "ris":
         arcs_t = _Arcs.build(net, values, reverse=True, model=model)
-        chosen, scores, rr_spread, samples, evals, imm_notes = _imm(
+        imm = _imm(
             net,
             arcs_t,
             model,
@@ -360,9 +387,18 @@ def choose_seeds(
             np.random.default_rng(pick_seq),
             progress,
             max_rr_sets,
+            time_limit,
         )
         del arcs_t
-        notes += imm_notes
+        chosen, scores, rr_spread, samples, evals = (
+            imm.chosen,
+            imm.share,
+            imm.spread,
+            imm.samples,
+            imm.evaluations,
+        )
+        epsilon_achieved, stopped_early = imm.epsilon, imm.stopped
+        notes += imm.notes
         if evaluate:
             arcs = _Arcs.build(net, values, model=model)
             cum = _prefix_spreads(arcs, model, given_idx, chosen, runs, eval_seq, n_jobs)
@@ -445,6 +481,8 @@ def choose_seeds(
         candidates=int(cand.size),
         reasons=reasons,
         notes=tuple(notes),
+        epsilon_achieved=float(epsilon_achieved),
+        stopped_early=bool(stopped_early),
     )
 
 
