@@ -18,3 +18,4 @@ def test_quick_mode_runs() -> None:
     assert row["ratio"] > 0
     assert row["load_ratio"] > 0 and row["save_ratio"] > 0
     assert row["peak_mb"] >= 0
+    assert row["parquet_ratio"] > 0  # the Parquet table (pyarrow is in the test extra)

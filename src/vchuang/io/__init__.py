@@ -11,6 +11,9 @@
 - Questionnaires (问卷星, KoboToolbox) into residents, skills and ties
   (:func:`~vchuang.io.surveys.read_survey`); Kumu maps both ways (:mod:`vchuang.io.kumu`);
   Decidim and CONSUL exports into calls and ideas (:mod:`vchuang.io.platforms`).
+- The same records in one Parquet file, read without parsing JSON
+  (:func:`~vchuang.io.load_parquet`, :func:`~vchuang.io.save_parquet`;
+  the ``columnar`` extra; ``vchuang.io.parquet``).
 
 The modules beyond JSON are imported on first use.
 """
@@ -33,18 +36,20 @@ from ._json import (
 )
 
 if TYPE_CHECKING:
-    from . import cells, export, kumu, pabulib, platforms, schema, surveys, tables
+    from . import cells, export, kumu, pabulib, parquet, platforms, schema, surveys, tables
     from .export import (
         export_tables,
         flat_graph,
         to_csv,
         to_dataframe,
         to_dataframes,
+        to_files,
         to_gexf,
         to_graphml,
     )
     from .kumu import read_kumu, write_kumu
-    from .platforms import read_consul, read_decidim
+    from .parquet import load_parquet, save_parquet
+    from .platforms import read_consul, read_decidim, write_consul, write_decidim
     from .schema import json_schema
     from .surveys import SurveyImport, read_survey
     from .tables import ImportReport, read_tables
@@ -64,8 +69,10 @@ __all__ = [
     "json_schema",
     "kumu",
     "load",
+    "load_parquet",
     "loads",
     "pabulib",
+    "parquet",
     "platforms",
     "read_consul",
     "read_decidim",
@@ -73,6 +80,7 @@ __all__ = [
     "read_survey",
     "read_tables",
     "save",
+    "save_parquet",
     "schema",
     "surveys",
     "tables",
@@ -80,12 +88,25 @@ __all__ = [
     "to_dataframe",
     "to_dataframes",
     "to_document",
+    "to_files",
     "to_gexf",
     "to_graphml",
+    "write_consul",
+    "write_decidim",
     "write_kumu",
 ]
 
-_SUBMODULES = ("cells", "export", "kumu", "pabulib", "platforms", "schema", "surveys", "tables")
+_SUBMODULES = (
+    "cells",
+    "export",
+    "kumu",
+    "pabulib",
+    "parquet",
+    "platforms",
+    "schema",
+    "surveys",
+    "tables",
+)
 _LAZY = {
     "ImportReport": "tables",
     "read_tables": "tables",
@@ -94,13 +115,18 @@ _LAZY = {
     "to_csv": "export",
     "to_dataframe": "export",
     "to_dataframes": "export",
+    "to_files": "export",
     "to_gexf": "export",
     "to_graphml": "export",
     "json_schema": "schema",
     "read_kumu": "kumu",
+    "load_parquet": "parquet",
+    "save_parquet": "parquet",
     "write_kumu": "kumu",
     "read_consul": "platforms",
     "read_decidim": "platforms",
+    "write_consul": "platforms",
+    "write_decidim": "platforms",
     "read_survey": "surveys",
     "SurveyImport": "surveys",
 }

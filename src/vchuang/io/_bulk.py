@@ -286,10 +286,11 @@ def _read_tuple(inner: _Read) -> _Read:
         found = inner(list(chain.from_iterable(values)))
         if found is None:
             return None
-        if len(found) == len(values) == sum(map(len, values)):  # one item each
+        sizes = list(map(len, values))
+        if len(found) == len(values) and sizes.count(1) == len(sizes):  # one item each
             return [(x,) for x in found]
         it = iter(found)
-        return [tuple(islice(it, n)) if n else () for n in map(len, values)]
+        return [tuple(islice(it, n)) if n else () for n in sizes]
 
     return read
 

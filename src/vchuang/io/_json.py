@@ -301,7 +301,8 @@ def dumps(graph: CommunityGraph, *, indent: int | None = 1) -> str:
 
 
 def save(graph: CommunityGraph, path: str | os.PathLike[str], *, indent: int | None = 1) -> None:
-    """Write the graph to a JSON file, atomically.
+    """Write the graph to a JSON file (a Parquet file for a path ending in ``.parquet``:
+    :func:`~vchuang.io.save_parquet`), atomically.
 
     The document is written to a temporary file beside ``path`` and renamed over it only
     once complete, so a failure leaves any old file intact.
@@ -311,6 +312,11 @@ def save(graph: CommunityGraph, path: str | os.PathLike[str], *, indent: int | N
     load : the inverse.
     dumps : the same document, as a string.
     """
+    from .parquet import is_parquet_path, save_parquet
+
+    if is_parquet_path(path):  # the columnar twin (vchuang.io.parquet)
+        save_parquet(graph, path)
+        return
     text = dumps(graph, indent=indent)
     atomic_write_text(Path(path), text)
 
@@ -352,7 +358,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 def load(source: str | os.PathLike[str] | IO[str] | IO[bytes]) -> CommunityGraph:
-    """Read a graph from a JSON file (a path or an open file).
+    """Read a graph from a JSON file (a path or an open file); a path ending in
+    ``.parquet`` is read by :func:`~vchuang.io.load_parquet`.
 
     Raises
     ------
@@ -367,6 +374,10 @@ def load(source: str | os.PathLike[str] | IO[str] | IO[bytes]) -> CommunityGraph
     loads : the same, from a string or bytes.
     read_tables : a graph from spreadsheets (CSV or Excel) instead.
     """
+    from .parquet import is_parquet_path, load_parquet
+
+    if is_parquet_path(source):  # the columnar twin (vchuang.io.parquet)
+        return load_parquet(cast(str, source))
     if isinstance(source, str | os.PathLike):
         data: str | bytes = Path(source).read_bytes()
     else:
