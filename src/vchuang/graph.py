@@ -1404,7 +1404,7 @@ class CommunityGraph:
                 # a float field holding a whole number (hours=2) stays a float, so that
                 # every node writes one type per attribute (GEXF declares one)
                 as_float = str(a.type).split("|", maxsplit=1)[0].strip() == "float"
-                if as_float and isinstance(value, int) and not isinstance(value, bool):
+                if as_float and type(value) is int:  # not a bool: a flag is no float
                     value = float(value)
                 if value is not None and value != "":
                     out[a.name] = value

@@ -1882,7 +1882,7 @@ def _method(ctx: _Context) -> Section | None:
     when a Chinese page cannot carry its own font, so a pilot's report (all exact, with
     the ``vchuang[zh]`` font) is what it always was."""
     from .kernel.text import text
-    from .plot._webfont import web_font_file
+    from .plot import web_font_file
 
     # without the vchuang[zh] font the page embeds none (see _render): say so
     fonts = ctx.lang == "zh" and web_font_file() is None
@@ -2068,7 +2068,7 @@ def _render(
         }
         for s in sections
     ]
-    from .plot._webfont import font_face_css
+    from .plot import font_face_css
 
     page = _environment().get_template("page.html.j2")
     fields: dict[str, Any] = {

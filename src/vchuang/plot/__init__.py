@@ -28,12 +28,14 @@ from ._selection import (
     plot_why_not_funded,
 )
 from ._style import COLORS, CJKFontWarning, cjk_fonts, font_kw, label_lang, new_axes
+from ._webfont import font_face_css, web_font_file
 from ._talent import plot_key_players, plot_talents
 
 __all__ = [
     "COLORS",
     "CJKFontWarning",
     "cjk_fonts",
+    "font_face_css",
     "font_kw",
     "label_lang",
     "network_view",
@@ -59,4 +61,5 @@ __all__ = [
     "plot_tiers",
     "plot_training",
     "plot_why_not_funded",
+    "web_font_file",
 ]
