@@ -257,6 +257,7 @@ intersphinx_timeout = 1
 _EXTERNAL = [
     r"(networkx|nx)(\..+)?",
     r"(numpy|np)(\..+)?",
+    r"(pandas|pd)(\..+)?",
     r"scipy(\..+)?",
     r"(matplotlib|mpl|plt)(\..+)?",
     r"datetime(\..+)?",
@@ -272,7 +273,9 @@ _EXTERNAL = [
     r"joblib(\..+)?",
     r"json(\..+)?",
     r"csv(\..+)?",
+    r"difflib(\..+)?",
     r"functools(\..+)?",
+    r"tracemalloc(\..+)?",
 ]
 # Builtins (int, str, None, ValueError, KeyError, ...), also spelled builtins.X, and the
 # plain words numpydoc uses in type descriptions.

@@ -427,7 +427,7 @@ def import_command(
     -------
     tuple
         The exit code — 0 all imported, 1 nothing written (problems, or a file that cannot
-        be read), 3 (:data:`EXIT_PARTIAL`) written without the rows listed — and the
+        be read), 3 (:data:`~vchuang.cli.EXIT_PARTIAL`) written without the rows listed — and the
         lines to print.
 
     Examples

@@ -888,9 +888,9 @@ def suppress_small(
 
     Notes
     -----
-    This is the *threshold rule* of statistical disclosure control [2]_: a cell counting
-    fewer than :math:`t` people may let a reader single them out ("the one elder in
-    building 6 who came").
+    This is the *threshold rule* of statistical disclosure control (Hundepool et al.
+    2012, in References): a cell counting fewer than :math:`t` people may let a reader
+    single them out ("the one elder in building 6 who came").
 
     *Primary* cells are the counts :math:`1 \\le n < t`. Every total the table declares
     (``totals``, ``column_totals``, and with ``across`` the unpublished total of each
@@ -920,8 +920,8 @@ def suppress_small(
 
     References
     ----------
-    .. [2] Hundepool, A. et al. (2012). *Statistical Disclosure Control*. Wiley, chapter 5.
-       https://doi.org/10.1002/9781118348239
+    Hundepool, A. et al. (2012). *Statistical Disclosure Control*. Wiley, chapter 5.
+    https://doi.org/10.1002/9781118348239
 
     Examples
     --------

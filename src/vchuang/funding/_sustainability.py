@@ -302,7 +302,7 @@ class ProjectOutlook:
         )
 
     def reasons_in(self, lang: str = "en") -> tuple[str, ...]:
-        """:attr:`reasons` in ``lang`` (``"en"`` or ``"zh"``); for ``"en"``, the same
+        """``reasons`` in ``lang`` (``"en"`` or ``"zh"``); for ``"en"``, the same
         sentences."""
         return said_in(self.reasons, lang)
 

@@ -116,7 +116,7 @@ class LinkProposal:
     reasons: tuple[str, ...]
 
     def reasons_in(self, lang: str = "en") -> tuple[str, ...]:
-        """:attr:`reasons` in ``lang`` (``"en"`` or ``"zh"``); for ``"en"``, the same
+        """``reasons`` in ``lang`` (``"en"`` or ``"zh"``); for ``"en"``, the same
         sentences.
 
         >>> from vchuang import load_example, Need, Project
@@ -153,7 +153,7 @@ class LinkDecision:
     why: str = attrs.field(validator=v.name)
 
     def why_in(self, lang: str = "en") -> str:
-        """:attr:`why` in ``lang`` (``"en"`` or ``"zh"``); a reason given by hand, or read
+        """``why`` in ``lang`` (``"en"`` or ``"zh"``); a reason given by hand, or read
         back from JSON, stays as written."""
         return say_in(self.why, lang)
 

@@ -79,7 +79,7 @@ class Check:
         return f"{self.reason} (hint: {self.hint})" if self.hint and not self.ok else self.reason
 
     def reason_in(self, lang: str = "en") -> str:
-        """:attr:`reason` in ``lang`` (``"en"`` or ``"zh"``); for ``"en"``, the same text.
+        """``reason`` in ``lang`` (``"en"`` or ``"zh"``); for ``"en"``, the same text.
 
         >>> from vchuang import load_example
         >>> from vchuang.incubator import Incubator
@@ -89,7 +89,7 @@ class Check:
         return say_in(self.reason, lang)
 
     def hint_in(self, lang: str = "en") -> str:
-        """:attr:`hint` in ``lang``."""
+        """``hint`` in ``lang``."""
         return say_in(self.hint, lang)
 
     def text_in(self, lang: str = "en") -> str:

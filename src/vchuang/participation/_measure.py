@@ -134,7 +134,7 @@ def participation(
     A link without a ``since`` date is dated by the resident's first activity in its
     project (volunteering), or by the project's start, else its first activity
     (leading); a group membership or a proposal without a date counts for the highest
-    rung but not for the timeline (:attr:`Participation.undated` counts them).
+    rung but not for the timeline (``Participation.undated`` counts them).
 
     The rung of resident :math:`r` in period :math:`t` is the highest rung of the
     dated evidence within :math:`t` (none when there is none); the transition matrix

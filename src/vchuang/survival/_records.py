@@ -235,7 +235,7 @@ def stage_times(
     stage of the process (:data:`vchuang.incubator.ORDER`). A project not there by
     ``as_of`` is censored at ``as_of``, or at the day it was dropped. A project already
     at or past :math:`s` with no dated move there (or with no date at all) cannot be
-    timed and is counted in :attr:`Survival.left_out`.
+    timed and is counted in ``Survival.left_out``.
     """
     from ..incubator import ORDER, STEPS
 
