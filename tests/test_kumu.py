@@ -15,6 +15,7 @@ import networkx as nx
 import pytest
 from hypothesis import given
 
+from lang_scan import english_words, has_chinese
 from strategies import graphs
 from vchuang.datasets import longgang_pilot
 from vchuang.errors import FormatError
@@ -72,7 +73,60 @@ def test_a_map_edited_in_kumu_reads_by_label_and_names_bad_cells() -> None:
     with pytest.raises(FormatError) as info:
         kumu.from_kumu_sheets(sheets)
     paths = [p.path for p in info.value.problems]
-    assert paths == ["Elements:4 (column Type)", "Elements:5 (column district)"]
+    assert paths == ["Elements:4 (column Type)", "Elements:5 (column District)"]
+
+
+def test_kumu_error_places_show_the_header_as_written_and_the_real_line() -> None:
+    # the column was shown lowercased ("column district") and blank rows shifted the line
+    sheets = {
+        "Elements": [
+            ["Label", "TYPE", "District", "Hours_Per_Week"],
+            ["Longgang", "district", "", ""],
+            ["", "", "", ""],
+            ["Ghost", "spaceship", "", ""],
+            ["Someone", "resident", "Longgang", "lots"],
+        ],
+        "Connections": [["From", "To", "Type", "WEIGHT"], ["Someone", "Longgang", "knows", "x"]],
+    }
+    with pytest.raises(FormatError) as info:
+        kumu.from_kumu_sheets(sheets)
+    assert [p.path for p in info.value.problems] == [
+        "Elements:4 (column TYPE)",
+        "Elements:5 (column District)",
+        "Elements:5 (column Hours_Per_Week)",
+        "Connections:2 (column WEIGHT)",
+    ]
+    assert (
+        str(info.value).splitlines()[2]
+        == "  Elements:5 (column District): a resident has no field 'district'"
+    )
+    with pytest.raises(FormatError) as zh:
+        kumu.from_kumu_sheets(sheets, lang="zh")
+    lines = zh.value.render("zh").splitlines()
+    assert lines[1].startswith("  Elements:4（“TYPE”列）：不认识的元素类型“spaceship”")
+    assert lines[2] == "  Elements:5（“District”列）：居民没有“district”这一字段"
+    kinds = list(kumu.entity_kinds())
+    for line in lines:
+        assert has_chinese(line), line
+        assert not english_words(
+            line,
+            [
+                "Elements",
+                "Connections",
+                "TYPE",
+                "District",
+                "Hours",
+                "Per",
+                "Week",
+                "lots",
+                "WEIGHT",
+                "spaceship",
+                "district",
+                "true",
+                "false",
+                *kinds,
+            ],
+        ), line
 
 
 def test_flat_networkx_graphml_is_read_by_igraph(tmp_path: Path) -> None:

@@ -219,3 +219,115 @@ def test_consul_writer_lists_an_empty_call_and_unwritable_fields(tmp_path: Path)
     assert len(back.proposals) == sum(
         1 for p in g.entities("proposal") if isinstance(p, Proposal) and p.call == call
     )
+
+
+# ------------------------------------------------------------ the report in each language
+
+OLD_DECIDIM_LINES = [
+    "2 calls, 5 ideas, 1 meetings, 120 votes",
+    (
+        "not represented: example.org-open-data-proposals.csv: columns not represented in the "
+        "graph: answer/…, attachments, category/…, comments, endorsements/…, followers, "
+        "participatory_space/…, reference, scope/…, state, url (hint: vchuang keeps the titles, "
+        "texts, costs, dates and vote counts; states, answers, categories, scopes, comments and "
+        "endorsements stay in Decidim)"
+    ),
+    (
+        "not represented: example.org-open-data-budgets.csv: columns not represented in the "
+        "graph: budget/…, comments, participatory_space/…, related_proposals, url (hint: vchuang "
+        "keeps the titles, texts, costs, dates and vote counts; states, answers, categories, "
+        "scopes, comments and endorsements stay in Decidim)"
+    ),
+    (
+        "not represented: example.org-open-data-meetings.csv: columns not represented in the "
+        "graph: address (hint: vchuang keeps the titles, texts, costs, dates and vote counts; "
+        "states, answers, categories, scopes, comments and endorsements stay in Decidim)"
+    ),
+    (
+        "not represented: example.org-open-data-debates.csv: not read: vchuang reads the "
+        "proposals, budgets and meetings files"
+    ),
+    (
+        "not represented: budget: open data does not publish a call's budget: each call's budget "
+        "is the cost of all its ideas (pass budget_fen=)"
+    ),
+]
+BAD_ROWS = "id;component/id;title/en;budget_amount;confirmed_votes\n5;1;G;3x;2\n6;1;H;100;many\n"
+OLD_BAD_LINES = [
+    "1 calls, 1 ideas, 0 meetings, 0 votes",
+    (
+        "not represented: budget: open data does not publish a call's budget: each call's budget "
+        "is the cost of all its ideas (pass budget_fen=)"
+    ),
+    (
+        "problem: x-open-data-budgets.csv:2 (column budget_amount): '3x' is not an amount of "
+        "yuan (hint: write digits with an optional ¥ or 元, e.g. 1234.50)"
+    ),
+    (
+        "problem: x-open-data-budgets.csv:3 (column confirmed_votes): the cell must be a whole "
+        "number, got 'many'"
+    ),
+]
+#: Words a Chinese report may show: file, column and field names, IDs, platform names and
+#: the cells quoted.
+NAMES = (  # noqa: SIM905
+    "example org open data proposals budgets meetings debates csv zip answer attachments "
+    "category comments endorsements followers participatory space reference scope state url "
+    "budget related address fen Decidim CONSUL consul inv investments closes name opens "
+    "organiser place project proposers target segments themes activity kind attendees hours "
+    "organisers skills amount confirmed votes heao many price description submitted"
+).split()
+
+
+def _all_chinese(lines: list[str]) -> None:
+    from lang_scan import english_words, has_chinese
+
+    for line in lines:
+        assert has_chinese(line), line
+        assert not english_words(line, NAMES), line
+
+
+def test_the_english_report_is_unchanged_by_the_catalogue(tmp_path: Path) -> None:
+    result = read_decidim(decidim_zip(tmp_path), place="heao")
+    assert result.lines() == result.lines("en") == OLD_DECIDIM_LINES
+    html = result._repr_html_()
+    assert "<caption>platform import</caption>" in html and "<td>ideas</td><td>5</td>" in html
+    path = tmp_path / "x-open-data-budgets.csv"
+    path.write_text(BAD_ROWS, encoding="utf-8")
+    assert read_decidim(path, place="heao").lines() == OLD_BAD_LINES
+    out = write_decidim(result.graph, tmp_path / "open-data.zip")
+    assert out.lines()[0] == "open-data.zip: 2 calls, 6 records"
+    assert out.lines()[1].startswith("not written: call: fields not written: ")
+    assert "<caption>platform export</caption>" in out._repr_html_()
+
+
+def test_platform_reports_in_chinese_have_no_english_words(tmp_path: Path) -> None:
+    result = read_decidim(decidim_zip(tmp_path), place="heao", lang="zh")
+    _all_chinese(result.lines())
+    path = tmp_path / "x-open-data-budgets.csv"
+    path.write_text(BAD_ROWS, encoding="utf-8")
+    bad = read_decidim(path, place="heao", lang="zh").lines()
+    _all_chinese(bad)
+    assert "x-open-data-budgets.csv:2（“budget_amount”列）" in bad[2]
+    html = result._repr_html_()
+    assert "参与平台数据导入" in html and "<td>点子</td><td>5</td>" in html
+    consul = tmp_path / "inv.csv"
+    consul.write_text("ID,Title,Supports,Price\n1,Bike,120,12x\n2,Mural,3,\n", encoding="utf-8")
+    _all_chinese(read_consul(consul, place="heao", lang="zh").lines())
+    out = write_decidim(result.graph, tmp_path / "open-data.zip", lang="zh")
+    _all_chinese(out.lines())
+    assert out.lines()[1].startswith("没有写出：金点子征集：")
+    assert "参与平台数据导出" in out._repr_html_()
+    _all_chinese(
+        write_consul(result.graph, tmp_path / "c.csv", call=result.calls[1], lang="zh").lines()
+    )
+
+
+def test_lines_take_a_language_at_render_time(tmp_path: Path) -> None:
+    # the report's own words and the places follow lang=; the messages stay as read
+    result = read_decidim(decidim_zip(tmp_path), place="heao")
+    zh = result.lines("zh")
+    assert zh[0] == "2 个征集，5 个点子，1 次会议，120 票"
+    assert zh[-1].startswith("图中没有对应：预算：")
+    with pytest.raises(ValueError, match="must be 'en' or 'zh'"):
+        result.lines("fr")

@@ -51,7 +51,7 @@ from ..kernel.text import Lang, check_lang, text
 from ..model import KIND_PLURALS, Metadata, Relation, SkillTaxonomy, entity_kinds
 from ._json import atomic_write_bytes, atomic_write_text, from_document, to_document
 from .tables._reading import read_csv, read_xlsx
-from .tables._sheets import Problems
+from .tables._sheets import Problems, _problem
 
 __all__ = [
     "CONNECTION_COLUMNS",
@@ -102,6 +102,17 @@ def _cell(field: str, value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def _expected(kind_types: Mapping[str, str], field: str) -> str:
+    """The catalogue's name for what a cell of ``field`` must hold (``"int"`` …)."""
+    kind = kind_types.get(field, "str")
+    if "SkillLevel" in kind:
+        return "skills"
+    if "Need" in kind:
+        return "needs"
+    words = set(re.findall(r"\w+", kind))
+    return next((w for w in ("bool", "int", "float") if w in words), "text")
 
 
 def _value(kind_types: Mapping[str, str], field: str, cell: str) -> Any:
@@ -204,7 +215,14 @@ class _Collector:
         self.problems: list[Problem] = []
 
     def add(self, where: str, message: str, hint: str = "") -> None:
-        self.problems.append(Problem(where, message, hint))
+        """A problem at ``where``; a place ``Elements:4 (column Type)`` is said in the
+        user's language by :meth:`~vchuang.errors.Problem.render`."""
+        self.problems.append(_problem(where, message, hint))
+
+    def bad_cell(self, where: str, value: object, expected: str, exc: Exception) -> None:
+        # English keeps the converter's own words; Chinese says what the cell must hold
+        error = str(exc) if self.lang == "en" else _t(f"expected.{expected}", self.lang)
+        self.add(where, _t("bad_cell", self.lang, value=str(value)[:40], error=error))
 
 
 def _document(
@@ -214,9 +232,12 @@ def _document(
     problems: _Collector,
     *,
     typed: bool,
+    headers: tuple[Mapping[str, str], Mapping[str, str]] = ({}, {}),
+    lines: tuple[Sequence[int], Sequence[int]] | None = None,
 ) -> dict[str, Any]:
     """A vchuang JSON document from elements and connections (``typed``: values are
-    JSON already, else text cells to read by each field's type)."""
+    JSON already, else text cells to read by each field's type). ``headers`` gives each
+    key's column header as written in the sheet, ``lines`` each row's line."""
     lang = problems.lang
     kinds = entity_kinds()
     types = _field_types()
@@ -224,11 +245,12 @@ def _document(
     for plural in KIND_PLURALS.values():
         doc[plural] = []
     for i, e in enumerate(elements):
-        place = f"{where[0]}[{i}]" if typed else f"{where[0]}:{i + 2}"
+        line = lines[0][i] if lines is not None else i + 2
+        place = f"{where[0]}[{i}]" if typed else f"{where[0]}:{line}"
         kind = str(e.get("type", "")).strip().casefold()
         if kind not in kinds:
             problems.add(
-                f"{place} (column Type)",
+                f"{place} (column {headers[0].get('type', 'Type')})",
                 _t("unknown_type", lang, type=e.get("type", "")),
                 _t("hint_types", lang, types=", ".join(kinds)),
             )
@@ -238,10 +260,11 @@ def _document(
             field = {"label": "name", "tags": "themes"}.get(key, key)
             if field == "type" or value in ("", None) or value == []:
                 continue
+            column = headers[0].get(key, _RENAMED.get(field, field))
             if field not in types[kind]:
                 problems.add(
-                    f"{place} (column {_RENAMED.get(field, field)})",
-                    _t("unknown_field", lang, field=key, kind=kind),
+                    f"{place} (column {column})",
+                    _t("unknown_field", lang, field=key, kind=text(f"model.kind.{kind}", lang)),
                 )
                 continue
             if typed or (field == "themes" and isinstance(value, list)):
@@ -250,14 +273,13 @@ def _document(
             try:
                 entry[field] = _value(types[kind], field, str(value))
             except (ValueError, TypeError, KeyError) as exc:
-                problems.add(
-                    f"{place} (column {_RENAMED.get(field, field)})",
-                    _t("bad_cell", lang, value=str(value)[:40], error=exc),
-                )
+                expected = _expected(types[kind], field)
+                problems.bad_cell(f"{place} (column {column})", value, expected, exc)
         doc[KIND_PLURALS[kind]].append(entry)
     links = []
     for i, c in enumerate(connections):
-        place = f"{where[1]}[{i}]" if typed else f"{where[1]}:{i + 2}"
+        line = lines[1][i] if lines is not None else i + 2
+        place = f"{where[1]}[{i}]" if typed else f"{where[1]}:{line}"
         link: dict[str, Any] = {
             "source": c.get("from", ""),
             "relation": str(c.get("type", "")).strip().casefold(),
@@ -273,10 +295,8 @@ def _document(
             try:
                 link[f] = float(value)
             except ValueError as exc:
-                problems.add(
-                    f"{place} (column {f.capitalize()})",
-                    _t("bad_cell", lang, value=str(value)[:40], error=exc),
-                )
+                column = headers[1].get(f, f.capitalize())
+                problems.bad_cell(f"{place} (column {column})", value, "float", exc)
         links.append(link)
     doc["links"] = links
     return doc
@@ -341,27 +361,41 @@ def from_kumu_sheets(
     check_lang(lang)
     problems = _Collector(lang)
 
-    def records(rows: Sequence[Sequence[str]], renames: Mapping[str, str]) -> list[dict[str, str]]:
+    def records(
+        rows: Sequence[Sequence[str]], renames: Mapping[str, str]
+    ) -> tuple[list[dict[str, str]], dict[str, str], list[int]]:
+        """The rows as records by key, each key's header as written, each row's line."""
         if not rows:
-            return []
-        head = [str(h).strip().casefold() for h in rows[0]]
-        keys = [renames.get(h, h.replace(" ", "_")) for h in head]
-        out = []
-        for row in rows[1:]:
+            return [], {}, []
+        written = [str(h).strip() for h in rows[0]]
+        keys = [renames.get(h.casefold(), h.casefold().replace(" ", "_")) for h in written]
+        out, lines = [], []
+        for n, row in enumerate(rows[1:], start=2):
             if not any(str(c).strip() for c in row):
                 continue
             out.append({k: str(c) for k, c in zip(keys, row, strict=False) if k})
-        return out
+            lines.append(n)
+        return out, {k: h for k, h in zip(keys, written, strict=True) if k}, lines
 
-    elements = records(sheets.get(names[0], []), {"label": "label", "tags": "tags"})
+    elements, element_heads, element_lines = records(
+        sheets.get(names[0], []), {"label": "label", "tags": "tags"}
+    )
     for e in elements:
         e.setdefault("id", e.get("label", ""))
         if not e.get("id"):
             e["id"] = e.get("label", "")
         if "tags" in e:
             e["tags"] = [t.strip() for t in e["tags"].split(_SEP) if t.strip()]  # type: ignore[assignment]
-    connections = records(sheets.get(names[1], []), {})
-    doc = _document(elements, connections, names, problems, typed=False)
+    connections, connection_heads, connection_lines = records(sheets.get(names[1], []), {})
+    doc = _document(
+        elements,
+        connections,
+        names,
+        problems,
+        typed=False,
+        headers=(element_heads, connection_heads),
+        lines=(element_lines, connection_lines),
+    )
     return _graph(doc, problems, metadata, taxonomy)
 
 

@@ -72,8 +72,9 @@ from ..kernel.money import format_fen
 from ..kernel.text import check_lang, text
 from ..model import Activity, ActivityKind, Call, District, Proposal
 from ._json import atomic_write_bytes
-from .cells import parse_date, parse_int, parse_money
+from .cells import cell_text, parse_date, parse_int, parse_money
 from .tables._reading import decode
+from .tables._sheets import _problem
 
 __all__ = [
     "CONSUL_COLUMNS",
@@ -95,6 +96,21 @@ def _t(key: str, lang: str, /, **fields: object) -> str:
     return text(f"platforms.{key}", lang, **fields)
 
 
+def _at(where: str, column: str, message: str, hint: str = "") -> Problem:
+    """A problem in one column of a row: ``where (column X)``, said in the reader's
+    language by :meth:`~vchuang.errors.Problem.render` (``where（“X”列）`` in Chinese)."""
+    return _problem(f"{where} (column {column})", message, hint)
+
+
+def _cell_problem(where: str, column: str, err: CellError, lang: str) -> Problem:
+    return _at(where, column, *cell_text(err, lang))
+
+
+def _kind_place(kind: str) -> Problem:
+    """The place of a record kind (``proposal``), said in each language."""
+    return Problem(kind, "", path_key=f"model.kind.{kind}")
+
+
 @attrs.frozen(kw_only=True, eq=False)
 class PlatformImport:
     """What :func:`read_decidim` or :func:`read_consul` read, and what they could not
@@ -114,6 +130,9 @@ class PlatformImport:
     """What the graph cannot hold, by file and column."""
     problems: tuple[Problem, ...] = attrs.field(repr=False)
     """Rows left out, and why."""
+    lang: str = attrs.field(default="en", repr=False)
+    """The language of the messages (the reader's ``lang``), and by default of
+    :meth:`lines` and the HTML table."""
 
     def __repr__(self) -> str:
         return (
@@ -123,25 +142,35 @@ class PlatformImport:
         )
 
     def _repr_html_(self) -> str:
+        lang = self.lang
         rows: list[tuple[object, object]] = [
-            ("calls", len(self.calls)),
-            ("ideas", len(self.proposals)),
-            ("meetings", len(self.activities)),
-            ("votes", sum(self.support.values())),
+            (_t("html.calls", lang), len(self.calls)),
+            (_t("html.ideas", lang), len(self.proposals)),
+            (_t("html.meetings", lang), len(self.activities)),
+            (_t("html.votes", lang), sum(self.support.values())),
         ]
-        rows += [(p.path, p.message) for p in self.not_represented[:SHOWN]]
-        return html_table("platform import", ("", ""), rows)
+        rows += [(p.path_in(lang), p.message_in(lang)) for p in self.not_represented[:SHOWN]]
+        return html_table(_t("html.import", lang), ("", ""), rows)
 
-    def lines(self) -> list[str]:
-        """The report as lines of text."""
+    def lines(self, lang: str | None = None) -> list[str]:
+        """The report as lines of text, in ``lang`` (``"en"`` or ``"zh"``; by default
+        the language the files were read in). The messages are in the reader's
+        language; ``lang`` changes the report's own words and the places."""
+        lang = self.lang if lang is None else check_lang(lang)
         out = [
-            (
-                f"{len(self.calls)} calls, {len(self.proposals)} ideas, "
-                f"{len(self.activities)} meetings, {sum(self.support.values())} votes"
+            _t(
+                "report.summary",
+                lang,
+                calls=len(self.calls),
+                ideas=len(self.proposals),
+                meetings=len(self.activities),
+                votes=sum(self.support.values()),
             )
         ]
-        out += [f"not represented: {p}" for p in self.not_represented]
-        out += [f"problem: {p}" for p in self.problems]
+        out += [
+            _t("report.not_represented", lang, problem=p.render(lang)) for p in self.not_represented
+        ]
+        out += [_t("report.problem", lang, problem=p.render(lang)) for p in self.problems]
         return out
 
 
@@ -186,7 +215,9 @@ class _Builder:
             costs = sum(p.cost_fen for p in self.proposals if p.call == call.id)
             calls.append(attrs.evolve(call, budget_fen=costs if budget_fen is None else budget_fen))
         if budget_fen is None and calls:
-            self.not_represented.append(Problem("budget", _t("no_budget", self.lang)))
+            self.not_represented.append(
+                Problem("budget", _t("no_budget", self.lang), path_key="platforms.place.budget")
+            )
         self.graph.add(*calls, *self.proposals, *self.activities)
         return PlatformImport(
             graph=self.graph,
@@ -196,6 +227,7 @@ class _Builder:
             support=dict(self.support),
             not_represented=tuple(self.not_represented),
             problems=tuple(self.problems),
+            lang=self.lang,
         )
 
 
@@ -346,7 +378,7 @@ def _decidim_row(
     if kind == "meetings":
         start = _date(row.get("start_time", ""))
         if start is None:
-            b.problems.append(Problem(f"{where} (column start_time)", _t("no_date", b.lang)))
+            b.problems.append(_at(where, "start_time", _t("no_date", b.lang)))
             return
         count = row.get("attendees_count") or row.get("attendees") or ""
         attendance = int(count) if count.isdigit() else None
@@ -373,7 +405,7 @@ def _decidim_row(
         try:
             cost = parse_money(row["budget_amount"])
         except CellError as err:
-            b.problems.append(Problem(f"{where} (column budget_amount)", err.message, err.hint))
+            b.problems.append(_cell_problem(where, "budget_amount", err, b.lang))
             return
     votes_col = "confirmed_votes" if kind == "budgets" else "supports"
     votes = 0
@@ -381,7 +413,7 @@ def _decidim_row(
         try:
             votes = parse_int(row[votes_col])
         except CellError as err:
-            b.problems.append(Problem(f"{where} (column {votes_col})", err.message, err.hint))
+            b.problems.append(_cell_problem(where, votes_col, err, b.lang))
     body = "description" if kind == "budgets" else "body"
     date_col = "created_at" if kind == "budgets" else "published_at"
     b.proposals.append(
@@ -462,7 +494,7 @@ def read_consul(
             try:
                 cost = parse_money(price)
             except CellError as err:
-                b.problems.append(Problem(f"{where} (column price)", err.message, err.hint))
+                b.problems.append(_cell_problem(where, "price", err, lang))
         else:
             no_price.append(f"consul-{row['id']}")
         pid = f"consul-{row['id']}"
@@ -497,6 +529,9 @@ class PlatformExport:
     """Each record written (idea or meeting) to its ID on the platform."""
     not_written: tuple[Problem, ...] = attrs.field(repr=False)
     """What the platform's layout cannot hold, by record kind and field."""
+    lang: str = attrs.field(default="en", repr=False)
+    """The language of the messages (the writer's ``lang``), and by default of
+    :meth:`lines` and the HTML table."""
 
     def __repr__(self) -> str:
         return (
@@ -505,18 +540,31 @@ class PlatformExport:
         )
 
     def _repr_html_(self) -> str:
+        lang = self.lang
         rows: list[tuple[object, object]] = [
-            ("file", self.path.name),
-            ("calls", len(self.calls)),
-            ("records", len(self.ids)),
+            (_t("html.file", lang), self.path.name),
+            (_t("html.calls", lang), len(self.calls)),
+            (_t("html.records", lang), len(self.ids)),
         ]
-        rows += [(p.path, p.message) for p in self.not_written[:SHOWN]]
-        return html_table("platform export", ("", ""), rows)
+        rows += [(p.path_in(lang), p.message_in(lang)) for p in self.not_written[:SHOWN]]
+        return html_table(_t("html.export", lang), ("", ""), rows)
 
-    def lines(self) -> list[str]:
-        """The report as lines of text."""
-        out = [f"{self.path.name}: {len(self.calls)} calls, {len(self.ids)} records"]
-        return out + [f"not written: {p}" for p in self.not_written]
+    def lines(self, lang: str | None = None) -> list[str]:
+        """The report as lines of text, in ``lang`` (``"en"`` or ``"zh"``; by default
+        the language it was written in)."""
+        lang = self.lang if lang is None else check_lang(lang)
+        out = [
+            _t(
+                "report.export",
+                lang,
+                file=self.path.name,
+                calls=len(self.calls),
+                records=len(self.ids),
+            )
+        ]
+        return out + [
+            _t("report.not_written", lang, problem=p.render(lang)) for p in self.not_written
+        ]
 
 
 class _Lost:
@@ -536,7 +584,11 @@ class _Lost:
 
     def problems(self, why: str) -> tuple[Problem, ...]:
         out = [
-            Problem(kind, _t("not_written", self.lang, fields=", ".join(sorted(names))), why)
+            attrs.evolve(
+                _kind_place(kind),
+                message=_t("not_written", self.lang, fields=", ".join(sorted(names))),
+                hint=why,
+            )
             for kind, names in self.fields.items()
         ]
         return tuple(out + self.extra)
@@ -716,6 +768,7 @@ def write_decidim(
         calls=tuple(c.id for c in chosen),
         ids=ids,
         not_written=lost.problems(_t("why_write_decidim", lang)),
+        lang=lang,
     )
 
 
@@ -793,4 +846,5 @@ def write_consul(
         calls=(call,),
         ids=numbered,
         not_written=lost.problems(_t("why_write_consul", lang)),
+        lang=lang,
     )
