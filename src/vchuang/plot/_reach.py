@@ -234,7 +234,9 @@ def plot_tiers(
             ha="center",
             va="bottom",
             fontsize=10,
-            fontweight="bold",
+            # the Chinese fonts ship one weight: asking for bold only makes matplotlib
+            # log "Failed to find font weight bold" on the user's terminal
+            fontweight="normal" if font else "bold",
             **font,
         )
     ax.set_xlim(-0.9, 2.9)
