@@ -407,3 +407,95 @@ def test_reading_reports_every_checker_rule_the_file_breaks() -> None:
     assert any(
         "more than all projects cost" in p.message for p in pabulib.conformance(pabulib.loads(rich))
     )
+
+
+def _loop_priceability_lp(election: Election, member: Any, in_w: Any, budget: int) -> Any:
+    """The priceability programme as the audit first built it, a row at a time in
+    Python: the reference the vectorised builder must reproduce entry for entry."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    n, m = election.n_voters, len(election.projects)
+    kinds: dict[bytes, list[int]] = {}
+    cols = np.ascontiguousarray(member.T)
+    for i in range(n):
+        kinds.setdefault(cols[i].tobytes(), []).append(i)
+    types = list(kinds.values())
+    var_of = [(t, j) for t, v in enumerate(types) for j in np.flatnonzero(cols[v[0]] & in_w)]
+    nv = 1 + len(var_of)
+    mult = np.array([len(v) for v in types], dtype=np.float64)
+    rows_ub: list[tuple[int, int, float]] = []
+    b_ub: list[float] = []
+    by_type: dict[int, list[int]] = {}
+    for k, (t, _) in enumerate(var_of):
+        by_type.setdefault(t, []).append(k + 1)
+    for t in range(len(types)):
+        rows_ub += [(t, 0, -1.0)] + [(t, k, 1.0) for k in by_type.get(t, [])]
+        b_ub.append(0.0)
+    r = len(types)
+    for j in range(m):
+        ts = [t for t, v in enumerate(types) if cols[v[0]][j]]
+        if in_w[j] or not ts:
+            continue
+        rows_ub.append((r, 0, float(mult[ts].sum())))
+        rows_ub += [(r, k, -float(mult[t])) for t in ts for k in by_type.get(t, [])]
+        b_ub.append(float(election.costs[j]))
+        r += 1
+    rows_ub.append((r, 0, -float(n)))
+    b_ub.append(-float(budget))
+    payable = sorted({int(j) for _, j in var_of})
+    eq_of = {j: e for e, j in enumerate(payable)}
+    rows_eq = [(eq_of[int(j)], k + 1, float(mult[t])) for k, (t, j) in enumerate(var_of)]
+
+    def matrix(rows: list[tuple[int, int, float]], height: int) -> Any:
+        if not rows:
+            return sp.csr_array((height, nv))
+        rr, cc, vv = zip(*rows, strict=True)
+        return sp.csr_array((vv, (rr, cc)), shape=(height, nv))
+
+    b_eq = [float(election.costs[j]) for j in payable]
+    return matrix(rows_ub, r + 1), np.asarray(b_ub), matrix(rows_eq, len(payable)), b_eq
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    election=approval_elections(max_projects=6, max_voters=8),
+    chosen=st.lists(st.booleans(), min_size=6, max_size=6),
+)
+def test_vectorised_priceability_lp_equals_the_row_by_row_one(
+    election: Election, chosen: list[bool]
+) -> None:
+    import numpy as np
+
+    from vchuang.selection import _audit
+
+    _, _, member = _audit._approval_sets(election)
+    in_w = np.array(chosen[: len(election.projects)], dtype=bool)
+    budget = int(election.budget)
+    lp = _audit._priceability_lp(election, member, in_w, budget)
+    cost = np.asarray(election.costs)
+    if np.any(in_w & ~member.any(axis=1) & (cost > 0)):
+        assert lp is None
+        assert _audit._priceable(election, member, in_w, budget) == (False, None)
+        return
+    assert lp is not None
+    a_ub, b_ub, a_eq, b_eq = _loop_priceability_lp(election, member, in_w, budget)
+    assert lp.a_ub.shape == a_ub.shape and (lp.a_ub != a_ub).nnz == 0
+    assert lp.a_eq.shape == a_eq.shape and (lp.a_eq != a_eq).nnz == 0
+    assert lp.b_ub.tolist() == b_ub.tolist() and lp.b_eq.tolist() == b_eq
+    ok, system = _audit._priceable(election, member, in_w, budget)
+    # the answer of the reference programme, solved the same way
+    from scipy.optimize import linprog
+
+    scale = max(1.0, float(budget))
+    res = linprog(
+        np.zeros(a_ub.shape[1]),
+        A_ub=a_ub,
+        b_ub=b_ub / scale,
+        A_eq=a_eq if a_eq.shape[0] else None,
+        b_eq=np.asarray(b_eq) / scale if a_eq.shape[0] else None,
+        bounds=(0, None),
+        method="highs",
+    )
+    assert ok == (res.status == 0)
+    assert (system is not None) == ok

@@ -512,87 +512,123 @@ class _Search:
         return best[0], cover
 
 
+def _ballot_types(member: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct ballots of a projects × voters approval matrix, in order of first
+    appearance: their approval rows (types × projects), how many voters cast each, and
+    each voter's type."""
+    n = member.shape[1]
+    packed = np.packbits(np.ascontiguousarray(member.T), axis=1)
+    keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1])))[:, 0]
+    _, first, inverse, counts = np.unique(
+        keys, return_index=True, return_inverse=True, return_counts=True
+    )
+    order = np.argsort(first, kind="stable")  # unique's order → first-appearance order
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    voter_type = rank[inverse.reshape(n)]
+    return member[:, first[order]].T, counts[order].astype(np.float64), voter_type
+
+
+@attrs.frozen
+class _PriceLP:
+    """The priceability linear programme (unscaled) and what its columns mean."""
+
+    a_ub: Any
+    b_ub: np.ndarray
+    a_eq: Any
+    b_eq: np.ndarray
+    pay_t: np.ndarray
+    """Ballot type of each payment variable (column ``1 + k``; column 0 is ``b``)."""
+    pay_j: np.ndarray
+    """Selected project of each payment variable."""
+    voter_type: np.ndarray
+
+
+def _priceability_lp(
+    election: Election, member: np.ndarray, in_w: np.ndarray, budget: int
+) -> _PriceLP | None:
+    """Build the priceability programme from the approval matrix (``None``: a selected
+    project with a cost has no supporter, so nothing can price it).
+
+    Rows, as :func:`audit`'s Notes state them over distinct ballots: each type spends at
+    most ``b``; the supporters of each unselected project (with any) hold no more than
+    its cost; all voters' money covers the budget; each paid selected project is paid
+    exactly.
+    """
+    import scipy.sparse as sp
+
+    n = election.n_voters
+    cost = np.asarray(election.costs, dtype=np.float64)
+    # a selected project no voter approves is paid by nobody: fine at cost 0, else the
+    # outcome cannot be priced (an override or a panel's scores can select one)
+    if np.any(in_w & ~member.any(axis=1) & (cost > 0)):
+        return None
+    approves, mult, voter_type = _ballot_types(member)
+    n_types = len(mult)
+    pay_t, pay_j = np.nonzero(approves & in_w)  # (type, project) per payment, row-major
+    n_pay = len(pay_t)
+    nv = 1 + n_pay
+    k = np.arange(n_pay)
+    t_all = np.arange(n_types)
+    # each type spends at most b
+    rows = [t_all, pay_t]
+    cols = [np.zeros(n_types, np.int64), 1 + k]
+    vals = [-np.ones(n_types), np.ones(n_pay)]
+    # supporters of an unselected project hold no more than its cost
+    out_w = np.flatnonzero(~in_w & approves.any(axis=0))
+    held = approves[:, out_w]  # types × unselected projects
+    rows.append(n_types + np.arange(len(out_w)))
+    cols.append(np.zeros(len(out_w), np.int64))
+    vals.append(mult @ held)
+    pk, pc = np.nonzero(held[pay_t])  # payment k of a type that approves unselected c
+    rows.append(n_types + pc)
+    cols.append(1 + pk)
+    vals.append(-mult[pay_t[pk]])
+    # every voter's money together covers the budget
+    r = n_types + len(out_w)
+    rows.append(np.array([r]))
+    cols.append(np.array([0]))
+    vals.append(np.array([-float(n)]))
+    a_ub = sp.csr_array(
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(r + 1, nv)
+    )
+    b_ub = np.concatenate([np.zeros(n_types), cost[out_w], [-float(budget)]])
+    # each selected project someone approves is paid exactly
+    payable = np.flatnonzero(np.bincount(pay_j, minlength=len(cost)) > 0)
+    eq_row = np.full(len(cost), -1, dtype=np.int64)
+    eq_row[payable] = np.arange(len(payable))
+    a_eq = sp.csr_array((mult[pay_t], (eq_row[pay_j], 1 + k)), shape=(len(payable), nv))
+    return _PriceLP(
+        a_ub=a_ub,
+        b_ub=b_ub,
+        a_eq=a_eq,
+        b_eq=cost[payable],
+        pay_t=pay_t,
+        pay_j=pay_j,
+        voter_type=voter_type,
+    )
+
+
 def _priceable(
     election: Election, member: np.ndarray, in_w: np.ndarray, budget: int
 ) -> tuple[bool, PriceSystem | None]:
-    """Solve the priceability linear programme over distinct ballots."""
-    import scipy.sparse as sp
+    """Solve the priceability linear programme over distinct ballots (HiGHS)."""
     from scipy.optimize import linprog
 
     n = election.n_voters
-    m = len(election.projects)
     if n == 0:
         return budget == 0, None
-    kinds: dict[bytes, list[int]] = {}
-    cols = np.ascontiguousarray(member.T)
-    for i in range(n):
-        kinds.setdefault(cols[i].tobytes(), []).append(i)
-    types = list(kinds.values())
-    var_of: list[tuple[int, int]] = []  # (type, project) per payment variable
-    for t, voters in enumerate(types):
-        for j in np.flatnonzero(cols[voters[0]] & in_w).tolist():
-            var_of.append((t, j))
-    nv = 1 + len(var_of)
-    mult = np.array([len(v) for v in types], dtype=np.float64)
-    rows_ub: list[tuple[int, int, float]] = []
-    b_ub: list[float] = []
-    r = 0
-    # each type spends at most b
-    by_type: dict[int, list[int]] = {}
-    for k, (t, _) in enumerate(var_of):
-        by_type.setdefault(t, []).append(k + 1)
-    for t in range(len(types)):
-        rows_ub.append((r, 0, -1.0))
-        for k in by_type.get(t, []):
-            rows_ub.append((r, k, 1.0))
-        b_ub.append(0.0)
-        r += 1
-    # supporters of an unselected project hold no more than its cost
-    approves = np.array([[cols[v[0]][j] for v in types] for j in range(m)], dtype=bool).reshape(
-        m, len(types)
-    )
-    for j in range(m):
-        if in_w[j]:
-            continue
-        ts: list[int] = np.flatnonzero(approves[j]).tolist()
-        if not ts:
-            continue
-        rows_ub.append((r, 0, float(mult[ts].sum())))
-        for t in ts:
-            for k in by_type.get(t, []):
-                rows_ub.append((r, k, -float(mult[t])))
-        b_ub.append(float(election.costs[j]))
-        r += 1
-    # every voter's money together covers the budget
-    rows_ub.append((r, 0, -float(n)))
-    b_ub.append(-float(budget))
-    r += 1
-    rows_eq: list[tuple[int, int, float]] = []
-    b_eq: list[float] = []
-    # a selected project no voter approves is paid by nobody: fine at cost 0, else the
-    # outcome cannot be priced (an override or a panel's scores can select one)
-    payable = sorted({j for _, j in var_of})
-    if any(election.costs[j] > 0 for j in np.flatnonzero(in_w).tolist() if j not in payable):
+    lp = _priceability_lp(election, member, in_w, budget)
+    if lp is None:
         return False, None
-    eq_of = {j: e for e, j in enumerate(payable)}
-    for k, (t, j) in enumerate(var_of):
-        rows_eq.append((eq_of[j], k + 1, float(mult[t])))
-    for j in eq_of:
-        b_eq.append(float(election.costs[j]))
-
-    def matrix(rows: list[tuple[int, int, float]], height: int) -> Any:
-        if not rows:
-            return None
-        rr, cc, vv = zip(*rows, strict=True)
-        return sp.csr_array((vv, (rr, cc)), shape=(height, nv))
-
+    n_pay = len(lp.pay_t)
     scale = max(1.0, float(budget))
     res = linprog(
-        np.zeros(nv),
-        A_ub=matrix(rows_ub, r),
-        b_ub=np.asarray(b_ub) / scale if b_ub else None,
-        A_eq=matrix(rows_eq, len(eq_of)) if eq_of else None,
-        b_eq=np.asarray(b_eq) / scale if eq_of else None,
+        np.zeros(1 + n_pay),
+        A_ub=lp.a_ub,
+        b_ub=lp.b_ub / scale,
+        A_eq=lp.a_eq if lp.a_eq.shape[0] else None,
+        b_eq=lp.b_eq / scale if lp.a_eq.shape[0] else None,
         bounds=(0, None),
         method="highs",
     )
@@ -601,10 +637,12 @@ def _priceable(
     x = res.x * scale
     voter_ids = [b.voter for b in election.ballots]
     pid = election.projects
+    n_types = int(lp.voter_type.max()) + 1
+    by_type = np.argsort(lp.voter_type, kind="stable")
+    starts = np.searchsorted(lp.voter_type[by_type], np.arange(n_types + 1))
     payments: dict[str, dict[str, float]] = {}
-    for k, (t, j) in enumerate(var_of):
-        amount = float(x[k + 1])
-        if amount > 1e-12 * scale:
-            for i in types[t]:
-                payments.setdefault(voter_ids[i], {})[pid[j]] = amount
+    for k in np.flatnonzero(x[1:] > 1e-12 * scale).tolist():
+        t, name, amount = int(lp.pay_t[k]), pid[int(lp.pay_j[k])], float(x[1 + k])
+        for i in by_type[starts[t] : starts[t + 1]].tolist():
+            payments.setdefault(voter_ids[i], {})[name] = amount
     return True, PriceSystem(voter_budget=float(x[0]), payments=payments)
