@@ -487,3 +487,20 @@ def test_flat_networkx_hours_written_as_int_on_one_node_gave_an_unreadable_gexf(
     assert flat.nodes[first.id]["hours"] == 2.0 and isinstance(flat.nodes[first.id]["hours"], float)
     nx.write_gexf(flat, tmp_path / "g.gexf")
     assert nx.read_gexf(tmp_path / "g.gexf").nodes[second.id]["hours"] == 2.5
+
+
+def test_flat_networkx_floats_stay_floats_once_cattrs_resolved_the_types(
+    example: CommunityGraph,
+) -> None:
+    """Regression: the float check read ``str(field.type) == "float"``, true only while
+    the annotation is a string; once cattrs resolved the class's types (as any JSON read
+    in the same process does) ``hours=2`` went out as an int again and GEXF broke."""
+    import attrs
+
+    from vchuang.model import Activity
+
+    attrs.resolve_types(Activity)  # what cattrs does in place
+    first = example.activities()[0]
+    example.update(first.id, hours=2)
+    hours = example.to_networkx(flat=True).nodes[first.id]["hours"]
+    assert hours == 2.0 and isinstance(hours, float)

@@ -139,6 +139,7 @@ def test_without_the_font_package_no_face_and_a_note(
     from vchuang.kernel.text import text
 
     monkeypatch.setattr(_webfont, "web_font_file", lambda: None)
+    monkeypatch.setattr(vchuang.plot, "web_font_file", lambda: None)  # the report's way in
     monkeypatch.setattr(report, "_SECTIONS", (report._overview,))
     pilot = vchuang.datasets.longgang_pilot()
     zh = build_report(pilot, tmp_path / "zh", key=KEY, lang="zh")
@@ -156,6 +157,7 @@ def test_face_css_is_empty_without_chinese_or_without_a_font(
 ) -> None:
     assert _webfont.font_face_css("<p>only English</p>") == ""
     monkeypatch.setattr(_webfont, "web_font_file", lambda: None)
+    monkeypatch.setattr(vchuang.plot, "web_font_file", lambda: None)  # the report's way in
     assert _webfont.font_face_css("<p>中文</p>") == ""
 
 

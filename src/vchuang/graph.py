@@ -287,6 +287,16 @@ def _width(cell: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in cell)
 
 
+def _first_type_is_float(annotation: object) -> bool:
+    """Whether a field's annotation is ``float`` (or ``float | None``), written as a
+    string or resolved to types (cattrs resolves them in place once it has seen the
+    class, so both forms occur in one process)."""
+    if annotation is float:
+        return True
+    words = annotation if isinstance(annotation, str) else str(annotation)
+    return words.split("|", maxsplit=1)[0].strip() in ("float", "<class 'float'>")
+
+
 def _pad(cell: str, width: int) -> str:
     """``cell`` right-aligned in ``width`` columns of a terminal."""
     return " " * (width - _width(cell)) + cell
@@ -1403,7 +1413,7 @@ class CommunityGraph:
                 value = scalar(getattr(record, a.name))
                 # a float field holding a whole number (hours=2) stays a float, so that
                 # every node writes one type per attribute (GEXF declares one)
-                as_float = str(a.type).split("|", maxsplit=1)[0].strip() == "float"
+                as_float = _first_type_is_float(a.type)
                 if as_float and type(value) is int:  # not a bool: a flag is no float
                     value = float(value)
                 if value is not None and value != "":
