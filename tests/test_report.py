@@ -808,12 +808,14 @@ def test_progress_bar_is_tqdm_with_human_labels(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
+    zh_figures: Callable[[], AbstractContextManager[object]],
 ) -> None:
     pytest.importorskip("tqdm")
     from vchuang import report
 
     monkeypatch.setattr(report, "_SECTIONS", [report._overview, report._funnel])
-    build_report(pilot, tmp_path, key=KEY, progress=True, lang="zh")
+    with zh_figures():  # the funnel's figure is Chinese: without a CJK font, the fallback
+        build_report(pilot, tmp_path, key=KEY, progress=True, lang="zh")
     err = capsys.readouterr().err
     assert "报告" in err and "3/3" in err  # tqdm's counter, labelled in the report's language
     assert "从热心居民到社区领袖" in err or "总览" in err or "写入报告页面" in err
