@@ -28,8 +28,8 @@ from ._selection import (
     plot_why_not_funded,
 )
 from ._style import COLORS, CJKFontWarning, cjk_fonts, font_kw, label_lang, new_axes
-from ._webfont import font_face_css, web_font_file
 from ._talent import plot_key_players, plot_talents
+from ._webfont import font_face_css, web_font_file
 
 __all__ = [
     "COLORS",
