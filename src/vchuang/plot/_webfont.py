@@ -147,7 +147,7 @@ def _subset(path: str, chars: frozenset[str]) -> bytes:
 
 
 def font_face_css(page: str) -> str:
-    """An ``@font-face`` rule of :data:`FACE` holding the CJK characters of ``page``,
+    """An ``@font-face`` rule of the face ``"vchuang CJK"`` holding the CJK characters of ``page``,
     the font data inline (base64), or ``""`` when the page has no CJK character or the
     ``vchuang[zh]`` extra (its font) is not installed.
 
