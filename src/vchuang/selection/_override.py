@@ -196,14 +196,7 @@ class Overridden:
         over_budget: str | None = None,
     ) -> Overridden:
         """One more override on top of these (the algorithm's outcome is kept)."""
-        change = Override(
-            add=tuple(add),
-            remove=tuple(remove),
-            reason=reason,
-            author=author,
-            as_of=as_of,
-            over_budget=over_budget,
-        )
+        change = _change(add, remove, reason, author, as_of, over_budget)
         return overridden(
             self.algorithm,
             *self.overrides,
@@ -414,7 +407,20 @@ def _override_method(
     over_budget: str | None = None,
     utility: str = "cost",
 ) -> Overridden:
-    change = Override(
+    change = _change(add, remove, reason, author, as_of, over_budget)
+    return overridden(result, change, utility=utility)
+
+
+def _change(
+    add: Iterable[str],
+    remove: Iterable[str],
+    reason: str,
+    author: str,
+    as_of: dt.date,
+    over_budget: str | None,
+) -> Override:
+    """The one :class:`Override` built from a method's arguments."""
+    return Override(
         add=tuple(add),
         remove=tuple(remove),
         reason=reason,
@@ -422,4 +428,3 @@ def _override_method(
         as_of=as_of,
         over_budget=over_budget,
     )
-    return overridden(result, change, utility=utility)
