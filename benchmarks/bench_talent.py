@@ -16,6 +16,12 @@ Run::
 
     nice -n 10 python benchmarks/bench_talent.py            # full (several minutes)
     python benchmarks/bench_talent.py --quick               # a few seconds
+    python benchmarks/bench_talent.py --backends 3000       # networkx backends only
+
+``--backends N`` times ``rank_talents`` on a district of N residents on the sparse path,
+through plain networkx (``backend="networkx"``) and through nx-parallel
+(``backend="parallel"``, ``n_jobs=2``) when it can be imported, and checks that the
+three give the same numbers.
 """
 
 from __future__ import annotations
@@ -220,6 +226,41 @@ def _time(func: Callable[[], Any], repeat: int = 1) -> tuple[float, Any]:
     return best, result
 
 
+def _backends(size: int) -> int:
+    """``rank_talents`` on the sparse path, plain networkx and nx-parallel; 1 if the
+    numbers differ."""
+    graph = synthetic_district(size, seed=1)
+    runs: list[tuple[str, Callable[[], Any]]] = [
+        ("sparse (default)", lambda: rank_talents(graph, rng=0)),
+        ('backend="networkx"', lambda: rank_talents(graph, rng=0, backend="networkx")),
+    ]
+    try:
+        import nx_parallel  # noqa: F401
+    except Exception as exc:  # noqa: BLE001  (0.3 fails at import with networkx >= 3.5)
+        print(f"nx-parallel cannot be imported here ({exc}): timing the others only")
+    else:
+
+        def parallel() -> Any:
+            with nx.config.backends.parallel(n_jobs=2):
+                return rank_talents(graph, rng=0, backend="parallel")
+
+        runs.append(('backend="parallel", n_jobs=2', parallel))
+    print(f"rank_talents on {size:,} residents, networkx {nx.__version__}")
+    first: Any = None
+    same = True
+    for label, func in runs:
+        t, ranking = _time(func)
+        values = [(r["betweenness"], r["pagerank"], r["brokerage"]) for r in ranking.to_rows()]
+        if first is None:
+            first = values
+        agree = all(
+            abs(a - b) <= 1e-9 for x, y in zip(first, values, strict=True) for a, b in zip(x, y)
+        )
+        same &= agree
+        print(f"  {label:<30} {t:>7.2f} s wall  pivots={ranking.pivots}  same numbers: {agree}")
+    return 0 if same else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, a few seconds")
@@ -232,7 +273,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=[1_000, 2_000, 4_000],
         help="district sizes for the comparison with plain networkx",
     )
+    parser.add_argument(
+        "--backends", type=int, metavar="N", help="only time networkx backends on N residents"
+    )
     args = parser.parse_args(argv)
+    if args.backends:
+        return _backends(args.backends)
     compare_sizes = [300] if args.quick else args.compare
     district = 1_500 if args.quick else args.district
     key_nodes = 500 if args.quick else args.key_nodes
