@@ -254,7 +254,9 @@ def _backends(size: int) -> int:
         if first is None:
             first = values
         agree = all(
-            abs(a - b) <= 1e-9 for x, y in zip(first, values, strict=True) for a, b in zip(x, y)
+            abs(a - b) <= 1e-9
+            for x, y in zip(first, values, strict=True)
+            for a, b in zip(x, y, strict=True)
         )
         same &= agree
         print(f"  {label:<30} {t:>7.2f} s wall  pivots={ranking.pivots}  same numbers: {agree}")
