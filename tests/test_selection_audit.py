@@ -483,7 +483,7 @@ def test_vectorised_priceability_lp_equals_the_row_by_row_one(
     assert lp.a_ub.shape == a_ub.shape and (lp.a_ub != a_ub).nnz == 0
     assert lp.a_eq.shape == a_eq.shape and (lp.a_eq != a_eq).nnz == 0
     assert lp.b_ub.tolist() == b_ub.tolist() and lp.b_eq.tolist() == b_eq
-    ok, system = _audit._priceable(election, member, in_w, budget)
+    ok, system = _audit._priceable_by_lp(election, member, in_w, budget)
     # the answer of the reference programme, solved the same way
     from scipy.optimize import linprog
 
@@ -499,3 +499,95 @@ def test_vectorised_priceability_lp_equals_the_row_by_row_one(
     )
     assert ok == (res.status == 0)
     assert (system is not None) == ok
+
+
+def _evidence_holds(
+    system: Any, election: Election, selected: tuple[str, ...], budget: int
+) -> None:
+    """Every condition of priceability, checked on a price system directly."""
+    tol = 1e-6 * max(1, budget)
+    assert system.voter_budget * election.n_voters >= budget - tol
+    paid_for = dict.fromkeys(election.projects, 0.0)
+    for ballot in election.ballots:
+        pays = system.payments.get(ballot.voter, {})
+        assert set(pays) <= set(ballot.items) & set(selected)
+        assert all(x > 0 for x in pays.values())
+        assert sum(pays.values()) <= system.voter_budget + tol
+        for p, x in pays.items():
+            paid_for[p] += x
+    for p in election.projects:
+        if p in selected:
+            assert paid_for[p] == pytest.approx(election.cost(p), abs=tol)
+        else:
+            held = sum(
+                system.voter_budget - system.paid(b.voter) for b in election.ballots if p in b.items
+            )
+            assert held <= election.cost(p) + tol
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    election=approval_elections(max_projects=6, max_voters=8),
+    chosen=st.lists(st.booleans(), min_size=6, max_size=6),
+)
+def test_equal_shares_price_system_is_evidence_the_lp_agrees_with(
+    election: Election, chosen: list[bool]
+) -> None:
+    # the quick path (equal shares run on the outcome's own projects) may only ever say
+    # "priceable" with evidence that holds, and never where the programme says no
+    import numpy as np
+
+    from vchuang.selection import _audit
+
+    _, _, member = _audit._approval_sets(election)
+    in_w = np.array(chosen[: len(election.projects)], dtype=bool)
+    budget = int(election.budget)
+    system = _audit._shares_price_system(election, member, in_w, budget)
+    if system is None:
+        return
+    selected = tuple(p for p, w in zip(election.projects, in_w.tolist(), strict=False) if w)
+    _evidence_holds(system, election, selected, budget)
+    assert _audit._priceable_by_lp(election, member, in_w, budget)[0]
+
+
+@settings(max_examples=40, deadline=None)
+@given(election=approval_elections(max_projects=6, max_voters=8))
+def test_equal_shares_outcomes_are_priced_by_their_own_payments(election: Election) -> None:
+    # an outcome of equal shares (no completion) needs no linear programme: restricted
+    # to its own projects the rule makes the same purchases, and its payments price it
+    import numpy as np
+
+    from vchuang.selection import _audit
+
+    result = select(election, rule="equal_shares", completion=None)
+    if any(
+        c == 0 and p not in result.selected
+        for p, c in zip(election.projects, election.costs, strict=True)
+    ):
+        return  # a free project left out is held more than it costs: the programme decides
+    _, _, member = _audit._approval_sets(election)
+    in_w = np.zeros(len(election.projects), dtype=bool)
+    in_w[[election.position(p) for p in result.selected]] = True
+    system = _audit._shares_price_system(election, member, in_w, result.budget)
+    assert system is not None
+    assert system.voter_budget == pytest.approx(result.budget / election.n_voters)
+    _evidence_holds(system, election, result.selected, result.budget)
+    assert audit(result).price_system == system
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_real_equal_shares_outcomes_are_priced_without_the_lp(path: Path) -> None:
+    import numpy as np
+
+    from vchuang.selection import _audit
+
+    election = Election.from_pabulib(pabulib.load(path))
+    if election.vote_type != "approval":
+        return
+    result = select(election, rule="equal_shares", completion=None)
+    _, _, member = _audit._approval_sets(election)
+    in_w = np.zeros(len(election.projects), dtype=bool)
+    in_w[[election.position(p) for p in result.selected]] = True
+    system = _audit._shares_price_system(election, member, in_w, result.budget)
+    assert system is not None
+    _evidence_holds(system, election, result.selected, result.budget)

@@ -8,6 +8,7 @@ programme whose solution, the price system, is kept as evidence.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -18,6 +19,7 @@ from ..kernel.display import SHOWN, html_table, preview
 from ..kernel.plotting import plot
 from ..kernel.text import check_lang, text
 from ._election import Election
+from ._mes import MESProblem, payments, run_mes
 from ._rules import SelectionResult
 
 if TYPE_CHECKING:
@@ -609,7 +611,78 @@ def _priceability_lp(
     )
 
 
+def _shares_price_system(
+    election: Election, member: np.ndarray, in_w: np.ndarray, budget: int
+) -> PriceSystem | None:
+    """A price system for the outcome from equal shares run on its own projects, or
+    ``None`` when that one does not prove priceability (the linear programme decides).
+
+    Every voter gets ``b = B / n``; the Method of Equal Shares (cost utilities), allowed
+    to buy only the selected projects, charges its supporters for each project it buys.
+    When it buys all of them, those payments meet every condition but the last by
+    construction (each voter pays at most ``b``, only for approved selected projects,
+    each project exactly its cost); the last — the supporters of each unselected
+    project hold no more than its cost — is then checked here, with a margin for
+    rounding. An outcome of equal shares without completion passes (unless it leaves
+    out a project that costs nothing and has supporters): restricted to its own
+    projects, the rule makes the same purchases at the same prices, and it stopped
+    because no other project's supporters held its cost.
+    """
+    n = election.n_voters
+    cost = [int(c) for c in election.costs]
+    indptr, voters, _ = election._matrix()
+    # approval ballots with cost utilities: each supporter of j values it at its cost
+    utilities = np.repeat(np.asarray(cost, dtype=np.int64), np.diff(indptr))
+    pid = election.projects
+    problem = MESProblem(
+        costs=cost,
+        n_voters=n,
+        indptr=indptr,
+        voters=voters,
+        utilities=utilities,
+        rank=sorted(range(len(pid)), key=lambda j: pid[j]),
+    )
+    wanted = [j for j in np.flatnonzero(in_w).tolist() if cost[j] > 0]
+    if any(indptr[j + 1] == indptr[j] for j in wanted):
+        return None  # a selected project with a cost and no supporter
+    per_voter = Fraction(budget, n)
+    run = run_mes(problem, per_voter, candidates=wanted)
+    if sorted(run.selected) != wanted:
+        return None
+    bought = payments(problem, run)
+    b = float(per_voter)
+    left = np.full(n, b)
+    for _, payers, amounts in bought:
+        np.subtract.at(left, payers, amounts)
+    left = np.maximum(left, 0.0)
+    out_w = np.flatnonzero(~in_w & member.any(axis=1))
+    held = np.asarray([left[voters[indptr[j] : indptr[j + 1]]].sum() for j in out_w.tolist()])
+    costs_out = np.asarray(cost, dtype=np.float64)[out_w]
+    if np.any(held > costs_out * (1 - 1e-9) - 1e-9 * max(1.0, b)):
+        return None  # fails, or too close to call in floating point
+    voter_ids = [ballot.voter for ballot in election.ballots]
+    paid: dict[str, dict[str, float]] = {}
+    for j, payers, amounts in bought:
+        name = pid[j]
+        for i, amount in zip(payers.tolist(), amounts.tolist(), strict=True):
+            paid.setdefault(voter_ids[i], {})[name] = amount
+    return PriceSystem(voter_budget=b, payments=paid)
+
+
 def _priceable(
+    election: Election, member: np.ndarray, in_w: np.ndarray, budget: int
+) -> tuple[bool, PriceSystem | None]:
+    """Priceability: equal shares' own payments when they prove it, else the linear
+    programme over distinct ballots (HiGHS), which decides every case."""
+    if election.n_voters == 0:
+        return budget == 0, None
+    shares = _shares_price_system(election, member, in_w, budget)
+    if shares is not None:
+        return True, shares
+    return _priceable_by_lp(election, member, in_w, budget)
+
+
+def _priceable_by_lp(
     election: Election, member: np.ndarray, in_w: np.ndarray, budget: int
 ) -> tuple[bool, PriceSystem | None]:
     """Solve the priceability linear programme over distinct ballots (HiGHS)."""

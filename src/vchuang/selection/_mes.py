@@ -19,7 +19,7 @@ from fractions import Fraction
 import attrs
 import numpy as np
 
-__all__ = ["MESProblem", "MESRound", "MESRun", "run_mes"]
+__all__ = ["MESProblem", "MESRound", "MESRun", "payments", "run_mes"]
 
 _EPS = float(np.finfo(np.float64).eps)
 
@@ -393,3 +393,23 @@ def _pay(
     state.cls[voters[paying]] = targets[order][where]
     state.compact()
     return int(cnt.sum()), exhausted
+
+
+def payments(problem: MESProblem, run: MESRun) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    """What each voter paid in ``run``, round by round, in floating point.
+
+    Each round's supporters pay ``min(money left, rho × utility)``, as MES charges them;
+    the result is, per round, the project bought, the voters who paid (a positive
+    amount) and the amounts. The rounds' prices are exact, so each project's payments
+    add up to its cost up to rounding.
+    """
+    left = np.full(problem.n_voters, float(run.per_voter), dtype=np.float64)
+    out: list[tuple[int, np.ndarray, np.ndarray]] = []
+    for rnd in run.rounds:
+        lo, hi = int(problem.indptr[rnd.project]), int(problem.indptr[rnd.project + 1])
+        voters = problem.voters[lo:hi]
+        pay = np.minimum(left[voters], float(rnd.rho) * problem.utilities[lo:hi])
+        left[voters] -= pay
+        paid = pay > 0
+        out.append((rnd.project, voters[paid], pay[paid]))
+    return out
