@@ -316,6 +316,17 @@ def _sections(given: str | None, lang: str) -> list[str] | None:
     return names
 
 
+def _votes(given: list[str], lang: str) -> dict[str, Path]:
+    """``--votes CALL=FILE`` (repeatable): each call's Pabulib file, each checked."""
+    out: dict[str, Path] = {}
+    for item in given:
+        call, sep, file = item.partition("=")
+        if not sep or not call.strip() or not file.strip():
+            raise _Refused(_t("report.votes_form", lang, given=item), _t("report.votes_hint", lang))
+        out[call.strip()] = _existing_file(file.strip(), lang)
+    return out
+
+
 def _cmd_report(args: argparse.Namespace, lang: str) -> int:
     # Every check first: nothing is analysed until every argument is usable.
     data = _existing_file(args.data, lang) if args.data is not None else None
@@ -323,6 +334,7 @@ def _cmd_report(args: argparse.Namespace, lang: str) -> int:
     out = _out_folder(args.out, lang)
     key = _key(args, lang)
     sections = _sections(args.sections, lang)
+    votes = _votes(args.votes or [], lang)
     if args.pdf:
         from .report import find_chromium
 
@@ -362,6 +374,7 @@ def _cmd_report(args: argparse.Namespace, lang: str) -> int:
         reveal=args.internal,
         pdf=args.pdf,
         sections=sections,
+        votes=votes,
     )
     print(_t("report_written", lang, name=name, index=report.index))
     if args.pdf:
@@ -569,6 +582,9 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     report.add_argument("--internal", action="store_true", help=_t("report.internal", lang))
     report.add_argument("--pdf", action="store_true", help=_t("report.pdf", lang))
     report.add_argument("--sections", metavar="NAMES", help=_t("report.sections", lang))
+    report.add_argument(
+        "--votes", metavar="CALL=FILE", action="append", help=_t("report.votes", lang)
+    )
     report.set_defaults(func=_cmd_report)
 
     imp = command("import")

@@ -83,6 +83,7 @@ if TYPE_CHECKING:
     from .matching import MatchResult
     from .privacy import Total
     from .reach import ReachReport
+    from .selection import Election, Votes
 
 __all__ = [
     "CHROMIUM_NAMES",
@@ -282,6 +283,8 @@ class _Context:
     """The method each size-dependent section chose, by section ID."""
     reduced: set[str] = attrs.field(factory=set)
     """Sections that took a cheaper method than the full one."""
+    elections: Mapping[str, Election] = attrs.field(factory=dict)
+    """The residents' ballots of each call that has them, by call ID."""
     _matching: MatchResult | None = None
     _matched: bool = False
     _outlook: Sustainability | None = None
@@ -995,6 +998,109 @@ def _project_label(project: Any, lang: str) -> str:
     return f"{name} ({stage.label(lang)})" if stage is not None else str(name)
 
 
+def _amount(value: int, unit: str, lang: str) -> str:
+    """An election's amount: fen as yuan the report's way, any other unit as it is."""
+    if unit == "fen":
+        return format_fen(value, symbol=True, lang=lang)
+    return f"{value:,} {unit}"
+
+
+def _today() -> Any:
+    import datetime as dt
+
+    return dt.date.today()
+
+
+#: The most unfunded ideas whose shortfall the report explains, per call (most votes first).
+WHY_NOT_SHOWN = 10
+
+
+def _ballot_paragraphs(
+    ctx: _Context, call: Any, proposals: Sequence[Any], election: Election
+) -> list[str]:
+    """What the residents' ballots of ``call`` say: what equal shares would fund, how
+    proportional the meeting's outcome (and the rule's) is, and why each idea the rule
+    leaves out was not funded (:func:`vchuang.selection.why_not_funded`)."""
+    from .kernel.text import has
+    from .privacy import data_date
+    from .selection import Override, audit, overridden, select, why_not_funded
+
+    lang = ctx.lang
+    label = {p.id: ((p.name_zh or p.name) if lang == "zh" else p.name) for p in proposals}
+    sep = "、" if lang == "zh" else ", "
+
+    def names(ids: Iterable[str]) -> str:
+        return sep.join(label.get(i, i) for i in ids)
+
+    # no completion: the outcome the proportionality guarantees are about, and the one
+    # whose shortfalls why_not_funded works out on the rule's own arrays
+    result = select(election, rule="equal_shares", completion=None)
+    out = [
+        text(
+            "selection.report.votes",
+            lang,
+            voters=election.n_voters,
+            funded=len(result.selected),
+            ideas=len(election.projects),
+            spent=_amount(result.spent, election.unit, lang),
+            budget=_amount(result.budget, election.unit, lang),
+        )
+    ]
+    meeting = [p.id for p in proposals if p.project is not None and p.id in election.projects]
+    added = [p for p in meeting if p not in result.selected]
+    removed = [p for p in result.selected if p not in meeting]
+    if election.vote_type != "approval":
+        kind = f"selection.report.kind.{election.vote_type}"
+        shown = text(kind, lang) if has(kind) else election.vote_type
+        out.append(text("selection.report.not_approval", lang, kind=shown))
+    elif not added and not removed:
+        out.append(text("selection.report.same", lang))
+        out.append(audit(result).summary(lang))
+    else:
+        spent = sum(election.cost(p) for p in meeting)
+        change = Override(
+            add=added,
+            remove=removed,
+            reason=text("selection.report.recorded", "en"),
+            author=text("selection.report.meeting", "en"),
+            as_of=call.closes or data_date(ctx.graph) or _today(),
+            over_budget=(
+                text("selection.report.recorded", "en") if spent > election.budget else None
+            ),
+        )
+        record = overridden(result, change)
+        if record.final_audit is not None:  # said as the meeting's, not the rule's
+            record = attrs.evolve(
+                record, final_audit=attrs.evolve(record.final_audit, rule="meeting")
+            )
+        out.append(
+            text(
+                "selection.report.differs",
+                lang,
+                added=names(added) or "—",
+                removed=names(removed) or "—",
+            )
+        )
+        for found in (record.final_audit, record.algorithm_audit):
+            if found is not None:
+                out.append(found.summary(lang))
+    support = election.support()
+    left_out = sorted(
+        (d.proposal for d in result.decisions if not d.selected and d.phase != "ineligible"),
+        key=lambda p: (-support[p], p),
+    )[:WHY_NOT_SHOWN]
+    if left_out:
+        out.append(text("selection.report.why", lang))
+        for short in why_not_funded(result, left_out).shortfalls:
+            named = attrs.evolve(
+                short,
+                name=label.get(short.proposal, short.proposal),
+                outbid_by=tuple(label.get(p, p) for p in short.outbid_by),
+            )
+            out.append(named.sentence(lang))
+    return out
+
+
 def _selection(ctx: _Context) -> Section | None:
     from .selection import check_eligibility
 
@@ -1036,10 +1142,13 @@ def _selection(ctx: _Context) -> Section | None:
                 budget=format_fen(call.budget_fen, symbol=True, lang=lang),
             )
         )
-        # why not funded: each eligible idea the meeting left out, against the money
-        # its chosen ideas left; the graph keeps no ballots, so no proportionality audit
+        election = ctx.elections.get(call.id)
+        if election is not None:  # the residents' ballots: the rule, audits, shortfalls
+            paragraphs.extend(_ballot_paragraphs(ctx, call, proposals, election))
+        # why not funded without ballots: each eligible idea the meeting left out,
+        # against the money its chosen ideas left; no proportionality audit
         left = call.budget_fen - used
-        for idea in proposals if chosen else ():
+        for idea in proposals if chosen and election is None else ():
             if idea.project is not None or not verdicts[idea.id]["eligible"]:
                 continue
             cut = idea.cost_fen - left
@@ -1053,7 +1162,8 @@ def _selection(ctx: _Context) -> Section | None:
                     cut=format_fen(max(cut, 0), symbol=True, lang=lang),
                 )
             )
-        paragraphs.append(text("selection.audit.no_ballots", lang))
+        if election is None:
+            paragraphs.append(text("selection.audit.no_ballots", lang))
 
         def draw(ax: Axes, proposals: Sequence[Any] = proposals) -> None:
             from .plot import COLORS
@@ -2452,6 +2562,7 @@ def build_report(
     reveal: bool = False,
     pdf: bool = False,
     sections: Iterable[str] | str | None = None,
+    votes: Mapping[str, Votes | Election | str | os.PathLike[str]] | None = None,
 ) -> Report:
     """Write the report of ``graph`` into the folder ``out``.
 
@@ -2505,6 +2616,16 @@ def build_report(
         projects; it needs the ``survival`` extra). ``["default", "capital"]`` adds a
         section to the usual report. The overview, which says how the page protects
         the people in it, is always made. Unknown names are refused before any work.
+    votes : mapping, optional
+        The residents' ballots of calls for golden ideas, by call ID: a
+        :class:`~vchuang.selection.Votes` (voters are the graph's residents), an
+        :class:`~vchuang.selection.Election` or the path of a Pabulib file whose
+        projects are the call's ideas by ID. For each such call the golden-ideas section
+        says what equal shares would fund, checks the meeting's outcome (and the
+        rule's, when they differ) for proportionality (:func:`~vchuang.selection.audit`)
+        and says why each idea the rule leaves out was not funded
+        (:func:`~vchuang.selection.why_not_funded`, the :data:`WHY_NOT_SHOWN` most
+        backed). Without ballots the section says proportionality cannot be checked.
 
     Returns
     -------
@@ -2514,7 +2635,9 @@ def build_report(
     Raises
     ------
     ValidationError
-        ``lang``, ``threshold`` or ``sections`` is not valid; ``out`` is a file, a folder holding
+        ``lang``, ``threshold``, ``sections`` or ``votes`` is not valid (a call the graph
+        lacks, a project that is not one of the call's ideas, an unreadable Pabulib
+        file); ``out`` is a file, a folder holding
         files that are not part of a report, or a folder holding a report of the other
         kind (an internal one over a public one, or the reverse); ``pdf`` without a
         Chromium, or Chromium failed to print.
@@ -2527,6 +2650,7 @@ def build_report(
         if sections is None
         else [m for m in (*_SECTIONS, *_OPTIONAL) if _section_name(m) in chosen]
     )
+    elections = _elections(graph, votes or {})
     given = Path(out)
     folder = given.resolve()  # "." and ".." have no name to rename; a link, its folder
     _check_out(folder, lang, internal=reveal)
@@ -2555,6 +2679,7 @@ def build_report(
         figure_lang=figure_lang,
         scale=scale if scale is not None else Scale(),
         names=_consented_names(graph, key) if reveal else {},
+        elections=elections,
     )
     bar = _Progress(progress, len(makers) + 1 + pdf, lang)
     made: list[Section] = []
@@ -2593,6 +2718,57 @@ def build_report(
         files=tuple(files),
         methods=dict(ctx.methods),
     )
+
+
+def _elections(
+    graph: CommunityGraph, votes: Mapping[str, Votes | Election | str | os.PathLike[str]]
+) -> dict[str, Election]:
+    """Each call's election from the ballots given for it, checked before any work.
+
+    Ballots name residents by their IDs in ``graph`` (before pseudonyms), so they are
+    read here; the report only ever shows counts and shares of voters.
+    """
+    from .selection import Election, Votes
+
+    out: dict[str, Election] = {}
+    calls = {c.id for c in graph.calls()}
+    for call, given in votes.items():
+        where = f"votes[{call!r}]"
+        if call not in calls:
+            raise ValidationError(
+                [
+                    Problem.said(
+                        where,
+                        "selection.report.no_call",
+                        "selection.report.no_call_hint",
+                        call=call,
+                    )
+                ]
+            )
+        if isinstance(given, Election):
+            election = given
+        elif isinstance(given, Votes):
+            election = Election.from_call(graph, call, votes=given)
+        else:
+            from .io import pabulib
+
+            election = Election.from_pabulib(pabulib.load(given))
+        ideas = {p.id for p in graph.proposals(call)}
+        unknown = [p for p in election.projects if p not in ideas]
+        if unknown:
+            raise ValidationError(
+                [
+                    Problem.said(
+                        where,
+                        "selection.report.not_idea",
+                        "selection.report.not_idea_hint",
+                        project=unknown[0],
+                        call=call,
+                    )
+                ]
+            )
+        out[call] = election
+    return out
 
 
 def _consented_names(graph: CommunityGraph, key: bytes | str) -> dict[str, str]:

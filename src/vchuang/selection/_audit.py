@@ -17,7 +17,7 @@ import numpy as np
 from ..errors import Problem, ValidationError
 from ..kernel.display import SHOWN, html_table, preview
 from ..kernel.plotting import plot
-from ..kernel.text import check_lang, text
+from ..kernel.text import check_lang, has, text
 from ._election import Election
 from ._mes import MESProblem, payments, run_mes
 from ._rules import SelectionResult
@@ -150,10 +150,11 @@ class Audit:
             key = "undecided" if v is None else ("holds" if v else "fails")
             return text(f"selection.audit.{key}", lang)
 
+        rule = f"selection.rule_name.{self.rule}"
         out = text(
             "selection.audit.summary",
             lang,
-            rule=self.rule,
+            rule=text(rule, lang) if has(rule) else self.rule,
             ejr=mark(self.answers.get("EJR")),
             pjr=mark(self.answers.get("PJR")),
             priceable=mark(self.priceable),
@@ -265,9 +266,13 @@ def audit(
     :math:`p_i(c) \\ge 0`, only for approved selected projects, with
     :math:`\\sum_c p_i(c) \\le b`, :math:`\\sum_i p_i(c) = c(c)` for every selected
     :math:`c`, and :math:`\\sum_{i \\in N_c} (b - \\sum_{c'} p_i(c')) \\le c(c)` for
-    every unselected :math:`c`. Voters with the same ballot can be given the same
-    payments (average them), so the linear programme has one row per distinct ballot;
-    it is solved with :func:`scipy.optimize.linprog` (HiGHS). pabutools' ``priceable``
+    every unselected :math:`c`. The first candidate is the Method of Equal Shares run
+    with :math:`b = B/n` on the outcome's own projects: when it buys them all, its
+    payments satisfy every condition but the last by construction, and the last is
+    checked. An outcome of equal shares passes this way in about the time of one run of
+    the rule. Otherwise a linear programme decides: voters with the same ballot can be
+    given the same payments (average them), so it has one row per distinct ballot and
+    is solved with :func:`scipy.optimize.linprog` (HiGHS). pabutools' ``priceable``
     also asks for exhaustiveness by default; that answer is :attr:`Audit.exhaustive`.
 
     References
