@@ -1,9 +1,10 @@
 """Reverse-reachable (RR) sets and the IMM rule for how many are enough.
 
 An RR set of a resident :math:`v` is everyone who could have told :math:`v` through
-the arcs that fire in one random draw (IC), or the residents on a random walk back from
-:math:`v` (LT). Choosing seeds that touch the most RR sets is maximum coverage, solved
-by the library's coverage engine (see the Notes of :func:`choose_seeds`).
+the arcs that fire in one random draw (IC, drawn by subset sampling: see ``_subsim``),
+or the residents on a random walk back from :math:`v` (LT). Choosing seeds that touch
+the most RR sets is maximum coverage, solved by the library's coverage engine (see the
+Notes of :func:`choose_seeds`).
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from ..kernel import coverage as _coverage
 from ..kernel.progress import progress_bar
 from ..kernel.said import Said
 from . import _visited
-from ._cascade import _Arcs, _ic_stages
+from ._cascade import _Arcs
 from ._network import BoolArray, FloatArray, IntArray, _Net
+from ._subsim import _Reverse
 
 if TYPE_CHECKING:
     import scipy.sparse
@@ -50,10 +52,17 @@ class _Pool:
     """A growing collection of reverse-reachable sets: each set's nodes, one flat array."""
 
     def __init__(
-        self, arcs_t: _Arcs, model: str, rng: np.random.Generator, bar: Any, clock: _Clock
+        self,
+        arcs_t: _Arcs,
+        model: str,
+        rng: np.random.Generator,
+        bar: Any,
+        clock: _Clock,
+        reverse: _Reverse | None = None,
     ) -> None:
         self.arcs = arcs_t
         self.model = model
+        self.reverse = reverse if reverse is not None or model != "ic" else _Reverse.of(arcs_t)
         self.rng = rng
         self.bar = bar
         self.clock = clock
@@ -73,9 +82,8 @@ class _Pool:
                 return False
             b = min(self.batch, total - self.size)
             roots = self.rng.integers(n, size=b)
-            if self.model == "ic":
-                start = np.arange(b, dtype=np.int64) * n + roots
-                keys = _ic_stages(self.arcs, [start], self.rng, self.visited)[0]
+            if self.reverse is not None:  # IC: subset sampling (see _subsim)
+                keys = self.reverse.sets(roots, self.rng, self.visited)
             else:
                 keys = _lt_walks(self.arcs, roots, self.rng, self.visited)
             self.visited.clear(keys)
@@ -220,7 +228,8 @@ def _imm(
             / eps1**2
         )
         lower = 1.0
-        pool = _Pool(arcs_t, model, rng, bar, clock)
+        reverse = _Reverse.of(arcs_t) if model == "ic" else None
+        pool = _Pool(arcs_t, model, rng, bar, clock, reverse)
         evals = 0
         for i in range(1, max(2, math.ceil(math.log2(max(n, 2))))):
             x = n / 2.0**i
@@ -246,7 +255,7 @@ def _imm(
             # Chen (2018): fresh RR sets for the final choice keep IMM's guarantee.
             first = (res, touched)
             del pool  # its sets and visited mask go before the next are made
-            pool = _Pool(arcs_t, model, rng, bar, clock)
+            pool = _Pool(arcs_t, model, rng, bar, clock, reverse)
             done = pool.extend_to(min(theta, max_rr_sets))
             pool.visited = _visited._new(0, 0)  # no more sampling: free the mask
             if not done or theta > max_rr_sets:
