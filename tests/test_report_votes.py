@@ -79,7 +79,7 @@ def test_ballots_in_chinese(pilot: vchuang.CommunityGraph, votes: Votes, tmp_pat
     text = _section(pilot, tmp_path / "zh", "zh", votes={CALL: votes})
     body = "\n".join(text[1:])
     assert "居民选票" in body and "征选会结果的比例性审查" in body
-    assert "等额分配法结果的比例性审查" in body and "出局" in body
+    assert "均等份额法结果的比例性审查" in body and "出局" in body
     # no English word but the properties' standard names
     words = set(re.findall(r"[A-Za-z]{2,}", body))
     assert words <= {"EJR", "PJR"}, words
