@@ -833,3 +833,84 @@ def test_seed_choice_scoring_is_the_same_through_workers(pilot, monkeypatch):
     two_cmp = compare_seeds(pilot, 2, methods=("degree", "pagerank"), n_jobs=2, **kw)
     assert one.seeds == two.seeds and np.array_equal(one.gains, two.gains)
     assert np.array_equal(one_cmp.spread, two_cmp.spread)
+
+
+# ------------------------------------------------- small cascades: fixed costs (issue 23)
+
+#: ``simulate`` on :func:`_pinned_graph` from seeds ``_PINNED_SEEDS`` (250 runs,
+#: ``rng=7``), computed by the code before the fixed costs were cut: a digest of the
+#: spread of every run and of each resident's count, and the mean.
+_PINNED = [
+    ({"p": 0.01}, "1f5b43c95b3aaab0", 6.608),
+    ({"p": 0.05}, "9af6fdbcba9da7e7", 10.944),
+    ({"p": 0.1}, "a38bd2a5085e8186", 33.968),
+    ({"probability": "wc"}, "b268d7d32259ad49", 58.268),
+    ({"p": 0.2, "probability": "weight"}, "4bd7608494884931", 1927.996),
+    ({"model": "lt", "p": 0.3}, "f0d32acaeb04e039", 62.824),
+]
+_PINNED_SEEDS = [3, 1, 4, 1000, 59, 2653]
+
+
+def _pinned_graph() -> sp.csr_array:
+    """3,000 nodes, 12,000 random ties each way (some twice: weight 2; some loops)."""
+    rng = np.random.default_rng(5)
+    u = rng.integers(0, 3000, 12000)
+    v = rng.integers(0, 3000, 12000)
+    rows, cols = np.concatenate([u, v]), np.concatenate([v, u])
+    return sp.csr_array((np.ones(rows.size), (rows, cols)), shape=(3000, 3000))
+
+
+def _digest(s: vchuang.diffusion.Spread) -> str:
+    import hashlib
+
+    runs = s.distribution.size
+    h = hashlib.sha256(s.distribution.astype(np.int64).tobytes())
+    h.update(np.rint(s.reached * runs).astype(np.int64).tobytes())
+    return h.hexdigest()[:16]
+
+
+@pytest.mark.parametrize(("kw", "digest", "mean"), _PINNED)
+def test_small_cascades_lost_their_fixed_costs_but_not_their_runs(kw, digest, mean):
+    """Regression: at p = 0.01 on 100k nodes / 1M ties a call took 1.77x CyNetDiff's
+    time, most of it fixed costs (passes over all 2M arcs, a per-node count per chunk
+    of 100 runs, a 10 MB mask zeroed per call, the seeds sorted per chunk). They are
+    gone; a given ``rng`` still gives exactly the runs it gave before."""
+    s = simulate(_pinned_graph(), _PINNED_SEEDS, runs=250, rng=7, **kw)
+    assert _digest(s) == digest
+    assert s.mean == mean
+
+
+def test_spare_mask_comes_back_empty():
+    """The byte mask kept between calls is empty after each call, so the next call
+    (of any model) gives the runs a fresh mask gives."""
+    g = _pinned_graph()
+    for kw in ({"p": 0.3}, {"model": "lt", "p": 0.3}, {"probability": "wc"}):
+        a = simulate(g, [1, 2], runs=150, rng=1, **kw)
+        assert _visited._spare and not _visited._spare[0].mark.any()
+        _visited._spare.clear()
+        b = simulate(g, [1, 2], runs=150, rng=1, **kw)
+        assert np.array_equal(a.distribution, b.distribution)
+        assert np.array_equal(a.reached, b.reached)
+
+
+def test_buckets_from_the_exponent_match_the_logarithm():
+    tricky = [1.0, 2.0, 0.5, 0.25, 0.125, 2.0**-40, 2.0**-41, 5e-324, 1e-300, 0.999999]
+    tricky += [np.nextafter(x, 0.0) for x in (1.0, 0.5, 0.25, 2.0**-20)]
+    tricky += [np.nextafter(x, 1.0) for x in (0.5, 0.25, 2.0**-20, 2.0**-40)]
+    rng = np.random.default_rng(3)
+    values = np.concatenate([tricky, rng.random(5000), 1.0 / rng.integers(1, 10**6, 5000)])
+    values = values[values > 0]
+    want = np.minimum(np.floor(-np.log2(values)), 40).astype(np.int8)
+    want[values >= 1.0] = 0
+    assert np.array_equal(_cascade._bucket_of(values), want)
+
+
+def test_tally_counts_like_bincount():
+    from vchuang.diffusion import _runs
+
+    rng = np.random.default_rng(2)
+    tally = _runs._Tally(50)
+    parts = [rng.integers(0, 50, size) for size in (0, 3, 40, 7, 120, 1)]
+    for part in parts:
+        tally.add(part)
+    assert np.array_equal(tally.result(), np.bincount(np.concatenate(parts), minlength=50))

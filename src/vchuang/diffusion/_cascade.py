@@ -37,8 +37,11 @@ class _Arcs:
         *,
         buckets: bool = True,
     ) -> None:
-        low = float(value.min()) if value.size else 1.0
-        high = float(value.max()) if value.size else 1.0
+        if value.size and value.ndim == 1 and value.strides[0] == 0:
+            low = high = float(value[0])  # one number for every arc: no pass over them
+        else:
+            low = float(value.min()) if value.size else 1.0
+            high = float(value.max()) if value.size else 1.0
         if low <= 0.0:
             keep = value > 0.0
             count = _row_counts(keep, indptr)
@@ -57,9 +60,9 @@ class _Arcs:
             levels = np.zeros(1, dtype=np.int64)
             bucket = None
         else:
-            bucket = np.minimum(np.floor(-np.log2(value)), 40).astype(np.int8)
-            bucket[value >= 1.0] = 0
-            levels = np.flatnonzero(np.bincount(bucket))
+            bucket = _bucket_of(value)
+            per_level = np.bincount(bucket)
+            levels = np.flatnonzero(per_level)
         if not buckets and bucket is not None and levels.size > 1:
             # LT: CSR order, each row's arcs grouped by bucket (the order the RR walks
             # have always used, so a seed gives the walks it gave before)
@@ -77,45 +80,37 @@ class _Arcs:
                 self.buckets.append((self.indptr[:-1], self.indptr[1:], rate, low == rate))
         else:
             # bucket-major: the arcs of bucket j, row by row (each row's arcs in CSR
-            # order), then those of the next bucket; found by one mask per bucket
-            # rather than a sort
+            # order), then those of the next bucket: a stable sort by bucket (a radix
+            # sort of one byte each), and each row's share of a bucket found by
+            # searching the row starts among the bucket's arcs
             self.row_major = False
-            parts_i: list[IntArray] = []
-            parts_v: list[FloatArray] = []
+            order = np.argsort(bucket, kind="stable")
+            del bucket
+            self.indices = indices[order]
+            self.value = value[order]
             offset = 0
-            rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(self.indptr))
-            dense = np.searchsorted(levels, bucket)
-            per_row = np.bincount(rows * levels.size + dense, minlength=n * levels.size)
-            per_row = per_row.reshape(n, levels.size)
-            del rows, dense
-            for j, b in enumerate(levels.tolist()):
-                here = bucket == b
-                count = np.ascontiguousarray(per_row[:, j])
-                vals = value[here]
-                parts_i.append(indices[here])
-                parts_v.append(vals)
-                first = np.empty(n, dtype=np.int64)
-                first[0] = offset
-                np.cumsum(count[:-1], out=first[1:])
-                first[1:] += offset
+            for size in per_level[levels].tolist():
+                mine = order[offset : offset + size]  # increasing: CSR positions
+                before = np.searchsorted(mine, self.indptr)  # its arcs in earlier rows
+                count = np.diff(before)
+                first = before[:-1] + offset
+                vals = self.value[offset : offset + size]
                 rate = float(vals.max())
                 self.has |= (count > 0).astype(np.int64) << len(self.buckets)
                 self.buckets.append((first, first + count, rate, bool(vals.min() == rate)))
-                offset += vals.size
-            self.indices = np.concatenate(parts_i)
-            self.value = np.concatenate(parts_v)
+                offset += size
+            del order
         nb = len(self.buckets)
         # the one bucket of each row (-1: none or several); the step groups its frontier
         # by it instead of testing every bucket for every cell
-        single = (self.has & (self.has - 1)) == 0
-        self.mixed = not bool(single.all())
-        self.row_bucket = (
-            np.where(
+        self.mixed = False
+        self.row_bucket = np.zeros(0, dtype=np.int8)
+        if nb > 1:
+            single = (self.has & (self.has - 1)) == 0
+            self.mixed = not bool(single.all())
+            self.row_bucket = np.where(
                 single & (self.has > 0), np.log2(np.maximum(self.has, 1)).astype(np.int64), -1
             ).astype(np.int8)
-            if nb > 1
-            else np.zeros(0, dtype=np.int8)
-        )
 
     def __getstate__(self) -> dict[str, object]:
         """What a worker needs: the lazily built ``rows`` and ``cumkey`` are left out
@@ -165,6 +160,26 @@ class _Arcs:
         return self._cumkey
 
 
+def _bucket_of(value: FloatArray) -> npt.NDArray[np.int8]:
+    """Each value's probability bucket: :math:`\\lfloor -\\log_2 v \\rfloor`, at most
+    40, and 0 for :math:`v \\ge 1` (the values are > 0).
+
+    Read from the binary exponent (``v = m · 2**e`` with ``1/2 <= m < 1``, so the
+    bucket is ``-e``, or ``1 - e`` when ``m`` is exactly 1/2); the few values whose
+    mantissa lies within 1e-9 of either end, where a rounded logarithm could fall on
+    the other side of an integer, are given the logarithm's answer, so every bucket
+    is the one ``floor(-log2(v))`` gives.
+    """
+    mant, exp = np.frexp(value)
+    bucket = np.negative(exp, dtype=np.int64)
+    bucket += mant == 0.5
+    near = np.flatnonzero((mant < 0.5 + 1e-9) | (mant > 1.0 - 1e-9))
+    if near.size:
+        bucket[near] = np.floor(-np.log2(value[near]))
+    np.clip(bucket, 0, 40, out=bucket)  # v >= 1: -log2 v <= 0
+    return bucket.astype(np.int8)
+
+
 def _row_counts(mask: npt.NDArray[np.bool_], indptr: IntArray) -> IntArray:
     """How many of each row's arcs ``mask`` holds."""
     cum = np.zeros(mask.size + 1, dtype=np.int64)
@@ -180,7 +195,8 @@ def _hits(rng: np.random.Generator, total: int, q: float) -> IntArray:
         return np.flatnonzero(rng.random(total) < q)
     m = total * q
     size = int(m + 6.0 * math.sqrt(m) + 16)
-    pos = np.cumsum(rng.geometric(q, size)) - 1
+    pos = np.cumsum(rng.geometric(q, size))
+    pos -= 1
     while pos[-1] < total:
         more = np.cumsum(rng.geometric(q, size)) + pos[-1]
         pos = np.concatenate([pos, more])
@@ -188,44 +204,52 @@ def _hits(rng: np.random.Generator, total: int, q: float) -> IntArray:
 
 
 def _ic_step(arcs: _Arcs, front: IntArray, rng: np.random.Generator) -> IntArray:
-    """The cells the frontier's live arcs point to (independent cascade)."""
+    """The cells the frontier's live arcs point to (independent cascade).
+
+    Every array here is the size of the frontier or of the hits: nothing of the size
+    of the network. A cell whose row has no arcs (in a bucket) is not filtered out:
+    its segment of the trials is empty, so no hit falls in it and the draws are the
+    same as without it (a bucket with no trials at all draws nothing).
+    """
     n = arcs.n
-    col = front // n
-    u = front - col * n
+    if front.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    u = front % n
+    colbase = front - u  # column · n
     nb = len(arcs.buckets)
-    if nb > 1 and not arcs.mixed:  # group the frontier by the bucket of its row
+    grouped = nb > 1 and not arcs.mixed
+    if grouped:  # group the frontier by the bucket of its row
         rb = arcs.row_bucket[u]
         order = np.argsort(rb, kind="stable")
-        u, col = u[order], col[order]
-        bounds = np.searchsorted(rb[order], np.arange(-1, nb + 1))
-        groups = [np.arange(bounds[j + 1], bounds[j + 2]) for j in range(nb)]
+        u, colbase = u[order], colbase[order]
+        bounds = np.searchsorted(rb[order], np.arange(-1, nb + 1)).tolist()
     parts: list[IntArray] = []
     for j, (start, stop, rate, uniform) in enumerate(arcs.buckets):
-        if nb == 1:
-            lo = start[u]
-            length = stop[u] - lo
-            nz = np.flatnonzero(length)
-            lo, length = lo[nz], length[nz]
-        elif not arcs.mixed:
-            nz = groups[j]
-            lo = start[u[nz]]
-            length = stop[u[nz]] - lo
+        if grouped:
+            a, b = bounds[j + 1], bounds[j + 2]
+            if a == b:
+                continue
+            uj, cj = u[a:b], colbase[a:b]
         else:
-            nz = np.flatnonzero((arcs.has[u] >> j) & 1)
-            lo = start[u[nz]]
-            length = stop[u[nz]] - lo
-        if nz.size == 0:
+            uj, cj = u, colbase
+        hi = stop[uj]
+        ends = np.cumsum(hi - start[uj])
+        total = int(ends[-1])
+        if total == 0:
             continue
-        ends = np.cumsum(length)
-        pos = _hits(rng, int(ends[-1]), rate)
+        pos = _hits(rng, total, rate)
         if pos.size == 0:
             continue
         seg = np.searchsorted(ends, pos, side="right")
-        arc = lo[seg] + pos - (ends[seg] - length[seg])
+        hi -= ends  # the arc before each segment's first trial
+        arc = hi[seg]
+        arc += pos
         if not uniform:
             keep = rng.random(arc.size) * rate < arcs.value[arc]
             arc, seg = arc[keep], seg[keep]
-        parts.append(col[nz[seg]] * n + arcs.indices[arc])
+        got = cj[seg]
+        got += arcs.indices[arc]
+        parts.append(got)
     if not parts:
         return np.zeros(0, dtype=np.int64)
     return np.concatenate(parts) if len(parts) > 1 else parts[0]
@@ -240,7 +264,7 @@ def _ic_stages(
     """Run each stage's new seeds to the end of their cascade; the cells each reached."""
     out = []
     for init in stages:
-        front = visited.add_new(init)
+        front = visited.add_new(init, maybe_sorted=True)
         got = [front]
         while front.size:
             front = visited.add_new(_ic_step(arcs, front, rng))
@@ -289,7 +313,7 @@ def _lt_stages(
     acc = _Acc(n * cols, n * cols <= _visited._DENSE_CELLS // 2)  # 8 bytes a cell: at most 128 MB
     out = []
     for init in stages:
-        front = visited.add_new(init)
+        front = visited.add_new(init, maybe_sorted=True)
         got = [front]
         while front.size:
             col = front // n
@@ -333,5 +357,7 @@ def _cascade(
 
 
 def _stage_keys(nodes: IntArray, cols: int, n: int) -> IntArray:
-    """The cells of ``nodes`` in every one of ``cols`` columns."""
+    """The cells of ``nodes`` in every one of ``cols`` columns, increasing when the
+    nodes are distinct (so a stage's seeds need no sort to become a frontier)."""
+    nodes = np.sort(np.asarray(nodes, dtype=np.int64))
     return np.asarray((np.arange(cols)[:, None] * n + nodes[None, :]).ravel(), dtype=np.int64)

@@ -153,7 +153,12 @@ def _network(graph: Any) -> _Net:
         msg = f"cannot read a network from {type(graph).__name__}"
         hint = "pass a CommunityGraph, a networkx graph or a square scipy sparse array"
         raise ValidationError([Problem("graph", msg, hint)])
-    csr = sp.csr_array(matrix, dtype=np.float64)
+    if matrix.format == "csr" and matrix.dtype == np.float64:
+        # read as it is (never written to): scipy keeps whether it is canonical on the
+        # array itself, so a second call on the same array does not check it again
+        csr = matrix
+    else:
+        csr = sp.csr_array(matrix, dtype=np.float64)
     if not csr.has_canonical_format:
         csr = csr.copy()
         csr.sum_duplicates()
@@ -198,9 +203,18 @@ def _check_options(model: str, p: Any, probability: str | None) -> float:
     return checked
 
 
-def _arc_values(net: _Net, model: str, p: float, probability: str | None) -> tuple[FloatArray, str]:
-    """Each arc's IC probability or LT weight, and the rule in words."""
+def _arc_values(
+    net: _Net, model: str, p: float, probability: str | None, *, view: bool = False
+) -> tuple[FloatArray, str]:
+    """Each arc's IC probability or LT weight, and the rule in words.
+
+    ``view``: a constant probability (IC) comes as a read-only view of one number
+    (stride 0) instead of an array of the size of the network.
+    """
     n = net.n
+    if probability is None and model == "ic" and view:
+        value = np.broadcast_to(np.float64(p), (net.indices.size,))
+        return value, Said("diffusion.rule.constant", p=f"{p:g}")
     if probability is None:
         raw = np.full(net.indices.size, p)
         rule = Said("diffusion.rule.constant", p=f"{p:g}")

@@ -47,24 +47,65 @@ def _run_chunk(
     seed: np.random.SeedSequence,
     want_nodes: bool,
     scratch: _visited._Visited | None = None,
+    memo: dict[int, list[IntArray]] | None = None,
 ) -> tuple[IntArray, IntArray | None]:
-    """One stream: ``cols`` runs; counts per stage and run, and per node (optional).
+    """One stream: ``cols`` runs; counts per stage and run, and (optional) the node of
+    every cell reached, in any order — a :class:`_Tally` counts them.
 
     ``scratch``: an empty visited mask for ``n × cols`` cells to use (and leave empty),
-    instead of a new one.
+    instead of a new one. ``memo``: the stages' cells by ``cols``, kept between chunks
+    (every chunk of 100 runs starts from the same cells).
     """
     n = arcs.n
     rng = np.random.default_rng(seed)
     visited = _visited._new(n, cols) if scratch is None else scratch
-    keys = _cascade(arcs, model, [_stage_keys(s, cols, n) for s in stages], cols, rng, visited)
+    if memo is None:
+        memo = {}
+    if cols not in memo:
+        memo[cols] = [_stage_keys(s, cols, n) for s in stages]
+    keys = _cascade(arcs, model, memo[cols], cols, rng, visited)
     if scratch is not None:
         for k in keys:
             scratch.clear(k)
-    counts = np.stack([np.bincount(k // n, minlength=cols) for k in keys]).astype(np.int64)
+    counts = np.empty((len(keys), cols), dtype=np.int64)
+    for i, k in enumerate(keys):
+        counts[i] = np.bincount(k // n, minlength=cols)
     nodes = None
     if want_nodes:
-        nodes = np.bincount(np.concatenate(keys) % n, minlength=n).astype(np.int64)
+        nodes = np.concatenate(keys) if len(keys) > 1 else keys[0]
+        nodes = nodes % n
     return counts, nodes
+
+
+class _Tally:
+    """How often each of ``n`` nodes was reached, summed over chunks.
+
+    The nodes of a chunk are kept until they add up to ``n`` and then counted by one
+    :func:`numpy.bincount`, so a chunk whose runs reach a few dozen nodes costs work
+    in proportion to them, not one pass over all ``n`` nodes.
+    """
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.counts = np.zeros(n, dtype=np.int64)
+        self._pending: list[IntArray] = []
+        self._size = 0
+
+    def add(self, nodes: IntArray) -> None:
+        self._pending.append(nodes)
+        self._size += nodes.size
+        if self._size >= self.n:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            self.counts += np.bincount(np.concatenate(self._pending), minlength=self.n)
+            self._pending.clear()
+            self._size = 0
+
+    def result(self) -> IntArray:
+        self._flush()
+        return self.counts
 
 
 def _chunks(runs: int) -> list[int]:
@@ -94,15 +135,17 @@ def _run_group(
 ) -> tuple[IntArray, IntArray | None]:
     """Several chunks in a row (one task of a worker), each with its own stream, on
     one visited mask: their counts side by side and their per-node counts summed."""
-    scratch = _visited._new(arcs.n, max(sizes))
+    scratch = _visited._borrow(arcs.n, max(sizes))
     counts: list[IntArray] = []
-    nodes: IntArray | None = None
+    tally = _Tally(arcs.n) if want_nodes else None
+    memo: dict[int, list[IntArray]] = {}
     for size, seed in zip(sizes, seeds, strict=True):
-        c, got = _run_chunk(arcs, model, stages, size, seed, want_nodes, scratch)
+        c, got = _run_chunk(arcs, model, stages, size, seed, want_nodes, scratch, memo)
         counts.append(c)
-        if got is not None:
-            nodes = got if nodes is None else nodes + got
-    return np.concatenate(counts, axis=1), nodes
+        if tally is not None and got is not None:
+            tally.add(got)
+    _visited._give_back(scratch)
+    return np.concatenate(counts, axis=1), None if tally is None else tally.result()
 
 
 def _workers(n_jobs: int) -> int:
@@ -154,7 +197,8 @@ def _map_runs(
             workers = _workers(n_jobs)
     bar = progress_bar(progress, runs, desc)
     counts: list[IntArray] = []
-    nodes = np.zeros(arcs.n, dtype=np.int64) if want_nodes else None
+    tally = _Tally(arcs.n) if want_nodes else None
+    scratch: _visited._Visited | None = None
     try:
         if workers > 1:
             parts = _groups(len(sizes), workers)
@@ -171,21 +215,30 @@ def _map_runs(
             ]
             results = _parallel(_run_group, tasks, n_jobs, "parallel runs")
             done = [sum(sizes[i] for i in part) for part in parts]
+            counted = True  # each task's nodes come back counted
         else:
-            scratch = _visited._new(arcs.n, _CHUNK)  # one mask, emptied after each chunk
+            # one mask, emptied after each chunk (and kept for the next call)
+            scratch = _visited._borrow(arcs.n, _CHUNK)
+            memo: dict[int, list[IntArray]] = {}
             results = (
-                _run_chunk(arcs, model, stages, size, seed, want_nodes, scratch)
+                _run_chunk(arcs, model, stages, size, seed, want_nodes, scratch, memo)
                 for size, seed in zip(sizes, seeds, strict=True)
             )
             done = sizes
+            counted = False  # each chunk's nodes come back one per cell reached
         for (c, got), size in zip(results, done, strict=True):
             counts.append(c)
-            if nodes is not None and got is not None:
-                nodes += got
+            if tally is not None and got is not None:
+                if counted:
+                    tally.counts += got
+                else:
+                    tally.add(got)
             bar.update(size)
+        if scratch is not None:
+            _visited._give_back(scratch)  # every chunk has emptied it
     finally:
         bar.close()
-    return np.concatenate(counts, axis=1), nodes
+    return np.concatenate(counts, axis=1), None if tally is None else tally.result()
 
 
 def _prefix_spreads(
@@ -355,7 +408,7 @@ def simulate(
     n_jobs = check_jobs(n_jobs)
     net = _network(graph)
     seed_idx = net.index_of(seeds, "seeds")
-    values, rule = _arc_values(net, model, model_p, probability)
+    values, rule = _arc_values(net, model, model_p, probability, view=True)
     arcs = _Arcs.build(net, values, model=model)
     counts, nodes = _map_runs(
         arcs,
