@@ -50,7 +50,7 @@ import difflib
 import functools
 import operator
 import unicodedata
-from collections import Counter, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from itertools import chain, compress, filterfalse, groupby, repeat
 from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
@@ -127,12 +127,54 @@ def _skill_ids(cls: type, records: list[Any]) -> Iterable[str]:
     return ()
 
 
-def _append_all(adj: dict[Any, list[str]], keys: Iterable[Any], values: Iterable[str]) -> None:
-    """``adj[key].append(value)`` for each pair in turn (a new list for a new key), in C
-    loops: ``setdefault`` is given a fresh empty list each time and keeps it only for a
-    new key."""
-    lists = map(adj.setdefault, keys, map(list, repeat(())))
-    deque(map(list.append, lists, values), maxlen=0)
+def _append_all(
+    adj: dict[_AdjKey, list[str]],
+    nodes: Iterable[str],
+    relation: Relation,
+    inward: bool,
+    others: Iterable[str],
+) -> None:
+    """``adj[(node, relation, inward)].append(other)`` for each pair in turn (a new list
+    for a new key).
+
+    The pairs are first grouped by node in C loops (a :class:`~collections.defaultdict`
+    keyed by the ID, whose hash is cached: no key tuple and no empty list per pair), then
+    each node's list is stored under its key (``setdefault``: one hash per key), or
+    added to the end of the list already there, so every list holds its ends in the
+    order of the pairs.
+    """
+    grouped: defaultdict[str, list[str]] = defaultdict(list)
+    deque(map(list.append, map(grouped.__getitem__, nodes), others), maxlen=0)
+    found = list(grouped.values())
+    stored = list(map(adj.setdefault, zip(grouped, repeat(relation), repeat(inward)), found))
+    for old, new in compress(zip(stored, found, strict=True), map(operator.is_not, stored, found)):
+        old.extend(new)  # the key had a list already
+
+
+def _by_relation(relations: list[Relation]) -> dict[Relation, list[int]]:
+    """The positions of each relation in ``relations`` (in order), in C loops."""
+    found: defaultdict[Relation, list[int]] = defaultdict(list)
+    deque(map(list.append, map(found.__getitem__, relations), range(len(relations))), maxlen=0)
+    return found
+
+
+def _link_columns(
+    links: list[Link],
+) -> Iterator[tuple[Relation, list[str], list[str]]]:
+    """Each relation of ``links`` with the sources and the targets of its links, in
+    order."""
+    relations = list(map(_RELATION, links))
+    sources = list(map(_SOURCE, links))
+    targets = list(map(_TARGET, links))
+    for relation, where in _by_relation(relations).items():
+        if len(where) == len(links):
+            yield relation, sources, targets
+        else:
+            yield (
+                relation,
+                list(map(sources.__getitem__, where)),
+                list(map(targets.__getitem__, where)),
+            )
 
 
 def _grouped(
@@ -860,29 +902,23 @@ class CommunityGraph:
                     owners, targets = compress(ids, present), compress(values, present)
                 else:
                     owners, targets = ids, values
-                keys = zip(targets, repeat(relation), repeat(inward))
-                _append_all(adj, keys, owners)
+                _append_all(adj, targets, relation, inward, owners)
             if records[0].kind in ("project", "proposal"):
                 for record in records:
                     for _, need_id in _need_ids(record):
                         self._needs[need_id] = record.id
         self._links.update(zip(map(_KEY, links), links, strict=True))
-        if links:
-            sources = list(map(_SOURCE, links))
-            relations = list(map(_RELATION, links))
-            targets = list(map(_TARGET, links))
-            knows = Relation.KNOWS
-            # each link's two ends in turn (the source's side, then the target's): a
-            # symmetric relation's ends both look outward
-            sides = zip(
-                zip(sources, relations, repeat(False)),
-                zip(
-                    targets, relations, map(operator.is_not, relations, repeat(knows)), strict=True
-                ),
-                strict=True,
-            )
-            others = zip(targets, sources, strict=True)
-            _append_all(adj, chain.from_iterable(sides), chain.from_iterable(others))
+        # each link's two ends in turn (the source's side, then the target's), relation
+        # by relation (no two relations share a key): a symmetric relation's ends both
+        # look outward, into one list per entity
+        for relation, sources, targets in _link_columns(links):
+            if relation is Relation.KNOWS:
+                ends = chain.from_iterable(zip(sources, targets, strict=True))
+                others = chain.from_iterable(zip(targets, sources, strict=True))
+                _append_all(adj, ends, relation, False, others)
+            else:
+                _append_all(adj, sources, relation, False, targets)
+                _append_all(adj, targets, relation, True, sources)
         self._touch()
 
     def _no_problem(self, items: Sequence[Entity | Link]) -> bool:
@@ -961,18 +997,8 @@ class CommunityGraph:
                             return False
                         needs_seen[need_id] = record.id
         if links:
-            relations = list(map(_RELATION, links))
-            sources = list(map(_SOURCE, links))
-            targets = list(map(_TARGET, links))
-            distinct = set(relations)
-            for relation in distinct:
+            for relation, these_sources, these_targets in _link_columns(links):
                 source_kinds, target_kinds = LINK_KINDS[relation]
-                if len(distinct) == 1:
-                    these_sources, these_targets = sources, targets
-                else:
-                    mask = list(map(operator.is_, relations, repeat(relation)))
-                    these_sources = list(compress(sources, mask))
-                    these_targets = list(compress(targets, mask))
                 if source_kinds == target_kinds:  # e.g. knows: look both ends up at once
                     ends = set(these_sources)
                     ends.update(these_targets)

@@ -283,7 +283,7 @@ class _Place:
 
     _PATH = re.compile(r"^\$\.(\w+)\[(\d+)\](.*)$")
 
-    def __init__(self, file: str, rows: dict[str, list[int]]) -> None:
+    def __init__(self, file: str, rows: dict[str, Any]) -> None:
         self.file = file
         self.rows = rows
 
@@ -291,7 +291,7 @@ class _Place:
         found = self._PATH.match(p.path)
         if found is not None and found.group(1) in self.rows:
             section, index, rest = found.groups()
-            row = self.rows[section][int(index)]
+            row = int(self.rows[section][int(index)])
             column = rest.lstrip(". ").removeprefix("(").removesuffix(")")
             key = "parquet.at_cell" if column else "parquet.at_row"
             fields = {"pq_file": self.file, "pq_section": section, "pq_row": row}
@@ -348,6 +348,46 @@ def _same_kind(pa: Any, have: Any, want: Any) -> bool:
     return True
 
 
+def _read_sections(pa: Any, pf: Any, schema: Any) -> Any:
+    """The whole table of ``pf``, reading in each row group only the section columns
+    that hold a record there (the others are null in every row: built as nulls).
+
+    Each row is one record, so in a row group of a large file all but one or two of the
+    section columns are null, yet reading them decodes every leaf of every column.
+    Whether a section holds a record in a row group is read from the data itself: its
+    first leaf alone, which carries the section's null flags (so a record whose fields
+    are all null still counts). The column statistics are not used: pyarrow may abort
+    the process on the statistics of a corrupt footer.
+    """
+    n_groups = pf.metadata.num_row_groups
+    if not n_groups:
+        return pf.read()
+    names = schema.names
+    parts = []
+    for i in range(n_groups):
+        rows = pf.metadata.row_group(i).num_rows
+        probed = [
+            f"{f.name}.{f.type[0].name}"
+            for f in schema
+            if pa.types.is_struct(f.type) and f.type.num_fields
+        ]
+        keep = set(names) - {p.split(".", 1)[0] for p in probed}
+        if probed:
+            probe = pf.read_row_group(i, columns=probed)
+            keep.update(s for s in probe.column_names if probe.column(s).null_count < rows)
+        part = pf.read_row_group(i, columns=[s for s in names if s in keep])
+        parts.append(
+            pa.Table.from_arrays(
+                [
+                    part.column(s) if s in keep else pa.nulls(rows, type=f.type)
+                    for s, f in zip(names, schema, strict=True)
+                ],
+                schema=schema,
+            )
+        )
+    return pa.concat_tables(parts)
+
+
 class _File:
     """One Parquet file being read: its header and each section's JSON values by column."""
 
@@ -357,8 +397,11 @@ class _File:
         self.place = _Place(self.name, {})
         self.problems: list[Problem] = []
         self.header: Any = None
-        #: section -> (number of records, {column: JSON values}), for sections present
-        self.sections: dict[str, tuple[int, dict[str, list[Any]]]] = {}
+        #: section -> (number of records, {column: JSON values}), for sections present;
+        #: a list column without nulls is :data:`_LISTS` there, its values in ``lists``
+        self.sections: dict[str, tuple[int, dict[str, Any]]] = {}
+        #: section -> {column: its Arrow list array}, for the columns read as :data:`_LISTS`
+        self.lists: dict[str, dict[str, Any]] = {}
 
     def fail(self, key: str, hint_key: str | None = None, **fields: object) -> None:
         self.problems.append(self.place.file_problem(key, hint_key, **fields))
@@ -394,7 +437,7 @@ class _File:
         if self.problems:
             return
         try:
-            table = pf.read()
+            table = _read_sections(pa, pf, schema)
             self._columns(pa, pc, table, want)
         except (pa.ArrowException, OSError, ValueError, TypeError, IndexError) as exc:
             self.fail("parquet.unreadable", "parquet.hint_unreadable", reason=j._short(exc))
@@ -402,7 +445,7 @@ class _File:
     def _columns(self, pa: Any, pc: Any, table: Any, want: Any) -> None:
         n = table.num_rows
         setters = pa.array([0] * n, type=pa.int8()) if n else None
-        rows: dict[str, list[int]] = {}
+        rows: dict[str, Any] = {}
         for section in table.column_names:
             column = table.column(section)
             valid = column.is_valid()
@@ -410,15 +453,21 @@ class _File:
             count = n - column.null_count
             if not count:
                 continue
-            rows[section] = pc.indices_nonzero(valid).to_pylist()
+            rows[section] = pc.indices_nonzero(valid).to_numpy()
             struct = column.filter(valid).combine_chunks()
             wanted = want.field(section).type
-            values: dict[str, list[Any]] = {}
+            values: dict[str, Any] = {}
+            lists: dict[str, Any] = {}
             # flatten() minds the struct's offset (field(i) does not)
             for f, child in zip(struct.type, struct.flatten(), strict=True):
                 target = wanted.field(f.name).type
+                if child.type == target and pa.types.is_list(target) and not child.null_count:
+                    values[f.name] = _LISTS  # its items are read flat (_tuples)
+                    lists[f.name] = child
+                    continue
                 values[f.name] = (child if child.type == target else child.cast(target)).to_pylist()
             self.sections[section] = (count, values)
+            self.lists[section] = lists
         self.place.rows = rows
         if n and pc.any(pc.not_equal(setters, 1)).as_py():
             bad = pc.indices_nonzero(pc.not_equal(setters, 1))[0].as_py()
@@ -428,7 +477,12 @@ class _File:
         """The records as a JSON document (the careful reading's input)."""
         doc = dict(self.header) if isinstance(self.header, dict) else {}
         doc.pop("format", None)
-        for section, (n, columns) in self.sections.items():
+        for section, (n, read) in self.sections.items():
+            lists = self.lists.get(section, {})
+            columns = {
+                name: lists[name].to_pylist() if values is _LISTS else values
+                for name, values in read.items()
+            }
             names = list(columns)
             doc[section] = [
                 dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)
@@ -438,15 +492,51 @@ class _File:
         return doc
 
 
-def _records(cls: type[Any], n: int, columns: dict[str, list[Any]]) -> list[Any] | None:
-    """The ``n`` records of ``cls`` from their columns of JSON values, checked column-wise
-    by the JSON reader's bulk rules; ``None`` when any value would not pass."""
+#: Stands for a list column in :attr:`_File.sections` (its Arrow array is in
+#: :attr:`_File.lists`).
+_LISTS: Any = object()
+
+
+def _tuples(hint: Any, read: _bulk._Read, array: Any) -> list[Any] | None:
+    """The tuples a list column without nulls holds, as ``read`` (the field's column
+    reader, for a field of type ``hint``) gives them from its JSON lists, but with the
+    items read all at once: the same rules on the same items, without a Python list per
+    record. ``None`` when any item would not pass."""
+    args = typing.get_args(hint)
+    inner = (
+        _bulk._reader(args[0])
+        if typing.get_origin(hint) is tuple and len(args) == 2 and args[1] is Ellipsis
+        else None
+    )
+    if inner is None:
+        return read(array.to_pylist())
+    found = inner(array.flatten().to_pylist())  # flatten() minds the array's offset
+    if found is None:
+        return None
+    offsets = array.offsets.to_numpy()  # from the array's offset: rebased below
+    offsets = offsets - offsets[0]
+    spans = map(slice, offsets[:-1].tolist(), offsets[1:].tolist())
+    return list(map(tuple, map(found.__getitem__, spans)))
+
+
+def _records(
+    cls: type[Any], n: int, columns: dict[str, Any], lists: dict[str, Any] | None = None
+) -> list[Any] | None:
+    """The ``n`` records of ``cls`` from their columns of JSON values (a column that is
+    :data:`_LISTS`: its Arrow list array in ``lists``), checked column-wise by the JSON
+    reader's bulk rules; ``None`` when any value would not pass."""
     plan = _bulk._plan(typing.cast(typing.Hashable, cls))
     if plan is None or not set(columns) <= plan.allowed:
         return None
     cols: dict[str, list[Any]] = {}
     for f in plan.fields:
         raw = columns.get(f.name)
+        if raw is _LISTS:
+            found = _tuples(_hints(cls)[f.name], f.read, (lists or {})[f.name])
+            if found is None:
+                return None
+            cols[f.name] = found
+            continue
         if raw is None:
             if f.default is _bulk._MISSING:
                 return None
@@ -484,15 +574,14 @@ def _fast(file: _File) -> CommunityGraph | None:
     items: list[Any] = []
     for section, (n, columns) in file.sections.items():
         try:
-            records = _records(_CLASSES[section], n, columns)
+            records = _records(_CLASSES[section], n, columns, file.lists.get(section))
         except Exception:  # noqa: BLE001 - anything unexpected: the careful way decides
             return None
         if records is None:
             return None
         items.extend(records)
     graph = CommunityGraph(taxonomy=taxonomy, metadata=metadata)
-    with j._collector_paused():
-        return graph if graph._load(items) else None
+    return graph if graph._load(items) else None
 
 
 def load_parquet(path: str | os.PathLike[str]) -> CommunityGraph:
@@ -529,7 +618,8 @@ def load_parquet(path: str | os.PathLike[str]) -> CommunityGraph:
         file.read()
     if file.problems:
         raise FormatError(file.problems)
-    graph = _fast(file)
+    with j._collector_paused():  # the records as well as the graph: see loads()
+        graph = _fast(file)
     if graph is not None:
         return graph
     return _careful(file)
