@@ -4,16 +4,19 @@ For each size, in a fresh subprocess each (so peak memory is that run's alone):
 
 * ``records``  — the baseline: the same records and links built without the graph
   (``vchuang.datasets._synthetic._prepare(...).records()``);
-* ``synthetic`` — ``vchuang.datasets.synthetic(n)``: the records plus one
-  ``CommunityGraph.add_all`` call;
+* ``synthetic`` — ``vchuang.datasets.synthetic(n)``: the records, added to a new graph
+  the JSON reader's way (``CommunityGraph._load``: all at once, then checked in bulk);
 
-and prints time, peak resident memory (``ru_maxrss``) and the ratio synthetic / records,
-against the target (1M residents in < 60 s and < 4 GB). A second table compares the
-vectorised tie sampler with networkx's own ``stochastic_block_model`` on the same blocks.
+and prints CPU and wall time, peak resident memory (``ru_maxrss``) and the ratio
+synthetic / records, against the target (1M residents in ≤ 60 s on 2 cores and ≤ 3 GB;
+wall time counts, CPU time is quoted as well since a shared machine slows the wall clock).
+A second table compares the vectorised tie sampler with networkx's own
+``stochastic_block_model`` on the same blocks (up to 100k residents).
 
 Run::
 
     nice -n 10 python benchmarks/bench_datasets.py          # 10k, 100k, 1M (a few minutes)
+    python benchmarks/bench_datasets.py --sizes 1000000     # 1M alone (about a minute)
     python benchmarks/bench_datasets.py --quick              # 10k only, a few seconds
 """
 
@@ -29,7 +32,7 @@ import time
 from collections.abc import Sequence
 
 TARGET_SECONDS = 60.0
-TARGET_MB = 4096.0
+TARGET_MB = 3072.0
 
 
 def _peak_mb() -> float:
@@ -61,7 +64,10 @@ def _child(kind: str, n: int, seed: int) -> dict[str, float]:
     c0 = time.process_time()
     out: dict[str, float] = {}
     if kind == "records":
-        items = _prepare(n, rng=seed, **defaults).records()  # type: ignore[arg-type]
+        from vchuang.kernel.memory import collector_paused
+
+        with collector_paused():  # as synthetic() builds its records
+            items = _prepare(n, rng=seed, **defaults).records()  # type: ignore[arg-type]
         out["items"] = len(items)
     elif kind == "synthetic":
         graph = synthetic(n, rng=seed)
@@ -120,6 +126,16 @@ def main(argv: Sequence[str] | None = None) -> list[dict[str, object]]:
     """Run the benchmark, print the tables and return the rows."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10k residents only")
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        metavar="N",
+        help="numbers of residents to measure (default 10,000 100,000 1,000,000)",
+    )
+    parser.add_argument(
+        "--no-ties", action="store_true", help="skip the table comparing the tie sampler"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--child", nargs=3, metavar=("KIND", "N", "SEED"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -128,6 +144,8 @@ def main(argv: Sequence[str] | None = None) -> list[dict[str, object]]:
         print(json.dumps(_child(kind, int(n), int(seed))))
         return []
     sizes = [10_000] if args.quick else [10_000, 100_000, 1_000_000]
+    if args.sizes:
+        sizes = args.sizes
     rows: list[dict[str, object]] = []
     load = os.getloadavg()[0]
     print(
@@ -144,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> list[dict[str, object]]:
         base = _measure("records", n, args.seed)
         full = _measure("synthetic", n, args.seed)
         ratio = full["cpu"] / base["cpu"]
-        ok = full["seconds"] < TARGET_SECONDS and full["peak_mb"] < TARGET_MB
+        ok = full["seconds"] <= TARGET_SECONDS and full["peak_mb"] <= TARGET_MB
         rows.append(
             {
                 "residents": n,
@@ -164,9 +182,12 @@ def main(argv: Sequence[str] | None = None) -> list[dict[str, object]]:
             f"{n:>10,} {base['cpu']:>14.2f} {full['cpu']:>16.2f} {ratio:>6.2f} "
             f"{full['seconds']:>17.2f} {base['peak_mb']:>11.0f} {full['peak_mb']:>13.0f} "
             f"{int(full['items']):>10,}"
-            f"  {'ok' if ok else 'MISSED'} (< {TARGET_SECONDS:.0f} s, < {TARGET_MB:.0f} MB)",
+            f"  {'ok' if ok else 'MISSED'} (≤ {TARGET_SECONDS:.0f} s, ≤ {TARGET_MB:.0f} MB)",
             flush=True,
         )
+    tie_sizes = [n for n in sizes if n <= 100_000]
+    if args.no_ties or not tie_sizes:
+        return rows
     print()
     print("knows ties: vectorised block sampler against networkx.stochastic_block_model")
     print(
@@ -177,7 +198,7 @@ def main(argv: Sequence[str] | None = None) -> list[dict[str, object]]:
         f"{'residents':>10} {'ours cpu s':>8} {'networkx cpu s':>11} {'speed-up':>9} "
         f"{'our edges':>10} {'nx edges':>9}"
     )
-    for n in sizes[:2]:
+    for n in tie_sizes:
         ours = _measure("ties", n, args.seed)
         theirs = _measure("nx_sbm", n, args.seed)
         speed = theirs["cpu"] / ours["cpu"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import scipy.sparse as sp
@@ -15,7 +16,9 @@ import scipy.sparse as sp
 from .._rng import RNGLike, as_generator
 from ..errors import Problem, ValidationError
 from ..graph import CommunityGraph
+from ..io import records_from_columns
 from ..kernel.checks import check_number, check_whole, collect
+from ..kernel.memory import collector_paused
 from ..model import (
     THEMES,
     Activity,
@@ -44,6 +47,8 @@ from ..model import (
 )
 
 __all__ = ["synthetic"]
+
+T = TypeVar("T")
 
 # Household types: (probability, adults, children or teens (min, max), elders (min, max)).
 # Shenzhen households are small (about 2.5 people) and many are migrant families.
@@ -111,6 +116,34 @@ _GIVEN = (
     "Ruixue", "Shuying", "Tingting", "Weiming", "Xiaofeng", "Xinran", "Yanhong", "Yiming",
     "Yulan", "Zhihao", "Zhiqiang", "Zixuan", "Zhenhua",
 )  # fmt: skip
+
+
+def _pick(table: list[T], index: np.ndarray) -> list[T]:
+    """``[table[i] for i in index]``, in C loops (``fromiter`` keeps tuples whole)."""
+    values = np.fromiter(table, dtype=object, count=len(table))
+    return cast("list[T]", values[index].tolist())
+
+
+#: The fields of the activities the generator makes, in the order of its rows.
+_ACTIVITY_FIELDS = (
+    "id", "name", "name_zh", "activity_kind", "date", "place", "project", "organisers",
+    "attendees", "attendance", "hours", "skills",
+)  # fmt: skip
+
+
+def _columns(rows: list[tuple[Any, ...]], width: int) -> list[list[Any]]:
+    """The columns of ``rows`` (tuples of ``width`` values)."""
+    if not rows:
+        return [[] for _ in range(width)]
+    return [list(column) for column in zip(*rows, strict=True)]
+
+
+def _activities(rows: list[tuple[Any, ...]]) -> list[Activity]:
+    """Activities from rows of :data:`_ACTIVITY_FIELDS`."""
+    columns = _columns(rows, len(_ACTIVITY_FIELDS))
+    return records_from_columns(
+        Activity, len(rows), dict(zip(_ACTIVITY_FIELDS, columns, strict=True))
+    )
 
 
 def synthetic(
@@ -668,115 +701,123 @@ class _Generator:
         self.comm_sub = comm_sub
 
     def residents(self) -> None:
-        """One :class:`~vchuang.model.Resident` per person; shared sub-objects."""
-        n = self.n
+        """One :class:`~vchuang.model.Resident` per person, and the ``knows`` links,
+        built column by column (:func:`records_from_columns`); records share their
+        sub-objects (segment tuples, skill levels, roles), so a million residents stay
+        small."""
+        n, n_comm = self.n, self.n_comm
         width = max(7, len(str(n)))
-        self.rid = [f"r{i:0{width}d}" for i in range(n)]
+        self.rid = rids = [f"r{i:0{width}d}" for i in range(n)]
         hh_width = max(7, len(str(self.n_hh)))
         hh_ids = [f"h{i:0{hh_width}d}" for i in range(self.n_hh)]
         b_ids = [f"b{i:05d}" for i in range(self.n_build)]
         names = [f"{s} {g}" for s in _SURNAMES for g in _GIVEN]
-        name_draw = self.gen.integers(0, len(names), n).tolist()
-        minor_name = {c: f"Child ({cid})" for c, cid in enumerate(self.comm_ids)}
-        teen_name = {c: f"Teen ({cid})" for c, cid in enumerate(self.comm_ids)}
-        # shared tuples and objects, so a million residents stay small
-        seg_code = (self.segment_mask * (1 << np.arange(len(_SEGMENTS)))).sum(axis=1)
-        seg_cache: dict[tuple[int, int], tuple[str, ...]] = {}
-        seg_names = [s[0] for s in _SEGMENTS]
+        name_draw = self.gen.integers(0, len(names), n)
+        comm_ids = self.comm_ids
+        age, comm = self.age, self.comm
+        minor = age < 18
+        # adults have a drawn name, minors a label: "Child (c001)" to 12, "Teen (c001)" after
+        labels = [
+            *names,
+            *(f"Child ({cid})" for cid in comm_ids),
+            *(f"Teen ({cid})" for cid in comm_ids),
+        ]
+        label = len(names) + np.where(age <= 12, 0, n_comm) + comm
+        name = _pick(labels, np.where(minor, label, name_draw))
+        # segments: one shared tuple per community and set of segments
+        sets = 1 << len(_SEGMENTS)
+        seg_key = comm * sets + (self.segment_mask * (1 << np.arange(len(_SEGMENTS)))).sum(axis=1)
+        seg_keys, seg_of = np.unique(seg_key, return_inverse=True)
+        seg_tuples = [
+            tuple(
+                f"{comm_ids[key // sets]}-{_SEGMENTS[j][0]}"
+                for j in range(len(_SEGMENTS))
+                if key % sets >> j & 1
+            )
+            for key in seg_keys.tolist()
+        ]
+        # skills: the first level drawn for each distinct skill (adults only)
         levels = [
             SkillLevel(skill=s, level=Level(lv)) for s in self.skill_ids for lv in (1, 2, 3, 4)
         ]
-        roles_of = {
-            0: (),
-            1: (Role.VOLUNTEER,),
-            2: (Role.VOLUNTEER, Role.TALENT),
-            3: (Role.VOLUNTEER, Role.LEADER),
-            4: (Role.SOCIAL_WORKER,),
-        }
+        count = np.where(minor, 0, self.n_skills)
+        code = self.skill_draw * 4 + self.skill_level - 1  # index into ``levels``
+        skills = _pick(
+            [*((lv,) for lv in levels), ()], np.where(count == 1, code[:, 0], len(levels))
+        )
+        several = np.flatnonzero(count >= 2)
+        for i, k, row in zip(
+            several.tolist(), count[several].tolist(), code[several].tolist(), strict=True
+        ):
+            seen: dict[int, SkillLevel] = {}
+            for c in row[:k]:
+                seen.setdefault(c // 4, levels[c])
+            skills[i] = tuple(seen.values())
+        # roles: none, volunteer, talent, leader, social worker (adults only)
         role = np.zeros(n, dtype=np.int64)
         role[self.engaged] = 1
         role[self.talent] = 2
         role[self.leader] = 3
         role[self.worker] = 4
-        years = {y: y for y in range(1890, self.year + 1)}
-        band_of = [AgeBand.from_age(a) for a in range(120)]
-        theme_names = list(_THEME_SKILLS)
-        hours_cache: dict[float, float] = {}
-        comm_ids = self.comm_ids
-        out = self.items
-        ages = self.age.tolist()
-        comms = self.comm.tolist()
-        hhs = self.hh.tolist()
-        builds = self.building.tolist()
-        codes = seg_code.tolist()
-        nsk = self.n_skills.tolist()
-        draws = self.skill_draw.tolist()
-        lvls = self.skill_level.tolist()
-        roles = role.tolist()
-        hours = self.hours.tolist()
-        interests = self.interest.tolist()
-        rids = self.rid
-        for i in range(n):
-            c = comms[i]
-            key = (c, codes[i])
-            segs = seg_cache.get(key)
-            if segs is None:
-                segs = tuple(
-                    f"{comm_ids[c]}-{seg_names[j]}"
-                    for j in range(len(_SEGMENTS))
-                    if codes[i] >> j & 1
-                )
-                seg_cache[key] = segs
-            age = ages[i]
-            k = nsk[i]
-            if k:
-                seen: dict[int, SkillLevel] = {}
-                for s, lv in zip(draws[i][:k], lvls[i][:k], strict=True):
-                    seen.setdefault(s, levels[s * 4 + lv - 1])
-                skills: tuple[SkillLevel, ...] = tuple(seen.values())
-            else:
-                skills = ()
-            r = roles[i]
-            h = hours[i]
-            h = hours_cache.setdefault(h, h)
-            if age < 18:
-                record = Resident(
-                    id=rids[i],
-                    name=minor_name[c] if age <= 12 else teen_name[c],
-                    community=comm_ids[c],
-                    age_band=band_of[age],
-                    segments=segs,
-                    household=hh_ids[hhs[i]],
-                    building=b_ids[builds[i]],
-                )
-            else:
-                record = Resident(
-                    id=rids[i],
-                    name=names[name_draw[i]],
-                    community=comm_ids[c],
-                    birth_year=years[self.year - age],
-                    age_band=band_of[age],
-                    segments=segs,
-                    skills=skills,
-                    interests=(theme_names[interests[i]],) if r in (1, 2, 3) else (),
-                    hours_per_week=h,
-                    roles=roles_of[r],
-                    household=hh_ids[hhs[i]],
-                    building=b_ids[builds[i]],
-                )
-            out.append(record)
-        knows = Relation.KNOWS
-        weights = {3.0: 3.0, 2.0: 2.0, 1.0: 1.0, 0.5: 0.5}
-        self.links = [
-            Link(source=rids[a], relation=knows, target=rids[b], weight=weights[w])
-            for a, b, w in zip(self.eu.tolist(), self.ev.tolist(), self.ew.tolist(), strict=True)
+        role[minor] = 0
+        roles_of = [
+            (),
+            (Role.VOLUNTEER,),
+            (Role.VOLUNTEER, Role.TALENT),
+            (Role.VOLUNTEER, Role.LEADER),
+            (Role.SOCIAL_WORKER,),
         ]
+        themes = [(t,) for t in _THEME_SKILLS]
+        interests = _pick(
+            [*themes, ()], np.where((role >= 1) & (role <= 3), self.interest, len(themes))
+        )
+        hours = np.where(minor, 0.0, self.hours).tolist()
+        shared: dict[float, float] = {}
+        oldest = int(age.max()) if n else 0
+        birth_year = [None if a < 18 else self.year - a for a in range(oldest + 1)]
+        band = [AgeBand.from_age(a) for a in range(oldest + 1)]
+        self.items.extend(
+            records_from_columns(
+                Resident,
+                n,
+                {
+                    "id": rids,
+                    "name": name,
+                    "community": _pick(comm_ids, comm),
+                    "birth_year": _pick(birth_year, age),
+                    "age_band": _pick(band, age),
+                    "segments": _pick(seg_tuples, seg_of),
+                    "skills": skills,
+                    "interests": interests,
+                    "hours_per_week": list(map(shared.setdefault, hours, hours)),
+                    "roles": _pick(roles_of, role),
+                    "household": _pick(hh_ids, self.hh),
+                    "building": _pick(b_ids, self.building),
+                },
+            )
+        )
+        m = int(self.eu.size)
+        weights = {3.0: 3.0, 2.0: 2.0, 1.0: 1.0, 0.5: 0.5}
+        self.links = records_from_columns(
+            Link,
+            m,
+            {
+                "source": _pick(rids, self.eu),
+                "relation": [Relation.KNOWS] * m,
+                "target": _pick(rids, self.ev),
+                "weight": list(map(weights.__getitem__, self.ew.tolist())),
+            },
+        )
 
     # ------------------------------------------------------------------ projects
 
     def projects(self) -> None:
+        """Each community's meetings, its leaders' projects, who co-leads and volunteers
+        in them, and their activities with who came (activities and links are built in
+        bulk, per community and at the end)."""
         gen = self.gen
-        items, rid, links = self.items, self.rid, self.links
+        items, rid = self.items, self.rid
+        link_rows: list[tuple[str, Relation, str, float | None]] = []
         stages = [s for s, _ in _STAGES]
         stage_p = np.array([p for _, p in _STAGES])
         theme_names = list(_THEME_SKILLS)
@@ -805,23 +846,29 @@ class _Generator:
                 (ActivityKind.VOLUNTEER_MEETING, "Volunteer meeting", "志愿者例会", 0.4, 0),
             )
             pool = np.concatenate([leaders, engaged])
+            rows: list[tuple[Any, ...]] = []
             for k, (kind, en, zh, p, crowd) in enumerate(meetings, start=1):
                 came = np.sort(pool[gen.random(pool.size) < p]) if pool.size else pool
                 if kind is ActivityKind.SELECTION_MEETING:
                     came = np.union1d(came, np.concatenate([leaders, talents]))
-                items.append(
-                    Activity(
-                        id=f"{cid}-m{k}",
-                        name=f"{en} {k}",
-                        name_zh=zh,
-                        activity_kind=kind,
-                        date=dt.date.fromordinal(day0 - 60 + 45 * k + int(gen.integers(0, 20))),
-                        place=cid,
-                        organisers=org,
-                        attendees=[rid[x] for x in came.tolist() if rid[x] not in org],
-                        attendance=(int(came.size + crowd * came.size) if crowd else None),
+                day = dt.date.fromordinal(day0 - 60 + 45 * k + int(gen.integers(0, 20)))
+                rows.append(
+                    (
+                        f"{cid}-m{k}",
+                        f"{en} {k}",
+                        zh,
+                        kind,
+                        day,
+                        cid,
+                        None,
+                        tuple(org),
+                        tuple(rid[x] for x in came.tolist() if rid[x] not in org),
+                        int(came.size + crowd * came.size) if crowd else None,
+                        2.0,
+                        (),
                     )
                 )
+            items.extend(_activities(rows))
             if leaders.size == 0:
                 continue
             # one project per leader
@@ -874,20 +921,14 @@ class _Generator:
                         started=dt.date.fromordinal(day0 + int(gen.integers(0, 90))),
                     )
                 )
-                links.append(Link(source=rid[lead], relation=Relation.LEADS, target=pid))
-                links.append(Link(source=f"{sub}-hub", relation=Relation.SUPPORTS, target=pid))
+                link_rows.append((rid[lead], Relation.LEADS, pid, None))
+                link_rows.append((f"{sub}-hub", Relation.SUPPORTS, pid, None))
                 if stage in (Stage.SUSTAINED, Stage.RESOURCE_LINKAGE):
-                    links.append(Link(source=f"{cid}-mf", relation=Relation.FUNDS, target=pid))
-                    links.append(
-                        Link(source=f"{cid}-hall", relation=Relation.LINKED_TO, target=pid)
-                    )
+                    link_rows.append((f"{cid}-mf", Relation.FUNDS, pid, None))
+                    link_rows.append((f"{cid}-hall", Relation.LINKED_TO, pid, None))
             for j, tal in enumerate(talents.tolist()):  # talents co-lead
-                links.append(
-                    Link(
-                        source=rid[tal],
-                        relation=Relation.CO_LEADS,
-                        target=project_ids[j % len(project_ids)],
-                    )
+                link_rows.append(
+                    (rid[tal], Relation.CO_LEADS, project_ids[j % len(project_ids)], None)
                 )
             # volunteers: a project whose leader they know, else one at random
             volunteers: dict[str, list[int]] = {p: [] for p in project_ids}
@@ -902,15 +943,12 @@ class _Generator:
                 ]
                 pid = min(known) if known else project_ids[int(gen.integers(0, len(project_ids)))]
                 volunteers[pid].append(x)
-                links.append(
-                    Link(
-                        source=rid[x],
-                        relation=Relation.VOLUNTEERS_IN,
-                        target=pid,
-                        hours=float(max(1.0, self.hours[x] / 2)),
-                    )
+                link_rows.append(
+                    (rid[x], Relation.VOLUNTEERS_IN, pid, float(max(1.0, self.hours[x] / 2)))
                 )
             # activities: attendance from volunteers, acquaintances, target segments
+            rows = []
+            targets_of: dict[tuple[int, ...], np.ndarray] = {}  # by target segments
             for lead, pid, theme, sd in zip(
                 leaders.tolist(), project_ids, themes, stage_draw.tolist(), strict=True
             ):
@@ -918,48 +956,67 @@ class _Generator:
                 n_act = 1 if stage is Stage.SEED_SELECTION else self.activities_per_project
                 vols = np.array(volunteers[pid], dtype=np.int64)
                 organisers = [lead, *vols[:1].tolist()]
+                organiser_ids = tuple(rid[o] for o in organisers)
                 acquainted = np.unique(
                     np.concatenate(
                         [adj.indices[adj.indptr[o] : adj.indptr[o + 1]] for o in organisers]
                     )
                 )
                 acquainted = acquainted[(acquainted >= lo) & (acquainted < hi)]
-                targets = np.unique(
-                    np.concatenate([seg_members[s] for s in _THEME_SEGMENTS[theme]])
-                )
+                segments = _THEME_SEGMENTS[theme]
+                targets = targets_of.get(segments)
+                if targets is None:
+                    targets = np.unique(np.concatenate([seg_members[s] for s in segments]))
+                    targets_of[segments] = targets
                 p_seg = min(1.0, self.named_per_activity / max(targets.size, 1))
                 days = np.sort(gen.integers(0, n_days, n_act))
+                name = f"{THEMES[theme][0].capitalize()} event"
+                name_zh = f"{THEMES[theme][1]}活动"
+                skill = tuple(_THEME_SKILLS[theme][:1])
                 for a in range(n_act):
-                    came = np.concatenate(
-                        [
-                            vols[gen.random(vols.size) < 0.6],
-                            acquainted[gen.random(acquainted.size) < 0.3],
-                            targets[gen.random(targets.size) < p_seg],
-                        ]
-                    )
-                    came = np.setdiff1d(np.unique(came), organisers)
+                    # who came, in order, without the organisers: marked in the community
+                    came_mask = np.zeros(hi - lo, dtype=bool)
+                    came_mask[vols[gen.random(vols.size) < 0.6] - lo] = True
+                    came_mask[acquainted[gen.random(acquainted.size) < 0.3] - lo] = True
+                    came_mask[targets[gen.random(targets.size) < p_seg] - lo] = True
+                    came_mask[np.array(organisers) - lo] = False
+                    came = np.flatnonzero(came_mask) + lo
                     named = came.size
                     crowd = int(gen.poisson(2.0 * max(named, 5)))
-                    kind = ActivityKind.OUTREACH if a % 2 == 0 else ActivityKind.SERVICE
-                    items.append(
-                        Activity(
-                            id=f"{pid}-a{a + 1}",
-                            name=f"{THEMES[theme][0].capitalize()} event",
-                            name_zh=f"{THEMES[theme][1]}活动",
-                            activity_kind=kind,
-                            date=dt.date.fromordinal(day0 + int(days[a])),
-                            place=cid,
-                            project=pid,
-                            organisers=[rid[o] for o in organisers],
-                            attendees=[rid[x] for x in came.tolist()],
-                            attendance=named + crowd,
-                            hours=2.0,
-                            skills=list(_THEME_SKILLS[theme][:1]),
+                    rows.append(
+                        (
+                            f"{pid}-a{a + 1}",
+                            name,
+                            name_zh,
+                            ActivityKind.OUTREACH if a % 2 == 0 else ActivityKind.SERVICE,
+                            dt.date.fromordinal(day0 + int(days[a])),
+                            cid,
+                            pid,
+                            organiser_ids,
+                            tuple(map(rid.__getitem__, came.tolist())),
+                            named + crowd,
+                            2.0,
+                            skill,
                         )
                     )
+            items.extend(_activities(rows))
+        self.links.extend(
+            records_from_columns(
+                Link,
+                len(link_rows),
+                dict(
+                    zip(
+                        ("source", "relation", "target", "hours"),
+                        _columns(link_rows, 4),
+                        strict=True,
+                    )
+                ),
+            )
+        )
 
     def records(self) -> list[Entity | Link]:
-        """Every record and link of the district, in the order they are added."""
+        """Every record and link of the district, in the order they are added (the run
+        is then spent: its per-resident arrays are let go before the graph is built)."""
         self.households()
         self.ties()
         self.roles()
@@ -970,12 +1027,29 @@ class _Generator:
         items, self.items = self.items, []
         items.extend(self.links)
         self.links = []
+        for name, value in list(vars(self).items()):  # about 300 MB at a million residents
+            if isinstance(value, np.ndarray | sp.sparray) or name == "rid":
+                delattr(self, name)
         return items
 
     def build(self) -> CommunityGraph:
-        """The district as a graph (records added in one ``add_all`` call)."""
-        items = self.records()
-        metadata = Metadata(
+        """The district as a graph, its records added the JSON reader's way (all at
+        once, then checked in bulk), with the garbage collector paused (millions of new
+        objects, no reference cycles)."""
+        with collector_paused():
+            items = self.records()
+            metadata = self.metadata()
+            graph = CommunityGraph(metadata=metadata)
+            if graph._load(items):
+                return graph
+        # never expected: a new graph names the problem (IntegrityError)
+        graph = CommunityGraph(metadata=metadata)
+        graph.add_all(items)
+        return graph
+
+    def metadata(self) -> Metadata:
+        """What the district is: the title, the parameters and the seed."""
+        return Metadata(
             title=f"Synthetic district: {self.n:,} residents in {self.n_comm} communities",
             description=(
                 "Invented by vchuang.datasets.synthetic: households in buildings, a "
@@ -988,6 +1062,3 @@ class _Generator:
             license="CC0-1.0",
             as_of=self.as_of,
         )
-        graph = CommunityGraph(metadata=metadata)
-        graph.add_all(items)
-        return graph

@@ -23,6 +23,7 @@ from __future__ import annotations
 import importlib as _importlib
 from typing import TYPE_CHECKING, Any
 
+from ._columns import records_from_columns
 from ._json import (
     FORMAT_VERSION,
     atomic_write_bytes,
@@ -79,6 +80,7 @@ __all__ = [
     "read_kumu",
     "read_survey",
     "read_tables",
+    "records_from_columns",
     "save",
     "save_parquet",
     "schema",

@@ -40,7 +40,6 @@ import contextlib
 import difflib
 import enum
 import functools
-import gc
 import json
 import operator
 import os
@@ -58,6 +57,7 @@ from cattrs.preconf.json import make_converter
 
 from ..errors import FormatError, Problem, ValidationError
 from ..graph import CommunityGraph
+from ..kernel.memory import collector_paused
 from ..kernel.text import text as _say
 from ..model import (
     KIND_PLURALS,
@@ -295,7 +295,7 @@ def dumps(graph: CommunityGraph, *, indent: int | None = 1) -> str:
     True
     """
     separators = (",", ":") if indent is None else (",", ": ")
-    with _collector_paused(keep=False):
+    with collector_paused(keep=False):
         doc = to_document(graph)
         return json.dumps(doc, ensure_ascii=False, indent=indent, separators=separators)
 
@@ -409,7 +409,7 @@ def loads(data: str | bytes) -> CommunityGraph:
       $.residents[0].name: required field missing
       $.residents[0].community: required field missing
     """
-    with _collector_paused():
+    with collector_paused():
         doc = _parse_fast(data)
         if doc is not _UNPARSED:
             try:
@@ -421,30 +421,6 @@ def loads(data: str | bytes) -> CommunityGraph:
                 # by reading the standard parser's value the same way
                 del doc
         return from_document(parse_json(data))
-
-
-@contextlib.contextmanager
-def _collector_paused(*, keep: bool = True) -> typing.Iterator[None]:
-    """Pause Python's cyclic garbage collector while a document is read or written.
-
-    Reading builds millions of objects and no reference cycles; the collector would
-    walk all of them again and again as they pile up (a third of the time at 100k
-    residents). With ``keep`` (reading: the objects built are a graph, long-lived by
-    nature) they are then handed to the oldest generation at once (``gc.freeze`` then
-    ``gc.unfreeze``) rather than walked once more by the next young collection; this is
-    skipped when the program has frozen objects of its own. The collector is switched
-    back on if it was on.
-    """
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if keep and gc.get_freeze_count() == 0:
-            gc.freeze()
-            gc.unfreeze()
-        if was_on:
-            gc.enable()
 
 
 #: The longest whole number a document may hold, in digits (money in fen of a trillion

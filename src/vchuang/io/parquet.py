@@ -61,6 +61,7 @@ import attrs
 from .._optional import require
 from ..errors import FormatError, Problem, ValidationError
 from ..graph import CommunityGraph
+from ..kernel.memory import collector_paused
 from ..kernel.text import text as _say
 from ..model import KIND_PLURALS, Link, Metadata, entity_kinds
 from . import _bulk
@@ -614,11 +615,11 @@ def load_parquet(path: str | os.PathLike[str]) -> CommunityGraph:
     vchuang.load : the JSON document (or this file, for a path ending in ``.parquet``).
     """
     file = _File(path)
-    with j._collector_paused():
+    with collector_paused():
         file.read()
     if file.problems:
         raise FormatError(file.problems)
-    with j._collector_paused():  # the records as well as the graph: see loads()
+    with collector_paused():  # the records as well as the graph: see loads()
         graph = _fast(file)
     if graph is not None:
         return graph
