@@ -358,6 +358,11 @@ class _Plan:
         for f in self.fields:
             if f.check is not None and not f.check(cols[f.name], cols):
                 raise _Refused
+        return self.fill(n, cols)
+
+    def fill(self, n: int, cols: dict[str, Any]) -> list[Any]:
+        """``n`` records whose slots are set from ``cols`` (every field's column, each
+        value already checked): no converter or validator runs."""
         records = list(map(object.__new__, repeat(self.cls, n)))
         for f in self.fields:
             deque(map(f.slot.__set__, records, cols[f.name]), maxlen=0)

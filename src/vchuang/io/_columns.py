@@ -18,12 +18,10 @@ problem.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Hashable, Sequence
 from itertools import repeat
 from typing import Any, TypeVar, cast
 
-from ..model import Link
 from . import _bulk
 
 __all__ = ["records_from_columns"]
@@ -88,14 +86,7 @@ def records_from_columns(cls: type[T], n: int, columns: dict[str, Sequence[Any]]
         passed = False
     if not passed:
         return _one_by_one(cls, n, columns)  # the class converts, or names the problem
-    records = list(map(object.__new__, repeat(cls, n)))
-    for f in plan.fields:
-        deque(map(f.slot.__set__, records, cols[f.name]), maxlen=0)
-    if cls is Link:
-        _bulk._set_link_keys(records, cols)
-    elif "__attrs_post_init__" in cls.__dict__:
-        deque(map(cast(Any, cls).__attrs_post_init__, records), maxlen=0)
-    return records
+    return cast("list[T]", plan.fill(n, cols))
 
 
 def _one_by_one(cls: type[T], n: int, columns: dict[str, Sequence[Any]]) -> list[T]:

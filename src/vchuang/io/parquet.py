@@ -50,9 +50,7 @@ import os
 import re
 import types
 import typing
-from collections import deque
 from collections.abc import Callable
-from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -550,14 +548,7 @@ def _records(
     for f in plan.fields:
         if f.check is not None and not f.check(cols[f.name], cols):
             return None
-    records = list(map(object.__new__, repeat(cls, n)))
-    for f in plan.fields:
-        deque(map(f.slot.__set__, records, cols[f.name]), maxlen=0)
-    if cls is Link:
-        _bulk._set_link_keys(records, cols)
-    elif "__attrs_post_init__" in cls.__dict__:
-        deque(map(cls.__attrs_post_init__, records), maxlen=0)
-    return records
+    return plan.fill(n, cols)
 
 
 def _fast(file: _File) -> CommunityGraph | None:
