@@ -12,10 +12,11 @@ Three measurements, each against a baseline run on the same graph in the same ru
    The means must agree: the difference is compared with its standard error,
    ``sqrt(2)`` times ours (the two estimators have the same variance), and the row
    says "yes" when ``|z| <= 1.96``.
-2. **Seed choice, k = ``--k``, by RIS (IMM)** on the same graph
+2. **Seed choice, k = ``--k``, by RIS** on the same graph
    (:func:`vchuang.diffusion.choose_seeds`, ``--ris-p``, a probability or ``wc``;
-   ``--epsilon``): time, RR sets, and the simulated spread of the seeds against the
-   degree and PageRank baselines (same simulation for all three). Degree and PageRank
+   ``--epsilon``), one row per rule for how many RR sets (``--stopping``: OPIM-C, the
+   default, and IMM): time, RR sets, and the simulated spread of the seeds against the
+   degree and PageRank baselines (same simulation for all). Degree and PageRank
    are timed with ``evaluate=False`` (the ranking alone), against the baseline of
    picking the ``k`` highest degrees with :func:`numpy.argsort`. Wall and CPU time and
    the peak memory of the call (:mod:`tracemalloc`) are shown; ``--time-limit`` adds
@@ -35,6 +36,7 @@ Run::
     nice -n 10 python benchmarks/bench_diffusion.py --p 0.01 0.05 0.1 wc
     python benchmarks/bench_diffusion.py --skip simulate ris celf --jobs-p 0.01 wc 0.1
     python benchmarks/bench_diffusion.py --skip simulate celf jobs --methods ris --time-limit 10
+    python benchmarks/bench_diffusion.py --skip simulate celf jobs --methods ris --stopping imm
 
 CyNetDiff (``pip install cynetdiff``, in the ``bench`` extra) is optional: without it
 the first table shows vchuang alone.
@@ -165,6 +167,7 @@ def bench_ris(
     runs: int,
     methods: Sequence[str] = ("ris", "degree", "pagerank"),
     time_limits: Sequence[float] = (),
+    stopping: Sequence[str] = ("opim-c", "imm"),
 ) -> list[dict[str, Any]]:
     print(f"\n2. Seed choice, k = {k}, on the same graph ({kw}), epsilon = {epsilon}")
     header = (
@@ -174,9 +177,12 @@ def bench_ris(
     print(header)
     print("-" * len(header))
     rows: list[dict[str, Any]] = []
-    todo: list[tuple[str, float | None]] = [(m, None) for m in methods]
-    todo += [("ris", t) for t in time_limits]
-    for method, limit in todo:
+    rules: dict[str, str] = {}
+    todo: list[tuple[str, str, float | None]] = []
+    for m in methods:
+        todo += [(m, r, None) for r in stopping] if m == "ris" else [(m, "", None)]
+    todo += [("ris", r, t) for t in time_limits for r in stopping]
+    for method, rule, limit in todo:
         tracemalloc.start()
         t0, c0 = time.perf_counter(), time.process_time()
         c = choose_seeds(
@@ -187,13 +193,18 @@ def bench_ris(
             evaluate=False,
             rng=2,
             time_limit=limit,
+            **({"stopping": rule} if method == "ris" else {}),
             **kw,
         )
         dt, cpu = time.perf_counter() - t0, time.process_time() - c0
         peak = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
         s = simulate(adj, c.seeds, runs=runs, rng=3, **kw)
-        label = ("RIS" if limit is None else f"RIS {limit:g} s") if method == "ris" else method
+        label = method
+        if method == "ris":
+            label = f"{rule.upper()}" + ("" if limit is None else f" {limit:g} s")
+            told = [n for n in c.notes if n.startswith(("OPIM-C", "IMM", "Then", "Stopped"))]
+            rules.setdefault(label, " ".join(told))
         samples = f"{c.samples:,}" if method == "ris" else "-"
         eps = f"{c.epsilon_achieved:.3f}" if method == "ris" else "-"
         print(
@@ -203,6 +214,7 @@ def bench_ris(
         rows.append(
             {
                 "method": method,
+                "stopping": rule or None,
                 "time_limit": limit,
                 "seconds": dt,
                 "cpu_seconds": cpu,
@@ -224,8 +236,12 @@ def bench_ris(
         "time / CPU: choose_seeds(..., evaluate=False) (no simulation of its own), wall and "
         "CPU seconds; peak MB: tracemalloc peak during the call; eps: the epsilon the RR "
         "sets guarantee (nan: none); argsort: the k highest degrees by numpy, the "
-        "baseline for degree; spread: the same simulation of each method's seeds"
+        "baseline for degree; spread: the same simulation of each method's seeds; "
+        "samples: the RR sets that chose the seeds (IMM's final collection; OPIM-C's two "
+        "pools together, a third of half that size checking them)"
     )
+    for label, note in rules.items():
+        print(f"{label}: {note}")
     return rows
 
 
@@ -310,6 +326,13 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     )
     parser.add_argument("--epsilon", type=float, default=0.1)
     parser.add_argument(
+        "--stopping",
+        nargs="+",
+        default=["opim-c", "imm"],
+        choices=["opim-c", "imm"],
+        help="RIS rules for how many RR sets, one row each",
+    )
+    parser.add_argument(
         "--time-limit",
         nargs="*",
         type=float,
@@ -334,7 +357,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         args.nodes, args.ties, args.runs, args.seeds = 3000, 15_000, 300, 10
         args.k, args.epsilon, args.ris_p = 5, 0.3, "0.05"
         args.celf_nodes, args.celf_ties, args.celf_runs = 300, 900, 50
-        args.p = ["0.05", "wc"]
+        args.p = ["0.01", "0.05", "wc"]
         args.jobs_p = ["0.05"]
         args.time_limit = args.time_limit or [0.0]
     adj = random_graph(args.nodes, args.ties, 0)
@@ -344,7 +367,14 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     rows: dict[str, Any] = {}
     if "ris" not in args.skip:
         rows["ris"] = bench_ris(
-            adj, args.k, _kw(args.ris_p), args.epsilon, args.runs, args.methods, args.time_limit
+            adj,
+            args.k,
+            _kw(args.ris_p),
+            args.epsilon,
+            args.runs,
+            args.methods,
+            args.time_limit,
+            args.stopping,
         )
     if "celf" not in args.skip:
         bench_celf(

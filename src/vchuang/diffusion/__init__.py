@@ -9,7 +9,7 @@ most people?* This package answers both on the residents' ``knows`` ties (熟人
   interval, the distribution over runs, and each resident's probability of being
   reached. Many runs advance together over the sparse adjacency.
 * :func:`choose_seeds` — influence maximisation (影响力最大化): reverse-reachable sets
-  with the IMM stopping rule, solved as maximum coverage on the library's coverage
+  with the OPIM-C (default) or IMM stopping rule, solved as maximum coverage on the library's coverage
   engine; the Monte Carlo CELF greedy for checking; degree and PageRank baselines.
 * :func:`compare_seeds` — several methods side by side, every prefix of every seed
   list scored by the same simulation (spread against :math:`k`).
@@ -39,7 +39,7 @@ Results name residents by ID only. Their figures are drawn by
 The package is split by concern: ``_results`` (the result classes), ``_network`` (the
 graph as arcs, and each arc's probability), ``_visited`` and ``_cascade`` (the
 vectorised cascade kernels), ``_runs`` (chunked and parallel runs, :func:`simulate`),
-``_rrsets`` (RR sets and the IMM rule) and ``_seeds`` (:func:`choose_seeds`,
+``_rrsets`` (RR sets and the OPIM-C and IMM rules) and ``_seeds`` (:func:`choose_seeds`,
 :func:`compare_seeds`).
 
 Examples

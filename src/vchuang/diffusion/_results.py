@@ -173,7 +173,7 @@ class SeedChoice:
     reasons : tuple of str
         One sentence per seed: why it was chosen.
     notes : tuple of str
-        How the choice was made (the IMM bounds, the number of samples …).
+        How the choice was made (the stopping rule's bounds, the number of samples …).
     epsilon_achieved : float
         ``ris``: the :math:`\\varepsilon` of the guarantee the RR sets drawn give — the
         seeds reach at least :math:`(1 - 1/e - \\varepsilon)` of the best, with
@@ -181,8 +181,8 @@ class SeedChoice:
         when ``max_rr_sets`` or ``time_limit`` stopped sampling, NaN when no guarantee
         holds. NaN for the other methods.
     stopped_early : bool
-        ``ris``: ``max_rr_sets`` or ``time_limit`` stopped sampling before IMM had the
-        RR sets it needed (the notes say which).
+        ``ris``: ``max_rr_sets`` or ``time_limit`` stopped sampling before the stopping rule
+        (OPIM-C or IMM) had the RR sets it needed (the notes say which).
     """
 
     seeds: tuple[Hashable, ...]

@@ -1,4 +1,4 @@
-"""Whom to train: :func:`choose_seeds` (RIS with IMM, CELF, degree and PageRank) and
+"""Whom to train: :func:`choose_seeds` (RIS with OPIM-C or IMM, CELF, degree and PageRank) and
 :func:`compare_seeds` (every method's seed list scored by the same simulation)."""
 
 from __future__ import annotations
@@ -22,11 +22,13 @@ from . import _visited
 from ._cascade import _Arcs, _cascade, _row_counts, _stage_keys
 from ._network import FloatArray, IntArray, _arc_values, _check_options, _Net, _network
 from ._results import SeedChoice, SeedComparison
-from ._rrsets import _imm
+from ._rrsets import _imm, _opim_c
 from ._runs import _check_runs, _parallel, _prefix_spreads, _z
 
 #: Ways to choose seeds.
 METHODS = ("ris", "celf", "degree", "pagerank")
+#: Rules for how many RR sets ``ris`` draws (the first is the default).
+STOPPING = ("opim-c", "imm")
 
 
 def _method(method: str) -> Words:
@@ -153,6 +155,7 @@ def choose_seeds(
     probability: str | None = None,
     epsilon: float = 0.1,
     ell: float = 1.0,
+    stopping: str = "opim-c",
     candidates: Iterable[Hashable] | None = None,
     given: Iterable[Hashable] = (),
     runs: int = 1000,
@@ -175,16 +178,23 @@ def choose_seeds(
     model, p, probability
         The diffusion model and arc probabilities, as in :func:`simulate`.
     method : {"ris", "celf", "degree", "pagerank"}
-        ``"ris"``: reverse-reachable sets with the IMM stopping rule, solved as
+        ``"ris"``: reverse-reachable sets, as many as ``stopping`` says, solved as
         maximum coverage (fast, with a guarantee); ``"celf"``: lazy greedy on Monte
         Carlo estimates (slow; for checking on small networks); ``"degree"``: most ties
         first; ``"pagerank"``: highest PageRank first (baselines).
     epsilon : float
-        IMM accuracy: the seeds reach at least :math:`(1 - 1/e - \\varepsilon)` of the
+        RIS accuracy: the seeds reach at least :math:`(1 - 1/e - \\varepsilon)` of the
         best possible, with probability at least :math:`1 - n^{-\\ell}`. Smaller is
-        slower (samples grow like :math:`\\varepsilon^{-2}`).
+        slower (IMM's samples grow like :math:`\\varepsilon^{-2}`).
     ell : float
-        IMM confidence exponent :math:`\\ell`.
+        RIS confidence exponent :math:`\\ell`.
+    stopping : {"opim-c", "imm"}
+        ``ris``: how many RR sets are enough. ``"opim-c"`` (the default; Tang, Tang,
+        Xiao & Yuan [6]_) draws until bounds computed from the RR sets themselves prove
+        the guarantee; ``"imm"`` (Tang, Shi & Xiao [4]_; the rule before) draws the
+        number its worst-case analysis asks for. Both give the same guarantee, with the
+        same :math:`\\varepsilon` and :math:`\\ell`; OPIM-C usually draws far fewer
+        (see Notes). New.
     candidates : iterable, optional
         Who may be chosen (default: everyone), e.g. ``[r.id for r in g.engaged()]``.
     given : iterable
@@ -193,9 +203,9 @@ def choose_seeds(
         Monte Carlo runs per estimate: the reported spread and gains of every method
         are simulated with ``runs`` runs (and each CELF gain).
     max_rr_sets : int
-        ``ris``: draw at most this many RR sets in one collection (memory grows with
-        them). When IMM needs more, sampling stops there and the seeds are the greedy
-        choice on the sets drawn, with the guarantee those sets give
+        ``ris``: draw at most this many RR sets in one collection (one of OPIM-C's
+        pools; memory grows with them). When the rule needs more, sampling stops there
+        and the seeds are the greedy choice on the sets drawn, with the guarantee those sets give
         (``epsilon_achieved``, ``stopped_early`` and a note; see Notes). Changed: it
         used to refuse with a ``ValidationError``. The same ``rng`` and ``max_rr_sets``
         give the same choice.
@@ -261,7 +271,7 @@ def choose_seeds(
     maximum coverage — nodes are sets, RR sets are elements — solved by the library's
     lazy greedy (:mod:`vchuang.kernel.coverage`).
 
-    **How many RR sets: IMM** (Tang, Shi & Xiao [4]_). With
+    **How many RR sets: IMM** (Tang, Shi & Xiao [4]_; ``stopping="imm"``). With
     :math:`\\varepsilon' = \\sqrt 2\\,\\varepsilon` and
     :math:`\\ell \\leftarrow \\ell\\,(1 + \\ln 2 / \\ln n)`, the sampling phase
     tries :math:`x = n/2^i` for :math:`i = 1, 2, \\dots, \\log_2 n - 1`: it grows
@@ -290,7 +300,53 @@ def choose_seeds(
     sets they touch count as covered and the objective is
     :math:`\\sigma(\\text{given} \\cup S)`.
 
-    **Stopping early.** When ``max_rr_sets`` or ``time_limit`` stops the final
+    **How many RR sets: OPIM-C** (Tang, Tang, Xiao & Yuan [6]_, the default). Two
+    independent pools :math:`R_1, R_2` of :math:`\\theta_0` RR sets each, with
+    :math:`\\delta = n^{-\\ell}` and
+
+    .. math::
+
+       \\theta_{\\max} = \\frac{2n\\bigl((1 - 1/e)\\sqrt{\\ln(6/\\delta)}
+       + \\sqrt{(1 - 1/e)(\\ln\\binom{n}{k} + \\ln(6/\\delta))}\\bigr)^2}
+       {\\varepsilon^2\\, k},\\qquad
+       \\theta_0 = \\theta_{\\max} \\frac{\\varepsilon^2 k}{n}
+
+    (:math:`\\theta_{\\max}` is IMM's count for an optimum of at least :math:`k`;
+    here :math:`k` plus the given seeds). At each check, :math:`S` is the greedy
+    choice on :math:`R_1`; with :math:`a = \\ln(3 (i_{\\max} + 1)/\\delta)`,
+    :math:`\\Lambda_2` the sets of :math:`R_2` that :math:`S` touches and
+    :math:`\\Lambda_1^u` the smallest over the greedy steps :math:`i` of
+    :math:`\\Lambda_1(S_i) +` the :math:`k` largest marginal coverages at
+    :math:`S_i` (``Greedy.tightest`` of :func:`vchuang.kernel.coverage.max_coverage`),
+
+    .. math::
+
+       \\sigma^l(S) = \\Bigl(\\bigl(\\sqrt{\\Lambda_2 + 2a/9} - \\sqrt{a/2}\\bigr)^2
+       - a/18\\Bigr) \\frac{n}{|R_2|},\\qquad
+       \\sigma^u(S^\\circ) = \\Bigl(\\sqrt{\\Lambda_1^u + a/2} + \\sqrt{a/2}\\Bigr)^2
+       \\frac{n}{|R_1|}
+
+    bound the spread of :math:`S` from below and the optimum from above, each failing
+    with probability at most :math:`e^{-a}`. Sampling stops when
+    :math:`\\sigma^l / \\sigma^u \\ge 1 - 1/e - \\varepsilon` and — an addition to
+    the paper, which only makes it draw more — :math:`R_1`'s estimate of
+    :math:`\\sigma(S)` (which chose :math:`S` and so overrates it) is within
+    :math:`1 + \\varepsilon` of :math:`R_2`'s (which did not); else both pools double,
+    up to :math:`\\theta_{\\max}`, where IMM's bound holds for the greedy choice on
+    :math:`R_1` whatever the ratio. Once the checks pass, :math:`R_1 \\cup R_2`
+    choose again and a third, fresh pool of :math:`|R_2|` sets bounds that choice from
+    below; it is returned when its ratio to :math:`\\sigma^u` passes too (else
+    :math:`S`). Every bound of every check holds at once with probability at least
+    :math:`1 - 2\\delta/3`, so the seeds returned reach at least
+    :math:`(1 - 1/e - \\varepsilon)` of the best with probability at least
+    :math:`1 - n^{-\\ell}`, as with IMM.
+
+    **Stopping early.** With OPIM-C, when ``max_rr_sets`` or ``time_limit`` stops the
+    doubling before the checks pass, the seeds are the greedy choice on :math:`R_1`
+    and the guarantee is the ratio the last check proved,
+    :math:`\\varepsilon' = 1 - 1/e - \\sigma^l/\\sigma^u` (NaN when the ratio is not
+    positive; ``epsilon`` when the ratio passed but the pools still disagreed). With
+    IMM, when ``max_rr_sets`` or ``time_limit`` stops the final
     sampling at :math:`\\theta' < \\theta` sets, the seeds are the greedy choice on
     them and the guarantee is the :math:`\\varepsilon'` that solves
     :math:`\\theta' = \\lambda^*(\\varepsilon') / LB`, that is
@@ -329,6 +385,9 @@ def choose_seeds(
     .. [5] Chen, W. (2018). An issue in the martingale analysis of the influence
        maximization algorithm IMM. CSoNet 2018, LNCS 11280, 286–297.
        https://arxiv.org/abs/1808.09363
+    .. [6] Tang, J., Tang, X., Xiao, X., & Yuan, J. (2018). Online processing
+       algorithms for influence maximization. SIGMOD '18.
+       https://doi.org/10.1145/3183713.3183749
 
     Examples
     --------
@@ -345,6 +404,7 @@ def choose_seeds(
     probability = renamed("choose_seeds", "weights", weights, "probability", probability)
     model_p = _check_options(model, p, probability)
     check_choice(method, METHODS, "method")
+    check_choice(stopping, STOPPING, "stopping")
     k = check_whole(k, "k", minimum=0)
     epsilon = check_number(epsilon, "epsilon", above=0, below=1)
     ell = check_number(ell, "ell", above=0)
@@ -375,7 +435,8 @@ def choose_seeds(
     epsilon_achieved, stopped_early = math.nan, False
     if method == "ris":
         arcs_t = _Arcs.build(net, values, reverse=True, model=model)
-        imm = _imm(
+        rule_of = _opim_c if stopping == "opim-c" else _imm
+        imm = rule_of(
             net,
             arcs_t,
             model,
