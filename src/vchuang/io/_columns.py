@@ -29,12 +29,14 @@ __all__ = ["records_from_columns"]
 T = TypeVar("T")
 
 
-def records_from_columns(cls: type[T], n: int, columns: dict[str, Sequence[Any]]) -> list[T]:
-    """``n`` records of ``cls``, the ``i``-th from the ``i``-th value of each column.
+def records_from_columns(
+    record_type: type[T], n: int, columns: dict[str, Sequence[Any]]
+) -> list[T]:
+    """``n`` records of ``record_type``, the ``i``-th from the ``i``-th value of each column.
 
     Parameters
     ----------
-    cls
+    record_type
         An attrs record class of :mod:`vchuang.model`.
     n
         How many records (every column holds ``n`` values).
@@ -44,7 +46,7 @@ def records_from_columns(cls: type[T], n: int, columns: dict[str, Sequence[Any]]
     Returns
     -------
     list
-        The records, equal to ``[cls(**row) for row in rows]``.
+        The records, equal to ``[record_type(**row) for row in rows]``.
 
     Raises
     ------
@@ -68,15 +70,15 @@ def records_from_columns(cls: type[T], n: int, columns: dict[str, Sequence[Any]]
         if len(values) != n:
             msg = f"column {name!r} holds {len(values)} values, not {n}"
             raise ValueError(msg)
-    plan = _bulk._plan(cast(Hashable, cls))
+    plan = _bulk._plan(cast(Hashable, record_type))
     if plan is None or not set(columns) <= plan.allowed:
-        return _one_by_one(cls, n, columns)
+        return _one_by_one(record_type, n, columns)
     cols: dict[str, list[Any]] = {}
     for f in plan.fields:
         given = columns.get(f.name)
         if given is None:
             if f.default is _bulk._MISSING:
-                return _one_by_one(cls, n, columns)  # the class names the missing field
+                return _one_by_one(record_type, n, columns)  # the class names the missing field
             cols[f.name] = [f.default] * n
         else:
             cols[f.name] = given if isinstance(given, list) else list(given)
@@ -85,7 +87,7 @@ def records_from_columns(cls: type[T], n: int, columns: dict[str, Sequence[Any]]
     except Exception:  # noqa: BLE001 - e.g. a value not yet converted: the class decides
         passed = False
     if not passed:
-        return _one_by_one(cls, n, columns)  # the class converts, or names the problem
+        return _one_by_one(record_type, n, columns)  # the class converts, or names the problem
     return cast("list[T]", plan.fill(n, cols))
 
 
