@@ -258,3 +258,19 @@ def test_the_tightest_bound_is_an_upper_bound_below_the_final_one(inst, k):
     assert best - 1e-9 <= counted.tightest <= counted.bound
     assert counted.tightest <= lazy.tightest <= lazy.bound
     assert counted.value <= counted.tightest
+
+
+def test_compare_seeds_passes_the_stopping_rule_on() -> None:
+    import networkx as nx
+
+    from vchuang.diffusion import compare_seeds
+    from vchuang.errors import ValidationError
+
+    g = nx.karate_club_graph()
+    kw = {"p": 0.1, "runs": 100, "rng": 0, "methods": ("ris",)}
+    imm = compare_seeds(g, 2, stopping="imm", **kw).choices[0]
+    opim = compare_seeds(g, 2, **kw).choices[0]
+    assert imm.notes[0].startswith("IMM")
+    assert opim.notes[0].startswith("OPIM-C")
+    with pytest.raises(ValidationError, match="stopping"):
+        compare_seeds(g, 2, stopping="never", **kw)

@@ -556,6 +556,7 @@ def compare_seeds(
     p: float | None = None,
     probability: str | None = None,
     epsilon: float = 0.1,
+    stopping: str = "opim-c",
     candidates: Iterable[Hashable] | None = None,
     given: Iterable[Hashable] = (),
     runs: int = 1000,
@@ -575,7 +576,7 @@ def compare_seeds(
 
     Parameters
     ----------
-    graph, k, model, p, probability, epsilon, candidates, given, runs, rng, n_jobs, progress
+    graph, k, model, p, probability, epsilon, stopping, candidates, given, runs, rng, n_jobs, progress
         As in :func:`choose_seeds`; ``n_jobs`` also runs the scoring simulation in
         parallel chunks (the same answer whatever ``n_jobs`` is).
     methods : sequence of str
@@ -629,6 +630,7 @@ def compare_seeds(
             p=p,
             probability=probability,
             epsilon=epsilon,
+            stopping=stopping,
             candidates=cand_list,
             given=given_list,
             runs=runs,
