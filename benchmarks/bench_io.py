@@ -52,6 +52,23 @@ def _timed(fn: Callable[[], Any]) -> tuple[Any, float, float]:
     return out, time.process_time() - cpu, time.perf_counter() - wall
 
 
+def _medians(jobs: dict[str, Callable[[], Any]], repeat: int) -> dict[str, float]:
+    """Each job run ``repeat`` times, the jobs taking turns: the median CPU time of each
+    (``name``) and its median wall time (``name_wall``)."""
+    runs: dict[str, list[tuple[float, float]]] = {}
+    for _ in range(repeat):
+        for name, job in jobs.items():
+            out, cpu, wall = _timed(job)
+            del out
+            gc.collect()
+            runs.setdefault(name, []).append((cpu, wall))
+    out: dict[str, float] = {}
+    for name, times in runs.items():
+        out[name] = statistics.median(cpu for cpu, _ in times)
+        out[f"{name}_wall"] = statistics.median(wall for _, wall in times)
+    return out
+
+
 def measure(n: int, *, seed: int = 1, repeat: int = 3) -> dict[str, Any]:
     """Times (s), sizes (MB) and ratios for a district of ``n`` residents."""
     graph = synthetic(n, rng=seed)
@@ -72,23 +89,14 @@ def measure(n: int, *, seed: int = 1, repeat: int = 3) -> dict[str, Any]:
     if plain_dumps() != text:
         msg = "json.dumps of the document is not the text vchuang wrote"
         raise RuntimeError(msg)
-    runs: dict[str, list[tuple[float, float]]] = {}
     jobs: dict[str, Callable[[], Any]] = {
         "json_loads": lambda: json.loads(text),
         "loads": lambda: vchuang.loads(text),
         "json_dumps": plain_dumps,
         "dumps": lambda: vchuang.dumps(graph, indent=None),
     }
-    for _ in range(repeat):
-        for name, job in jobs.items():
-            out, cpu, wall = _timed(job)
-            del out
-            gc.collect()
-            runs.setdefault(name, []).append((cpu, wall))
     row: dict[str, Any] = {"residents": n, "mb": len(text.encode()) / 1e6}
-    for name, times in runs.items():
-        row[name] = statistics.median(cpu for cpu, _ in times)
-        row[f"{name}_wall"] = statistics.median(wall for _, wall in times)
+    row.update(_medians(jobs, repeat))
     row["load_ratio"] = row["loads"] / row["json_loads"]
     row["save_ratio"] = row["dumps"] / row["json_dumps"]
     row["ratio"] = (row["loads"] + row["dumps"]) / (row["json_loads"] + row["json_dumps"])
@@ -128,20 +136,11 @@ def measure_parquet(n: int, *, seed: int = 1, repeat: int = 3) -> dict[str, Any]
                 raise RuntimeError(msg)
             del loaded
         _, row["save_parquet"], _ = _timed(lambda: save_parquet(graph, pq_path))
-        runs: dict[str, list[tuple[float, float]]] = {}
         jobs: dict[str, Callable[[], Any]] = {
             "load_json": lambda: vchuang.load(json_path),
             "load_parquet": lambda: load_parquet(pq_path),
         }
-        for _ in range(repeat):
-            for name, job in jobs.items():
-                out, cpu, wall = _timed(job)
-                del out
-                gc.collect()
-                runs.setdefault(name, []).append((cpu, wall))
-    for name, times in runs.items():
-        row[name] = statistics.median(cpu for cpu, _ in times)
-        row[f"{name}_wall"] = statistics.median(wall for _, wall in times)
+        row.update(_medians(jobs, repeat))
     row["parquet_ratio"] = row["load_parquet"] / row["load_json"]
     return row
 
